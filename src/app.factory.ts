@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { registerCsrf } from './common/security/csrf';
+import { templatesRoot } from './common/templates/template-renderer';
+import { AppValidationPipe } from './common/validation/validation';
+import { AppConfigService } from './config/app-config.service';
+
+export interface CreateAppOptions {
+  poolSize: number;
+  logger?: LoggerService | false;
+}
+
+/** Builds the whole HTTP application; main.ts and the e2e tests share it, so tests run what ships. */
+export async function createApp(config: AppConfigService, options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.poolSize), adapter, {
+    logger: options.logger ?? undefined,
+    bufferLogs: false,
+  });
+
+  // Nest's fastify adapter types lag behind fastify 5's plugin types; the plugins are fastify 5 ones.
+  await app.register(fastifyCookie as never);
+  await app.register(fastifyHelmet as never, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+  } as never);
+  await app.register(fastifyStatic as never, { root: join(templatesRoot(), 'static'), prefix: '/static/', decorateReply: false } as never);
+  registerCsrf(app.getHttpAdapter().getInstance(), config.env.APP_SECRET, config.secureCookies);
+
+  app.useGlobalPipes(new AppValidationPipe());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Avvikelser API')
+      .setDescription('Avvikelserapporter, strukturella hinder och skrivelser. Autentisering med API-nyckel (Bearer).')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+  return app;
+}

@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommonModule } from './common/common.module';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { AppConfigService } from './config/app-config.service';
+import { ConfigModule } from './config/config.module';
+import { buildDataSourceOptions } from './database/data-source.options';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { HomeModule } from './modules/home/home.module';
+import { OrganisationModule } from './modules/organisation/organisation.module';
+import { UserModule } from './modules/user/user.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfigService, poolSize: number): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions({ url: config.databaseUrl, poolSize }), retryAttempts: 5, retryDelay: 500 }),
+        CommonModule,
+        AuthModule,
+        OrganisationModule,
+        UserModule,
+        HealthModule,
+        HomeModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

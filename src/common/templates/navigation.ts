@@ -1,0 +1,22 @@
+import { Role } from '../auth/role';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  roles: readonly Role[];
+}
+
+/** The menu, by role. A feature adds its pages here when they exist. */
+export const NAVIGATION: readonly NavItem[] = [
+  { href: '/', label: 'Start', roles: ['staff', 'lead', 'analyst', 'admin'] },
+  { href: '/admin/anvandare', label: 'Användare', roles: ['admin'] },
+  { href: '/admin/organisation', label: 'Organisation', roles: ['admin'] },
+];
+
+export function navigationFor(role: Role | undefined, currentPath: string): Array<NavItem & { current: boolean }> {
+  if (!role) return [];
+  return NAVIGATION.filter((item) => item.roles.includes(role)).map((item) => ({
+    ...item,
+    current: item.href === '/' ? currentPath === '/' : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+  }));
+}

@@ -1,0 +1,102 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const DEV_SECRET = 'utvecklingshemlighet-byt-i-produktion';
+
+/**
+ * Every setting the app reads from the environment, validated once at boot.
+ * Nothing else reads process.env, so a typo fails fast instead of at 3 a.m.
+ */
+export class EnvConfig {
+  @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV måste vara development, production eller test' })
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt({ message: 'PORT måste vara ett heltal' })
+  @Min(0, { message: 'PORT måste vara mellan 0 och 65535' })
+  @Max(65535, { message: 'PORT måste vara mellan 0 och 65535' })
+  PORT = 3000;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL måste vara en postgres://-adress, t.ex. postgres://postgres@127.0.0.1:5432/avvikelser' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  @MinLength(1, { message: 'DATA_DIR får inte vara tom' })
+  DATA_DIR = './data';
+
+  @Transform(toInt)
+  @IsInt({ message: 'DB_POOL_SIZE måste vara ett heltal' })
+  @Min(1, { message: 'DB_POOL_SIZE måste vara minst 1' })
+  @Max(200, { message: 'DB_POOL_SIZE får vara högst 200' })
+  DB_POOL_SIZE = 10;
+
+  @IsString()
+  @MinLength(32, { message: 'APP_SECRET måste vara minst 32 tecken lång' })
+  APP_SECRET = DEV_SECRET;
+
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, { message: 'BASE_URL måste vara en http(s)-adress, t.ex. https://avvikelser.example.se' })
+  BASE_URL = 'http://localhost:3000';
+
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL måste vara en smtp:// eller smtps://-adress, t.ex. smtp://127.0.0.1:1025' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3, { message: 'MAIL_FROM måste anges, t.ex. "Avvikelser <noreply@example.se>"' })
+  MAIL_FROM = 'Avvikelser MIA <noreply@avvikelser.local>';
+
+  @IsIn(['true', 'false'], { message: 'DEMO_SEED måste vara true eller false' })
+  DEMO_SEED: 'true' | 'false' = 'true';
+
+  @IsIn(['true', 'false'], { message: 'SCHEDULER_ENABLED måste vara true eller false' })
+  SCHEDULER_ENABLED: 'true' | 'false' = 'true';
+
+  @IsIn(['error', 'warn', 'log', 'debug'], { message: 'LOG_LEVEL måste vara error, warn, log eller debug' })
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  get usesEmbeddedDatabase(): boolean {
+    return !this.DATABASE_URL;
+  }
+}
+
+export class EnvValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Ogiltig konfiguration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Builds the config from an environment map; throws EnvValidationError naming each bad variable. */
+export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(new EnvConfig())) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(EnvConfig, raw);
+  const problems = validateSync(config, { skipMissingProperties: false }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
+  );
+  if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
+    problems.push('APP_SECRET: måste sättas till en egen hemlig sträng i produktion');
+  }
+  if (problems.length > 0) throw new EnvValidationError(problems);
+  return config;
+}

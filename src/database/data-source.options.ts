@@ -1,0 +1,25 @@
+import { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { ALL_ENTITIES } from './entities';
+import { ALL_MIGRATIONS } from './migrations';
+
+export interface DatabaseConnection {
+  url: string;
+  poolSize: number;
+}
+
+/** One place that knows how the app talks to Postgres: the app, the CLI and the tests share it. */
+export function buildDataSourceOptions(connection: DatabaseConnection): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: connection.url,
+    entities: ALL_ENTITIES,
+    migrations: ALL_MIGRATIONS,
+    migrationsTableName: 'schema_migration',
+    migrationsRun: false,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    extra: { max: connection.poolSize, connectionTimeoutMillis: 10_000 },
+    logging: ['error'],
+  };
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedPostgres {
+  url: string;
+  /** PGlite serves one connection; the pool must not exceed it. */
+  maxConnections: number;
+  /** Resolves once no client holds the single connection, so the next one is accepted at once. */
+  waitUntilIdle(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * PGlite served over the Postgres wire protocol on a loopback port, so the app keeps one
+ * code path (pg + TypeORM) whether or not a real server is configured.
+ */
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  const dir = resolve(dataDir, 'pgdata');
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  await server.start();
+  return {
+    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    maxConnections: 1,
+    async waitUntilIdle(timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (server.getStats().activeConnections > 0 && Date.now() < deadline) {
+        await new Promise((resolveTimer) => setTimeout(resolveTimer, 10));
+      }
+    },
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
+import { AuthUser } from '../../common/auth/auth-user';
+import { PasswordHasher } from '../../common/auth/password-hasher';
+import { hashSecret, newSecret } from '../../common/auth/tokens';
+import { Clock } from '../../common/clock/clock';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
+import { User } from '../user/user.entity';
+import { ApiToken } from './api-token.entity';
+import { LoginAttempt } from './login-attempt.entity';
+import { UserSession } from './user-session.entity';
+
+export const SESSION_COOKIE = 'avv_sid';
+const SESSION_IDLE_MS = 12 * 3_600_000;
+const SESSION_TOUCH_MS = 5 * 60_000;
+const LOGIN_WINDOW_MS = 15 * 60_000;
+const MAX_FAILURES_PER_EMAIL = 5;
+const MAX_FAILURES_PER_IP = 30;
+/** Tokens are looked up on every API call; a short cache keeps that off the database. */
+const TOKEN_CACHE_MS = 10_000;
+const TOKEN_PREFIX = 'avv_';
+
+export class LoginRateLimitedError extends DomainError {
+  constructor() {
+    super('login_rate_limited', 'För många misslyckade inloggningar. Vänta 15 minuter och försök igen.', 429);
+  }
+}
+
+export class InvalidCredentialsError extends DomainError {
+  constructor() {
+    super('invalid_credentials', 'Fel e-postadress eller lösenord.', 401);
+  }
+}
+
+export interface CreatedApiToken {
+  id: string;
+  name: string;
+  token: string;
+  prefix: string;
+}
+
+function toAuthUser(user: User): AuthUser {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, subprojectId: user.subprojectId };
+}
+
+@Injectable()
+export class AuthService {
+  private readonly tokenCache = new Map<string, { user: AuthUser; tokenId: string; until: number }>();
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(UserSession) private readonly sessions: Repository<UserSession>,
+    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
+    @InjectRepository(LoginAttempt) private readonly attempts: Repository<LoginAttempt>,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Checks the password, counting failures per e-mail and per address so guessing is slow. */
+  async verifyCredentials(emailInput: string, password: string, ip: string): Promise<AuthUser> {
+    const email = emailInput.trim().toLowerCase();
+    const since = new Date(this.clock.now().getTime() - LOGIN_WINDOW_MS);
+    const [byEmail, byIp] = await Promise.all([
+      this.attempts.count({ where: { email, succeeded: false, createdAt: MoreThan(since) } }),
+      this.attempts.count({ where: { ip, succeeded: false, createdAt: MoreThan(since) } }),
+    ]);
+    if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) throw new LoginRateLimitedError();
+
+    const user = await this.users
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('user.email = :email', { email })
+      .getOne();
+    // Verify against a dummy hash for unknown e-mails so timing does not reveal which exist.
+    this.dummyHash ??= this.hasher.hash(newSecret());
+    const ok = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), password);
+    const succeeded = ok && !!user && user.active;
+    await this.attempts.insert({ email, ip, succeeded });
+    if (!succeeded || !user) throw new InvalidCredentialsError();
+    await this.users.update(user.id, { lastLoginAt: this.clock.now() });
+    return toAuthUser(user);
+  }
+
+  async createSession(userId: string): Promise<string> {
+    const token = newSecret();
+    const now = this.clock.now();
+    await this.sessions.insert({
+      tokenHash: hashSecret(token),
+      userId,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_IDLE_MS),
+    });
+    return token;
+  }
+
+  async resolveSession(token: string): Promise<{ user: AuthUser; sessionId: string } | null> {
+    const now = this.clock.now();
+    const session = await this.sessions.findOne({ where: { tokenHash: hashSecret(token), expiresAt: MoreThan(now) } });
+    if (!session) return null;
+    const user = await this.users.findOne({ where: { id: session.userId, active: true } });
+    if (!user) return null;
+    if (now.getTime() - session.lastSeenAt.getTime() > SESSION_TOUCH_MS) {
+      await this.sessions.update(session.id, { lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS) });
+    }
+    return { user: toAuthUser(user), sessionId: session.id };
+  }
+
+  async destroySession(token: string): Promise<void> {
+    await this.sessions.delete({ tokenHash: hashSecret(token) });
+  }
+
+  async createApiToken(userId: string, name: string, expiresAt: Date | null = null): Promise<CreatedApiToken> {
+    const token = newSecret(TOKEN_PREFIX);
+    const prefix = token.slice(0, TOKEN_PREFIX.length + 6);
+    const saved = await this.tokens.save(this.tokens.create({ name, tokenHash: hashSecret(token), prefix, userId, expiresAt }));
+    return { id: saved.id, name: saved.name, token, prefix };
+  }
+
+  async listApiTokens(userId: string): Promise<ApiToken[]> {
+    return this.tokens.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+  }
+
+  async revokeApiToken(userId: string, tokenId: string): Promise<void> {
+    const result = await this.tokens.update({ id: tokenId, userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    if (!result.affected) throw new NotFoundError('API-nyckeln');
+    for (const [key, entry] of this.tokenCache) if (entry.tokenId === tokenId) this.tokenCache.delete(key);
+  }
+
+  async resolveApiToken(token: string): Promise<AuthUser | null> {
+    const tokenHash = hashSecret(token);
+    const nowMs = this.clock.now().getTime();
+    const cached = this.tokenCache.get(tokenHash);
+    if (cached && cached.until > nowMs) return cached.user;
+    const row = await this.tokens.findOne({ where: { tokenHash, revokedAt: IsNull() } });
+    if (!row || (row.expiresAt && row.expiresAt.getTime() <= nowMs)) return null;
+    const user = await this.users.findOne({ where: { id: row.userId, active: true } });
+    if (!user) return null;
+    const authUser = toAuthUser(user);
+    this.tokenCache.set(tokenHash, { user: authUser, tokenId: row.id, until: nowMs + TOKEN_CACHE_MS });
+    if (!row.lastUsedAt || nowMs - row.lastUsedAt.getTime() > SESSION_TOUCH_MS) {
+      await this.tokens.update(row.id, { lastUsedAt: new Date(nowMs) });
+    }
+    return authUser;
+  }
+
+  /** Used when an admin deactivates a user: their cached tokens must stop at once. */
+  forgetCachedUser(userId: string): void {
+    for (const [key, entry] of this.tokenCache) if (entry.user.id === userId) this.tokenCache.delete(key);
+  }
+
+  async endAllSessions(userId: string): Promise<void> {
+    await this.sessions.delete({ userId });
+    this.forgetCachedUser(userId);
+  }
+}

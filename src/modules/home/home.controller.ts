@@ -1,0 +1,28 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { AuthenticatedRequest } from '../../common/auth/auth-user';
+import { PageRenderer } from '../../common/templates/page-renderer';
+import { OrganisationService } from '../organisation/organisation.service';
+
+/** The start page: each role sees its part of the organisation and where to begin. */
+@ApiExcludeController()
+@Controller()
+export class HomeController {
+  constructor(
+    private readonly organisation: OrganisationService,
+    private readonly pages: PageRenderer,
+  ) {}
+
+  @Get()
+  async home(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const user = request.user;
+    const tree = await this.organisation.tree();
+    const subprojects = tree.federations.flatMap((federation) =>
+      federation.subprojects.map((subproject) => ({ ...subproject, federationName: federation.name })),
+    );
+    const own = user?.subprojectId ? subprojects.find((subproject) => subproject.id === user.subprojectId) ?? null : null;
+    const municipalityCount = subprojects.reduce((sum, subproject) => sum + subproject.municipalities.length, 0);
+    return this.pages.send(request, reply, 'home', { ownSubproject: own, subprojects, municipalityCount });
+  }
+}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { trimString } from '../../../common/validation/validation';
+
+export class FederationCreateDto {
+  @ApiProperty({ example: 'Samordningsförbundet Norrtälje' })
+  @Transform(trimString)
+  @IsString({ message: 'Skriv förbundets namn.' })
+  @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
+  @MaxLength(120, { message: 'Namnet får vara högst 120 tecken.' })
+  name: string;
+}
+
+export class SubprojectCreateDto {
+  @ApiProperty({ example: 'MIA Norrtälje' })
+  @Transform(trimString)
+  @IsString({ message: 'Skriv delprojektets namn.' })
+  @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
+  @MaxLength(120, { message: 'Namnet får vara högst 120 tecken.' })
+  name: string;
+
+  @ApiProperty({ description: 'Samordningsförbundets id' })
+  @IsUUID('all', { message: 'Välj ett samordningsförbund.' })
+  federationId: string;
+}
+
+export class MunicipalityCreateDto {
+  @ApiProperty({ example: 'Norrtälje' })
+  @Transform(trimString)
+  @IsString({ message: 'Skriv kommunens namn.' })
+  @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
+  @MaxLength(80, { message: 'Namnet får vara högst 80 tecken.' })
+  name: string;
+
+  @ApiProperty({ description: 'Delprojektets id' })
+  @IsUUID('all', { message: 'Välj ett delprojekt.' })
+  subprojectId: string;
+}
+
+export class MunicipalityMoveDto {
+  @ApiProperty({ description: 'Id för delprojektet som kommunen ska tillhöra' })
+  @IsUUID('all', { message: 'Välj ett delprojekt.' })
+  subprojectId: string;
+}

@@ -1,0 +1,124 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ClassConstructor } from 'class-transformer';
+import { FastifyReply } from 'fastify';
+import { Roles } from '../../common/auth/auth.decorators';
+import { AuthenticatedRequest } from '../../common/auth/auth-user';
+import { DomainError } from '../../common/errors/domain-error';
+import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
+import { validateForm } from '../../common/validation/validation';
+import { FederationCreateDto, MunicipalityCreateDto, MunicipalityMoveDto, SubprojectCreateDto } from './dto/organisation.dto';
+import { Federation } from './federation.entity';
+import { Municipality } from './municipality.entity';
+import { OrganisationService, OrganisationTree } from './organisation.service';
+import { Subproject } from './subproject.entity';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+
+@ApiTags('organisation')
+@ApiBearerAuth()
+@Controller()
+export class OrganisationController {
+  constructor(
+    private readonly organisation: OrganisationService,
+    private readonly pages: PageRenderer,
+  ) {}
+
+  @Get('api/organisation')
+  tree(): Promise<OrganisationTree> {
+    return this.organisation.tree();
+  }
+
+  @Roles('admin')
+  @Post('api/federations')
+  createFederation(@Body() dto: FederationCreateDto): Promise<Federation> {
+    return this.organisation.createFederation(dto);
+  }
+
+  @Roles('admin')
+  @Post('api/subprojects')
+  createSubproject(@Body() dto: SubprojectCreateDto): Promise<Subproject> {
+    return this.organisation.createSubproject(dto);
+  }
+
+  @Roles('admin')
+  @Post('api/municipalities')
+  createMunicipality(@Body() dto: MunicipalityCreateDto): Promise<Municipality> {
+    return this.organisation.createMunicipality(dto);
+  }
+
+  @Roles('admin')
+  @Patch('api/municipalities/:id')
+  moveMunicipality(@Param('id', uuid) id: string, @Body() dto: MunicipalityMoveDto): Promise<Municipality> {
+    return this.organisation.moveMunicipality(id, dto.subprojectId);
+  }
+
+  // Pages for the administrator.
+
+  @Roles('admin')
+  @Get('admin/organisation')
+  @ApiExcludeEndpoint()
+  async page(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.renderPage(request, reply, {});
+  }
+
+  @Roles('admin')
+  @Post('admin/organisation/forbund')
+  @ApiExcludeEndpoint()
+  addFederation(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<FastifyReply> {
+    return this.handleForm(request, reply, body, 'federation', FederationCreateDto, (dto) => this.organisation.createFederation(dto));
+  }
+
+  @Roles('admin')
+  @Post('admin/organisation/delprojekt')
+  @ApiExcludeEndpoint()
+  addSubproject(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<FastifyReply> {
+    return this.handleForm(request, reply, body, 'subproject', SubprojectCreateDto, (dto) => this.organisation.createSubproject(dto));
+  }
+
+  @Roles('admin')
+  @Post('admin/organisation/kommuner')
+  @ApiExcludeEndpoint()
+  addMunicipality(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<FastifyReply> {
+    return this.handleForm(request, reply, body, 'municipality', MunicipalityCreateDto, (dto) => this.organisation.createMunicipality(dto));
+  }
+
+  @Roles('admin')
+  @Post('admin/organisation/kommuner/:id/flytta')
+  @ApiExcludeEndpoint()
+  move(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() body: unknown): Promise<FastifyReply> {
+    return this.handleForm(request, reply, body, `move-${id}`, MunicipalityMoveDto, (dto) => this.organisation.moveMunicipality(id, dto.subprojectId));
+  }
+
+  private async handleForm<T extends object>(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    body: unknown,
+    formName: string,
+    dto: ClassConstructor<T>,
+    action: (value: T) => Promise<unknown>,
+  ): Promise<FastifyReply> {
+    const form = await validateForm(dto, body);
+    const values = (body ?? {}) as Record<string, unknown>;
+    if (!form.value) return this.renderPage(request, reply, { [formName]: { values, errors: form.errors } }, 400);
+    try {
+      await action(form.value);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return this.renderPage(request, reply, { [formName]: { values, errors: {}, formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, '/admin/organisation?sparat=1');
+  }
+
+  private async renderPage(request: AuthenticatedRequest, reply: FastifyReply, forms: Record<string, unknown>, status = 200): Promise<FastifyReply> {
+    const [tree, subprojects] = await Promise.all([this.organisation.tree(), this.organisation.listSubprojects()]);
+    const saved = (request.query as Record<string, unknown>).sparat === '1';
+    return this.pages.send(request, reply, 'admin-organisation', {
+        tree,
+        subprojectOptions: subprojects.map((s) => ({ value: s.id, label: s.name })),
+        federationOptions: tree.federations.map((f) => ({ value: f.id, label: f.name })),
+        formState: forms,
+        saved,
+      }, { status });
+  }
+}

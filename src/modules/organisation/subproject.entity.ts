@@ -1,0 +1,21 @@
+import { Column, Entity, JoinColumn, ManyToOne, OneToMany, Relation } from 'typeorm';
+import { AppBaseEntity } from '../../database/base.entity';
+import { Federation } from './federation.entity';
+import { Municipality } from './municipality.entity';
+
+/** Delprojekt: the local subproject that owns the deviations of its kommuner. */
+@Entity('subproject')
+export class Subproject extends AppBaseEntity {
+  @Column({ type: 'text', unique: true })
+  name: string;
+
+  @Column({ type: 'uuid' })
+  federationId: string;
+
+  @ManyToOne(() => Federation, (federation) => federation.subprojects, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'federation_id' })
+  federation?: Relation<Federation>;
+
+  @OneToMany(() => Municipality, (municipality) => municipality.subproject)
+  municipalities?: Relation<Municipality[]>;
+}

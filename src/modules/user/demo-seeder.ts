@@ -1,0 +1,37 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Role } from '../../common/auth/role';
+import { OrganisationService } from '../organisation/organisation.service';
+import { UserService } from './user.service';
+
+export const DEMO_PASSWORD = 'demo-avvikelser';
+
+export const DEMO_ACCOUNTS: ReadonlyArray<{ email: string; name: string; role: Role; subproject?: string }> = [
+  { email: 'medarbetare@demo.mia.se', name: 'Mira Medarbetare', role: 'staff', subproject: 'MIA Östra Södertörn' },
+  { email: 'ledare@demo.mia.se', name: 'Leo Ledare', role: 'lead', subproject: 'MIA Östra Södertörn' },
+  { email: 'ledare.roslagen@demo.mia.se', name: 'Rut Roslagsledare', role: 'lead', subproject: 'MIA Roslagen' },
+  { email: 'utvecklare@demo.mia.se', name: 'Vera Verksamhetsutvecklare', role: 'analyst' },
+  { email: 'admin@demo.mia.se', name: 'Adam Administratör', role: 'admin' },
+];
+
+/** Demo accounts for a newcomer's first start; never in production (the caller checks). */
+@Injectable()
+export class DemoSeeder {
+  private readonly logger = new Logger('Demodata');
+
+  constructor(
+    private readonly users: UserService,
+    private readonly organisation: OrganisationService,
+  ) {}
+
+  /** Seeds only an empty database, so a second start keeps whatever was changed. */
+  async seedIfEmpty(): Promise<boolean> {
+    if ((await this.users.count()) > 0) return false;
+    const subprojects = await this.organisation.listSubprojects();
+    for (const account of DEMO_ACCOUNTS) {
+      const subprojectId = account.subproject ? subprojects.find((s) => s.name === account.subproject)?.id : undefined;
+      await this.users.create({ email: account.email, name: account.name, role: account.role, subprojectId, password: DEMO_PASSWORD });
+    }
+    this.logger.log(`Demokonton skapade (lösenord för alla: ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')}`);
+    return true;
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { PasswordHasher } from '../../common/auth/password-hasher';
+import { Role, SUBPROJECT_ROLES } from '../../common/auth/role';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
+import { OrganisationService } from '../organisation/organisation.service';
+import { UserCreateDto, UserUpdateDto } from './dto/user.dto';
+import { User } from './user.entity';
+
+export class SubprojectRequiredError extends DomainError {
+  constructor() {
+    super('subproject_required', 'Medarbetare och delprojektledare måste höra till ett delprojekt. Välj ett.', 400, [
+      { field: 'subprojectId', message: 'Välj ett delprojekt.' },
+    ]);
+  }
+}
+
+@Injectable()
+export class UserService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly organisation: OrganisationService,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  list(): Promise<User[]> {
+    return this.users.find({ relations: { subproject: true }, order: { name: 'ASC' } });
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.users.findOne({ where: { id }, relations: { subproject: true } });
+    if (!user) throw new NotFoundError('Användaren');
+    return user;
+  }
+
+  /** Leads of a delprojekt: who gets its mail and can take its reports. */
+  leadsOf(subprojectId: string): Promise<User[]> {
+    return this.users.find({ where: { subprojectId, role: 'lead', active: true }, order: { name: 'ASC' } });
+  }
+
+  byRole(role: Role): Promise<User[]> {
+    return this.users.find({ where: { role, active: true }, order: { name: 'ASC' } });
+  }
+
+  async create(dto: UserCreateDto): Promise<User> {
+    const subprojectId = await this.checkSubproject(dto.role, dto.subprojectId ?? null);
+    const passwordHash = await this.hasher.hash(dto.password);
+    try {
+      const saved = await this.users.save(
+        this.users.create({ email: dto.email, name: dto.name, role: dto.role, subprojectId, passwordHash, active: true }),
+      );
+      return this.get(saved.id);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
+        throw new DomainError('duplicate_email', `Det finns redan en användare med e-postadressen ${dto.email}.`, 409, [
+          { field: 'email', message: 'E-postadressen används redan.' },
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  async update(id: string, dto: UserUpdateDto): Promise<User> {
+    const user = await this.get(id);
+    const role = dto.role ?? user.role;
+    const requested = dto.subprojectId !== undefined ? dto.subprojectId : user.subprojectId;
+    const subprojectId = await this.checkSubproject(role, requested);
+    const changes: Partial<User> = { role, subprojectId };
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.active !== undefined) changes.active = dto.active;
+    if (dto.password !== undefined) changes.passwordHash = await this.hasher.hash(dto.password);
+    await this.users.update(id, changes);
+    return this.get(id);
+  }
+
+  /** Staff and leads need a delprojekt; analysts and admins see everything and have none. */
+  private async checkSubproject(role: Role, subprojectId: string | null): Promise<string | null> {
+    if (!SUBPROJECT_ROLES.includes(role)) return null;
+    if (!subprojectId) throw new SubprojectRequiredError();
+    await this.organisation.getSubproject(subprojectId);
+    return subprojectId;
+  }
+}

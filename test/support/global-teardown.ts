@@ -1,0 +1,10 @@
+import { RUN_PREFIX_ENV, withServerClient } from './test-database';
+
+export default async function globalTeardown(): Promise<void> {
+  const runPrefix = process.env[RUN_PREFIX_ENV];
+  if (!runPrefix) return;
+  await withServerClient(async (client) => {
+    const rows = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${runPrefix}%`]);
+    for (const { datname } of rows.rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  });
+}

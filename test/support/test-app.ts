@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory';
+import { AppConfigService } from '../../src/config/app-config.service';
+import { loadEnvConfig } from '../../src/config/env.config';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  baseUrl: string;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Replace providers (e.g. the clock) before the app starts. */
+  configure?: (app: NestFastifyApplication) => void;
+}
+
+/** The real application on its own fresh database, listening on a loopback port. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const env = loadEnvConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    APP_SECRET: 'test-hemlighet-som-ar-minst-trettiotva-tecken',
+    BASE_URL: 'http://127.0.0.1',
+    SCHEDULER_ENABLED: 'false',
+    DB_POOL_SIZE: '5',
+    ...options.env,
+  });
+  const config = new AppConfigService(env, db.url, false);
+  const app = await createApp(config, { poolSize: env.DB_POOL_SIZE, logger: false });
+  options.configure?.(app);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    baseUrl,
+    db,
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
