@@ -19,7 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...buildDataSourceOptions({ url: config.databaseUrl, poolSize }), retryAttempts: 5, retryDelay: 500 }),
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions({ url: config.databaseUrl, poolSize }), autoLoadEntities: true, retryAttempts: 5, retryDelay: 500 }),
         CommonModule,
         AuthModule,
         OrganisationModule,

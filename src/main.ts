@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
+import { AppLogger } from './common/logging/app-logger';
 import { AppConfigService } from './config/app-config.service';
 import { EnvValidationError, loadEnvConfig } from './config/env.config';
 import { migrateDatabase, openDatabase } from './database/database-bootstrap';
@@ -18,6 +19,7 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  Logger.overrideLogger(new AppLogger(env.LOG_LEVEL));
   const logger = new Logger('Start');
   logger.log(env.DATABASE_URL ? 'Använder PostgreSQL från DATABASE_URL' : `Använder inbyggd PostgreSQL (PGlite) i ${env.DATA_DIR}`);
   const database = await openDatabase(env);
@@ -26,7 +28,7 @@ async function bootstrap(): Promise<void> {
   if (applied.length) logger.log(`Migreringar körda: ${applied.join(', ')}`);
 
   const config = new AppConfigService(env, database.url, database.embedded !== null);
-  const app = await createApp(config, { poolSize: database.poolSize });
+  const app = await createApp(config, { poolSize: database.poolSize, logger: new AppLogger(env.LOG_LEVEL) });
   const shutdown = async (signal: string): Promise<void> => {
     logger.log(`Stänger av (${signal})`);
     await app.close();

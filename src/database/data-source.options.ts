@@ -1,6 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
-import { ALL_ENTITIES } from './entities';
 import { ALL_MIGRATIONS } from './migrations';
 
 export interface DatabaseConnection {
@@ -13,7 +12,8 @@ export function buildDataSourceOptions(connection: DatabaseConnection): DataSour
   return {
     type: 'postgres',
     url: connection.url,
-    entities: ALL_ENTITIES,
+    // Entities come from each feature module's TypeOrmModule.forFeature (autoLoadEntities).
+    entities: [],
     migrations: ALL_MIGRATIONS,
     migrationsTableName: 'schema_migration',
     migrationsRun: false,
