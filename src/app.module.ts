@@ -9,6 +9,7 @@ import { buildDataSourceOptions } from './database/data-source.options';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { HomeModule } from './modules/home/home.module';
+import { MailModule } from './modules/mail/mail.module';
 import { OrganisationModule } from './modules/organisation/organisation.module';
 import { UserModule } from './modules/user/user.module';
 
@@ -26,6 +27,7 @@ export class AppModule {
         UserModule,
         HealthModule,
         HomeModule,
+        MailModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

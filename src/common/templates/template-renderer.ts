@@ -14,21 +14,28 @@ export function templatesRoot(): string {
 @Injectable()
 export class TemplateRenderer {
   private readonly env: nunjucks.Environment;
+  /** Plain text (mail bodies, subjects) must not be HTML-escaped: "&" stays "&". */
+  private readonly textEnv: nunjucks.Environment;
 
   constructor() {
     const root = templatesRoot();
-    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(root, { noCache: false }), {
-      autoescape: true,
-      throwOnUndefined: false,
-      trimBlocks: true,
-      lstripBlocks: true,
-    });
-    this.env.addFilter('datum', (value: unknown) => formatDate(value));
-    this.env.addFilter('datumtid', (value: unknown) => formatDateTime(value));
+    // One loader each: a loader caches templates compiled for its own environment.
+    const options = { throwOnUndefined: false, trimBlocks: true, lstripBlocks: true };
+    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(root, { noCache: false }), { ...options, autoescape: true });
+    this.textEnv = new nunjucks.Environment(new nunjucks.FileSystemLoader(root, { noCache: false }), { ...options, autoescape: false });
+    for (const env of [this.env, this.textEnv]) {
+      env.addFilter('datum', (value: unknown) => formatDate(value));
+      env.addFilter('datumtid', (value: unknown) => formatDateTime(value));
+    }
   }
 
   render(template: string, context: object): string {
     return this.env.render(template, context);
+  }
+
+  /** For templates whose output is not HTML (e-mail text and subject). */
+  renderText(template: string, context: object): string {
+    return this.textEnv.render(template, context);
   }
 
   exists(template: string): boolean {

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { DomainError } from '../../common/errors/domain-error';
+import { TemplateRenderer } from '../../common/templates/template-renderer';
+import { AppConfigService } from '../../config/app-config.service';
+
+/**
+ * A mail to queue. `template` names templates/mail/<template>.subject.njk, .html.njk and .txt.njk;
+ * `context` is what they render with (`baseUrl` is added). `dedupeKey` makes a second enqueue of the
+ * same notice a no-op, e.g. `deviation-new:<deviationId>:<userId>`.
+ * Never put a participant's personal data in the context: mails leave the system.
+ */
+export interface OutboxMessage {
+  to: string[];
+  template: string;
+  context: object;
+  dedupeKey?: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const TEMPLATE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
+
+/**
+ * The only way to send e-mail: `enqueue` renders the mail and stores it in `mail_outbox`; the
+ * MailOutboxWorker sends it later, with retries. Nothing is sent inside a request.
+ *
+ *   await this.mail.enqueue({ to: [lead.email], template: 'deviation-new', context: { … }, dedupeKey }, manager);
+ *
+ * Pass the EntityManager of your transaction so the mail is queued if and only if your change commits.
+ */
+@Injectable()
+export class MailOutboxService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly templates: TemplateRenderer,
+    private readonly clock: Clock,
+    private readonly config: AppConfigService,
+  ) {}
+
+  async enqueue(message: OutboxMessage, manager?: EntityManager): Promise<void> {
+    const recipients = [...new Set(message.to.map((address) => address.trim().toLowerCase()).filter((address) => address !== ''))];
+    // Programming errors, not user errors: callers pass addresses from the user table.
+    if (recipients.length === 0) throw new Error(`Mail ${message.template} has no recipients`);
+    const invalid = recipients.filter((address) => !EMAIL.test(address));
+    if (invalid.length > 0) throw new DomainError('mail_invalid_recipient', 'En mottagaradress är ogiltig.', 400);
+    const rendered = this.render(message.template, message.context);
+    const runner = manager ?? this.dataSource.manager;
+    await runner.query(
+      `INSERT INTO mail_outbox (recipients, subject, html, text, template, status, next_attempt_at, dedupe_key)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [recipients, rendered.subject, rendered.html, rendered.text, message.template, this.clock.now(), message.dedupeKey ?? null],
+    );
+  }
+
+  /** Renders a mail without queueing it (also used by enqueue). Throws if a template file is missing. */
+  render(template: string, context: object): RenderedMail {
+    if (!TEMPLATE_NAME.test(template)) throw new Error(`Invalid mail template name: ${template}`);
+    for (const part of ['subject', 'html', 'txt']) {
+      const file = `mail/${template}.${part}.njk`;
+      if (!this.templates.exists(file)) throw new Error(`Mail template missing: templates/${file}`);
+    }
+    const data = { baseUrl: this.config.env.BASE_URL.replace(/\/+$/, ''), ...context };
+    return {
+      // A subject is one line; a stray newline would otherwise break the header.
+      subject: this.templates.renderText(`mail/${template}.subject.njk`, data).replace(/\s+/g, ' ').trim(),
+      html: this.templates.render(`mail/${template}.html.njk`, data),
+      text: `${this.templates.renderText(`mail/${template}.txt.njk`, data).trim()}\n`,
+    };
+  }
+}
