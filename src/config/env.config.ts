@@ -21,6 +21,7 @@ const DEV_SECRET = 'utvecklingshemlighet-byt-i-produktion';
  * Nothing else reads process.env, so a typo fails fast instead of at 3 a.m.
  */
 export class EnvConfig {
+  // Every property has an initializer (even `= undefined`): loadEnvConfig reads exactly these keys.
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV måste vara development, production eller test' })
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
@@ -32,7 +33,7 @@ export class EnvConfig {
 
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL måste vara en postgres://-adress, t.ex. postgres://postgres@127.0.0.1:5432/avvikelser' })
-  DATABASE_URL?: string;
+  DATABASE_URL?: string = undefined;
 
   @IsString()
   @MinLength(1, { message: 'DATA_DIR får inte vara tom' })
@@ -53,11 +54,17 @@ export class EnvConfig {
 
   @IsOptional()
   @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL måste vara en smtp:// eller smtps://-adress, t.ex. smtp://127.0.0.1:1025' })
-  SMTP_URL?: string;
+  SMTP_URL?: string = undefined;
 
   @IsString()
   @MinLength(3, { message: 'MAIL_FROM måste anges, t.ex. "Avvikelser <noreply@example.se>"' })
   MAIL_FROM = 'Avvikelser MIA <noreply@avvikelser.local>';
+
+  @Transform(toInt)
+  @IsInt({ message: 'OUTBOX_POLL_MS måste vara ett heltal (millisekunder)' })
+  @Min(100, { message: 'OUTBOX_POLL_MS måste vara minst 100 millisekunder' })
+  @Max(3_600_000, { message: 'OUTBOX_POLL_MS får vara högst 3600000 millisekunder (en timme)' })
+  OUTBOX_POLL_MS = 2000;
 
   @IsIn(['true', 'false'], { message: 'DEMO_SEED måste vara true eller false' })
   DEMO_SEED: 'true' | 'false' = 'true';
@@ -91,9 +98,11 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     if (value !== undefined && value !== '') raw[key] = value;
   }
   const config = plainToInstance(EnvConfig, raw);
-  const problems = validateSync(config, { skipMissingProperties: false }).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
-  );
+  // One message per variable: the topmost decorator (the type check) is reported last by class-validator.
+  const problems = validateSync(config, { skipMissingProperties: false }).map((error) => {
+    const messages = Object.values(error.constraints ?? {});
+    return `${error.property}: ${messages[messages.length - 1] ?? 'ogiltigt värde'}`;
+  });
   if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
     problems.push('APP_SECRET: måste sättas till en egen hemlig sträng i produktion');
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import 'reflect-metadata';
 import { migrateDatabase } from '../../src/database/database-bootstrap';
+import { BUILD_DIR_ENV, buildForTests } from './built-app';
 import { RUN_PREFIX_ENV, TEMPLATE_DB_ENV, urlForDatabase, withServerClient } from './test-database';
 
 /** One migrated template database per test run; each test file clones it. */
@@ -22,6 +23,7 @@ export default async function globalSetup(): Promise<void> {
     await client.query(`CREATE DATABASE "${template}"`);
   });
   await migrateDatabase({ url: urlForDatabase(template) });
+  process.env[BUILD_DIR_ENV] = buildForTests(runPrefix);
   process.env[RUN_PREFIX_ENV] = runPrefix;
   process.env[TEMPLATE_DB_ENV] = template;
 }

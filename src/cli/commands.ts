@@ -1,0 +1,5 @@
+import { CliCommand } from './cli-command';
+import { migrateCommand } from './migrate.command';
+
+/** Every CLI command; a feature adds its own here. */
+export const CLI_COMMANDS: CliCommand[] = [migrateCommand];

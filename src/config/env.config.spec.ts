@@ -1,0 +1,38 @@
+import { EnvConfig, EnvValidationError, loadEnvConfig } from './env.config';
+
+describe('loadEnvConfig', () => {
+  it('uses defaults for an empty environment (embedded database)', () => {
+    const config = loadEnvConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATA_DIR).toBe('./data');
+    expect(config.usesEmbeddedDatabase).toBe(true);
+  });
+
+  it('reads every declared variable, optional ones included', () => {
+    const config = loadEnvConfig({ DATABASE_URL: 'postgres://postgres@db:5432/avvikelser', SMTP_URL: 'smtp://mail:1025', PORT: '8080' });
+    expect(config.DATABASE_URL).toBe('postgres://postgres@db:5432/avvikelser');
+    expect(config.SMTP_URL).toBe('smtp://mail:1025');
+    expect(config.PORT).toBe(8080);
+    expect(config.usesEmbeddedDatabase).toBe(false);
+    for (const key of Object.keys(new EnvConfig())) expect(Object.prototype.hasOwnProperty.call(config, key)).toBe(true);
+  });
+
+  it('names each bad variable once, in Swedish', () => {
+    try {
+      loadEnvConfig({ PORT: 'abc', DATABASE_URL: 'mysql://root@localhost/x', LOG_LEVEL: 'loud' });
+      throw new Error('borde ha kastat');
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvValidationError);
+      const problems = (error as EnvValidationError).problems;
+      expect(problems).toEqual([
+        'PORT: PORT måste vara ett heltal',
+        'DATABASE_URL: DATABASE_URL måste vara en postgres://-adress, t.ex. postgres://postgres@127.0.0.1:5432/avvikelser',
+        'LOG_LEVEL: LOG_LEVEL måste vara error, warn, log eller debug',
+      ]);
+    }
+  });
+
+  it('demands a real secret in production', () => {
+    expect(() => loadEnvConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@y/z' })).toThrow(/APP_SECRET: måste sättas/);
+  });
+});

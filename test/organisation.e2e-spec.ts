@@ -1,0 +1,129 @@
+import { createApiToken, createUser, subprojectId, TEST_PASSWORD } from './support/factories';
+import { HttpClient } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+interface Tree {
+  federations: Array<{ id: string; name: string; subprojects: Array<{ id: string; name: string; municipalities: Array<{ id: string; name: string }> }> }>;
+}
+
+function findMunicipality(tree: Tree, name: string): { id: string; subproject: string } | undefined {
+  for (const federation of tree.federations) {
+    for (const subproject of federation.subprojects) {
+      const municipality = subproject.municipalities.find((m) => m.name === name);
+      if (municipality) return { id: municipality.id, subproject: subproject.name };
+    }
+  }
+  return undefined;
+}
+
+describe('organisation as data, administered from pages and API', () => {
+  let t: TestApp;
+  let admin: HttpClient;
+  beforeAll(async () => {
+    t = await startTestApp();
+    const user = await createUser(t.app, 'admin');
+    admin = new HttpClient(t.baseUrl);
+    await admin.login(user.email, TEST_PASSWORD);
+  });
+  afterAll(() => t.close());
+
+  it('is seeded with the six delprojekt and twelve kommuner of MIA', async () => {
+    const tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    const subprojects = tree.federations.flatMap((f) => f.subprojects);
+    expect(subprojects.map((s) => s.name).sort()).toEqual(
+      ['MIA HBS', 'MIA Järfälla', 'MIA Roslagen', 'MIA Stockholm', 'MIA Södertälje', 'MIA Östra Södertörn'].sort(),
+    );
+    expect(subprojects.flatMap((s) => s.municipalities)).toHaveLength(12);
+    expect(findMunicipality(tree, 'Salem')?.subproject).toBe('MIA HBS');
+  });
+
+  it('an admin adds a förbund, a delprojekt and a kommun through the pages, and moves a kommun', async () => {
+    const page = await admin.get('/admin/organisation');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('MIA Östra Södertörn');
+
+    expect((await admin.postForm('/admin/organisation/forbund', { name: 'Samordningsförbundet Norrtälje' })).location).toBe('/admin/organisation?sparat=1');
+    let tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    const federation = tree.federations.find((f) => f.name === 'Samordningsförbundet Norrtälje');
+    expect(federation).toBeDefined();
+
+    await admin.get('/admin/organisation');
+    expect((await admin.postForm('/admin/organisation/delprojekt', { name: 'MIA Norrtälje', federationId: federation?.id ?? '' })).status).toBe(303);
+    const norrtalje = await subprojectId(t.app, 'MIA Norrtälje');
+    expect((await admin.postForm('/admin/organisation/kommuner', { name: 'Norrtälje', subprojectId: norrtalje })).status).toBe(303);
+
+    tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    expect(findMunicipality(tree, 'Norrtälje')?.subproject).toBe('MIA Norrtälje');
+
+    const vallentuna = findMunicipality(tree, 'Täby');
+    expect((await admin.postForm(`/admin/organisation/kommuner/${vallentuna?.id}/flytta`, { subprojectId: norrtalje })).status).toBe(303);
+    tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    expect(findMunicipality(tree, 'Täby')?.subproject).toBe('MIA Norrtälje');
+  });
+
+  it('a form with errors comes back with what was typed and a message at the field', async () => {
+    await admin.get('/admin/organisation');
+    const empty = await admin.postForm('/admin/organisation/kommuner', { name: 'Vaxholm', subprojectId: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('Välj ett delprojekt.');
+    expect(empty.text).toContain('value="Vaxholm"');
+    const duplicate = await admin.postForm('/admin/organisation/forbund', { name: 'Samordningsförbundet HBS' });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.text).toContain('Det finns redan ett förbund som heter Samordningsförbundet HBS.');
+  });
+
+  it('the same through the API with a bearer token', async () => {
+    const user = await createUser(t.app, 'admin');
+    const token = await createApiToken(t.app, user);
+    const api = new HttpClient(t.baseUrl);
+    const stockholm = await subprojectId(t.app, 'MIA Stockholm');
+    const created = await api.api('POST', '/api/municipalities', { name: 'Solna', subprojectId: stockholm }, token);
+    expect(created.status).toBe(201);
+    const { id } = created.json<{ id: string }>();
+    const hbs = await subprojectId(t.app, 'MIA HBS');
+    const moved = await api.api('PATCH', `/api/municipalities/${id}`, { subprojectId: hbs }, token);
+    expect(moved.status).toBe(200);
+    expect(moved.json<{ subprojectId: string }>().subprojectId).toBe(hbs);
+    const missing = await api.api('PATCH', `/api/municipalities/${id}`, { subprojectId: '6f1c1f5e-0000-4000-8000-000000000000' }, token);
+    expect(missing.status).toBe(404);
+    expect(missing.json<{ error: { message: string } }>().error.message).toBe('Delprojektet hittades inte.');
+  });
+
+  it('an admin manages users: create with a delprojekt, change role, deactivate', async () => {
+    await admin.get('/admin/anvandare');
+    const noSubproject = await admin.postForm('/admin/anvandare', {
+      name: 'Nils Ny',
+      email: 'nils.ny@test.mia.se',
+      role: 'staff',
+      subprojectId: '',
+      password: 'ett-langt-losenord',
+    });
+    expect(noSubproject.status).toBe(400);
+    expect(noSubproject.text).toContain('Medarbetare och delprojektledare måste höra till ett delprojekt');
+    expect(noSubproject.text).toContain('value="nils.ny@test.mia.se"');
+
+    const hbs = await subprojectId(t.app, 'MIA HBS');
+    const created = await admin.postForm('/admin/anvandare', {
+      name: 'Nils Ny',
+      email: 'Nils.Ny@test.mia.se',
+      role: 'staff',
+      subprojectId: hbs,
+      password: 'ett-langt-losenord',
+    });
+    expect(created.status).toBe(303);
+    const nils = new HttpClient(t.baseUrl);
+    expect((await nils.login('nils.ny@test.mia.se', 'ett-langt-losenord')).status).toBe(303);
+    expect((await nils.get('/')).text).toContain('Ditt delprojekt: MIA HBS');
+
+    const users = (await admin.api('GET', '/api/users')).json<Array<{ id: string; email: string }>>();
+    const id = users.find((u) => u.email === 'nils.ny@test.mia.se')?.id ?? '';
+    await admin.get(`/admin/anvandare/${id}`);
+    const updated = await admin.postForm(`/admin/anvandare/${id}`, { name: 'Nils Ny', role: 'lead', subprojectId: hbs, password: '' });
+    expect(updated.status).toBe(303);
+    // The checkbox was not ticked: the account is deactivated and its session ends.
+    expect((await nils.get('/')).status).toBe(303);
+    expect((await nils.login('nils.ny@test.mia.se', 'ett-langt-losenord')).status).toBe(401);
+    const after = (await admin.api('GET', '/api/users')).json<Array<{ id: string; role: string; active: boolean }>>().find((u) => u.id === id);
+    expect(after).toMatchObject({ role: 'lead', active: false });
+  });
+});
