@@ -1,4 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
+import { SafeTypeOrmLogger } from './safe-typeorm.logger';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { ALL_MIGRATIONS } from './migrations';
 
@@ -20,6 +21,8 @@ export function buildDataSourceOptions(connection: DatabaseConnection): DataSour
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     extra: { max: connection.poolSize, connectionTimeoutMillis: 10_000 },
-    logging: ['error'],
+    logging: ['error', 'warn', 'migration'],
+    logger: new SafeTypeOrmLogger(),
+    maxQueryExecutionTime: 2000,
   };
 }
