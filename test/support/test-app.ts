@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
+import { Clock } from '../../src/common/clock/clock';
 import { AppConfigService } from '../../src/config/app-config.service';
 import { loadEnvConfig } from '../../src/config/env.config';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -16,11 +17,15 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Replace providers (e.g. the clock) before the app starts. */
   configure?: (app: NestFastifyApplication) => void;
+  /** Every service's "now" comes from this clock (e.g. a FixedClock), from before the app starts. */
+  clock?: Clock;
+  /** Run on another test app's database, as a second instance; close() then leaves the database to its owner. */
+  db?: TestDatabase;
 }
 
 /** The real application on its own fresh database, listening on a loopback port. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = options.db ?? (await createTestDatabase());
   const env = loadEnvConfig({
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
@@ -32,6 +37,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const config = new AppConfigService(env, db.url, false);
   const app = await createApp(config, { poolSize: env.DB_POOL_SIZE, logger: false });
+  const clock = options.clock;
+  // The one Clock instance is already injected everywhere; delegating its now() reaches them all.
+  if (clock) app.get(Clock).now = () => clock.now();
   options.configure?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -41,7 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     db,
     async close() {
       await app.close();
-      await db.drop();
+      if (!options.db) await db.drop();
     },
   };
 }

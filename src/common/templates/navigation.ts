@@ -11,6 +11,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { href: '/', label: 'Start', roles: ['staff', 'lead', 'analyst', 'admin'] },
   { href: '/admin/anvandare', label: 'Användare', roles: ['admin'] },
   { href: '/admin/organisation', label: 'Organisation', roles: ['admin'] },
+  { href: '/admin/utskick', label: 'Utskick', roles: ['admin'] },
 ];
 
 export function navigationFor(role: Role | undefined, currentPath: string): Array<NavItem & { current: boolean }> {

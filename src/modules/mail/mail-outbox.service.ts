@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { AppConfigService } from '../../config/app-config.service';
+import { MAIL_STATUSES, MailOutbox, MailStatus } from './mail-outbox.entity';
 
 /**
  * A mail to queue. `template` names templates/mail/<template>.subject.njk, .html.njk and .txt.njk;
@@ -40,6 +41,7 @@ const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 export class MailOutboxService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(MailOutbox) private readonly outbox: Repository<MailOutbox>,
     private readonly templates: TemplateRenderer,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
@@ -75,5 +77,47 @@ export class MailOutboxService {
       html: this.templates.render(`mail/${template}.html.njk`, data),
       text: `${this.templates.renderText(`mail/${template}.txt.njk`, data).trim()}\n`,
     };
+  }
+
+  /** For admins: failed mails first, then the newest. */
+  async list(options: { status?: MailStatus; limit?: number } = {}): Promise<MailOutbox[]> {
+    const query = this.outbox
+      .createQueryBuilder('m')
+      .orderBy(`CASE WHEN m.status = 'failed' THEN 0 ELSE 1 END`, 'ASC')
+      .addOrderBy('m.created_at', 'DESC')
+      .limit(Math.min(Math.max(options.limit ?? 200, 1), 1000));
+    if (options.status) query.where('m.status = :status', { status: options.status });
+    return query.getMany();
+  }
+
+  async countByStatus(): Promise<Record<MailStatus, number>> {
+    const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS count FROM mail_outbox GROUP BY status`)) as Array<{
+      status: MailStatus;
+      count: number;
+    }>;
+    const counts = Object.fromEntries(MAIL_STATUSES.map((status) => [status, 0])) as Record<MailStatus, number>;
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
+  }
+
+  async get(id: string): Promise<MailOutbox> {
+    const mail = await this.outbox.findOneBy({ id });
+    if (!mail) throw new NotFoundError('Utskicket');
+    return mail;
+  }
+
+  /** An admin sends a failed (or kept) mail again: a fresh round of attempts, due now. */
+  async retry(id: string): Promise<MailOutbox> {
+    const now = this.clock.now();
+    const [, affected] = (await this.dataSource.query(
+      `UPDATE mail_outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, locked_until = NULL, updated_at = $2
+        WHERE id = $1 AND status IN ('failed', 'kept')`,
+      [id, now],
+    )) as [unknown[], number];
+    if (affected === 0) {
+      await this.get(id);
+      throw new DomainError('mail_not_retryable', 'Bara utskick som misslyckats eller sparats kan skickas igen.', 409);
+    }
+    return this.get(id);
   }
 }

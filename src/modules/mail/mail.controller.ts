@@ -1,0 +1,112 @@
+import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { Roles } from '../../common/auth/auth.decorators';
+import { AuthenticatedRequest } from '../../common/auth/auth-user';
+import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
+import { AppConfigService } from '../../config/app-config.service';
+import { MailListQueryDto } from './dto/mail-list-query.dto';
+import { MAIL_STATUS_LABELS, MailOutbox, MailStatus } from './mail-outbox.entity';
+import { MailOutboxService } from './mail-outbox.service';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+
+export interface MailView {
+  id: string;
+  recipients: string[];
+  subject: string;
+  template: string;
+  status: MailStatus;
+  statusLabel: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  sentAt: Date | null;
+  messageId: string | null;
+  createdAt: Date;
+}
+
+export interface MailDetailView extends MailView {
+  text: string;
+  html: string;
+}
+
+function toView(mail: MailOutbox): MailView {
+  return {
+    id: mail.id,
+    recipients: mail.recipients,
+    subject: mail.subject,
+    template: mail.template,
+    status: mail.status,
+    statusLabel: MAIL_STATUS_LABELS[mail.status],
+    attempts: mail.attempts,
+    nextAttemptAt: mail.nextAttemptAt,
+    lastError: mail.lastError,
+    sentAt: mail.sentAt,
+    messageId: mail.messageId,
+    createdAt: mail.createdAt,
+  };
+}
+
+function toDetailView(mail: MailOutbox): MailDetailView {
+  return { ...toView(mail), text: mail.text, html: mail.html };
+}
+
+/** The outbox for admins: what was sent, what waits, what failed (with the SMTP error), and kept mails to read. */
+@ApiTags('e-post')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller()
+export class MailController {
+  constructor(
+    private readonly mail: MailOutboxService,
+    private readonly pages: PageRenderer,
+    private readonly config: AppConfigService,
+  ) {}
+
+  @Get('api/mail')
+  async list(@Query() query: MailListQueryDto): Promise<MailView[]> {
+    return (await this.mail.list(query)).map(toView);
+  }
+
+  @Get('api/mail/:id')
+  async get(@Param('id', uuid) id: string): Promise<MailDetailView> {
+    return toDetailView(await this.mail.get(id));
+  }
+
+  @Post('api/mail/:id/retry')
+  async retry(@Param('id', uuid) id: string): Promise<MailView> {
+    return toView(await this.mail.retry(id));
+  }
+
+  // Pages.
+
+  @Get('admin/utskick')
+  @ApiExcludeEndpoint()
+  async listPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const [mails, counts] = await Promise.all([this.mail.list({ limit: 200 }), this.mail.countByStatus()]);
+    const query = request.query as Record<string, unknown>;
+    return this.pages.send(request, reply, 'admin-mail', {
+      mails: mails.map(toView),
+      counts,
+      statusLabels: MAIL_STATUS_LABELS,
+      smtpConfigured: Boolean(this.config.env.SMTP_URL),
+      retried: query.omlagt === '1',
+    });
+  }
+
+  @Get('admin/utskick/:id')
+  @ApiExcludeEndpoint()
+  async detailPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    const mail = await this.mail.get(id);
+    const query = request.query as Record<string, unknown>;
+    return this.pages.send(request, reply, 'admin-mail-detail', { mail: toDetailView(mail), retried: query.omlagt === '1' });
+  }
+
+  @Post('admin/utskick/:id/skicka-igen')
+  @ApiExcludeEndpoint()
+  async retryFromForm(@Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    await this.mail.retry(id);
+    return redirectAfterPost(reply, `/admin/utskick/${id}?omlagt=1`);
+  }
+}
