@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
@@ -10,6 +11,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { HomeModule } from './modules/home/home.module';
 import { MailModule } from './modules/mail/mail.module';
+import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { OrganisationModule } from './modules/organisation/organisation.module';
 import { UserModule } from './modules/user/user.module';
 
@@ -28,6 +30,9 @@ export class AppModule {
         HealthModule,
         HomeModule,
         MailModule,
+        SchedulingModule,
+        // Timers (@Cron) fire only where asked; tests and the CLI run jobs by calling them.
+        ...(config.env.SCHEDULER_ENABLED === 'true' ? [ScheduleModule.forRoot()] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
