@@ -265,3 +265,17 @@ describe('without SMTP_URL in development and test', () => {
     expect((await admin.get('/admin/utskick/00000000-0000-0000-0000-000000000000')).status).toBe(404);
   });
 });
+
+describe('without SMTP_URL in production', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => t.close());
+
+  it('keeps mails pending (to go out once SMTP_URL is set) instead of marking them kept', async () => {
+    await t.app.get(MailOutboxService).enqueue({ to: ['lead@test.mia.se'], template: 'test-notice', context: {} });
+    expect(await t.app.get(MailOutboxWorker).processDueNow()).toEqual({ sent: 0, retrying: 0, failed: 0, kept: 0 });
+    expect((await rows(t)).map((r) => [r.status, r.attempts])).toEqual([['pending', 0]]);
+  });
+});

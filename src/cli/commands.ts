@@ -1,6 +1,8 @@
 import { CliCommand } from './cli-command';
+import { jobsListCommand } from './jobs.command';
+import { mailSendCommand, mailTestCommand } from './mail.command';
 import { migrateCommand } from './migrate.command';
 import { userCreateCommand } from './user-create.command';
 
 /** Every CLI command; a feature adds its own here. */
-export const CLI_COMMANDS: CliCommand[] = [migrateCommand, userCreateCommand];
+export const CLI_COMMANDS: CliCommand[] = [migrateCommand, userCreateCommand, mailSendCommand, mailTestCommand, jobsListCommand];
