@@ -102,6 +102,39 @@ describe('mail outbox with a real SMTP server', () => {
     expect((await smtp.waitFor(2)).map((m) => m.to[0]).sort()).toEqual(['a@test.mia.se', 'c@test.mia.se']);
   });
 
+  it('sends a mail to several recipients as one message each, so no one sees the others, deduplicated per recipient', async () => {
+    const mail = t.app.get(MailOutboxService);
+    await mail.enqueue({ to: ['Ledare.Ett@test.mia.se', 'ledare.tva@test.mia.se', 'ledare.ett@test.mia.se '], template: 'test-notice', context: { label: 'Alla' }, dedupeKey: 'notice-2' });
+    const stored = (await t.app.get(DataSource).query(`SELECT recipients, dedupe_key FROM mail_outbox ORDER BY dedupe_key`)) as Array<{
+      recipients: string[];
+      dedupe_key: string;
+    }>;
+    expect(stored).toEqual([
+      { recipients: ['ledare.ett@test.mia.se'], dedupe_key: 'notice-2:ledare.ett@test.mia.se' },
+      { recipients: ['ledare.tva@test.mia.se'], dedupe_key: 'notice-2:ledare.tva@test.mia.se' },
+    ]);
+
+    // The same notice again, now with a third recipient: only the newcomer gets a copy.
+    await mail.enqueue({ to: ['ledare.ett@test.mia.se', 'ledare.tva@test.mia.se', 'ledare.tre@test.mia.se'], template: 'test-notice', context: { label: 'Alla' }, dedupeKey: 'notice-2' });
+    // Without a dedupe key every call queues (one row per recipient).
+    await mail.enqueue({ to: ['x@test.mia.se', 'y@test.mia.se'], template: 'test-notice', context: { label: 'Utan nyckel' } });
+    expect(await rows(t)).toHaveLength(5);
+
+    expect((await t.app.get(MailOutboxWorker).processDueNow()).sent).toBe(5);
+    const caught = await smtp.waitFor(5);
+    expect(caught.map((m) => m.to)).toEqual(expect.arrayContaining([['ledare.ett@test.mia.se'], ['ledare.tva@test.mia.se'], ['ledare.tre@test.mia.se'], ['x@test.mia.se'], ['y@test.mia.se']]));
+    expect(caught.every((m) => m.to.length === 1)).toBe(true);
+    expect(new Set(caught.map((m) => m.messageId)).size).toBe(5);
+    expect(caught.filter((m) => m.subject === 'Testutskick från Avvikelser MIA: Alla')).toHaveLength(3);
+  });
+
+  it('refuses an invalid address without queueing a copy for anyone', async () => {
+    await expect(
+      t.app.get(MailOutboxService).enqueue({ to: ['ok@test.mia.se', 'inte en adress'], template: 'test-notice', context: {} }),
+    ).rejects.toMatchObject({ code: 'mail_invalid_recipient' });
+    expect(await rows(t)).toHaveLength(0);
+  });
+
   it('with SMTP down, 20 mails wait with backoff and go out once each when it is back', async () => {
     const worker = t.app.get(MailOutboxWorker);
     await smtp.stop();

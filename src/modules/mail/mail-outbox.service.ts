@@ -9,8 +9,10 @@ import { MAIL_STATUSES, MailOutbox, MailStatus } from './mail-outbox.entity';
 
 /**
  * A mail to queue. `template` names templates/mail/<template>.subject.njk, .html.njk and .txt.njk;
- * `context` is what they render with (`baseUrl` is added). `dedupeKey` makes a second enqueue of the
- * same notice a no-op, e.g. `deviation-new:<deviationId>:<userId>`.
+ * `context` is what they render with (`baseUrl` is added). Each address in `to` gets a message of its
+ * own (one outbox row each), so recipients never see each other and one bouncing address does not hold
+ * up the rest. `dedupeKey` makes a second enqueue of the same notice to the same address a no-op, e.g.
+ * `deviation-new:<deviationId>` (stored as `deviation-new:<deviationId>:<address>`).
  * Never put a participant's personal data in the context: mails leave the system.
  */
 export interface OutboxMessage {
@@ -24,6 +26,11 @@ export interface RenderedMail {
   subject: string;
   html: string;
   text: string;
+}
+
+/** The stored dedupe key of one recipient's copy of a notice. */
+export function recipientDedupeKey(dedupeKey: string, address: string): string {
+  return `${dedupeKey}:${address.trim().toLowerCase()}`;
 }
 
 const TEMPLATE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -55,11 +62,14 @@ export class MailOutboxService {
     if (invalid.length > 0) throw new DomainError('mail_invalid_recipient', 'En mottagaradress är ogiltig.', 400);
     const rendered = this.render(message.template, message.context);
     const runner = manager ?? this.dataSource.manager;
+    // One statement for all rows: without a caller transaction it is still all or nothing.
+    const dedupeKeys = recipients.map((address) => (message.dedupeKey === undefined ? null : recipientDedupeKey(message.dedupeKey, address)));
     await runner.query(
       `INSERT INTO mail_outbox (recipients, subject, html, text, template, status, next_attempt_at, dedupe_key)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)
+       SELECT ARRAY[r.address], $2, $3, $4, $5, 'pending', $6, r.dedupe_key
+         FROM unnest($1::text[], $7::text[]) AS r(address, dedupe_key)
        ON CONFLICT (dedupe_key) DO NOTHING`,
-      [recipients, rendered.subject, rendered.html, rendered.text, message.template, this.clock.now(), message.dedupeKey ?? null],
+      [recipients, rendered.subject, rendered.html, rendered.text, message.template, this.clock.now(), dedupeKeys],
     );
   }
 
