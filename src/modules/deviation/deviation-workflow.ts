@@ -187,12 +187,12 @@ export function applyTransition(
   return changes;
 }
 
-/** Verbs for the audit log and the timeline. */
-export const ACTION_EVENT_KINDS: Record<DeviationAction, string> = {
+/** The audit-log kind each action writes. */
+export const ACTION_EVENT_KINDS = {
   accept: 'accepted',
   investigate: 'investigation_started',
   resolve: 'resolved',
   escalate: 'escalated',
   close: 'closed',
   reopen: 'reopened',
-};
+} as const satisfies Record<DeviationAction, string>;

@@ -1,0 +1,77 @@
+import { DeviationEventKind } from './deviation-event.entity';
+import { DeviationStatus, STATUS_LABELS } from './deviation-workflow';
+
+export interface TimelineEventInput {
+  id: string;
+  kind: DeviationEventKind;
+  actorName: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  createdAt: Date;
+}
+
+export interface TimelineEntry {
+  id: string;
+  at: Date;
+  who: string;
+  what: string;
+  details: string[];
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function statusLabel(value: unknown): string {
+  return typeof value === 'string' && value in STATUS_LABELS ? STATUS_LABELS[value as DeviationStatus] : '–';
+}
+
+function place(values: Record<string, unknown> | null): string {
+  const municipality = text(values?.municipalityName) ?? 'okänd kommun';
+  const subproject = text(values?.subprojectName);
+  return subproject ? `${municipality} (${subproject})` : municipality;
+}
+
+const STATUS_VERBS: Partial<Record<DeviationEventKind, string>> = {
+  accepted: 'Tog emot avvikelsen',
+  investigation_started: 'Påbörjade utredningen',
+  resolved: 'Markerade avvikelsen som åtgärdad lokalt',
+  escalated: 'Eskalerade avvikelsen som strukturellt hinder',
+  closed: 'Avslutade avvikelsen',
+  reopened: 'Återöppnade avvikelsen',
+};
+
+/** One audit event as a Swedish line on the report page's timeline. */
+export function describeEvent(event: TimelineEventInput): TimelineEntry {
+  const before = event.before;
+  const after = event.after;
+  const details: string[] = [];
+  let what: string;
+  switch (event.kind) {
+    case 'filed':
+      what = `Rapporterade avvikelsen för ${place(after)}`;
+      break;
+    case 'imported':
+      what = `Avvikelsen importerades för ${place(after)}`;
+      if (text(after?.externalId)) details.push(`Externt id: ${text(after?.externalId)}`);
+      break;
+    case 'assigned':
+      what = `Ändrade ansvarig: ${text(before?.assigneeName) ?? 'ingen'} → ${text(after?.assigneeName) ?? 'ingen'}`;
+      break;
+    case 'moved':
+      what = `Flyttade avvikelsen från ${place(before)} till ${place(after)}`;
+      break;
+    case 'note_added':
+      what = 'Skrev en intern anteckning';
+      break;
+    case 'reply_added':
+      what = 'Skrev ett svar i dialogen med rapportören';
+      break;
+    default:
+      what = `${STATUS_VERBS[event.kind] ?? 'Ändrade avvikelsen'} (${statusLabel(before?.status)} → ${statusLabel(after?.status)})`;
+  }
+  if (text(after?.resolution)) details.push(`Åtgärd: ${text(after?.resolution)}`);
+  if (text(after?.comment)) details.push(`Kommentar: ${text(after?.comment)}`);
+  if (event.kind === 'accepted' && text(after?.assigneeName)) details.push(`Ansvarig: ${text(after?.assigneeName)}`);
+  return { id: event.id, at: event.createdAt, who: event.actorName ?? 'Systemet', what, details };
+}
