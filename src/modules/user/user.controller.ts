@@ -119,7 +119,10 @@ export class UserController {
     // An unticked checkbox is simply absent from the form.
     const form = await validateForm(UserUpdateDto, { ...raw, active: raw.active ?? 'false' });
     const values = { ...raw, active: raw.active === 'on', password: '' };
-    if (!form.value) return this.renderEdit(request, reply, user, { values, errors: form.errors }, 400);
+    // The form shows the name as required: emptying it is a mistake to point out, not the API's "leave unchanged".
+    const nameMissing = typeof raw.name !== 'string' || raw.name.trim() === '';
+    const errors = { ...(form.value ? {} : form.errors), ...(nameMissing ? { name: 'Skriv personens namn.' } : {}) };
+    if (!form.value || nameMissing) return this.renderEdit(request, reply, user, { values, errors }, 400);
     try {
       await this.users.update(id, form.value);
       if (form.value.active === false || form.value.password !== undefined) await this.auth.endAllSessions(id);
