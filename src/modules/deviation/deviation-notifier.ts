@@ -1,0 +1,97 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { MailOutboxService } from '../mail/mail-outbox.service';
+import { CATEGORY_LABELS, DeviationCategory, DeviationSeverity, SEVERITY_LABELS } from './deviation.constants';
+import { DeviationStatus, STATUS_LABELS } from './deviation-workflow';
+
+/** What a mail about a report may say: no description, no free text about the participant. */
+export interface MailableDeviation {
+  id: string;
+  reference: string;
+  title: string;
+  municipalityName: string;
+  subprojectName: string;
+  category: DeviationCategory;
+  severity: DeviationSeverity;
+  status: DeviationStatus;
+}
+
+export type ReporterNotice = 'deviation-accepted' | 'deviation-resolved' | 'deviation-escalated' | 'deviation-closed' | 'deviation-reply';
+
+function context(deviation: MailableDeviation, extra: object = {}): object {
+  return {
+    reference: deviation.reference,
+    title: deviation.title,
+    municipalityName: deviation.municipalityName,
+    subprojectName: deviation.subprojectName,
+    categoryLabel: CATEGORY_LABELS[deviation.category],
+    severityLabel: SEVERITY_LABELS[deviation.severity],
+    statusLabel: STATUS_LABELS[deviation.status],
+    // The outbox adds baseUrl; templates link to baseUrl + path.
+    path: `/avvikelser/${deviation.id}`,
+    ...extra,
+  };
+}
+
+/**
+ * Every e-mail about a deviation, queued in the caller's transaction so a mail exists if and only if
+ * the change was committed. Logs say which notice and how many recipients, never any content.
+ */
+@Injectable()
+export class DeviationNotifier {
+  private readonly logger = new Logger('Avvikelser');
+
+  constructor(private readonly mail: MailOutboxService) {}
+
+  /** A new report reaches the leads of the delprojekt that owns it. */
+  async newReport(manager: EntityManager, deviation: MailableDeviation, leadEmails: string[]): Promise<void> {
+    if (leadEmails.length === 0) {
+      this.logger.warn(`Delprojektet som äger ${deviation.reference} har ingen aktiv delprojektledare; inget mejl skickades.`);
+      return;
+    }
+    await this.mail.enqueue(
+      { to: leadEmails, template: 'deviation-new', context: context(deviation), dedupeKey: `deviation-new:${deviation.id}` },
+      manager,
+    );
+  }
+
+  /** The new owners of a moved report hear of it like of a new one, with where it came from. */
+  async moved(manager: EntityManager, deviation: MailableDeviation, leadEmails: string[], from: { municipalityName: string; subprojectName: string }, eventId: string): Promise<void> {
+    if (leadEmails.length === 0) return;
+    await this.mail.enqueue(
+      {
+        to: leadEmails,
+        template: 'deviation-moved',
+        context: context(deviation, { fromMunicipalityName: from.municipalityName, fromSubprojectName: from.subprojectName }),
+        dedupeKey: `deviation-moved:${deviation.id}:${eventId}`,
+      },
+      manager,
+    );
+  }
+
+  /** Closing the loop: the reporter hears when their report is accepted, resolved, escalated, closed or answered. */
+  async toReporter(manager: EntityManager, notice: ReporterNotice, deviation: MailableDeviation, reporterEmail: string | null, eventId: string, extra: object = {}): Promise<void> {
+    if (!reporterEmail) return;
+    await this.mail.enqueue(
+      { to: [reporterEmail], template: notice, context: context(deviation, extra), dedupeKey: `${notice}:${deviation.id}:${eventId}` },
+      manager,
+    );
+  }
+
+  /** A structural barrier is the analysts' to take further. */
+  async escalatedToAnalysts(manager: EntityManager, deviation: MailableDeviation, analystEmails: string[], eventId: string, comment: string | null): Promise<void> {
+    if (analystEmails.length === 0) {
+      this.logger.warn(`Ingen aktiv verksamhetsutvecklare fick mejl om eskaleringen av ${deviation.reference}.`);
+      return;
+    }
+    await this.mail.enqueue(
+      {
+        to: analystEmails,
+        template: 'deviation-escalated-analysts',
+        context: context(deviation, { comment }),
+        dedupeKey: `deviation-escalated-analysts:${deviation.id}:${eventId}`,
+      },
+      manager,
+    );
+  }
+}

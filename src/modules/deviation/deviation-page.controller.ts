@@ -1,0 +1,350 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { Roles } from '../../common/auth/auth.decorators';
+import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
+import { stockholmDate } from '../../common/calendar/working-days';
+import { Clock } from '../../common/clock/clock';
+import { DomainError } from '../../common/errors/domain-error';
+import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
+import { validateForm } from '../../common/validation/validation';
+import {
+  CATEGORY_LABELS,
+  COMMENT_VISIBILITY_LABELS,
+  COMMENT_VISIBILITIES,
+  DEVIATION_CATEGORIES,
+  DEVIATION_PARTIES,
+  DEVIATION_SEVERITIES,
+  labelled,
+  PARTY_LABELS,
+  SEVERITY_LABELS,
+} from './deviation.constants';
+import { DeviationService } from './deviation.service';
+import { DeviationPage } from './deviation.types';
+import { ACTION_LABELS, DEVIATION_STATUSES, STATUS_LABELS } from './deviation-workflow';
+import { DeviationAssignDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationStatusFormDto } from './dto/deviation-action.dto';
+import { CONSEQUENCE_MAX, DESCRIPTION_MAX, DeviationCreateDto, TITLE_MAX, TRIED_MAX } from './dto/deviation-create.dto';
+import { DeviationListQueryDto, LIST_SORTS } from './dto/deviation-list-query.dto';
+
+type FormValues = Record<string, unknown>;
+
+interface FormState {
+  values: FormValues;
+  errors: Record<string, string>;
+  formError?: string;
+}
+
+const SORT_LABELS: Record<(typeof LIST_SORTS)[number], string> = {
+  oldest: 'Äldst först',
+  newest: 'Nyast först',
+  severity: 'Allvarligast först',
+};
+
+/** What the page says after a successful action (?klart=…). */
+const DONE_NOTICES: Record<string, string> = {
+  accept: 'Du har tagit emot avvikelsen. Rapportören har fått besked.',
+  investigate: 'Utredningen är påbörjad.',
+  resolve: 'Avvikelsen är markerad som åtgärdad lokalt. Rapportören har fått besked.',
+  escalate: 'Avvikelsen är eskalerad som strukturellt hinder. Verksamhetsutvecklarna och rapportören har fått besked.',
+  close: 'Avvikelsen är avslutad.',
+  reopen: 'Avvikelsen är återöppnad.',
+  assign: 'Ansvarig är ändrad.',
+  move: 'Avvikelsen är flyttad.',
+  internal: 'Anteckningen är sparad.',
+  reporter: 'Svaret är sparat.',
+};
+
+function body(raw: unknown): FormValues {
+  return raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as FormValues) } : {};
+}
+
+function fieldErrors(error: DomainError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of error.fields) errors[field.field] ??= field.message;
+  return errors;
+}
+
+function queryString(values: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value) params.set(key, value);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The deviation pages: file (/avvikelser/ny), follow (mina), triage (/delprojekt/ko, /avvikelser) and the report page. */
+@ApiExcludeController()
+@Controller()
+export class DeviationPageController {
+  constructor(
+    private readonly deviations: DeviationService,
+    private readonly pages: PageRenderer,
+    private readonly clock: Clock,
+  ) {}
+
+  // ── Filing ────────────────────────────────────────────────────────────────────────────────
+
+  @Get('avvikelser/ny')
+  @Roles('staff', 'lead', 'analyst')
+  async newForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const options = await this.deviations.filingOptions(user);
+    const values = { municipalityId: options.defaultMunicipalityId, occurredOn: stockholmDate(this.clock.now()), parties: [] };
+    return this.renderNewForm(request, reply, { values, errors: {} });
+  }
+
+  @Post('avvikelser/ny')
+  @Roles('staff', 'lead', 'analyst')
+  async file(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const values = body(raw);
+    delete values._csrf;
+    values.parties = values.parties === undefined ? [] : Array.isArray(values.parties) ? values.parties : [values.parties];
+    const form = await validateForm(DeviationCreateDto, raw);
+    if (!form.value) return this.renderNewForm(request, reply, { values, errors: form.errors }, 400);
+    try {
+      const filed = await this.deviations.file(user, form.value);
+      return redirectAfterPost(reply, `/avvikelser/${filed.id}?skickad=1`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return this.renderNewForm(request, reply, { values, errors: fieldErrors(error), formError: error.message }, error.status);
+    }
+  }
+
+  // ── Lists ─────────────────────────────────────────────────────────────────────────────────
+
+  @Get('avvikelser/mina')
+  async mine(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.renderList(request, reply, {
+      heading: 'Mina avvikelser',
+      intro: 'Det du har rapporterat och vad som har hänt med det. Nyast först.',
+      basePath: '/avvikelser/mina',
+      defaultStatus: 'all',
+      defaultSort: 'newest',
+      mine: true,
+    });
+  }
+
+  @Get('delprojekt/ko')
+  @Roles('lead')
+  async queue(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.renderList(request, reply, {
+      heading: 'Kö',
+      intro: 'Avvikelser i ditt delprojekt som inte är avslutade. Äldst först; försenade är markerade.',
+      basePath: '/delprojekt/ko',
+      defaultStatus: 'open',
+      defaultSort: 'oldest',
+      mine: false,
+    });
+  }
+
+  @Get('avvikelser')
+  @Roles('analyst', 'admin')
+  async all(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.renderList(request, reply, {
+      heading: 'Avvikelser',
+      intro: 'Alla kommuners avvikelser. Filtrera på delprojekt, kommun, kategori och period.',
+      basePath: '/avvikelser',
+      defaultStatus: 'open',
+      defaultSort: 'oldest',
+      mine: false,
+      allSubprojects: true,
+    });
+  }
+
+  // ── The report ────────────────────────────────────────────────────────────────────────────
+
+  @Get('avvikelser/:id')
+  async show(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<FastifyReply> {
+    const query = request.query as Record<string, unknown>;
+    let notice: string | null = null;
+    if (query.skickad === '1') notice = 'filed';
+    else if (typeof query.klart === 'string' && query.klart in DONE_NOTICES) notice = DONE_NOTICES[query.klart];
+    return this.renderReport(request, reply, id, {}, 200, notice);
+  }
+
+  @Post('avvikelser/:id/status')
+  async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const values = body(raw);
+    const form = await validateForm(DeviationStatusFormDto, raw);
+    if (!form.value) return this.renderReport(request, reply, id, { status: { values, errors: form.errors } }, 400);
+    try {
+      await this.deviations.transition(user, id, form.value.action, form.value);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderReport(request, reply, id, { status: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, `/avvikelser/${id}?klart=${form.value.action}`);
+  }
+
+  @Post('avvikelser/:id/tilldela')
+  @Roles('lead')
+  async assign(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const values = body(raw);
+    const form = await validateForm(DeviationAssignDto, raw);
+    if (!form.value) return this.renderReport(request, reply, id, { assign: { values, errors: form.errors } }, 400);
+    try {
+      await this.deviations.assign(user, id, form.value.assigneeId);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderReport(request, reply, id, { assign: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, `/avvikelser/${id}?klart=assign`);
+  }
+
+  @Post('avvikelser/:id/flytta')
+  @Roles('lead', 'analyst')
+  async move(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const values = body(raw);
+    const form = await validateForm(DeviationMoveDto, raw);
+    if (!form.value) return this.renderReport(request, reply, id, { move: { values, errors: form.errors } }, 400);
+    try {
+      const moved = await this.deviations.move(user, id, form.value.municipalityId, form.value.comment);
+      // A lead who moves a report to another delprojekt no longer sees it; back to the queue.
+      if (!moved.stillVisible) return redirectAfterPost(reply, `/delprojekt/ko?flyttad=${encodeURIComponent(moved.subprojectName)}`);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderReport(request, reply, id, { move: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, `/avvikelser/${id}?klart=move`);
+  }
+
+  @Post('avvikelser/:id/kommentarer')
+  async comment(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const values = body(raw);
+    const form = await validateForm(DeviationCommentCreateDto, raw);
+    if (!form.value) return this.renderReport(request, reply, id, { comment: { values, errors: form.errors } }, 400);
+    try {
+      await this.deviations.addComment(user, id, form.value);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderReport(request, reply, id, { comment: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, `/avvikelser/${id}?klart=${form.value.visibility}#kommentarer`);
+  }
+
+  // ── Rendering ─────────────────────────────────────────────────────────────────────────────
+
+  private async renderNewForm(request: AuthenticatedRequest, reply: FastifyReply, form: FormState, status = 200): Promise<FastifyReply> {
+    const options = await this.deviations.filingOptions(request.user as AuthUser);
+    return this.pages.send(
+      request,
+      reply,
+      'deviation-new',
+      {
+        form,
+        municipalityOptions: options.municipalities,
+        categoryOptions: labelled(DEVIATION_CATEGORIES, CATEGORY_LABELS),
+        partyOptions: labelled(DEVIATION_PARTIES, PARTY_LABELS),
+        severityOptions: labelled(DEVIATION_SEVERITIES, SEVERITY_LABELS),
+        today: stockholmDate(this.clock.now()),
+        limits: { title: TITLE_MAX, description: DESCRIPTION_MAX, consequence: CONSEQUENCE_MAX, tried: TRIED_MAX },
+      },
+      { status },
+    );
+  }
+
+  private async renderList(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    page: { heading: string; intro: string; basePath: string; defaultStatus: string; defaultSort: string; mine: boolean; allSubprojects?: boolean },
+  ): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const raw = request.query as Record<string, unknown>;
+    const values: Record<string, string> = {};
+    for (const key of ['status', 'severity', 'category', 'municipalityId', 'subprojectId', 'from', 'to', 'sort']) {
+      if (typeof raw[key] === 'string' && raw[key] !== '') values[key] = raw[key] as string;
+    }
+    const form = await validateForm(DeviationListQueryDto, { ...values, cursor: raw.cursor });
+    let result: DeviationPage = { items: [], nextCursor: null };
+    let errors = form.errors;
+    let formError: string | undefined;
+    if (form.value) {
+      try {
+        result = page.mine ? await this.deviations.listMine(user, form.value) : await this.deviations.list(user, form.value);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        errors = fieldErrors(error);
+        formError = error.message;
+      }
+    }
+    const municipalities = await this.deviations.municipalityOptions();
+    const subprojects = [...new Map(municipalities.map((m) => [m.subprojectId, m.subprojectName])).entries()]
+      .map(([value, label]) => ({ value, label }))
+      .sort((a, b) => a.label.localeCompare(b.label, 'sv'));
+    const nextUrl = result.nextCursor ? `${page.basePath}${queryString({ ...values, cursor: result.nextCursor })}` : null;
+    const failed = Object.keys(errors).length > 0 || formError !== undefined;
+    const movedTo = typeof raw.flyttad === 'string' ? raw.flyttad : null;
+    return this.pages.send(
+      request,
+      reply,
+      'deviation-list',
+      {
+        page,
+        values: { status: page.defaultStatus, sort: page.defaultSort, ...values },
+        errors,
+        formError,
+        items: result.items,
+        nextUrl,
+        firstUrl: raw.cursor ? `${page.basePath}${queryString(values)}` : null,
+        movedTo,
+        statusOptions: [
+          { value: 'open', label: 'Alla öppna' },
+          { value: 'all', label: 'Alla, även avslutade' },
+          ...labelled(DEVIATION_STATUSES, STATUS_LABELS),
+        ],
+        sortOptions: LIST_SORTS.map((value) => ({ value, label: SORT_LABELS[value] })),
+        severityOptions: labelled(DEVIATION_SEVERITIES, SEVERITY_LABELS),
+        categoryOptions: labelled(DEVIATION_CATEGORIES, CATEGORY_LABELS),
+        municipalityOptions: municipalities
+          .filter((m) => page.mine || page.allSubprojects || m.subprojectId === user.subprojectId)
+          .map((m) => ({ value: m.value, label: m.label })),
+        subprojectOptions: page.allSubprojects ? subprojects : [],
+        policy: this.deviations.deadlinePolicy,
+      },
+      { status: failed ? 400 : 200 },
+    );
+  }
+
+  private async renderReport(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    id: string,
+    forms: Partial<Record<'status' | 'assign' | 'move' | 'comment', FormState>>,
+    status = 200,
+    notice: string | null = null,
+  ): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const view = await this.deviations.getForUser(user, id);
+    const [leads, municipalities] = await Promise.all([
+      view.permissions.canAssign ? this.deviations.assignableLeads(view.deviation.subproject.id) : Promise.resolve([]),
+      view.permissions.canMove ? this.deviations.municipalityOptions() : Promise.resolve([]),
+    ]);
+    const empty = (): FormState => ({ values: {}, errors: {} });
+    const commentVisibilities = COMMENT_VISIBILITIES.filter((v) => (v === 'internal' ? view.permissions.canWriteInternal : view.permissions.canReply));
+    return this.pages.send(
+      request,
+      reply,
+      'deviation-show',
+      {
+        view,
+        d: view.deviation,
+        notice,
+        state: { status: forms.status ?? empty(), assign: forms.assign ?? empty(), move: forms.move ?? empty(), comment: forms.comment ?? empty() },
+        actionButtons: view.permissions.actions.map((action) => ({ value: action, label: ACTION_LABELS[action] })),
+        needsResolution: view.permissions.actions.some((a) => a === 'resolve' || (a === 'close' && !view.deviation.resolution)),
+        assigneeOptions: leads.map((lead) => ({ value: lead.id, label: lead.name })),
+        municipalityOptions: municipalities
+          .filter((m) => m.value !== view.deviation.municipality.id)
+          .map((m) => ({ value: m.value, label: m.label })),
+        commentOptions: commentVisibilities.map((value) => ({ value, label: COMMENT_VISIBILITY_LABELS[value] })),
+        partyLabels: PARTY_LABELS,
+        isReporterView: !view.permissions.seesInternal,
+      },
+      { status },
+    );
+  }
+}

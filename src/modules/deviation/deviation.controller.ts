@@ -1,0 +1,162 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
+import { AuthUser } from '../../common/auth/auth-user';
+import { ValidationFailedError } from '../../common/errors/domain-error';
+import { flattenValidationErrors } from '../../common/validation/validation';
+import { DeviationService } from './deviation.service';
+import { DeviationCommentView, DeviationPage, DeviationView, FiledDeviation } from './deviation.types';
+import { DeviationAction } from './deviation-workflow';
+import { DeviationAssignDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationTransitionDto } from './dto/deviation-action.dto';
+import { DeviationCreateDto } from './dto/deviation-create.dto';
+import { DeviationListQueryDto } from './dto/deviation-list-query.dto';
+
+/**
+ * Status actions may be posted without a body; the global pipe demands one, so these validate
+ * their optional body here with the same rules (unknown fields refused, Swedish messages).
+ */
+async function optionalBody<T extends object>(dto: ClassConstructor<T>, body: unknown): Promise<T> {
+  const source = body === undefined || body === null || body === '' ? {} : body;
+  if (typeof source !== 'object' || Array.isArray(source)) {
+    throw new ValidationFailedError([], 'Begäran måste vara ett JSON-objekt med fälten som beskrivs i API-dokumentationen.');
+  }
+  const instance = plainToInstance(dto, source);
+  const problems = flattenValidationErrors(
+    await validate(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }),
+  );
+  if (problems.length > 0) throw new ValidationFailedError(problems);
+  return instance;
+}
+
+const PERSONAL_DATA_RESPONSE = {
+  status: 422,
+  description: 'personal_data_found: en fritext liknar personuppgifter (typ och teckenposition per fält); inget sparades',
+};
+
+@ApiTags('avvikelser')
+@ApiBearerAuth()
+@Controller('api/deviations')
+export class DeviationController {
+  constructor(private readonly deviations: DeviationService) {}
+
+  @Post()
+  @Roles('staff', 'lead', 'analyst')
+  @ApiOperation({ summary: 'Rapportera en avvikelse', description: 'Ägs av kommunens delprojekt; dess delprojektledare får e-post.' })
+  @ApiResponse({ status: 201, description: 'Avvikelsen är registrerad' })
+  @ApiResponse(PERSONAL_DATA_RESPONSE)
+  async file(@CurrentUser() user: AuthUser, @Body() dto: DeviationCreateDto): Promise<FiledDeviation & { path: string }> {
+    const filed = await this.deviations.file(user, dto);
+    return { ...filed, path: `/avvikelser/${filed.id}` };
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'Lista avvikelser',
+    description:
+      'Medarbetare ser sina egna, delprojektledare sitt delprojekts, verksamhetsutvecklare och administratörer alla. ' +
+      'Standard: öppna, äldst först. Bläddra med nextCursor.',
+  })
+  list(@CurrentUser() user: AuthUser, @Query() query: DeviationListQueryDto): Promise<DeviationPage> {
+    return this.deviations.list(user, query);
+  }
+
+  @Get('mine')
+  @ApiOperation({ summary: 'Mina avvikelser', description: 'Det jag har rapporterat, nyast först, med status.' })
+  mine(@CurrentUser() user: AuthUser, @Query() query: DeviationListQueryDto): Promise<DeviationPage> {
+    return this.deviations.listMine(user, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'En avvikelse med kommentarer, tidslinje och vad du får göra', description: '404 om du inte får se den.' })
+  get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<DeviationView> {
+    return this.deviations.getForUser(user, id);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ta emot (ny → mottagen)', description: 'Delprojektledare i ägande delprojekt. Rapportören får e-post.' })
+  @ApiBody({ type: DeviationTransitionDto, required: false })
+  accept(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<DeviationView> {
+    return this.act(user, id, 'accept', body);
+  }
+
+  @Post(':id/investigate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Påbörja utredning (mottagen → under utredning)' })
+  @ApiBody({ type: DeviationTransitionDto, required: false })
+  investigate(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<DeviationView> {
+    return this.act(user, id, 'investigate', body);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Markera som åtgärdad lokalt', description: 'Kräver resolution. Rapportören får e-post.' })
+  @ApiBody({ type: DeviationTransitionDto })
+  @ApiResponse(PERSONAL_DATA_RESPONSE)
+  resolve(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<DeviationView> {
+    return this.act(user, id, 'resolve', body);
+  }
+
+  @Post(':id/escalate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Eskalera som strukturellt hinder', description: 'Verksamhetsutvecklarna och rapportören får e-post.' })
+  @ApiBody({ type: DeviationTransitionDto, required: false })
+  escalate(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<DeviationView> {
+    return this.act(user, id, 'escalate', body);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Avsluta', description: 'Från åtgärdad lokalt eller strukturellt hinder; kräver en åtgärd (resolution) om ingen finns.' })
+  @ApiBody({ type: DeviationTransitionDto, required: false })
+  close(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<DeviationView> {
+    return this.act(user, id, 'close', body);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Återöppna (→ under utredning)' })
+  @ApiBody({ type: DeviationTransitionDto, required: false })
+  reopen(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<DeviationView> {
+    return this.act(user, id, 'reopen', body);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('lead')
+  @ApiOperation({ summary: 'Tilldela en delprojektledare i ägande delprojekt' })
+  async assign(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: DeviationAssignDto): Promise<DeviationView> {
+    await this.deviations.assign(user, id, dto.assigneeId);
+    return this.deviations.getForUser(user, id);
+  }
+
+  @Post(':id/move')
+  @HttpCode(200)
+  @Roles('lead', 'analyst')
+  @ApiOperation({ summary: 'Flytta till en annan kommun', description: 'Kommunens delprojekt blir ägare; dess delprojektledare får e-post.' })
+  move(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: DeviationMoveDto,
+  ): Promise<{ stillVisible: boolean; subprojectName: string }> {
+    return this.deviations.move(user, id, dto.municipalityId, dto.comment);
+  }
+
+  @Post(':id/comments')
+  @ApiOperation({
+    summary: 'Skriv en intern anteckning eller ett svar till rapportören',
+    description: 'internal: delprojektledare och verksamhetsutvecklare. reporter: syns för rapportören, som får e-post.',
+  })
+  @ApiResponse(PERSONAL_DATA_RESPONSE)
+  comment(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: DeviationCommentCreateDto): Promise<DeviationCommentView> {
+    return this.deviations.addComment(user, id, dto);
+  }
+
+  private async act(user: AuthUser, id: string, action: DeviationAction, body: unknown): Promise<DeviationView> {
+    const dto = await optionalBody(DeviationTransitionDto, body);
+    await this.deviations.transition(user, id, action, dto);
+    return this.deviations.getForUser(user, id);
+  }
+}

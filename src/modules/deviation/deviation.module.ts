@@ -1,0 +1,25 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { preloadPiiDetector } from '../../common/pii/pii-detector';
+import { MailModule } from '../mail/mail.module';
+import { DeviationController } from './deviation.controller';
+import { Deviation } from './deviation.entity';
+import { DeviationComment } from './deviation-comment.entity';
+import { DeviationEvent } from './deviation-event.entity';
+import { DeviationNotifier } from './deviation-notifier';
+import { DeviationPageController } from './deviation-page.controller';
+import { DeviationService } from './deviation.service';
+
+/** Deviations: filing, routing, triage and follow-up. Import DeviationModule and inject DeviationService to build on it. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Deviation, DeviationEvent, DeviationComment]), MailModule],
+  controllers: [DeviationController, DeviationPageController],
+  providers: [DeviationService, DeviationNotifier],
+  exports: [DeviationService],
+})
+export class DeviationModule implements OnModuleInit {
+  onModuleInit(): void {
+    // The name lists take a moment to load; do it at start rather than on the first filing.
+    preloadPiiDetector();
+  }
+}
