@@ -1,0 +1,24 @@
+import { Column, Entity } from 'typeorm';
+import { AppBaseEntity } from '../../database/base.entity';
+import { BarrierMemberSource } from './barrier.constants';
+
+/** A deviation's place in a barrier (at most one per deviation), with why it belongs there. */
+@Entity('barrier_member')
+export class BarrierMember extends AppBaseEntity {
+  @Column({ type: 'uuid' })
+  barrierId: string;
+
+  @Column({ type: 'uuid' })
+  deviationId: string;
+
+  /** Swedish, one point per element: the terms and parties it shares with the barrier. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  reason: string[];
+
+  /** Confirmed by the analyst: the engine never moves it, and uses it to place future reports. */
+  @Column({ type: 'boolean', default: false })
+  confirmedByAnalyst: boolean;
+
+  @Column({ type: 'text' })
+  source: BarrierMemberSource;
+}
