@@ -39,6 +39,8 @@ export class InvalidCursorError extends DomainError {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** timestamptz as Postgres prints it (ISO DateStyle): 2026-11-23 10:00:00.123456+00. */
+const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2}){0,2}|Z)$/;
 
 /** Opaque to clients: base64url of the last row's sort key. */
 export function encodeCursor(key: CursorKey): string {
@@ -61,8 +63,7 @@ export function decodeCursor(cursor: string, sort: DeviationListSort): CursorKey
     severityOrder < 1 ||
     severityOrder > 3 ||
     typeof reportedAt !== 'string' ||
-    reportedAt.length > 40 ||
-    Number.isNaN(Date.parse(reportedAt.replace(' ', 'T'))) ||
+    !PG_TIMESTAMP.test(reportedAt) ||
     typeof id !== 'string' ||
     !UUID.test(id)
   ) {

@@ -255,7 +255,7 @@ export class DeviationPageController {
     const user = request.user as AuthUser;
     const raw = request.query as Record<string, unknown>;
     const values: Record<string, string> = {};
-    for (const key of ['status', 'severity', 'category', 'municipalityId', 'subprojectId', 'from', 'to', 'sort']) {
+    for (const key of ['status', 'severity', 'category', 'municipalityId', 'subprojectId', 'from', 'to', 'sort', 'limit']) {
       if (typeof raw[key] === 'string' && raw[key] !== '') values[key] = raw[key] as string;
     }
     const form = await validateForm(DeviationListQueryDto, { ...values, cursor: raw.cursor });
