@@ -41,7 +41,14 @@ export async function createApp(config: AppConfigService, options: CreateAppOpti
     },
   } as never);
   await app.register(fastifyStatic as never, { root: join(templatesRoot(), 'static'), prefix: '/static/', decorateReply: false } as never);
-  registerCsrf(app.getHttpAdapter().getInstance(), config.env.APP_SECRET, config.secureCookies);
+  const fastify = app.getHttpAdapter().getInstance();
+  registerCsrf(fastify, config.env.APP_SECRET, config.secureCookies);
+  // Import files arrive as plain text (JSONL or CSV); up to 50 MB.
+  fastify.addContentTypeParser(
+    ['text/csv', 'application/x-ndjson', 'application/jsonl', 'text/plain'],
+    { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 },
+    (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: string) => void) => done(null, body.toString()),
+  );
 
   app.useGlobalPipes(new AppValidationPipe());
 

@@ -8,8 +8,10 @@ import { AppConfigService } from './config/app-config.service';
 import { ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source.options';
 import { AuthModule } from './modules/auth/auth.module';
+import { DeviationModule } from './modules/deviation/deviation.module';
 import { HealthModule } from './modules/health/health.module';
 import { HomeModule } from './modules/home/home.module';
+import { ImportExportModule } from './modules/import-export/import-export.module';
 import { MailModule } from './modules/mail/mail.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { OrganisationModule } from './modules/organisation/organisation.module';
@@ -30,6 +32,8 @@ export class AppModule {
         HealthModule,
         HomeModule,
         MailModule,
+        DeviationModule,
+        ImportExportModule,
         SchedulingModule,
         // Timers (@Cron) fire only where asked; tests and the CLI run jobs by calling them.
         ...(config.env.SCHEDULER_ENABLED === 'true' ? [ScheduleModule.forRoot()] : []),

@@ -75,6 +75,49 @@ export class EnvConfig {
   @IsIn(['error', 'warn', 'log', 'debug'], { message: 'LOG_LEVEL måste vara error, warn, log eller debug' })
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 
+  /** A new deviation not accepted within this many working days (weekends and röda dagar skipped) is overdue. */
+  @Transform(toInt)
+  @IsInt({ message: 'ACCEPT_WITHIN_WORKING_DAYS måste vara ett heltal (arbetsdagar)' })
+  @Min(1, { message: 'ACCEPT_WITHIN_WORKING_DAYS måste vara minst 1' })
+  @Max(60, { message: 'ACCEPT_WITHIN_WORKING_DAYS får vara högst 60' })
+  ACCEPT_WITHIN_WORKING_DAYS = 2;
+
+  /** A deviation not resolved within this many calendar days of being reported is overdue. */
+  @Transform(toInt)
+  @IsInt({ message: 'RESOLVE_WITHIN_DAYS måste vara ett heltal (dagar)' })
+  @Min(1, { message: 'RESOLVE_WITHIN_DAYS måste vara minst 1' })
+  @Max(730, { message: 'RESOLVE_WITHIN_DAYS får vara högst 730' })
+  RESOLVE_WITHIN_DAYS = 30;
+
+  /** When the reminders about overdue deviations go out, as a cron expression in Swedish time (nothing is sent on weekends and röda dagar). */
+  @Matches(/^\s*(\S+\s+){4,5}\S+\s*$/, { message: 'REMINDER_CRON måste vara ett cron-uttryck med 5 eller 6 fält, t.ex. "0 7 * * *" (klockan 07.00 varje dag)' })
+  REMINDER_CRON = '0 7 * * *';
+
+  /** A deviation that is still overdue is reminded about again this many days after the last reminder. */
+  @Transform(toInt)
+  @IsInt({ message: 'REMINDER_REPEAT_DAYS måste vara ett heltal (dagar)' })
+  @Min(1, { message: 'REMINDER_REPEAT_DAYS måste vara minst 1' })
+  @Max(90, { message: 'REMINDER_REPEAT_DAYS får vara högst 90' })
+  REMINDER_REPEAT_DAYS = 7;
+
+  /** A barrier is escalated when it recurs in at least this many kommuner (in two or more delprojekt) … */
+  @Transform(toInt)
+  @IsInt({ message: 'ESCALATION_MIN_MUNICIPALITIES måste vara ett heltal (antal kommuner)' })
+  @Min(2, { message: 'ESCALATION_MIN_MUNICIPALITIES måste vara minst 2' })
+  @Max(100, { message: 'ESCALATION_MIN_MUNICIPALITIES får vara högst 100' })
+  ESCALATION_MIN_MUNICIPALITIES = 3;
+
+  /** … within this many months. */
+  @Transform(toInt)
+  @IsInt({ message: 'ESCALATION_WINDOW_MONTHS måste vara ett heltal (månader)' })
+  @Min(1, { message: 'ESCALATION_WINDOW_MONTHS måste vara minst 1' })
+  @Max(120, { message: 'ESCALATION_WINDOW_MONTHS får vara högst 120' })
+  ESCALATION_WINDOW_MONTHS = 12;
+
+  /** When the pattern analysis (strukturella hinder) runs, as a cron expression in Swedish time. */
+  @Matches(/^\s*(\S+\s+){4,5}\S+\s*$/, { message: 'PATTERNS_CRON måste vara ett cron-uttryck med 5 eller 6 fält, t.ex. "0 3 * * *" (klockan 03.00 varje natt)' })
+  PATTERNS_CRON = '0 3 * * *';
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }

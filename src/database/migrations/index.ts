@@ -2,6 +2,8 @@ import { OrganisationAndAccess1763900000000 } from './1763900000000-organisation
 import { SeedDefaultOrganisation1763900000001 } from './1763900000001-seed-default-organisation';
 import { MailOutbox1763900000100 } from './1763900000100-mail-outbox';
 import { JobRun1763900000101 } from './1763900000101-job-run';
+import { Deviation1763900000200 } from './1763900000200-deviation';
+import { Barrier1763900000300 } from './1763900000300-barrier';
 
 /** In order. Each is reviewed SQL with up and down; the schema is never synchronised. */
-export const ALL_MIGRATIONS = [OrganisationAndAccess1763900000000, SeedDefaultOrganisation1763900000001, MailOutbox1763900000100, JobRun1763900000101];
+export const ALL_MIGRATIONS = [OrganisationAndAccess1763900000000, SeedDefaultOrganisation1763900000001, MailOutbox1763900000100, JobRun1763900000101, Deviation1763900000200, Barrier1763900000300];

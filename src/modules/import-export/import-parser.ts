@@ -1,5 +1,5 @@
 import { CsvSyntaxError, parseCsv } from '../../common/csv/csv';
-import { IMPORT_COLUMNS } from './dto/deviation-import-row.dto';
+import { EXPORT_ONLY_COLUMNS, IMPORT_COLUMNS } from './dto/deviation-import-row.dto';
 
 export type ImportFormat = 'jsonl' | 'csv';
 
@@ -61,7 +61,7 @@ export function parseCsvImport(text: string): ParsedImport {
   if (records.length === 0) return { rows: [], errors: [{ line: 1, reason: 'filen är tom (rubrikraden saknas)' }] };
   const [header, ...data] = records;
   const columns = header.fields.map((name) => name.trim());
-  const known = new Set<string>(IMPORT_COLUMNS);
+  const known = new Set<string>([...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS]);
   const unknown = columns.filter((name) => !known.has(name));
   if (unknown.length) {
     return {

@@ -19,6 +19,9 @@ export const IMPORT_COLUMNS = [
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
+/** Columns an export adds (what happened to the report); an import accepts and ignores them, so exports re-import. */
+export const EXPORT_ONLY_COLUMNS = ['reference', 'delprojekt', 'status', 'resolution', 'acceptedAt', 'resolvedAt', 'escalatedAt', 'closedAt'] as const;
+
 const text = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
   // Undo the formula guard our own CSV export adds ('=…), so export → import round-trips.

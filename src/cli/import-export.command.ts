@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { ImportExportService, describeMasked } from '../modules/import-export/import-export.service';
+import { formatFromFileName, ImportFormat } from '../modules/import-export/import-parser';
+import { CliCommand, CliUsageError, parseOptions, withAppContext } from './cli-command';
+
+export const importCommand: CliCommand = {
+  name: 'import',
+  usage: 'import FIL [--format jsonl|csv]',
+  description: 'Läser in avvikelser (JSONL eller CSV); idempotent på externalId',
+  async run(args, context) {
+    const { positional, options } = parseOptions(args);
+    const file = positional[0];
+    if (!file) throw new CliUsageError('Ange filen som ska läsas in.');
+    const requested = options.get('format');
+    const format: ImportFormat | null = requested === 'jsonl' || requested === 'csv' ? requested : requested ? null : formatFromFileName(file);
+    if (!format) throw new CliUsageError('Kan inte avgöra formatet: ange --format jsonl eller --format csv.');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      context.stderr.write(`Filen ${file} kan inte läsas.\n`);
+      return 1;
+    }
+    const summary = await withAppContext(context, (app) => app.get(ImportExportService).importText(text, format));
+    context.stdout.write(
+      `Läste ${summary.lines} rader ur ${file}: ${summary.created} nya, ${summary.existing} fanns redan, ${summary.rejected.length} avvisade.\n` +
+        `Personuppgifter maskerade (${summary.reportsWithPersonalData} rapporter): ${describeMasked(summary.maskedPersonalData)}.\n`,
+    );
+    for (const problem of summary.rejected) context.stdout.write(`Rad ${problem.line}: ${problem.reason}\n`);
+    return summary.rejected.length ? 1 : 0;
+  },
+};
+
+export const exportCommand: CliCommand = {
+  name: 'export deviations',
+  usage: 'export deviations --format jsonl|csv [--from D] [--to D]',
+  description: 'Skriver alla avvikelser till standard ut',
+  async run(args, context) {
+    const { options } = parseOptions(args);
+    const format = options.get('format');
+    if (format !== 'jsonl' && format !== 'csv') throw new CliUsageError('Ange --format jsonl eller --format csv.');
+    await withAppContext(context, async (app) => {
+      for await (const chunk of app.get(ImportExportService).exportDeviations(format, { from: options.get('from'), to: options.get('to') })) {
+        if (!context.stdout.write(chunk)) await new Promise((resolve) => context.stdout.once('drain', resolve));
+      }
+    });
+    return 0;
+  },
+};

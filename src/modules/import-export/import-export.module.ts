@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DeviationModule } from '../deviation/deviation.module';
+import { ImportExportController } from './import-export.controller';
+import { ImportExportService } from './import-export.service';
+
+@Module({
+  imports: [DeviationModule],
+  controllers: [ImportExportController],
+  providers: [ImportExportService],
+  exports: [ImportExportService],
+})
+export class ImportExportModule {}

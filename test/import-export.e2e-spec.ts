@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DataSource } from 'typeorm';
+import { builtEntry } from './support/built-app';
+import { createApiToken, createUser } from './support/factories';
+import { HttpClient } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+const SAMPLES = join(__dirname, '..', '..', 'shared', 'samples');
+const reportsText = readFileSync(join(SAMPLES, 'reports.jsonl'), 'utf8');
+const truth = readFileSync(join(SAMPLES, 'truth.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as { externalId: string; pii: boolean; piiKinds: string[] });
+const originals = new Map(
+  reportsText
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, string>)
+    .map((row) => [row.externalId, row]),
+);
+
+const MASK_FOR_KIND: Record<string, string> = {
+  personnummer: '[personnummer borttaget]',
+  samordningsnummer: '[samordningsnummer borttaget]',
+  telefon: '[telefonnummer borttaget]',
+  telefonnummer: '[telefonnummer borttaget]',
+  epost: '[e-postadress borttagen]',
+  namn: '[namn borttaget]',
+};
+
+interface Summary {
+  lines: number;
+  created: number;
+  existing: number;
+  rejected: Array<{ line: number; reason: string }>;
+  maskedPersonalData: Record<string, number>;
+  reportsWithPersonalData: number;
+}
+
+describe('import and export of deviations', () => {
+  let t: TestApp;
+  let token: string;
+  const api = (): HttpClient => new HttpClient(t.baseUrl);
+  const importText = async (text: string, format: 'jsonl' | 'csv'): Promise<Summary> => {
+    const result = await api().request('POST', `/api/deviations/import?format=${format}`, {
+      body: text,
+      headers: { authorization: `Bearer ${token}`, 'content-type': format === 'csv' ? 'text/csv' : 'application/x-ndjson' },
+    });
+    expect(result.status).toBe(200);
+    return result.json<Summary>();
+  };
+  const count = async (): Promise<number> => Number((await t.app.get(DataSource).query('SELECT count(*) FROM deviation'))[0].count);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    token = await createApiToken(t.app, await createUser(t.app, 'analyst'));
+  });
+  afterAll(() => t.close());
+
+  it('imports the 120 sample reports, and 120 again after a second import', async () => {
+    const first = await importText(reportsText, 'jsonl');
+    expect(first).toMatchObject({ lines: 120, created: 120, existing: 0, rejected: [] });
+    expect(first.reportsWithPersonalData).toBe(truth.filter((t) => t.pii).length);
+    const second = await importText(reportsText, 'jsonl');
+    expect(second).toMatchObject({ lines: 120, created: 0, existing: 120, rejected: [] });
+    expect(await count()).toBe(120);
+    // Routed to the kommun's delprojekt.
+    const rows = (await t.app.get(DataSource).query(
+      `SELECT d.external_id, m.name AS kommun, s.name AS delprojekt FROM deviation d JOIN municipality m ON m.id = d.municipality_id JOIN subproject s ON s.id = d.subproject_id WHERE d.external_id = 'S-0002'`,
+    )) as Array<{ kommun: string; delprojekt: string }>;
+    expect(rows[0]).toEqual({ external_id: 'S-0002', kommun: 'Botkyrka', delprojekt: 'MIA HBS' });
+  });
+
+  it('exports JSONL with none of the personal data the truth file marks', async () => {
+    const result = await api().request('GET', '/api/deviations/export?format=jsonl', { headers: { authorization: `Bearer ${token}` } });
+    expect(result.status).toBe(200);
+    const rows = result.text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, string>);
+    expect(rows).toHaveLength(120);
+    const byId = new Map(rows.map((row) => [row.externalId, row]));
+    for (const entry of truth.filter((t) => t.pii)) {
+      const exported = byId.get(entry.externalId);
+      const original = originals.get(entry.externalId);
+      const text = `${exported?.title} ${exported?.description} ${exported?.consequence}`;
+      for (const kind of entry.piiKinds) expect(text).toContain(MASK_FOR_KIND[kind]);
+      // Independently of the detector: no digit run of an identity number or phone number survives.
+      const originalText = `${original?.title} ${original?.description} ${original?.consequence}`;
+      for (const number of originalText.match(/\+?\d[\d -]{8,}\d/g) ?? []) {
+        if (entry.piiKinds.some((k) => k !== 'namn' && k !== 'epost')) expect(text).not.toContain(number.trim());
+      }
+      for (const email of originalText.match(/[\w.+-]+@[\w-]+\.[\w.]+/g) ?? []) expect(text).not.toContain(email);
+    }
+    // Reports without personal data come out unchanged.
+    const clean = truth.find((t) => !t.pii && originals.get(t.externalId)?.description);
+    expect(byId.get(clean?.externalId ?? '')?.description).toBe(originals.get(clean?.externalId ?? '')?.description);
+  });
+
+  it('exports CSV that imports again as the same reports', async () => {
+    const result = await api().request('GET', '/api/deviations/export?format=csv', { headers: { authorization: `Bearer ${token}` } });
+    expect(result.headers.get('content-type')).toContain('text/csv');
+    const other = await startTestApp();
+    try {
+      const otherToken = await createApiToken(other.app, await createUser(other.app, 'admin'));
+      const imported = await new HttpClient(other.baseUrl).request('POST', '/api/deviations/import?format=csv', {
+        body: result.text,
+        headers: { authorization: `Bearer ${otherToken}`, 'content-type': 'text/csv' },
+      });
+      expect(imported.json<Summary>()).toMatchObject({ created: 120, rejected: [] });
+      const query = `SELECT external_id, title, description, consequence, category, parties, severity, occurred_on::text, reported_at FROM deviation ORDER BY external_id`;
+      expect(await other.app.get(DataSource).query(query)).toEqual(await t.app.get(DataSource).query(query));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('reports every rejected line with its number and reason and stores the valid ones', async () => {
+    const good = (id: string): string =>
+      JSON.stringify({ externalId: id, kommun: 'Täby', occurredOn: '2024-03-01', category: 'regelverk', parties: ['AF'], title: 'Regel stoppar', description: 'Beskrivning av läget.', severity: 'medel' });
+    const lines = [
+      good('R-1'),
+      '{"externalId": "R-2", "kommun": ',
+      JSON.stringify({ externalId: 'R-3', kommun: 'Atlantis', occurredOn: '2024-03-01', category: 'regelverk', parties: [], title: 'x', description: 'y', severity: 'lag' }),
+      JSON.stringify({ externalId: 'R-4', kommun: 'Täby', occurredOn: '2024-02-30', category: 'regelverk', parties: [], title: 'x', description: 'y', severity: 'lag' }),
+      JSON.stringify({ externalId: 'R-5', kommun: 'Täby', occurredOn: '2024-03-01', category: 'okand', parties: ['XX'], title: 'x', description: 'y', severity: 'lag' }),
+      '',
+      good('R-6'),
+      JSON.stringify({ kommun: 'Täby' }),
+      JSON.stringify({ ...JSON.parse(good('R-7')), hemligt: 'x' }),
+    ];
+    const summary = await importText(lines.join('\n'), 'jsonl');
+    expect(summary.created).toBe(2);
+    expect(summary.rejected.map((r) => r.line)).toEqual([2, 3, 4, 5, 8, 9]);
+    expect(summary.rejected[0].reason).toBe('raden är inte giltig JSON');
+    expect(summary.rejected[1].reason).toContain('Atlantis');
+    expect(summary.rejected[2].reason).toContain('occurredOn');
+    expect(summary.rejected[3].reason).toMatch(/category måste vara en av/);
+    expect(summary.rejected[3].reason).toMatch(/parties/);
+    expect(summary.rejected[4].reason).toMatch(/externalId saknas/);
+    expect(summary.rejected[5].reason).toMatch(/hemligt/);
+  });
+
+  it('is refused to staff and leads', async () => {
+    const staffToken = await createApiToken(t.app, await createUser(t.app, 'staff'));
+    const result = await api().request('GET', '/api/deviations/export?format=jsonl', { headers: { authorization: `Bearer ${staffToken}` } });
+    expect(result.status).toBe(403);
+  });
+
+  it('works from the command line on DATABASE_URL', async () => {
+    const run = promisify(execFile);
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: t.db.url, NO_COLOR: '1' };
+    const file = join(SAMPLES, 'reports.jsonl');
+    const imported = await run(process.execPath, [builtEntry('cli/cli.js'), 'import', file], { env });
+    expect(imported.stdout).toContain('Läste 120 rader');
+    expect(imported.stdout).toContain('0 nya, 120 fanns redan, 0 avvisade');
+    const exported = await run(process.execPath, [builtEntry('cli/cli.js'), 'export', 'deviations', '--format', 'jsonl'], { env, maxBuffer: 20 * 1024 * 1024 });
+    const lines = exported.stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThanOrEqual(122);
+    expect(() => lines.map((line) => JSON.parse(line) as unknown)).not.toThrow();
+    const csv = await run(process.execPath, [builtEntry('cli/cli.js'), 'export', 'deviations', '--format', 'csv'], { env, maxBuffer: 20 * 1024 * 1024 });
+    expect(csv.stdout.split('\r\n')[0]).toContain('externalId,kommun,occurredOn');
+  });
+});
