@@ -262,4 +262,18 @@ describe('filing a deviation: form, API, personal-data guard, routing and Mina a
     const list = await client.api('GET', '/api/deviations?status=all');
     expect(list.json<{ items: Array<{ title: string }> }>().items.map((i) => i.title)).toEqual(['Min egen rapport om Täby']);
   });
+
+  it('documents every deviation action in OpenAPI under the tag avvikelser', async () => {
+    const spec = (await new HttpClient(t.baseUrl).get('/api/docs-json')).json<{ paths: Record<string, Record<string, { tags?: string[] }>> }>();
+    const paths = [
+      ['/api/deviations', 'post'],
+      ['/api/deviations', 'get'],
+      ['/api/deviations/mine', 'get'],
+      ['/api/deviations/{id}', 'get'],
+      ...['accept', 'investigate', 'resolve', 'escalate', 'close', 'reopen', 'assign', 'move', 'comments'].map((a) => [`/api/deviations/{id}/${a}`, 'post']),
+    ];
+    for (const [path, method] of paths) expect(spec.paths[path]?.[method]?.tags).toEqual(['avvikelser']);
+    // The pages are not API.
+    expect(Object.keys(spec.paths).filter((path) => path.startsWith('/avvikelser') || path.startsWith('/delprojekt'))).toEqual([]);
+  });
 });
