@@ -9,10 +9,11 @@ import { DeviationEvent } from './deviation-event.entity';
 import { DeviationNotifier } from './deviation-notifier';
 import { DeviationPageController } from './deviation-page.controller';
 import { DeviationService } from './deviation.service';
+import { DeviationRemindersModule } from './jobs/deviation-reminders.module';
 
 /** Deviations: filing, routing, triage and follow-up. Import DeviationModule and inject DeviationService to build on it. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Deviation, DeviationEvent, DeviationComment]), MailModule],
+  imports: [TypeOrmModule.forFeature([Deviation, DeviationEvent, DeviationComment]), MailModule, DeviationRemindersModule],
   controllers: [DeviationController, DeviationPageController],
   providers: [DeviationService, DeviationNotifier],
   exports: [DeviationService],

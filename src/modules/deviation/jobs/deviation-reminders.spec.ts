@@ -5,9 +5,12 @@ import {
   dueRemindersFor,
   overdueCandidateCutoff,
   planReminders,
+  REMINDER_MAX_LINES,
+  reminderMailContext,
   ReminderCandidate,
   ReminderPolicy,
   ReminderReport,
+  statusesThatCanBeOverdue,
 } from './deviation-reminders';
 
 const policy: ReminderPolicy = { acceptWithinWorkingDays: 2, resolveWithinDays: 30, repeatAfterDays: 7 };
@@ -95,6 +98,10 @@ describe('reminders: what is overdue', () => {
     for (const status of ['atgardad_lokalt', 'strukturellt_hinder', 'avslutad'] as const) {
       expect(kinds(report('2026-01-05T09:00:00Z', status), at7('2026-11-25'))).toEqual([]);
     }
+  });
+
+  it('the job reads only the statuses the deadline rule can flag', () => {
+    expect(statusesThatCanBeOverdue(policy)).toEqual(['ny', 'mottagen', 'under_utredning']);
   });
 
   it('imported reports are history and are not reminded', () => {
@@ -185,10 +192,24 @@ describe('reminders: who gets which mail', () => {
     });
     // Järfälla has no lead: its unaccepted report reached no one and is tried again on the next run.
     expect(unreached.map((r) => r.deviationId)).toEqual(['b1']);
-    expect(reached.map((r) => r.deviationId)).toEqual(['a1', 'a3', 'a2', 'b2']);
+    expect(reached.map((r) => [r.deviationId, r.kind, r.recipientCount])).toEqual([
+      ['a1', 'not_accepted', 2],
+      ['a3', 'not_accepted', 2],
+      ['a2', 'not_resolved', 3],
+      ['b2', 'not_resolved', 1],
+    ]);
   });
 
   it('nothing due, no mails', () => {
     expect(distributeReminders([], reports, directory)).toEqual({ mails: [], reached: [], unreached: [] });
+  });
+
+  it('a long list is cut in the mail, which says how many more there are', () => {
+    const due = Array.from({ length: REMINDER_MAX_LINES + 3 }, (_, i) => ({ deviationId: 'a1', kind: 'not_accepted' as const, deadline: '2026-11-24', daysOverdue: i }));
+    const [mail] = distributeReminders(due, reports, { leadsBySubproject: directory.leadsBySubproject, analysts: [] }).mails;
+    const context = reminderMailContext(mail, policy);
+    expect(context).toMatchObject({ notAcceptedCount: REMINDER_MAX_LINES + 3, notAcceptedMore: 3, notResolvedCount: 0, notResolvedMore: 0, acceptWithinWorkingDays: 2, resolveWithinDays: 30, repeatAfterDays: 7 });
+    expect(context.notAccepted).toHaveLength(REMINDER_MAX_LINES);
+    expect(context.notAccepted[0].daysOverdue).toBe(REMINDER_MAX_LINES + 2);
   });
 });

@@ -1,6 +1,6 @@
 import { calendarDaysBetween, IsoDate, isWorkingDay, stockholmDate, workingDaysBetween } from '../../../common/calendar/working-days';
 import { DeadlinePolicy, deadlinesFor } from '../deviation-deadlines';
-import { DeviationStatus } from '../deviation-workflow';
+import { DEVIATION_STATUSES, DeviationStatus } from '../deviation-workflow';
 
 /**
  * Which overdue reports to remind whom about, today. Pure: the job feeds it rows and a clock.
@@ -78,6 +78,16 @@ export function planReminders(candidates: Iterable<ReminderCandidate>, now: Date
   return { day, sendsToday: true, due };
 }
 
+/** The statuses deadlinesFor can ever flag as overdue, so the job's query filters on the same rule. */
+export function statusesThatCanBeOverdue(policy: DeadlinePolicy): DeviationStatus[] {
+  const longAgo = new Date('2000-01-03T09:00:00Z');
+  const muchLater = new Date('2010-01-04T09:00:00Z');
+  return DEVIATION_STATUSES.filter((status) => {
+    const deadlines = deadlinesFor({ status, reportedAt: longAgo }, muchLater, policy);
+    return deadlines.notAcceptedInTime || deadlines.notResolvedInTime;
+  });
+}
+
 /**
  * The earliest reported_at that can possibly be overdue today, so the job need not read every open
  * report: N working days are at least N calendar days, and one day of slack covers time zones and
@@ -126,12 +136,16 @@ export interface ReminderMail {
   notResolved: ReminderLine[];
 }
 
+export interface ReachedReminder extends DueReminder {
+  recipientCount: number;
+}
+
 export interface ReminderDistribution {
   mails: ReminderMail[];
   /** Due reminders that no one could be sent (a delprojekt without an active lead): not recorded, so tried again tomorrow. */
   unreached: DueReminder[];
   /** Due reminders that reached at least one person: recorded as sent today. */
-  reached: DueReminder[];
+  reached: ReachedReminder[];
 }
 
 function byMostOverdue(a: ReminderLine, b: ReminderLine): number {
@@ -140,7 +154,7 @@ function byMostOverdue(a: ReminderLine, b: ReminderLine): number {
 
 export function distributeReminders(due: readonly DueReminder[], reports: ReadonlyMap<string, ReminderReport>, directory: ReminderDirectory): ReminderDistribution {
   const mails = new Map<string, ReminderMail>();
-  const reached: DueReminder[] = [];
+  const reached: ReachedReminder[] = [];
   const unreached: DueReminder[] = [];
   for (const reminder of due) {
     const report = reports.get(reminder.deviationId);
@@ -151,7 +165,7 @@ export function distributeReminders(due: readonly DueReminder[], reports: Readon
       unreached.push(reminder);
       continue;
     }
-    reached.push(reminder);
+    reached.push({ ...reminder, recipientCount: recipients.size });
     const line: ReminderLine = {
       id: report.id,
       reference: report.reference,
@@ -174,4 +188,35 @@ export function distributeReminders(due: readonly DueReminder[], reports: Readon
     mail.notResolved.sort(byMostOverdue);
   }
   return { mails: sorted, reached, unreached };
+}
+
+// ── What the mail says ────────────────────────────────────────────────────────────────────────
+
+/** A mail lists at most this many reports per section and says how many more there are. */
+export const REMINDER_MAX_LINES = 50;
+
+export interface ReminderMailContext {
+  notAccepted: ReminderLine[];
+  notAcceptedMore: number;
+  notAcceptedCount: number;
+  notResolved: ReminderLine[];
+  notResolvedMore: number;
+  notResolvedCount: number;
+  acceptWithinWorkingDays: number;
+  resolveWithinDays: number;
+  repeatAfterDays: number;
+}
+
+export function reminderMailContext(mail: ReminderMail, policy: ReminderPolicy): ReminderMailContext {
+  return {
+    notAccepted: mail.notAccepted.slice(0, REMINDER_MAX_LINES),
+    notAcceptedMore: Math.max(0, mail.notAccepted.length - REMINDER_MAX_LINES),
+    notAcceptedCount: mail.notAccepted.length,
+    notResolved: mail.notResolved.slice(0, REMINDER_MAX_LINES),
+    notResolvedMore: Math.max(0, mail.notResolved.length - REMINDER_MAX_LINES),
+    notResolvedCount: mail.notResolved.length,
+    acceptWithinWorkingDays: policy.acceptWithinWorkingDays,
+    resolveWithinDays: policy.resolveWithinDays,
+    repeatAfterDays: policy.repeatAfterDays,
+  };
 }

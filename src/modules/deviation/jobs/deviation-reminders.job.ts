@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CronJob, CronTime } from 'cron';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../../common/clock/clock';
+import { AppConfigService } from '../../../config/app-config.service';
+import { MailOutboxService } from '../../mail/mail-outbox.service';
+import { JobRunner, JobRunOutcome } from '../../scheduling/job-runner';
+import { dailySlot, manualSlot } from '../../scheduling/job-slots';
+import { DeviationStatus } from '../deviation-workflow';
+import {
+  distributeReminders,
+  DueReminder,
+  overdueCandidateCutoff,
+  planReminders,
+  ReachedReminder,
+  ReminderCandidate,
+  ReminderDirectory,
+  ReminderDistribution,
+  ReminderKind,
+  reminderMailContext,
+  ReminderPolicy,
+  ReminderReport,
+  statusesThatCanBeOverdue,
+} from './deviation-reminders';
+
+export const REMINDERS_JOB = 'reminders';
+export const REMINDER_TEMPLATE = 'deviation-reminder';
+const TIME_ZONE = 'Europe/Stockholm';
+
+export interface RemindersRunSummary {
+  day: string;
+  sendsToday: boolean;
+  /** Reports reminded about, per kind. */
+  notAccepted: number;
+  notResolved: number;
+  /** Mails queued (one per recipient). */
+  mails: number;
+  /** Due reminders no one could be sent (a delprojekt without an active lead): tried again on the next run. */
+  unreached: number;
+}
+
+interface CandidateRow {
+  id: string;
+  reference: string;
+  title: string;
+  status: DeviationStatus;
+  reported_at: Date;
+  imported: boolean;
+  municipality_name: string;
+  subproject_id: string;
+  subproject_name: string;
+  last_not_accepted: string | null;
+  last_not_resolved: string | null;
+}
+
+/** True for an expression the cron library accepts (5 or 6 fields). */
+export function isValidCronExpression(expression: string): boolean {
+  try {
+    new CronTime(expression, TIME_ZONE);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "2 avvikelser", "1 avvikelse": for the log and the CLI. */
+export function describeRemindersRun(summary: RemindersRunSummary): string {
+  if (!summary.sendsToday) return `${summary.day} är inte en arbetsdag: inga påminnelser`;
+  const unreached = summary.unreached > 0 ? `, ${summary.unreached} kunde inte skickas (delprojekt utan aktiv delprojektledare)` : '';
+  return `${summary.notAccepted} inte mottagna, ${summary.notResolved} inte åtgärdade, ${summary.mails} e-post${unreached}`;
+}
+
+/**
+ * Reminders about overdue reports (rules in deviation-reminders.ts), on REMINDER_CRON (07:00 every day by
+ * default, Swedish time; it sends nothing on weekends and röda dagar). Registered with @nestjs/schedule's
+ * registry rather than a fixed @Cron because the time is configuration. Every run goes through
+ * JobRunner under the job's advisory lock, in the day's slot, so with several app instances a day is
+ * reminded once; `npm run cli -- reminders run` runs in a slot of its own and still reminds nothing twice,
+ * because what was reminded is recorded in deviation_reminder in the same transaction as the mails.
+ */
+@Injectable()
+export class DeviationRemindersJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Påminnelser');
+  private current: Promise<unknown> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobRunner,
+    private readonly mail: MailOutboxService,
+    private readonly clock: Clock,
+    private readonly config: AppConfigService,
+    // Present only when SCHEDULER_ENABLED=true (AppModule imports ScheduleModule then).
+    @Optional() private readonly registry?: SchedulerRegistry,
+  ) {}
+
+  get policy(): ReminderPolicy {
+    const env = this.config.env;
+    return { acceptWithinWorkingDays: env.ACCEPT_WITHIN_WORKING_DAYS, resolveWithinDays: env.RESOLVE_WITHIN_DAYS, repeatAfterDays: env.REMINDER_REPEAT_DAYS };
+  }
+
+  onApplicationBootstrap(): void {
+    const expression = this.config.env.REMINDER_CRON;
+    // Checked in every instance, so a typo stops the start-up rather than silently never reminding.
+    if (!isValidCronExpression(expression)) throw new Error(`REMINDER_CRON: "${expression}" är inte ett giltigt cron-uttryck, t.ex. "0 7 * * *".`);
+    if (!this.registry || this.config.env.SCHEDULER_ENABLED !== 'true') return;
+    const job = CronJob.from({
+      cronTime: expression,
+      timeZone: TIME_ZONE,
+      onTick: () => {
+        void this.runScheduled();
+      },
+      start: true,
+    });
+    this.registry.addCronJob(REMINDERS_JOB, job);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Let a run in progress finish its transaction before the pool closes.
+    await this.current?.catch(() => undefined);
+  }
+
+  /** What the timer runs: today's slot, once across instances. */
+  runScheduled(): Promise<JobRunOutcome> {
+    return this.track(this.jobs.runExclusive(REMINDERS_JOB, dailySlot(this.clock.now()), async () => describeRemindersRun(await this.remindOverdue())));
+  }
+
+  /** A run started by hand (CLI): runs even if today's slot ran (reminding nothing twice), unless another instance is running the job right now. */
+  async runNow(): Promise<{ outcome: JobRunOutcome; summary: RemindersRunSummary | null }> {
+    let summary: RemindersRunSummary | null = null;
+    const outcome = await this.track(
+      this.jobs.runExclusive(REMINDERS_JOB, manualSlot(this.clock.now()), async () => {
+        summary = await this.remindOverdue();
+        return describeRemindersRun(summary);
+      }),
+    );
+    return { outcome, summary };
+  }
+
+  /** The work itself; call it through runScheduled or runNow so it runs under the job's lock. */
+  async remindOverdue(): Promise<RemindersRunSummary> {
+    const now = this.clock.now();
+    const policy = this.policy;
+    const candidates = await this.loadCandidates(now, policy);
+    const plan = planReminders(candidates.values(), now, policy);
+    const summary: RemindersRunSummary = { day: plan.day, sendsToday: plan.sendsToday, notAccepted: 0, notResolved: 0, mails: 0, unreached: 0 };
+    if (plan.due.length === 0) return summary;
+
+    const reports = new Map<string, ReminderReport>([...candidates.values()].map((c) => [c.id, c.report]));
+    const directory = await this.loadDirectory(new Set([...reports.values()].map((r) => r.subprojectId)));
+    const planned = distributeReminders(plan.due, reports, directory);
+    summary.unreached = planned.unreached.length;
+    if (planned.unreached.length > 0) {
+      this.logger.warn(`${planned.unreached.length} påminnelser kunde inte skickas: ingen aktiv delprojektledare i avvikelsens delprojekt. De prövas igen vid nästa körning.`);
+    }
+
+    await this.dataSource.transaction(async (manager) => {
+      // Claim first: a reminder another run recorded today is left out, so nothing is mailed twice.
+      const claimed = await this.record(manager, planned.reached, plan.day);
+      const sent = claimed.length === planned.reached.length ? planned : distributeReminders(claimed, reports, directory);
+      await this.enqueue(manager, sent, plan.day, policy);
+      summary.notAccepted = claimed.filter((r) => r.kind === 'not_accepted').length;
+      summary.notResolved = claimed.filter((r) => r.kind === 'not_resolved').length;
+      summary.mails = sent.mails.length;
+    });
+    return summary;
+  }
+
+  private track<T>(run: Promise<T>): Promise<T> {
+    this.current = run;
+    return run.finally(() => {
+      if (this.current === run) this.current = null;
+    });
+  }
+
+  private async loadCandidates(now: Date, policy: ReminderPolicy): Promise<Map<string, ReminderCandidate & { report: ReminderReport }>> {
+    // Imported reports are never reminded (see deviation-reminders.ts), so they are not read either.
+    const rows = (await this.dataSource.query(
+      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.external_id IS NOT NULL AS imported,
+              m.name AS municipality_name, d.subproject_id, s.name AS subproject_name,
+              (SELECT max(r.reminded_on)::text FROM deviation_reminder r WHERE r.deviation_id = d.id AND r.kind = 'not_accepted') AS last_not_accepted,
+              (SELECT max(r.reminded_on)::text FROM deviation_reminder r WHERE r.deviation_id = d.id AND r.kind = 'not_resolved') AS last_not_resolved
+         FROM deviation d
+         JOIN municipality m ON m.id = d.municipality_id
+         JOIN subproject s ON s.id = d.subproject_id
+        WHERE d.status = ANY($1::text[]) AND d.reported_at < $2 AND d.external_id IS NULL`,
+      [statusesThatCanBeOverdue(policy), overdueCandidateCutoff(now, policy)],
+    )) as CandidateRow[];
+    return new Map(
+      rows.map((row) => {
+        const lastReminded: Partial<Record<ReminderKind, string>> = {};
+        if (row.last_not_accepted) lastReminded.not_accepted = row.last_not_accepted;
+        if (row.last_not_resolved) lastReminded.not_resolved = row.last_not_resolved;
+        const candidate = {
+          id: row.id,
+          status: row.status,
+          reportedAt: row.reported_at,
+          imported: row.imported,
+          lastReminded,
+          report: {
+            id: row.id,
+            reference: row.reference,
+            title: row.title,
+            municipalityName: row.municipality_name,
+            subprojectId: row.subproject_id,
+            subprojectName: row.subproject_name,
+          },
+        };
+        return [row.id, candidate];
+      }),
+    );
+  }
+
+  private async loadDirectory(subprojectIds: Set<string>): Promise<ReminderDirectory> {
+    const leads = (await this.dataSource.query(
+      `SELECT subproject_id, email FROM app_user WHERE role = 'lead' AND active AND subproject_id = ANY($1::uuid[]) ORDER BY email`,
+      [[...subprojectIds]],
+    )) as Array<{ subproject_id: string; email: string }>;
+    const analysts = (await this.dataSource.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active ORDER BY email`)) as Array<{ email: string }>;
+    const leadsBySubproject = new Map<string, string[]>();
+    for (const lead of leads) leadsBySubproject.set(lead.subproject_id, [...(leadsBySubproject.get(lead.subproject_id) ?? []), lead.email]);
+    return { leadsBySubproject, analysts: analysts.map((a) => a.email) };
+  }
+
+  /** Records today's reminders; returns those this run claimed (not already recorded by another run today). */
+  private async record(manager: EntityManager, reached: ReachedReminder[], day: string): Promise<DueReminder[]> {
+    if (reached.length === 0) return [];
+    const inserted = (await manager.query(
+      `INSERT INTO deviation_reminder (deviation_id, kind, reminded_on, days_overdue, recipient_count, created_at, updated_at)
+       SELECT r.deviation_id, r.kind, $5::date, r.days_overdue, r.recipient_count, $6, $6
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[]) AS r(deviation_id, kind, days_overdue, recipient_count)
+       ON CONFLICT (deviation_id, kind, reminded_on) DO NOTHING
+       RETURNING deviation_id, kind`,
+      [reached.map((r) => r.deviationId), reached.map((r) => r.kind), reached.map((r) => r.daysOverdue), reached.map((r) => r.recipientCount), day, this.clock.now()],
+    )) as Array<{ deviation_id: string; kind: ReminderKind }>;
+    const claimed = new Set(inserted.map((row) => `${row.deviation_id}:${row.kind}`));
+    return reached.filter((r) => claimed.has(`${r.deviationId}:${r.kind}`));
+  }
+
+  private async enqueue(manager: EntityManager, distribution: ReminderDistribution, day: string, policy: ReminderPolicy): Promise<void> {
+    for (const mail of distribution.mails) {
+      // Same day and same reports: the same mail, queued once even if a crashed run is repeated.
+      const content = [...mail.notAccepted.map((l) => `a:${l.id}`), ...mail.notResolved.map((l) => `r:${l.id}`)].sort().join(',');
+      const digest = createHash('sha256').update(content).digest('hex').slice(0, 16);
+      await this.mail.enqueue({ to: [mail.email], template: REMINDER_TEMPLATE, context: reminderMailContext(mail, policy), dedupeKey: `${REMINDER_TEMPLATE}:${day}:${digest}` }, manager);
+    }
+  }
+}
