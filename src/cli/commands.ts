@@ -1,5 +1,6 @@
 import { CliCommand } from './cli-command';
 import { exportCommand, importCommand } from './import-export.command';
+import { exportCommand, importCommand } from './import-export.command';
 import { jobsListCommand } from './jobs.command';
 import { mailSendCommand, mailTestCommand } from './mail.command';
 import { migrateCommand } from './migrate.command';
