@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { AppConfigService } from '../../config/app-config.service';
+import { ACTIVE_BARRIER_STATUSES } from './barrier.constants';
+import { DEFAULT_MIN_STRUCTURAL_MARKS, decideEscalation, EscalationMember, EscalationRule } from './barrier-escalation';
+import { BarrierNotifier } from './barrier-notifier';
+
+export interface EngineStateRow {
+  model: unknown;
+  thesaurusHash: string | null;
+  reportsAtFullRun: number;
+  fullRunAt: Date | null;
+  seenCreatedAt: Date | null;
+  fullRunRequested: boolean;
+  revision: number;
+}
+
+export interface EscalatedNow {
+  id: string;
+  reason: string;
+}
+
+/**
+ * A report counts as marked structural by its lead while its status is strukturellt hinder, and after
+ * closing from there (escalated, not resolved locally).
+ */
+export const MARKED_STRUCTURAL_SQL = `(d.status = 'strukturellt_hinder' OR (d.status = 'avslutad' AND d.escalated_at IS NOT NULL AND d.resolved_at IS NULL))`;
+
+/**
+ * The SQL shared by the engine runs and the analyst's actions: the write lock, derived figures,
+ * and escalation. Every method runs in the caller's transaction.
+ */
+@Injectable()
+export class BarrierStore {
+  constructor(
+    private readonly clock: Clock,
+    private readonly config: AppConfigService,
+    private readonly notifier: BarrierNotifier,
+  ) {}
+
+  get escalationRule(): EscalationRule {
+    return {
+      minMunicipalities: this.config.env.ESCALATION_MIN_MUNICIPALITIES,
+      windowMonths: this.config.env.ESCALATION_WINDOW_MONTHS,
+      minStructuralMarks: DEFAULT_MIN_STRUCTURAL_MARKS,
+    };
+  }
+
+  /**
+   * Serialises writers of barrier memberships (engine runs of any instance, analysts) on the one state
+   * row, so a run never writes over an analyst's change made while the engine was computing.
+   */
+  async lockState(manager: EntityManager): Promise<EngineStateRow> {
+    const [row] = (await manager.query(
+      `SELECT model, thesaurus_hash, reports_at_full_run, full_run_at, seen_created_at, full_run_requested, revision
+         FROM barrier_engine_state WHERE id = 1 FOR UPDATE`,
+    )) as Array<{
+      model: unknown;
+      thesaurus_hash: string | null;
+      reports_at_full_run: number;
+      full_run_at: Date | null;
+      seen_created_at: Date | null;
+      full_run_requested: boolean;
+      revision: number;
+    }>;
+    return {
+      model: row.model,
+      thesaurusHash: row.thesaurus_hash,
+      reportsAtFullRun: row.reports_at_full_run,
+      fullRunAt: row.full_run_at,
+      seenCreatedAt: row.seen_created_at,
+      fullRunRequested: row.full_run_requested,
+      revision: row.revision,
+    };
+  }
+
+  /** After an analyst's change the stored model no longer describes the barriers: the next run is a full one. */
+  async requestFullRun(manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE barrier_engine_state SET full_run_requested = true, revision = revision + 1, updated_at = $1 WHERE id = 1`, [this.clock.now()]);
+  }
+
+  /** Member count, kommuner and delprojekt per barrier, and its period: derived from the members, stored for the lists. */
+  async refreshFigures(manager: EntityManager, barrierIds: readonly string[]): Promise<void> {
+    if (barrierIds.length === 0) return;
+    await manager.query(
+      `WITH ids AS (SELECT DISTINCT unnest($1::uuid[]) AS id),
+       per AS (
+         SELECT bm.barrier_id, m.name AS municipality, s.name AS subproject, d.occurred_on
+           FROM barrier_member bm
+           JOIN deviation d ON d.id = bm.deviation_id
+           JOIN municipality m ON m.id = d.municipality_id
+           JOIN subproject s ON s.id = d.subproject_id
+          WHERE bm.barrier_id IN (SELECT id FROM ids)
+       ),
+       agg AS (SELECT barrier_id, count(*)::int AS n, min(occurred_on) AS first, max(occurred_on) AS last FROM per GROUP BY barrier_id),
+       mun AS (SELECT barrier_id, jsonb_object_agg(municipality, n) AS counts
+                 FROM (SELECT barrier_id, municipality, count(*)::int AS n FROM per GROUP BY 1, 2) x GROUP BY barrier_id),
+       sub AS (SELECT barrier_id, jsonb_object_agg(subproject, n) AS counts
+                 FROM (SELECT barrier_id, subproject, count(*)::int AS n FROM per GROUP BY 1, 2) x GROUP BY barrier_id),
+       figures AS (
+         SELECT ids.id, coalesce(agg.n, 0) AS n, coalesce(mun.counts, '{}'::jsonb) AS mun, coalesce(sub.counts, '{}'::jsonb) AS sub,
+                agg.first, agg.last
+           FROM ids LEFT JOIN agg ON agg.barrier_id = ids.id LEFT JOIN mun ON mun.barrier_id = ids.id LEFT JOIN sub ON sub.barrier_id = ids.id
+       )
+       UPDATE barrier b
+          SET member_count = f.n, municipality_counts = f.mun, subproject_counts = f.sub, period_from = f.first, period_to = f.last, updated_at = $2
+         FROM figures f
+        WHERE b.id = f.id
+          AND (b.member_count, b.municipality_counts, b.subproject_counts, b.period_from, b.period_to)
+              IS DISTINCT FROM (f.n, f.mun, f.sub, f.first, f.last)`,
+      [barrierIds, this.clock.now()],
+    );
+  }
+
+  /**
+   * Escalates every active barrier that now meets the rule (all of them: a lead may have marked a
+   * report structural since the last run), with its reason, and queues the analysts' mail.
+   */
+  async escalateDue(manager: EntityManager): Promise<EscalatedNow[]> {
+    const rows = (await manager.query(
+      `SELECT bm.barrier_id, d.reference, m.name AS municipality, s.name AS subproject, d.occurred_on::text AS occurred_on,
+              ${MARKED_STRUCTURAL_SQL} AS marked
+         FROM barrier_member bm
+         JOIN barrier b ON b.id = bm.barrier_id AND b.status IN ('foreslagen', 'bekraftad')
+         JOIN deviation d ON d.id = bm.deviation_id
+         JOIN municipality m ON m.id = d.municipality_id
+         JOIN subproject s ON s.id = d.subproject_id`,
+    )) as Array<{ barrier_id: string; reference: string; municipality: string; subproject: string; occurred_on: string; marked: boolean }>;
+    const byBarrier = new Map<string, EscalationMember[]>();
+    for (const row of rows) {
+      const list = byBarrier.get(row.barrier_id) ?? [];
+      list.push({ reference: row.reference, municipality: row.municipality, subproject: row.subproject, occurredOn: row.occurred_on, markedStructural: row.marked });
+      byBarrier.set(row.barrier_id, list);
+    }
+    const escalated: EscalatedNow[] = [];
+    const rule = this.escalationRule;
+    for (const [barrierId, members] of [...byBarrier].sort(([a], [b]) => a.localeCompare(b))) {
+      const decision = decideEscalation(members, rule);
+      if (!decision) continue;
+      const now = this.clock.now();
+      const [updated] = (await manager.query(
+        `UPDATE barrier SET status = 'eskalerad', escalation_reason = $2, escalated_at = $3, updated_at = $3
+          WHERE id = $1 AND status IN ('foreslagen', 'bekraftad')
+          RETURNING id, name, member_count, municipality_counts, subproject_counts`,
+        [barrierId, decision.reason, now],
+      )) as [Array<{ id: string; name: string; member_count: number; municipality_counts: Record<string, number>; subproject_counts: Record<string, number> }>, number];
+      const barrier = updated[0];
+      if (!barrier) continue;
+      await this.notifier.escalated(manager, {
+        id: barrier.id,
+        name: barrier.name,
+        reason: decision.reason,
+        memberCount: barrier.member_count,
+        municipalities: Object.keys(barrier.municipality_counts).sort((a, b) => a.localeCompare(b, 'sv')),
+        subprojectCount: Object.keys(barrier.subproject_counts).length,
+      });
+      escalated.push({ id: barrier.id, reason: decision.reason });
+    }
+    return escalated;
+  }
+
+  /** Ids of the active barriers, for refreshing all of them. */
+  async activeIds(manager: EntityManager): Promise<string[]> {
+    const rows = (await manager.query(`SELECT id FROM barrier WHERE status = ANY($1)`, [ACTIVE_BARRIER_STATUSES])) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+}

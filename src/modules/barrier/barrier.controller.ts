@@ -1,0 +1,295 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ClassConstructor } from 'class-transformer';
+import { FastifyReply } from 'fastify';
+import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
+import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
+import { DomainError } from '../../common/errors/domain-error';
+import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
+import { validateForm } from '../../common/validation/validation';
+import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
+import { BarrierService } from './barrier.service';
+import { BarrierDetail, BarrierSummary } from './barrier.types';
+import { BARRIER_NAME_MAX } from './barrier-naming';
+import { BarrierCreateDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
+import { ThesaurusEntry } from './thesaurus-entry.entity';
+import { ThesaurusService } from './thesaurus.service';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+
+type FormValues = Record<string, unknown>;
+
+/** What the barrier page says after a successful action (?klart=…). */
+const DONE_NOTICES: Record<string, string> = {
+  bekraftat: 'Hindret är bekräftat. Motorn behåller dess rapporter och använder dem för att placera nya.',
+  namn: 'Namnet är sparat.',
+  sammanslaget: 'Hindren är sammanslagna. Det andra hindrets rapporter finns nu här.',
+  delat: 'Rapporterna är avdelade till ett nytt hinder.',
+  'nytt-fran-delning': 'Det här hindret skapades av rapporter som delades av från ett annat.',
+  'flyttad-in': 'Rapporten är flyttad hit och bekräftad.',
+  'flyttad-ut': 'Rapporten är flyttad ut. Motorn lägger aldrig tillbaka den i det här hindret.',
+};
+
+function formValues(raw: unknown): FormValues {
+  const values = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as FormValues) } : {};
+  delete values._csrf;
+  return values;
+}
+
+function fieldErrors(error: DomainError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of error.fields) errors[field.field] ??= field.message;
+  return errors;
+}
+
+/**
+ * Strukturella hinder for the analyst: /hinder (list), /hinder/:id (evidence and the analyst's actions),
+ * /hinder/tesaurus, and the same as JSON under /api/barriers and /api/thesaurus.
+ */
+@ApiTags('hinder')
+@ApiBearerAuth()
+@Roles('analyst')
+@Controller()
+export class BarrierController {
+  constructor(
+    private readonly barriers: BarrierService,
+    private readonly thesaurus: ThesaurusService,
+    private readonly pages: PageRenderer,
+  ) {}
+
+  // ── API ───────────────────────────────────────────────────────────────────────────────────
+
+  @Get('api/barriers')
+  list(): Promise<BarrierSummary[]> {
+    return this.barriers.list();
+  }
+
+  @Post('api/barriers')
+  async create(@CurrentUser() user: AuthUser, @Body() dto: BarrierCreateDto): Promise<BarrierDetail> {
+    return this.barriers.get(await this.barriers.createFromReports(user, dto.deviationIds, dto.name));
+  }
+
+  @Get('api/barriers/:id')
+  get(@Param('id', uuid) id: string): Promise<BarrierDetail> {
+    return this.barriers.get(id);
+  }
+
+  @Patch('api/barriers/:id')
+  async rename(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: BarrierRenameDto): Promise<BarrierDetail> {
+    await this.barriers.rename(user, id, dto.name);
+    return this.barriers.get(id);
+  }
+
+  @Post('api/barriers/:id/confirm')
+  @HttpCode(200)
+  async confirm(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string): Promise<BarrierDetail> {
+    await this.barriers.confirm(user, id);
+    return this.barriers.get(id);
+  }
+
+  @Post('api/barriers/:id/merge')
+  @HttpCode(200)
+  async merge(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: BarrierMergeDto): Promise<BarrierDetail> {
+    await this.barriers.merge(user, id, dto.otherBarrierId);
+    return this.barriers.get(id);
+  }
+
+  /** Answers with the new barrier. */
+  @Post('api/barriers/:id/split')
+  async split(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: BarrierSplitDto): Promise<BarrierDetail> {
+    return this.barriers.get(await this.barriers.split(user, id, dto.deviationIds, dto.name));
+  }
+
+  @Post('api/barriers/:id/members')
+  @HttpCode(200)
+  async moveIn(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: BarrierMoveInDto): Promise<BarrierDetail> {
+    await this.barriers.moveIn(user, id, dto.report);
+    return this.barriers.get(id);
+  }
+
+  @Delete('api/barriers/:id/members/:deviationId')
+  async moveOut(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Param('deviationId', uuid) deviationId: string): Promise<BarrierDetail> {
+    await this.barriers.moveOut(user, id, deviationId);
+    return this.barriers.get(id);
+  }
+
+  @Get('api/thesaurus')
+  thesaurusEntries(): Promise<ThesaurusEntry[]> {
+    return this.thesaurus.list();
+  }
+
+  @Post('api/thesaurus')
+  addThesaurusEntry(@CurrentUser() user: AuthUser, @Body() dto: ThesaurusEntryCreateDto): Promise<ThesaurusEntry> {
+    return this.thesaurus.add(user, dto.line);
+  }
+
+  @Delete('api/thesaurus/:id')
+  @HttpCode(204)
+  removeThesaurusEntry(@Param('id', uuid) id: string): Promise<void> {
+    return this.thesaurus.remove(id);
+  }
+
+  // ── Pages ─────────────────────────────────────────────────────────────────────────────────
+
+  @Get('hinder')
+  @ApiExcludeEndpoint()
+  async listPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const barriers = await this.barriers.list();
+    return this.pages.send(request, reply, 'barriers', {
+      barriers,
+      escalatedCount: barriers.filter((b) => b.status === 'eskalerad').length,
+      statusLabels: BARRIER_STATUS_LABELS,
+    });
+  }
+
+  @Get('hinder/tesaurus')
+  @ApiExcludeEndpoint()
+  thesaurusPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.renderThesaurus(request, reply, { values: {}, errors: {} });
+  }
+
+  @Post('hinder/tesaurus')
+  @ApiExcludeEndpoint()
+  async addThesaurusLine(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
+    const values = formValues(raw);
+    const form = await validateForm(ThesaurusEntryCreateDto, raw);
+    if (!form.value) return this.renderThesaurus(request, reply, { values, errors: form.errors }, 400);
+    try {
+      await this.thesaurus.add(request.user as AuthUser, form.value.line);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return this.renderThesaurus(request, reply, { values, errors: fieldErrors(error), formError: error.message }, error.status);
+    }
+    return redirectAfterPost(reply, '/hinder/tesaurus?sparat=1');
+  }
+
+  @Post('hinder/tesaurus/:entryId/ta-bort')
+  @ApiExcludeEndpoint()
+  async removeThesaurusLine(@Res() reply: FastifyReply, @Param('entryId', uuid) entryId: string): Promise<FastifyReply> {
+    await this.thesaurus.remove(entryId);
+    return redirectAfterPost(reply, '/hinder/tesaurus?borttagen=1');
+  }
+
+  @Get('hinder/:id')
+  @ApiExcludeEndpoint()
+  async page(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    // A merged barrier's address leads to the barrier it went into.
+    const mergedInto = await this.barriers.mergedInto(id);
+    if (mergedInto) return reply.redirect(`/hinder/${mergedInto}?fran=${id}`, 302);
+    return this.renderBarrier(request, reply, id, {});
+  }
+
+  @Post('hinder/:id/bekrafta')
+  @ApiExcludeEndpoint()
+  confirmFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'confirm', null, undefined, async (user) => {
+      await this.barriers.confirm(user, id);
+      return `/hinder/${id}?klart=bekraftat`;
+    });
+  }
+
+  @Post('hinder/:id/namn')
+  @ApiExcludeEndpoint()
+  renameFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'rename', BarrierRenameDto, raw, async (user, dto) => {
+      await this.barriers.rename(user, id, dto.name);
+      return `/hinder/${id}?klart=namn`;
+    });
+  }
+
+  @Post('hinder/:id/sla-ihop')
+  @ApiExcludeEndpoint()
+  mergeFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'merge', BarrierMergeDto, raw, async (user, dto) => {
+      await this.barriers.merge(user, id, dto.otherBarrierId);
+      return `/hinder/${id}?klart=sammanslaget`;
+    });
+  }
+
+  @Post('hinder/:id/dela')
+  @ApiExcludeEndpoint()
+  splitFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'split', BarrierSplitDto, raw, async (user, dto) => {
+      const created = await this.barriers.split(user, id, dto.deviationIds, dto.name);
+      return `/hinder/${created}?klart=nytt-fran-delning`;
+    });
+  }
+
+  @Post('hinder/:id/flytta-in')
+  @ApiExcludeEndpoint()
+  moveInFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'moveIn', BarrierMoveInDto, raw, async (user, dto) => {
+      await this.barriers.moveIn(user, id, dto.report);
+      return `/hinder/${id}?klart=flyttad-in`;
+    });
+  }
+
+  @Post('hinder/:id/flytta-ut')
+  @ApiExcludeEndpoint()
+  moveOutFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'moveOut', BarrierMoveOutDto, raw, async (user, dto) => {
+      await this.barriers.moveOut(user, id, dto.deviationId);
+      return `/hinder/${id}?klart=flyttad-ut`;
+    });
+  }
+
+  /** Validates a form, runs the action, and redirects; on a problem the page comes back with the form filled in. */
+  private async handle<T extends object>(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    id: string,
+    formName: string,
+    dto: ClassConstructor<T> | null,
+    raw: unknown,
+    action: (user: AuthUser, value: T) => Promise<string>,
+  ): Promise<FastifyReply> {
+    const values = formValues(raw);
+    let value = {} as T;
+    if (dto) {
+      const form = await validateForm(dto, raw);
+      if (!form.value) return this.renderBarrier(request, reply, id, { [formName]: { values, errors: form.errors } }, 400);
+      value = form.value;
+    }
+    try {
+      return redirectAfterPost(reply, await action(request.user as AuthUser, value));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return this.renderBarrier(request, reply, id, { [formName]: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+  }
+
+  private async renderBarrier(request: AuthenticatedRequest, reply: FastifyReply, id: string, forms: Record<string, unknown>, status = 200): Promise<FastifyReply> {
+    const barrier = await this.barriers.get(id);
+    const query = request.query as Record<string, unknown>;
+    const done = typeof query.klart === 'string' ? (DONE_NOTICES[query.klart] ?? null) : null;
+    const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
+    const selected = splitValues?.deviationIds;
+    return this.pages.send(
+      request,
+      reply,
+      'barrier',
+      {
+        barrier,
+        done,
+        mergedFrom: typeof query.fran === 'string',
+        formState: forms,
+        selectedForSplit: Array.isArray(selected) ? selected : typeof selected === 'string' ? [selected] : [],
+        nameMax: BARRIER_NAME_MAX,
+        mergeOptions: barrier.mergeCandidates.map((candidate) => ({ value: candidate.id, label: candidate.name })),
+        active: ACTIVE_BARRIER_STATUSES.includes(barrier.status),
+      },
+      { status },
+    );
+  }
+
+  private async renderThesaurus(request: AuthenticatedRequest, reply: FastifyReply, form: object, status = 200): Promise<FastifyReply> {
+    const query = request.query as Record<string, unknown>;
+    return this.pages.send(
+      request,
+      reply,
+      'barrier-thesaurus',
+      { entries: await this.thesaurus.list(), form, saved: query.sparat === '1', removed: query.borttagen === '1' },
+      { status },
+    );
+  }
+}

@@ -1,0 +1,459 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthUser } from '../../common/auth/auth-user';
+import { Clock } from '../../common/clock/clock';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
+import { detectPii } from '../../common/pii/pii-detector';
+import { CATEGORY_LABELS, DeviationCategory, DeviationParty, PARTY_LABELS } from '../deviation/deviation.constants';
+import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
+import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus } from './barrier.constants';
+import { BARRIER_NAME_MAX } from './barrier-naming';
+import { BarrierStore } from './barrier-store';
+import { quarterTrend, sparkline, TREND_LABELS } from './barrier-trend';
+import { BarrierAssignment, BarrierDetail, BarrierMemberView, BarrierNotice, BarrierSummary } from './barrier.types';
+
+interface BarrierRow {
+  id: string;
+  name: string;
+  name_source: 'generated' | 'analyst';
+  status: BarrierStatus;
+  member_count: number;
+  municipality_counts: Record<string, number>;
+  subproject_counts: Record<string, number>;
+  parties: DeviationParty[];
+  terms: string[];
+  period_from: string | null;
+  period_to: string | null;
+  confirmed_at: Date | null;
+  escalated_at: Date | null;
+  escalation_reason: string | null;
+  merged_into_id: string | null;
+}
+
+const BARRIER_COLUMNS = `b.id, b.name, b.name_source, b.status, b.member_count, b.municipality_counts, b.subproject_counts, b.parties, b.terms,
+  b.period_from::text AS period_from, b.period_to::text AS period_to, b.confirmed_at, b.escalated_at, b.escalation_reason, b.merged_into_id`;
+
+/** Status order on the list: escalated first, then confirmed, then proposed. */
+const STATUS_ORDER_SQL = `CASE b.status WHEN 'eskalerad' THEN 0 WHEN 'bekraftad' THEN 1 ELSE 2 END`;
+
+const REFERENCE = /^AVV-\d{4}-\d+$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function byCount(counts: Record<string, number>): Array<{ name: string; count: number }> {
+  return Object.entries(counts)
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'sv'));
+}
+
+function summaryOf(row: BarrierRow, quarters: Map<string, number>): BarrierSummary {
+  const trend = quarterTrend(quarters);
+  return {
+    id: row.id,
+    name: row.name,
+    nameSource: row.name_source,
+    status: row.status,
+    statusLabel: BARRIER_STATUS_LABELS[row.status],
+    memberCount: row.member_count,
+    municipalityCount: Object.keys(row.municipality_counts).length,
+    subprojectCount: Object.keys(row.subproject_counts).length,
+    municipalities: byCount(row.municipality_counts),
+    subprojects: byCount(row.subproject_counts),
+    parties: row.parties,
+    partyLabels: row.parties.map((party) => PARTY_LABELS[party] ?? party),
+    terms: row.terms,
+    periodFrom: row.period_from,
+    periodTo: row.period_to,
+    trend: { ...trend, directionLabel: TREND_LABELS[trend.direction], sparkline: sparkline(trend.quarters.map((q) => q.count)) },
+    confirmedAt: row.confirmed_at,
+    escalatedAt: row.escalated_at,
+    escalationReason: row.escalation_reason,
+    path: `/hinder/${row.id}`,
+  };
+}
+
+/** Refused when the barrier is merged or dissolved: its id stays valid for reading, not for changes. */
+export class BarrierInactiveError extends DomainError {
+  constructor(status: BarrierStatus) {
+    super('barrier_inactive', `Hindret är ${status === 'sammanslagen' ? 'sammanslaget' : 'upplöst'} och kan inte ändras.`, 409);
+  }
+}
+
+/**
+ * Barriers for the analyst: the list and one barrier with its evidence, and the analyst's hand
+ * (confirm, rename, merge, split, move a report in or out). Every change that alters memberships
+ * marks the members confirmed, which the engine never overrides, and asks for a full run.
+ */
+@Injectable()
+export class BarrierService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: BarrierStore,
+    private readonly clock: Clock,
+  ) {}
+
+  // ── Reading ───────────────────────────────────────────────────────────────────────────────
+
+  async list(): Promise<BarrierSummary[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${BARRIER_COLUMNS} FROM barrier b WHERE b.status = ANY($1) ORDER BY ${STATUS_ORDER_SQL}, b.member_count DESC, b.name, b.id`,
+      [ACTIVE_BARRIER_STATUSES],
+    )) as BarrierRow[];
+    const quarters = await this.quarterCounts(rows.map((row) => row.id));
+    return rows.map((row) => summaryOf(row, quarters.get(row.id) ?? new Map()));
+  }
+
+  async get(id: string): Promise<BarrierDetail> {
+    const row = await this.findRow(this.dataSource.manager, id);
+    const [quarters, members, excluded, candidates] = await Promise.all([
+      this.quarterCounts([id]),
+      this.dataSource.query(
+        `SELECT d.id, d.reference, d.external_id, d.title, m.name AS municipality, s.name AS subproject, d.occurred_on::text AS occurred_on,
+                d.category, d.status, bm.reason, bm.confirmed_by_analyst, bm.source
+           FROM barrier_member bm
+           JOIN deviation d ON d.id = bm.deviation_id
+           JOIN municipality m ON m.id = d.municipality_id
+           JOIN subproject s ON s.id = d.subproject_id
+          WHERE bm.barrier_id = $1
+          ORDER BY d.occurred_on, d.reference_number`,
+        [id],
+      ) as Promise<
+        Array<{
+          id: string;
+          reference: string;
+          external_id: string | null;
+          title: string;
+          municipality: string;
+          subproject: string;
+          occurred_on: string;
+          category: DeviationCategory;
+          status: DeviationStatus;
+          reason: string[];
+          confirmed_by_analyst: boolean;
+          source: BarrierMemberSource;
+        }>
+      >,
+      this.dataSource.query(
+        `SELECT d.id, d.reference, d.title FROM barrier_exclusion x JOIN deviation d ON d.id = x.deviation_id
+          WHERE x.barrier_id = $1 ORDER BY d.reference_number`,
+        [id],
+      ) as Promise<Array<{ id: string; reference: string; title: string }>>,
+      this.dataSource.query(`SELECT b.id, b.name FROM barrier b WHERE b.status = ANY($1) AND b.id <> $2 ORDER BY b.name, b.id`, [
+        ACTIVE_BARRIER_STATUSES,
+        id,
+      ]) as Promise<Array<{ id: string; name: string }>>,
+    ]);
+    const memberViews: BarrierMemberView[] = members.map((member) => ({
+      deviationId: member.id,
+      reference: member.reference,
+      externalId: member.external_id,
+      title: member.title,
+      municipality: member.municipality,
+      subproject: member.subproject,
+      occurredOn: member.occurred_on,
+      categoryLabel: CATEGORY_LABELS[member.category] ?? member.category,
+      statusLabel: STATUS_LABELS[member.status] ?? member.status,
+      reasons: member.reason,
+      confirmedByAnalyst: member.confirmed_by_analyst,
+      source: member.source,
+      path: `/avvikelser/${member.id}`,
+    }));
+    return {
+      ...summaryOf(row, quarters.get(id) ?? new Map()),
+      members: memberViews,
+      excluded: excluded.map((x) => ({ deviationId: x.id, reference: x.reference, title: x.title, path: `/avvikelser/${x.id}` })),
+      mergeCandidates: candidates,
+    };
+  }
+
+  /** Where a merged barrier went, so its old address still leads somewhere. */
+  async mergedInto(id: string): Promise<string | null> {
+    const row = await this.findRow(this.dataSource.manager, id);
+    return row.merged_into_id;
+  }
+
+  /**
+   * "Del av ett återkommande hinder i N kommuner": shown on a member report's page to its lead and reporter
+   * once the barrier is escalated; null otherwise. The caller has already checked that the user may read the report.
+   */
+  async barrierNoticeFor(deviationId: string): Promise<BarrierNotice | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT b.id, b.municipality_counts FROM barrier_member bm JOIN barrier b ON b.id = bm.barrier_id AND b.status = 'eskalerad'
+        WHERE bm.deviation_id = $1`,
+      [deviationId],
+    )) as Array<{ id: string; municipality_counts: Record<string, number> }>;
+    if (!rows[0]) return null;
+    const count = Object.keys(rows[0].municipality_counts).length;
+    return { barrierId: rows[0].id, municipalityCount: count, text: `Del av ett återkommande hinder i ${count} kommuner` };
+  }
+
+  /** Every deviation with its barrier, in reference order, a batch at a time (for export and measurement). */
+  async *assignments(batchSize = 5_000): AsyncGenerator<BarrierAssignment[]> {
+    let after = '0';
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT d.reference_number::text AS n, d.id, d.external_id, bm.barrier_id
+           FROM deviation d LEFT JOIN barrier_member bm ON bm.deviation_id = d.id
+          WHERE d.reference_number > $1::bigint
+          ORDER BY d.reference_number LIMIT $2`,
+        [after, batchSize],
+      )) as Array<{ n: string; id: string; external_id: string | null; barrier_id: string | null }>;
+      if (rows.length === 0) return;
+      yield rows.map((row) => ({ deviationId: row.id, externalId: row.external_id, cluster: row.barrier_id }));
+      after = rows[rows.length - 1].n;
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  // ── The analyst's hand ───────────────────────────────────────────────────────────────────
+
+  /** Confirms the barrier and every report now in it: the engine keeps them together from now on. */
+  async confirm(user: AuthUser, id: string): Promise<void> {
+    await this.change(async (manager, now) => {
+      const row = await this.activeRow(manager, id);
+      await manager.query(
+        `UPDATE barrier SET status = CASE WHEN status = 'foreslagen' THEN 'bekraftad' ELSE status END,
+                confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), updated_at = $2
+          WHERE id = $1`,
+        [row.id, now, user.id],
+      );
+      await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE barrier_id = $1 AND NOT confirmed_by_analyst`, [
+        row.id,
+        now,
+      ]);
+      return [row.id];
+    });
+  }
+
+  async rename(_user: AuthUser, id: string, name: string): Promise<void> {
+    const trimmed = this.checkName(name);
+    await this.dataSource.transaction(async (manager) => {
+      await this.store.lockState(manager);
+      const row = await this.activeRow(manager, id);
+      await manager.query(`UPDATE barrier SET name = $2, name_source = 'analyst', updated_at = $3 WHERE id = $1`, [row.id, trimmed, this.clock.now()]);
+    });
+  }
+
+  /** Moves every report of `otherId` into `id`; the other barrier is kept as "sammanslagen" pointing here. */
+  async merge(user: AuthUser, id: string, otherId: string): Promise<void> {
+    if (id === otherId) throw new DomainError('barrier_merge_self', 'Välj ett annat hinder att slå ihop med.', 400, [{ field: 'otherBarrierId', message: 'Välj ett annat hinder.' }]);
+    await this.change(async (manager, now) => {
+      const target = await this.activeRow(manager, id);
+      const other = await this.activeRow(manager, otherId);
+      await manager.query(
+        `UPDATE barrier_member SET barrier_id = $1, confirmed_by_analyst = true, source = 'analyst',
+                reason = reason || $3::text[], updated_at = $4
+          WHERE barrier_id = $2`,
+        [target.id, other.id, [`Sammanslaget från hindret "${other.name}" av ${user.name}.`], now],
+      );
+      await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE barrier_id = $1 AND NOT confirmed_by_analyst`, [
+        target.id,
+        now,
+      ]);
+      // A report the analyst took out of the other barrier stays out of the merged one.
+      await manager.query(
+        `INSERT INTO barrier_exclusion (barrier_id, deviation_id, excluded_by_id, created_at, updated_at)
+         SELECT $1, deviation_id, excluded_by_id, created_at, $3 FROM barrier_exclusion WHERE barrier_id = $2
+         ON CONFLICT (deviation_id, barrier_id) DO NOTHING`,
+        [target.id, other.id, now],
+      );
+      await manager.query(`DELETE FROM barrier_exclusion x WHERE x.barrier_id = $1 AND EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.deviation_id = x.deviation_id AND bm.barrier_id = $1)`, [target.id]);
+      await manager.query(`DELETE FROM barrier_exclusion WHERE barrier_id = $1`, [other.id]);
+      await manager.query(
+        `UPDATE barrier SET status = 'sammanslagen', merged_into_id = $2, model = NULL, updated_at = $3 WHERE id = $1`,
+        [other.id, target.id, now],
+      );
+      // Escalation is not lost by merging: the merged barrier carries the other's reason if it was not escalated itself.
+      const carried = other.status === 'eskalerad' && target.status !== 'eskalerad';
+      await manager.query(
+        `UPDATE barrier SET status = CASE WHEN $4::boolean THEN 'eskalerad' WHEN status = 'foreslagen' THEN 'bekraftad' ELSE status END,
+                escalation_reason = CASE WHEN $4::boolean THEN $5 ELSE escalation_reason END,
+                escalated_at = CASE WHEN $4::boolean THEN $6::timestamptz ELSE escalated_at END,
+                confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), updated_at = $2
+          WHERE id = $1`,
+        [target.id, now, user.id, carried, carried ? `Sammanslaget med det eskalerade hindret "${other.name}": ${other.escalation_reason ?? ''}` : null, other.escalated_at],
+      );
+      return [target.id, other.id];
+    });
+  }
+
+  /** Moves the chosen reports of a barrier into a new, confirmed barrier; returns its id. */
+  async split(user: AuthUser, id: string, deviationIds: readonly string[], name?: string): Promise<string> {
+    const chosen = [...new Set(deviationIds)];
+    const newName = name?.trim() ? this.checkName(name) : null;
+    let created = '';
+    await this.change(async (manager, now) => {
+      const source = await this.activeRow(manager, id);
+      const members = (await manager.query(`SELECT deviation_id FROM barrier_member WHERE barrier_id = $1`, [source.id])) as Array<{ deviation_id: string }>;
+      const inSource = new Set(members.map((m) => m.deviation_id));
+      if (chosen.length === 0 || chosen.some((deviationId) => !inSource.has(deviationId))) {
+        throw new DomainError('barrier_split_selection', 'Välj en eller flera av hindrets rapporter att dela av.', 400, [
+          { field: 'deviationIds', message: 'Välj rapporter som hör till hindret.' },
+        ]);
+      }
+      if (chosen.length === inSource.size) {
+        throw new DomainError('barrier_split_all', 'Alla rapporter är valda. Lämna minst en kvar, eller byt namn på hindret i stället.', 400, [
+          { field: 'deviationIds', message: 'Lämna minst en rapport kvar i hindret.' },
+        ]);
+      }
+      created = randomUUID();
+      await manager.query(
+        `INSERT INTO barrier (id, name, name_source, status, confirmed_at, confirmed_by_id, terms, parties, created_at, updated_at)
+         VALUES ($1, $2, $3, 'bekraftad', $4, $5, $6, $7, $4, $4)`,
+        [created, newName ?? `${source.name} (avdelat)`.slice(0, BARRIER_NAME_MAX), newName ? 'analyst' : 'generated', now, user.id, source.terms, source.parties],
+      );
+      await manager.query(
+        `UPDATE barrier_member SET barrier_id = $1, confirmed_by_analyst = true, source = 'analyst', reason = reason || $3::text[], updated_at = $4
+          WHERE barrier_id = $2 AND deviation_id = ANY($5::uuid[])`,
+        [created, source.id, [`Avdelat från hindret "${source.name}" av ${user.name}.`], now, chosen],
+      );
+      return [source.id, created];
+    });
+    return created;
+  }
+
+  /** Creates a confirmed barrier from chosen reports (taking them from any barrier they are in); returns its id. */
+  async createFromReports(user: AuthUser, deviationIds: readonly string[], name?: string): Promise<string> {
+    const chosen = [...new Set(deviationIds)];
+    if (chosen.length === 0) {
+      throw new DomainError('barrier_no_reports', 'Välj minst en rapport.', 400, [{ field: 'deviationIds', message: 'Välj minst en rapport.' }]);
+    }
+    const newName = name?.trim() ? this.checkName(name) : null;
+    const id = randomUUID();
+    await this.change(async (manager, now) => {
+      const found = (await manager.query(`SELECT id FROM deviation WHERE id = ANY($1::uuid[])`, [chosen])) as Array<{ id: string }>;
+      if (found.length !== chosen.length) throw new NotFoundError('En av rapporterna');
+      const before = (await manager.query(`SELECT DISTINCT barrier_id FROM barrier_member WHERE deviation_id = ANY($1::uuid[])`, [chosen])) as Array<{
+        barrier_id: string;
+      }>;
+      await manager.query(
+        `INSERT INTO barrier (id, name, name_source, status, confirmed_at, confirmed_by_id, created_at, updated_at)
+         VALUES ($1, $2, $3, 'bekraftad', $4, $5, $4, $4)`,
+        [id, newName ?? 'Nytt hinder', newName ? 'analyst' : 'generated', now, user.id],
+      );
+      for (const deviationId of chosen) await this.placeByAnalyst(manager, user, id, deviationId, now);
+      return [id, ...before.map((row) => row.barrier_id)];
+    });
+    return id;
+  }
+
+  /** Puts a report (by reference AVV-…, external id or id) into this barrier, out of any other, confirmed. Returns the deviation id. */
+  async moveIn(user: AuthUser, id: string, report: string): Promise<string> {
+    let deviationId = '';
+    await this.change(async (manager, now) => {
+      const target = await this.activeRow(manager, id);
+      deviationId = await this.resolveReport(manager, report);
+      const [previous] = (await manager.query(`SELECT barrier_id FROM barrier_member WHERE deviation_id = $1`, [deviationId])) as Array<{ barrier_id: string }>;
+      if (previous?.barrier_id === target.id) {
+        await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE deviation_id = $1`, [deviationId, now]);
+        return [target.id];
+      }
+      await this.placeByAnalyst(manager, user, target.id, deviationId, now);
+      return previous ? [target.id, previous.barrier_id] : [target.id];
+    });
+    return deviationId;
+  }
+
+  /** Takes a report out of this barrier; the engine never puts it back here. */
+  async moveOut(user: AuthUser, id: string, deviationId: string): Promise<void> {
+    await this.change(async (manager, now) => {
+      const source = await this.activeRow(manager, id);
+      const [, removed] = (await manager.query(`DELETE FROM barrier_member WHERE barrier_id = $1 AND deviation_id = $2`, [source.id, deviationId])) as [
+        unknown,
+        number,
+      ];
+      if (removed === 0) throw new NotFoundError('Rapporten i hindret');
+      await manager.query(
+        `INSERT INTO barrier_exclusion (barrier_id, deviation_id, excluded_by_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (deviation_id, barrier_id) DO NOTHING`,
+        [source.id, deviationId, user.id, now],
+      );
+      return [source.id];
+    });
+  }
+
+  // ── Helpers ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * One analyst change: under the barrier lock, then the figures of the barriers it touched, escalation,
+   * and a full run requested so the engine's model learns the new shape.
+   */
+  private async change(work: (manager: EntityManager, now: Date) => Promise<string[]>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.store.lockState(manager);
+      const touched = await work(manager, this.clock.now());
+      await this.store.refreshFigures(manager, touched);
+      await this.store.requestFullRun(manager);
+      await this.store.escalateDue(manager);
+    });
+  }
+
+  private async placeByAnalyst(manager: EntityManager, user: AuthUser, barrierId: string, deviationId: string, now: Date): Promise<void> {
+    await manager.query(
+      `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
+       VALUES ($1, $2, $3, true, 'analyst', $4, $4)
+       ON CONFLICT (deviation_id) DO UPDATE
+         SET barrier_id = EXCLUDED.barrier_id, reason = EXCLUDED.reason, confirmed_by_analyst = true, source = 'analyst', updated_at = EXCLUDED.updated_at`,
+      [barrierId, deviationId, [`Placerad här av ${user.name}.`], now],
+    );
+    await manager.query(`DELETE FROM barrier_exclusion WHERE barrier_id = $1 AND deviation_id = $2`, [barrierId, deviationId]);
+  }
+
+  private async resolveReport(manager: EntityManager, report: string): Promise<string> {
+    const value = report.trim();
+    const clause = REFERENCE.test(value) ? 'upper(d.reference) = upper($1)' : UUID.test(value) ? 'd.id = $1::uuid' : 'd.external_id = $1';
+    const rows = (await manager.query(`SELECT d.id FROM deviation d WHERE ${clause}`, [value])) as Array<{ id: string }>;
+    if (!rows[0]) {
+      throw new DomainError('report_not_found', `Ingen rapport har referensen "${value}".`, 404, [
+        { field: 'report', message: 'Skriv rapportens referens, t.ex. AVV-2018-00042.' },
+      ]);
+    }
+    return rows[0].id;
+  }
+
+  private checkName(name: string): string {
+    const trimmed = name.trim().replace(/\s+/g, ' ');
+    if (trimmed.length < 3 || trimmed.length > BARRIER_NAME_MAX) {
+      throw new DomainError('barrier_name_invalid', `Namnet måste vara 3–${BARRIER_NAME_MAX} tecken.`, 400, [
+        { field: 'name', message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` },
+      ]);
+    }
+    if (detectPii(trimmed).length > 0) {
+      throw new DomainError('personal_data_found', 'Namnet innehåller något som liknar personuppgifter. Skriv om utan personuppgifter.', 422, [
+        { field: 'name', message: 'Namnet innehåller något som liknar personuppgifter.' },
+      ]);
+    }
+    return trimmed;
+  }
+
+  private async findRow(manager: EntityManager, id: string): Promise<BarrierRow> {
+    const rows = (await manager.query(`SELECT ${BARRIER_COLUMNS} FROM barrier b WHERE b.id = $1`, [id])) as BarrierRow[];
+    if (!rows[0]) throw new NotFoundError('Hindret');
+    return rows[0];
+  }
+
+  private async activeRow(manager: EntityManager, id: string): Promise<BarrierRow> {
+    const row = await this.findRow(manager, id);
+    if (!ACTIVE_BARRIER_STATUSES.includes(row.status)) throw new BarrierInactiveError(row.status);
+    return row;
+  }
+
+  private async quarterCounts(ids: readonly string[]): Promise<Map<string, Map<string, number>>> {
+    const result = new Map<string, Map<string, number>>();
+    if (ids.length === 0) return result;
+    const rows = (await this.dataSource.query(
+      `SELECT bm.barrier_id, to_char(d.occurred_on, 'YYYY') || '-Q' || to_char(d.occurred_on, 'Q') AS quarter, count(*)::int AS count
+         FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id
+        WHERE bm.barrier_id = ANY($1::uuid[])
+        GROUP BY 1, 2`,
+      [ids],
+    )) as Array<{ barrier_id: string; quarter: string; count: number }>;
+    for (const row of rows) {
+      const map = result.get(row.barrier_id) ?? new Map<string, number>();
+      map.set(row.quarter, row.count);
+      result.set(row.barrier_id, map);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { trimString } from '../../../common/validation/validation';
+import { BARRIER_NAME_MAX } from '../barrier-naming';
+
+/** A form posts one checkbox as a string and several as an array; JSON posts an array. */
+const toList = ({ value }: { value: unknown }): unknown => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]);
+const emptyToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : trimString({ value }));
+
+const MAX_REPORTS = 10_000;
+
+export class BarrierRenameDto {
+  @ApiProperty({ minLength: 3, maxLength: BARRIER_NAME_MAX, example: 'Glapp mellan FK och AF när sjukpenningen upphör' })
+  @Transform(trimString)
+  @IsString({ message: 'Skriv ett namn på hindret.' })
+  @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` })
+  name: string;
+}
+
+export class BarrierMergeDto {
+  @ApiProperty({ format: 'uuid', description: 'Hindret vars rapporter flyttas hit; det markeras som sammanslaget.' })
+  @Transform(trimString)
+  @IsUUID('all', { message: 'Välj hindret att slå ihop med.' })
+  otherBarrierId: string;
+}
+
+export class BarrierSplitDto {
+  @ApiProperty({ type: [String], description: 'Rapporterna (avvikelsernas id) som flyttas till ett nytt hinder' })
+  @Transform(toList)
+  @IsArray({ message: 'Välj rapporterna som ska delas av.' })
+  @ArrayMinSize(1, { message: 'Välj minst en rapport att dela av.' })
+  @ArrayMaxSize(MAX_REPORTS, { message: `Välj högst ${MAX_REPORTS} rapporter.` })
+  @IsUUID('all', { each: true, message: 'Välj rapporter i listan.' })
+  deviationIds: string[];
+
+  @ApiPropertyOptional({ maxLength: BARRIER_NAME_MAX, description: 'Det nya hindrets namn; utelämnat blir det "<namn> (avdelat)"' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString({ message: 'Skriv ett namn på det nya hindret.' })
+  @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken, eller lämna fältet tomt.` })
+  name?: string;
+}
+
+export class BarrierCreateDto {
+  @ApiProperty({ type: [String], description: 'Rapporterna (avvikelsernas id) som hindret består av; de tas ur andra hinder' })
+  @Transform(toList)
+  @IsArray({ message: 'Ange rapporterna som hindret består av.' })
+  @ArrayMinSize(1, { message: 'Ange minst en rapport.' })
+  @ArrayMaxSize(MAX_REPORTS, { message: `Ange högst ${MAX_REPORTS} rapporter.` })
+  @IsUUID('all', { each: true, message: 'Ange rapporterna med deras id.' })
+  deviationIds: string[];
+
+  @ApiPropertyOptional({ maxLength: BARRIER_NAME_MAX })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString({ message: 'Skriv ett namn på hindret.' })
+  @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` })
+  name?: string;
+}
+
+export class BarrierMoveInDto {
+  @ApiProperty({ description: 'Rapportens referens (AVV-2018-00042), externa id eller id', example: 'AVV-2018-00042' })
+  @Transform(trimString)
+  @IsString({ message: 'Skriv rapportens referens, t.ex. AVV-2018-00042.' })
+  @Length(1, 100, { message: 'Skriv rapportens referens, t.ex. AVV-2018-00042.' })
+  report: string;
+}
+
+export class BarrierMoveOutDto {
+  @ApiProperty({ format: 'uuid' })
+  @Transform(trimString)
+  @IsUUID('all', { message: 'Välj rapporten som ska flyttas ut.' })
+  deviationId: string;
+}
+
+export class ThesaurusEntryCreateDto {
+  @ApiProperty({ example: 'sjukpenning [FK]: sjukpenningen, sjukpenninggrundande inkomst, SGI', maxLength: 500 })
+  @Transform(trimString)
+  @IsString({ message: 'Skriv en rad: begrepp, kolon och varianter.' })
+  @Length(3, 500, { message: 'Skriv en rad på 3–500 tecken: begrepp, kolon och varianter.' })
+  line: string;
+}

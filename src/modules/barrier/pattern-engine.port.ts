@@ -1,0 +1,79 @@
+/**
+ * What the app needs from the clustering engine (src/modules/barrier/engine/), in the app's words.
+ * The engine is pure and knows nothing of the database; PatternsService feeds it and stores what it finds.
+ */
+
+export interface PatternReport {
+  id: string;
+  title: string;
+  description: string;
+  consequence?: string;
+  tried?: string;
+  category: string;
+  parties: string[];
+  municipality: string;
+  subproject: string;
+  /** YYYY-MM-DD */
+  occurredOn: string;
+}
+
+export interface PatternBarrier {
+  key: string;
+  memberIds: string[];
+  /** Display forms, most characteristic first. */
+  terms: string[];
+  parties: string[];
+  /** Why each member belongs (Swedish). */
+  reasons: Record<string, string[]>;
+}
+
+export interface FullRunRequest {
+  /** The analyst's thesaurus lines, added after the engine's default thesaurus. */
+  thesaurusLines: readonly string[];
+  /** Report id → barrier key (our barrier id), confirmed by the analyst. */
+  confirmed: ReadonlyMap<string, string>;
+  /** Report id → barrier keys the analyst moved it out of. */
+  excluded: ReadonlyMap<string, readonly string[]>;
+  previous: ReadonlyArray<{ key: string; memberIds: readonly string[] }>;
+}
+
+/**
+ * The engine's model, split the way it is stored: what belongs to the whole corpus (barrier_engine_state)
+ * and what belongs to each barrier (barrier.model), so merged or dissolved barriers drop out of it.
+ */
+export interface StoredModel {
+  shared: unknown;
+  perBarrier: Map<string, unknown>;
+}
+
+export interface FullRunOutcome {
+  barriers: PatternBarrier[];
+  model: StoredModel;
+}
+
+export interface IncrementalOutcome {
+  /** Report id → barrier key, or null for a one-off. */
+  assignments: Map<string, string | null>;
+  reasons: Record<string, string[]>;
+}
+
+export interface ClusteringScores {
+  ari: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Synthetic reports for the benchmark, as many as asked, deterministic for a seed. */
+export interface GeneratedReport extends PatternReport {
+  reportedAt?: string;
+}
+
+export abstract class PatternEngine {
+  /** Changes when the engine's model format or features change: a stored model from another version is not reused. */
+  abstract readonly version: string;
+  abstract runFull(reports: readonly PatternReport[], request: FullRunRequest): FullRunOutcome;
+  abstract assignIncremental(reports: readonly PatternReport[], model: StoredModel, thesaurusLines: readonly string[]): IncrementalOutcome;
+  abstract score(truth: ReadonlyArray<string | null>, predicted: ReadonlyArray<string | null>): ClusteringScores;
+  abstract generateReports(count: number, seed: number): PatternReport[];
+}

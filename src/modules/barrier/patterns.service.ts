@@ -1,0 +1,397 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { ACTIVE_BARRIER_STATUSES } from './barrier.constants';
+import { isInterfaceBarrier } from './barrier-escalation';
+import { matchBarriers, PreviousBarrier } from './barrier-identity';
+import { BarrierLetterHook } from './barrier-letter.hook';
+import { generatedBarrierName } from './barrier-naming';
+import { BarrierStore, EngineStateRow } from './barrier-store';
+import { PatternBarrier, PatternEngine, PatternReport } from './pattern-engine.port';
+import { ThesaurusService } from './thesaurus.service';
+
+export type PatternsRunMode = 'auto' | 'full';
+
+export interface PatternsRunSummary {
+  mode: 'full' | 'incremental';
+  /** Why a full run was chosen (Swedish), null for an incremental one. */
+  fullRunReason: string | null;
+  reports: number;
+  /** Reports the engine had not seen before. */
+  newReports: number;
+  /** New reports placed into a barrier (incremental runs). */
+  placed: number;
+  created: number;
+  updated: number;
+  dissolved: number;
+  escalated: number;
+  letters: number;
+  activeBarriers: number;
+  durationMs: number;
+}
+
+/** New reports since the last full run beyond this share (and at least FULL_RUN_MIN_NEW) make the next run full. */
+const FULL_RUN_NEW_SHARE = 0.1;
+const FULL_RUN_MIN_NEW = 25;
+/** New barriers only form in a full run, so one runs at least this often. */
+const FULL_RUN_MAX_AGE_DAYS = 7;
+/** Reports committed late by a slow transaction may carry a created_at just before the mark; look back this far. */
+const SEEN_MARGIN_MS = 10 * 60_000;
+
+interface ReportRow {
+  id: string;
+  title: string;
+  description: string;
+  consequence: string;
+  tried: string | null;
+  category: string;
+  parties: string[];
+  municipality: string;
+  subproject: string;
+  occurred_on: string;
+  created_at: Date;
+}
+
+function toPatternReport(row: ReportRow): PatternReport {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    consequence: row.consequence || undefined,
+    tried: row.tried ?? undefined,
+    category: row.category,
+    parties: row.parties,
+    municipality: row.municipality,
+    subproject: row.subproject,
+    occurredOn: row.occurred_on,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Runs the pattern engine over the deviations and keeps the barriers in step: a full run clusters
+ * everything anew (with the analyst's confirmed assignments, exclusions and the previous barriers, so
+ * ids stay); an incremental run places new reports into the barriers the stored model describes.
+ * Then escalation, the analysts' mail, and one draft skrivelse per escalated interface barrier.
+ * Call it through PatternsJob (JobRunner), so only one instance runs it at a time.
+ */
+@Injectable()
+export class PatternsService {
+  private readonly logger = new Logger('Hinder');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly engine: PatternEngine,
+    private readonly store: BarrierStore,
+    private readonly thesaurus: ThesaurusService,
+    private readonly letters: BarrierLetterHook,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(mode: PatternsRunMode = 'auto'): Promise<PatternsRunSummary> {
+    const started = performance.now();
+    const lines = await this.thesaurus.lines();
+    const thesaurusHash = ThesaurusService.hash(this.engine.version, lines);
+    const state = await this.dataSource.transaction((manager) => this.store.lockState(manager));
+    const newReports = state.model === null ? [] : await this.loadReports(state.seenCreatedAt);
+    const fullRunReason = mode === 'full' ? 'begärd' : this.fullRunReason(state, thesaurusHash, newReports.length);
+    const summary = fullRunReason
+      ? await this.runFull(state, lines, thesaurusHash, fullRunReason)
+      : await this.runIncremental(state, lines, newReports);
+    summary.letters = await this.draftLetters();
+    summary.durationMs = Math.round(performance.now() - started);
+    return summary;
+  }
+
+  /** One line for the job log. */
+  static describe(summary: PatternsRunSummary): string {
+    const kind = summary.mode === 'full' ? `Full körning (${summary.fullRunReason})` : 'Stegvis körning';
+    return (
+      `${kind}: ${summary.reports} rapporter, ${summary.newReports} nya` +
+      (summary.mode === 'incremental' ? ` (${summary.placed} placerade i hinder)` : '') +
+      `. ${summary.activeBarriers} hinder ` +
+      `(${summary.created} nya, ${summary.updated} ändrade, ${summary.dissolved} upplösta), ${summary.escalated} eskalerade nu, ` +
+      `${summary.letters} skrivelseutkast. ${summary.durationMs} ms.`
+    );
+  }
+
+  private fullRunReason(state: EngineStateRow, thesaurusHash: string, newCount: number): string | null {
+    if (state.model === null) return 'ingen tidigare modell';
+    if (state.thesaurusHash !== thesaurusHash) return 'tesaurusen eller motorn har ändrats';
+    if (state.fullRunRequested) return 'hinder har ändrats av verksamhetsutvecklare';
+    if (newCount >= FULL_RUN_MIN_NEW && newCount > state.reportsAtFullRun * FULL_RUN_NEW_SHARE) return `${newCount} nya rapporter sedan förra fulla körningen`;
+    const age = state.fullRunAt ? this.clock.now().getTime() - state.fullRunAt.getTime() : Infinity;
+    if (newCount > 0 && age > FULL_RUN_MAX_AGE_DAYS * 86_400_000) return `mer än ${FULL_RUN_MAX_AGE_DAYS} dagar sedan förra fulla körningen`;
+    return null;
+  }
+
+  /** All reports (since = null), or those not in a barrier created after `since` less a margin. */
+  private async loadReports(since: Date | null): Promise<ReportRow[]> {
+    const sinceClause = since ? `WHERE d.created_at > $1 AND NOT EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.deviation_id = d.id)` : '';
+    return (await this.dataSource.query(
+      `SELECT d.id, d.title, d.description, d.consequence, d.tried, d.category, d.parties, m.name AS municipality, s.name AS subproject,
+              d.occurred_on::text AS occurred_on, d.created_at
+         FROM deviation d
+         JOIN municipality m ON m.id = d.municipality_id
+         JOIN subproject s ON s.id = d.subproject_id
+         ${sinceClause}
+        ORDER BY d.created_at, d.id`,
+      since ? [new Date(since.getTime() - SEEN_MARGIN_MS)] : [],
+    )) as ReportRow[];
+  }
+
+  private async previousBarriers(manager: EntityManager): Promise<PreviousBarrier[]> {
+    const rows = (await manager.query(
+      `SELECT b.id, b.engine_key, coalesce(array_agg(bm.deviation_id ORDER BY bm.deviation_id) FILTER (WHERE bm.deviation_id IS NOT NULL), '{}') AS member_ids
+         FROM barrier b LEFT JOIN barrier_member bm ON bm.barrier_id = b.id
+        WHERE b.status = ANY($1)
+        GROUP BY b.id ORDER BY b.id`,
+      [ACTIVE_BARRIER_STATUSES],
+    )) as Array<{ id: string; engine_key: string | null; member_ids: string[] }>;
+    return rows.map((row) => ({ id: row.id, engineKey: row.engine_key, memberIds: row.member_ids }));
+  }
+
+  private async analystChoices(manager: EntityManager): Promise<{ confirmed: Map<string, string>; excluded: Map<string, string[]> }> {
+    const confirmedRows = (await manager.query(`SELECT deviation_id, barrier_id FROM barrier_member WHERE confirmed_by_analyst`)) as Array<{
+      deviation_id: string;
+      barrier_id: string;
+    }>;
+    const excludedRows = (await manager.query(`SELECT deviation_id, barrier_id FROM barrier_exclusion ORDER BY created_at, id`)) as Array<{
+      deviation_id: string;
+      barrier_id: string;
+    }>;
+    const excluded = new Map<string, string[]>();
+    for (const row of excludedRows) excluded.set(row.deviation_id, [...(excluded.get(row.deviation_id) ?? []), row.barrier_id]);
+    return { confirmed: new Map(confirmedRows.map((row) => [row.deviation_id, row.barrier_id])), excluded };
+  }
+
+  private async runFull(state: EngineStateRow, lines: string[], thesaurusHash: string, reason: string): Promise<PatternsRunSummary> {
+    const rows = await this.loadReports(null);
+    const reports = rows.map(toPatternReport);
+    const previous = await this.previousBarriers(this.dataSource.manager);
+    const choices = await this.analystChoices(this.dataSource.manager);
+    const outcome = this.engine.runFull(reports, {
+      thesaurusLines: lines,
+      confirmed: choices.confirmed,
+      excluded: choices.excluded,
+      previous: previous.map((barrier) => ({ key: barrier.id, memberIds: barrier.memberIds })),
+    });
+    const seen = rows[rows.length - 1]?.created_at ?? state.seenCreatedAt;
+
+    return this.dataSource.transaction(async (manager) => {
+      await this.store.lockState(manager);
+      // Re-read under the lock: an analyst may have confirmed or excluded something while the engine ran.
+      const fresh = await this.analystChoices(manager);
+      const current = await this.previousBarriers(manager);
+      const match = matchBarriers(current, outcome.barriers);
+      const taken = new Set(((await manager.query(`SELECT id FROM barrier`)) as Array<{ id: string }>).map((row) => row.id));
+      const now = this.clock.now();
+      let created = 0;
+      let updated = 0;
+
+      const memberIds: string[] = [];
+      const memberBarriers: string[] = [];
+      const memberReasons: string[] = [];
+      for (const barrier of outcome.barriers) {
+        const existing = match.byKey.get(barrier.key) ?? null;
+        // The engine makes new keys with randomUUID (see the adapter), so a new barrier's id is its first key.
+        const id = existing ?? (UUID.test(barrier.key) && !taken.has(barrier.key) ? barrier.key : randomUUID());
+        taken.add(id);
+        const model = outcome.model.perBarrier.get(barrier.key) ?? null;
+        if (existing) {
+          if (await this.updateFromEngine(manager, id, barrier, model, now)) updated += 1;
+        } else {
+          await this.insertFromEngine(manager, id, barrier, model, now);
+          created += 1;
+        }
+        for (const deviationId of barrier.memberIds) {
+          if (fresh.confirmed.has(deviationId)) continue;
+          if (fresh.excluded.get(deviationId)?.includes(id)) continue;
+          memberIds.push(deviationId);
+          memberBarriers.push(id);
+          memberReasons.push(JSON.stringify(barrier.reasons[deviationId] ?? []));
+        }
+      }
+      await this.syncEngineMembers(manager, memberIds, memberBarriers, memberReasons, now);
+
+      let dissolved = 0;
+      for (const [barrierId, mergedInto] of match.unmatched) {
+        if (await this.retire(manager, barrierId, mergedInto, now)) dissolved += 1;
+      }
+      await this.store.refreshFigures(manager, await this.store.activeIds(manager));
+      const escalated = await this.store.escalateDue(manager);
+      await manager.query(
+        `UPDATE barrier_engine_state
+            SET model = $1, thesaurus_hash = $2, reports_at_full_run = $3, full_run_at = $4, seen_created_at = $5,
+                full_run_requested = full_run_requested AND revision <> $6, updated_at = $4
+          WHERE id = 1`,
+        [JSON.stringify(outcome.model.shared), thesaurusHash, reports.length, now, seen, state.revision],
+      );
+      return {
+        mode: 'full' as const,
+        fullRunReason: reason,
+        reports: reports.length,
+        newReports: state.reportsAtFullRun ? Math.max(reports.length - state.reportsAtFullRun, 0) : reports.length,
+        placed: 0,
+        created,
+        updated,
+        dissolved,
+        escalated: escalated.length,
+        letters: 0,
+        activeBarriers: (await this.store.activeIds(manager)).length,
+        durationMs: 0,
+      };
+    });
+  }
+
+  private async insertFromEngine(manager: EntityManager, id: string, barrier: PatternBarrier, model: unknown, now: Date): Promise<void> {
+    await manager.query(
+      `INSERT INTO barrier (id, engine_key, name, name_source, status, terms, parties, model, created_at, updated_at)
+       VALUES ($1, $2, $3, 'generated', 'foreslagen', $4, $5, $6, $7, $7)`,
+      [id, barrier.key, generatedBarrierName(barrier.terms, barrier.parties), barrier.terms, barrier.parties, model === null ? null : JSON.stringify(model), now],
+    );
+  }
+
+  /** Terms, parties and model from the engine; a generated name follows the terms, the analyst's never changes. True when something changed. */
+  private async updateFromEngine(manager: EntityManager, id: string, barrier: PatternBarrier, model: unknown, now: Date): Promise<boolean> {
+    const [, affected] = (await manager.query(
+      `UPDATE barrier
+          SET engine_key = $2, terms = $3, parties = $4, model = $5,
+              name = CASE WHEN name_source = 'generated' THEN $6 ELSE name END, updated_at = $7
+        WHERE id = $1
+          AND (engine_key, terms, parties, model, CASE WHEN name_source = 'generated' THEN $6 ELSE name END)
+              IS DISTINCT FROM ($2, $3::text[], $4::text[], $5::jsonb, name)`,
+      [id, barrier.key, barrier.terms, barrier.parties, model === null ? null : JSON.stringify(model), generatedBarrierName(barrier.terms, barrier.parties), now],
+    )) as [unknown, number];
+    return affected > 0;
+  }
+
+  /**
+   * Makes the engine's members exactly what it found, leaving confirmed members where the analyst put
+   * them. Rows whose barrier and reasons did not change are not touched.
+   */
+  private async syncEngineMembers(manager: EntityManager, ids: string[], barrierIds: string[], reasons: string[], now: Date): Promise<void> {
+    await manager.query(
+      `DELETE FROM barrier_member bm
+        WHERE NOT bm.confirmed_by_analyst
+          AND NOT EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::uuid[]) AS n(deviation_id, barrier_id)
+                           WHERE n.deviation_id = bm.deviation_id AND n.barrier_id = bm.barrier_id)`,
+      [ids, barrierIds],
+    );
+    await manager.query(
+      `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
+       SELECT n.barrier_id, n.deviation_id, ARRAY(SELECT jsonb_array_elements_text(n.reason::jsonb)), false, 'engine', $4, $4
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)
+       ON CONFLICT (deviation_id) DO UPDATE SET reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at
+        WHERE NOT barrier_member.confirmed_by_analyst
+          AND barrier_member.barrier_id = EXCLUDED.barrier_id
+          AND barrier_member.reason IS DISTINCT FROM EXCLUDED.reason`,
+      [ids, barrierIds, reasons, now],
+    );
+  }
+
+  /**
+   * A barrier the engine no longer finds: merged into the one that took most of its reports, or dissolved.
+   * One the analyst confirmed or that was escalated keeps its id and confirmed members; the analyst decides.
+   */
+  private async retire(manager: EntityManager, barrierId: string, mergedInto: string | null, now: Date): Promise<boolean> {
+    const [, affected] = (await manager.query(
+      `UPDATE barrier SET status = CASE WHEN $2::uuid IS NULL THEN 'upplost' ELSE 'sammanslagen' END, merged_into_id = $2, model = NULL, updated_at = $3
+        WHERE id = $1 AND status = 'foreslagen' AND name_source = 'generated'
+          AND NOT EXISTS (SELECT 1 FROM barrier_member WHERE barrier_id = $1)`,
+      [barrierId, mergedInto, now],
+    )) as [unknown, number];
+    return affected > 0;
+  }
+
+  private async runIncremental(state: EngineStateRow, lines: string[], rows: ReportRow[]): Promise<PatternsRunSummary> {
+    let placed = 0;
+    let assignments = new Map<string, string | null>();
+    let reasons: Record<string, string[]> = {};
+    if (rows.length > 0) {
+      const perBarrier = new Map<string, unknown>();
+      const models = (await this.dataSource.query(`SELECT id, model FROM barrier WHERE status = ANY($1) AND model IS NOT NULL ORDER BY id`, [
+        ACTIVE_BARRIER_STATUSES,
+      ])) as Array<{ id: string; model: unknown }>;
+      for (const row of models) perBarrier.set(row.id, row.model);
+      const outcome = this.engine.assignIncremental(rows.map(toPatternReport), { shared: state.model, perBarrier }, lines);
+      assignments = outcome.assignments;
+      reasons = outcome.reasons;
+    }
+    return this.dataSource.transaction(async (manager) => {
+      await this.store.lockState(manager);
+      const now = this.clock.now();
+      const touched = new Set<string>();
+      const ids: string[] = [];
+      const barrierIds: string[] = [];
+      const reasonTexts: string[] = [];
+      for (const [deviationId, barrierId] of assignments) {
+        if (!barrierId) continue;
+        ids.push(deviationId);
+        barrierIds.push(barrierId);
+        reasonTexts.push(JSON.stringify(reasons[deviationId] ?? []));
+      }
+      if (ids.length > 0) {
+        // Only into active barriers, never where the analyst moved the report out, never over an existing membership.
+        const inserted = (await manager.query(
+          `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
+           SELECT n.barrier_id, n.deviation_id, ARRAY(SELECT jsonb_array_elements_text(n.reason::jsonb)), false, 'engine', $4, $4
+             FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)
+             JOIN barrier b ON b.id = n.barrier_id AND b.status = ANY($5)
+            WHERE NOT EXISTS (SELECT 1 FROM barrier_exclusion x WHERE x.deviation_id = n.deviation_id AND x.barrier_id = n.barrier_id)
+           ON CONFLICT (deviation_id) DO NOTHING
+           RETURNING barrier_id`,
+          [ids, barrierIds, reasonTexts, now, ACTIVE_BARRIER_STATUSES],
+        )) as Array<{ barrier_id: string }>;
+        for (const row of inserted) touched.add(row.barrier_id);
+        placed = inserted.length;
+      }
+      await this.store.refreshFigures(manager, [...touched]);
+      const escalated = await this.store.escalateDue(manager);
+      const seen = rows.length ? rows[rows.length - 1].created_at : null;
+      if (seen && (!state.seenCreatedAt || seen > state.seenCreatedAt)) {
+        await manager.query(`UPDATE barrier_engine_state SET seen_created_at = $1, updated_at = $2 WHERE id = 1`, [seen, now]);
+      }
+      const [{ count }] = (await manager.query(`SELECT count(*)::int AS count FROM deviation`)) as Array<{ count: number }>;
+      return {
+        mode: 'incremental' as const,
+        fullRunReason: null,
+        reports: count,
+        newReports: rows.length,
+        placed,
+        created: 0,
+        updated: touched.size,
+        dissolved: 0,
+        escalated: escalated.length,
+        letters: 0,
+        activeBarriers: (await this.store.activeIds(manager)).length,
+        durationMs: 0,
+      };
+    });
+  }
+
+  /** One draft skrivelse per escalated barrier of interface problems, created or brought up to date by the letter module. */
+  private async draftLetters(): Promise<number> {
+    if (!this.letters.available) return 0;
+    const rows = (await this.dataSource.query(
+      `SELECT b.id, b.parties, b.member_count,
+              (SELECT count(*)::int FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id
+                WHERE bm.barrier_id = b.id AND d.category = 'gransnitt') AS interface_count
+         FROM barrier b WHERE b.status = 'eskalerad' ORDER BY b.escalated_at, b.id`,
+    )) as Array<{ id: string; parties: string[]; member_count: number; interface_count: number }>;
+    let drafted = 0;
+    for (const row of rows) {
+      if (!isInterfaceBarrier(row.parties, row.member_count, row.interface_count)) continue;
+      try {
+        if (await this.letters.draftFor(row.id)) drafted += 1;
+      } catch (error) {
+        // One failing letter must not stop the others; the next run tries again.
+        this.logger.error(`Skrivelseutkastet för hindret ${row.id} kunde inte skapas`, error instanceof Error ? error.stack : String(error));
+      }
+    }
+    return drafted;
+  }
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { AuthUser } from '../../common/auth/auth-user';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
+import { detectPii } from '../../common/pii/pii-detector';
+import { ThesaurusEntry } from './thesaurus-entry.entity';
+
+/** "Begrepp [PART]: variant, variant" or "! allmänt ord, allmänt ord" (the engine's thesaurus format). */
+const CONCEPT_LINE = /^([^:!#\n][^:\n]*?)\s*(?:\[(AF|FK|KOMMUN|REGION|ANNAN)\])?\s*:\s*(\S[^\n]*)$/u;
+const GENERIC_LINE = /^!\s*(\S[^\n]*)$/u;
+export const THESAURUS_LINE_MAX = 500;
+
+export interface ParsedThesaurusLine {
+  /** Stored normalised: single spaces, variants separated by ", ". */
+  line: string;
+  canonical: string;
+}
+
+function variantsOf(list: string): string[] {
+  return list
+    .split(',')
+    .map((variant) => variant.trim().replace(/\s+/g, ' '))
+    .filter((variant) => variant !== '');
+}
+
+/** Reads one analyst line; null when it is not in the format. */
+export function parseThesaurusLine(input: string): ParsedThesaurusLine | null {
+  const text = input.trim();
+  const generic = GENERIC_LINE.exec(text);
+  if (generic) {
+    const words = variantsOf(generic[1]);
+    return words.length ? { line: `! ${words.join(', ')}`, canonical: `! ${words.join(', ')}` } : null;
+  }
+  const concept = CONCEPT_LINE.exec(text);
+  if (!concept) return null;
+  const canonical = concept[1].trim().replace(/\s+/g, ' ');
+  const variants = variantsOf(concept[3]);
+  if (!canonical || variants.length === 0) return null;
+  return { line: `${canonical}${concept[2] ? ` [${concept[2]}]` : ''}: ${variants.join(', ')}`, canonical };
+}
+
+/** The analyst's additions to the engine's thesaurus. Changing them makes the next pattern run a full one. */
+@Injectable()
+export class ThesaurusService {
+  constructor(@InjectRepository(ThesaurusEntry) private readonly entries: Repository<ThesaurusEntry>) {}
+
+  list(): Promise<ThesaurusEntry[]> {
+    return this.entries.find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** The lines in the order they were added: later lines win in the engine. */
+  async lines(): Promise<string[]> {
+    return (await this.list()).map((entry) => entry.line);
+  }
+
+  /** Identifies the analyst's thesaurus: a different hash means the stored model is out of date. */
+  static hash(engineVersion: string, lines: readonly string[]): string {
+    return createHash('sha256').update(`${engineVersion}\n${lines.join('\n')}`).digest('hex');
+  }
+
+  async add(user: AuthUser, input: string): Promise<ThesaurusEntry> {
+    const parsed = parseThesaurusLine(input);
+    if (!parsed || parsed.line.length > THESAURUS_LINE_MAX) {
+      throw new DomainError('thesaurus_line_invalid', 'Raden följer inte formatet. Skriv till exempel: sjukpenning [FK]: sjukpenningen, sjukersättning', 400, [
+        { field: 'line', message: `Skriv begreppet, ett kolon och varianterna åtskilda med kommatecken (högst ${THESAURUS_LINE_MAX} tecken).` },
+      ]);
+    }
+    if (detectPii(parsed.line).length > 0) {
+      throw new DomainError('personal_data_found', 'Raden innehåller något som liknar personuppgifter. Skriv om utan personuppgifter.', 422, [
+        { field: 'line', message: 'Raden innehåller något som liknar personuppgifter.' },
+      ]);
+    }
+    try {
+      return await this.entries.save(this.entries.create({ line: parsed.line, canonical: parsed.canonical, createdById: user.id }));
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
+        throw new DomainError('thesaurus_duplicate', `Begreppet "${parsed.canonical}" finns redan. Ta bort den gamla raden först.`, 409, [
+          { field: 'line', message: 'Begreppet finns redan.' },
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.entries.delete({ id });
+    if (!result.affected) throw new NotFoundError('Raden');
+  }
+}

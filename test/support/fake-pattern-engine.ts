@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FullRunOutcome, FullRunRequest, IncrementalOutcome, PatternBarrier, PatternEngine, PatternReport, StoredModel } from '../../src/modules/barrier/pattern-engine.port';
+
+/** "mönster:namn" in a report's description puts it in the fake engine's group "namn". */
+const MARKER = /mönster:([a-zåäö0-9-]+)/i;
+
+function markerOf(report: PatternReport): string | null {
+  return MARKER.exec(report.description)?.[1].toLowerCase() ?? null;
+}
+
+/**
+ * A predictable stand-in for the clustering engine, for tests of what the app does around it (stable
+ * ids, the analyst's hand, escalation, reruns). It groups by marker and, like the real engine, keeps the
+ * key of the previous barrier that shares most reports. It does NOT honour confirmations or exclusions:
+ * the app must, whatever the engine says.
+ */
+export class FakePatternEngine {
+  readonly version = 'fake-1';
+  fullRuns = 0;
+  incrementalRuns = 0;
+
+  runFull(reports: readonly PatternReport[], request: FullRunRequest): FullRunOutcome {
+    this.fullRuns += 1;
+    const groups = new Map<string, PatternReport[]>();
+    for (const report of reports) {
+      const marker = markerOf(report);
+      if (marker) groups.set(marker, [...(groups.get(marker) ?? []), report]);
+    }
+    const used = new Set<string>();
+    const barriers: PatternBarrier[] = [];
+    const perBarrier = new Map<string, unknown>();
+    for (const [marker, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      if (members.length < 2) continue;
+      const ids = new Set(members.map((m) => m.id));
+      const best = request.previous
+        .filter((p) => !used.has(p.key))
+        .map((p) => ({ key: p.key, overlap: p.memberIds.filter((id) => ids.has(id)).length }))
+        .filter((p) => p.overlap > 0)
+        .sort((a, b) => b.overlap - a.overlap)[0];
+      const key = best?.key ?? randomUUID();
+      used.add(key);
+      barriers.push({
+        key,
+        memberIds: members.map((m) => m.id),
+        terms: [marker, 'gemensamt'],
+        parties: ['AF', 'FK'],
+        reasons: Object.fromEntries(members.map((m) => [m.id, [`nämner ${marker}`]])),
+      });
+      perBarrier.set(key, { marker });
+    }
+    return { barriers, model: { shared: { version: this.version }, perBarrier } };
+  }
+
+  assignIncremental(reports: readonly PatternReport[], model: StoredModel): IncrementalOutcome {
+    this.incrementalRuns += 1;
+    const byMarker = new Map<string, string>();
+    for (const [key, entry] of model.perBarrier) byMarker.set((entry as { marker: string }).marker, key);
+    const assignments = new Map<string, string | null>();
+    const reasons: Record<string, string[]> = {};
+    for (const report of reports) {
+      const marker = markerOf(report);
+      const key = marker ? (byMarker.get(marker) ?? null) : null;
+      assignments.set(report.id, key);
+      if (key) reasons[report.id] = [`nämner ${marker} (stegvis)`];
+    }
+    return { assignments, reasons };
+  }
+}
+
+/** Puts the fake in place of the app's one engine instance (as test-app does with the clock). */
+export function useFakePatternEngine(app: NestFastifyApplication): FakePatternEngine {
+  const fake = new FakePatternEngine();
+  const engine = app.get(PatternEngine);
+  Object.defineProperty(engine, 'version', { value: fake.version });
+  engine.runFull = (reports, request) => fake.runFull(reports, request);
+  engine.assignIncremental = (reports, model) => fake.assignIncremental(reports, model);
+  return fake;
+}
