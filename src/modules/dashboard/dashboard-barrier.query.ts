@@ -1,0 +1,169 @@
+import { DashboardFilters } from './dashboard.types';
+import { BuiltQuery, dashboardConditions } from './dashboard.query';
+
+/**
+ * Barriers (strukturella hinder) and letters (skrivelser) are another module's tables, which may not
+ * exist yet. The overview reads them only when they are there, and finds their shape in the catalog
+ * instead of assuming it, so it keeps working while that module settles:
+ *
+ * - `barrier` with an id and a name column (name or title), and optionally `status`: merged and
+ *   dissolved barriers (sammanslagen, upplöst) are left out, as on the barrier pages;
+ * - reports linked by a table with `barrier_id` and `deviation_id` (barrier_member in migration
+ *   1763900000300), or by a `deviation.barrier_id` column;
+ * - a skrivelse: table `letter` with `barrier_id` and `sent_at` (sent when not null; migration 1763900000400);
+ * - a local fix: a date column on `barrier` (fixed_at, local_fix_at or locally_fixed_at). The barrier
+ *   module has none so far (a local fix is a report's "åtgärdad lokalt"), so today the effect comes from letters.
+ *
+ * Without `barrier` or a link the sections say "Inga hinder ännu"; without letters and fixes the
+ * effect section says so. If the barrier module renames these, this is the one place to change.
+ */
+
+export interface BarrierSchema {
+  titleColumn: string;
+  hasStatus: boolean;
+  link: { kind: 'table'; table: string } | { kind: 'column' };
+  letterSentColumn: string | null;
+  fixColumn: string | null;
+}
+
+const TITLE_COLUMNS = ['name', 'title'];
+const FIX_COLUMNS = ['fixed_at', 'local_fix_at', 'locally_fixed_at'];
+/** Kept only so their ids stay valid (barrier.constants.ts ACTIVE_BARRIER_STATUSES is the complement). */
+const INACTIVE_STATUSES = ['sammanslagen', 'upplost'];
+const LINK_TABLES_PREFERRED = ['barrier_deviation', 'deviation_barrier', 'barrier_member', 'barrier_report'];
+
+/** One catalog read: every column of the tables that could matter, in the current schema. */
+export const BARRIER_CATALOG_SQL = `
+  SELECT c.relname AS table_name, a.attname AS column_name
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+   WHERE c.relkind IN ('r', 'p', 'v', 'm')
+     AND (c.relname IN ('barrier', 'letter', 'deviation') OR c.relname LIKE '%barrier%')`;
+
+/** Reads the catalog rows into the shape the queries need; null when there is nothing to read. */
+export function barrierSchemaFrom(rows: ReadonlyArray<{ table_name: string; column_name: string }>): BarrierSchema | null {
+  const columns = new Map<string, Set<string>>();
+  for (const row of rows) {
+    if (!columns.has(row.table_name)) columns.set(row.table_name, new Set());
+    columns.get(row.table_name)?.add(row.column_name);
+  }
+  const barrier = columns.get('barrier');
+  if (!barrier?.has('id')) return null;
+  const titleColumn = TITLE_COLUMNS.find((name) => barrier.has(name));
+  if (!titleColumn) return null;
+  const linkTables = [...columns.entries()]
+    .filter(([table, cols]) => table !== 'barrier' && table !== 'deviation' && cols.has('barrier_id') && cols.has('deviation_id'))
+    .map(([table]) => table)
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  let link: BarrierSchema['link'] | null = null;
+  if (linkTables.length) link = { kind: 'table', table: linkTables[0] };
+  else if (columns.get('deviation')?.has('barrier_id')) link = { kind: 'column' };
+  if (!link) return null;
+  const letter = columns.get('letter');
+  return {
+    titleColumn,
+    hasStatus: barrier.has('status'),
+    link,
+    letterSentColumn: letter?.has('barrier_id') && letter.has('sent_at') ? 'sent_at' : null,
+    fixColumn: FIX_COLUMNS.find((name) => barrier.has(name)) ?? null,
+  };
+}
+
+function rank(table: string): number {
+  const index = LINK_TABLES_PREFERRED.indexOf(table);
+  return index === -1 ? LINK_TABLES_PREFERRED.length : index;
+}
+
+/** Identifiers come from the catalog, but are quoted all the same. */
+function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function linkJoin(schema: BarrierSchema, barrierAlias: string, joinKind: 'JOIN' | 'LEFT JOIN', extra: string): string {
+  if (schema.link.kind === 'column') return `${joinKind} deviation d ON d.barrier_id = ${barrierAlias}.id${extra}`;
+  return `${joinKind} ${ident(schema.link.table)} bl ON bl.barrier_id = ${barrierAlias}.id ${joinKind} deviation d ON d.id = bl.deviation_id${extra}`;
+}
+
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * Barriers by size within the filters, largest first, with their linked reports per quarter of
+ * occurrence (as the barrier pages count them, so both show the same trend).
+ */
+export function buildBarrierSizeQuery(schema: BarrierSchema, filters: DashboardFilters, limit = 30): BuiltQuery {
+  const params = new Params();
+  const conditions = dashboardConditions(filters, params);
+  if (schema.hasStatus) conditions.push(`b.status <> ALL(${params.add(INACTIVE_STATUSES)}::text[])`);
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  return {
+    sql: `
+      WITH m AS (
+        SELECT b.id::text AS id, b.${ident(schema.titleColumn)}::text AS title, d.id AS deviation_id, d.municipality_id,
+               to_char(d.occurred_on, 'YYYY') || '-Q' || to_char(d.occurred_on, 'Q') AS quarter
+          FROM barrier b
+          ${linkJoin(schema, 'b', 'JOIN', '')}
+          ${where}
+      ),
+      q AS (SELECT id, quarter, count(DISTINCT deviation_id)::int AS n FROM m GROUP BY id, quarter)
+      SELECT m.id, m.title,
+             count(DISTINCT m.deviation_id)::int AS reports,
+             count(DISTINCT m.municipality_id)::int AS municipalities,
+             (SELECT json_object_agg(q.quarter, q.n) FROM q WHERE q.id = m.id) AS quarters
+        FROM m
+       GROUP BY m.id, m.title
+       ORDER BY reports DESC, m.title
+       LIMIT ${params.add(limit)}`,
+    params: params.values,
+  };
+}
+
+/**
+ * For each barrier with a sent skrivelse (the first one) or a local fix: its linked reports in the
+ * 12 months before that date and from the date on (at most 12 months, up to `now`), with the length
+ * of both windows in days. The period filter does not apply here: the date of the action sets the period.
+ */
+export function buildBarrierEffectQuery(schema: BarrierSchema, filters: DashboardFilters, now: Date): BuiltQuery | null {
+  const actions: string[] = [];
+  if (schema.letterSentColumn) {
+    actions.push(`SELECT l.barrier_id, 'skrivelse'::text AS action, min(l.${ident(schema.letterSentColumn)}) AS at
+                    FROM letter l WHERE l.${ident(schema.letterSentColumn)} IS NOT NULL GROUP BY l.barrier_id`);
+  }
+  if (schema.fixColumn) {
+    actions.push(`SELECT b.id AS barrier_id, 'lokal_atgard'::text AS action, b.${ident(schema.fixColumn)}::timestamptz AS at
+                    FROM barrier b WHERE b.${ident(schema.fixColumn)} IS NOT NULL`);
+  }
+  if (!actions.length) return null;
+  const params = new Params();
+  const conditions = dashboardConditions({ ...filters, from: undefined, to: undefined }, params);
+  const nowParam = `${params.add(now.toISOString())}::timestamptz`;
+  const extra = conditions.length ? ` AND ${conditions.join(' AND ')}` : '';
+  return {
+    sql: `
+      WITH actions AS (${actions.join(' UNION ALL ')}),
+      counted AS (
+        SELECT a.barrier_id, a.action, a.at,
+               count(DISTINCT d.id) FILTER (WHERE d.reported_at >= a.at - interval '12 months' AND d.reported_at < a.at)::int AS reports_before,
+               count(DISTINCT d.id) FILTER (WHERE d.reported_at >= a.at AND d.reported_at < least(${nowParam}, a.at + interval '12 months'))::int AS reports_after
+          FROM actions a
+          JOIN barrier b ON b.id = a.barrier_id
+          ${linkJoin(schema, 'b', 'LEFT JOIN', extra)}
+         WHERE a.at <= ${nowParam}
+         GROUP BY a.barrier_id, a.action, a.at
+      )
+      SELECT c.barrier_id::text AS barrier_id, b.${ident(schema.titleColumn)}::text AS title, c.action,
+             to_char(c.at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS day,
+             c.reports_before, c.reports_after,
+             extract(epoch FROM (c.at - (c.at - interval '12 months')))::float8 / 86400 AS days_before,
+             extract(epoch FROM (least(${nowParam}, c.at + interval '12 months') - c.at))::float8 / 86400 AS days_after
+        FROM counted c JOIN barrier b ON b.id = c.barrier_id
+       ORDER BY c.at DESC, title`,
+    params: params.values,
+  };
+}
