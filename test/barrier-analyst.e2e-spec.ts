@@ -127,6 +127,20 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
     expect(await t.app.get(BarrierService).barrierNoticeFor(alfa[1].id)).toEqual({ barrierId: alfaId, municipalityCount: 4, text: 'Del av ett återkommande hinder i 4 kommuner' });
     expect(await t.app.get(BarrierService).barrierNoticeFor(beta[0].id)).toBeNull();
     expect(await t.app.get(BarrierService).barrierNoticeFor(oneOffs[0].id)).toBeNull();
+    const reporter = await createUser(t.app, 'staff', { subproject: 'MIA HBS', email: 'rapportor@mia-example.se' });
+    const lead = await createUser(t.app, 'lead', { subproject: 'MIA HBS' });
+    for (const user of [reporter, lead]) {
+      const client = new HttpClient(t.baseUrl);
+      await client.login(user.email, TEST_PASSWORD);
+      const shown = await client.get(`/avvikelser/${alfa[1].id}`);
+      expect(shown.status).toBe(200);
+      expect(shown.text).toContain('Del av ett återkommande hinder i 4 kommuner');
+    }
+    const own = new HttpClient(t.baseUrl);
+    await own.login(reporter.email, TEST_PASSWORD);
+    const notEscalated = await own.get(`/avvikelser/${beta[0].id}`);
+    expect(notEscalated.status).toBe(200);
+    expect(notEscalated.text).not.toContain('Del av ett återkommande hinder');
   });
 
   it('rerunning on unchanged data, incrementally or in full, writes nothing: no barrier, member, mail or change', async () => {
@@ -187,9 +201,12 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
     expect(result.status).toBe(404);
     expect(result.text).toContain('Ingen rapport har referensen &quot;AVV-1999-99999&quot;.');
 
-    // Split two alfa reports into a barrier of their own.
+    // Split an alfa report into a barrier of its own; choosing every report is refused.
     await client.get(`/hinder/${alfaId}`);
-    result = await client.postForm(`/hinder/${alfaId}/dela`, { deviationIds: [alfa[1].id, alfa[2].id], name: 'Avdelat hinder' });
+    result = await client.postForm(`/hinder/${alfaId}/dela`, { deviationIds: alfa.slice(1).map((r) => r.id) });
+    expect(result.status).toBe(400);
+    expect(result.text).toContain('Lämna minst en rapport kvar i hindret.');
+    result = await client.postForm(`/hinder/${alfaId}/dela`, { deviationIds: [alfa[1].id], name: 'Avdelat hinder' });
     expect(result.status).toBe(303);
     const splitId = /\/hinder\/([0-9a-f-]{36})\?klart=nytt-fran-delning/.exec(result.location ?? '')?.[1] as string;
     expect(splitId).toBeTruthy();
@@ -208,15 +225,15 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
       expect(rows.get(betaId)).toMatchObject({ status: 'eskalerad', member_count: 6 });
       expect(rows.get(betaId)?.escalation_reason).toMatch(/^Hindret återkommer i 4 kommuner \(Haninge, Nynäshamn, Södertälje och Tyresö\)/);
       expect(rows.get(gammaId)).toMatchObject({ status: 'sammanslagen', merged_into_id: betaId, member_count: 0 });
-      expect(rows.get(splitId)).toMatchObject({ name: 'Avdelat hinder', status: 'bekraftad', member_count: 2 });
+      expect(rows.get(splitId)).toMatchObject({ name: 'Avdelat hinder', status: 'bekraftad', member_count: 1 });
       expect(await barrierOf(alfa[0].externalId)).toBeNull();
       expect(await barrierOf(alfa[1].externalId)).toBe(splitId);
-      expect(await barrierOf(alfa[2].externalId)).toBe(splitId);
+      expect(await barrierOf(alfa[2].externalId)).toBe(alfaId);
       expect(await barrierOf(alfa[3].externalId)).toBe(alfaId);
       expect(await barrierOf(oneOffs[0].externalId)).toBe(betaId);
       for (const g of gamma) expect(await barrierOf(g.externalId)).toBe(betaId);
       const confirmed = (await members()).filter((m) => m.confirmed_by_analyst).map((m) => m.external_id).sort();
-      expect(confirmed).toEqual([...beta, ...gamma, oneOffs[0], alfa[1], alfa[2]].map((r) => r.externalId).sort());
+      expect(confirmed).toEqual([...beta, ...gamma, oneOffs[0], alfa[1]].map((r) => r.externalId).sort());
     };
     await check();
     // The engine groups by marker and ignores the analyst: the app keeps the analyst's choices.

@@ -37,7 +37,7 @@ export class FakePatternEngine {
         .filter((p) => !used.has(p.key))
         .map((p) => ({ key: p.key, overlap: p.memberIds.filter((id) => ids.has(id)).length }))
         .filter((p) => p.overlap > 0)
-        .sort((a, b) => b.overlap - a.overlap)[0];
+        .sort((a, b) => b.overlap - a.overlap || a.key.localeCompare(b.key))[0];
       const key = best?.key ?? randomUUID();
       used.add(key);
       barriers.push({

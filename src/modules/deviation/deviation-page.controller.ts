@@ -8,6 +8,7 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { validateForm } from '../../common/validation/validation';
+import { BarrierService } from '../barrier/barrier.service';
 import {
   CATEGORY_LABELS,
   COMMENT_VISIBILITY_LABELS,
@@ -79,6 +80,7 @@ export class DeviationPageController {
     private readonly deviations: DeviationService,
     private readonly pages: PageRenderer,
     private readonly clock: Clock,
+    private readonly barriers: BarrierService,
   ) {}
 
   // ── Filing ────────────────────────────────────────────────────────────────────────────────
@@ -319,9 +321,10 @@ export class DeviationPageController {
   ): Promise<FastifyReply> {
     const user = request.user as AuthUser;
     const view = await this.deviations.getForUser(user, id);
-    const [leads, municipalities] = await Promise.all([
+    const [leads, municipalities, barrierNotice] = await Promise.all([
       view.permissions.canAssign ? this.deviations.assignableLeads(view.deviation.subproject.id) : Promise.resolve([]),
       view.permissions.canMove ? this.deviations.municipalityOptions() : Promise.resolve([]),
+      this.barriers.barrierNoticeFor(id),
     ]);
     const empty = (): FormState => ({ values: {}, errors: {} });
     const commentVisibilities = COMMENT_VISIBILITIES.filter((v) => (v === 'internal' ? view.permissions.canWriteInternal : view.permissions.canReply));
@@ -343,6 +346,7 @@ export class DeviationPageController {
         commentOptions: commentVisibilities.map((value) => ({ value, label: COMMENT_VISIBILITY_LABELS[value] })),
         partyLabels: PARTY_LABELS,
         isReporterView: !view.permissions.seesInternal,
+        barrierNotice,
       },
       { status },
     );

@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { preloadPiiDetector } from '../../common/pii/pii-detector';
+import { BarrierModule } from '../barrier/barrier.module';
 import { MailModule } from '../mail/mail.module';
 import { DeviationController } from './deviation.controller';
 import { Deviation } from './deviation.entity';
@@ -13,7 +14,7 @@ import { DeviationRemindersModule } from './jobs/deviation-reminders.module';
 
 /** Deviations: filing, routing, triage and follow-up. Import DeviationModule and inject DeviationService to build on it. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Deviation, DeviationEvent, DeviationComment]), MailModule, DeviationRemindersModule],
+  imports: [TypeOrmModule.forFeature([Deviation, DeviationEvent, DeviationComment]), MailModule, DeviationRemindersModule, BarrierModule],
   controllers: [DeviationController, DeviationPageController],
   providers: [DeviationService, DeviationNotifier],
   exports: [DeviationService],
