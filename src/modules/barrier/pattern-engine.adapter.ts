@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
-import { ClusteringScores, FullRunOutcome, FullRunRequest, IncrementalOutcome, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
+import { ClusteringScores, FullRunOutcome, FullRunRequest, GeneratorPlace, IncrementalOutcome, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
 
 /**
  * TEMPORARY until the engine lands in ./engine/: every call says the engine is missing.
@@ -26,7 +26,7 @@ export class EnginePatternEngine extends PatternEngine {
     return this.missing();
   }
 
-  generateReports(_count: number, _seed: number): PatternReport[] {
+  generateReports(_count: number, _seed: number, _places: readonly GeneratorPlace[]): PatternReport[] {
     return this.missing();
   }
 }

@@ -64,9 +64,9 @@ export interface ClusteringScores {
   f1: number;
 }
 
-/** Synthetic reports for the benchmark, as many as asked, deterministic for a seed. */
-export interface GeneratedReport extends PatternReport {
-  reportedAt?: string;
+export interface GeneratorPlace {
+  municipality: string;
+  subproject: string;
 }
 
 export abstract class PatternEngine {
@@ -75,5 +75,6 @@ export abstract class PatternEngine {
   abstract runFull(reports: readonly PatternReport[], request: FullRunRequest): FullRunOutcome;
   abstract assignIncremental(reports: readonly PatternReport[], model: StoredModel, thesaurusLines: readonly string[]): IncrementalOutcome;
   abstract score(truth: ReadonlyArray<string | null>, predicted: ReadonlyArray<string | null>): ClusteringScores;
-  abstract generateReports(count: number, seed: number): PatternReport[];
+  /** Synthetic reports for the benchmark, deterministic for a seed, spread over the given kommuner. */
+  abstract generateReports(count: number, seed: number, places: readonly GeneratorPlace[]): PatternReport[];
 }

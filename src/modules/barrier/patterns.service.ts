@@ -37,8 +37,8 @@ const FULL_RUN_NEW_SHARE = 0.1;
 const FULL_RUN_MIN_NEW = 25;
 /** New barriers only form in a full run, so one runs at least this often. */
 const FULL_RUN_MAX_AGE_DAYS = 7;
-/** Reports committed late by a slow transaction may carry a created_at just before the mark; look back this far. */
-const SEEN_MARGIN_MS = 10 * 60_000;
+/** A report committed by a transaction still open at the last run may carry a created_at just before the mark; look back this far. */
+const SEEN_MARGIN_MS = 2 * 60_000;
 
 interface ReportRow {
   id: string;
@@ -97,10 +97,12 @@ export class PatternsService {
     const thesaurusHash = ThesaurusService.hash(this.engine.version, lines);
     const state = await this.dataSource.transaction((manager) => this.store.lockState(manager));
     const newReports = state.model === null ? [] : await this.loadReports(state.seenCreatedAt);
-    const fullRunReason = mode === 'full' ? 'begärd' : this.fullRunReason(state, thesaurusHash, newReports.length);
+    // Reports re-read in the margin were seen before; only those after the mark count as new.
+    const newCount = state.seenCreatedAt ? newReports.filter((row) => row.created_at > (state.seenCreatedAt as Date)).length : newReports.length;
+    const fullRunReason = mode === 'full' ? 'begärd' : this.fullRunReason(state, thesaurusHash, newCount);
     const summary = fullRunReason
       ? await this.runFull(state, lines, thesaurusHash, fullRunReason)
-      : await this.runIncremental(state, lines, newReports);
+      : await this.runIncremental(state, lines, newReports, newCount);
     summary.letters = await this.draftLetters();
     summary.durationMs = Math.round(performance.now() - started);
     return summary;
@@ -307,7 +309,7 @@ export class PatternsService {
     return affected > 0;
   }
 
-  private async runIncremental(state: EngineStateRow, lines: string[], rows: ReportRow[]): Promise<PatternsRunSummary> {
+  private async runIncremental(state: EngineStateRow, lines: string[], rows: ReportRow[], newCount: number): Promise<PatternsRunSummary> {
     let placed = 0;
     let assignments = new Map<string, string | null>();
     let reasons: Record<string, string[]> = {};
@@ -360,7 +362,7 @@ export class PatternsService {
         mode: 'incremental' as const,
         fullRunReason: null,
         reports: count,
-        newReports: rows.length,
+        newReports: newCount,
         placed,
         created: 0,
         updated: touched.size,

@@ -1,0 +1,163 @@
+import 'reflect-metadata';
+import { fork } from 'node:child_process';
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { CliContext, withAppContext } from '../cli/cli-command';
+import { createScratchDatabase } from '../cli/scratch-database';
+import { AppLogger } from '../common/logging/app-logger';
+import { loadEnvConfig } from '../config/env.config';
+import { EnginePatternEngine } from '../modules/barrier/pattern-engine.adapter';
+import { GeneratorPlace, PatternReport } from '../modules/barrier/pattern-engine.port';
+import { PatternsService, PatternsRunSummary } from '../modules/barrier/patterns.service';
+import { serverUrl } from './bench-support';
+
+/**
+ * `npm run bench:patterns`: the pattern analysis through the app on 100 000 generated reports — a full
+ * run's time and the process's peak RSS — then an incremental run for 100 new reports. Targets: full
+ * under 10 s and 1 GiB, incremental under 1 s. Prints figures; asserts nothing.
+ * Options: --reports N (default 100000), --new N (default 100), --seed S.
+ *
+ * The database is a fresh one on DATABASE_URL's server (or the local one). The runs are measured in a
+ * child process, so its peak RSS is the app's own and not the generator's.
+ */
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const REPORTS = option('reports', 100_000);
+const NEW_REPORTS = option('new', 100);
+const SEED = option('seed', 20_261_123);
+const BATCH = 5_000;
+const TARGETS = { fullMs: 10_000, rssBytes: 1024 ** 3, incrementalMs: 1_000 };
+
+interface Measured {
+  full: PatternsRunSummary;
+  fullMs: number;
+  incremental: PatternsRunSummary;
+  incrementalMs: number;
+  peakRssBytes: number;
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function places(client: Client): Promise<GeneratorPlace[]> {
+  const rows = await client.query<{ municipality: string; subproject: string }>(
+    `SELECT m.name AS municipality, s.name AS subproject FROM municipality m JOIN subproject s ON s.id = m.subproject_id ORDER BY m.name`,
+  );
+  return rows.rows;
+}
+
+/**
+ * Bulk insert as history: created_at is the report's own date, so the incremental run that follows sees
+ * only the reports added after the full run as new.
+ */
+async function insertReports(client: Client, reports: readonly PatternReport[], createdNow: boolean): Promise<void> {
+  for (let start = 0; start < reports.length; start += BATCH) {
+    const batch = reports.slice(start, start + BATCH);
+    await client.query(
+      `INSERT INTO deviation (external_id, municipality_id, subproject_id, reporter_email, occurred_on, reported_at, category, parties,
+                              title, description, consequence, tried, severity, created_at, updated_at)
+       SELECT x.external_id, m.id, m.subproject_id, 'bench@mia-example.se', x.occurred_on::date, x.occurred_on::date + time '10:00',
+              x.category, CASE WHEN x.parties = '' THEN '{}'::text[] ELSE string_to_array(x.parties, ',') END,
+              x.title, x.description, coalesce(x.consequence, ''), x.tried, 'medel',
+              CASE WHEN $10 THEN now() ELSE x.occurred_on::date + time '10:00' END, now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+              AS x(external_id, kommun, occurred_on, category, parties, title, description, consequence, tried)
+         JOIN municipality m ON m.name = x.kommun`,
+      [
+        batch.map((r) => r.id),
+        batch.map((r) => r.municipality),
+        batch.map((r) => r.occurredOn),
+        batch.map((r) => r.category),
+        batch.map((r) => r.parties.join(',')),
+        batch.map((r) => r.title),
+        batch.map((r) => r.description),
+        batch.map((r) => r.consequence ?? null),
+        batch.map((r) => r.tried ?? null),
+        createdNow,
+      ],
+    );
+  }
+}
+
+/** The child: boots the app's services on the prepared database and measures the two runs. */
+async function measure(url: string): Promise<void> {
+  const env = Object.assign(loadEnvConfig(), { DATABASE_URL: url, LOG_LEVEL: 'warn' as const });
+  Logger.overrideLogger(new AppLogger('warn'));
+  const context: CliContext = { env, database: { url, poolSize: 5, embedded: null }, stdout: process.stdout, stderr: process.stderr };
+  const result = await withAppContext(context, async (app) => {
+    const patterns = app.get(PatternsService);
+    let started = performance.now();
+    const full = await patterns.run('full');
+    const fullMs = performance.now() - started;
+
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const generated = new EnginePatternEngine().generateReports(NEW_REPORTS, SEED + 1, await places(client));
+      await insertReports(client, generated.map((r, i) => ({ ...r, id: `BENCH-NY-${i + 1}` })), true);
+    } finally {
+      await client.end();
+    }
+    started = performance.now();
+    const incremental = await patterns.run('auto');
+    const incrementalMs = performance.now() - started;
+    return { full, fullMs, incremental, incrementalMs };
+  });
+  const measured: Measured = { ...result, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  process.send?.(measured);
+}
+
+async function main(): Promise<void> {
+  const env = loadEnvConfig();
+  const scratch = await createScratchDatabase(serverUrl(), 'bench_patterns', env.DB_POOL_SIZE);
+  log(`Mönsteranalys, benchmark i ${scratch.description}.`);
+  try {
+    const client = new Client({ connectionString: scratch.handle.url });
+    await client.connect();
+    try {
+      let started = performance.now();
+      const reports = new EnginePatternEngine().generateReports(REPORTS, SEED, await places(client));
+      log(`Genererade ${reports.length} rapporter på ${Math.round(performance.now() - started)} ms.`);
+      started = performance.now();
+      await insertReports(client, reports, false);
+      await client.query('ANALYZE');
+      log(`Lade in dem på ${Math.round(performance.now() - started)} ms.`);
+    } finally {
+      await client.end();
+    }
+
+    const measured = await new Promise<Measured>((resolve, reject) => {
+      const child = fork(__filename, ['--measure', scratch.handle.url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      let result: Measured | null = null;
+      child.on('message', (message) => {
+        result = message as Measured;
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`Mätningen avslutades med kod ${code}`))));
+    });
+    const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
+    const verdict = (ok: boolean): string => (ok ? 'inom målet' : 'ÖVER MÅLET');
+    log(`Full körning: ${(measured.fullMs / 1000).toFixed(2)} s (mål < 10 s, ${verdict(measured.fullMs < TARGETS.fullMs)}); ${PatternsService.describe(measured.full)}`);
+    log(`Högsta RSS i appens process: ${mib(measured.peakRssBytes)} (mål < 1 GiB, ${verdict(measured.peakRssBytes < TARGETS.rssBytes)})`);
+    log(
+      `Stegvis körning med ${NEW_REPORTS} nya: ${Math.round(measured.incrementalMs)} ms (mål < 1 s, ${verdict(measured.incrementalMs < TARGETS.incrementalMs)}); ` +
+        PatternsService.describe(measured.incremental),
+    );
+  } finally {
+    await scratch.drop();
+  }
+}
+
+const measureIndex = args.indexOf('--measure');
+(measureIndex >= 0 ? measure(args[measureIndex + 1]) : main()).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`Fel: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
