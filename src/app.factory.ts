@@ -9,6 +9,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { registerCsrf } from './common/security/csrf';
 import { templatesRoot } from './common/templates/template-renderer';
+import { stripNul } from './common/validation/strip-nul';
 import { AppValidationPipe } from './common/validation/validation';
 import { AppConfigService } from './config/app-config.service';
 
@@ -49,6 +50,10 @@ export async function createApp(config: AppConfigService, options: CreateAppOpti
     { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 },
     (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: string) => void) => done(null, body.toString()),
   );
+
+  fastify.addHook('preValidation', async (request: { body: unknown }) => {
+    request.body = stripNul(request.body);
+  });
 
   app.useGlobalPipes(new AppValidationPipe());
 

@@ -8,6 +8,7 @@ import { AppConfigService } from './config/app-config.service';
 import { ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source.options';
 import { AuthModule } from './modules/auth/auth.module';
+import { BarrierModule } from './modules/barrier/barrier.module';
 import { DeviationModule } from './modules/deviation/deviation.module';
 import { HealthModule } from './modules/health/health.module';
 import { HomeModule } from './modules/home/home.module';
@@ -34,6 +35,7 @@ export class AppModule {
         MailModule,
         DeviationModule,
         ImportExportModule,
+        BarrierModule,
         SchedulingModule,
         // Timers (@Cron) fire only where asked; tests and the CLI run jobs by calling them.
         ...(config.env.SCHEDULER_ENABLED === 'true' ? [ScheduleModule.forRoot()] : []),

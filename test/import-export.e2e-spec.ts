@@ -163,5 +163,5 @@ describe('import and export of deviations', () => {
     expect(() => lines.map((line) => JSON.parse(line) as unknown)).not.toThrow();
     const csv = await run(process.execPath, [builtEntry('cli/cli.js'), 'export', 'deviations', '--format', 'csv'], { env, maxBuffer: 20 * 1024 * 1024 });
     expect(csv.stdout.split('\r\n')[0]).toContain('externalId,kommun,occurredOn');
-  });
+  }, 240_000);
 });

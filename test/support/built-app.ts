@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -13,6 +13,10 @@ export function buildForTests(runPrefix: string): string {
     cwd: ROOT,
     stdio: 'pipe',
   });
+  // swc compiles only code; data files read at run time (the thesaurus) are copied as nest build does.
+  for (const asset of ['modules/barrier/engine/thesaurus.sv.txt']) {
+    if (existsSync(join(ROOT, 'src', asset))) copyFileSync(join(ROOT, 'src', asset), join(out, asset));
+  }
   return out;
 }
 

@@ -36,7 +36,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const config = new AppConfigService(env, db.url, false);
-  const app = await createApp(config, { poolSize: env.DB_POOL_SIZE, logger: false });
+  const app = await createApp(config, { poolSize: env.DB_POOL_SIZE, logger: process.env.TEST_APP_LOG ? undefined : false });
   const clock = options.clock;
   // The one Clock instance is already injected everywhere; delegating its now() reaches them all.
   if (clock) app.get(Clock).now = () => clock.now();

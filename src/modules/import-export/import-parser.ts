@@ -1,4 +1,5 @@
 import { CsvSyntaxError, parseCsv } from '../../common/csv/csv';
+import { stripNul } from '../../common/validation/strip-nul';
 import { EXPORT_ONLY_COLUMNS, IMPORT_COLUMNS } from './dto/deviation-import-row.dto';
 
 export type ImportFormat = 'jsonl' | 'csv';
@@ -44,7 +45,7 @@ export function parseJsonl(text: string): ParsedImport {
       errors.push({ line, reason: 'raden måste vara ett JSON-objekt med fälten externalId, kommun, occurredOn …' });
       return;
     }
-    rows.push({ line, value: value as Record<string, unknown> });
+    rows.push({ line, value: stripNul(value as Record<string, unknown>) });
   });
   return { rows, errors };
 }

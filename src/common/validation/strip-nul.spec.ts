@@ -1,0 +1,9 @@
+import { stripNul } from './strip-nul';
+
+describe('stripNul', () => {
+  it('removes NUL from strings at any depth and leaves the rest', () => {
+    const input = { a: 'x\u0000y', b: ['\u0000', 1, { c: 'z\u0000' }], d: null, e: 5 };
+    expect(stripNul(input)).toEqual({ a: 'xy', b: ['', 1, { c: 'z' }], d: null, e: 5 });
+    expect(stripNul('ab\u0000\u0000c')).toBe('abc');
+  });
+});

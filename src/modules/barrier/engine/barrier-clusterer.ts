@@ -1,0 +1,174 @@
+import { dot } from './sparse-vector';
+import { ReportVector } from './feature-space';
+
+/** A similarity between two reports (indices into the vector array, a < b). */
+export interface SimilarityEdge {
+  a: number;
+  b: number;
+  similarity: number;
+}
+
+/**
+ * Pairs of reports that share at least `minShared` words or concepts, with their cosine
+ * similarity. Found through an inverted index, so unrelated pairs are never compared.
+ * A feature found in more than half of the reports is no evidence of a shared cause and is not
+ * counted as shared (it still adds to the cosine).
+ */
+export function similarityEdges(vectors: readonly ReportVector[], minShared: number): SimilarityEdge[] {
+  const n = vectors.length;
+  const postings = new Map<number, number[]>();
+  for (const v of vectors) {
+    for (const id of v.direct) {
+      const list = postings.get(id);
+      if (list === undefined) postings.set(id, [v.index]);
+      else list.push(v.index);
+    }
+  }
+  // (Only enforced on larger sets, where it also bounds the work; tiny sets are all evidence.)
+  const maxPosting = Math.max(100, Math.floor(n / 2));
+  const shared = new Int32Array(n);
+  const touched: number[] = [];
+  const edges: SimilarityEdge[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const id of vectors[i].direct) {
+      const list = postings.get(id);
+      if (list === undefined || list.length > maxPosting) continue;
+      // Postings are in increasing index order: only pairs (i, j > i) are counted.
+      for (let p = list.length - 1; p >= 0; p--) {
+        const j = list[p];
+        if (j <= i) break;
+        if (shared[j] === 0) touched.push(j);
+        shared[j]++;
+      }
+    }
+    for (const j of touched) {
+      if (shared[j] >= minShared) {
+        const similarity = dot(vectors[i].vector, vectors[j].vector);
+        if (similarity > 0) edges.push({ a: i, b: j, similarity });
+      }
+      shared[j] = 0;
+    }
+    touched.length = 0;
+  }
+  return edges;
+}
+
+/** Constraints from the analyst: groups that must stay together and keys that must not mix. */
+export interface LinkageConstraints {
+  /** Report index -> confirmed barrier key. */
+  confirmedKey: ReadonlyMap<number, string>;
+  /** Report index -> keys it was moved out of. */
+  excludedKeys: ReadonlyMap<number, readonly string[]>;
+  /** Threshold for joins where one side holds confirmed reports (the barrier is known to be real). */
+  confirmedThreshold?: number;
+  /** Starting groups (a partition of 0..n-1); default: every report on its own. */
+  initialGroups?: readonly (readonly number[])[];
+}
+
+/**
+ * Average-linkage agglomeration: repeatedly joins the two groups with the highest mean
+ * similarity over all their report pairs (pairs without an edge count as 0) while it is at least
+ * `threshold`. Groups with different confirmed keys, or with a key one of their reports was moved
+ * out of, are never joined. Uses the nearest-neighbour chain on a dense matrix (O(n²) time and
+ * memory for n groups), which gives the same groups as the greedy order because average linkage
+ * is reducible. Returns the groups as sorted lists of report indices.
+ */
+export function averageLinkage(n: number, edges: readonly SimilarityEdge[], threshold: number, constraints: LinkageConstraints): number[][] {
+  const initial = constraints.initialGroups ?? Array.from({ length: n }, (_, i) => [i]);
+  const m = initial.length;
+  const clusterOf = new Int32Array(n);
+  const members: number[][] = initial.map((g) => [...g]);
+  const size = new Float64Array(m);
+  const keys: Array<Set<string> | null> = new Array(m).fill(null);
+  const excluded: Array<Set<string> | null> = new Array(m).fill(null);
+  initial.forEach((g, c) => {
+    size[c] = g.length;
+    for (const i of g) {
+      clusterOf[i] = c;
+      const key = constraints.confirmedKey.get(i);
+      if (key !== undefined) (keys[c] ??= new Set()).add(key);
+      for (const k of constraints.excludedKeys.get(i) ?? []) (excluded[c] ??= new Set()).add(k);
+    }
+  });
+  // sim[a*m+b]: mean similarity between groups a and b.
+  const sim = new Float32Array(m * m);
+  for (const e of edges) {
+    const a = clusterOf[e.a];
+    const b = clusterOf[e.b];
+    if (a === b) continue;
+    sim[a * m + b] += e.similarity;
+    sim[b * m + a] += e.similarity;
+  }
+  if (constraints.initialGroups !== undefined) {
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) sim[a * m + b] /= size[a] * size[b];
+  }
+  const compatible = (a: number, b: number): boolean => {
+    const ka = keys[a];
+    const kb = keys[b];
+    if (ka === null && kb === null) return true;
+    for (const k of ka ?? []) if (excluded[b]?.has(k) || (kb !== null && !kb.has(k))) return false;
+    for (const k of kb ?? []) if (excluded[a]?.has(k)) return false;
+    return true;
+  };
+  // active: may still join something; alive: not absorbed into another group.
+  const alive = new Uint8Array(m).fill(1);
+  const active = new Uint8Array(m).fill(1);
+  let remaining = m;
+  const chain: number[] = [];
+  let cursor = 0;
+  while (remaining > 0) {
+    if (chain.length === 0) {
+      while (!active[cursor]) cursor++;
+      chain.push(cursor);
+    }
+    const a = chain[chain.length - 1];
+    const previous = chain.length >= 2 ? chain[chain.length - 2] : -1;
+    let best = -1;
+    let bestSim = -Infinity;
+    const row = a * m;
+    for (let c = 0; c < m; c++) {
+      if (c === a || !active[c]) continue;
+      const s = sim[row + c];
+      if (s > bestSim || (s === bestSim && c === previous)) {
+        if (s === bestSim && best === previous) continue;
+        if (!compatible(a, c)) continue;
+        best = c;
+        bestSim = s;
+      }
+    }
+    if (best < 0 || bestSim < threshold) {
+      // Similarities to a never grow as others join, so a is final.
+      active[a] = 0;
+      remaining--;
+      chain.pop();
+      continue;
+    }
+    if (best !== previous) {
+      chain.push(best);
+      continue;
+    }
+    chain.pop();
+    chain.pop();
+    const keep = Math.min(a, best);
+    const gone = Math.max(a, best);
+    const sk = size[keep];
+    const sg = size[gone];
+    for (let c = 0; c < m; c++) {
+      if (!active[c] || c === keep || c === gone) continue;
+      const value = (sk * sim[keep * m + c] + sg * sim[gone * m + c]) / (sk + sg);
+      sim[keep * m + c] = value;
+      sim[c * m + keep] = value;
+    }
+    size[keep] = sk + sg;
+    for (const i of members[gone]) members[keep].push(i);
+    members[gone] = [];
+    if (keys[gone] !== null) for (const k of keys[gone] as Set<string>) (keys[keep] ??= new Set()).add(k);
+    if (excluded[gone] !== null) for (const k of excluded[gone] as Set<string>) (excluded[keep] ??= new Set()).add(k);
+    alive[gone] = 0;
+    active[gone] = 0;
+    remaining--;
+  }
+  const out: number[][] = [];
+  for (let c = 0; c < m; c++) if (alive[c]) out.push(members[c].sort((x, y) => x - y));
+  return out;
+}

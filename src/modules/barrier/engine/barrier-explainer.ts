@@ -1,0 +1,148 @@
+import { BarrierTerm, EngineBarrier, PartyCode } from './engine-types';
+import { FeatureSpace, ReportVector } from './feature-space';
+import { addInto, SparseVector, sparseFromMap, normalize } from './sparse-vector';
+
+const MAX_TERMS = 10;
+const MAX_SHARED_IN_REASON = 5;
+// A party counts as involved in a barrier when it is named in at least this share of reports.
+const PARTY_SHARE = 0.3;
+// A centre keeps its strongest features only, so stored models stay small.
+export const CENTROID_MAX_FEATURES = 300;
+
+/** The centre of a group of reports and the features that at least two of them carry. */
+export interface GroupProfile {
+  centroid: SparseVector;
+  /** Feature id -> number of members carrying it (text features only). */
+  memberCounts: Map<number, number>;
+  /** Text features carried by at least two members from at least two kommuner. */
+  core: Set<number>;
+}
+
+export function profileGroup(space: FeatureSpace, members: readonly ReportVector[]): GroupProfile {
+  const sum = new Map<number, number>();
+  const memberCounts = new Map<number, number>();
+  // First kommun seen per feature, and whether a second one was seen: enough for the rule below.
+  const firstMunicipality = new Map<number, string>();
+  const inSeveral = new Set<number>();
+  for (const m of members) {
+    addInto(sum, m.vector);
+    for (const id of m.direct) {
+      memberCounts.set(id, (memberCounts.get(id) ?? 0) + 1);
+      const first = firstMunicipality.get(id);
+      if (first === undefined) firstMunicipality.set(id, m.report.municipality);
+      else if (first !== m.report.municipality) inSeveral.add(id);
+    }
+  }
+  const full = normalize(sparseFromMap(sum));
+  // Keep the strongest features; the norm is not restored, so a truncated centre never
+  // looks more similar than the full one.
+  const order = [...full.ids.keys()].sort((x, y) => full.weights[y] - full.weights[x] || full.ids[x] - full.ids[y]).slice(0, CENTROID_MAX_FEATURES);
+  const kept = new Map<number, number>();
+  for (const k of order) kept.set(full.ids[k], full.weights[k]);
+  const core = new Set<number>();
+  for (const [id, count] of memberCounts) {
+    // Two kommuner: a word used only in one place (a name, a local unit) never characterises.
+    if (count >= 2 && inSeveral.has(id) && space.isTextFeature(space.keys[id])) core.add(id);
+  }
+  return { centroid: sparseFromMap(kept), memberCounts, core };
+}
+
+function formatShare(value: number): string {
+  return value.toFixed(2).replace('.', ',');
+}
+
+/** Describes one barrier for the analyst: terms, parties, places, period, and a reason per report. */
+export function explainBarrier(
+  space: FeatureSpace,
+  key: string,
+  members: readonly ReportVector[],
+  confirmedIds: ReadonlySet<string>,
+  profile: GroupProfile = profileGroup(space, members),
+): EngineBarrier {
+  const weightOf = new Map<number, number>();
+  for (let i = 0; i < profile.centroid.ids.length; i++) weightOf.set(profile.centroid.ids[i], profile.centroid.weights[i]);
+  const ranked = [...profile.core]
+    .map((id) => ({ id, score: (weightOf.get(id) ?? 0) * ((profile.memberCounts.get(id) ?? 0) / members.length) }))
+    .filter((x) => x.score > 0)
+    .sort((x, y) => y.score - x.score || x.id - y.id);
+  const terms: BarrierTerm[] = [];
+  const seen = new Set<string>();
+  for (const { id, score } of ranked) {
+    const label = space.displayOf(space.keys[id]);
+    if (seen.has(label)) continue;
+    seen.add(label);
+    terms.push({ term: label, weight: Math.round(score * 1000) / 1000 });
+    if (terms.length >= MAX_TERMS) break;
+  }
+  const partyCounts = new Map<PartyCode, number>();
+  for (const m of members) for (const p of m.parties) partyCounts.set(p, (partyCounts.get(p) ?? 0) + 1);
+  const parties = [...partyCounts]
+    .filter(([, count]) => count / members.length >= PARTY_SHARE)
+    .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+    .map(([p]) => p);
+  const categoryCounts = new Map<string, number>();
+  for (const m of members) categoryCounts.set(m.report.category, (categoryCounts.get(m.report.category) ?? 0) + 1);
+  const [topCategory] = [...categoryCounts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+
+  const reasons: Record<string, string[]> = {};
+  let cohesion = 0;
+  const termRank = new Map(ranked.map((r, index) => [r.id, index]));
+  const labelOf = new Map(ranked.map((r) => [r.id, space.displayOf(space.keys[r.id])]));
+  // Reasons repeat across members (same parties, same category): built once per variant.
+  const partyReason = new Map<ReadonlySet<PartyCode>, string | null>();
+  const categoryReason = topCategory && topCategory[1] >= 2 ? `samma kategori som flertalet: ${topCategory[0]}` : null;
+  for (const m of members) {
+    const list: string[] = [];
+    if (confirmedIds.has(m.report.id)) list.push('bekräftad av analytiker');
+    const shared: number[] = [];
+    for (const id of m.direct) {
+      const rank = termRank.get(id);
+      if (rank !== undefined) shared.push(rank);
+    }
+    if (shared.length > 0) {
+      shared.sort((x, y) => x - y);
+      const labels: string[] = [];
+      for (const rank of shared) {
+        const label = labelOf.get(ranked[rank].id) as string;
+        if (!labels.includes(label)) labels.push(label);
+        if (labels.length >= MAX_SHARED_IN_REASON) break;
+      }
+      list.push(`delar termerna: ${labels.join(', ')}`);
+    }
+    let partyText = partyReason.get(m.parties);
+    if (partyText === undefined) {
+      const own = parties.filter((p) => m.parties.has(p));
+      partyText = own.length > 0 ? `parter ${own.join('+')}` : null;
+      partyReason.set(m.parties, partyText);
+    }
+    if (partyText !== null) list.push(partyText);
+    let similarity = 0;
+    const { ids, weights } = m.vector;
+    for (let k = 0; k < ids.length; k++) similarity += (weightOf.get(ids[k]) ?? 0) * weights[k];
+    cohesion += similarity;
+    list.push(`likhet med hindrets kärna: ${formatShare(similarity)}`);
+    if (categoryReason !== null && m.report.category === topCategory?.[0]) list.push(categoryReason);
+    reasons[m.report.id] = list;
+  }
+  let from = '';
+  let to = '';
+  for (const m of members) {
+    const d = m.report.occurredOn;
+    if (d === '') continue;
+    if (from === '' || d < from) from = d;
+    if (to === '' || d > to) to = d;
+  }
+  return {
+    key,
+    // Members come sorted by id from the engine.
+    memberIds: members.map((m) => m.report.id),
+    terms,
+    parties,
+    municipalities: [...new Set(members.map((m) => m.report.municipality))].sort(),
+    subprojects: [...new Set(members.map((m) => m.report.subproject))].sort(),
+    period: { from, to },
+    reasons,
+    cohesion: members.length === 0 ? 0 : Math.round((cohesion / members.length) * 1000) / 1000,
+    confirmed: members.some((m) => confirmedIds.has(m.report.id)),
+  };
+}

@@ -1,0 +1,116 @@
+/** The parties whose rules meet at the interfaces (same codes as the app). */
+export type PartyCode = 'AF' | 'FK' | 'KOMMUN' | 'REGION' | 'ANNAN';
+
+export const PARTY_CODES: readonly PartyCode[] = ['AF', 'FK', 'KOMMUN', 'REGION', 'ANNAN'];
+
+export function isPartyCode(value: string): value is PartyCode {
+  return (PARTY_CODES as readonly string[]).includes(value);
+}
+
+/** A deviation report as the engine sees it: no reporter, no personal data fields. */
+export interface EngineReport {
+  id: string;
+  title: string;
+  description: string;
+  consequence?: string;
+  tried?: string;
+  category: string;
+  parties: string[];
+  municipality: string;
+  subproject: string;
+  /** YYYY-MM-DD */
+  occurredOn: string;
+}
+
+/** A weighted term that characterises a barrier, in a form a person can read. */
+export interface BarrierTerm {
+  term: string;
+  weight: number;
+}
+
+/** A recurring structural barrier found by the engine (or kept from a previous run). */
+export interface EngineBarrier {
+  /** Stable id: kept from the previous run or a confirmed key, else from the id generator. */
+  key: string;
+  memberIds: string[];
+  /** Characteristic words and concepts, strongest first (display forms, never stems). */
+  terms: BarrierTerm[];
+  parties: PartyCode[];
+  municipalities: string[];
+  subprojects: string[];
+  period: { from: string; to: string };
+  /** Why each member belongs (Swedish, for the analyst). */
+  reasons: Record<string, string[]>;
+  /** Mean similarity of the members to the barrier's centre, 0..1. */
+  cohesion: number;
+  /** True when at least one member was confirmed by the analyst. */
+  confirmed: boolean;
+}
+
+/** A barrier from an earlier run, as stored by the app. */
+export interface PreviousBarrier {
+  key: string;
+  memberIds: readonly string[];
+}
+
+/** Tunable parameters; the defaults (DEFAULT_ENGINE_OPTIONS) were validated on invented data. */
+export interface EngineOptions {
+  /** Minimum average similarity for two groups of reports to be joined. */
+  linkThreshold: number;
+  /** Minimum similarity for a report to join an existing barrier in incremental runs and at scale. */
+  assignThreshold: number;
+  /** Two reports must share at least this many words/concepts to count as similar at all. */
+  minSharedFeatures: number;
+  /** A recurring barrier needs at least this many reports ... */
+  minReports: number;
+  /** ... from at least this many kommuner. */
+  minMunicipalities: number;
+  /** Above this many reports the engine clusters a sample and assigns the rest. */
+  exactLimit: number;
+}
+
+/** Serialisable state needed to place new reports without a full run (store as JSON). */
+export interface BarrierModel {
+  version: 1;
+  docCount: number;
+  /** Lower-case word -> number of reports (words in at least two reports). */
+  lexicon: Array<[string, number]>;
+  /** Feature key -> number of reports it occurs in. */
+  featureDf: Array<[string, number]>;
+  barriers: Array<{
+    key: string;
+    /** Unit-length centre of the members' vectors, as feature key -> weight. */
+    centroid: Array<[string, number]>;
+    /** Features carried by at least two members, with display forms (a new report must share some). */
+    coreFeatures: Array<[string, string]>;
+    confirmed: boolean;
+  }>;
+  options: EngineOptions;
+}
+
+export interface RunFullInput {
+  /** Thesaurus text: the default file, then analyst lines. */
+  thesaurus: string;
+  /** Report id -> barrier key, as confirmed by the analyst; never overridden. */
+  confirmed?: ReadonlyMap<string, string>;
+  /** Report id -> barrier keys the analyst moved it out of; it will not be put back there. */
+  excluded?: ReadonlyMap<string, readonly string[]>;
+  /** Barriers of the previous run, so ids stay stable. */
+  previous?: readonly PreviousBarrier[];
+  /** Makes fresh barrier ids (injected so the app decides the format). */
+  newId: () => string;
+  options?: Partial<EngineOptions>;
+}
+
+export interface RunFullResult {
+  barriers: EngineBarrier[];
+  /** Every report id -> its barrier key, or null when it is a one-off. */
+  assignments: Map<string, string | null>;
+  model: BarrierModel;
+}
+
+export interface IncrementalResult {
+  assignments: Map<string, string | null>;
+  /** Why each placed report was placed (Swedish). */
+  reasons: Record<string, string[]>;
+}

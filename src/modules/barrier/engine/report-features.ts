@@ -1,0 +1,134 @@
+import { CorpusLexicon } from './corpus-lexicon';
+import { EngineReport, isPartyCode, PartyCode } from './engine-types';
+import { forEachWord, isNumeric, SWEDISH_STOPWORDS } from './text-normalizer';
+import { broaderConcepts, matchThesaurus, Thesaurus } from './thesaurus';
+
+/** What a report says, as countable features: concepts ('c:'), word stems ('t:'), parties. */
+export interface ReportFeatures {
+  id: string;
+  /** feature key -> count in the report (text only; parties and category are kept apart). */
+  counts: Map<string, number>;
+  /** Parties from the form plus those implied by concepts in the text. */
+  parties: Set<PartyCode>;
+  category: string;
+  /** term feature -> the word as most often written in this report (for explanations). */
+  surfaces: Map<string, string>;
+}
+
+/** The free-text fields of a report, title first. */
+export function reportTexts(report: EngineReport): string[] {
+  return [report.title, report.description, report.consequence ?? '', report.tried ?? ''].filter((part) => part.trim() !== '');
+}
+
+// Compound parts count a little less than a word written on its own.
+const COMPOUND_PART_WEIGHT = 0.5;
+// A broader concept (sjukpenning -> ersättning) is weaker evidence than the word itself.
+export const BROADER_WEIGHT = 0.5;
+
+/** The words of a report as written, with a break marker between fields. */
+export function reportWords(report: EngineReport): string[] {
+  const raws: string[] = [];
+  for (const text of reportTexts(report)) {
+    forEachWord(text, (raw) => raws.push(raw));
+    raws.push(FIELD_BREAK);
+  }
+  return raws;
+}
+
+/** The stem a word counts as (short words and numbers as they are). */
+export function stemForFeatures(lower: string, lexicon: CorpusLexicon): string {
+  return lower.length < 3 || isNumeric(lower) ? lower : lexicon.resolveStem(lower);
+}
+
+/** Extracts features from one report against the thesaurus and the corpus vocabulary. */
+export function extractFeatures(report: EngineReport, thesaurus: Thesaurus, lexicon: CorpusLexicon): ReportFeatures {
+  const raws = reportWords(report);
+  const lowers = raws.map((raw) => raw.toLowerCase());
+  const stems = lowers.map((lower) => stemForFeatures(lower, lexicon));
+  return featuresFromWords(report, raws, lowers, stems, thesaurus, lexicon);
+}
+
+/**
+ * Features from a report's words, given as parallel arrays (as written, lower case, stem), so a
+ * large corpus can resolve each distinct word once and reuse it.
+ */
+export function featuresFromWords(
+  report: EngineReport,
+  raws: readonly string[],
+  lowers: readonly string[],
+  stems: readonly string[],
+  thesaurus: Thesaurus,
+  lexicon: CorpusLexicon,
+): ReportFeatures {
+  const counts = new Map<string, number>();
+  const surfaces = new Map<string, string>();
+  const parties = new Set<PartyCode>();
+  for (const party of report.parties) {
+    const code = party.toUpperCase();
+    if (isPartyCode(code)) parties.add(code);
+  }
+  const add = (key: string, weight: number): void => {
+    counts.set(key, (counts.get(key) ?? 0) + weight);
+  };
+  const addConcept = (conceptKey: string, weight: number): void => {
+    add(conceptFeature(conceptKey), weight);
+    const party = thesaurus.concepts.get(conceptKey)?.party;
+    if (party) parties.add(party);
+    for (const broader of broaderConcepts(thesaurus, conceptKey)) add(broaderFeature(broader), weight * BROADER_WEIGHT);
+  };
+  const addTerm = (stem: string, surface: string, weight: number): void => {
+    const key = termFeature(stem);
+    add(key, weight);
+    if (!surfaces.has(key)) surfaces.set(key, surface);
+  };
+
+  const matches = matchThesaurus(thesaurus, stems, raws);
+  let next = 0;
+  const handleFreeToken = (index: number): void => {
+    const lower = lowers[index];
+    if (lower === FIELD_BREAK || lower.length < 3 || isNumeric(lower) || SWEDISH_STOPWORDS.has(lower)) return;
+    addTerm(stems[index], lower, 1);
+    const parts = lexicon.splitCompound(lower);
+    if (parts === null) return;
+    for (const part of parts) {
+      const partStem = lexicon.resolveStem(part);
+      const [partMatch] = matchThesaurus(thesaurus, [partStem], [part]);
+      if (partMatch) {
+        if (partMatch.conceptKey !== null) addConcept(partMatch.conceptKey, COMPOUND_PART_WEIGHT);
+      } else if (!SWEDISH_STOPWORDS.has(part)) {
+        addTerm(partStem, part, COMPOUND_PART_WEIGHT);
+      }
+    }
+  };
+  for (const match of matches) {
+    for (; next < match.start; next++) handleFreeToken(next);
+    if (match.conceptKey !== null) addConcept(match.conceptKey, 1);
+    next = match.start + match.length;
+  }
+  for (; next < lowers.length; next++) handleFreeToken(next);
+  return { id: report.id, counts, parties, category: report.category, surfaces };
+}
+
+export const FIELD_BREAK = '\u0000';
+
+// Feature keys are built once per distinct word or concept (they are made for every token).
+const termKeys = new Map<string, string>();
+const conceptKeys = new Map<string, string>();
+const broaderKeys = new Map<string, string>();
+function cachedKey(cache: Map<string, string>, prefix: string, body: string): string {
+  let key = cache.get(body);
+  if (key === undefined) {
+    key = prefix + body;
+    if (cache.size < 1_000_000) cache.set(body, key);
+  }
+  return key;
+}
+function termFeature(stem: string): string {
+  return cachedKey(termKeys, 't:', stem);
+}
+function conceptFeature(concept: string): string {
+  return cachedKey(conceptKeys, 'c:', concept);
+}
+function broaderFeature(concept: string): string {
+  return cachedKey(broaderKeys, 'b:', concept);
+}

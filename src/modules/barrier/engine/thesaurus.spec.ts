@@ -1,0 +1,76 @@
+import { CorpusLexicon } from './corpus-lexicon';
+import { EngineReport } from './engine-types';
+import { extractFeatures } from './report-features';
+import { stemSwedish } from './swedish-stemmer';
+import { broaderConcepts, parseThesaurus } from './thesaurus';
+
+const TEXT = `
+# kommentar
+Arbetsförmedlingen [AF]: AF, af, arbetsförmedling
+Försäkringskassan [FK]: FK, fk, försäkringskassa
+ersättning: pengar
+sjukpenning > ersättning: sjp
+ekonomiskt bistånd [KOMMUN] > ersättning: ek.bistånd, försörjningsstöd
+Supported employment: SE, IPS
+läkarintyg: intyg, medicinskt underlag
+! mellan stolarna, gränssnitt, deltagare
+`;
+
+function report(description: string, title = 'Rubrik'): EngineReport {
+  return { id: 'R1', title, description, category: 'ovrigt', parties: [], municipality: 'Haninge', subproject: 'P', occurredOn: '2020-01-01' };
+}
+
+function featuresOf(description: string, corpus: string[] = []): Map<string, number> {
+  const thesaurus = parseThesaurus(TEXT);
+  const wordDf = CorpusLexicon.countWords([...corpus, description].map((t) => t.toLowerCase().split(/[^\p{L}]+/u).filter(Boolean)));
+  return extractFeatures(report(description), thesaurus, new CorpusLexicon(thesaurus, wordDf)).counts;
+}
+
+describe('Swedish text pipeline and thesaurus', () => {
+  it('uses the Snowball stemmer', () => {
+    expect(stemSwedish('sjukpenningen')).toBe('sjukpenning');
+    expect(stemSwedish('insatserna')).toBe(stemSwedish('insatser'));
+  });
+
+  it('maps abbreviations, inflections and multi-word variants to one concept', () => {
+    const a = featuresOf('AF:s handläggare ringde. Hon har ek.bistånd och sjukpenningen upphör.');
+    expect(a.get('c:arbetsförmedlingen')).toBe(1);
+    expect(a.get('c:ekonomiskt bistånd')).toBe(1);
+    expect(a.get('c:sjukpenning')).toBe(1);
+    const b = featuresOf('Arbetsförmedlingen ringde. Försörjningsstödet drogs in.');
+    expect(b.get('c:arbetsförmedlingen')).toBe(1);
+    expect(b.get('c:ekonomiskt bistånd')).toBe(1);
+  });
+
+  it('matches upper-case abbreviations only when written in upper case', () => {
+    expect(featuresOf('Hon vill börja med SE nästa vecka').get('c:supported employment')).toBe(1);
+    expect(featuresOf('Vi får se vad som händer').has('c:supported employment')).toBe(false);
+  });
+
+  it('adds broader concepts at lower weight and drops generic words', () => {
+    const f = featuresOf('Sjp och försörjningsstöd, deltagaren föll mellan stolarna i gränssnittet');
+    expect(f.get('b:ersättning')).toBeCloseTo(1);
+    expect([...f.keys()].some((k) => k.includes('stol') || k.includes('gränssnitt') || k.includes('deltag'))).toBe(false);
+    expect(broaderConcepts(parseThesaurus(TEXT), 'sjukpenning')).toEqual(['ersättning']);
+  });
+
+  it('folds definite endings and splits compounds against known words', () => {
+    const corpus = ['intyg från läkare', 'läkare skrev intyg', 'plats på arbetsträning', 'en plats', 'arbetsträning igen'];
+    const f = featuresOf('Läkarintyget saknas. Arbetsträningsplatsen är stängd.', corpus);
+    expect(f.get('c:läkarintyg')).toBeGreaterThan(0);
+    expect(f.has('t:arbetsträning')).toBe(true);
+    expect(f.has('t:' + stemSwedish('plats'))).toBe(true);
+  });
+
+  it('corrects one-letter typos towards common words', () => {
+    const corpus = Array.from({ length: 4 }, () => 'arbetsmarknaden kräver mycket');
+    const f = featuresOf('Långt från abretsmarknaden', corpus);
+    expect(f.has('t:' + stemSwedish('arbetsmarknaden'))).toBe(true);
+  });
+
+  it('lets analyst lines extend the thesaurus, later lines winning', () => {
+    const t = parseThesaurus(TEXT, ['läkarintyg: FMU', 'Supported employment: praktik med stöd']);
+    expect([...(t.variantsByRaw.get('FMU') ?? [])].length).toBe(1);
+    expect(t.concepts.get('supported employment')?.label).toBe('Supported employment');
+  });
+});

@@ -1,0 +1,195 @@
+import { isPartyCode, PartyCode } from './engine-types';
+import { stemSwedish } from './swedish-stemmer';
+import { tokenize } from './text-normalizer';
+
+/** A concept of the field: several ways of writing the same thing. */
+export interface ThesaurusConcept {
+  /** Stable key, the lower-cased display label. */
+  key: string;
+  /** How the concept is shown to the analyst. */
+  label: string;
+  /** The party that mentioning the concept implies, if any. */
+  party?: PartyCode;
+  /** Keys of broader concepts (sjukpenning > ersättning), so related words still meet. */
+  broader: string[];
+}
+
+/** One element of a variant: matched on the stem, or on the exact capitalised form. */
+interface VariantElement {
+  caseSensitive: boolean;
+  value: string;
+}
+
+interface CompiledVariant {
+  elements: VariantElement[];
+  /** Concept key, or null for a generic phrase that is dropped. */
+  conceptKey: string | null;
+}
+
+/** A parsed thesaurus: concepts, variants indexed by their first element, generic words. */
+export interface Thesaurus {
+  concepts: ReadonlyMap<string, ThesaurusConcept>;
+  /** Variants keyed by the stem of their first word, longest first. */
+  variantsByStem: ReadonlyMap<string, readonly CompiledVariant[]>;
+  /** Variants keyed by the exact (capitalised) form of their first word, longest first. */
+  variantsByRaw: ReadonlyMap<string, readonly CompiledVariant[]>;
+  /** Lower-case surface words and stems that appear in any variant (used as known vocabulary). */
+  knownWords: ReadonlySet<string>;
+  knownStems: ReadonlySet<string>;
+}
+
+/** Where a thesaurus match was found in a token sequence. */
+export interface ThesaurusMatch {
+  start: number;
+  length: number;
+  conceptKey: string | null;
+}
+
+const PARTY_SUFFIX = /^(.*?)\s*\[([A-ZÅÄÖ]+)\]\s*$/u;
+
+/** The broader concepts of a concept, transitively, nearest first (cycles are ignored). */
+export function broaderConcepts(thesaurus: Thesaurus, key: string): string[] {
+  const out: string[] = [];
+  const queue = [...(thesaurus.concepts.get(key)?.broader ?? [])];
+  while (queue.length > 0) {
+    const next = queue.shift() as string;
+    if (next === key || out.includes(next)) continue;
+    out.push(next);
+    queue.push(...(thesaurus.concepts.get(next)?.broader ?? []));
+  }
+  return out;
+}
+
+function isAllCaps(word: string): boolean {
+  return word === word.toUpperCase() && word !== word.toLowerCase();
+}
+
+function compileVariant(text: string): VariantElement[] {
+  return tokenize(text).map((token) =>
+    isAllCaps(token.raw) ? { caseSensitive: true, value: token.raw } : { caseSensitive: false, value: stemSwedish(token.lower) },
+  );
+}
+
+function elementKey(element: VariantElement): string {
+  return (element.caseSensitive ? 'r:' : 's:') + element.value;
+}
+
+/**
+ * Parses the thesaurus text (default file plus analyst lines). Later lines win when the same
+ * variant is listed twice, so an analyst can move a word to another concept.
+ */
+export function parseThesaurus(text: string, extraLines: readonly string[] = []): Thesaurus {
+  const concepts = new Map<string, ThesaurusConcept>();
+  // variant signature -> { elements, conceptKey }; a Map keeps the last assignment.
+  const variants = new Map<string, CompiledVariant>();
+  const knownWords = new Set<string>();
+  const knownStems = new Set<string>();
+
+  const addVariant = (variantText: string, conceptKey: string | null): void => {
+    const elements = compileVariant(variantText);
+    if (elements.length === 0) return;
+    for (const token of tokenize(variantText)) {
+      knownWords.add(token.lower);
+      knownStems.add(stemSwedish(token.lower));
+    }
+    const signature = elements.map(elementKey).join(' ');
+    variants.delete(signature);
+    variants.set(signature, { elements, conceptKey });
+  };
+
+  const lines = [...text.split(/\r?\n/), ...extraLines];
+  for (const rawLine of lines) {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (line.startsWith('!')) {
+      for (const variant of line.slice(1).split(',')) addVariant(variant.trim(), null);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    let head = line.slice(0, colon).trim();
+    const tail = line.slice(colon + 1);
+    const broader: string[] = [];
+    const arrow = head.indexOf('>');
+    if (arrow >= 0) {
+      for (const b of head.slice(arrow + 1).split(',')) if (b.trim() !== '') broader.push(b.trim().toLowerCase());
+      head = head.slice(0, arrow).trim();
+    }
+    let party: PartyCode | undefined;
+    const partyMatch = PARTY_SUFFIX.exec(head);
+    if (partyMatch) {
+      head = partyMatch[1].trim();
+      const code = partyMatch[2];
+      if (isPartyCode(code)) party = code;
+    }
+    if (head === '') continue;
+    const key = head.toLowerCase();
+    const existing = concepts.get(key);
+    concepts.set(key, {
+      key,
+      label: existing?.label ?? head,
+      party: party ?? existing?.party,
+      broader: [...new Set([...(existing?.broader ?? []), ...broader])],
+    });
+    addVariant(head, key);
+    for (const variant of tail.split(',')) {
+      const trimmed = variant.trim();
+      if (trimmed !== '') addVariant(trimmed, key);
+    }
+  }
+
+  // A broader concept named only after '>' still needs to exist, to be shown by its name.
+  for (const concept of [...concepts.values()]) {
+    for (const b of concept.broader) if (!concepts.has(b)) concepts.set(b, { key: b, label: b, broader: [] });
+  }
+  const byStem = new Map<string, CompiledVariant[]>();
+  const byRaw = new Map<string, CompiledVariant[]>();
+  for (const variant of variants.values()) {
+    const first = variant.elements[0];
+    const index = first.caseSensitive ? byRaw : byStem;
+    const list = index.get(first.value) ?? [];
+    list.push(variant);
+    index.set(first.value, list);
+  }
+  for (const list of [...byStem.values(), ...byRaw.values()]) list.sort((a, b) => b.elements.length - a.elements.length);
+  return { concepts, variantsByStem: byStem, variantsByRaw: byRaw, knownWords, knownStems };
+}
+
+/**
+ * Finds thesaurus phrases in a token sequence (longest match first, left to right).
+ * `stems` and `raws` are parallel arrays: the resolved stem and the word as written.
+ */
+export function matchThesaurus(thesaurus: Thesaurus, stems: readonly string[], raws: readonly string[]): ThesaurusMatch[] {
+  const matches: ThesaurusMatch[] = [];
+  let i = 0;
+  while (i < stems.length) {
+    let best: CompiledVariant | undefined;
+    for (const list of [thesaurus.variantsByRaw.get(raws[i]), thesaurus.variantsByStem.get(stems[i])]) {
+      if (list === undefined) continue;
+      for (const variant of list) {
+        if (best && best.elements.length >= variant.elements.length) break;
+        if (variantMatchesAt(variant, stems, raws, i)) {
+          best = variant;
+          break;
+        }
+      }
+    }
+    if (best) {
+      matches.push({ start: i, length: best.elements.length, conceptKey: best.conceptKey });
+      i += best.elements.length;
+    } else {
+      i += 1;
+    }
+  }
+  return matches;
+}
+
+function variantMatchesAt(variant: CompiledVariant, stems: readonly string[], raws: readonly string[], at: number): boolean {
+  if (at + variant.elements.length > stems.length) return false;
+  for (let k = 0; k < variant.elements.length; k++) {
+    const element = variant.elements[k];
+    const actual = element.caseSensitive ? raws[at + k] : stems[at + k];
+    if (actual !== element.value) return false;
+  }
+  return true;
+}
