@@ -1,0 +1,67 @@
+import { anonymiseExcerpt, REMOVED, shortenExcerpt } from './excerpt-anonymiser';
+
+const keepWords = new Set(['haninge', 'salem', 'botkyrka', 'mia', 'östra', 'södertörn']);
+
+describe('anonymiseExcerpt', () => {
+  it('removes what the shared masker finds: personnummer, phone, e-mail and full names', () => {
+    const result = anonymiseExcerpt('Deltagaren Anna Svensson 850312-1231 ringde från 070-123 45 67 och skrev från anna.svensson@example.se.', { keepWords });
+    expect(result.text).not.toMatch(/Anna|Svensson|850312|070|example/);
+    expect(result.text).toContain('[e-postadress borttagen]');
+    expect(result.replacements).toBeGreaterThanOrEqual(3);
+  });
+
+  it('also removes a personnummer-like number with a wrong check digit, and other long numbers', () => {
+    const result = anonymiseExcerpt('Gäller 850312-1234, ärende 4455667788 hos FK.', { keepWords });
+    expect(result.text).toBe(`Gäller ${REMOVED.number}, ärende ${REMOVED.number} hos FK.`);
+  });
+
+  it('removes a lone first name mid-sentence or opening a sentence, but keeps kommuner and agencies', () => {
+    const result = anonymiseExcerpt('Johan har väntat i Haninge. Handläggaren på Försäkringskassan sa att Fatima måste vänta. Salem och Botkyrka likadant.', { keepWords });
+    expect(result.text).not.toMatch(/Johan|Fatima/);
+    expect(result.text).toContain('Haninge');
+    expect(result.text).toContain('Försäkringskassan');
+    expect(result.text).toContain('Salem och Botkyrka');
+  });
+
+  it('removes any capitalised word straight after "deltagaren", known name or not', () => {
+    expect(anonymiseExcerpt('Vi träffade deltagaren Xqzwy i veckan.', { keepWords }).text).toBe(`Vi träffade deltagaren ${REMOVED.name} i veckan.`);
+  });
+
+  it('removes dates, ages, street addresses and initials', () => {
+    const result = anonymiseExcerpt('Den 2018-03-12 och 12 mars 2018 sa K. att hon är en 34-årig kvinna, född 1984, boende på Storgatan 12 B.', { keepWords });
+    expect(result.text).not.toMatch(/2018-03-12|12 mars|34-årig|1984|Storgatan|K\./);
+    expect(result.text).toContain(REMOVED.date);
+    expect(result.text).toContain(REMOVED.age);
+    expect(result.text).toContain(REMOVED.address);
+    expect(result.text).toContain(REMOVED.initials);
+  });
+
+  it('leaves an ordinary report as it is, with no replacements', () => {
+    const text = 'FK drog in sjukpenningen efter dag 180 och AF kunde inte skriva in deltagaren. 2–10 timmar i veckan gick inte.';
+    expect(anonymiseExcerpt(text, { keepWords })).toEqual({ text, replacements: 0 });
+  });
+
+  it('keeps "t.ex." and all-caps abbreviations', () => {
+    const text = 'Insatser som t.ex. SIUS och lönebidrag kräver halvtid.';
+    expect(anonymiseExcerpt(text, { keepWords }).text).toBe(text);
+  });
+});
+
+describe('shortenExcerpt', () => {
+  it('keeps a short text whole', () => {
+    expect(shortenExcerpt('Kort text.', 50)).toBe('Kort text.');
+  });
+
+  it('cuts at a sentence end when one fits', () => {
+    const text = 'Första meningen är ganska lång och handlar om FK. Andra meningen är också lång och handlar om AF och mer.';
+    expect(shortenExcerpt(text, 70)).toBe('Första meningen är ganska lång och handlar om FK.');
+  });
+
+  it('cuts at a word with an ellipsis, never inside a placeholder', () => {
+    const text = `Handläggaren sa att deltagaren inte kunde skrivas in eftersom ${REMOVED.name} saknade intyg från vården`;
+    const short = shortenExcerpt(text, 70);
+    expect(short.length).toBeLessThanOrEqual(70);
+    expect(short.endsWith('…')).toBe(true);
+    expect(short).not.toMatch(/\[[^\]]*…$/);
+  });
+});

@@ -1,0 +1,121 @@
+import { LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LetterSection, SIGNATURE_ORGANISATION, SIGNATURE_TITLE } from './letter.constants';
+import { LetterEvidence, TREND_LABELS } from './letter-evidence';
+
+/**
+ * One description of the finished letter that both the print page (nunjucks) and the DOCX
+ * (the `docx` package) are made from, so the two never say different things.
+ */
+
+export type LetterBlock = { kind: 'paragraph'; text: string } | { kind: 'list'; items: string[] };
+
+export interface LetterTable {
+  caption: string;
+  headers: string[];
+  rows: string[][];
+  /** Columns to right-align (numbers). */
+  numeric: boolean[];
+}
+
+export interface LetterDocumentSection {
+  key: LetterSection;
+  heading: string;
+  blocks: LetterBlock[];
+  tables: LetterTable[];
+}
+
+export interface LetterDocumentModel {
+  recipientLines: string[];
+  senderLines: string[];
+  /** YYYY-MM-DD */
+  date: string;
+  subject: string;
+  sections: LetterDocumentSection[];
+  signature: string[];
+}
+
+export type LetterTexts = Record<'recipient' | 'subject' | LetterSection, string>;
+
+const LIST_ITEM = /^\s*[–\-•*]\s+/u;
+
+/** Paragraphs are separated by blank lines; lines starting with "–" or "-" are list items. */
+export function toBlocks(text: string): LetterBlock[] {
+  const blocks: LetterBlock[] = [];
+  for (const chunk of text.replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
+    let paragraph: string[] = [];
+    let list: string[] = [];
+    const flushParagraph = (): void => {
+      if (paragraph.length) blocks.push({ kind: 'paragraph', text: paragraph.join(' ') });
+      paragraph = [];
+    };
+    const flushList = (): void => {
+      if (list.length) blocks.push({ kind: 'list', items: list });
+      list = [];
+    };
+    for (const rawLine of chunk.split('\n')) {
+      const line = rawLine.trim();
+      if (line === '') continue;
+      if (LIST_ITEM.test(line)) {
+        flushParagraph();
+        list.push(line.replace(LIST_ITEM, ''));
+      } else if (list.length && /^\s/.test(rawLine)) {
+        // An indented line continues the list item above it.
+        list[list.length - 1] += ` ${line}`;
+      } else {
+        flushList();
+        paragraph.push(line);
+      }
+    }
+    flushParagraph();
+    flushList();
+  }
+  return blocks;
+}
+
+export function evidenceTables(evidence: LetterEvidence): LetterTable[] {
+  const period = evidence.periodFrom && evidence.periodTo ? `${evidence.periodFrom} – ${evidence.periodTo}` : '–';
+  return [
+    {
+      caption: 'Nyckeltal',
+      headers: ['Uppgift', 'Värde'],
+      rows: [
+        ['Antal rapporter', String(evidence.reportCount)],
+        ['Antal kommuner', String(evidence.municipalities.length)],
+        ['Antal delprojekt', String(evidence.subprojects.length)],
+        ['Period', period],
+        ['Utveckling senaste halvåret', TREND_LABELS[evidence.trend]],
+        ['Rapporter med hög allvarlighetsgrad', String(evidence.severeCount)],
+      ],
+      numeric: [false, false],
+    },
+    {
+      caption: 'Rapporter per kvartal',
+      headers: ['Kvartal', 'Antal rapporter'],
+      rows: evidence.quarters.map((q) => [q.label, String(q.count)]),
+      numeric: [false, true],
+    },
+    {
+      caption: 'Rapporter per kommun',
+      headers: ['Kommun', 'Delprojekt', 'Antal rapporter'],
+      rows: evidence.municipalities.map((m) => [m.name, m.subproject, String(m.count)]),
+      numeric: [false, false, true],
+    },
+  ];
+}
+
+export function buildLetterDocument(texts: LetterTexts, evidence: LetterEvidence, date: string): LetterDocumentModel {
+  const sections: LetterDocumentSection[] = [];
+  for (const key of LETTER_SECTIONS) {
+    const blocks = toBlocks(texts[key]);
+    const tables = key === 'evidence' ? evidenceTables(evidence) : [];
+    if (blocks.length === 0 && tables.length === 0) continue;
+    sections.push({ key, heading: LETTER_SECTION_HEADINGS[key], blocks, tables });
+  }
+  return {
+    recipientLines: texts.recipient.split('\n').map((line) => line.trim()).filter((line) => line !== ''),
+    senderLines: [SIGNATURE_ORGANISATION],
+    date,
+    subject: texts.subject.trim(),
+    sections,
+    signature: [SIGNATURE_TITLE, SIGNATURE_ORGANISATION],
+  };
+}

@@ -1,0 +1,125 @@
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Footer,
+  HeadingLevel,
+  Packer,
+  PageNumber,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+} from 'docx';
+import { LetterBlock, LetterDocumentModel, LetterTable } from './letter-document';
+
+/**
+ * The letter as a Word document, from the same model as the print page: sender and recipient,
+ * date, subject, one heading per section, the evidence tables, and the signature block.
+ * Real headings and table header rows, so screen readers and Word's navigation pane work.
+ */
+
+const BODY_SIZE = 23; // half-points: 11.5 pt
+const CELL_BORDER = { style: BorderStyle.SINGLE, size: 4, color: '8A8A8A' };
+
+function paragraph(text: string, options: { bold?: boolean; spacingAfter?: number; alignment?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}): Paragraph {
+  return new Paragraph({
+    alignment: options.alignment,
+    spacing: { after: options.spacingAfter ?? 160 },
+    children: [new TextRun({ text, bold: options.bold })],
+  });
+}
+
+function blockParagraphs(block: LetterBlock): Paragraph[] {
+  if (block.kind === 'paragraph') return [paragraph(block.text)];
+  // A dash and a hanging indent rather than Word numbering: it survives copy and paste into mail.
+  return block.items.map(
+    (item, index) =>
+      new Paragraph({
+        indent: { left: 360, hanging: 360 },
+        spacing: { after: index === block.items.length - 1 ? 160 : 60 },
+        children: [new TextRun({ text: `–\t${item}` })],
+        tabStops: [{ type: 'left', position: 360 }],
+      }),
+  );
+}
+
+function cell(text: string, options: { header: boolean; numeric: boolean }): TableCell {
+  return new TableCell({
+    borders: { top: CELL_BORDER, bottom: CELL_BORDER, left: CELL_BORDER, right: CELL_BORDER },
+    margins: { top: 60, bottom: 60, left: 100, right: 100 },
+    shading: options.header ? { fill: 'E8ECF1', type: 'clear', color: 'auto' } : undefined,
+    children: [
+      new Paragraph({
+        alignment: options.numeric ? AlignmentType.RIGHT : AlignmentType.LEFT,
+        children: [new TextRun({ text, bold: options.header })],
+      }),
+    ],
+  });
+}
+
+function table(model: LetterTable): Array<Paragraph | Table> {
+  return [
+    new Paragraph({ heading: HeadingLevel.HEADING_3, spacing: { before: 200, after: 80 }, children: [new TextRun(model.caption)] }),
+    new Table({
+      width: { size: 100, type: WidthType.PERCENTAGE },
+      rows: [
+        new TableRow({ tableHeader: true, children: model.headers.map((header, i) => cell(header, { header: true, numeric: model.numeric[i] ?? false })) }),
+        ...model.rows.map((row) => new TableRow({ cantSplit: true, children: row.map((value, i) => cell(value, { header: false, numeric: model.numeric[i] ?? false })) })),
+      ],
+    }),
+  ];
+}
+
+export function buildLetterDocx(model: LetterDocumentModel): Document {
+  const children: Array<Paragraph | Table> = [];
+  for (const line of model.senderLines) children.push(paragraph(line, { bold: true, spacingAfter: 0 }));
+  children.push(paragraph('', { spacingAfter: 240 }));
+  for (const line of model.recipientLines) children.push(paragraph(line, { spacingAfter: 0 }));
+  children.push(paragraph(`Datum: ${model.date}`, { alignment: AlignmentType.RIGHT, spacingAfter: 360 }));
+  children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { after: 240 }, children: [new TextRun(model.subject)] }));
+  for (const section of model.sections) {
+    children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [new TextRun(section.heading)] }));
+    for (const block of section.blocks) children.push(...blockParagraphs(block));
+    for (const evidenceTable of section.tables) children.push(...table(evidenceTable));
+  }
+  children.push(paragraph('Med vänlig hälsning', { spacingAfter: 600 }));
+  for (const line of model.signature) children.push(paragraph(line, { spacingAfter: 0 }));
+
+  return new Document({
+    title: model.subject,
+    subject: model.subject,
+    creator: 'Avvikelser MIA',
+    description: 'Skrivelse om ett strukturellt hinder, med underlag ur avvikelserapporter.',
+    styles: {
+      default: {
+        document: { run: { font: 'Calibri', size: BODY_SIZE, language: { value: 'sv-SE' } } },
+        heading1: { run: { font: 'Calibri', size: 32, bold: true, color: '000000' } },
+        heading2: { run: { font: 'Calibri', size: 26, bold: true, color: '000000' } },
+        heading3: { run: { font: 'Calibri', size: BODY_SIZE, bold: true, color: '000000' } },
+      },
+    },
+    sections: [
+      {
+        properties: { page: { margin: { top: 1418, bottom: 1418, left: 1418, right: 1418 } } },
+        footers: {
+          default: new Footer({
+            children: [
+              new Paragraph({
+                alignment: AlignmentType.CENTER,
+                children: [new TextRun({ children: ['Sida ', PageNumber.CURRENT, ' av ', PageNumber.TOTAL_PAGES], size: 18 })],
+              }),
+            ],
+          }),
+        },
+        children,
+      },
+    ],
+  });
+}
+
+export function renderLetterDocx(model: LetterDocumentModel): Promise<Buffer> {
+  return Packer.toBuffer(buildLetterDocx(model));
+}

@@ -1,0 +1,87 @@
+import { TemplateRenderer } from '../../common/templates/template-renderer';
+import { LetterDrafter, lowerFirst, periodPhrase, recipientName, swedishList, trendSentence } from './letter-drafting';
+import { buildLetterEvidence, EvidenceMember } from './letter-evidence';
+import { detectPii } from '../../common/pii/pii-detector';
+
+function member(occurredOn: string, municipality: string, subproject: string, extra: Partial<EvidenceMember> = {}): EvidenceMember {
+  return {
+    reference: `AVV-${occurredOn}-${municipality}`,
+    occurredOn,
+    municipality,
+    subproject,
+    parties: ['FK', 'AF'],
+    severity: 'hog',
+    markedStructural: false,
+    description: `Försäkringskassan drog in sjukpenningen och Arbetsförmedlingen kunde inte skriva in deltagaren (${municipality}).`,
+    consequence: 'Deltagaren blev utan inkomst.',
+    tried: 'Trepartsmöte med FK och AF.',
+    resolution: null,
+    ...extra,
+  };
+}
+
+describe('wording helpers', () => {
+  it('lists, dates and lower-cases the Swedish way', () => {
+    expect(swedishList(['Haninge', 'Botkyrka', 'Salem'])).toBe('Haninge, Botkyrka och Salem');
+    expect(periodPhrase('2018-03-12', '2019-12-01')).toBe('mellan mars 2018 och december 2019');
+    expect(periodPhrase('2018-03-01', '2018-03-30')).toBe('under mars 2018');
+    expect(lowerFirst('Glapp mellan FK och AF')).toBe('glapp mellan FK och AF');
+    expect(lowerFirst('AF:s insatser kräver en lägsta arbetsförmåga')).toBe('AF:s insatser kräver en lägsta arbetsförmåga');
+    expect(recipientName('\nFörsäkringskassan\nBox 1\n')).toBe('Försäkringskassan');
+  });
+
+  it('puts numbers behind the trend word', () => {
+    const quarters = [1, 1, 2, 3].map((count, i) => ({ quarter: `2018-Q${i + 1}`, label: `2018 K${i + 1}`, count }));
+    expect(trendSentence(quarters, 'okande')).toBe(
+      'Under de två senaste kvartalen (till och med 2018 K4) kom 5 rapporter, mot 2 rapporter under de två kvartalen dessförinnan; utvecklingen är ökande.',
+    );
+  });
+});
+
+describe('LetterDrafter', () => {
+  const drafter = new LetterDrafter(new TemplateRenderer());
+  const evidence = buildLetterEvidence(
+    [member('2018-01-10', 'Haninge', 'MIA Östra Södertörn'), member('2018-04-02', 'Botkyrka', 'MIA HBS'), member('2018-08-20', 'Järfälla', 'MIA Järfälla')],
+    ['FK', 'AF'],
+  );
+  const draft = drafter.draft({
+    barrierName: 'Glapp mellan FK och AF när sjukpenningen upphör',
+    terms: ['sjukpenning', 'arbetsförmåga'],
+    recipient: 'Nationella rådet för finansiell samordning',
+    evidence,
+  });
+
+  it('writes every section in formal Swedish from the data', () => {
+    expect(draft.subject).toBe('Skrivelse angående glapp mellan FK och AF när sjukpenningen upphör');
+    expect(draft.summary).toContain('3 avvikelserapporter från 3 kommuner i 3 delprojekt, mellan januari 2018 och augusti 2018');
+    // Parties named equally often come in alphabetical order.
+    expect(draft.summary).toContain('Arbetsförmedlingens och Försäkringskassans regelverk möts');
+    expect(draft.evidence).toContain('3 kommuner (Botkyrka, Haninge och Järfälla)');
+    expect(draft.evidence).toMatch(/nedan\.\n\n3 av rapporterna/);
+    expect(draft.evidence).toContain('– ”Försäkringskassan drog in sjukpenningen');
+    expect(draft.consequences).toContain('Deltagaren blev utan inkomst.');
+    expect(draft.triedLocally).toContain('Trepartsmöte med FK och AF.');
+    expect(draft.interfaceRules).toContain('Försäkringskassan anges som berörd part i 3 av 3 rapporter.');
+    expect(draft.interfaceRules).toContain('Återkommande begrepp i rapporterna är sjukpenning och arbetsförmåga.');
+    expect(draft.requestedAction).toMatch(/^Vi ber Nationella rådet för finansiell samordning att\n– uppmärksamma Arbetsförmedlingen och Försäkringskassan/);
+  });
+
+  it('has no template residue and nothing the personal-data guard would refuse', () => {
+    for (const text of Object.values(draft)) {
+      expect(text).not.toMatch(/\{\{|\{%|undefined|\n\n\n| \n/);
+      expect(detectPii(text)).toEqual([]);
+    }
+  });
+
+  it('words a one-party barrier without "möts"', () => {
+    const single = drafter.draft({
+      barrierName: 'AF:s insatser kräver en lägsta arbetsförmåga',
+      terms: [],
+      recipient: 'Arbetsförmedlingen',
+      evidence: buildLetterEvidence([member('2019-02-01', 'Salem', 'MIA HBS', { parties: ['AF'] })], ['AF']),
+    });
+    expect(single.summary).toContain('i tillämpningen av Arbetsförmedlingens regelverk');
+    expect(single.requestedAction.startsWith('Vi ber Arbetsförmedlingen att')).toBe(true);
+    expect(single.interfaceRules).not.toContain('Återkommande begrepp');
+  });
+});

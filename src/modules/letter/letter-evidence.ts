@@ -1,0 +1,238 @@
+import { anonymiseExcerpt, shortenExcerpt } from './excerpt-anonymiser';
+
+/**
+ * The evidence of a letter, built from the barrier's member reports: how many, where, when, which
+ * way it is going, and a few short anonymised quotes. Pure, so the numbers are unit-tested; the
+ * result is stored as the letter's evidence snapshot and printed in its tables.
+ */
+
+export interface EvidenceMember {
+  reference: string;
+  /** YYYY-MM-DD: when it happened. Quarters and the period count from this. */
+  occurredOn: string;
+  municipality: string;
+  subproject: string;
+  parties: readonly string[];
+  severity: string;
+  /** A lead marked the report strukturellt hinder (it could not be solved locally). */
+  markedStructural: boolean;
+  description: string;
+  consequence: string;
+  tried: string | null;
+  resolution: string | null;
+}
+
+export interface NamedCount {
+  name: string;
+  count: number;
+}
+
+export interface MunicipalityCount extends NamedCount {
+  subproject: string;
+}
+
+export interface QuarterCount {
+  /** "2018-Q2", sortable. */
+  quarter: string;
+  /** "2018 K2" */
+  label: string;
+  count: number;
+}
+
+export type TrendDirection = 'okande' | 'minskande' | 'oforandrad';
+
+export const TREND_LABELS: Record<TrendDirection, string> = { okande: 'ökande', minskande: 'minskande', oforandrad: 'oförändrad' };
+
+export interface EvidenceExcerpt {
+  text: string;
+  municipality: string;
+  /** "2018 K2" */
+  quarter: string;
+}
+
+export interface LetterEvidence {
+  reportCount: number;
+  /** Most reports first, then by name. */
+  municipalities: MunicipalityCount[];
+  subprojects: NamedCount[];
+  periodFrom: string | null;
+  periodTo: string | null;
+  /** Every quarter from the first report's to the last one's, empty quarters included. */
+  quarters: QuarterCount[];
+  trend: TrendDirection;
+  /** Party codes (AF, FK, …) by how many reports name them; the barrier's own parties count too. */
+  parties: NamedCount[];
+  severeCount: number;
+  structuralCount: number;
+  excerpts: EvidenceExcerpt[];
+  consequences: EvidenceExcerpt[];
+  triedLocally: EvidenceExcerpt[];
+  /** How many of the chosen quotes had something removed (nothing of what was removed is kept). */
+  maskedQuotes: number;
+}
+
+export interface EvidenceOptions {
+  /** Lower-cased words of kommun and delprojekt names, which the anonymiser must leave alone. */
+  keepWords?: ReadonlySet<string>;
+  maxExcerpts?: number;
+  maxQuotes?: number;
+  excerptLength?: number;
+  quoteLength?: number;
+}
+
+const DEFAULTS = { maxExcerpts: 5, maxQuotes: 5, excerptLength: 200, quoteLength: 160 };
+
+/** "2018-Q2" for a YYYY-MM-DD date. */
+export function quarterOf(date: string): string {
+  return `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
+}
+
+export function quarterLabel(quarter: string): string {
+  return `${quarter.slice(0, 4)} K${quarter.slice(6)}`;
+}
+
+function nextQuarter(quarter: string): string {
+  const year = Number(quarter.slice(0, 4));
+  const q = Number(quarter.slice(6));
+  return q === 4 ? `${year + 1}-Q1` : `${year}-Q${q + 1}`;
+}
+
+/** All quarters between the first and last report, so a quiet quarter shows as 0. */
+export function quartersOf(dates: readonly string[]): QuarterCount[] {
+  if (dates.length === 0) return [];
+  const counts = new Map<string, number>();
+  for (const date of dates) counts.set(quarterOf(date), (counts.get(quarterOf(date)) ?? 0) + 1);
+  const known = [...counts.keys()].sort();
+  const result: QuarterCount[] = [];
+  for (let quarter = known[0]; quarter <= known[known.length - 1]; quarter = nextQuarter(quarter)) {
+    result.push({ quarter, label: quarterLabel(quarter), count: counts.get(quarter) ?? 0 });
+  }
+  return result;
+}
+
+/**
+ * Which way the last half-year goes: the last two quarters against the two before them (one
+ * against one when there are only two or three). Fewer than two quarters: unchanged.
+ */
+export function trendOf(quarters: readonly QuarterCount[]): TrendDirection {
+  if (quarters.length < 2) return 'oforandrad';
+  const width = quarters.length >= 4 ? 2 : 1;
+  const sum = (items: readonly QuarterCount[]): number => items.reduce((total, q) => total + q.count, 0);
+  const recent = sum(quarters.slice(-width));
+  const before = sum(quarters.slice(-2 * width, -width));
+  return recent > before ? 'okande' : recent < before ? 'minskande' : 'oforandrad';
+}
+
+function byCountThenName<T extends NamedCount>(a: T, b: T): number {
+  return b.count - a.count || a.name.localeCompare(b.name, 'sv');
+}
+
+function countBy(values: readonly string[]): NamedCount[] {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].map(([name, count]) => ({ name, count })).sort(byCountThenName);
+}
+
+interface Candidate extends EvidenceExcerpt {
+  occurredOn: string;
+  reference: string;
+  clean: boolean;
+}
+
+/**
+ * Up to `max` quotes: texts that needed no masking first, newest first, one per kommun before a
+ * second from the same kommun; shown oldest first. Identical texts count once.
+ */
+function chooseQuotes(
+  sources: ReadonlyArray<{ member: EvidenceMember; text: string }>,
+  max: number,
+  length: number,
+  keepWords: ReadonlySet<string>,
+): Candidate[] {
+  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  for (const { member, text } of sources) {
+    if (text.trim().length === 0) continue;
+    const anonymised = anonymiseExcerpt(text, { keepWords });
+    const short = shortenExcerpt(anonymised.text, length);
+    const key = short.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    if (short.length < 15 || seen.has(key)) continue;
+    seen.add(key);
+    candidates.push({
+      text: short,
+      municipality: member.municipality,
+      quarter: quarterLabel(quarterOf(member.occurredOn)),
+      occurredOn: member.occurredOn,
+      reference: member.reference,
+      clean: anonymised.replacements === 0,
+    });
+  }
+  candidates.sort(
+    (a, b) => Number(b.clean) - Number(a.clean) || b.occurredOn.localeCompare(a.occurredOn) || a.reference.localeCompare(b.reference),
+  );
+  const chosen: Candidate[] = [];
+  const places = new Set<string>();
+  for (const candidate of candidates) {
+    if (chosen.length >= max) break;
+    if (places.has(candidate.municipality)) continue;
+    places.add(candidate.municipality);
+    chosen.push(candidate);
+  }
+  for (const candidate of candidates) {
+    if (chosen.length >= max) break;
+    if (!chosen.includes(candidate)) chosen.push(candidate);
+  }
+  return chosen.sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.reference.localeCompare(b.reference));
+}
+
+const toExcerpt = ({ text, municipality, quarter }: Candidate): EvidenceExcerpt => ({ text, municipality, quarter });
+
+export function buildLetterEvidence(members: readonly EvidenceMember[], barrierParties: readonly string[], options: EvidenceOptions = {}): LetterEvidence {
+  const settings = { ...DEFAULTS, ...options };
+  const keepWords = options.keepWords ?? new Set<string>();
+  const dates = members.map((m) => m.occurredOn).sort();
+
+  const subprojectOf = new Map(members.map((m) => [m.municipality, m.subproject]));
+  const municipalities = countBy(members.map((m) => m.municipality)).map((entry) => ({ ...entry, subproject: subprojectOf.get(entry.name) ?? '' }));
+
+  // The barrier's parties are named even if few reports tick them; reports add the rest.
+  const partyCounts = countBy(members.flatMap((m) => [...new Set(m.parties)]));
+  for (const party of barrierParties) if (!partyCounts.some((p) => p.name === party)) partyCounts.push({ name: party, count: 0 });
+
+  const quarters = quartersOf(dates);
+  const excerpts = chooseQuotes(members.map((member) => ({ member, text: member.description })), settings.maxExcerpts, settings.excerptLength, keepWords);
+  const consequences = chooseQuotes(members.map((member) => ({ member, text: member.consequence })), settings.maxQuotes, settings.quoteLength, keepWords);
+  const triedLocally = chooseQuotes(
+    members.flatMap((member) => [
+      { member, text: member.resolution ?? '' },
+      { member, text: member.tried ?? '' },
+    ]),
+    settings.maxQuotes,
+    settings.quoteLength,
+    keepWords,
+  );
+
+  return {
+    reportCount: members.length,
+    municipalities,
+    subprojects: countBy(members.map((m) => m.subproject)),
+    periodFrom: dates[0] ?? null,
+    periodTo: dates[dates.length - 1] ?? null,
+    quarters,
+    trend: trendOf(quarters),
+    parties: partyCounts.sort(byCountThenName),
+    severeCount: members.filter((m) => m.severity === 'hog').length,
+    structuralCount: members.filter((m) => m.markedStructural).length,
+    excerpts: excerpts.map(toExcerpt),
+    consequences: consequences.map(toExcerpt),
+    triedLocally: triedLocally.map(toExcerpt),
+    maskedQuotes: [...excerpts, ...consequences, ...triedLocally].filter((c) => !c.clean).length,
+  };
+}
+
+/** Lower-cased words of organisation names, for `keepWords`. */
+export function keepWordsOf(names: readonly string[]): Set<string> {
+  const words = new Set<string>();
+  for (const name of names) for (const word of name.toLowerCase().split(/[\s,]+/)) if (word.length > 0) words.add(word);
+  return words;
+}

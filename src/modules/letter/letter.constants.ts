@@ -1,0 +1,72 @@
+/**
+ * A skrivelse's closed vocabularies (codes in the database and API) and the Swedish words users read.
+ */
+
+export const LETTER_STATUSES = ['utkast', 'granskad', 'skickad', 'besvarad'] as const;
+export type LetterStatus = (typeof LETTER_STATUSES)[number];
+
+export const LETTER_STATUS_LABELS: Record<LetterStatus, string> = {
+  utkast: 'Utkast',
+  granskad: 'Granskad',
+  skickad: 'Skickad',
+  besvarad: 'Besvarad',
+};
+
+/** The editable parts of a letter, in the order they appear in it. */
+export const LETTER_SECTIONS = ['summary', 'evidence', 'consequences', 'triedLocally', 'interfaceRules', 'requestedAction'] as const;
+export type LetterSection = (typeof LETTER_SECTIONS)[number];
+
+/** Every free-text field of a letter that the analyst edits; all pass the personal-data guard. */
+export const LETTER_TEXT_FIELDS = ['recipient', 'subject', ...LETTER_SECTIONS] as const;
+export type LetterTextField = (typeof LETTER_TEXT_FIELDS)[number];
+
+/** Headings in the letter, the editor, the print page and the DOCX. */
+export const LETTER_SECTION_HEADINGS: Record<LetterSection, string> = {
+  summary: 'Bakgrund och hinder',
+  evidence: 'Underlag',
+  consequences: 'Konsekvenser för deltagarna',
+  triedLocally: 'Vad som har prövats lokalt',
+  interfaceRules: 'Parter och regelverk som möts',
+  requestedAction: 'Vad vi begär',
+};
+
+/** How each field is named in a Swedish sentence ("Underlaget innehåller …"). */
+export const LETTER_FIELD_NAMES: Record<LetterTextField | 'answer', string> = {
+  recipient: 'Mottagaren',
+  subject: 'Ämnesraden',
+  summary: 'Bakgrunden',
+  evidence: 'Underlaget',
+  consequences: 'Konsekvenserna',
+  triedLocally: 'Det som prövats lokalt',
+  interfaceRules: 'Avsnittet om parter och regelverk',
+  requestedAction: 'Begäran',
+  answer: 'Svaret',
+};
+
+export const DEFAULT_RECIPIENT = 'Nationella rådet för finansiell samordning';
+export const SIGNATURE_TITLE = 'Verksamhetsutvecklare, MIA';
+export const SIGNATURE_ORGANISATION = 'MIA – Mobilisering inför arbete';
+
+export const LETTER_FIELD_MAX = { recipient: 500, subject: 300, section: 20_000, answer: 20_000 } as const;
+
+export const LETTER_EVENT_KINDS = ['created', 'refreshed', 'edited', 'reviewed', 'reopened', 'sent', 'answered'] as const;
+export type LetterEventKind = (typeof LETTER_EVENT_KINDS)[number];
+
+export const LETTER_EVENT_LABELS: Record<LetterEventKind, string> = {
+  created: 'Utkastet skapades ur hindrets rapporter',
+  refreshed: 'Underlaget uppdaterades',
+  edited: 'Texten ändrades',
+  reviewed: 'Skrivelsen granskades',
+  reopened: 'Skrivelsen fördes tillbaka till utkast',
+  sent: 'Skrivelsen markerades som skickad',
+  answered: 'Svar registrerades',
+};
+
+/** Parties as the letter names them: who, and whose rules (genitive). */
+export const PARTY_NAMES: Record<string, { name: string; genitive: string }> = {
+  FK: { name: 'Försäkringskassan', genitive: 'Försäkringskassans' },
+  AF: { name: 'Arbetsförmedlingen', genitive: 'Arbetsförmedlingens' },
+  KOMMUN: { name: 'kommunerna', genitive: 'kommunernas' },
+  REGION: { name: 'Region Stockholm', genitive: 'Region Stockholms' },
+  ANNAN: { name: 'andra aktörer (t.ex. skola, CSN eller utförare)', genitive: 'andra aktörers' },
+};
