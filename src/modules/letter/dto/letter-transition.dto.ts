@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { LETTER_FIELD_MAX } from '../letter.constants';
+import { LETTER_ACTIONS, LetterAction } from '../letter-workflow';
+import { tidyText, toInteger } from './letter-update.dto';
+
+export class LetterTransitionDto {
+  @ApiProperty({ enum: LETTER_ACTIONS, description: 'review = granska, reopen = återför till utkast, send = markera skickad, answer = registrera svar' })
+  @IsIn(LETTER_ACTIONS, { message: 'Välj vad som ska göras: granska, återför till utkast, markera skickad eller registrera svar.' })
+  action: LetterAction;
+
+  @ApiPropertyOptional({ description: 'Mottagarens svar; krävs för answer' })
+  @Transform(tidyText)
+  @IsOptional()
+  @IsString({ message: 'Svaret ska vara text.' })
+  @MaxLength(LETTER_FIELD_MAX.answer, { message: `Svaret får vara högst ${LETTER_FIELD_MAX.answer} tecken.` })
+  answer?: string;
+
+  @ApiPropertyOptional({ description: 'Versionen du utgick från; utelämnad betyder senaste' })
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt({ message: 'Versionen är ogiltig. Ladda om sidan och försök igen.' })
+  @Min(1, { message: 'Versionen är ogiltig. Ladda om sidan och försök igen.' })
+  version?: number;
+}

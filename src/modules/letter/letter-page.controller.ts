@@ -1,0 +1,182 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { Roles } from '../../common/auth/auth.decorators';
+import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
+import { DomainError } from '../../common/errors/domain-error';
+import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
+import { validateForm } from '../../common/validation/validation';
+import { LetterCreateDto } from './dto/letter-create.dto';
+import { LetterTransitionDto } from './dto/letter-transition.dto';
+import { LetterUpdateDto } from './dto/letter-update.dto';
+import { LETTER_FIELD_MAX, LETTER_SECTION_HEADINGS, LETTER_SECTIONS } from './letter.constants';
+import { sendDocx } from './letter.controller';
+import { evidenceTables } from './letter-document';
+import { LetterService, LetterUpsertOutcome, LetterView } from './letter.service';
+import { LETTER_ACTION_LABELS } from './letter-workflow';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+
+type FormValues = Record<string, unknown>;
+
+interface FormState {
+  values: FormValues;
+  errors: Record<string, string>;
+  formError?: string;
+}
+
+/** What the page says after a successful post (?klart=…). */
+const NOTICES: Record<string, string> = {
+  created: 'Utkastet är skapat ur hindrets rapporter. Läs igenom och anpassa texten.',
+  sparat: 'Utkastet är sparat.',
+  refreshed: 'Underlaget är uppdaterat. Avsnitt du har ändrat är orörda.',
+  unchanged: 'Underlaget är redan aktuellt; inget nytt i rapporterna.',
+  review: 'Skrivelsen är granskad. Den kan inte ändras längre; för tillbaka den till utkast om något behöver rättas.',
+  reopen: 'Skrivelsen är tillbaka som utkast och kan ändras.',
+  send: 'Skrivelsen är markerad som skickad. Rapportörerna vars rapporter ingår får e-post.',
+  answer: 'Svaret är registrerat.',
+};
+
+const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created: 'created', refreshed: 'refreshed', unchanged: 'unchanged' };
+
+function body(raw: unknown): FormValues {
+  const values = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as FormValues) } : {};
+  delete values._csrf;
+  return values;
+}
+
+function fieldErrors(error: DomainError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of error.fields) errors[field.field] ??= field.message;
+  return errors;
+}
+
+/** The analyst's pages: list, editor with state buttons, print page and DOCX download. */
+@ApiExcludeController()
+@Roles('analyst')
+@Controller()
+export class LetterPageController {
+  constructor(
+    private readonly letters: LetterService,
+    private readonly pages: PageRenderer,
+  ) {}
+
+  @Get('skrivelser')
+  async list(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.renderList(request, reply, { values: {}, errors: {} });
+  }
+
+  @Post('skrivelser')
+  async create(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
+    const values = body(raw);
+    const form = await validateForm(LetterCreateDto, values);
+    if (!form.value) return this.renderList(request, reply, { values, errors: form.errors }, 400);
+    try {
+      const result = await this.letters.createForBarrier(request.user as AuthUser, form.value.barrierId);
+      const notice = OUTCOME_NOTICES[result.outcome];
+      return redirectAfterPost(reply, `/skrivelser/${result.letterId}${notice ? `?klart=${notice}` : ''}`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const errors = error.status === 404 ? { barrierId: 'Hindret finns inte längre. Välj ett annat.' } : fieldErrors(error);
+      return this.renderList(request, reply, { values, errors, formError: error.message }, error.status);
+    }
+  }
+
+  // Declared before ':id' so "…/<id>.docx" is never read as an id.
+  @Get('skrivelser/:id.docx')
+  async docx(@Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return sendDocx(reply, await this.letters.docx(id));
+  }
+
+  @Get('skrivelser/:id/utskrift')
+  async print(@Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const html = await this.letters.printPage(id);
+    return reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+  }
+
+  @Get('skrivelser/:id')
+  async edit(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    const letter = await this.letters.get(id);
+    const query = request.query as Record<string, unknown>;
+    const notice = typeof query.klart === 'string' ? (NOTICES[query.klart] ?? null) : null;
+    return this.renderEditor(request, reply, letter, { text: { values: { ...letter }, errors: {} } }, 200, notice);
+  }
+
+  @Post('skrivelser/:id')
+  async save(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const values = body(raw);
+    const form = await validateForm(LetterUpdateDto, values);
+    if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { text: { values, errors: form.errors } }, 400);
+    try {
+      await this.letters.update(request.user as AuthUser, id, form.value);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      const letter = await this.letters.get(id);
+      // After a conflict the form carries the current version, so saving again is a deliberate overwrite.
+      const kept = error.code === 'letter_version_conflict' ? { ...values, version: letter.version } : values;
+      return this.renderEditor(request, reply, letter, { text: { values: kept, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, `/skrivelser/${id}?klart=sparat`);
+  }
+
+  @Post('skrivelser/:id/status')
+  async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const values = body(raw);
+    const form = await validateForm(LetterTransitionDto, values);
+    if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { status: { values, errors: form.errors } }, 400);
+    try {
+      await this.letters.transition(request.user as AuthUser, id, form.value);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderEditor(request, reply, await this.letters.get(id), { status: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, `/skrivelser/${id}?klart=${form.value.action}`);
+  }
+
+  @Post('skrivelser/:id/underlag')
+  async refresh(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    try {
+      const result = await this.letters.refresh(request.user as AuthUser, id);
+      return redirectAfterPost(reply, `/skrivelser/${id}?klart=${OUTCOME_NOTICES[result.outcome] ?? 'unchanged'}`);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderEditor(request, reply, await this.letters.get(id), { refresh: { values: {}, errors: {}, formError: error.message } }, error.status);
+    }
+  }
+
+  private async renderList(request: AuthenticatedRequest, reply: FastifyReply, form: FormState, status = 200): Promise<FastifyReply> {
+    const [letters, barrierOptions] = await Promise.all([this.letters.list(), this.letters.barrierOptions()]);
+    return this.pages.send(request, reply, 'letter-list', { letters, barrierOptions, form }, { status });
+  }
+
+  private async renderEditor(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    letter: LetterView,
+    forms: Partial<Record<'text' | 'status' | 'refresh', FormState>>,
+    status = 200,
+    notice: string | null = null,
+  ): Promise<FastifyReply> {
+    const empty = (): FormState => ({ values: {}, errors: {} });
+    const [timeline, doc] = await Promise.all([this.letters.timeline(letter.id), this.letters.document(letter.id)]);
+    return this.pages.send(
+      request,
+      reply,
+      'letter-edit',
+      {
+        letter,
+        e: letter.evidenceSnapshot,
+        doc,
+        evidenceTables: evidenceTables(letter.evidenceSnapshot),
+        notice,
+        state: { text: forms.text ?? { values: { ...letter }, errors: {} }, status: forms.status ?? empty(), refresh: forms.refresh ?? empty() },
+        sections: LETTER_SECTIONS.map((key) => ({ key, heading: LETTER_SECTION_HEADINGS[key] })),
+        actionButtons: letter.actions.filter((a) => a !== 'answer').map((action) => ({ value: action, label: LETTER_ACTION_LABELS[action] })),
+        canAnswer: letter.actions.includes('answer'),
+        limits: LETTER_FIELD_MAX,
+        timeline,
+      },
+      { status },
+    );
+  }
+}

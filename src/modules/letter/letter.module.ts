@@ -1,0 +1,36 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { preloadPiiDetector } from '../../common/pii/pii-detector';
+import { BarrierModule } from '../barrier/barrier.module';
+import { BarrierLetterHook } from '../barrier/barrier-letter.hook';
+import { MailModule } from '../mail/mail.module';
+import { LetterController } from './letter.controller';
+import { Letter } from './letter.entity';
+import { LetterEvent } from './letter-event.entity';
+import { LetterDrafter } from './letter-drafting';
+import { LetterPageController } from './letter-page.controller';
+import { LetterService } from './letter.service';
+
+/**
+ * Skrivelser. The barrier module's patterns job drafts letters through BarrierLetterHook, where this
+ * module registers LetterService at start (the barrier module cannot import this one: that would be a
+ * cycle, since letters read barriers). Others may inject LetterService.upsertDraftForBarrier directly.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Letter, LetterEvent]), MailModule, BarrierModule],
+  controllers: [LetterController, LetterPageController],
+  providers: [LetterService, LetterDrafter],
+  exports: [LetterService],
+})
+export class LetterModule implements OnModuleInit {
+  constructor(
+    private readonly letters: LetterService,
+    private readonly barrierLetters: BarrierLetterHook,
+  ) {}
+
+  onModuleInit(): void {
+    this.barrierLetters.register(this.letters);
+    // Excerpts and the personal-data guard use the name lists; load them at start, not on the first letter.
+    preloadPiiDetector();
+  }
+}

@@ -1,0 +1,632 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthUser } from '../../common/auth/auth-user';
+import { Clock } from '../../common/clock/clock';
+import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
+import { formatDate } from '../../common/templates/formatting';
+import { TemplateRenderer } from '../../common/templates/template-renderer';
+import { MailOutboxService } from '../mail/mail-outbox.service';
+import {
+  DEFAULT_RECIPIENT,
+  LETTER_EVENT_LABELS,
+  LETTER_FIELD_NAMES,
+  LETTER_SECTIONS,
+  LETTER_STATUS_LABELS,
+  LETTER_TEXT_FIELDS,
+  LetterEventKind,
+  LetterSection,
+  LetterStatus,
+  LetterTextField,
+} from './letter.constants';
+import { GeneratedTexts, Letter, LetterEvidenceSnapshot } from './letter.entity';
+import { buildLetterDocument, LetterDocumentModel } from './letter-document';
+import { renderLetterDocx } from './letter-docx';
+import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
+import { buildLetterEvidence, EvidenceMember, keepWordsOf } from './letter-evidence';
+import { assertLetterHasNoPersonalData } from './letter-personal-data';
+import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
+import { LetterUpdateDto } from './dto/letter-update.dto';
+import { LetterTransitionDto } from './dto/letter-transition.dto';
+
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+
+export type LetterUpsertOutcome = 'created' | 'refreshed' | 'unchanged' | 'locked' | 'answered';
+
+/**
+ * created: a new draft; refreshed: the draft's evidence (and untouched generated text) was updated;
+ * unchanged: nothing new in the reports; locked: the letter is granskad or skickad and was left alone;
+ * answered: the last letter is answered and no follow-up was asked for.
+ */
+export interface LetterUpsertResult {
+  outcome: LetterUpsertOutcome;
+  letterId: string | null;
+}
+
+export interface LetterUpsertOptions {
+  /** The analyst who asked; null or absent for the barrier job. */
+  actorId?: string | null;
+  /** Run inside the caller's transaction (the barrier job's), so the letter sees its barrier as written. */
+  manager?: EntityManager;
+  /** Start a new draft when the barrier's last letter is answered (only on an analyst's request). */
+  followUp?: boolean;
+}
+
+export interface LetterListItem {
+  id: string;
+  barrierId: string;
+  barrierName: string;
+  subject: string;
+  status: LetterStatus;
+  statusLabel: string;
+  reportCount: number;
+  updatedAt: Date;
+  path: string;
+}
+
+export interface LetterView {
+  id: string;
+  barrierId: string;
+  barrierName: string;
+  status: LetterStatus;
+  statusLabel: string;
+  recipient: string;
+  subject: string;
+  summary: string;
+  evidence: string;
+  consequences: string;
+  triedLocally: string;
+  interfaceRules: string;
+  requestedAction: string;
+  evidenceSnapshot: LetterEvidenceSnapshot;
+  evidenceRefreshedAt: Date;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  updatedBy: NamedRef | null;
+  reviewedAt: Date | null;
+  reviewedBy: NamedRef | null;
+  sentAt: Date | null;
+  sentBy: NamedRef | null;
+  answer: string | null;
+  answeredAt: Date | null;
+  answeredBy: NamedRef | null;
+  /** What the status allows now. */
+  actions: LetterAction[];
+  editable: boolean;
+  /** Sections the analyst has changed whose generated proposal is now different: the proposal, to compare. */
+  newerProposals: Partial<Record<'subject' | LetterSection, string>>;
+  paths: { page: string; print: string; docx: string };
+}
+
+export interface LetterTimelineEntry {
+  at: Date;
+  who: string;
+  what: string;
+  details: string[];
+}
+
+export interface BarrierOption {
+  value: string;
+  label: string;
+}
+
+const ACTIVE_BARRIER_STATUSES = ['foreslagen', 'bekraftad', 'eskalerad'];
+const DRAFT_FIELDS: ReadonlyArray<'subject' | LetterSection> = ['subject', ...LETTER_SECTIONS];
+const COLUMN: Record<LetterTextField, string> = {
+  recipient: 'recipient',
+  subject: 'subject',
+  summary: 'summary',
+  evidence: 'evidence',
+  consequences: 'consequences',
+  triedLocally: 'tried_locally',
+  interfaceRules: 'interface_rules',
+  requestedAction: 'requested_action',
+};
+
+/** JSON equality regardless of key order (jsonb does not keep it). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function snapshotNumbers(snapshot: LetterEvidenceSnapshot | null): string {
+  if (!snapshot) return '';
+  const { builtAt: _builtAt, ...rest } = snapshot;
+  return canonical(rest);
+}
+
+function versionConflict(current: number): DomainError {
+  return new DomainError(
+    'letter_version_conflict',
+    'Skrivelsen har ändrats sedan du öppnade den (av någon annan eller när underlaget uppdaterades). Din text är inte sparad men finns kvar i formuläret: jämför och spara igen.',
+    409,
+    [],
+    { currentVersion: current },
+  );
+}
+
+interface MemberRow {
+  id: string;
+  reference: string;
+  occurred_on: string;
+  municipality: string;
+  subproject: string;
+  parties: string[];
+  severity: string;
+  marked_structural: boolean;
+  description: string;
+  consequence: string;
+  tried: string | null;
+  resolution: string | null;
+}
+
+/**
+ * Skrivelser: drafts built from a barrier's reports, the analyst's edits, review, sending (with a
+ * mail to every reporter whose report is in it) and the answer; print page and DOCX.
+ *
+ * For the barrier job: `upsertDraftForBarrier(barrierId, { manager })` once per escalated barrier.
+ * It is idempotent — one draft per barrier, refreshed on rerun — and leaves letters that are granskad
+ * or skickad alone.
+ */
+@Injectable()
+export class LetterService {
+  private readonly logger = new Logger('Skrivelser');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly drafter: LetterDrafter,
+    private readonly mail: MailOutboxService,
+    private readonly templates: TemplateRenderer,
+    private readonly clock: Clock,
+  ) {}
+
+  // ── Drafts from barriers ──────────────────────────────────────────────────────────────────
+
+  async upsertDraftForBarrier(barrierId: string, options: LetterUpsertOptions = {}): Promise<LetterUpsertResult> {
+    const work = (manager: EntityManager): Promise<LetterUpsertResult> => this.upsertIn(manager, barrierId, options);
+    return options.manager ? work(options.manager) : this.dataSource.transaction(work);
+  }
+
+  private async upsertIn(manager: EntityManager, barrierId: string, options: LetterUpsertOptions): Promise<LetterUpsertResult> {
+    // One writer per barrier at a time (job and analyst alike); an advisory lock does not wait on the barrier row the job may hold.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('letter-barrier:' || $1::text))`, [barrierId]);
+    const barriers = (await manager.query(`SELECT id, name, status, terms, parties FROM barrier WHERE id = $1`, [barrierId])) as Array<{
+      id: string;
+      name: string;
+      status: string;
+      terms: string[];
+      parties: string[];
+    }>;
+    const barrier = barriers[0];
+    if (!barrier) throw new NotFoundError('Hindret');
+
+    const existing = await manager
+      .getRepository(Letter)
+      .createQueryBuilder('l')
+      .where('l.barrier_id = :barrierId', { barrierId })
+      .orderBy(`CASE WHEN l.status = 'besvarad' THEN 1 ELSE 0 END`, 'ASC')
+      .addOrderBy('l.created_at', 'DESC')
+      .setLock('pessimistic_write')
+      .getOne();
+    if (existing && (existing.status === 'granskad' || existing.status === 'skickad')) return { outcome: 'locked', letterId: existing.id };
+    if (existing && existing.status === 'besvarad' && !options.followUp) return { outcome: 'answered', letterId: existing.id };
+    const draftToRefresh = existing && existing.status === 'utkast' ? existing : null;
+
+    if (!draftToRefresh && !ACTIVE_BARRIER_STATUSES.includes(barrier.status)) {
+      throw new DomainError('letter_barrier_inactive', 'Hindret är sammanslaget eller upplöst. Skriv skrivelsen för det hinder som rapporterna nu hör till.', 409);
+    }
+    const members = await this.loadMembers(manager, barrierId);
+    if (members.length === 0) {
+      if (draftToRefresh) return { outcome: 'unchanged', letterId: draftToRefresh.id };
+      throw new DomainError('letter_barrier_empty', 'Hindret har inga rapporter att bygga en skrivelse på.', 422);
+    }
+
+    const keepWords = keepWordsOf(
+      ((await manager.query(`SELECT name FROM municipality UNION SELECT name FROM subproject`)) as Array<{ name: string }>).map((r) => r.name),
+    );
+    const evidence = buildLetterEvidence(members, barrier.parties, { keepWords });
+    const now = this.clock.now();
+    const snapshot: LetterEvidenceSnapshot = { ...evidence, barrierName: barrier.name, memberIds: members.map((m) => m.id), builtAt: now.toISOString() };
+    const recipient = draftToRefresh?.recipient ?? DEFAULT_RECIPIENT;
+    const draft = this.drafter.draft({ barrierName: barrier.name, terms: barrier.terms, recipient, evidence });
+    const actorId = options.actorId ?? null;
+
+    if (!draftToRefresh) {
+      const inserted = (await manager.query(
+        `INSERT INTO letter (barrier_id, status, recipient, subject, summary, evidence, consequences, tried_locally, interface_rules,
+                             requested_action, generated, evidence_snapshot, evidence_refreshed_at, version, created_by_id, updated_by_id,
+                             created_at, updated_at)
+         VALUES ($1, 'utkast', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $12, $12)
+         RETURNING id`,
+        [
+          barrierId,
+          recipient,
+          draft.subject,
+          draft.summary,
+          draft.evidence,
+          draft.consequences,
+          draft.triedLocally,
+          draft.interfaceRules,
+          draft.requestedAction,
+          JSON.stringify(draft),
+          JSON.stringify(snapshot),
+          now,
+          actorId,
+        ],
+      )) as Array<{ id: string }>;
+      const letterId = inserted[0].id;
+      await this.logEvent(manager, letterId, actorId, 'created', null, { status: 'utkast', reportCount: evidence.reportCount, followUp: existing !== null });
+      return { outcome: 'created', letterId };
+    }
+
+    return this.refreshDraft(manager, draftToRefresh, draft, snapshot, actorId, now);
+  }
+
+  /** New numbers always; a section is replaced only while it still reads exactly as last generated. */
+  private async refreshDraft(
+    manager: EntityManager,
+    letter: Letter,
+    draft: LetterDraft,
+    snapshot: LetterEvidenceSnapshot,
+    actorId: string | null,
+    now: Date,
+  ): Promise<LetterUpsertResult> {
+    const previous: GeneratedTexts = letter.generated ?? {};
+    const replaced: Array<'subject' | LetterSection> = [];
+    for (const field of DRAFT_FIELDS) {
+      const generated = previous[field];
+      if (generated !== undefined && letter[field] === generated && draft[field] !== generated) replaced.push(field);
+    }
+    const numbersChanged = snapshotNumbers(letter.evidenceSnapshot) !== snapshotNumbers(snapshot);
+    const proposalsChanged = canonical(previous) !== canonical(draft);
+    if (replaced.length === 0 && !numbersChanged && !proposalsChanged) return { outcome: 'unchanged', letterId: letter.id };
+
+    const sets = replaced.map((field, i) => `${COLUMN[field]} = $${i + 6}`);
+    await manager.query(
+      `UPDATE letter SET ${[...sets, 'generated = $2', 'evidence_snapshot = $3', 'evidence_refreshed_at = $4', 'updated_at = $4',
+        'updated_by_id = COALESCE($5, updated_by_id)', 'version = version + 1'].join(', ')}
+        WHERE id = $1`,
+      [letter.id, JSON.stringify(draft), JSON.stringify(snapshot), now, actorId, ...replaced.map((field) => draft[field])],
+    );
+    await this.logEvent(
+      manager,
+      letter.id,
+      actorId,
+      'refreshed',
+      { reportCount: letter.evidenceSnapshot?.reportCount ?? null },
+      { reportCount: snapshot.reportCount, replacedSections: replaced },
+    );
+    return { outcome: 'refreshed', letterId: letter.id };
+  }
+
+  private async loadMembers(manager: EntityManager, barrierId: string): Promise<Array<EvidenceMember & { id: string }>> {
+    const rows = (await manager.query(
+      `SELECT d.id, d.reference, d.occurred_on::text AS occurred_on, m.name AS municipality, s.name AS subproject, d.parties, d.severity,
+              (d.escalated_at IS NOT NULL OR d.status = 'strukturellt_hinder') AS marked_structural,
+              d.description, d.consequence, d.tried, d.resolution
+         FROM barrier_member bm
+         JOIN deviation d ON d.id = bm.deviation_id
+         JOIN municipality m ON m.id = d.municipality_id
+         JOIN subproject s ON s.id = d.subproject_id
+        WHERE bm.barrier_id = $1
+        ORDER BY d.occurred_on, d.reference`,
+      [barrierId],
+    )) as MemberRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      reference: row.reference,
+      occurredOn: row.occurred_on,
+      municipality: row.municipality,
+      subproject: row.subproject,
+      parties: row.parties,
+      severity: row.severity,
+      markedStructural: row.marked_structural,
+      description: row.description,
+      consequence: row.consequence,
+      tried: row.tried,
+      resolution: row.resolution,
+    }));
+  }
+
+  /** The analyst's "Uppdatera underlaget": the same refresh the job does, for a draft. */
+  async refresh(user: AuthUser, id: string): Promise<LetterUpsertResult> {
+    const letter = await this.find(id);
+    assertEditable(letter.status);
+    return this.upsertDraftForBarrier(letter.barrierId, { actorId: user.id });
+  }
+
+  /** The analyst starts a letter for a barrier (or a follow-up after an answer); an open draft is refreshed instead. */
+  async createForBarrier(user: AuthUser, barrierId: string): Promise<LetterUpsertResult> {
+    return this.upsertDraftForBarrier(barrierId, { actorId: user.id, followUp: true });
+  }
+
+  // ── Reading ───────────────────────────────────────────────────────────────────────────────
+
+  async list(): Promise<LetterListItem[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT l.id, l.barrier_id, b.name AS barrier_name, l.subject, l.status, COALESCE((l.evidence_snapshot->>'reportCount')::int, 0) AS report_count, l.updated_at
+         FROM letter l JOIN barrier b ON b.id = l.barrier_id
+        ORDER BY CASE l.status WHEN 'utkast' THEN 0 WHEN 'granskad' THEN 1 WHEN 'skickad' THEN 2 ELSE 3 END, l.updated_at DESC, l.id`,
+    )) as Array<{ id: string; barrier_id: string; barrier_name: string; subject: string; status: LetterStatus; report_count: number; updated_at: Date }>;
+    return rows.map((row) => ({
+      id: row.id,
+      barrierId: row.barrier_id,
+      barrierName: row.barrier_name,
+      subject: row.subject,
+      status: row.status,
+      statusLabel: LETTER_STATUS_LABELS[row.status],
+      reportCount: row.report_count,
+      updatedAt: row.updated_at,
+      path: `/skrivelser/${row.id}`,
+    }));
+  }
+
+  async get(id: string): Promise<LetterView> {
+    const letter = await this.find(id);
+    const names = await this.userNames([letter.updatedById, letter.reviewedById, letter.sentById, letter.answeredById]);
+    const barrier = (await this.dataSource.query(`SELECT name FROM barrier WHERE id = $1`, [letter.barrierId])) as Array<{ name: string }>;
+    const ref = (userId: string | null): NamedRef | null => (userId ? { id: userId, name: names.get(userId) ?? 'Okänd användare' } : null);
+    const newerProposals: LetterView['newerProposals'] = {};
+    if (letter.status === 'utkast') {
+      for (const field of DRAFT_FIELDS) {
+        const proposal = letter.generated?.[field];
+        if (proposal !== undefined && proposal !== letter[field]) newerProposals[field] = proposal;
+      }
+    }
+    return {
+      id: letter.id,
+      barrierId: letter.barrierId,
+      barrierName: barrier[0]?.name ?? letter.evidenceSnapshot.barrierName,
+      status: letter.status,
+      statusLabel: LETTER_STATUS_LABELS[letter.status],
+      recipient: letter.recipient,
+      subject: letter.subject,
+      summary: letter.summary,
+      evidence: letter.evidence,
+      consequences: letter.consequences,
+      triedLocally: letter.triedLocally,
+      interfaceRules: letter.interfaceRules,
+      requestedAction: letter.requestedAction,
+      evidenceSnapshot: letter.evidenceSnapshot,
+      evidenceRefreshedAt: letter.evidenceRefreshedAt,
+      version: letter.version,
+      createdAt: letter.createdAt,
+      updatedAt: letter.updatedAt,
+      updatedBy: ref(letter.updatedById),
+      reviewedAt: letter.reviewedAt,
+      reviewedBy: ref(letter.reviewedById),
+      sentAt: letter.sentAt,
+      sentBy: ref(letter.sentById),
+      answer: letter.answer,
+      answeredAt: letter.answeredAt,
+      answeredBy: ref(letter.answeredById),
+      actions: availableActions(letter.status),
+      editable: letter.status === 'utkast',
+      newerProposals,
+      paths: { page: `/skrivelser/${letter.id}`, print: `/skrivelser/${letter.id}/utskrift`, docx: `/skrivelser/${letter.id}.docx` },
+    };
+  }
+
+  async timeline(id: string): Promise<LetterTimelineEntry[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT e.kind, e.after, e.created_at, u.name AS actor_name
+         FROM letter_event e LEFT JOIN app_user u ON u.id = e.actor_id
+        WHERE e.letter_id = $1 ORDER BY e.id`,
+      [id],
+    )) as Array<{ kind: LetterEventKind; after: Record<string, unknown> | null; created_at: Date; actor_name: string | null }>;
+    return rows.map((row) => {
+      const details: string[] = [];
+      const after = row.after ?? {};
+      if (typeof after.reportCount === 'number') details.push(`Underlaget: ${after.reportCount} rapporter.`);
+      const fields = (Array.isArray(after.fields) ? after.fields : Array.isArray(after.replacedSections) ? after.replacedSections : []) as string[];
+      if (fields.length) {
+        const names = fields.map((f) => LETTER_FIELD_NAMES[f as LetterTextField] ?? f);
+        details.push(`${row.kind === 'edited' ? 'Ändrat' : 'Uppdaterat'}: ${names.join(', ').toLowerCase()}.`);
+      }
+      if (typeof after.notifiedReporters === 'number') details.push(`${after.notifiedReporters} rapportörer har fått e-post.`);
+      return { at: row.created_at, who: row.actor_name ?? 'Systemet (hindersökningen)', what: LETTER_EVENT_LABELS[row.kind] ?? row.kind, details };
+    });
+  }
+
+  /** Barriers an analyst can start a letter for: active, with reports, and no letter under way. */
+  async barrierOptions(): Promise<BarrierOption[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT b.id, b.name, b.status FROM barrier b
+        WHERE b.status = ANY($1::text[])
+          AND EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.barrier_id = b.id)
+          AND NOT EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = b.id AND l.status <> 'besvarad')
+        ORDER BY (b.status = 'eskalerad') DESC, b.member_count DESC, b.name`,
+      [ACTIVE_BARRIER_STATUSES],
+    )) as Array<{ id: string; name: string; status: string }>;
+    return rows.map((row) => ({ value: row.id, label: row.status === 'eskalerad' ? `${row.name} (eskalerat)` : row.name }));
+  }
+
+  // ── Editing and the letter's life ─────────────────────────────────────────────────────────
+
+  async update(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<LetterView> {
+    const texts: Record<LetterTextField, string> = {
+      recipient: dto.recipient,
+      subject: dto.subject.replace(/\s+/g, ' '),
+      summary: dto.summary,
+      evidence: dto.evidence ?? '',
+      consequences: dto.consequences ?? '',
+      triedLocally: dto.triedLocally ?? '',
+      interfaceRules: dto.interfaceRules ?? '',
+      requestedAction: dto.requestedAction,
+    };
+    // Before anything is read or written: a refused text is never stored.
+    assertLetterHasNoPersonalData(texts);
+    await this.dataSource.transaction(async (manager) => {
+      const letter = await this.lockLetter(manager, id);
+      assertEditable(letter.status);
+      if (dto.version !== letter.version) throw versionConflict(letter.version);
+      const changed = LETTER_TEXT_FIELDS.filter((field) => texts[field] !== letter[field]);
+      if (changed.length === 0) return;
+      const sets = changed.map((field, i) => `${COLUMN[field]} = $${i + 4}`);
+      await manager.query(
+        `UPDATE letter SET ${[...sets, 'updated_by_id = $2', 'updated_at = $3', 'version = version + 1'].join(', ')} WHERE id = $1`,
+        [id, user.id, this.clock.now(), ...changed.map((field) => texts[field])],
+      );
+      await this.logEvent(manager, id, user.id, 'edited', { version: letter.version }, { fields: changed, version: letter.version + 1 });
+    });
+    return this.get(id);
+  }
+
+  async transition(user: AuthUser, id: string, dto: LetterTransitionDto): Promise<LetterView> {
+    const answer = dto.answer ?? '';
+    if (dto.action === 'answer') {
+      if (answer === '') throw new ValidationFailedError([{ field: 'answer', message: 'Skriv mottagarens svar, eller en sammanfattning av det.' }]);
+      assertLetterHasNoPersonalData({ answer });
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const letter = await this.lockLetter(manager, id);
+      const to = nextStatus(letter.status, dto.action);
+      if (dto.version !== undefined && dto.version !== letter.version) throw versionConflict(letter.version);
+      // The whole letter is checked again before it is approved or leaves: the job may have refreshed generated text.
+      if (dto.action === 'review' || dto.action === 'send') assertLetterHasNoPersonalData(this.textsOf(letter));
+      const now = this.clock.now();
+      const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
+      const params: unknown[] = [id, to, user.id, now];
+      if (dto.action === 'review') sets.push('reviewed_at = $4', 'reviewed_by_id = $3');
+      if (dto.action === 'reopen') sets.push('reviewed_at = NULL', 'reviewed_by_id = NULL');
+      if (dto.action === 'send') sets.push('sent_at = $4', 'sent_by_id = $3');
+      if (dto.action === 'answer') {
+        params.push(answer);
+        sets.push('answer = $5', 'answered_at = $4', 'answered_by_id = $3');
+      }
+      await manager.query(`UPDATE letter SET ${sets.join(', ')} WHERE id = $1`, params);
+      const after: Record<string, unknown> = { status: to };
+      if (dto.action === 'send') after.notifiedReporters = await this.notifyReporters(manager, { ...letter, sentAt: now });
+      const kinds: Record<LetterAction, LetterEventKind> = { review: 'reviewed', reopen: 'reopened', send: 'sent', answer: 'answered' };
+      await this.logEvent(manager, id, user.id, kinds[dto.action], { status: letter.status }, after);
+    });
+    return this.get(id);
+  }
+
+  /** One mail per reporter of a report in the letter, naming their reports; queued with the status change. */
+  private async notifyReporters(manager: EntityManager, letter: Letter): Promise<number> {
+    const memberIds = letter.evidenceSnapshot.memberIds ?? [];
+    if (memberIds.length === 0) return 0;
+    const reporters = (await manager.query(
+      `SELECT email, array_agg(reference ORDER BY reference) AS refs FROM (
+         SELECT lower(CASE WHEN d.reporter_id IS NOT NULL THEN (CASE WHEN u.active THEN u.email END) ELSE d.reporter_email END) AS email,
+                d.reference
+           FROM deviation d LEFT JOIN app_user u ON u.id = d.reporter_id
+          WHERE d.id = ANY($1::uuid[])
+       ) r
+       WHERE email IS NOT NULL
+       GROUP BY email ORDER BY email`,
+      [memberIds],
+    )) as Array<{ email: string; refs: string[] }>;
+    for (const reporter of reporters) {
+      await this.mail.enqueue(
+        {
+          to: [reporter.email],
+          template: 'letter-sent',
+          context: {
+            references: reporter.refs,
+            recipientName: recipientName(letter.recipient),
+            subject: letter.subject,
+            barrierName: letter.evidenceSnapshot.barrierName,
+            reportCount: letter.evidenceSnapshot.reportCount,
+            municipalityCount: letter.evidenceSnapshot.municipalities.length,
+          },
+          dedupeKey: `letter-sent:${letter.id}`,
+        },
+        manager,
+      );
+    }
+    this.logger.log(`Skrivelse ${letter.id} skickad; ${reporters.length} rapportörer får e-post`);
+    return reporters.length;
+  }
+
+  // ── The finished letter ───────────────────────────────────────────────────────────────────
+
+  async document(id: string): Promise<LetterDocumentModel> {
+    const letter = await this.find(id);
+    return buildLetterDocument(this.textsOf(letter), letter.evidenceSnapshot, formatDate(letter.sentAt ?? this.clock.now()));
+  }
+
+  async printPage(id: string): Promise<string> {
+    const [letter, doc] = await Promise.all([this.get(id), this.document(id)]);
+    return this.templates.render('letters/letter.html.njk', { letter, doc });
+  }
+
+  async docx(id: string): Promise<{ buffer: Buffer; filename: string }> {
+    const doc = await this.document(id);
+    const slug = doc.subject
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60);
+    return { buffer: await renderLetterDocx(doc), filename: `${slug || 'skrivelse'}-${doc.date}.docx` };
+  }
+
+  actionLabel(action: LetterAction): string {
+    return LETTER_ACTION_LABELS[action];
+  }
+
+  // ── Helpers ───────────────────────────────────────────────────────────────────────────────
+
+  private textsOf(letter: Letter): Record<LetterTextField, string> {
+    return {
+      recipient: letter.recipient,
+      subject: letter.subject,
+      summary: letter.summary,
+      evidence: letter.evidence,
+      consequences: letter.consequences,
+      triedLocally: letter.triedLocally,
+      interfaceRules: letter.interfaceRules,
+      requestedAction: letter.requestedAction,
+    };
+  }
+
+  private async find(id: string): Promise<Letter> {
+    const letter = await this.dataSource.getRepository(Letter).findOneBy({ id });
+    if (!letter) throw new NotFoundError('Skrivelsen');
+    return letter;
+  }
+
+  private async lockLetter(manager: EntityManager, id: string): Promise<Letter> {
+    const letter = await manager.getRepository(Letter).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!letter) throw new NotFoundError('Skrivelsen');
+    return letter;
+  }
+
+  private async userNames(ids: Array<string | null>): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (wanted.length === 0) return new Map();
+    const rows = (await this.dataSource.query(`SELECT id, name FROM app_user WHERE id = ANY($1::uuid[])`, [wanted])) as Array<{ id: string; name: string }>;
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
+  private async logEvent(
+    manager: EntityManager,
+    letterId: string,
+    actorId: string | null,
+    kind: LetterEventKind,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown> | null,
+  ): Promise<void> {
+    await manager.query(`INSERT INTO letter_event (letter_id, actor_id, kind, before, after, created_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      letterId,
+      actorId,
+      kind,
+      before === null ? null : JSON.stringify(before),
+      after === null ? null : JSON.stringify(after),
+      this.clock.now(),
+    ]);
+  }
+}
