@@ -12,11 +12,22 @@ import { startTestApp, TestApp } from '../support/test-app';
 /** Distinct page shapes per role; far above what exists, low enough to stop a runaway crawl. */
 const MAX_PAGES_PER_ROLE = 40;
 
-/** Deviations through the API when the deviation module is there, so lists and queues have rows. */
-async function seedDeviations(t: TestApp, staff: User): Promise<number> {
-  const token = await createApiToken(t.app, staff);
+interface Seeded {
+  deviations: number;
+  barriers: number;
+  letters: number;
+}
+
+/**
+ * Rows for the list pages, through the public API as far as it exists yet (a 404 means the feature is
+ * not there): deviations filed by staff, a barrier made of them and a draft letter about it by the analyst.
+ */
+async function seedThroughApi(t: TestApp, staff: User, analyst: User): Promise<Seeded> {
+  const seeded: Seeded = { deviations: 0, barriers: 0, letters: 0 };
   const client = new HttpClient(t.baseUrl);
-  const tree = (await client.api('GET', '/api/organisation', undefined, token)).json<{
+  const staffToken = await createApiToken(t.app, staff);
+  const analystToken = await createApiToken(t.app, analyst);
+  const tree = (await client.api('GET', '/api/organisation', undefined, staffToken)).json<{
     federations: Array<{ subprojects: Array<{ id: string; municipalities: Array<{ id: string; name: string }> }> }>;
   }>();
   const municipalities = tree.federations.flatMap((f) => f.subprojects).find((s) => s.id === staff.subprojectId)?.municipalities ?? [];
@@ -25,7 +36,7 @@ async function seedDeviations(t: TestApp, staff: User): Promise<number> {
     { title: 'Samtycke saknades för att dela underlag med regionen', category: 'informationsdelning', parties: ['REGION', 'KOMMUN'], severity: 'medel' },
     { title: 'Arbetsträningsplatsen stängde utan besked', category: 'insats_saknas', parties: ['ANNAN'], severity: 'lag' },
   ];
-  let created = 0;
+  const ids: string[] = [];
   for (const [i, sample] of samples.entries()) {
     const result = await client.api(
       'POST',
@@ -37,13 +48,22 @@ async function seedDeviations(t: TestApp, staff: User): Promise<number> {
         description: 'Deltagaren skickades mellan myndigheterna i tre veckor utan att någon tog ansvar för nästa steg.',
         consequence: 'Deltagaren stod utan ersättning och avbröt förrehabiliteringen.',
       },
-      token,
+      staffToken,
     );
-    if (result.status === 404) return 0; // the deviation API is not there yet
+    if (result.status === 404) return seeded;
     if (result.status !== 201) throw new Error(`Avvikelsen kunde inte skapas (${result.status}): ${result.text}`);
-    created += 1;
+    ids.push(result.json<{ id: string }>().id);
+    seeded.deviations += 1;
   }
-  return created;
+  const barrier = await client.api('POST', '/api/barriers', { deviationIds: ids.slice(0, 2), name: 'AF och FK hänvisar till varandra' }, analystToken);
+  if (barrier.status === 404) return seeded;
+  if (barrier.status !== 201) throw new Error(`Hindret kunde inte skapas (${barrier.status}): ${barrier.text}`);
+  seeded.barriers += 1;
+  const letter = await client.api('POST', '/api/letters', { barrierId: barrier.json<{ id: string }>().id }, analystToken);
+  if (letter.status === 404) return seeded;
+  if (letter.status !== 201) throw new Error(`Skrivelsen kunde inte skapas (${letter.status}): ${letter.text}`);
+  seeded.letters += 1;
+  return seeded;
 }
 
 /** A sent, a kept and a failed mail, so the admin's mail pages show rows and the retry form. */
@@ -61,14 +81,14 @@ describe('accessibility (WCAG 2.1 AA) of every page, for every role, in Chromium
   let browser: Browser;
   const users = new Map<Role, User>();
   const crawls = new Map<Role, CrawlResult>();
-  let deviations = 0;
+  let seeded: Seeded = { deviations: 0, barriers: 0, letters: 0 };
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
     for (const role of ROLES) users.set(role, await createUser(t.app, role));
-    const staff = users.get('staff');
-    if (!staff) throw new Error('staff saknas');
-    deviations = await seedDeviations(t, staff);
+    const [staff, analyst] = [users.get('staff'), users.get('analyst')];
+    if (!staff || !analyst) throw new Error('staff eller analyst saknas');
+    seeded = await seedThroughApi(t, staff, analyst);
     await seedMail(t);
   });
   afterAll(async () => {
@@ -80,6 +100,7 @@ describe('accessibility (WCAG 2.1 AA) of every page, for every role, in Chromium
     const { context, page } = await newBrowserPage(browser, t.baseUrl);
     try {
       await page.setContent(`<!doctype html><html lang="en"><head><title></title></head><body>
+        <header class="site-header"><a href="/">Start</a></header>
         <h1>Ett</h1><h1>Två</h1>
         <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
         <p style="color:#aaa;background:#fff">Ljusgrå text på vitt</p>
@@ -93,7 +114,8 @@ describe('accessibility (WCAG 2.1 AA) of every page, for every role, in Chromium
       expect(problems).toContain('<html lang> is "en"');
       expect(problems).toContain('expected exactly one <h1>, found 2');
       expect(problems).toContain('the page has no <title>');
-      expect(problems).toContain('not the skip link');
+      expect(problems).toContain('the first Tab from the top focuses <a> "Start", not the skip link');
+      expect(problems).toContain('no skip link (a.skip-link) on the page');
       expect(problems).toContain('no visible focus indicator on <a> "Utan fokusmarkering"');
       expect(problems).toContain('at 320px wide the page scrolls sideways');
       expect(errors).toContain('<input#x> is aria-invalid but has no aria-describedby');
@@ -194,7 +216,7 @@ describe('accessibility (WCAG 2.1 AA) of every page, for every role, in Chromium
     for (const role of ['staff', 'lead', 'analyst'] as const) expect(shapes(role).some((s) => s.startsWith('/admin'))).toBe(false);
     // Printed so the run shows what was covered.
     const summary = ROLES.map((role) => `${role}: ${shapes(role).join(', ')}`).join('\n');
-    process.stdout.write(`\nSidor per roll (avvikelser skapade: ${deviations}):\n${summary}\n`);
+    process.stdout.write(`\nSidor per roll (skapat: ${JSON.stringify(seeded)}):\n${summary}\n`);
   });
 
   it('signs in with the keyboard alone', async () => {

@@ -127,6 +127,15 @@ describe('makeAccessible', () => {
     expect(svg).not.toContain('aria-label=');
     expect(svg).toContain('><title id="a-titel">&lt;T&gt;</title><desc id="a-beskrivning">S &quot;citat&quot;</desc><rect/>');
   });
+
+  it('drops Vega’s roles inside the image, which would be unnamed images within it', () => {
+    const svg = makeAccessible(
+      '<svg width="10"><g class="mark-rect role-mark" role="graphics-symbol" aria-roledescription="rect mark container"><text>a role="x"</text></g></svg>',
+      { id: 'b', title: 'T', summary: 'S' },
+    );
+    expect(svg).toContain('<g class="mark-rect role-mark"><text>a role="x"</text></g>');
+    expect(svg.match(/<[^>]*\srole="/g)).toHaveLength(1);
+  });
 });
 
 describe('chart colours', () => {

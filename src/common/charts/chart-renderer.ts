@@ -66,7 +66,9 @@ function safeId(id: string): string {
 
 /**
  * Turns Vega's SVG into one accessible image: role="img" named by a <title> and described by a
- * <desc>, both first in the element; no hard width, so it shrinks on narrow screens.
+ * <desc>, both first in the element; no hard width, so it shrinks on narrow screens. Vega's roles
+ * inside (e.g. an empty mark group's role="graphics-symbol") go too: they would be unnamed images
+ * inside the image (axe svg-img-alt).
  */
 export function makeAccessible(svg: string, request: Pick<ChartRequest, 'id' | 'title' | 'summary'>): string {
   const id = safeId(request.id);
@@ -80,7 +82,8 @@ export function makeAccessible(svg: string, request: Pick<ChartRequest, 'id' | '
     `<svg${attributes} class="chart-svg" role="img" focusable="false" aria-labelledby="${id}-titel" aria-describedby="${id}-beskrivning"` +
     (width ? ` style="max-width:100%;height:auto" data-width="${width}"` : '') +
     `><title id="${id}-titel">${escapeXml(request.title)}</title><desc id="${id}-beskrivning">${escapeXml(request.summary)}</desc>`;
-  return head + svg.slice(open[0].length);
+  const body = svg.slice(open[0].length).replace(/<[^>]+>/g, (tag) => tag.replace(/\s(role|aria-[a-z]+)="[^"]*"/g, ''));
+  return head + body;
 }
 
 /**
