@@ -9,10 +9,12 @@ import { ConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source.options';
 import { AuthModule } from './modules/auth/auth.module';
 import { BarrierModule } from './modules/barrier/barrier.module';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { DeviationModule } from './modules/deviation/deviation.module';
 import { HealthModule } from './modules/health/health.module';
 import { HomeModule } from './modules/home/home.module';
 import { ImportExportModule } from './modules/import-export/import-export.module';
+import { LetterModule } from './modules/letter/letter.module';
 import { MailModule } from './modules/mail/mail.module';
 import { SchedulingModule } from './modules/scheduling/scheduling.module';
 import { OrganisationModule } from './modules/organisation/organisation.module';
@@ -33,10 +35,12 @@ export class AppModule {
         HealthModule,
         HomeModule,
         MailModule,
+        LetterModule,
+        DashboardModule,
         DeviationModule,
         ImportExportModule,
-        BarrierModule,
         SchedulingModule,
+        BarrierModule,
         // Timers (@Cron) fire only where asked; tests and the CLI run jobs by calling them.
         ...(config.env.SCHEDULER_ENABLED === 'true' ? [ScheduleModule.forRoot()] : []),
       ],
