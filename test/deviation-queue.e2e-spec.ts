@@ -186,4 +186,21 @@ describe('the lead’s queue and GET /api/deviations: filters, sorts, overdue ma
     expect(page.text).toContain('Roslagsrapporten');
     expect(page.text).toMatch(/<a href="\/avvikelser" aria-current="page">Avvikelser<\/a>/);
   });
+
+  it('takes N and M from the environment', async () => {
+    const relaxedClock = new FixedClock(new Date('2026-11-20T09:00:00Z'));
+    const relaxed = await startTestApp({ clock: relaxedClock, env: { ACCEPT_WITHIN_WORKING_DAYS: '5', RESOLVE_WITHIN_DAYS: '3' } });
+    try {
+      const staff = await createUser(relaxed.app, 'staff', { subproject: 'MIA HBS' });
+      const relaxedLead = await createUser(relaxed.app, 'lead', { subproject: 'MIA HBS' });
+      await fileDeviation(relaxed.app, staff, 'Huddinge', { title: 'Fredag med längre frist' });
+      relaxedClock.set(NOW);
+      const page = await new HttpClient(relaxed.baseUrl).api('GET', '/api/deviations', undefined, await createApiToken(relaxed.app, relaxedLead));
+      const [item] = page.json<DeviationPage>().items;
+      // Friday + 5 working days is next Friday; 3 calendar days is Monday.
+      expect(item.overdue).toEqual({ notAccepted: false, acceptBy: '2026-11-27', notResolved: true, resolveBy: '2026-11-23' });
+    } finally {
+      await relaxed.close();
+    }
+  });
 });
