@@ -215,7 +215,10 @@ describe('accessibility (WCAG 2.1 AA) of every page, for every role, in Chromium
     expect(shapes('admin')).toEqual(expect.arrayContaining(['/admin/anvandare', '/admin/anvandare/:id', '/admin/organisation', '/admin/utskick', '/admin/utskick/:id']));
     for (const role of ['staff', 'lead', 'analyst'] as const) expect(shapes(role).some((s) => s.startsWith('/admin'))).toBe(false);
     // Printed so the run shows what was covered.
-    const summary = ROLES.map((role) => `${role}: ${shapes(role).join(', ')}`).join('\n');
+    const summary = ROLES.map((role) => {
+      const skipped = crawls.get(role)?.skipped ?? [];
+      return `${role}: ${shapes(role).join(', ')}${skipped.length ? `\n  not checked: ${skipped.join(', ')}` : ''}`;
+    }).join('\n');
     process.stdout.write(`\nSidor per roll (skapat: ${JSON.stringify(seeded)}):\n${summary}\n`);
   });
 

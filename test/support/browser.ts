@@ -402,7 +402,8 @@ export interface FoundForm {
   noValidate: boolean;
 }
 
-export async function linksAndForms(page: Page): Promise<{ links: FoundLink[]; forms: FoundForm[] }> {
+/** Links, forms that post, and the URL each GET form (a filter) would open with its values as they are. */
+export async function linksAndForms(page: Page): Promise<{ links: FoundLink[]; forms: FoundForm[]; searches: string[] }> {
   return page.evaluate(() => {
     const w = globalThis as unknown as DomWindow;
     const d = w.document;
@@ -410,6 +411,20 @@ export async function linksAndForms(page: Page): Promise<{ links: FoundLink[]; f
       href: new URL(a.getAttribute('href') ?? '', w.location.href).href,
       download: a.hasAttribute('download'),
     }));
+    const searches = Array.from(d.querySelectorAll('form'))
+      .filter((form) => (form.getAttribute('method') ?? 'get').toLowerCase() === 'get')
+      .map((form) => {
+        const url = new URL(form.getAttribute('action') ?? '', w.location.href);
+        url.search = '';
+        for (const field of Array.from(form.querySelectorAll('input[name], select[name], textarea[name]'))) {
+          const type = (field.getAttribute('type') ?? '').toLowerCase();
+          const control = field as unknown as { name: string; value: string; checked?: boolean; disabled?: boolean };
+          if (control.disabled || ['submit', 'button', 'file', 'reset'].includes(type)) continue;
+          if ((type === 'checkbox' || type === 'radio') && !control.checked) continue;
+          url.searchParams.append(control.name, control.value);
+        }
+        return url.href;
+      });
     const forms = Array.from(d.querySelectorAll('form')).map((form, index) => ({
       index,
       method: (form.getAttribute('method') ?? 'get').toLowerCase(),
@@ -417,7 +432,11 @@ export async function linksAndForms(page: Page): Promise<{ links: FoundLink[]; f
       required: form.querySelectorAll('input[required]:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea[required], select[required]').length,
       noValidate: form.hasAttribute('novalidate'),
     }));
-    return { links, forms: forms.filter((f) => f.method === 'post').map(({ index, action, required, noValidate }) => ({ index, action, required, noValidate })) };
+    return {
+      links,
+      searches,
+      forms: forms.filter((f) => f.method === 'post').map(({ index, action, required, noValidate }) => ({ index, action, required, noValidate })),
+    };
   });
 }
 

@@ -59,7 +59,7 @@ export interface CrawlOptions {
   check: (page: Page, visited: CrawledPage) => Promise<string[]>;
 }
 
-/** Breadth-first through same-origin GET links, one page per shape, checking each page as it goes. */
+/** Breadth-first through same-origin GET links and GET forms, one page per shape, checking each page as it goes. */
 export async function crawl(page: Page, origin: string, options: CrawlOptions): Promise<CrawlResult> {
   const queue: Array<{ url: URL; foundOn: string }> = options.start.map((path) => ({ url: new URL(path, origin), foundOn: '(start)' }));
   const shapes = new Set<string>();
@@ -116,6 +116,11 @@ export async function crawl(page: Page, origin: string, options: CrawlOptions): 
       url.hash = '';
       if (link.download || !followable(url, origin)) continue;
       if (!shapes.has(pathShape(url))) queue.push({ url, foundOn: next.url.pathname });
+    }
+    // A filter form sent as it stands: the list or dashboard with its filters in the address.
+    for (const search of found.searches) {
+      const url = new URL(search);
+      if (followable(url, origin) && !shapes.has(pathShape(url))) queue.push({ url, foundOn: `the filter form on ${next.url.pathname}` });
     }
     for (const form of found.forms) {
       const action = new URL(form.action);
