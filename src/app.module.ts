@@ -10,6 +10,7 @@ import { buildDataSourceOptions } from './database/data-source.options';
 import { AuthModule } from './modules/auth/auth.module';
 import { BarrierModule } from './modules/barrier/barrier.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
+import { DemoModule } from './modules/demo/demo.module';
 import { DeviationModule } from './modules/deviation/deviation.module';
 import { HealthModule } from './modules/health/health.module';
 import { HomeModule } from './modules/home/home.module';
@@ -41,6 +42,7 @@ export class AppModule {
         ImportExportModule,
         SchedulingModule,
         BarrierModule,
+        DemoModule,
         // Timers (@Cron) fire only where asked; tests and the CLI run jobs by calling them.
         ...(config.env.SCHEDULER_ENABLED === 'true' ? [ScheduleModule.forRoot()] : []),
       ],

@@ -6,7 +6,7 @@ import { preloadPiiDetector } from './common/pii/pii-detector';
 import { AppConfigService } from './config/app-config.service';
 import { EnvValidationError, loadEnvConfig } from './config/env.config';
 import { migrateDatabase, openDatabase } from './database/database-bootstrap';
-import { DemoSeeder } from './modules/user/demo-seeder';
+import { DemoDataSeeder } from './modules/demo/demo-data.seeder';
 
 async function bootstrap(): Promise<void> {
   const started = performance.now();
@@ -40,11 +40,14 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGINT', (signal) => void shutdown(signal));
   process.once('SIGTERM', (signal) => void shutdown(signal));
-  if (database.embedded && !env.isProduction && env.DEMO_SEED === 'true') {
-    await app.get(DemoSeeder).seedIfEmpty();
-  }
+  const demo = database.embedded && !env.isProduction && env.DEMO_SEED === 'true' ? app.get(DemoDataSeeder) : null;
+  const seedReports = demo ? await demo.seedAccounts() : false;
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   logger.log(`Avvikelser är igång på ${await app.getUrl()} (${Math.round(performance.now() - started)} ms)`);
+  // The demo reports take a few seconds more; the app answers meanwhile.
+  if (demo && seedReports) {
+    demo.seedReports().catch((error: unknown) => logger.error(`Demodata kunde inte läsas in: ${error instanceof Error ? error.message : String(error)}`));
+  }
 }
 
 bootstrap().catch((error: unknown) => {

@@ -14,7 +14,7 @@ export function buildForTests(runPrefix: string): string {
     stdio: 'pipe',
   });
   // swc compiles only code; data files read at run time (the thesaurus) are copied as nest build does.
-  for (const asset of ['modules/barrier/engine/thesaurus.sv.txt']) {
+  for (const asset of ['modules/barrier/engine/thesaurus.sv.txt', 'modules/demo/demo-reports.jsonl']) {
     if (existsSync(join(ROOT, 'src', asset))) copyFileSync(join(ROOT, 'src', asset), join(out, asset));
   }
   return out;

@@ -31,7 +31,8 @@ export class DemoSeeder {
       const subprojectId = account.subproject ? subprojects.find((s) => s.name === account.subproject)?.id : undefined;
       await this.users.create({ email: account.email, name: account.name, role: account.role, subprojectId, password: DEMO_PASSWORD });
     }
-    this.logger.log(`Demokonton skapade (lösenord för alla: ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')}`);
+    // Addresses are left out: the log masks e-mail addresses, and the README lists the accounts.
+    this.logger.log(`Demokonton skapade för alla fyra roller (se README), lösenord ${DEMO_PASSWORD}`);
     return true;
   }
 }
