@@ -214,6 +214,14 @@ describe('accessibility (WCAG 2.1 AA) of every page, for every role, in Chromium
     const shapes = (role: Role): string[] => crawls.get(role)?.pages.map((p) => p.shape) ?? [];
     expect(shapes('admin')).toEqual(expect.arrayContaining(['/admin/anvandare', '/admin/anvandare/:id', '/admin/organisation', '/admin/utskick', '/admin/utskick/:id']));
     for (const role of ['staff', 'lead', 'analyst'] as const) expect(shapes(role).some((s) => s.startsWith('/admin'))).toBe(false);
+    // What was seeded must have been reached from the menus and lists.
+    if (seeded.deviations > 0) {
+      expect(shapes('staff')).toEqual(expect.arrayContaining(['/avvikelser/ny', '/avvikelser/mina', '/avvikelser/:id']));
+      expect(shapes('lead')).toEqual(expect.arrayContaining(['/delprojekt/ko', '/avvikelser/:id']));
+      expect(shapes('analyst')).toEqual(expect.arrayContaining(['/avvikelser', '/avvikelser/:id']));
+    }
+    if (seeded.barriers > 0) expect(shapes('analyst')).toEqual(expect.arrayContaining(['/hinder', '/hinder/:id']));
+    if (seeded.letters > 0) expect(shapes('analyst')).toEqual(expect.arrayContaining(['/skrivelser', '/skrivelser/:id']));
     // Printed so the run shows what was covered.
     const summary = ROLES.map((role) => {
       const skipped = crawls.get(role)?.skipped ?? [];

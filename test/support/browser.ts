@@ -236,10 +236,45 @@ async function focused(page: Page): Promise<FocusedElement> {
 }
 
 /**
- * Keyboard use from a freshly loaded page: the first Tab reaches the skip link, every tab stop after it
- * (up to `maxStops`) is on screen and shows a focus indicator, and Enter on the skip link moves focus to <main>.
+ * Every control that can take focus, focused in turn from script right after a real Tab (so Chromium
+ * treats it as keyboard focus and :focus-visible applies): each must show an indicator and be on screen.
+ * One round trip for the whole page, where pressing Tab through a long page would take hundreds.
  */
-export async function keyboardProblems(page: Page, maxStops = 25): Promise<string[]> {
+async function focusIndicatorProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const w = globalThis as unknown as DomWindow;
+    const d = w.document;
+    const problems: string[] = [];
+    const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+    for (const el of Array.from(d.querySelectorAll(selector))) {
+      const control = el as unknown as DomElement & { disabled?: boolean; focus(): void; getClientRects(): ArrayLike<DomRect> };
+      // Not rendered (inside a closed <details>, display: none) or disabled: not a tab stop.
+      if (control.disabled || control.getClientRects().length === 0) continue;
+      control.focus();
+      if (d.activeElement !== el) continue;
+      const style = w.getComputedStyle(el);
+      const rect = el.getBoundingClientRect();
+      const indicator = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || (style.boxShadow !== 'none' && style.boxShadow !== '');
+      const onScreen = rect.width >= 1 && rect.height >= 1 && rect.right > 0 && rect.bottom > 0 && rect.left < w.innerWidth && rect.top < w.innerHeight;
+      if (indicator && onScreen) continue;
+      const tag = el.tagName.toLowerCase();
+      const text = (el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 50);
+      const name = el.getAttribute('name');
+      const description = `<${tag}${el.id ? `#${el.id}` : ''}${name ? ` name=${name}` : ''}>${text ? ` "${text}"` : ''}`;
+      if (!indicator) problems.push(`no visible focus indicator on ${description} (outline or box-shadow under :focus-visible)`);
+      if (!onScreen) problems.push(`${description} takes keyboard focus but is not visible on screen`);
+    }
+    (d.activeElement as unknown as { blur?: () => void } | null)?.blur?.();
+    return problems;
+  });
+}
+
+/**
+ * Keyboard use from a freshly loaded page: the first Tab reaches the skip link; the next `maxStops` Tab
+ * presses move on (no trap) to controls that are on screen with a focus indicator; every other control
+ * shows one too when focused; and Enter on the skip link moves focus to <main>.
+ */
+export async function keyboardProblems(page: Page, maxStops = 10): Promise<string[]> {
   const problems: string[] = [];
   await renderingDone(page);
   // Pages in the app's layout repeat its header and menu, so they need the skip link. A standalone page
@@ -275,8 +310,10 @@ export async function keyboardProblems(page: Page, maxStops = 25): Promise<strin
     if (current.skipLink) break; // wrapped round
   }
 
+  problems.push(...(await focusIndicatorProblems(page)));
+
   const skipLink = page.locator('a.skip-link').first();
-  if (!needsSkipLink) return problems;
+  if (!needsSkipLink) return [...new Set(problems)];
   if ((await skipLink.count()) === 0) {
     problems.push('no skip link (a.skip-link) on the page, which has the site header');
     return problems;
@@ -288,7 +325,7 @@ export async function keyboardProblems(page: Page, maxStops = 25): Promise<strin
   if (target.tag !== 'main' || `#${target.id}` !== href) {
     problems.push(`Enter on the skip link (href ${href}) leaves focus on ${target.description}, expected <main${href ?? ''}>`);
   }
-  return problems;
+  return [...new Set(problems)];
 }
 
 /** WCAG 1.4.10: at 320 CSS pixels nothing but data tables may need sideways scrolling. */
@@ -366,14 +403,14 @@ export async function fieldErrorProblems(page: Page): Promise<string[]> {
 }
 
 export interface PageCheckOptions {
-  /** Tab stops to walk through; the header's links come first, then the main content. */
+  /** Real Tab presses to walk through (the header's links come first); every control is checked for a focus indicator anyway. */
   maxTabStops?: number;
   reflow?: boolean;
 }
 
 /** Everything a page must pass, on a page that was just loaded (focus at the top). */
 export async function pageProblems(page: Page, options: PageCheckOptions = {}): Promise<string[]> {
-  const keyboard = await keyboardProblems(page, options.maxTabStops ?? 25);
+  const keyboard = await keyboardProblems(page, options.maxTabStops ?? 10);
   const structure = await structureProblems(page);
   const violations = describeViolations(await axeViolations(page));
   const reflow = options.reflow === false ? [] : await reflowProblems(page);
