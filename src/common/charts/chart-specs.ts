@@ -190,7 +190,7 @@ export function pairedBarSpec(options: {
       width: 300,
       height: { step: 22 },
       encoding: {
-        y: { field: 'category', type: 'nominal', sort: [...options.categories], title: options.categoryTitle, axis: { labelLimit: 180 } },
+        y: { field: 'category', type: 'nominal', sort: [...options.categories], title: options.categoryTitle, axis: { labelLimit: 260 } },
         yOffset: { field: 'series', type: 'nominal', sort: [...options.series] },
         x: { field: 'value', type: 'quantitative', title: options.valueTitle },
       },
@@ -203,7 +203,7 @@ export function pairedBarSpec(options: {
               field: 'series',
               type: 'nominal',
               scale: { domain: [...options.series], range: [CHART_PRIMARY, CHART_SECONDARY] },
-              legend: { orient: 'bottom', title: null },
+              legend: { orient: 'bottom', title: null, labelLimit: 320 },
             },
           },
         },

@@ -94,32 +94,27 @@ class Params {
 }
 
 /**
- * Barriers by size within the filters, largest first, with their linked reports per quarter of
- * occurrence (as the barrier pages count them, so both show the same trend).
+ * Barriers within the filters: their linked reports per quarter of occurrence (as the barrier pages
+ * count them, so both show the same trend) and per kommun, as two grouping sets in one pass; sizes
+ * are the sums (DashboardService). Names come with the rows.
  */
-export function buildBarrierSizeQuery(schema: BarrierSchema, filters: DashboardFilters, limit = 30): BuiltQuery {
+export function buildBarrierSizeQuery(schema: BarrierSchema, filters: DashboardFilters): BuiltQuery {
   const params = new Params();
   const conditions = dashboardConditions(filters, params);
   if (schema.hasStatus) conditions.push(`b.status <> ALL(${params.add(INACTIVE_STATUSES)}::text[])`);
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const quarter = `to_char(d.occurred_on, 'YYYY') || '-Q' || to_char(d.occurred_on, 'Q')`;
   return {
     sql: `
-      WITH m AS (
-        SELECT b.id::text AS id, b.${ident(schema.titleColumn)}::text AS title, d.id AS deviation_id, d.municipality_id,
-               to_char(d.occurred_on, 'YYYY') || '-Q' || to_char(d.occurred_on, 'Q') AS quarter
-          FROM barrier b
-          ${linkJoin(schema, 'b', 'JOIN', '')}
-          ${where}
-      ),
-      q AS (SELECT id, quarter, count(DISTINCT deviation_id)::int AS n FROM m GROUP BY id, quarter)
-      SELECT m.id, m.title,
-             count(DISTINCT m.deviation_id)::int AS reports,
-             count(DISTINCT m.municipality_id)::int AS municipalities,
-             (SELECT json_object_agg(q.quarter, q.n) FROM q WHERE q.id = m.id) AS quarters
-        FROM m
-       GROUP BY m.id, m.title
-       ORDER BY reports DESC, m.title
-       LIMIT ${params.add(limit)}`,
+      SELECT g.barrier_id::text AS id, b.${ident(schema.titleColumn)}::text AS title, g.quarter, g.municipality_id, g.n
+        FROM (
+          SELECT b.id AS barrier_id, ${quarter} AS quarter, d.municipality_id, count(*)::int AS n
+            FROM barrier b
+            ${linkJoin(schema, 'b', 'JOIN', '')}
+            ${where}
+           GROUP BY GROUPING SETS ((b.id, ${quarter}), (b.id, d.municipality_id))
+        ) g
+        JOIN barrier b ON b.id = g.barrier_id`,
     params: params.values,
   };
 }

@@ -60,6 +60,11 @@ function decimal(value: number | null): string {
   return value === null ? '–' : formatNumber(value).replace(/\s/g, '');
 }
 
+/** "1 dag", "1,5 dagar". */
+function dayCount(value: number | null): string {
+  return `${decimal(value)} ${value === 1 ? 'dag' : 'dagar'}`;
+}
+
 function count(value: number): string {
   return String(value);
 }
@@ -188,8 +193,8 @@ function handlingTimeView(data: DashboardData): ChartView {
   const anyData = rows.some((r) => r.accept.count > 0 || r.resolve.count > 0);
   const summary = anyData
     ? [
-        fastest ? `Kortast mediantid till mottagen: ${fastest.subproject}, ${decimal(fastest.accept.medianDays)} dagar.` : '',
-        slowest ? `Längst mediantid till åtgärd: ${slowest.subproject}, ${decimal(slowest.resolve.medianDays)} dagar (90:e percentilen ${decimal(slowest.resolve.p90Days)} dagar).` : '',
+        fastest ? `Kortast mediantid till mottagen: ${fastest.subproject}, ${dayCount(fastest.accept.medianDays)}.` : '',
+        slowest ? `Längst mediantid till åtgärd: ${slowest.subproject}, ${dayCount(slowest.resolve.medianDays)} (90:e percentilen ${dayCount(slowest.resolve.p90Days)}).` : '',
       ]
         .filter(Boolean)
         .join(' ')

@@ -1,10 +1,10 @@
-import { DEVIATION_PARTIES } from '../deviation/deviation.constants';
+import { DeviationStatus } from '../deviation/deviation-workflow';
 import { DashboardFilters } from './dashboard.types';
 
 /**
- * The overview in one round trip: the filtered reports are read once (a MATERIALIZED CTE with only
- * the columns needed) and every chart is an aggregate over that, returned as JSON columns.
- * Pure: text and parameters only.
+ * The overview's SQL: three aggregate statements over the filtered reports (all counts; days to
+ * accept; days to resolve), run side by side on separate connections. Everything is aggregated in the
+ * database; only a few hundred rows come back. Pure: text and parameters only.
  */
 
 export interface BuiltQuery {
@@ -37,65 +37,84 @@ export function dashboardConditions(filters: DashboardFilters, params: { add(val
   return conditions;
 }
 
-/** Days between two instants; never negative (an import may say it was accepted before it was reported). Callers filter out NULLs: greatest() would turn them into 0. */
-const DAYS = (from: string, to: string): string => `greatest(0, extract(epoch FROM (${to} - ${from})) / 86400.0)`;
+const SWEDISH = `'Europe/Stockholm'`;
 
-export function buildDashboardQuery(filters: DashboardFilters): BuiltQuery {
+function whereClause(filters: DashboardFilters, params: Params, extra: string[] = []): string {
+  const conditions = [...dashboardConditions(filters, params), ...extra];
+  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+}
+
+/** Per status, the last Swedish day whose reports are overdue today (dashboard-overdue.ts). */
+export interface OverdueCutoffDays {
+  notAccepted: Partial<Record<DeviationStatus, string>>;
+  notResolved: Partial<Record<DeviationStatus, string>>;
+}
+
+/** Statuses sharing a cutoff day are tested together: usually one condition per flag. */
+function overdueCondition(cutoffs: Partial<Record<DeviationStatus, string>>, params: Params): string {
+  const byDay = new Map<string, string[]>();
+  for (const [status, day] of Object.entries(cutoffs)) byDay.set(day, [...(byDay.get(day) ?? []), status]);
+  const parts = [...byDay].map(
+    ([day, statuses]) => `(d.status = ANY(${params.add(statuses)}::text[]) AND d.reported_at < ((${params.add(day)}::date + 1)::timestamp AT TIME ZONE ${SWEDISH}))`,
+  );
+  return parts.length ? parts.join(' OR ') : 'false';
+}
+
+/**
+ * Every count in one pass, as three grouping sets hashed together (given the work_mem
+ * DashboardService sets), a few hundred rows however many reports there are:
+ * - 'cell': (kommun, delprojekt, category, set of parties): the heatmap, the pairs of parties
+ *   (made in code, dashboard.service.ts) and the reports per delprojekt;
+ * - 'month': Swedish months;
+ * - 'deadline': (delprojekt, open, not accepted in time, not resolved in time).
+ */
+export function buildCountsQuery(filters: DashboardFilters, cutoffs: OverdueCutoffDays): BuiltQuery {
   const params = new Params();
-  const conditions = dashboardConditions(filters, params);
-  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-  const partyOrder = params.add([...DEVIATION_PARTIES]);
-  const done = params.add([...DONE_STATUSES]);
   const open = params.add([...OPEN_FOR_DEADLINES]);
+  const notAccepted = overdueCondition(cutoffs.notAccepted, params);
+  const notResolved = overdueCondition(cutoffs.notResolved, params);
+  const where = whereClause(filters, params);
+  const month = `date_trunc('month', d.reported_at, ${SWEDISH})`;
+  const flags = [`d.status = ANY(${open}::text[])`, `(${notAccepted})`, `(${notResolved})`];
   const sql = `
-WITH f AS MATERIALIZED (
-  SELECT d.municipality_id, d.subproject_id, d.category, d.parties, d.status, d.reported_at, d.accepted_at,
-         CASE WHEN d.status = ANY(${done}::text[]) THEN least(d.resolved_at, d.escalated_at, d.closed_at) END AS done_at
-    FROM deviation d
-  ${where}
-),
-heat AS (
-  SELECT municipality_id, category, count(*)::int AS n FROM f GROUP BY municipality_id, category
-),
-monthly AS (
-  SELECT to_char(reported_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') AS month, count(*)::int AS n FROM f GROUP BY 1
-),
-pairs AS (
-  SELECT x.a, x.b, f.subproject_id, count(*)::int AS n
-    FROM f
-    CROSS JOIN LATERAL (SELECT array_agg(DISTINCT p) AS ps FROM unnest(f.parties) AS p) u
-    CROSS JOIN LATERAL (
-      SELECT p1 AS a, p2 AS b
-        FROM unnest(u.ps) AS p1, unnest(u.ps) AS p2
-       WHERE array_position(${partyOrder}::text[], p1) < array_position(${partyOrder}::text[], p2)
-          OR (p1 = p2 AND cardinality(u.ps) = 1)
-    ) x
-   WHERE cardinality(f.parties) > 0
-   GROUP BY x.a, x.b, f.subproject_id
-),
-times AS (
-  SELECT subproject_id,
-         count(*)::int AS reports,
-         count(accepted_at)::int AS accepted,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY ${DAYS('reported_at', 'accepted_at')}) FILTER (WHERE accepted_at IS NOT NULL) AS accept_median,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY ${DAYS('reported_at', 'accepted_at')}) FILTER (WHERE accepted_at IS NOT NULL) AS accept_p90,
-         count(done_at)::int AS resolved,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY ${DAYS('reported_at', 'done_at')}) FILTER (WHERE done_at IS NOT NULL) AS resolve_median,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY ${DAYS('reported_at', 'done_at')}) FILTER (WHERE done_at IS NOT NULL) AS resolve_p90
-    FROM f GROUP BY subproject_id
-),
-open_days AS (
-  SELECT subproject_id, status, to_char(reported_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS day, count(*)::int AS n
-    FROM f WHERE status = ANY(${open}::text[])
-   GROUP BY 1, 2, 3
-)
-SELECT
-  (SELECT count(*)::int FROM f) AS total,
-  (SELECT count(*)::int FROM f WHERE cardinality(parties) = 0) AS without_parties,
-  (SELECT coalesce(json_agg(heat), '[]'::json) FROM heat) AS heat,
-  (SELECT coalesce(json_agg(monthly ORDER BY month), '[]'::json) FROM monthly) AS monthly,
-  (SELECT coalesce(json_agg(pairs), '[]'::json) FROM pairs) AS pairs,
-  (SELECT coalesce(json_agg(times), '[]'::json) FROM times) AS times,
-  (SELECT coalesce(json_agg(open_days), '[]'::json) FROM open_days) AS open_days`;
+SELECT CASE WHEN GROUPING(${month}) = 0 THEN 'month' WHEN GROUPING(d.municipality_id) = 0 THEN 'cell' ELSE 'deadline' END AS kind,
+       d.municipality_id, d.subproject_id, d.category, d.parties,
+       to_char(${month} AT TIME ZONE ${SWEDISH}, 'YYYY-MM') AS month,
+       ${flags[0]} AS open, ${flags[1]} AS not_accepted, ${flags[2]} AS not_resolved,
+       count(*)::int AS n
+  FROM deviation d
+ ${where}
+ GROUP BY GROUPING SETS (
+   (d.municipality_id, d.subproject_id, d.category, d.parties),
+   (${month}),
+   (d.subproject_id, ${flags.join(', ')})
+ )`;
+  return { sql, params: params.values };
+}
+
+/**
+ * Median and 90th percentile of the days to accept ('accept': reported → mottagen) or to resolve
+ * ('resolve': reported → åtgärdad lokalt, eskalerad or avslutad, whichever came first), per
+ * delprojekt, over the reports that have got that far; never negative (an import may say a report
+ * was accepted before it came in). Sorting is the cost here, so each measure is
+ * its own statement, run beside the others.
+ */
+export function buildDurationQuery(filters: DashboardFilters, measure: 'accept' | 'resolve'): BuiltQuery {
+  const params = new Params();
+  const end =
+    measure === 'accept'
+      ? 'd.accepted_at'
+      : `(CASE WHEN d.status = ANY(${params.add([...DONE_STATUSES])}::text[]) THEN least(d.resolved_at, d.escalated_at, d.closed_at) END)`;
+  const where = whereClause(filters, params, [`${end} IS NOT NULL`]);
+  // Sorting intervals is cheaper than sorting days computed per report; days come from the two results.
+  const sql = `
+SELECT p.subproject_id, p.n, ARRAY(SELECT extract(epoch FROM x) / 86400.0 FROM unnest(p.percentiles) AS x) AS percentiles
+  FROM (
+    SELECT d.subproject_id, count(*)::int AS n,
+           percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY greatest(interval '0', ${end} - d.reported_at)) AS percentiles
+      FROM deviation d
+    ${where}
+     GROUP BY d.subproject_id
+  ) p`;
   return { sql, params: params.values };
 }

@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock/clock';
 import { ForbiddenError, ValidationFailedError } from '../../common/errors/domain-error';
 import { AppConfigService } from '../../config/app-config.service';
 import { CATEGORY_LABELS, DEVIATION_CATEGORIES, DEVIATION_PARTIES, DeviationParty } from '../deviation/deviation.constants';
-import { DeadlinePolicy, deadlinesFor } from '../deviation/deviation-deadlines';
+import { DeadlinePolicy } from '../deviation/deviation-deadlines';
 import { quarterTrend } from '../barrier/barrier-trend';
 import { Municipality } from '../organisation/municipality.entity';
 import { OrganisationService } from '../organisation/organisation.service';
@@ -17,14 +17,17 @@ import {
   buildBarrierEffectQuery,
   buildBarrierSizeQuery,
 } from './dashboard-barrier.query';
-import { buildDashboardQuery } from './dashboard.query';
+import { buildCountsQuery, buildDurationQuery } from './dashboard.query';
+import { overdueCutoffs } from './dashboard-overdue';
 import {
   BarrierEffectData,
   BarrierSection,
   BarrierSizeData,
   DashboardData,
+  CountsRaw,
+  CountsRow,
   DashboardFilters,
-  DashboardRaw,
+  DurationRaw,
   DurationStats,
   HeatmapData,
   MonthData,
@@ -50,6 +53,10 @@ export function pairLabel(a: DeviationParty, b: DeviationParty): string {
 const MONTH_DAYS = 365.25 / 12;
 /** A trend line of more months than this starts at the first report instead of at `from`. */
 const MAX_MONTHS = 240;
+/** The largest barriers shown. */
+const BARRIER_LIMIT = 30;
+/** Enough to hash and sort 100 000 reports in memory (about 12 MB); per connection, for one statement. */
+const SORT_MEMORY = '64MB';
 
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name.localeCompare(b.name, 'sv');
@@ -59,8 +66,46 @@ function oneDecimal(value: number | null): number | null {
   return value === null || value === undefined ? null : Math.round(value * 10) / 10;
 }
 
-function duration(count: number, median: number | null, p90: number | null): DurationStats {
-  return { count, medianDays: count ? oneDecimal(median) : null, p90Days: count ? oneDecimal(p90) : null };
+function duration(row: DurationRaw | undefined): DurationStats {
+  return row ? { count: row.n, medianDays: oneDecimal(row.percentiles[0]), p90Days: oneDecimal(row.percentiles[1]) } : { count: 0, medianDays: null, p90Days: null };
+}
+
+/** The chart counts from the counts statement's three kinds of rows. */
+export function sumCounts(rows: readonly CountsRow[]): CountsRaw {
+  const heat = new Map<string, CountsRaw['heat'][number]>();
+  const sets = new Map<string, CountsRaw['party_sets'][number]>();
+  const monthly: CountsRaw['monthly'] = [];
+  const subprojects: CountsRaw['subprojects'] = new Map();
+  const subproject = (id: string): { reports: number; open: number; notAccepted: number; notResolved: number } => {
+    let entry = subprojects.get(id);
+    if (!entry) {
+      entry = { reports: 0, open: 0, notAccepted: 0, notResolved: 0 };
+      subprojects.set(id, entry);
+    }
+    return entry;
+  };
+  for (const row of rows) {
+    if (row.kind === 'month' && row.month !== null) {
+      monthly.push({ month: row.month, n: row.n });
+    } else if (row.kind === 'deadline' && row.subproject_id !== null) {
+      const entry = subproject(row.subproject_id);
+      if (row.open) entry.open += row.n;
+      if (row.not_accepted) entry.notAccepted += row.n;
+      if (row.not_resolved) entry.notResolved += row.n;
+    } else if (row.kind === 'cell' && row.municipality_id !== null && row.subproject_id !== null && row.category !== null && row.parties !== null) {
+      const heatKey = `${row.municipality_id}|${row.category}`;
+      const cell = heat.get(heatKey) ?? { municipality_id: row.municipality_id, category: row.category, n: 0 };
+      cell.n += row.n;
+      heat.set(heatKey, cell);
+      const setKey = `${row.subproject_id}|${row.parties.join(',')}`;
+      const set = sets.get(setKey) ?? { subproject_id: row.subproject_id, parties: row.parties, n: 0 };
+      set.n += row.n;
+      sets.set(setKey, set);
+      subproject(row.subproject_id).reports += row.n;
+    }
+  }
+  monthly.sort((a, b) => a.month.localeCompare(b.month));
+  return { heat: [...heat.values()], monthly, party_sets: [...sets.values()], subprojects };
 }
 
 /** YYYY-MM months from `first` to `last`, inclusive. */
@@ -113,7 +158,11 @@ export class DashboardService {
     if (allowed && dto.subprojectId && dto.subprojectId !== allowed) {
       throw new ForbiddenError('Du kan bara se översikten för ditt eget delprojekt.');
     }
-    const [subprojects, municipalities] = await Promise.all([this.organisation.listSubprojects(), this.organisation.listMunicipalities()]);
+    const [subprojects, municipalities, barrierSchema] = await Promise.all([
+      this.organisation.listSubprojects(),
+      this.organisation.listMunicipalities(),
+      this.barrierSchema(),
+    ]);
     const subprojectId = allowed ?? dto.subprojectId ?? null;
     const subproject = subprojectId ? subprojects.find((s) => s.id === subprojectId) : null;
     const municipality = dto.municipalityId ? municipalities.find((m) => m.id === dto.municipalityId) : null;
@@ -131,14 +180,20 @@ export class DashboardService {
       party: dto.party,
     };
     const now = this.clock.now();
-    const query = buildDashboardQuery(filters);
-    const [raw, barrierSchema] = await Promise.all([
-      this.dataSource.query(query.sql, query.params).then((rows: DashboardRaw[]) => rows[0]),
-      this.barrierSchema(),
-    ]);
-    const [barriers, effect] = await Promise.all([this.barrierSizes(barrierSchema, filters, now), this.barrierEffect(barrierSchema, filters, now)]);
-
     const scopeSubprojects = (subproject ? [subproject] : subprojects).map(({ id, name }) => ({ id, name })).sort(byName);
+    const counts = buildCountsQuery(filters, overdueCutoffs(now, this.deadlinePolicy));
+    const accept = buildDurationQuery(filters, 'accept');
+    const resolve = buildDurationQuery(filters, 'resolve');
+    // Side by side, each on its own pooled connection: the wait is the slowest one, not the sum.
+    const [countRows, acceptRows, resolveRows, barriers, effect] = await Promise.all([
+      this.queryInMemory<CountsRow>(counts.sql, counts.params),
+      this.queryInMemory<DurationRaw>(accept.sql, accept.params),
+      this.queryInMemory<DurationRaw>(resolve.sql, resolve.params),
+      this.barrierSizes(barrierSchema, filters),
+      this.barrierEffect(barrierSchema, filters, now),
+    ]);
+    const raw = sumCounts(countRows);
+
     const subprojectNames = new Map(subprojects.map((s) => [s.id, s.name]));
     return {
       generatedAt: now.toISOString(),
@@ -151,27 +206,27 @@ export class DashboardService {
         party: dto.party ?? null,
       },
       subprojects: scopeSubprojects,
-      totals: { reports: raw.total, withoutParties: raw.without_parties },
+      totals: {
+        reports: raw.heat.reduce((sum, cell) => sum + cell.n, 0),
+        withoutParties: raw.party_sets.filter((set) => set.parties.length === 0).reduce((sum, set) => sum + set.n, 0),
+      },
       byMunicipalityAndCategory: this.heatmap(raw, filters, municipalities, municipality ?? null),
       byMonth: this.months(raw, filters),
       partyPairs: this.pairs(raw, scopeSubprojects),
-      handlingTimes: scopeSubprojects.map((s) => {
-        const row = raw.times.find((t) => t.subproject_id === s.id);
-        return {
-          subprojectId: s.id,
-          subproject: s.name,
-          reports: row?.reports ?? 0,
-          accept: duration(row?.accepted ?? 0, row?.accept_median ?? null, row?.accept_p90 ?? null),
-          resolve: duration(row?.resolved ?? 0, row?.resolve_median ?? null, row?.resolve_p90 ?? null),
-        };
-      }),
-      overdue: this.overdue(raw, scopeSubprojects, subprojectNames, now),
+      handlingTimes: scopeSubprojects.map((s) => ({
+        subprojectId: s.id,
+        subproject: s.name,
+        reports: raw.subprojects.get(s.id)?.reports ?? 0,
+        accept: duration(acceptRows.find((row) => row.subproject_id === s.id)),
+        resolve: duration(resolveRows.find((row) => row.subproject_id === s.id)),
+      })),
+      overdue: this.overdue(raw, scopeSubprojects, subprojectNames),
       barriers,
       effect,
     };
   }
 
-  private heatmap(raw: DashboardRaw, filters: DashboardFilters, all: Municipality[], chosen: Municipality | null): HeatmapData {
+  private heatmap(raw: CountsRaw, filters: DashboardFilters, all: Municipality[], chosen: Municipality | null): HeatmapData {
     const inScope = chosen
       ? [chosen]
       : all.filter((m) => !filters.subprojectIds || filters.subprojectIds.includes(m.subprojectId) || raw.heat.some((h) => h.municipality_id === m.id));
@@ -187,7 +242,7 @@ export class DashboardService {
     };
   }
 
-  private months(raw: DashboardRaw, filters: DashboardFilters): MonthData[] {
+  private months(raw: CountsRaw, filters: DashboardFilters): MonthData[] {
     if (!raw.monthly.length && !(filters.from && filters.to)) return [];
     const dataFirst = raw.monthly[0]?.month;
     const dataLast = raw.monthly[raw.monthly.length - 1]?.month;
@@ -199,44 +254,51 @@ export class DashboardService {
     return monthRange(first, last).map((month) => ({ month, count: counts.get(month) ?? 0 }));
   }
 
-  private pairs(raw: DashboardRaw, subprojects: NamedRef[]): PartyPairData[] {
-    const pairs: PartyPairData[] = [];
-    DEVIATION_PARTIES.forEach((a, i) => {
-      DEVIATION_PARTIES.slice(i).forEach((b) => {
-        const rows = raw.pairs.filter((p) => p.a === a && p.b === b);
-        pairs.push({
-          parties: [a, b],
-          label: pairLabel(a, b),
-          count: rows.reduce((sum, row) => sum + row.n, 0),
-          bySubproject: subprojects.map((s) => ({ subprojectId: s.id, subproject: s.name, count: rows.find((row) => row.subproject_id === s.id)?.n ?? 0 })),
-        });
-      });
-    });
-    return pairs;
+  /** Every pair of parties named together in a report, and single parties named alone, from the party sets. */
+  private pairs(raw: CountsRaw, subprojects: NamedRef[]): PartyPairData[] {
+    const counts = new Map<string, number>();
+    for (const set of raw.party_sets) {
+      const present = DEVIATION_PARTIES.filter((party) => set.parties.includes(party));
+      const keys =
+        present.length === 1 ? [`${present[0]}|${present[0]}`] : present.flatMap((a, i) => present.slice(i + 1).map((b) => `${a}|${b}`));
+      for (const key of keys) {
+        counts.set(`${key}|${set.subproject_id}`, (counts.get(`${key}|${set.subproject_id}`) ?? 0) + set.n);
+        counts.set(key, (counts.get(key) ?? 0) + set.n);
+      }
+    }
+    return DEVIATION_PARTIES.flatMap((a, i) =>
+      DEVIATION_PARTIES.slice(i).map((b) => ({
+        parties: [a, b] as [DeviationParty, DeviationParty],
+        label: pairLabel(a, b),
+        count: counts.get(`${a}|${b}`) ?? 0,
+        bySubproject: subprojects.map((s) => ({ subprojectId: s.id, subproject: s.name, count: counts.get(`${a}|${b}|${s.id}`) ?? 0 })),
+      })),
+    );
+  }
+
+  /** Zeros for delprojekt without reports; a delprojekt outside the scope (a moved kommun's old reports) by name. */
+  private overdue(raw: CountsRaw, subprojects: NamedRef[], names: Map<string, string>): OverdueData[] {
+    const known = new Set(subprojects.map((s) => s.id));
+    const entry = (id: string, name: string): OverdueData => {
+      const row = raw.subprojects.get(id);
+      return { subprojectId: id, subproject: name, open: row?.open ?? 0, notAccepted: row?.notAccepted ?? 0, notResolved: row?.notResolved ?? 0 };
+    };
+    return [
+      ...subprojects.map((s) => entry(s.id, s.name)),
+      ...[...raw.subprojects.keys()].filter((id) => !known.has(id)).map((id) => entry(id, names.get(id) ?? 'Okänt delprojekt')),
+    ];
   }
 
   /**
-   * The deviation module's own deadline rule, applied once per (delprojekt, status, Swedish day)
-   * rather than once per report: the rule depends on nothing else, and a day has many reports.
+   * One statement with more working memory than the server's default: both statements hash or sort
+   * every filtered report, which at 100 000 reports needs about 10 MB and would otherwise spill to disk
+   * (or make the planner sort instead of hash). SET LOCAL ends with the transaction.
    */
-  private overdue(raw: DashboardRaw, subprojects: NamedRef[], names: Map<string, string>, now: Date): OverdueData[] {
-    const policy = this.deadlinePolicy;
-    const result = new Map<string, OverdueData>(
-      subprojects.map((s) => [s.id, { subprojectId: s.id, subproject: s.name, open: 0, notAccepted: 0, notResolved: 0 }]),
-    );
-    for (const group of raw.open_days) {
-      let entry = result.get(group.subproject_id);
-      if (!entry) {
-        entry = { subprojectId: group.subproject_id, subproject: names.get(group.subproject_id) ?? 'Okänt delprojekt', open: 0, notAccepted: 0, notResolved: 0 };
-        result.set(group.subproject_id, entry);
-      }
-      // Noon UTC lies on the same Swedish date, so the rule sees the day the reports came in.
-      const deadlines = deadlinesFor({ status: group.status, reportedAt: new Date(`${group.day}T12:00:00Z`) }, now, policy);
-      entry.open += group.n;
-      if (deadlines.notAcceptedInTime) entry.notAccepted += group.n;
-      if (deadlines.notResolvedInTime) entry.notResolved += group.n;
-    }
-    return [...result.values()];
+  private queryInMemory<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL work_mem = '${SORT_MEMORY}'`);
+      return (await manager.query(sql, params)) as T[];
+    });
   }
 
   /** null when the barrier module's tables are not (yet) there. */
@@ -245,25 +307,32 @@ export class DashboardService {
     return barrierSchemaFrom(rows);
   }
 
-  private async barrierSizes(schema: BarrierSchema | null, filters: DashboardFilters, now: Date): Promise<BarrierSection<BarrierSizeData>> {
+  private async barrierSizes(schema: BarrierSchema | null, filters: DashboardFilters): Promise<BarrierSection<BarrierSizeData>> {
     if (!schema) return { available: false, reason: 'Inga hinder ännu.' };
     try {
       const query = buildBarrierSizeQuery(schema, filters);
       const rows = (await this.dataSource.query(query.sql, query.params)) as Array<{
         id: string;
         title: string;
-        reports: number;
-        municipalities: number;
-        quarters: Record<string, number> | null;
+        quarter: string | null;
+        municipality_id: string | null;
+        n: number;
       }>;
-      if (!rows.length) return { available: false, reason: 'Inga hinder ännu.' };
-      return {
-        available: true,
-        items: rows.map((row) => {
-          const trend = quarterTrend(new Map(Object.entries(row.quarters ?? {})));
-          return { id: row.id, title: row.title, reports: row.reports, municipalities: row.municipalities, quarters: trend.quarters, trend: trend.direction };
-        }),
-      };
+      const barriers = new Map<string, { title: string; quarters: Map<string, number>; municipalities: number }>();
+      for (const row of rows) {
+        const entry = barriers.get(row.id) ?? { title: row.title, quarters: new Map<string, number>(), municipalities: 0 };
+        if (row.quarter !== null) entry.quarters.set(row.quarter, row.n);
+        else entry.municipalities += 1;
+        barriers.set(row.id, entry);
+      }
+      if (!barriers.size) return { available: false, reason: 'Inga hinder ännu.' };
+      const items = [...barriers].map(([id, entry]) => {
+        const trend = quarterTrend(entry.quarters);
+        const reports = [...entry.quarters.values()].reduce((sum, n) => sum + n, 0);
+        return { id, title: entry.title, reports, municipalities: entry.municipalities, quarters: trend.quarters, trend: trend.direction };
+      });
+      items.sort((a, b) => b.reports - a.reports || a.title.localeCompare(b.title, 'sv'));
+      return { available: true, items: items.slice(0, BARRIER_LIMIT) };
     } catch (error) {
       // A barrier table of another shape than expected must not take the whole overview down.
       this.logger.warn(`Hindren kunde inte läsas: ${error instanceof Error ? error.message.slice(0, 200) : 'okänt fel'}`);

@@ -1,5 +1,4 @@
 import { DeviationCategory, DeviationParty } from '../deviation/deviation.constants';
-import { DeviationStatus } from '../deviation/deviation-workflow';
 
 export interface NamedRef {
   id: string;
@@ -18,24 +17,34 @@ export interface DashboardFilters {
   party?: DeviationParty;
 }
 
-/** What one round trip returns (see buildDashboardQuery); counts arrive as JSON numbers. */
-export interface DashboardRaw {
-  total: number;
-  without_parties: number;
+/** The counts statement's rows (buildCountsQuery); each kind fills its own columns, the rest are null. */
+export interface CountsRow {
+  kind: 'cell' | 'month' | 'deadline';
+  municipality_id: string | null;
+  subproject_id: string | null;
+  category: DeviationCategory | null;
+  parties: DeviationParty[] | null;
+  month: string | null;
+  open: boolean | null;
+  not_accepted: boolean | null;
+  not_resolved: boolean | null;
+  n: number;
+}
+
+/** The counts, summed up from CountsRow. */
+export interface CountsRaw {
   heat: Array<{ municipality_id: string; category: DeviationCategory; n: number }>;
   monthly: Array<{ month: string; n: number }>;
-  pairs: Array<{ a: DeviationParty; b: DeviationParty; subproject_id: string; n: number }>;
-  times: Array<{
-    subproject_id: string;
-    reports: number;
-    accepted: number;
-    accept_median: number | null;
-    accept_p90: number | null;
-    resolved: number;
-    resolve_median: number | null;
-    resolve_p90: number | null;
-  }>;
-  open_days: Array<{ subproject_id: string; status: DeviationStatus; day: string; n: number }>;
+  party_sets: Array<{ subproject_id: string; parties: DeviationParty[]; n: number }>;
+  /** Per delprojekt: reports, open, not accepted in time, not resolved in time. */
+  subprojects: Map<string, { reports: number; open: number; notAccepted: number; notResolved: number }>;
+}
+
+/** One row per delprojekt with reports that got that far (buildDurationQuery); [median, 90th percentile] in days. */
+export interface DurationRaw {
+  subproject_id: string;
+  n: number;
+  percentiles: [number, number];
 }
 
 export interface HeatmapData {
