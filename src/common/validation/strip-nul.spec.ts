@@ -5,5 +5,6 @@ describe('stripNul', () => {
     const input = { a: 'x\u0000y', b: ['\u0000', 1, { c: 'z\u0000' }], d: null, e: 5 };
     expect(stripNul(input)).toEqual({ a: 'xy', b: ['', 1, { c: 'z' }], d: null, e: 5 });
     expect(stripNul('ab\u0000\u0000c')).toBe('abc');
+    expect(stripNul('rad\tett\r\nrad\u0002två\u001f')).toBe('rad\tett\r\nradtvå');
   });
 });

@@ -1,9 +1,11 @@
 /**
- * PostgreSQL text cannot hold U+0000, and no person types it: remove it from everything that
- * comes in, so it can never turn a request into a database error.
+ * PostgreSQL text cannot hold U+0000, and no person types it or the other C0 control characters
+ * (tab, newline and carriage return excepted): remove them from everything that comes in, so they can
+ * never turn a request into a database error or pose as the filing mail's placeholders.
  */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
 export function stripNul<T>(value: T, depth = 0): T {
-  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '') : value) as T;
+  if (typeof value === 'string') return value.replace(CONTROL, '') as T;
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = stripNul(value[i], depth + 1);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { MailOutboxService } from '../mail/mail-outbox.service';
+import { MailOutboxService, RenderedMail } from '../mail/mail-outbox.service';
 import { CATEGORY_LABELS, DeviationCategory, DeviationSeverity, SEVERITY_LABELS } from './deviation.constants';
 import { DeviationStatus, STATUS_LABELS } from './deviation-workflow';
 
@@ -15,6 +15,9 @@ export interface MailableDeviation {
   severity: DeviationSeverity;
   status: DeviationStatus;
 }
+
+/** Control characters no template or user text produces (NUL and controls are stripped from input). */
+export const FILING_PLACEHOLDERS = { reference: '\u0002R\u0002', municipalityName: '\u0002M\u0002', subprojectName: '\u0002S\u0002' } as const;
 
 export type ReporterNotice = 'deviation-accepted' | 'deviation-resolved' | 'deviation-escalated' | 'deviation-closed' | 'deviation-reply';
 
@@ -42,6 +45,26 @@ export class DeviationNotifier {
   private readonly logger = new Logger('Avvikelser');
 
   constructor(private readonly mail: MailOutboxService) {}
+
+  /**
+   * The new-report mail rendered ahead of the insert, for filing's single statement: the parts only
+   * the database knows (reference, kommun and delprojekt names) are the placeholders in FILING_PLACEHOLDERS.
+   */
+  renderNewReportTemplate(deviation: Omit<MailableDeviation, 'reference' | 'municipalityName' | 'subprojectName'>): RenderedMail {
+    return this.mail.render(
+      'deviation-new',
+      context({
+        ...deviation,
+        reference: FILING_PLACEHOLDERS.reference,
+        municipalityName: FILING_PLACEHOLDERS.municipalityName,
+        subprojectName: FILING_PLACEHOLDERS.subprojectName,
+      }),
+    );
+  }
+
+  noLeadsWarning(reference: string): void {
+    this.logger.warn(`Delprojektet som äger ${reference} har ingen aktiv delprojektledare; inget mejl skickades.`);
+  }
 
   /** A new report reaches the leads of the delprojekt that owns it. */
   async newReport(manager: EntityManager, deviation: MailableDeviation, leadEmails: string[]): Promise<void> {
