@@ -1,0 +1,116 @@
+import { parseCsv } from '../../common/csv/csv';
+import { barrierSchemaFrom } from './dashboard-barrier.query';
+import { filterQuery } from './dashboard.controller';
+import { monthRange, sumCounts } from './dashboard.service';
+import { DashboardData } from './dashboard.types';
+import { buildChartViews, tableToCsv } from './dashboard-view';
+
+function data(overrides: Partial<DashboardData> = {}): DashboardData {
+  return {
+    generatedAt: '2026-11-23T10:00:00.000Z',
+    filters: { from: null, to: null, subproject: null, municipality: null, category: null, party: null },
+    subprojects: [{ id: 's1', name: 'MIA Södertälje' }],
+    totals: { reports: 3, withoutParties: 1 },
+    byMunicipalityAndCategory: {
+      municipalities: [{ id: 'm1', name: 'Södertälje' }],
+      categories: [{ value: 'gransnitt', label: 'Gränssnitt mellan huvudmän' }],
+      cells: [{ municipalityId: 'm1', municipality: 'Södertälje', category: 'gransnitt', count: 3 }],
+    },
+    byMonth: [{ month: '2026-10', count: 1 }, { month: '2026-11', count: 2 }],
+    partyPairs: [],
+    handlingTimes: [
+      {
+        subprojectId: 's1',
+        subproject: 'MIA Södertälje',
+        reports: 3,
+        accept: { count: 2, medianDays: 1.5, p90Days: 1234.5 },
+        resolve: { count: 0, medianDays: null, p90Days: null },
+      },
+    ],
+    overdue: [{ subprojectId: 's1', subproject: 'MIA Södertälje', open: 2, notAccepted: 1, notResolved: 0 }],
+    barriers: { available: false, reason: 'Inga hinder ännu.' },
+    effect: { available: false, reason: 'Inga hinder ännu.' },
+    ...overrides,
+  };
+}
+
+describe('tableToCsv', () => {
+  it('writes a file Swedish Excel opens: BOM, semicolons, CRLF, decimal commas, Swedish headings', () => {
+    const view = buildChartViews(data(), { acceptWithinWorkingDays: 2, resolveWithinDays: 30 }).find((v) => v.key === 'handlaggningstid');
+    const csv = tableToCsv(view?.table ?? { caption: '', columns: [], rows: [] });
+    expect(csv.startsWith('\ufeffDelprojekt;Avvikelser;Mottagna;Median till mottagen (dagar);')).toBe(true);
+    expect(csv).toContain('\r\nMIA Södertälje;3;2;1,5;1234,5;0;–;–\r\n');
+    expect(parseCsv(csv, ';').map((record) => record.fields)).toEqual([view?.table.columns, ['MIA Södertälje', ...(view?.table.rows[0].cells ?? [])]]);
+  });
+
+  it('defuses a barrier name that looks like a formula', () => {
+    expect(tableToCsv({ caption: '', columns: ['Hinder'], rows: [{ header: '=HYPERLINK("x")', cells: [] }] })).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+});
+
+describe('buildChartViews', () => {
+  it('says in Swedish when there are no barriers, and draws nothing for them', () => {
+    const views = buildChartViews(data(), { acceptWithinWorkingDays: 2, resolveWithinDays: 30 });
+    const barriers = views.find((v) => v.key === 'hinder');
+    expect(barriers?.spec).toBeNull();
+    expect(barriers?.empty).toBe('Inga hinder ännu.');
+    expect(views.find((v) => v.key === 'handlaggningstid')?.summary).toBe('Kortast mediantid till mottagen: MIA Södertälje, 1,5 dagar.');
+    expect(views.find((v) => v.key === 'forsenade')?.intro).toContain('inom 2 arbetsdagar');
+  });
+});
+
+describe('sumCounts', () => {
+  it('adds up the grouping sets: kommun × category, party sets, months and deadlines per delprojekt', () => {
+    const raw = sumCounts([
+      { kind: 'cell', municipality_id: 'm1', subproject_id: 's1', category: 'gransnitt', parties: ['AF', 'FK'], month: null, open: null, not_accepted: null, not_resolved: null, n: 2 },
+      { kind: 'cell', municipality_id: 'm1', subproject_id: 's1', category: 'gransnitt', parties: [], month: null, open: null, not_accepted: null, not_resolved: null, n: 1 },
+      { kind: 'month', municipality_id: null, subproject_id: null, category: null, parties: null, month: '2026-11', open: null, not_accepted: null, not_resolved: null, n: 2 },
+      { kind: 'month', municipality_id: null, subproject_id: null, category: null, parties: null, month: '2026-10', open: null, not_accepted: null, not_resolved: null, n: 1 },
+      { kind: 'deadline', municipality_id: null, subproject_id: 's1', category: null, parties: null, month: null, open: true, not_accepted: true, not_resolved: false, n: 1 },
+      { kind: 'deadline', municipality_id: null, subproject_id: 's1', category: null, parties: null, month: null, open: false, not_accepted: false, not_resolved: false, n: 2 },
+    ]);
+    expect(raw.heat).toEqual([{ municipality_id: 'm1', category: 'gransnitt', n: 3 }]);
+    expect(raw.monthly).toEqual([{ month: '2026-10', n: 1 }, { month: '2026-11', n: 2 }]);
+    expect(raw.party_sets).toHaveLength(2);
+    expect(raw.subprojects.get('s1')).toEqual({ reports: 3, open: 1, notAccepted: 1, notResolved: 0 });
+  });
+});
+
+describe('monthRange', () => {
+  it('runs over year ends, inclusive', () => {
+    expect(monthRange('2025-11', '2026-02')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+    expect(monthRange('2026-03', '2026-02')).toEqual([]);
+  });
+});
+
+describe('barrierSchemaFrom', () => {
+  const column = (table_name: string, column_name: string): { table_name: string; column_name: string } => ({ table_name, column_name });
+
+  it('is null while the barrier module is not installed, or has no link to reports', () => {
+    expect(barrierSchemaFrom([])).toBeNull();
+    expect(barrierSchemaFrom([column('barrier', 'id'), column('barrier', 'name')])).toBeNull();
+  });
+
+  it('reads the barrier module’s tables: name, barrier_member, letter.sent_at, status', () => {
+    expect(
+      barrierSchemaFrom([
+        column('barrier', 'id'),
+        column('barrier', 'name'),
+        column('barrier', 'status'),
+        column('barrier_member', 'barrier_id'),
+        column('barrier_member', 'deviation_id'),
+        column('barrier_exclusion', 'barrier_id'),
+        column('barrier_exclusion', 'deviation_id'),
+        column('letter', 'barrier_id'),
+        column('letter', 'sent_at'),
+      ]),
+    ).toEqual({ titleColumn: 'name', hasStatus: true, link: { kind: 'table', table: 'barrier_member' }, letterSentColumn: 'sent_at', fixColumn: null });
+  });
+});
+
+describe('filterQuery', () => {
+  it('keeps only the filters that are set, for links that keep the view', () => {
+    expect(filterQuery({ from: '2026-01-01', category: 'gransnitt', party: undefined })).toBe('?from=2026-01-01&category=gransnitt');
+    expect(filterQuery({})).toBe('');
+  });
+});
