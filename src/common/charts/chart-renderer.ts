@@ -133,7 +133,8 @@ export class ChartRenderer {
   }
 
   private vegaLogger({ vega }: VegaModules): ReturnType<VegaModules['vega']['logger']> {
-    return vega.logger(vega.Warn, 'warn', (_method, _level, args) => this.logger.warn(`Vega: ${args.map(String).join(' ')}`));
+    // Vega passes the message parts as an array or as an arguments object, depending on the version.
+    return vega.logger(vega.Warn, 'warn', (_method, _level, args) => this.logger.warn(`Vega: ${Array.from(args as ArrayLike<unknown>, String).join(' ')}`));
   }
 }
 
