@@ -55,7 +55,7 @@ describe('booting the real process', () => {
       const first = spawnApp(env);
       const url = await first.ready;
       const firstStartMs = Date.now() - started;
-      expect(firstStartMs).toBeLessThan(30_000); // the 10 s target is measured in the README, not asserted here
+      // Speed is a benchmark figure, not a test assertion: printed here, measured on a quiet machine in the README.
       process.stdout.write(`Första start på tom inbyggd databas: ${firstStartMs} ms\n`);
 
       const admin = DEMO_ACCOUNTS.find((account) => account.role === 'admin');

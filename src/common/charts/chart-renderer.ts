@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { TopLevelSpec } from 'vega-lite';
-import type { Config } from 'vega-lite/types_unstable/config.js';
+import type { Config } from 'vega-lite/build/src/config';
 import { CHART_AXIS, CHART_BACKGROUND, CHART_TEXT } from './chart-colours';
 import { loadVega, VegaModules } from './vega-loader';
 
