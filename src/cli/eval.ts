@@ -74,14 +74,18 @@ async function collect(app: INestApplicationContext): Promise<BarrierAssignment[
  * As an analyst would after a first run: for each true barrier, N of its reports go into the app barrier
  * that already holds most of them (or a new one), confirmed.
  */
-async function confirmAsAnalyst(app: INestApplicationContext, truth: TruthRow[], perBarrier: number, seed: number): Promise<number> {
+/** The analyst who confirms and gets the escalation mails (in the scratch database's outbox). */
+async function createAnalyst(app: INestApplicationContext): Promise<AuthUser> {
   const analyst = await app.get(UserService).create({
     email: `eval.${randomBytes(4).toString('hex')}@mia-example.se`,
     name: 'Utvärderingen',
     role: 'analyst',
     password: randomBytes(18).toString('base64url'),
   });
-  const user: AuthUser = { id: analyst.id, email: analyst.email, name: analyst.name, role: 'analyst', subprojectId: null };
+  return { id: analyst.id, email: analyst.email, name: analyst.name, role: 'analyst', subprojectId: null };
+}
+
+async function confirmAsAnalyst(app: INestApplicationContext, user: AuthUser, truth: TruthRow[], perBarrier: number, seed: number): Promise<number> {
   const barriers = app.get(BarrierService);
   const current = (await collect(app)).filter((a) => a.externalId !== null);
   const idByExternal = new Map(current.map((a) => [a.externalId as string, a.deviationId]));
@@ -137,9 +141,10 @@ async function main(argv: string[]): Promise<number> {
       log(`Import: ${imported.created} rapporter, ${imported.rejected.length} avvisade, ${imported.reportsWithPersonalData} med personuppgifter maskerade.`);
       for (const problem of imported.rejected) log(`  rad ${problem.line}: ${problem.reason}`);
       const patterns = app.get(PatternsService);
+      const analyst = await createAnalyst(app);
       if (perBarrier > 0) {
         log(`Första körning: ${PatternsService.describe(await patterns.run('full'))}`);
-        log(`Verksamhetsutvecklaren bekräftar ${await confirmAsAnalyst(app, truth, perBarrier, seed)} rapporter (${perBarrier} per sant hinder, frö ${seed}).`);
+        log(`Verksamhetsutvecklaren bekräftar ${await confirmAsAnalyst(app, analyst, truth, perBarrier, seed)} rapporter (${perBarrier} per sant hinder, frö ${seed}).`);
       }
       log(`Körning: ${PatternsService.describe(await patterns.run('full'))}`);
       const all = await collect(app);

@@ -11,7 +11,6 @@ export interface EngineStateRow {
   thesaurusHash: string | null;
   reportsAtFullRun: number;
   fullRunAt: Date | null;
-  seenCreatedAt: Date | null;
   fullRunRequested: boolean;
   revision: number;
 }
@@ -53,14 +52,13 @@ export class BarrierStore {
    */
   async lockState(manager: EntityManager): Promise<EngineStateRow> {
     const [row] = (await manager.query(
-      `SELECT model, thesaurus_hash, reports_at_full_run, full_run_at, seen_created_at, full_run_requested, revision
+      `SELECT model, thesaurus_hash, reports_at_full_run, full_run_at, full_run_requested, revision
          FROM barrier_engine_state WHERE id = 1 FOR UPDATE`,
     )) as Array<{
       model: unknown;
       thesaurus_hash: string | null;
       reports_at_full_run: number;
       full_run_at: Date | null;
-      seen_created_at: Date | null;
       full_run_requested: boolean;
       revision: number;
     }>;
@@ -69,7 +67,6 @@ export class BarrierStore {
       thesaurusHash: row.thesaurus_hash,
       reportsAtFullRun: row.reports_at_full_run,
       fullRunAt: row.full_run_at,
-      seenCreatedAt: row.seen_created_at,
       fullRunRequested: row.full_run_requested,
       revision: row.revision,
     };
@@ -78,6 +75,12 @@ export class BarrierStore {
   /** After an analyst's change the stored model no longer describes the barriers: the next run is a full one. */
   async requestFullRun(manager: EntityManager): Promise<void> {
     await manager.query(`UPDATE barrier_engine_state SET full_run_requested = true, revision = revision + 1, updated_at = $1 WHERE id = 1`, [this.clock.now()]);
+  }
+
+  /** Marks barriers as changed (their reports changed). */
+  async touch(manager: EntityManager, barrierIds: readonly string[], now: Date): Promise<void> {
+    if (barrierIds.length === 0) return;
+    await manager.query(`UPDATE barrier SET updated_at = $2 WHERE id = ANY($1::uuid[])`, [barrierIds, now]);
   }
 
   /** Member count, kommuner and delprojekt per barrier, and its period: derived from the members, stored for the lists. */
@@ -118,19 +121,31 @@ export class BarrierStore {
    * report structural since the last run), with its reason, and queues the analysts' mail.
    */
   async escalateDue(manager: EntityManager): Promise<EscalatedNow[]> {
+    // Ids rather than names and a reference only where marked: this reads every member of every open barrier.
     const rows = (await manager.query(
-      `SELECT bm.barrier_id, d.reference, m.name AS municipality, s.name AS subproject, d.occurred_on::text AS occurred_on,
-              ${MARKED_STRUCTURAL_SQL} AS marked
+      `SELECT bm.barrier_id, d.municipality_id, d.subproject_id, d.occurred_on::text AS occurred_on,
+              CASE WHEN ${MARKED_STRUCTURAL_SQL} THEN d.reference END AS marked_reference
          FROM barrier_member bm
          JOIN barrier b ON b.id = bm.barrier_id AND b.status IN ('foreslagen', 'bekraftad')
-         JOIN deviation d ON d.id = bm.deviation_id
-         JOIN municipality m ON m.id = d.municipality_id
-         JOIN subproject s ON s.id = d.subproject_id`,
-    )) as Array<{ barrier_id: string; reference: string; municipality: string; subproject: string; occurred_on: string; marked: boolean }>;
+         JOIN deviation d ON d.id = bm.deviation_id`,
+    )) as Array<{ barrier_id: string; municipality_id: string; subproject_id: string; occurred_on: string; marked_reference: string | null }>;
+    if (rows.length === 0) return [];
+    const names = new Map(
+      ((await manager.query(`SELECT id, name FROM municipality UNION ALL SELECT id, name FROM subproject`)) as Array<{ id: string; name: string }>).map((row) => [
+        row.id,
+        row.name,
+      ]),
+    );
     const byBarrier = new Map<string, EscalationMember[]>();
     for (const row of rows) {
       const list = byBarrier.get(row.barrier_id) ?? [];
-      list.push({ reference: row.reference, municipality: row.municipality, subproject: row.subproject, occurredOn: row.occurred_on, markedStructural: row.marked });
+      list.push({
+        reference: row.marked_reference ?? '',
+        municipality: names.get(row.municipality_id) ?? row.municipality_id,
+        subproject: names.get(row.subproject_id) ?? row.subproject_id,
+        occurredOn: row.occurred_on,
+        markedStructural: row.marked_reference !== null,
+      });
       byBarrier.set(row.barrier_id, list);
     }
     const escalated: EscalatedNow[] = [];

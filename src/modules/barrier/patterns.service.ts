@@ -30,6 +30,8 @@ export interface PatternsRunSummary {
   letters: number;
   activeBarriers: number;
   durationMs: number;
+  /** Where the time went: reading reports, the engine, writing barriers, letters (ms). */
+  phases: { readMs: number; engineMs: number; writeMs: number; lettersMs: number };
 }
 
 /** New reports since the last full run beyond this share (and at least FULL_RUN_MIN_NEW) make the next run full. */
@@ -37,8 +39,6 @@ const FULL_RUN_NEW_SHARE = 0.1;
 const FULL_RUN_MIN_NEW = 25;
 /** New barriers only form in a full run, so one runs at least this often. */
 const FULL_RUN_MAX_AGE_DAYS = 7;
-/** A report committed by a transaction still open at the last run may carry a created_at just before the mark; look back this far. */
-const SEEN_MARGIN_MS = 2 * 60_000;
 
 interface ReportRow {
   id: string;
@@ -51,7 +51,6 @@ interface ReportRow {
   municipality: string;
   subproject: string;
   occurred_on: string;
-  created_at: Date;
 }
 
 function toPatternReport(row: ReportRow): PatternReport {
@@ -67,6 +66,11 @@ function toPatternReport(row: ReportRow): PatternReport {
     subproject: row.subproject,
     occurredOn: row.occurred_on,
   };
+}
+
+/** Reasons travel to SQL as one text per report, split on the unit separator (cheaper than JSON for 100 000 rows). */
+function joinReasons(reasons: readonly string[] | undefined): string {
+  return (reasons ?? []).map((reason) => reason.replace(/\u001f/g, ' ')).join('\u001f');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -96,14 +100,15 @@ export class PatternsService {
     const lines = await this.thesaurus.lines();
     const thesaurusHash = ThesaurusService.hash(this.engine.version, lines);
     const state = await this.dataSource.transaction((manager) => this.store.lockState(manager));
-    const newReports = state.model === null ? [] : await this.loadReports(state.seenCreatedAt);
-    // Reports re-read in the margin were seen before; only those after the mark count as new.
-    const newCount = state.seenCreatedAt ? newReports.filter((row) => row.created_at > (state.seenCreatedAt as Date)).length : newReports.length;
-    const fullRunReason = mode === 'full' ? 'begärd' : this.fullRunReason(state, thesaurusHash, newCount);
+    // Without a model every report is new, and the run is a full one.
+    const unseen = state.model === null ? null : await this.loadReports('unseen');
+    const fullRunReason = mode === 'full' ? 'begärd' : this.fullRunReason(state, thesaurusHash, unseen?.length ?? 0);
     const summary = fullRunReason
-      ? await this.runFull(state, lines, thesaurusHash, fullRunReason)
-      : await this.runIncremental(state, lines, newReports, newCount);
+      ? await this.runFull(state, lines, thesaurusHash, fullRunReason, unseen ? unseen.map((row) => row.id) : null)
+      : await this.runIncremental(state, lines, unseen ?? []);
+    const lettersStarted = performance.now();
     summary.letters = await this.draftLetters();
+    summary.phases.lettersMs = Math.round(performance.now() - lettersStarted);
     summary.durationMs = Math.round(performance.now() - started);
     return summary;
   }
@@ -130,18 +135,17 @@ export class PatternsService {
     return null;
   }
 
-  /** All reports (since = null), or those not in a barrier created after `since` less a margin. */
-  private async loadReports(since: Date | null): Promise<ReportRow[]> {
-    const sinceClause = since ? `WHERE d.created_at > $1 AND NOT EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.deviation_id = d.id)` : '';
+  /** All reports, or those the engine has not looked at yet. */
+  private async loadReports(which: 'all' | 'unseen'): Promise<ReportRow[]> {
+    const unseen = which === 'unseen' ? `WHERE NOT EXISTS (SELECT 1 FROM barrier_engine_seen s WHERE s.deviation_id = d.id)` : '';
     return (await this.dataSource.query(
       `SELECT d.id, d.title, d.description, d.consequence, d.tried, d.category, d.parties, m.name AS municipality, s.name AS subproject,
-              d.occurred_on::text AS occurred_on, d.created_at
+              d.occurred_on::text AS occurred_on
          FROM deviation d
          JOIN municipality m ON m.id = d.municipality_id
          JOIN subproject s ON s.id = d.subproject_id
-         ${sinceClause}
-        ORDER BY d.created_at, d.id`,
-      since ? [new Date(since.getTime() - SEEN_MARGIN_MS)] : [],
+         ${unseen}
+        ORDER BY d.id`,
     )) as ReportRow[];
   }
 
@@ -170,18 +174,24 @@ export class PatternsService {
     return { confirmed: new Map(confirmedRows.map((row) => [row.deviation_id, row.barrier_id])), excluded };
   }
 
-  private async runFull(state: EngineStateRow, lines: string[], thesaurusHash: string, reason: string): Promise<PatternsRunSummary> {
-    const rows = await this.loadReports(null);
+  /** `unseen`: the reports new since the last run, or null when every report is (no model yet). */
+  private async runFull(state: EngineStateRow, lines: string[], thesaurusHash: string, reason: string, unseen: string[] | null): Promise<PatternsRunSummary> {
+    const phases = { readMs: 0, engineMs: 0, writeMs: 0, lettersMs: 0 };
+    let mark = performance.now();
+    const rows = await this.loadReports('all');
     const reports = rows.map(toPatternReport);
     const previous = await this.previousBarriers(this.dataSource.manager);
     const choices = await this.analystChoices(this.dataSource.manager);
+    phases.readMs = Math.round(performance.now() - mark);
+    mark = performance.now();
     const outcome = this.engine.runFull(reports, {
       thesaurusLines: lines,
       confirmed: choices.confirmed,
       excluded: choices.excluded,
       previous: previous.map((barrier) => ({ key: barrier.id, memberIds: barrier.memberIds })),
     });
-    const seen = rows[rows.length - 1]?.created_at ?? state.seenCreatedAt;
+    phases.engineMs = Math.round(performance.now() - mark);
+    mark = performance.now();
 
     return this.dataSource.transaction(async (manager) => {
       await this.store.lockState(manager);
@@ -214,7 +224,7 @@ export class PatternsService {
           if (fresh.excluded.get(deviationId)?.includes(id)) continue;
           memberIds.push(deviationId);
           memberBarriers.push(id);
-          memberReasons.push(JSON.stringify(barrier.reasons[deviationId] ?? []));
+          memberReasons.push(joinReasons(barrier.reasons[deviationId]));
         }
       }
       await this.syncEngineMembers(manager, memberIds, memberBarriers, memberReasons, now);
@@ -227,16 +237,18 @@ export class PatternsService {
       const escalated = await this.store.escalateDue(manager);
       await manager.query(
         `UPDATE barrier_engine_state
-            SET model = $1, thesaurus_hash = $2, reports_at_full_run = $3, full_run_at = $4, seen_created_at = $5,
-                full_run_requested = full_run_requested AND revision <> $6, updated_at = $4
+            SET model = $1, thesaurus_hash = $2, reports_at_full_run = $3, full_run_at = $4,
+                full_run_requested = full_run_requested AND revision <> $5, updated_at = $4
           WHERE id = 1`,
-        [JSON.stringify(outcome.model.shared), thesaurusHash, reports.length, now, seen, state.revision],
+        [JSON.stringify(outcome.model.shared), thesaurusHash, reports.length, now, state.revision],
       );
+      await this.markSeen(manager, unseen ?? reports.map((report) => report.id), now);
+      phases.writeMs = Math.round(performance.now() - mark);
       return {
         mode: 'full' as const,
         fullRunReason: reason,
         reports: reports.length,
-        newReports: state.reportsAtFullRun ? Math.max(reports.length - state.reportsAtFullRun, 0) : reports.length,
+        newReports: unseen?.length ?? reports.length,
         placed: 0,
         created,
         updated,
@@ -245,6 +257,7 @@ export class PatternsService {
         letters: 0,
         activeBarriers: (await this.store.activeIds(manager)).length,
         durationMs: 0,
+        phases,
       };
     });
   }
@@ -276,23 +289,31 @@ export class PatternsService {
    * them. Rows whose barrier and reasons did not change are not touched.
    */
   private async syncEngineMembers(manager: EntityManager, ids: string[], barrierIds: string[], reasons: string[], now: Date): Promise<void> {
-    await manager.query(
-      `DELETE FROM barrier_member bm
-        WHERE NOT bm.confirmed_by_analyst
-          AND NOT EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::uuid[]) AS n(deviation_id, barrier_id)
-                           WHERE n.deviation_id = bm.deviation_id AND n.barrier_id = bm.barrier_id)`,
+    const removed = (await manager.query(
+      `WITH gone AS (
+         DELETE FROM barrier_member bm
+          WHERE NOT bm.confirmed_by_analyst
+            AND NOT EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::uuid[]) AS n(deviation_id, barrier_id)
+                             WHERE n.deviation_id = bm.deviation_id AND n.barrier_id = bm.barrier_id)
+          RETURNING bm.barrier_id)
+       SELECT DISTINCT barrier_id FROM gone`,
       [ids, barrierIds],
-    );
-    await manager.query(
-      `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
-       SELECT n.barrier_id, n.deviation_id, ARRAY(SELECT jsonb_array_elements_text(n.reason::jsonb)), false, 'engine', $4, $4
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)
-       ON CONFLICT (deviation_id) DO UPDATE SET reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at
-        WHERE NOT barrier_member.confirmed_by_analyst
-          AND barrier_member.barrier_id = EXCLUDED.barrier_id
-          AND barrier_member.reason IS DISTINCT FROM EXCLUDED.reason`,
+    )) as Array<{ barrier_id: string }>;
+    const added = (await manager.query(
+      `WITH placed AS (
+         INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
+         SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), false, 'engine', $4, $4
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)
+         ON CONFLICT (deviation_id) DO UPDATE SET reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at
+          WHERE NOT barrier_member.confirmed_by_analyst
+            AND barrier_member.barrier_id = EXCLUDED.barrier_id
+            AND barrier_member.reason IS DISTINCT FROM EXCLUDED.reason
+         RETURNING barrier_id)
+       SELECT DISTINCT barrier_id FROM placed`,
       [ids, barrierIds, reasons, now],
-    );
+    )) as Array<{ barrier_id: string }>;
+    // A barrier whose reports changed has changed, even when its figures happen not to (its draft letter is then refreshed).
+    await this.store.touch(manager, [...new Set([...removed, ...added].map((row) => row.barrier_id))], now);
   }
 
   /**
@@ -309,20 +330,26 @@ export class PatternsService {
     return affected > 0;
   }
 
-  private async runIncremental(state: EngineStateRow, lines: string[], rows: ReportRow[], newCount: number): Promise<PatternsRunSummary> {
+  private async runIncremental(state: EngineStateRow, lines: string[], rows: ReportRow[]): Promise<PatternsRunSummary> {
+    const phases = { readMs: 0, engineMs: 0, writeMs: 0, lettersMs: 0 };
     let placed = 0;
     let assignments = new Map<string, string | null>();
     let reasons: Record<string, string[]> = {};
+    let mark = performance.now();
     if (rows.length > 0) {
       const perBarrier = new Map<string, unknown>();
       const models = (await this.dataSource.query(`SELECT id, model FROM barrier WHERE status = ANY($1) AND model IS NOT NULL ORDER BY id`, [
         ACTIVE_BARRIER_STATUSES,
       ])) as Array<{ id: string; model: unknown }>;
       for (const row of models) perBarrier.set(row.id, row.model);
+      phases.readMs = Math.round(performance.now() - mark);
+      mark = performance.now();
       const outcome = this.engine.assignIncremental(rows.map(toPatternReport), { shared: state.model, perBarrier }, lines);
+      phases.engineMs = Math.round(performance.now() - mark);
       assignments = outcome.assignments;
       reasons = outcome.reasons;
     }
+    mark = performance.now();
     return this.dataSource.transaction(async (manager) => {
       await this.store.lockState(manager);
       const now = this.clock.now();
@@ -334,13 +361,13 @@ export class PatternsService {
         if (!barrierId) continue;
         ids.push(deviationId);
         barrierIds.push(barrierId);
-        reasonTexts.push(JSON.stringify(reasons[deviationId] ?? []));
+        reasonTexts.push(joinReasons(reasons[deviationId]));
       }
       if (ids.length > 0) {
         // Only into active barriers, never where the analyst moved the report out, never over an existing membership.
         const inserted = (await manager.query(
           `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
-           SELECT n.barrier_id, n.deviation_id, ARRAY(SELECT jsonb_array_elements_text(n.reason::jsonb)), false, 'engine', $4, $4
+           SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), false, 'engine', $4, $4
              FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)
              JOIN barrier b ON b.id = n.barrier_id AND b.status = ANY($5)
             WHERE NOT EXISTS (SELECT 1 FROM barrier_exclusion x WHERE x.deviation_id = n.deviation_id AND x.barrier_id = n.barrier_id)
@@ -353,16 +380,14 @@ export class PatternsService {
       }
       await this.store.refreshFigures(manager, [...touched]);
       const escalated = await this.store.escalateDue(manager);
-      const seen = rows.length ? rows[rows.length - 1].created_at : null;
-      if (seen && (!state.seenCreatedAt || seen > state.seenCreatedAt)) {
-        await manager.query(`UPDATE barrier_engine_state SET seen_created_at = $1, updated_at = $2 WHERE id = 1`, [seen, now]);
-      }
+      await this.markSeen(manager, rows.map((row) => row.id), now);
+      phases.writeMs = Math.round(performance.now() - mark);
       const [{ count }] = (await manager.query(`SELECT count(*)::int AS count FROM deviation`)) as Array<{ count: number }>;
       return {
         mode: 'incremental' as const,
         fullRunReason: null,
         reports: count,
-        newReports: newCount,
+        newReports: rows.length,
         placed,
         created: 0,
         updated: touched.size,
@@ -371,24 +396,45 @@ export class PatternsService {
         letters: 0,
         activeBarriers: (await this.store.activeIds(manager)).length,
         durationMs: 0,
+        phases,
       };
     });
   }
 
-  /** One draft skrivelse per escalated barrier of interface problems, created or brought up to date by the letter module. */
+  /** The engine has looked at these reports: an incremental run does not place them again. */
+  private async markSeen(manager: EntityManager, ids: readonly string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(
+      `INSERT INTO barrier_engine_seen (deviation_id, seen_at) SELECT unnest($1::uuid[]), $2 ON CONFLICT (deviation_id) DO NOTHING`,
+      [ids, now],
+    );
+  }
+
+  /**
+   * One draft skrivelse per escalated barrier of interface problems, created or brought up to date by the
+   * letter module: for barriers changed since their draft was made, and at least daily (the members' own
+   * status and answers change too).
+   */
   private async draftLetters(): Promise<number> {
     if (!this.letters.available) return 0;
     const rows = (await this.dataSource.query(
       `SELECT b.id, b.parties, b.member_count,
               (SELECT count(*)::int FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id
                 WHERE bm.barrier_id = b.id AND d.category = 'gransnitt') AS interface_count
-         FROM barrier b WHERE b.status = 'eskalerad' ORDER BY b.escalated_at, b.id`,
+         FROM barrier b
+        WHERE b.status = 'eskalerad'
+          AND (b.letter_synced_at IS NULL OR b.letter_synced_at < b.updated_at OR b.letter_synced_at < $1::timestamptz - interval '1 day')
+        ORDER BY b.escalated_at, b.id`,
+      [this.clock.now()],
     )) as Array<{ id: string; parties: string[]; member_count: number; interface_count: number }>;
     let drafted = 0;
     for (const row of rows) {
       if (!isInterfaceBarrier(row.parties, row.member_count, row.interface_count)) continue;
       try {
-        if (await this.letters.draftFor(row.id)) drafted += 1;
+        if (!(await this.letters.draftFor(row.id))) continue;
+        // Not updated_at itself: that would make the barrier look changed again.
+        await this.dataSource.query(`UPDATE barrier SET letter_synced_at = $2 WHERE id = $1`, [row.id, this.clock.now()]);
+        drafted += 1;
       } catch (error) {
         // One failing letter must not stop the others; the next run tries again.
         this.logger.error(`Skrivelseutkastet för hindret ${row.id} kunde inte skapas`, error instanceof Error ? error.stack : String(error));
@@ -396,4 +442,5 @@ export class PatternsService {
     }
     return drafted;
   }
+
 }
