@@ -71,7 +71,7 @@ export interface GeneratorPlace {
 
 export abstract class PatternEngine {
   /** Changes when the engine's model format or features change: a stored model from another version is not reused. */
-  abstract get version(): string;
+  abstract readonly version: string;
   abstract runFull(reports: readonly PatternReport[], request: FullRunRequest): FullRunOutcome;
   abstract assignIncremental(reports: readonly PatternReport[], model: StoredModel, thesaurusLines: readonly string[]): IncrementalOutcome;
   abstract score(truth: ReadonlyArray<string | null>, predicted: ReadonlyArray<string | null>): ClusteringScores;
