@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { BarrierService } from '../src/modules/barrier/barrier.service';
@@ -290,6 +291,26 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
     expect((await client.get('/')).text).toContain('href="/hinder"');
   });
 
+  it('a barrier whose reports leads mark as strukturellt hinder is escalated, saying so, even within one delprojekt', async () => {
+    const delta = [await report('Haninge', '2019-05-01', 'delta'), await report('Tyresö', '2019-05-02', 'delta')];
+    expect(await run()).toBe('full');
+    const deltaId = (await barrierOf(delta[0].externalId)) as string;
+    expect((await barriers()).find((b) => b.id === deltaId)?.status).toBe('foreslagen');
+    const lead = await createUser(t.app, 'lead', { subproject: 'MIA Östra Södertörn' });
+    const token = await createApiToken(t.app, lead);
+    const api = new HttpClient(t.baseUrl);
+    for (const member of delta) {
+      expect((await api.api('POST', `/api/deviations/${member.id}/accept`, {}, token)).status).toBe(200);
+      expect((await api.api('POST', `/api/deviations/${member.id}/escalate`, { comment: 'Samma hinder i alla kommuner.' }, token)).status).toBe(200);
+    }
+    expect(await run()).toBe('incremental');
+    const escalated = (await barriers()).find((b) => b.id === deltaId);
+    expect(escalated?.status).toBe('eskalerad');
+    expect(escalated?.escalation_reason).toBe(
+      `Delprojektledare har markerat 2 av hindrets rapporter som strukturellt hinder (${[delta[0].reference, delta[1].reference].sort().join(' och ')}).`,
+    );
+  });
+
   it('the analyst adds a thesaurus line, which makes the next run a full one', async () => {
     const client = new HttpClient(t.baseUrl);
     await client.login(analyst.email, TEST_PASSWORD);
@@ -326,5 +347,23 @@ describe('the patterns job on two app instances', () => {
       await second.close();
       await first.close();
     }
+  });
+});
+
+describe('the patterns job’s timer', () => {
+  it('is registered on PATTERNS_CRON in Swedish time when the scheduler is on', async () => {
+    const t = await startTestApp({ env: { SCHEDULER_ENABLED: 'true', PATTERNS_CRON: '30 4 * * 1-5' } });
+    try {
+      const job = t.app.get(SchedulerRegistry).getCronJob('patterns');
+      const next = job.nextDate().toJSDate();
+      expect(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' }).format(next)).toBe('04:30');
+      expect(['Mon', 'Tue', 'Wed', 'Thu', 'Fri']).toContain(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Stockholm', weekday: 'short' }).format(next));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses to start with a PATTERNS_CRON the scheduler cannot read', async () => {
+    await expect(startTestApp({ env: { PATTERNS_CRON: '99 * * * *' } })).rejects.toThrow('PATTERNS_CRON: "99 * * * *" är inte ett giltigt cron-uttryck');
   });
 });
