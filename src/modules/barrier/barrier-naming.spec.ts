@@ -5,5 +5,9 @@ describe('generatedBarrierName', () => {
     expect(generatedBarrierName(['sjukpenning', 'arbetsförmåga', 'inskrivning', 'SGI'], ['FK', 'AF'])).toBe('Sjukpenning, arbetsförmåga och inskrivning (FK, AF)');
     expect(generatedBarrierName(['samtycke'], [])).toBe('Samtycke');
     expect(generatedBarrierName([], ['AF'])).toBe('Återkommande hinder (AF)');
+    // The parties are in the name already; their names are not what the barrier is about.
+    expect(generatedBarrierName(['Arbetsförmedlingen', 'Försäkringskassan', 'sjukpenning', 'arbetsförmåga', 'inskrivning'], ['AF', 'FK'])).toBe(
+      'Sjukpenning, arbetsförmåga och inskrivning (AF, FK)',
+    );
   });
 });
