@@ -60,19 +60,21 @@ describe('buildChartViews', () => {
 });
 
 describe('sumCounts', () => {
-  it('adds up the grouping sets: kommun × category, party sets, months and deadlines per delprojekt', () => {
+  it('adds up the grouping sets: kommun × category, party sets, reports per delprojekt and months', () => {
     const raw = sumCounts([
-      { kind: 'cell', municipality_id: 'm1', subproject_id: 's1', category: 'gransnitt', parties: ['AF', 'FK'], month: null, open: null, not_accepted: null, not_resolved: null, n: 2 },
-      { kind: 'cell', municipality_id: 'm1', subproject_id: 's1', category: 'gransnitt', parties: [], month: null, open: null, not_accepted: null, not_resolved: null, n: 1 },
-      { kind: 'month', municipality_id: null, subproject_id: null, category: null, parties: null, month: '2026-11', open: null, not_accepted: null, not_resolved: null, n: 2 },
-      { kind: 'month', municipality_id: null, subproject_id: null, category: null, parties: null, month: '2026-10', open: null, not_accepted: null, not_resolved: null, n: 1 },
-      { kind: 'deadline', municipality_id: null, subproject_id: 's1', category: null, parties: null, month: null, open: true, not_accepted: true, not_resolved: false, n: 1 },
-      { kind: 'deadline', municipality_id: null, subproject_id: 's1', category: null, parties: null, month: null, open: false, not_accepted: false, not_resolved: false, n: 2 },
+      { kind: 'cell', municipality_id: 'm1', subproject_id: 's1', category: 'gransnitt', parties: ['AF', 'FK'], month: null, n: 2 },
+      { kind: 'cell', municipality_id: 'm1', subproject_id: 's1', category: 'gransnitt', parties: [], month: null, n: 1 },
+      { kind: 'cell', municipality_id: 'm2', subproject_id: 's2', category: 'ovrigt', parties: ['AF', 'FK'], month: null, n: 4 },
+      { kind: 'month', municipality_id: null, subproject_id: null, category: null, parties: null, month: '2026-11', n: 2 },
+      { kind: 'month', municipality_id: null, subproject_id: null, category: null, parties: null, month: '2026-10', n: 5 },
     ]);
-    expect(raw.heat).toEqual([{ municipality_id: 'm1', category: 'gransnitt', n: 3 }]);
-    expect(raw.monthly).toEqual([{ month: '2026-10', n: 1 }, { month: '2026-11', n: 2 }]);
-    expect(raw.party_sets).toHaveLength(2);
-    expect(raw.subprojects.get('s1')).toEqual({ reports: 3, open: 1, notAccepted: 1, notResolved: 0 });
+    expect(raw.heat).toEqual([
+      { municipality_id: 'm1', category: 'gransnitt', n: 3 },
+      { municipality_id: 'm2', category: 'ovrigt', n: 4 },
+    ]);
+    expect(raw.monthly).toEqual([{ month: '2026-10', n: 5 }, { month: '2026-11', n: 2 }]);
+    expect(raw.party_sets).toHaveLength(3);
+    expect(raw.reports).toEqual(new Map([['s1', 3], ['s2', 4]]));
   });
 });
 

@@ -17,7 +17,7 @@ import {
   buildBarrierEffectQuery,
   buildBarrierSizeQuery,
 } from './dashboard-barrier.query';
-import { buildCountsQuery, buildDurationQuery } from './dashboard.query';
+import { buildCountsQuery, buildDeadlineQuery, buildDurationQuery } from './dashboard.query';
 import { overdueCutoffs } from './dashboard-overdue';
 import {
   BarrierEffectData,
@@ -27,6 +27,7 @@ import {
   CountsRaw,
   CountsRow,
   DashboardFilters,
+  DeadlineRaw,
   DurationRaw,
   DurationStats,
   HeatmapData,
@@ -70,28 +71,15 @@ function duration(row: DurationRaw | undefined): DurationStats {
   return row ? { count: row.n, medianDays: oneDecimal(row.percentiles[0]), p90Days: oneDecimal(row.percentiles[1]) } : { count: 0, medianDays: null, p90Days: null };
 }
 
-/** The chart counts from the counts statement's three kinds of rows. */
+/** The chart counts from the counts statement's two kinds of rows. */
 export function sumCounts(rows: readonly CountsRow[]): CountsRaw {
   const heat = new Map<string, CountsRaw['heat'][number]>();
   const sets = new Map<string, CountsRaw['party_sets'][number]>();
   const monthly: CountsRaw['monthly'] = [];
-  const subprojects: CountsRaw['subprojects'] = new Map();
-  const subproject = (id: string): { reports: number; open: number; notAccepted: number; notResolved: number } => {
-    let entry = subprojects.get(id);
-    if (!entry) {
-      entry = { reports: 0, open: 0, notAccepted: 0, notResolved: 0 };
-      subprojects.set(id, entry);
-    }
-    return entry;
-  };
+  const reports = new Map<string, number>();
   for (const row of rows) {
     if (row.kind === 'month' && row.month !== null) {
       monthly.push({ month: row.month, n: row.n });
-    } else if (row.kind === 'deadline' && row.subproject_id !== null) {
-      const entry = subproject(row.subproject_id);
-      if (row.open) entry.open += row.n;
-      if (row.not_accepted) entry.notAccepted += row.n;
-      if (row.not_resolved) entry.notResolved += row.n;
     } else if (row.kind === 'cell' && row.municipality_id !== null && row.subproject_id !== null && row.category !== null && row.parties !== null) {
       const heatKey = `${row.municipality_id}|${row.category}`;
       const cell = heat.get(heatKey) ?? { municipality_id: row.municipality_id, category: row.category, n: 0 };
@@ -101,11 +89,11 @@ export function sumCounts(rows: readonly CountsRow[]): CountsRaw {
       const set = sets.get(setKey) ?? { subproject_id: row.subproject_id, parties: row.parties, n: 0 };
       set.n += row.n;
       sets.set(setKey, set);
-      subproject(row.subproject_id).reports += row.n;
+      reports.set(row.subproject_id, (reports.get(row.subproject_id) ?? 0) + row.n);
     }
   }
   monthly.sort((a, b) => a.month.localeCompare(b.month));
-  return { heat: [...heat.values()], monthly, party_sets: [...sets.values()], subprojects };
+  return { heat: [...heat.values()], monthly, party_sets: [...sets.values()], reports };
 }
 
 /** YYYY-MM months from `first` to `last`, inclusive. */
@@ -181,12 +169,14 @@ export class DashboardService {
     };
     const now = this.clock.now();
     const scopeSubprojects = (subproject ? [subproject] : subprojects).map(({ id, name }) => ({ id, name })).sort(byName);
-    const counts = buildCountsQuery(filters, overdueCutoffs(now, this.deadlinePolicy));
+    const counts = buildCountsQuery(filters);
+    const deadlines = buildDeadlineQuery(filters, overdueCutoffs(now, this.deadlinePolicy));
     const accept = buildDurationQuery(filters, 'accept');
     const resolve = buildDurationQuery(filters, 'resolve');
     // Side by side, each on its own pooled connection: the wait is the slowest one, not the sum.
-    const [countRows, acceptRows, resolveRows, barriers, effect] = await Promise.all([
+    const [countRows, deadlineRows, acceptRows, resolveRows, barriers, effect] = await Promise.all([
       this.queryInMemory<CountsRow>(counts.sql, counts.params),
+      this.dataSource.query(deadlines.sql, deadlines.params) as Promise<DeadlineRaw[]>,
       this.queryInMemory<DurationRaw>(accept.sql, accept.params),
       this.queryInMemory<DurationRaw>(resolve.sql, resolve.params),
       this.barrierSizes(barrierSchema, filters),
@@ -216,11 +206,11 @@ export class DashboardService {
       handlingTimes: scopeSubprojects.map((s) => ({
         subprojectId: s.id,
         subproject: s.name,
-        reports: raw.subprojects.get(s.id)?.reports ?? 0,
+        reports: raw.reports.get(s.id) ?? 0,
         accept: duration(acceptRows.find((row) => row.subproject_id === s.id)),
         resolve: duration(resolveRows.find((row) => row.subproject_id === s.id)),
       })),
-      overdue: this.overdue(raw, scopeSubprojects, subprojectNames),
+      overdue: this.overdue(deadlineRows, scopeSubprojects, subprojectNames),
       barriers,
       effect,
     };
@@ -276,16 +266,16 @@ export class DashboardService {
     );
   }
 
-  /** Zeros for delprojekt without reports; a delprojekt outside the scope (a moved kommun's old reports) by name. */
-  private overdue(raw: CountsRaw, subprojects: NamedRef[], names: Map<string, string>): OverdueData[] {
+  /** Zeros for delprojekt without open reports; a delprojekt outside the scope (a moved kommun's old reports) by name. */
+  private overdue(rows: DeadlineRaw[], subprojects: NamedRef[], names: Map<string, string>): OverdueData[] {
     const known = new Set(subprojects.map((s) => s.id));
     const entry = (id: string, name: string): OverdueData => {
-      const row = raw.subprojects.get(id);
-      return { subprojectId: id, subproject: name, open: row?.open ?? 0, notAccepted: row?.notAccepted ?? 0, notResolved: row?.notResolved ?? 0 };
+      const row = rows.find((r) => r.subproject_id === id);
+      return { subprojectId: id, subproject: name, open: row?.open ?? 0, notAccepted: row?.not_accepted ?? 0, notResolved: row?.not_resolved ?? 0 };
     };
     return [
       ...subprojects.map((s) => entry(s.id, s.name)),
-      ...[...raw.subprojects.keys()].filter((id) => !known.has(id)).map((id) => entry(id, names.get(id) ?? 'Okänt delprojekt')),
+      ...rows.filter((r) => !known.has(r.subproject_id)).map((r) => entry(r.subproject_id, names.get(r.subproject_id) ?? 'Okänt delprojekt')),
     ];
   }
 

@@ -19,16 +19,21 @@ export interface DashboardFilters {
 
 /** The counts statement's rows (buildCountsQuery); each kind fills its own columns, the rest are null. */
 export interface CountsRow {
-  kind: 'cell' | 'month' | 'deadline';
+  kind: 'cell' | 'month';
   municipality_id: string | null;
   subproject_id: string | null;
   category: DeviationCategory | null;
   parties: DeviationParty[] | null;
   month: string | null;
-  open: boolean | null;
-  not_accepted: boolean | null;
-  not_resolved: boolean | null;
   n: number;
+}
+
+/** Open and overdue reports per delprojekt (buildDeadlineQuery). */
+export interface DeadlineRaw {
+  subproject_id: string;
+  open: number;
+  not_accepted: number;
+  not_resolved: number;
 }
 
 /** The counts, summed up from CountsRow. */
@@ -36,8 +41,8 @@ export interface CountsRaw {
   heat: Array<{ municipality_id: string; category: DeviationCategory; n: number }>;
   monthly: Array<{ month: string; n: number }>;
   party_sets: Array<{ subproject_id: string; parties: DeviationParty[]; n: number }>;
-  /** Per delprojekt: reports, open, not accepted in time, not resolved in time. */
-  subprojects: Map<string, { reports: number; open: number; notAccepted: number; notResolved: number }>;
+  /** Reports per delprojekt. */
+  reports: Map<string, number>;
 }
 
 /** One row per delprojekt with reports that got that far (buildDurationQuery); [median, 90th percentile] in days. */
