@@ -12,6 +12,7 @@ import { BarrierModule } from './modules/barrier/barrier.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { DemoModule } from './modules/demo/demo.module';
 import { DeviationModule } from './modules/deviation/deviation.module';
+import { DigestModule } from './modules/digest/digest.module';
 import { HealthModule } from './modules/health/health.module';
 import { HomeModule } from './modules/home/home.module';
 import { ImportExportModule } from './modules/import-export/import-export.module';
@@ -42,6 +43,7 @@ export class AppModule {
         ImportExportModule,
         SchedulingModule,
         BarrierModule,
+        DigestModule,
         DemoModule,
         // Timers (@Cron) fire only where asked; tests and the CLI run jobs by calling them.
         ...(config.env.SCHEDULER_ENABLED === 'true' ? [ScheduleModule.forRoot()] : []),

@@ -1,4 +1,5 @@
 import { CliCommand } from './cli-command';
+import { digestRunCommand } from './digest.command';
 import { exportCommand, importCommand } from './import-export.command';
 import { jobsListCommand } from './jobs.command';
 import { mailSendCommand, mailTestCommand } from './mail.command';
@@ -8,4 +9,4 @@ import { remindersRunCommand } from './reminders.command';
 import { userCreateCommand } from './user-create.command';
 
 /** Every CLI command; a feature adds its own here. */
-export const CLI_COMMANDS: CliCommand[] = [migrateCommand, userCreateCommand, mailSendCommand, mailTestCommand, jobsListCommand, importCommand, exportCommand, remindersRunCommand, patternsRunCommand, exportBarriersCommand];
+export const CLI_COMMANDS: CliCommand[] = [migrateCommand, userCreateCommand, mailSendCommand, mailTestCommand, jobsListCommand, importCommand, exportCommand, remindersRunCommand, patternsRunCommand, exportBarriersCommand, digestRunCommand];

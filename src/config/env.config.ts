@@ -118,6 +118,10 @@ export class EnvConfig {
   @Matches(/^\s*(\S+\s+){4,5}\S+\s*$/, { message: 'PATTERNS_CRON måste vara ett cron-uttryck med 5 eller 6 fält, t.ex. "0 3 * * *" (klockan 03.00 varje natt)' })
   PATTERNS_CRON = '0 3 * * *';
 
+  /** When the weekly digest to leads and analysts goes out, as a cron expression in Swedish time. */
+  @Matches(/^\s*(\S+\s+){4,5}\S+\s*$/, { message: 'DIGEST_CRON måste vara ett cron-uttryck med 5 eller 6 fält, t.ex. "0 7 * * 1" (klockan 07.00 varje måndag)' })
+  DIGEST_CRON = '0 7 * * 1';
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { AppConfigService } from '../../config/app-config.service';
+import { DeadlinePolicy } from '../deviation/deviation-deadlines';
+import { DeviationStatus } from '../deviation/deviation-workflow';
+import { MailOutboxService } from '../mail/mail-outbox.service';
+import { weeklySlot } from '../scheduling/job-slots';
+import {
+  analystDigestContext,
+  classifyLeadReports,
+  digestDedupeKey,
+  digestPeriodStart,
+  DigestBarrierRow,
+  DigestLetterRow,
+  DigestReportRow,
+  DigestRunSummary,
+  isEmptyLeadDigest,
+  leadDigestContext,
+  OPEN_STATUSES,
+} from './digest-content';
+
+export const LEAD_DIGEST_TEMPLATE = 'digest-lead';
+export const ANALYST_DIGEST_TEMPLATE = 'digest-analyst';
+
+interface LeadRow {
+  email: string;
+  subproject_id: string;
+  subproject_name: string;
+}
+
+/**
+ * The weekly digest: reads what each lead and analyst should see and queues one mail each through the
+ * outbox, all in one transaction. Run it through DigestJob (under the job's lock); the dedupe key per
+ * recipient and week makes a rerun of the same week queue nothing.
+ */
+@Injectable()
+export class DigestService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly mail: MailOutboxService,
+    private readonly clock: Clock,
+    private readonly config: AppConfigService,
+  ) {}
+
+  get policy(): DeadlinePolicy {
+    return { acceptWithinWorkingDays: this.config.env.ACCEPT_WITHIN_WORKING_DAYS, resolveWithinDays: this.config.env.RESOLVE_WITHIN_DAYS };
+  }
+
+  async sendWeekly(): Promise<DigestRunSummary> {
+    const now = this.clock.now();
+    const slot = weeklySlot(now);
+    const policy = this.policy;
+    const leads = (await this.dataSource.query(
+      `SELECT u.email, u.subproject_id, s.name AS subproject_name
+         FROM app_user u JOIN subproject s ON s.id = u.subproject_id
+        WHERE u.role = 'lead' AND u.active ORDER BY u.email`,
+    )) as LeadRow[];
+    const reports = await this.loadOpenReports([...new Set(leads.map((l) => l.subproject_id))]);
+    const analysts = (await this.dataSource.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active ORDER BY email`)) as Array<{ email: string }>;
+    const analystContext = analysts.length > 0 ? analystDigestContext(await this.loadAnalystInput(now), now, slot) : null;
+
+    const summary: DigestRunSummary = { week: slot, leadMails: 0, analystMails: 0, leadsSkipped: 0 };
+    await this.dataSource.transaction(async (manager) => {
+      for (const lead of leads) {
+        const lists = classifyLeadReports(reports.get(lead.subproject_id) ?? [], now, policy);
+        if (isEmptyLeadDigest(lists)) {
+          summary.leadsSkipped += 1;
+          continue;
+        }
+        const context = leadDigestContext(lists, lead.subproject_name, slot, policy);
+        await this.mail.enqueue({ to: [lead.email], template: LEAD_DIGEST_TEMPLATE, context, dedupeKey: digestDedupeKey('lead', slot) }, manager);
+        summary.leadMails += 1;
+      }
+      if (analystContext) {
+        for (const analyst of analysts) {
+          await this.mail.enqueue(
+            { to: [analyst.email], template: ANALYST_DIGEST_TEMPLATE, context: analystContext, dedupeKey: digestDedupeKey('analyst', slot) },
+            manager,
+          );
+          summary.analystMails += 1;
+        }
+      }
+    });
+    return summary;
+  }
+
+  private async loadOpenReports(subprojectIds: string[]): Promise<Map<string, DigestReportRow[]>> {
+    const bySubproject = new Map<string, DigestReportRow[]>();
+    if (subprojectIds.length === 0) return bySubproject;
+    // Imported reports are history from another system (as for reminders): their "ny" says nothing here.
+    const rows = (await this.dataSource.query(
+      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.subproject_id, m.name AS municipality_name
+         FROM deviation d JOIN municipality m ON m.id = d.municipality_id
+        WHERE d.subproject_id = ANY($1::uuid[]) AND d.status = ANY($2::text[]) AND d.external_id IS NULL`,
+      [subprojectIds, OPEN_STATUSES],
+    )) as Array<{ id: string; reference: string; title: string; status: DeviationStatus; reported_at: Date; subproject_id: string; municipality_name: string }>;
+    for (const row of rows) {
+      const list = bySubproject.get(row.subproject_id) ?? [];
+      list.push({
+        id: row.id,
+        reference: row.reference,
+        title: row.title,
+        status: row.status,
+        reportedAt: row.reported_at,
+        municipalityName: row.municipality_name,
+        subprojectId: row.subproject_id,
+      });
+      bySubproject.set(row.subproject_id, list);
+    }
+    return bySubproject;
+  }
+
+  private async loadAnalystInput(now: Date): Promise<{ barriers: DigestBarrierRow[]; letters: DigestLetterRow[]; barrierTotal: number; letterTotal: number }> {
+    const since = digestPeriodStart(now);
+    // Merged and dissolved barriers live on in others or nowhere: nothing for the analyst to look at.
+    const barriers = (await this.dataSource.query(
+      `SELECT id, name, member_count, created_at, escalated_at, escalation_reason
+         FROM barrier
+        WHERE status NOT IN ('sammanslagen', 'upplost') AND (created_at >= $1 OR escalated_at >= $1)`,
+      [since],
+    )) as Array<{ id: string; name: string; member_count: number; created_at: Date; escalated_at: Date | null; escalation_reason: string | null }>;
+    const letters = (await this.dataSource.query(
+      `SELECT l.id, l.subject, l.status, l.updated_at, b.name AS barrier_name
+         FROM letter l JOIN barrier b ON b.id = l.barrier_id
+        WHERE l.status IN ('utkast', 'granskad')`,
+    )) as Array<{ id: string; subject: string; status: 'utkast' | 'granskad'; updated_at: Date; barrier_name: string }>;
+    const [totals] = (await this.dataSource.query(`SELECT (SELECT count(*) FROM barrier)::int AS barriers, (SELECT count(*) FROM letter)::int AS letters`)) as Array<{
+      barriers: number;
+      letters: number;
+    }>;
+    return {
+      barriers: barriers.map((b) => ({
+        id: b.id,
+        name: b.name,
+        memberCount: b.member_count,
+        createdAt: b.created_at,
+        escalatedAt: b.escalated_at,
+        escalationReason: b.escalation_reason,
+      })),
+      letters: letters.map((l) => ({ id: l.id, subject: l.subject, status: l.status, barrierName: l.barrier_name, updatedAt: l.updated_at })),
+      barrierTotal: totals.barriers,
+      letterTotal: totals.letters,
+    };
+  }
+}
