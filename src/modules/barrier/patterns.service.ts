@@ -211,6 +211,9 @@ export class PatternsService {
         const existing = match.byKey.get(barrier.key) ?? null;
         // The engine makes new keys with randomUUID (see the adapter), so a new barrier's id is its first key.
         const id = existing ?? (UUID.test(barrier.key) && !taken.has(barrier.key) ? barrier.key : randomUUID());
+        // The analyst's choices win over the engine's: confirmed reports stay where they are, excluded ones out.
+        const placeable = barrier.memberIds.filter((deviationId) => !fresh.confirmed.has(deviationId) && !fresh.excluded.get(deviationId)?.includes(id));
+        if (!existing && placeable.length === 0) continue;
         taken.add(id);
         const model = outcome.model.perBarrier.get(barrier.key) ?? null;
         if (existing) {
@@ -219,9 +222,7 @@ export class PatternsService {
           await this.insertFromEngine(manager, id, barrier, model, now);
           created += 1;
         }
-        for (const deviationId of barrier.memberIds) {
-          if (fresh.confirmed.has(deviationId)) continue;
-          if (fresh.excluded.get(deviationId)?.includes(id)) continue;
+        for (const deviationId of placeable) {
           memberIds.push(deviationId);
           memberBarriers.push(id);
           memberReasons.push(joinReasons(barrier.reasons[deviationId]));
