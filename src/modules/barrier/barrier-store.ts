@@ -117,17 +117,21 @@ export class BarrierStore {
   }
 
   /**
-   * Escalates every active barrier that now meets the rule (all of them: a lead may have marked a
-   * report structural since the last run), with its reason, and queues the analysts' mail.
+   * Escalates every active barrier that now meets the rule, with its reason, and queues the analysts' mail.
+   * The job checks all of them (a lead may have marked a report structural since the last run); an
+   * analyst's change only the barriers it touched.
    */
-  async escalateDue(manager: EntityManager): Promise<EscalatedNow[]> {
+  async escalateDue(manager: EntityManager, onlyIds?: readonly string[]): Promise<EscalatedNow[]> {
+    if (onlyIds && onlyIds.length === 0) return [];
     // Ids rather than names and a reference only where marked: this reads every member of every open barrier.
     const rows = (await manager.query(
       `SELECT bm.barrier_id, d.municipality_id, d.subproject_id, d.occurred_on::text AS occurred_on,
               CASE WHEN ${MARKED_STRUCTURAL_SQL} THEN d.reference END AS marked_reference
          FROM barrier_member bm
          JOIN barrier b ON b.id = bm.barrier_id AND b.status IN ('foreslagen', 'bekraftad')
-         JOIN deviation d ON d.id = bm.deviation_id`,
+         JOIN deviation d ON d.id = bm.deviation_id
+        WHERE $1::uuid[] IS NULL OR bm.barrier_id = ANY($1::uuid[])`,
+      [onlyIds ?? null],
     )) as Array<{ barrier_id: string; municipality_id: string; subproject_id: string; occurred_on: string; marked_reference: string | null }>;
     if (rows.length === 0) return [];
     const names = new Map(

@@ -385,7 +385,7 @@ export class BarrierService {
       const touched = await work(manager, this.clock.now());
       await this.store.refreshFigures(manager, touched);
       await this.store.requestFullRun(manager);
-      await this.store.escalateDue(manager);
+      await this.store.escalateDue(manager, touched);
     });
   }
 
