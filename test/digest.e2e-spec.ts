@@ -196,7 +196,10 @@ describe('the weekly digest, with real Postgres and SMTP', () => {
     clock.set(new Date('2026-11-30T09:00:00Z'));
     expect(await job().runScheduled()).toEqual({ status: 'skipped', reason: 'done' });
     const manual = await job().runNow();
-    expect(manual.outcome).toMatchObject({ status: 'succeeded' });
+    expect(manual.outcome).toEqual({
+      status: 'succeeded',
+      summary: '2026-W49: 0 till delprojektledare (1 utan något att rapportera), 0 till analytiker, 3 hade redan fått veckans sammanfattning',
+    });
     await deliver(0);
     const [{ count }] = (await db().query(`SELECT count(*)::int AS count FROM mail_outbox WHERE template LIKE 'digest-%' AND dedupe_key LIKE '%2026-W49%'`)) as Array<{
       count: number;

@@ -96,8 +96,11 @@ describe('digest keys and summaries', () => {
   });
 
   it('summarises a run in Swedish', () => {
-    expect(describeDigestRun({ week: '2026-W49', leadMails: 2, analystMails: 1, leadsSkipped: 1 })).toBe(
+    expect(describeDigestRun({ week: '2026-W49', leadMails: 2, analystMails: 1, leadsSkipped: 1, alreadySent: 0 })).toBe(
       '2026-W49: 2 till delprojektledare (1 utan något att rapportera), 1 till analytiker',
+    );
+    expect(describeDigestRun({ week: '2026-W49', leadMails: 0, analystMails: 0, leadsSkipped: 1, alreadySent: 3 })).toBe(
+      '2026-W49: 0 till delprojektledare (1 utan något att rapportera), 0 till analytiker, 3 hade redan fått veckans sammanfattning',
     );
   });
 });

@@ -216,8 +216,11 @@ export interface DigestRunSummary {
   analystMails: number;
   /** Active leads with nothing open in their delprojekt: no mail. */
   leadsSkipped: number;
+  /** Recipients who already had this week's digest (a rerun): nothing queued for them. */
+  alreadySent: number;
 }
 
 export function describeDigestRun(summary: DigestRunSummary): string {
-  return `${summary.week}: ${summary.leadMails} till delprojektledare (${summary.leadsSkipped} utan något att rapportera), ${summary.analystMails} till analytiker`;
+  const already = summary.alreadySent > 0 ? `, ${summary.alreadySent} hade redan fått veckans sammanfattning` : '';
+  return `${summary.week}: ${summary.leadMails} till delprojektledare (${summary.leadsSkipped} utan något att rapportera), ${summary.analystMails} till analytiker${already}`;
 }

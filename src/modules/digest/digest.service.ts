@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock/clock';
 import { AppConfigService } from '../../config/app-config.service';
 import { DeadlinePolicy } from '../deviation/deviation-deadlines';
 import { DeviationStatus } from '../deviation/deviation-workflow';
-import { MailOutboxService } from '../mail/mail-outbox.service';
+import { MailOutboxService, recipientDedupeKey } from '../mail/mail-outbox.service';
 import { weeklySlot } from '../scheduling/job-slots';
 import {
   analystDigestContext,
@@ -61,9 +61,24 @@ export class DigestService {
     const analysts = (await this.dataSource.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active ORDER BY email`)) as Array<{ email: string }>;
     const analystContext = analysts.length > 0 ? analystDigestContext(await this.loadAnalystInput(now), now, slot) : null;
 
-    const summary: DigestRunSummary = { week: slot, leadMails: 0, analystMails: 0, leadsSkipped: 0 };
+    const summary: DigestRunSummary = { week: slot, leadMails: 0, analystMails: 0, leadsSkipped: 0, alreadySent: 0 };
     await this.dataSource.transaction(async (manager) => {
+      // Who already has this week's digest (an earlier run): left out, so the summary counts only new mails.
+      // The dedupe key still guards a run that overlaps this one.
+      const keys = [
+        ...leads.map((l) => recipientDedupeKey(digestDedupeKey('lead', slot), l.email)),
+        ...analysts.map((a) => recipientDedupeKey(digestDedupeKey('analyst', slot), a.email)),
+      ];
+      const sent = new Set(
+        ((await manager.query(`SELECT dedupe_key FROM mail_outbox WHERE dedupe_key = ANY($1::text[])`, [keys])) as Array<{ dedupe_key: string }>).map((r) => r.dedupe_key),
+      );
+      const alreadySent = (kind: 'lead' | 'analyst', email: string): boolean => {
+        if (!sent.has(recipientDedupeKey(digestDedupeKey(kind, slot), email))) return false;
+        summary.alreadySent += 1;
+        return true;
+      };
       for (const lead of leads) {
+        if (alreadySent('lead', lead.email)) continue;
         const lists = classifyLeadReports(reports.get(lead.subproject_id) ?? [], now, policy);
         if (isEmptyLeadDigest(lists)) {
           summary.leadsSkipped += 1;
@@ -75,6 +90,7 @@ export class DigestService {
       }
       if (analystContext) {
         for (const analyst of analysts) {
+          if (alreadySent('analyst', analyst.email)) continue;
           await this.mail.enqueue(
             { to: [analyst.email], template: ANALYST_DIGEST_TEMPLATE, context: analystContext, dedupeKey: digestDedupeKey('analyst', slot) },
             manager,
