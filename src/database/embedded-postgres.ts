@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -19,6 +19,12 @@ export interface EmbeddedPostgres {
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const dir = resolve(dataDir, 'pgdata');
+  // npm install prepared an empty cluster (scripts/prepare-pglite-template.cjs): copying it skips
+  // several seconds of initdb on the first start.
+  const template = join(__dirname, '..', '..', 'node_modules', '.cache', 'avvikelser', 'pglite-template');
+  if (!existsSync(join(dir, 'PG_VERSION')) && existsSync(join(template, 'PG_VERSION'))) {
+    cpSync(template, dir, { recursive: true });
+  }
   mkdirSync(dir, { recursive: true });
   const db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
