@@ -228,7 +228,7 @@ export class PatternsService {
           memberReasons.push(joinReasons(barrier.reasons[deviationId]));
         }
       }
-      await this.syncEngineMembers(manager, memberIds, memberBarriers, memberReasons, now);
+      await this.syncEngineMembers(manager, memberIds, memberBarriers, memberReasons, now, current.some((barrier) => barrier.memberIds.length > 0));
 
       let dissolved = 0;
       for (const [barrierId, mergedInto] of match.unmatched) {
@@ -289,7 +289,17 @@ export class PatternsService {
    * Makes the engine's members exactly what it found, leaving confirmed members where the analyst put
    * them. Rows whose barrier and reasons did not change are not touched.
    */
-  private async syncEngineMembers(manager: EntityManager, ids: string[], barrierIds: string[], reasons: string[], now: Date): Promise<void> {
+  private async syncEngineMembers(manager: EntityManager, ids: string[], barrierIds: string[], reasons: string[], now: Date, hadMembers: boolean): Promise<void> {
+    if (!hadMembers) {
+      // The first run: nothing to remove or compare, and every barrier is new.
+      await manager.query(
+        `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
+         SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), false, 'engine', $4, $4
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)`,
+        [ids, barrierIds, reasons, now],
+      );
+      return;
+    }
     const removed = (await manager.query(
       `WITH gone AS (
          DELETE FROM barrier_member bm
