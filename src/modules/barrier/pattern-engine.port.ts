@@ -1,21 +1,15 @@
 /**
  * What the app needs from the clustering engine (src/modules/barrier/engine/), in the app's words.
- * The engine is pure and knows nothing of the database; PatternsService feeds it and stores what it finds.
+ * The engine is pure and knows nothing of the database; PatternsService feeds it and stores what it
+ * finds. Tests put a predictable engine in its place (test/support/fake-pattern-engine.ts).
  */
+import type { EngineReport } from './engine/engine-types';
+import type { GeneratorPlace } from './engine/report-generator';
 
-export interface PatternReport {
-  id: string;
-  title: string;
-  description: string;
-  consequence?: string;
-  tried?: string;
-  category: string;
-  parties: string[];
-  municipality: string;
-  subproject: string;
-  /** YYYY-MM-DD */
-  occurredOn: string;
-}
+export type { GeneratorPlace };
+
+/** A report as the engine reads it: the situation only, no reporter and no personal data. */
+export type PatternReport = EngineReport;
 
 export interface PatternBarrier {
   key: string;
@@ -62,11 +56,6 @@ export interface ClusteringScores {
   precision: number;
   recall: number;
   f1: number;
-}
-
-export interface GeneratorPlace {
-  municipality: string;
-  subproject: string;
 }
 
 export abstract class PatternEngine {
