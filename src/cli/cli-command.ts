@@ -31,7 +31,7 @@ export async function withAppContext<T>(context: CliContext, work: (app: INestAp
     context.database.embedded !== null,
   );
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, context.database.poolSize), {
-    logger: new AppLogger('warn'),
+    logger: new AppLogger('warn', true),
   });
   try {
     return await work(app);

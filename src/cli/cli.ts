@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   // Logs go to stderr so that exports on stdout stay clean.
-  Logger.overrideLogger(new AppLogger(env.LOG_LEVEL === 'log' ? 'warn' : env.LOG_LEVEL));
+  Logger.overrideLogger(new AppLogger(env.LOG_LEVEL === 'log' ? 'warn' : env.LOG_LEVEL, true));
   const database = await openDatabase(env);
   try {
     await migrateDatabase(database);
@@ -55,8 +55,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Exit only after stdout has drained: a pipe (export > file, | jq) would otherwise lose the tail. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterFlush(code),
   (error: unknown) => {
     process.stderr.write(`Fel: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

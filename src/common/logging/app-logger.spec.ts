@@ -28,4 +28,27 @@ describe('AppLogger', () => {
     expect(output).not.toContain('anna.berg@example.se');
     expect(output).not.toContain('Mapped');
   });
+
+  it('writes every line to stderr when stdout is kept for data (the CLI)', () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    const errSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err.push(String(chunk));
+      return true;
+    });
+    try {
+      const logger = new AppLogger('log', true);
+      logger.log('en rad', 'Test');
+      logger.warn('en varning', 'Test');
+    } finally {
+      spy.mockRestore();
+      errSpy.mockRestore();
+    }
+    expect(out.join('')).toBe('');
+    expect(err.join('')).toContain('en varning');
+  });
 });

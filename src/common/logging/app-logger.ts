@@ -21,8 +21,23 @@ function redact(value: unknown): unknown {
  * so the start-up log stays readable.
  */
 export class AppLogger extends ConsoleLogger {
-  constructor(level: string) {
+  /** @param allToStderr the CLI keeps stdout for data (exports), so every log line goes to stderr. */
+  constructor(
+    level: string,
+    private readonly allToStderr = false,
+  ) {
     super('Avvikelser', { logLevels: LEVELS[level] ?? LEVELS.log });
+  }
+
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    writeStreamType?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+    params?: Record<string, unknown>,
+  ): void {
+    super.printMessages(messages, context, logLevel, this.allToStderr ? 'stderr' : writeStreamType, errorStack, params);
   }
 
   override log(message: unknown, ...rest: unknown[]): void {

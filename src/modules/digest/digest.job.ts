@@ -1,16 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import { Clock } from '../../common/clock/clock';
 import { AppConfigService } from '../../config/app-config.service';
-import { isValidCronExpression } from '../deviation/jobs/deviation-reminders.job';
+import { scheduleConfiguredCron } from '../scheduling/configured-cron';
 import { JobRunner, JobRunOutcome } from '../scheduling/job-runner';
 import { manualSlot, weeklySlot } from '../scheduling/job-slots';
 import { describeDigestRun, DigestRunSummary } from './digest-content';
 import { DigestService } from './digest.service';
 
 export const DIGEST_JOB = 'digest';
-const TIME_ZONE = 'Europe/Stockholm';
 
 /**
  * The weekly digest on DIGEST_CRON (Monday 07:00 Swedish time by default), registered at start-up only
@@ -32,19 +30,15 @@ export class DigestJob implements OnApplicationBootstrap, BeforeApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    const expression = this.config.env.DIGEST_CRON;
-    // Checked in every instance, so a typo stops the start-up rather than silently never sending.
-    if (!isValidCronExpression(expression)) throw new Error(`DIGEST_CRON: "${expression}" är inte ett giltigt cron-uttryck, t.ex. "0 7 * * 1".`);
-    if (!this.registry || this.config.env.SCHEDULER_ENABLED !== 'true') return;
-    const job = CronJob.from({
-      cronTime: expression,
-      timeZone: TIME_ZONE,
-      onTick: () => {
-        void this.runScheduled();
-      },
-      start: true,
+    scheduleConfiguredCron({
+      name: DIGEST_JOB,
+      variable: 'DIGEST_CRON',
+      expression: this.config.env.DIGEST_CRON,
+      example: '0 7 * * 1',
+      enabled: this.config.env.SCHEDULER_ENABLED === 'true',
+      registry: this.registry,
+      onTick: () => void this.runScheduled(),
     });
-    this.registry.addCronJob(DIGEST_JOB, job);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

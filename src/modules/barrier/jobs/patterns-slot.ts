@@ -13,14 +13,7 @@ const minuteFormatter = new Intl.DateTimeFormat('sv-SE', {
 });
 
 /** True for an expression the cron library accepts (5 or 6 fields). */
-export function isValidCron(expression: string): boolean {
-  try {
-    new CronTime(expression, TIME_ZONE);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidCronExpression as isValidCron } from '../../scheduling/configured-cron';
 
 /**
  * The slot of a scheduled patterns run: the scheduled time (Swedish time, to the minute) that this tick

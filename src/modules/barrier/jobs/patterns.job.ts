@@ -1,12 +1,12 @@
 import { Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import { Clock } from '../../../common/clock/clock';
 import { AppConfigService } from '../../../config/app-config.service';
 import { JobRunner, JobRunOutcome } from '../../scheduling/job-runner';
 import { manualSlot } from '../../scheduling/job-slots';
 import { PatternsRunMode, PatternsRunSummary, PatternsService } from '../patterns.service';
-import { isValidCron, patternsSlot } from './patterns-slot';
+import { scheduleConfiguredCron } from '../../scheduling/configured-cron';
+import { patternsSlot } from './patterns-slot';
 
 export const PATTERNS_JOB = 'patterns';
 
@@ -27,18 +27,15 @@ export class PatternsJob implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    const expression = this.config.env.PATTERNS_CRON;
-    if (!isValidCron(expression)) throw new Error(`PATTERNS_CRON: "${expression}" är inte ett giltigt cron-uttryck, t.ex. "0 3 * * *".`);
-    if (!this.registry || this.config.env.SCHEDULER_ENABLED !== 'true') return;
-    const job = CronJob.from({
-      cronTime: expression,
-      timeZone: 'Europe/Stockholm',
-      onTick: () => {
-        void this.runScheduled();
-      },
-      start: true,
+    scheduleConfiguredCron({
+      name: PATTERNS_JOB,
+      variable: 'PATTERNS_CRON',
+      expression: this.config.env.PATTERNS_CRON,
+      example: '0 3 * * *',
+      enabled: this.config.env.SCHEDULER_ENABLED === 'true',
+      registry: this.registry,
+      onTick: () => void this.runScheduled(),
     });
-    this.registry.addCronJob(PATTERNS_JOB, job);
   }
 
   /** What the timer runs: the slot of this tick, once across instances. */

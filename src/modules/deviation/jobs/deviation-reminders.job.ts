@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CronJob, CronTime } from 'cron';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { AppConfigService } from '../../../config/app-config.service';
 import { MailOutboxService } from '../../mail/mail-outbox.service';
 import { JobRunner, JobRunOutcome } from '../../scheduling/job-runner';
+import { scheduleConfiguredCron } from '../../scheduling/configured-cron';
 import { dailySlot, manualSlot } from '../../scheduling/job-slots';
 import { DeviationStatus } from '../deviation-workflow';
 import {
@@ -56,15 +56,7 @@ interface CandidateRow {
   last_not_resolved: string | null;
 }
 
-/** True for an expression the cron library accepts (5 or 6 fields). */
-export function isValidCronExpression(expression: string): boolean {
-  try {
-    new CronTime(expression, TIME_ZONE);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidCronExpression } from '../../scheduling/configured-cron';
 
 /** "2 avvikelser", "1 avvikelse": for the log and the CLI. */
 export function describeRemindersRun(summary: RemindersRunSummary): string {
@@ -102,19 +94,15 @@ export class DeviationRemindersJob implements OnApplicationBootstrap, BeforeAppl
   }
 
   onApplicationBootstrap(): void {
-    const expression = this.config.env.REMINDER_CRON;
-    // Checked in every instance, so a typo stops the start-up rather than silently never reminding.
-    if (!isValidCronExpression(expression)) throw new Error(`REMINDER_CRON: "${expression}" är inte ett giltigt cron-uttryck, t.ex. "0 7 * * *".`);
-    if (!this.registry || this.config.env.SCHEDULER_ENABLED !== 'true') return;
-    const job = CronJob.from({
-      cronTime: expression,
-      timeZone: TIME_ZONE,
-      onTick: () => {
-        void this.runScheduled();
-      },
-      start: true,
+    scheduleConfiguredCron({
+      name: REMINDERS_JOB,
+      variable: 'REMINDER_CRON',
+      expression: this.config.env.REMINDER_CRON,
+      example: '0 7 * * *',
+      enabled: this.config.env.SCHEDULER_ENABLED === 'true',
+      registry: this.registry,
+      onTick: () => void this.runScheduled(),
     });
-    this.registry.addCronJob(REMINDERS_JOB, job);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
