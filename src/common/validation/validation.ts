@@ -1,7 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
-import { FieldProblem, ValidationFailedError } from '../errors/domain-error';
+import { DomainError, FieldProblem, ValidationFailedError } from '../errors/domain-error';
 
 /** Class-validator's own texts are English; these cover what DTO messages cannot. */
 function swedishFallback(constraint: string, property: string, english: string): string {
@@ -76,3 +76,19 @@ export async function validateForm<T extends object>(dto: ClassConstructor<T>, b
 
 /** Trims strings from forms and JSON so "  " counts as empty. */
 export const trimString = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export type FormValues = Record<string, unknown>;
+
+/** What the user typed, to put back into the form (the CSRF token is the page's own, not theirs). */
+export function formValues(raw: unknown): FormValues {
+  const values: FormValues = isPlainObject(raw) ? { ...raw } : {};
+  delete values._csrf;
+  return values;
+}
+
+/** A domain error's field problems as field → first message, ready to show beside each field. */
+export function fieldErrors(error: DomainError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of error.fields) errors[field.field] ??= field.message;
+  return errors;
+}

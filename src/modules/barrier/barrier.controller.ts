@@ -6,7 +6,7 @@ import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { validateForm } from '../../common/validation/validation';
+import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
 import { BarrierService } from './barrier.service';
 import { BarrierDetail, BarrierSummary } from './barrier.types';
@@ -17,7 +17,6 @@ import { ThesaurusService } from './thesaurus.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
-type FormValues = Record<string, unknown>;
 
 /** What the barrier page says after a successful action (?klart=…). */
 const DONE_NOTICES: Record<string, string> = {
@@ -30,17 +29,7 @@ const DONE_NOTICES: Record<string, string> = {
   'flyttad-ut': 'Rapporten är flyttad ut. Motorn lägger aldrig tillbaka den i det här hindret.',
 };
 
-function formValues(raw: unknown): FormValues {
-  const values = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as FormValues) } : {};
-  delete values._csrf;
-  return values;
-}
 
-function fieldErrors(error: DomainError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const field of error.fields) errors[field.field] ??= field.message;
-  return errors;
-}
 
 /**
  * Strukturella hinder for the analyst: /hinder (list), /hinder/:id (evidence and the analyst's actions),

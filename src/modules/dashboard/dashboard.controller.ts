@@ -8,7 +8,7 @@ import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
 import { NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
 import { PageRenderer } from '../../common/templates/page-renderer';
-import { validateForm } from '../../common/validation/validation';
+import { fieldErrors, validateForm } from '../../common/validation/validation';
 import { CATEGORY_LABELS, DEVIATION_CATEGORIES } from '../deviation/deviation.constants';
 import { OrganisationService } from '../organisation/organisation.service';
 import { DashboardService } from './dashboard.service';
@@ -73,7 +73,7 @@ export class DashboardController {
       data = await this.dashboard.load(user, form.value);
     } catch (error) {
       if (error instanceof ValidationFailedError) {
-        const errors = Object.fromEntries(error.fields.map((field) => [field.field, field.message]));
+        const errors = fieldErrors(error);
         return this.pages.send(request, reply, 'dashboard', { ...base, errors, charts: [] }, { status: 400 });
       }
       throw error;

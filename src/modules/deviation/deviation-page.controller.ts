@@ -7,7 +7,7 @@ import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { validateForm } from '../../common/validation/validation';
+import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { BarrierService } from '../barrier/barrier.service';
 import {
   CATEGORY_LABELS,
@@ -27,7 +27,6 @@ import { DeviationAssignDto, DeviationCommentCreateDto, DeviationMoveDto, Deviat
 import { CONSEQUENCE_MAX, DESCRIPTION_MAX, DeviationCreateDto, TITLE_MAX, TRIED_MAX } from './dto/deviation-create.dto';
 import { DeviationListQueryDto, LIST_SORTS } from './dto/deviation-list-query.dto';
 
-type FormValues = Record<string, unknown>;
 
 interface FormState {
   values: FormValues;
@@ -55,15 +54,7 @@ const DONE_NOTICES: Record<string, string> = {
   reporter: 'Svaret är sparat.',
 };
 
-function body(raw: unknown): FormValues {
-  return raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as FormValues) } : {};
-}
 
-function fieldErrors(error: DomainError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const field of error.fields) errors[field.field] ??= field.message;
-  return errors;
-}
 
 function queryString(values: Record<string, string | undefined>): string {
   const params = new URLSearchParams();
@@ -98,8 +89,7 @@ export class DeviationPageController {
   @Roles('staff', 'lead', 'analyst')
   async file(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = body(raw);
-    delete values._csrf;
+    const values = formValues(raw);
     values.parties = values.parties === undefined ? [] : Array.isArray(values.parties) ? values.parties : [values.parties];
     const form = await validateForm(DeviationCreateDto, raw);
     if (!form.value) return this.renderNewForm(request, reply, { values, errors: form.errors }, 400);
@@ -167,7 +157,7 @@ export class DeviationPageController {
   @Post('avvikelser/:id/status')
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = body(raw);
+    const values = formValues(raw);
     const form = await validateForm(DeviationStatusFormDto, raw);
     if (!form.value) return this.renderReport(request, reply, id, { status: { values, errors: form.errors } }, 400);
     try {
@@ -183,7 +173,7 @@ export class DeviationPageController {
   @Roles('lead')
   async assign(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = body(raw);
+    const values = formValues(raw);
     const form = await validateForm(DeviationAssignDto, raw);
     if (!form.value) return this.renderReport(request, reply, id, { assign: { values, errors: form.errors } }, 400);
     try {
@@ -199,7 +189,7 @@ export class DeviationPageController {
   @Roles('lead', 'analyst')
   async move(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = body(raw);
+    const values = formValues(raw);
     const form = await validateForm(DeviationMoveDto, raw);
     if (!form.value) return this.renderReport(request, reply, id, { move: { values, errors: form.errors } }, 400);
     try {
@@ -216,7 +206,7 @@ export class DeviationPageController {
   @Post('avvikelser/:id/kommentarer')
   async comment(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = body(raw);
+    const values = formValues(raw);
     const form = await validateForm(DeviationCommentCreateDto, raw);
     if (!form.value) return this.renderReport(request, reply, id, { comment: { values, errors: form.errors } }, 400);
     try {

@@ -5,7 +5,7 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { validateForm } from '../../common/validation/validation';
+import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
 import { LetterUpdateDto } from './dto/letter-update.dto';
@@ -17,7 +17,6 @@ import { LETTER_ACTION_LABELS } from './letter-workflow';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
-type FormValues = Record<string, unknown>;
 
 interface FormState {
   values: FormValues;
@@ -39,17 +38,7 @@ const NOTICES: Record<string, string> = {
 
 const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created: 'created', refreshed: 'refreshed', unchanged: 'unchanged' };
 
-function body(raw: unknown): FormValues {
-  const values = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as FormValues) } : {};
-  delete values._csrf;
-  return values;
-}
 
-function fieldErrors(error: DomainError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const field of error.fields) errors[field.field] ??= field.message;
-  return errors;
-}
 
 /** The analyst's pages: list, editor with state buttons, print page and DOCX download. */
 @ApiExcludeController()
@@ -68,7 +57,7 @@ export class LetterPageController {
 
   @Post('skrivelser')
   async create(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
-    const values = body(raw);
+    const values = formValues(raw);
     const form = await validateForm(LetterCreateDto, values);
     if (!form.value) return this.renderList(request, reply, { values, errors: form.errors }, 400);
     try {
@@ -104,7 +93,7 @@ export class LetterPageController {
 
   @Post('skrivelser/:id')
   async save(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
-    const values = body(raw);
+    const values = formValues(raw);
     const form = await validateForm(LetterUpdateDto, values);
     if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { text: { values, errors: form.errors } }, 400);
     try {
@@ -121,7 +110,7 @@ export class LetterPageController {
 
   @Post('skrivelser/:id/status')
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
-    const values = body(raw);
+    const values = formValues(raw);
     const form = await validateForm(LetterTransitionDto, values);
     if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { status: { values, errors: form.errors } }, 400);
     try {

@@ -6,7 +6,7 @@ import { AuthenticatedRequest } from '../../common/auth/auth-user';
 import { ROLE_LABELS, ROLES } from '../../common/auth/role';
 import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { validateForm } from '../../common/validation/validation';
+import { fieldErrors, validateForm } from '../../common/validation/validation';
 import { ApiTokenCreateDto } from '../auth/dto/api-token-create.dto';
 import { AuthService, CreatedApiToken } from '../auth/auth.service';
 import { OrganisationService } from '../organisation/organisation.service';
@@ -93,7 +93,7 @@ export class UserController {
       await this.users.create(form.value);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      const errors = Object.fromEntries(error.fields.map((field) => [field.field, field.message]));
+      const errors = fieldErrors(error);
       return this.renderList(request, reply, { values, errors, formError: error.message }, error.status);
     }
     return redirectAfterPost(reply, '/admin/anvandare?sparat=1');
@@ -128,7 +128,7 @@ export class UserController {
       if (form.value.active === false || form.value.password !== undefined) await this.auth.endAllSessions(id);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      const errors = Object.fromEntries(error.fields.map((field) => [field.field, field.message]));
+      const errors = fieldErrors(error);
       return this.renderEdit(request, reply, user, { values, errors, formError: error.message }, error.status);
     }
     return redirectAfterPost(reply, '/admin/anvandare?sparat=1');
