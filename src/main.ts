@@ -28,7 +28,8 @@ async function bootstrap(): Promise<void> {
   await database.embedded?.waitUntilIdle();
   if (applied.length) logger.log(`Migreringar körda: ${applied.join(', ')}`);
 
-  // The name datasets load once (~0.3 s); do it now rather than in the first filing request.
+  // The name datasets load once (~0.3 s); the one place that loads them at start, so the first
+  // filing or letter does not pay for it.
   preloadPiiDetector();
   const config = new AppConfigService(env, database.url, database.embedded !== null);
   const app = await createApp(config, { poolSize: database.poolSize, logger: new AppLogger(env.LOG_LEVEL) });

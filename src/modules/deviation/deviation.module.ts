@@ -1,6 +1,5 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { preloadPiiDetector } from '../../common/pii/pii-detector';
 import { BarrierModule } from '../barrier/barrier.module';
 import { MailModule } from '../mail/mail.module';
 import { DeviationController } from './deviation.controller';
@@ -19,9 +18,4 @@ import { DeviationRemindersModule } from './jobs/deviation-reminders.module';
   providers: [DeviationService, DeviationNotifier],
   exports: [DeviationService],
 })
-export class DeviationModule implements OnModuleInit {
-  onModuleInit(): void {
-    // The name lists take a moment to load; do it at start rather than on the first filing.
-    preloadPiiDetector();
-  }
-}
+export class DeviationModule {}

@@ -1,6 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { preloadPiiDetector } from '../../common/pii/pii-detector';
 import { BarrierModule } from '../barrier/barrier.module';
 import { BarrierLetterHook } from '../barrier/barrier-letter.hook';
 import { MailModule } from '../mail/mail.module';
@@ -30,7 +29,5 @@ export class LetterModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.barrierLetters.register(this.letters);
-    // Excerpts and the personal-data guard use the name lists; load them at start, not on the first letter.
-    preloadPiiDetector();
   }
 }
