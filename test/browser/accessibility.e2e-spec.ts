@@ -59,6 +59,9 @@ async function seedThroughApi(t: TestApp, staff: User, analyst: User): Promise<S
   if (barrier.status === 404) return seeded;
   if (barrier.status !== 201) throw new Error(`Hindret kunde inte skapas (${barrier.status}): ${barrier.text}`);
   seeded.barriers += 1;
+  // A local fix, so the barrier page shows it with its remove button and the overview draws its effect.
+  const fix = await client.api('PUT', `/api/barriers/${barrier.json<{ id: string }>().id}/local-fix`, { note: 'Rutin för gemensamt samtycke införd' }, analystToken);
+  if (fix.status !== 200 && fix.status !== 404) throw new Error(`Den lokala åtgärden kunde inte sparas (${fix.status}): ${fix.text}`);
   const letter = await client.api('POST', '/api/letters', { barrierId: barrier.json<{ id: string }>().id }, analystToken);
   if (letter.status === 404) return seeded;
   if (letter.status !== 201) throw new Error(`Skrivelsen kunde inte skapas (${letter.status}): ${letter.text}`);

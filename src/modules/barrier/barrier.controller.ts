@@ -1,17 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClassConstructor } from 'class-transformer';
 import { FastifyReply } from 'fastify';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
+import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
+import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
-import { BarrierService } from './barrier.service';
+import { BarrierService, LOCAL_FIX_NOTE_MAX } from './barrier.service';
 import { BarrierDetail, BarrierSummary } from './barrier.types';
 import { BARRIER_NAME_MAX } from './barrier-naming';
-import { BarrierCreateDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
+import { BarrierCreateDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
 import { ThesaurusService } from './thesaurus.service';
 
@@ -27,9 +29,24 @@ const DONE_NOTICES: Record<string, string> = {
   'nytt-fran-delning': 'Det här hindret skapades av rapporter som delades av från ett annat.',
   'flyttad-in': 'Rapporten är flyttad hit och bekräftad.',
   'flyttad-ut': 'Rapporten är flyttad ut. Motorn lägger aldrig tillbaka den i det här hindret.',
+  'lokal-atgard': 'Den lokala åtgärden är sparad. Översikten visar hindrets avvikelser per månad före och efter datumet.',
+  'lokal-atgard-borttagen': 'Den lokala åtgärden är borttagen.',
 };
 
+/** ?sida=N on /hinder/:id; anything else is the first page. */
+function pageNumber(value: unknown): number {
+  const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : 1;
+  return n >= 1 ? n : 1;
+}
 
+
+
+/** Föregående/Nästa under the member table; null where there is no such page. */
+function pageLinks(id: string, page: BarrierDetail['membersPage']): { previous: string | null; next: string | null } | null {
+  if (!page || page.pages <= 1) return null;
+  const href = (n: number): string => (n === 1 ? `/hinder/${id}#rapporter` : `/hinder/${id}?sida=${n}#rapporter`);
+  return { previous: page.page > 1 ? href(page.page - 1) : null, next: page.page < page.pages ? href(page.page + 1) : null };
+}
 
 /**
  * Strukturella hinder for the analyst: /hinder (list), /hinder/:id (evidence and the analyst's actions),
@@ -44,6 +61,7 @@ export class BarrierController {
     private readonly barriers: BarrierService,
     private readonly thesaurus: ThesaurusService,
     private readonly pages: PageRenderer,
+    private readonly clock: Clock,
   ) {}
 
   // ── API ───────────────────────────────────────────────────────────────────────────────────
@@ -99,6 +117,27 @@ export class BarrierController {
   @Delete('api/barriers/:id/members/:deviationId')
   async moveOut(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Param('deviationId', uuid) deviationId: string): Promise<BarrierDetail> {
     await this.barriers.moveOut(user, id, deviationId);
+    return this.barriers.get(id);
+  }
+
+  @Put('api/barriers/:id/local-fix')
+  @ApiOperation({
+    summary: 'Registrera eller ändra hindrets lokala åtgärd',
+    description:
+      'Datum (ÅÅÅÅ-MM-DD, standard i dag, inte i framtiden) och vad som gjordes. Översikten visar hindrets avvikelser per månad före och efter datumet. ' +
+      'Ett felaktigt fält ger 400 med meddelandet vid fältet; personuppgifter i beskrivningen ger 422; ett sammanslaget eller upplöst hinder 409.',
+  })
+  @ApiOkResponse({ description: 'Hindret med dess lokala åtgärd (localFix)' })
+  async setLocalFix(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: BarrierLocalFixDto): Promise<BarrierDetail> {
+    await this.barriers.setLocalFix(user, id, dto);
+    return this.barriers.get(id);
+  }
+
+  @Delete('api/barriers/:id/local-fix')
+  @ApiOperation({ summary: 'Ta bort hindrets lokala åtgärd', description: 'T.ex. när den registrerades av misstag. Svarar med hindret (localFix: null).' })
+  @ApiOkResponse({ description: 'Hindret utan lokal åtgärd' })
+  async clearLocalFix(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string): Promise<BarrierDetail> {
+    await this.barriers.clearLocalFix(user, id);
     return this.barriers.get(id);
   }
 
@@ -222,6 +261,31 @@ export class BarrierController {
     });
   }
 
+  @Post('hinder/:id/lokal-atgard')
+  @ApiExcludeEndpoint()
+  async localFixFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    // On the form the date is prefilled with today; emptied, it is a mistake to point out rather than "today" again.
+    const typed = formValues(raw).date;
+    if (typeof typed !== 'string' || typed.trim() === '') {
+      const form = await validateForm(BarrierLocalFixDto, raw);
+      const errors = { date: 'Ange datumet då åtgärden infördes, t.ex. 2026-05-10.', ...form.errors };
+      return this.renderBarrier(request, reply, id, { localFix: { values: formValues(raw), errors } }, 400);
+    }
+    return this.handle(request, reply, id, 'localFix', BarrierLocalFixDto, raw, async (user, dto) => {
+      await this.barriers.setLocalFix(user, id, dto);
+      return `/hinder/${id}?klart=lokal-atgard`;
+    });
+  }
+
+  @Post('hinder/:id/lokal-atgard/ta-bort')
+  @ApiExcludeEndpoint()
+  clearLocalFixFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'localFix', null, undefined, async (user) => {
+      await this.barriers.clearLocalFix(user, id);
+      return `/hinder/${id}?klart=lokal-atgard-borttagen`;
+    });
+  }
+
   /** Validates a form, runs the action, and redirects; on a problem the page comes back with the form filled in. */
   private async handle<T extends object>(
     request: AuthenticatedRequest,
@@ -248,8 +312,11 @@ export class BarrierController {
   }
 
   private async renderBarrier(request: AuthenticatedRequest, reply: FastifyReply, id: string, forms: Record<string, unknown>, status = 200): Promise<FastifyReply> {
-    const barrier = await this.barriers.get(id);
     const query = request.query as Record<string, unknown>;
+    const barrier = await this.barriers.get(id, { page: pageNumber(query.sida) });
+    const today = stockholmDate(this.clock.now());
+    // "Använd datumet" on the hint puts the latest locally resolved report's day into the form; nothing is saved until the analyst does.
+    const suggested = typeof query['lokal-datum'] === 'string' && isIsoDate(query['lokal-datum']) ? query['lokal-datum'] : null;
     const done = typeof query.klart === 'string' ? (DONE_NOTICES[query.klart] ?? null) : null;
     const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
     const selected = splitValues?.deviationIds;
@@ -266,6 +333,10 @@ export class BarrierController {
         nameMax: BARRIER_NAME_MAX,
         mergeOptions: barrier.mergeCandidates.map((candidate) => ({ value: candidate.id, label: candidate.name })),
         active: ACTIVE_BARRIER_STATUSES.includes(barrier.status),
+        today,
+        localFixDefaults: { date: suggested ?? barrier.localFix?.date ?? today, note: barrier.localFix?.note ?? '' },
+        localFixNoteMax: LOCAL_FIX_NOTE_MAX,
+        pageLinks: pageLinks(barrier.id, barrier.membersPage),
       },
       { status },
     );

@@ -61,6 +61,21 @@ export class Barrier extends AppBaseEntity {
   @Column({ type: 'date', nullable: true })
   periodTo: string | null;
 
+  /** A local fix: the start of the Swedish day it took effect; the overview compares reports before and after. */
+  @Column({ type: 'timestamptz', nullable: true })
+  localFixAt: Date | null;
+
+  /** What was done, in Swedish, e.g. "Rutin för gemensamt samtycke införd i Haninge". */
+  @Column({ type: 'text', nullable: true })
+  localFixNote: string | null;
+
+  /** Who recorded the local fix, and when. */
+  @Column({ type: 'uuid', nullable: true })
+  localFixById: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  localFixRecordedAt: Date | null;
+
   /** The engine's serialized description of the barrier, for placing new reports incrementally. */
   @Column({ type: 'jsonb', nullable: true, select: false })
   model: unknown;

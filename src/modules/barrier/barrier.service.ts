@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/clock/clock';
-import { DomainError, NotFoundError } from '../../common/errors/domain-error';
+import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
+import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
 import { detectPii } from '../../common/pii/pii-detector';
 import { CATEGORY_LABELS, DeviationCategory, DeviationParty, PARTY_LABELS } from '../deviation/deviation.constants';
 import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
@@ -30,10 +31,22 @@ interface BarrierRow {
   escalated_at: Date | null;
   escalation_reason: string | null;
   merged_into_id: string | null;
+  local_fix_on: string | null;
+  local_fix_note: string | null;
+  local_fix_recorded_at: Date | null;
+  local_fix_by_name: string | null;
 }
 
 const BARRIER_COLUMNS = `b.id, b.name, b.name_source, b.status, b.member_count, b.municipality_counts, b.subproject_counts, b.parties, b.terms,
-  b.period_from::text AS period_from, b.period_to::text AS period_to, b.confirmed_at, b.escalated_at, b.escalation_reason, b.merged_into_id`;
+  b.period_from::text AS period_from, b.period_to::text AS period_to, b.confirmed_at, b.escalated_at, b.escalation_reason, b.merged_into_id,
+  to_char(b.local_fix_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS local_fix_on, b.local_fix_note, b.local_fix_recorded_at,
+  (SELECT u.name FROM app_user u WHERE u.id = b.local_fix_by_id) AS local_fix_by_name`;
+
+/** Member reports per page on /hinder/:id: a barrier of thousands of reports still renders at once. */
+export const MEMBER_PAGE_SIZE = 50;
+export const LOCAL_FIX_NOTE_MAX = 500;
+/** An earlier year is a typing mistake, not a fix (MIA began in 2017). */
+const LOCAL_FIX_EARLIEST = '2000-01-01';
 
 /** Status order on the list: escalated first, then confirmed, then proposed. */
 const STATUS_ORDER_SQL = `CASE b.status WHEN 'eskalerad' THEN 0 WHEN 'bekraftad' THEN 1 ELSE 2 END`;
@@ -69,6 +82,10 @@ function summaryOf(row: BarrierRow, quarters: Map<string, number>): BarrierSumma
     confirmedAt: row.confirmed_at,
     escalatedAt: row.escalated_at,
     escalationReason: row.escalation_reason,
+    localFix:
+      row.local_fix_on && row.local_fix_recorded_at
+        ? { date: row.local_fix_on, note: row.local_fix_note ?? '', recordedBy: row.local_fix_by_name, recordedAt: row.local_fix_recorded_at }
+        : null,
     path: `/hinder/${row.id}`,
   };
 }
@@ -87,6 +104,8 @@ export class BarrierInactiveError extends DomainError {
  */
 @Injectable()
 export class BarrierService {
+  private readonly logger = new Logger(BarrierService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: BarrierStore,
@@ -104,9 +123,24 @@ export class BarrierService {
     return rows.map((row) => summaryOf(row, quarters.get(row.id) ?? new Map()));
   }
 
-  async get(id: string): Promise<BarrierDetail> {
+  /**
+   * One barrier with its evidence. With `page`, only that page of member reports (MEMBER_PAGE_SIZE, in date
+   * order; a page past the end shows the last one); without, all of them (the API).
+   */
+  async get(id: string, options: { page?: number } = {}): Promise<BarrierDetail> {
     const row = await this.findRow(this.dataSource.manager, id);
-    const [quarters, members, excluded, candidates] = await Promise.all([
+    let membersPage: BarrierDetail['membersPage'] = null;
+    let limit = 'ALL';
+    let offset = 0;
+    if (options.page !== undefined) {
+      const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM barrier_member WHERE barrier_id = $1`, [id])) as Array<{ n: number }>;
+      const pages = Math.max(1, Math.ceil(n / MEMBER_PAGE_SIZE));
+      const page = Math.min(Math.max(1, Math.floor(options.page)), pages);
+      offset = (page - 1) * MEMBER_PAGE_SIZE;
+      limit = String(MEMBER_PAGE_SIZE);
+      membersPage = { page, pageSize: MEMBER_PAGE_SIZE, pages, total: n, first: n ? offset + 1 : 0, last: Math.min(n, offset + MEMBER_PAGE_SIZE) };
+    }
+    const [quarters, members, excluded, candidates, resolved] = await Promise.all([
       this.quarterCounts([id]),
       this.dataSource.query(
         `SELECT d.id, d.reference, d.external_id, d.title, m.name AS municipality, s.name AS subproject, d.occurred_on::text AS occurred_on,
@@ -116,7 +150,8 @@ export class BarrierService {
            JOIN municipality m ON m.id = d.municipality_id
            JOIN subproject s ON s.id = d.subproject_id
           WHERE bm.barrier_id = $1
-          ORDER BY d.occurred_on, d.reference_number`,
+          ORDER BY d.occurred_on, d.reference_number
+          LIMIT ${limit} OFFSET ${offset}`,
         [id],
       ) as Promise<
         Array<{
@@ -143,6 +178,13 @@ export class BarrierService {
         ACTIVE_BARRIER_STATUSES,
         id,
       ]) as Promise<Array<{ id: string; name: string }>>,
+      // resolved_at is set by "åtgärdad lokalt" and cleared by reopening, so it counts the reports that stand as fixed locally.
+      this.dataSource.query(
+        `SELECT count(*)::int AS n, to_char(max(d.resolved_at) AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS latest
+           FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id
+          WHERE bm.barrier_id = $1 AND d.resolved_at IS NOT NULL`,
+        [id],
+      ) as Promise<Array<{ n: number; latest: string | null }>>,
     ]);
     const memberViews: BarrierMemberView[] = members.map((member) => ({
       deviationId: member.id,
@@ -163,7 +205,9 @@ export class BarrierService {
       ...summaryOf(row, quarters.get(id) ?? new Map()),
       members: memberViews,
       excluded: excluded.map((x) => ({ deviationId: x.id, reference: x.reference, title: x.title, path: `/avvikelser/${x.id}` })),
+      membersPage,
       mergeCandidates: candidates,
+      locallyResolved: resolved[0]?.n && resolved[0].latest ? { count: resolved[0].n, latest: resolved[0].latest } : null,
     };
   }
 
@@ -263,6 +307,14 @@ export class BarrierService {
       await manager.query(
         `UPDATE barrier SET status = 'sammanslagen', merged_into_id = $2, model = NULL, updated_at = $3 WHERE id = $1`,
         [other.id, target.id, now],
+      );
+      // Nor is a local fix: the merged barrier takes the other's when it has none of its own.
+      await manager.query(
+        `UPDATE barrier t SET local_fix_at = o.local_fix_at, local_fix_note = o.local_fix_note, local_fix_by_id = o.local_fix_by_id,
+                local_fix_recorded_at = o.local_fix_recorded_at
+           FROM barrier o
+          WHERE t.id = $1 AND o.id = $2 AND t.local_fix_at IS NULL AND o.local_fix_at IS NOT NULL`,
+        [target.id, other.id],
       );
       // Escalation is not lost by merging: the merged barrier carries the other's reason if it was not escalated itself.
       const carried = other.status === 'eskalerad' && target.status !== 'eskalerad';
@@ -373,7 +425,65 @@ export class BarrierService {
     });
   }
 
+  /**
+   * Records (or corrects) the barrier's local fix: the Swedish day it took effect (default today, never in
+   * the future) and what was done. Memberships do not change, so the engine is not asked to run again.
+   */
+  async setLocalFix(user: AuthUser, id: string, input: { date?: string; note: string }): Promise<void> {
+    const now = this.clock.now();
+    const today = stockholmDate(now);
+    const date = input.date?.trim() || today;
+    const note = this.checkLocalFixNote(input.note);
+    if (!isIsoDate(date)) throw new ValidationFailedError([{ field: 'date', message: 'Ange ett giltigt datum, t.ex. 2026-05-10.' }]);
+    if (date > today) throw new ValidationFailedError([{ field: 'date', message: `Datumet kan inte vara i framtiden (i dag är det ${today}).` }]);
+    if (date < LOCAL_FIX_EARLIEST) throw new ValidationFailedError([{ field: 'date', message: 'Ange ett datum från år 2000 och framåt.' }]);
+    await this.dataSource.transaction(async (manager) => {
+      await this.store.lockState(manager);
+      const row = await this.activeRow(manager, id);
+      await manager.query(
+        `UPDATE barrier SET local_fix_at = ($2::date::timestamp AT TIME ZONE 'Europe/Stockholm'), local_fix_note = $3,
+                local_fix_by_id = $4, local_fix_recorded_at = $5, updated_at = $5
+          WHERE id = $1`,
+        [row.id, date, note, user.id, now],
+      );
+    });
+    // Barriers keep no event log of their own; this line is the trace of who changed the effect's date.
+    this.logger.log(`Lokal åtgärd ${date} registrerad för hinder ${id} av användare ${user.id}`);
+  }
+
+  /** Removes a local fix recorded by mistake; the overview then shows no effect for it. */
+  async clearLocalFix(user: AuthUser, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.store.lockState(manager);
+      const row = await this.activeRow(manager, id);
+      await manager.query(
+        `UPDATE barrier SET local_fix_at = NULL, local_fix_note = NULL, local_fix_by_id = NULL, local_fix_recorded_at = NULL, updated_at = $2
+          WHERE id = $1 AND local_fix_at IS NOT NULL`,
+        [row.id, this.clock.now()],
+      );
+    });
+    this.logger.log(`Lokal åtgärd borttagen från hinder ${id} av användare ${user.id}`);
+  }
+
   // ── Helpers ──────────────────────────────────────────────────────────────────────────────
+
+  private checkLocalFixNote(note: string): string {
+    const trimmed = (note ?? '').trim().replace(/\s+/g, ' ');
+    if (trimmed.length < 3 || trimmed.length > LOCAL_FIX_NOTE_MAX) {
+      throw new ValidationFailedError([
+        {
+          field: 'note',
+          message: trimmed.length < 3 ? 'Skriv kort vad som gjordes, minst 3 tecken.' : `Beskrivningen får vara högst ${LOCAL_FIX_NOTE_MAX} tecken (nu ${trimmed.length}).`,
+        },
+      ]);
+    }
+    if (detectPii(trimmed).length > 0) {
+      throw new DomainError('personal_data_found', 'Beskrivningen innehåller något som liknar personuppgifter. Skriv om utan personuppgifter.', 422, [
+        { field: 'note', message: 'Beskrivningen innehåller något som liknar personuppgifter.' },
+      ]);
+    }
+    return trimmed;
+  }
 
   /**
    * One analyst change: under the barrier lock, then the figures of the barriers it touched, escalation,

@@ -24,7 +24,38 @@ export interface BarrierSummary {
   confirmedAt: Date | null;
   escalatedAt: Date | null;
   escalationReason: string | null;
+  /** Something changed locally because of the barrier; null when none is recorded. */
+  localFix: BarrierLocalFix | null;
   path: string;
+}
+
+export interface BarrierLocalFix {
+  /** YYYY-MM-DD: the Swedish day it took effect. */
+  date: string;
+  /** What was done. */
+  note: string;
+  /** Who recorded it (name), and when. */
+  recordedBy: string | null;
+  recordedAt: Date;
+}
+
+/** Member reports a lead resolved as "åtgärdad lokalt": a hint for recording a local fix, never one by itself. */
+export interface LocallyResolvedHint {
+  count: number;
+  /** YYYY-MM-DD of the latest. */
+  latest: string;
+}
+
+/** One page of a barrier's member reports on /hinder/:id. */
+export interface MemberPage {
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+  pages: number;
+  total: number;
+  /** 1-based positions of the first and last report shown. */
+  first: number;
+  last: number;
 }
 
 export interface BarrierMemberView {
@@ -45,7 +76,10 @@ export interface BarrierMemberView {
 }
 
 export interface BarrierDetail extends BarrierSummary {
+  /** All member reports, or one page of them when asked for a page (membersPage says which). */
   members: BarrierMemberView[];
+  membersPage: MemberPage | null;
+  locallyResolved: LocallyResolvedHint | null;
   /** Reports the analyst moved out; the engine will not put them back. */
   excluded: Array<{ deviationId: string; reference: string; title: string; path: string }>;
   /** Other active barriers, for "merge with". */

@@ -11,8 +11,8 @@ import { BuiltQuery, dashboardConditions } from './dashboard.query';
  * - reports linked by a table with `barrier_id` and `deviation_id` (barrier_member in migration
  *   1763900000300), or by a `deviation.barrier_id` column;
  * - a skrivelse: table `letter` with `barrier_id` and `sent_at` (sent when not null; migration 1763900000400);
- * - a local fix: a date column on `barrier` (fixed_at, local_fix_at or locally_fixed_at). The barrier
- *   module has none so far (a local fix is a report's "åtgärdad lokalt"), so today the effect comes from letters.
+ * - a local fix: a date column on `barrier` (fixed_at, local_fix_at or locally_fixed_at; local_fix_at since
+ *   migration 1763900000800, set by the analyst on the barrier's page), with what was done in local_fix_note.
  *
  * Without `barrier` or a link the sections say "Inga hinder ännu"; without letters and fixes the
  * effect section says so. If the barrier module renames these, this is the one place to change.
@@ -23,7 +23,10 @@ export interface BarrierSchema {
   hasStatus: boolean;
   link: { kind: 'table'; table: string } | { kind: 'column' };
   letterSentColumn: string | null;
+  /** The letter's subject, shown as what the skrivelse was about. */
+  letterSubjectColumn: string | null;
   fixColumn: string | null;
+  fixNoteColumn: string | null;
 }
 
 const TITLE_COLUMNS = ['name', 'title'];
@@ -66,7 +69,9 @@ export function barrierSchemaFrom(rows: ReadonlyArray<{ table_name: string; colu
     hasStatus: barrier.has('status'),
     link,
     letterSentColumn: letter?.has('barrier_id') && letter.has('sent_at') ? 'sent_at' : null,
+    letterSubjectColumn: letter?.has('subject') ? 'subject' : null,
     fixColumn: FIX_COLUMNS.find((name) => barrier.has(name)) ?? null,
+    fixNoteColumn: barrier.has('local_fix_note') ? 'local_fix_note' : null,
   };
 }
 
@@ -122,16 +127,21 @@ export function buildBarrierSizeQuery(schema: BarrierSchema, filters: DashboardF
 /**
  * For each barrier with a sent skrivelse (the first one) or a local fix: its linked reports in the
  * 12 months before that date and from the date on (at most 12 months, up to `now`), with the length
- * of both windows in days. The period filter does not apply here: the date of the action sets the period.
+ * of both windows in days, and its linked reports within the other filters at any time (`reports_in_scope`:
+ * a barrier with none there, e.g. none in a lead's delprojekt, is not theirs to see). The period filter
+ * does not apply here: the date of the action sets the period.
  */
 export function buildBarrierEffectQuery(schema: BarrierSchema, filters: DashboardFilters, now: Date): BuiltQuery | null {
   const actions: string[] = [];
   if (schema.letterSentColumn) {
-    actions.push(`SELECT l.barrier_id, 'skrivelse'::text AS action, min(l.${ident(schema.letterSentColumn)}) AS at
-                    FROM letter l WHERE l.${ident(schema.letterSentColumn)} IS NOT NULL GROUP BY l.barrier_id`);
+    const sent = `l.${ident(schema.letterSentColumn)}`;
+    const subject = schema.letterSubjectColumn ? `l.${ident(schema.letterSubjectColumn)}::text` : 'NULL::text';
+    actions.push(`(SELECT DISTINCT ON (l.barrier_id) l.barrier_id, 'skrivelse'::text AS action, ${sent}::timestamptz AS at, ${subject} AS note
+                     FROM letter l WHERE ${sent} IS NOT NULL ORDER BY l.barrier_id, ${sent})`);
   }
   if (schema.fixColumn) {
-    actions.push(`SELECT b.id AS barrier_id, 'lokal_atgard'::text AS action, b.${ident(schema.fixColumn)}::timestamptz AS at
+    const note = schema.fixNoteColumn ? `b.${ident(schema.fixNoteColumn)}::text` : 'NULL::text';
+    actions.push(`SELECT b.id AS barrier_id, 'lokal_atgard'::text AS action, b.${ident(schema.fixColumn)}::timestamptz AS at, ${note} AS note
                     FROM barrier b WHERE b.${ident(schema.fixColumn)} IS NOT NULL`);
   }
   if (!actions.length) return null;
@@ -143,16 +153,17 @@ export function buildBarrierEffectQuery(schema: BarrierSchema, filters: Dashboar
     sql: `
       WITH actions AS (${actions.join(' UNION ALL ')}),
       counted AS (
-        SELECT a.barrier_id, a.action, a.at,
+        SELECT a.barrier_id, a.action, a.at, a.note,
+               count(DISTINCT d.id)::int AS reports_in_scope,
                count(DISTINCT d.id) FILTER (WHERE d.reported_at >= a.at - interval '12 months' AND d.reported_at < a.at)::int AS reports_before,
                count(DISTINCT d.id) FILTER (WHERE d.reported_at >= a.at AND d.reported_at < least(${nowParam}, a.at + interval '12 months'))::int AS reports_after
           FROM actions a
           JOIN barrier b ON b.id = a.barrier_id
           ${linkJoin(schema, 'b', 'LEFT JOIN', extra)}
          WHERE a.at <= ${nowParam}
-         GROUP BY a.barrier_id, a.action, a.at
+         GROUP BY a.barrier_id, a.action, a.at, a.note
       )
-      SELECT c.barrier_id::text AS barrier_id, b.${ident(schema.titleColumn)}::text AS title, c.action,
+      SELECT c.barrier_id::text AS barrier_id, b.${ident(schema.titleColumn)}::text AS title, c.action, c.note, c.reports_in_scope,
              to_char(c.at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS day,
              c.reports_before, c.reports_after,
              extract(epoch FROM (c.at - (c.at - interval '12 months')))::float8 / 86400 AS days_before,

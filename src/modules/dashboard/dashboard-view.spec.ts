@@ -106,7 +106,62 @@ describe('barrierSchemaFrom', () => {
         column('letter', 'barrier_id'),
         column('letter', 'sent_at'),
       ]),
-    ).toEqual({ titleColumn: 'name', hasStatus: true, link: { kind: 'table', table: 'barrier_member' }, letterSentColumn: 'sent_at', fixColumn: null });
+    ).toEqual({
+      titleColumn: 'name',
+      hasStatus: true,
+      link: { kind: 'table', table: 'barrier_member' },
+      letterSentColumn: 'sent_at',
+      letterSubjectColumn: null,
+      fixColumn: null,
+      fixNoteColumn: null,
+    });
+  });
+
+  it('finds the local fix (migration 1763900000800) and the letter’s subject when they are there', () => {
+    expect(
+      barrierSchemaFrom([
+        column('barrier', 'id'),
+        column('barrier', 'name'),
+        column('barrier', 'local_fix_at'),
+        column('barrier', 'local_fix_note'),
+        column('barrier_member', 'barrier_id'),
+        column('barrier_member', 'deviation_id'),
+        column('letter', 'barrier_id'),
+        column('letter', 'sent_at'),
+        column('letter', 'subject'),
+      ]),
+    ).toMatchObject({ letterSentColumn: 'sent_at', letterSubjectColumn: 'subject', fixColumn: 'local_fix_at', fixNoteColumn: 'local_fix_note' });
+  });
+});
+
+describe('the effect chart', () => {
+  it('names the event of each row in Swedish, and shows a letter and a local fix of one barrier as two rows', () => {
+    const effect = (action: 'skrivelse' | 'lokal_atgard', date: string, note: string) => ({
+      barrierId: 'b1',
+      title: 'Samtycke saknas',
+      action,
+      actionLabel: action === 'skrivelse' ? 'Skrivelse skickad' : 'Lokal åtgärd',
+      date,
+      note,
+      monthsBefore: 12,
+      reportsBefore: 24,
+      ratePerMonthBefore: 2,
+      monthsAfter: 6.5,
+      reportsAfter: 3,
+      ratePerMonthAfter: 0.5,
+    });
+    const views = buildChartViews(
+      data({ effect: { available: true, items: [effect('lokal_atgard', '2026-05-10', 'Rutin för gemensamt samtycke införd i Haninge'), effect('skrivelse', '2026-03-01', 'Samtycke')] } }),
+      { acceptWithinWorkingDays: 2, resolveWithinDays: 30 },
+    );
+    const view = views.find((v) => v.key === 'effekt');
+    expect(view?.summary).toContain('Samtycke saknas (lokal åtgärd 2026-05-10): 2 per månad före, 0,5 per månad efter.');
+    expect(view?.summary).toContain('Samtycke saknas (skrivelse skickad 2026-03-01)');
+    expect(view?.table.rows.map((row) => [row.header, ...row.cells])).toEqual([
+      ['Samtycke saknas', 'Lokal åtgärd', '2026-05-10', 'Rutin för gemensamt samtycke införd i Haninge', '24', '2', '6,5', '3', '0,5'],
+      ['Samtycke saknas', 'Skrivelse skickad', '2026-03-01', 'Samtycke', '24', '2', '6,5', '3', '0,5'],
+    ]);
+    expect(JSON.stringify(view?.spec)).toContain('Samtycke saknas (lokal åtgärd 2026-05-10)');
   });
 });
 

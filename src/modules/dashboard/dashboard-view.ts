@@ -369,10 +369,10 @@ function effectView(data: DashboardData): ChartView {
     empty: items.length ? null : section.available ? 'Inga skrivelser eller lokala åtgärder ännu.' : section.reason,
     table: {
       caption: 'Avvikelser före och efter en skrivelse eller lokal åtgärd',
-      columns: ['Hinder', 'Åtgärd', 'Datum', 'Avvikelser 12 månader före', 'Per månad före', 'Månader efter', 'Avvikelser efter', 'Per månad efter'],
+      columns: ['Hinder', 'Åtgärd', 'Datum', 'Vad', 'Avvikelser 12 månader före', 'Per månad före', 'Månader efter', 'Avvikelser efter', 'Per månad efter'],
       rows: items.map((e) => ({
         header: e.title,
-        cells: [e.actionLabel, e.date, count(e.reportsBefore), decimal(e.ratePerMonthBefore), decimal(e.monthsAfter), count(e.reportsAfter), decimal(e.ratePerMonthAfter)],
+        cells: [e.actionLabel, e.date, e.note ?? '–', count(e.reportsBefore), decimal(e.ratePerMonthBefore), decimal(e.monthsAfter), count(e.reportsAfter), decimal(e.ratePerMonthAfter)],
       })),
     },
   };

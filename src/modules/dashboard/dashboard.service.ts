@@ -339,6 +339,8 @@ export class DashboardService {
         barrier_id: string;
         title: string;
         action: 'skrivelse' | 'lokal_atgard';
+        note: string | null;
+        reports_in_scope: number;
         day: string;
         reports_before: number;
         reports_after: number;
@@ -346,9 +348,12 @@ export class DashboardService {
         days_after: number;
       }>;
       if (!rows.length) return { available: false, reason: 'Inga skickade skrivelser eller lokala åtgärder ännu.' };
+      // Leads (and narrower filters) see only barriers with reports of their own: another delprojekt's barrier is not theirs.
+      const inScope = rows.filter((row) => row.reports_in_scope > 0);
+      if (!inScope.length) return { available: false, reason: 'Inga hinder med skickad skrivelse eller lokal åtgärd har avvikelser med de valda filtren.' };
       return {
         available: true,
-        items: rows.map((row) => {
+        items: inScope.map((row) => {
           const monthsBefore = row.days_before / MONTH_DAYS;
           const monthsAfter = row.days_after / MONTH_DAYS;
           return {
@@ -357,6 +362,7 @@ export class DashboardService {
             action: row.action,
             actionLabel: row.action === 'skrivelse' ? 'Skrivelse skickad' : 'Lokal åtgärd',
             date: row.day,
+            note: row.note,
             monthsBefore: oneDecimal(monthsBefore) ?? 0,
             reportsBefore: row.reports_before,
             ratePerMonthBefore: oneDecimal(row.reports_before / monthsBefore) ?? 0,

@@ -123,6 +123,8 @@ export interface BarrierEffectData {
   actionLabel: string;
   /** Swedish date of the letter or the fix. */
   date: string;
+  /** What was done: the fix's note, or the letter's subject. */
+  note: string | null;
   monthsBefore: number;
   reportsBefore: number;
   /** Linked reports per month before and after the date; one decimal. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { trimString } from '../../../common/validation/validation';
 import { BARRIER_NAME_MAX } from '../barrier-naming';
 
@@ -80,4 +80,22 @@ export class ThesaurusEntryCreateDto {
   @IsString({ message: 'Skriv en rad: begrepp, kolon och varianter.' })
   @Length(3, 500, { message: 'Skriv en rad på 3–500 tecken: begrepp, kolon och varianter.' })
   line: string;
+}
+
+const LOCAL_FIX_DATE_MESSAGE = 'Ange ett giltigt datum, t.ex. 2026-05-10.';
+
+/** A local fix of the barrier: when it took effect and what was done. */
+export class BarrierLocalFixDto {
+  @ApiPropertyOptional({ example: '2026-05-10', description: 'Dagen åtgärden infördes (ÅÅÅÅ-MM-DD, svensk tid), inte i framtiden. Utelämnad: i dag.' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: LOCAL_FIX_DATE_MESSAGE })
+  @IsISO8601({ strict: true }, { message: LOCAL_FIX_DATE_MESSAGE })
+  date?: string;
+
+  @ApiProperty({ minLength: 3, maxLength: 500, example: 'Rutin för gemensamt samtycke införd i Haninge', description: 'Vad som gjordes, utan personuppgifter' })
+  @Transform(trimString)
+  // Length refuses a missing or non-text value too, with this one message.
+  @Length(3, 500, { message: 'Skriv kort vad som gjordes, 3–500 tecken.' })
+  note: string;
 }
