@@ -1,6 +1,9 @@
-import { assignIncremental, runFull } from './barrier-engine';
+import { assignIncremental, chooseAmongConfirmed, runFull } from './barrier-engine';
 import { joinModel, splitModel } from './barrier-model';
 import { BarrierModel, EngineReport } from './engine-types';
+import { buildFeatureSpace } from './feature-space';
+import { SeededRandom } from './seeded-random';
+import { parseThesaurus } from './thesaurus';
 
 const THESAURUS = `
 Arbetsförmedlingen [AF]: AF, af
@@ -137,6 +140,85 @@ describe('barrier engine', () => {
     expect(t).not.toBeNull();
     expect(many.filter((x) => x.id.startsWith('T')).every((x) => groupOf(result, x.id) === t)).toBe(true);
     expect(many.filter((x) => x.id.startsWith('O3')).every((x) => groupOf(result, x.id) !== t)).toBe(true);
+  });
+});
+
+describe('the analyst\'s confirmed examples', () => {
+  it('never move a confirmed report, never merge two confirmed barriers, and keep surviving ids (random confirmations)', () => {
+    const first = runFull(all, { thesaurus: THESAURUS, newId: ids() });
+    const previous = first.barriers.map((b) => ({ key: b.key, memberIds: b.memberIds }));
+    for (let seed = 1; seed <= 25; seed++) {
+      const random = new SeededRandom(seed);
+      const confirmed = new Map<string, string>();
+      // Analysts are sometimes wrong: any report, any of three keys (one of them an existing barrier's).
+      const keys = ['K-A', 'K-B', previous[0].key];
+      for (const report of random.shuffle(all).slice(0, 2 + random.int(6))) confirmed.set(report.id, random.pick(keys));
+      const result = runFull(all, { thesaurus: THESAURUS, confirmed, previous, newId: ids() });
+      for (const [id, key] of confirmed) expect(result.assignments.get(id)).toBe(key);
+      for (const barrier of result.barriers) {
+        const confirmedKeys = new Set(barrier.memberIds.filter((id) => confirmed.has(id)).map((id) => confirmed.get(id)));
+        expect(confirmedKeys.size).toBeLessThanOrEqual(1);
+      }
+      // A barrier of the previous run found again with the same members keeps its id (unless the
+      // analyst gave that id to other reports).
+      for (const p of previous) {
+        const same = result.barriers.find((b) => [...b.memberIds].sort().join() === [...p.memberIds].sort().join());
+        const keyGivenElsewhere = [...confirmed].some(([id, key]) => key === p.key && !p.memberIds.includes(id));
+        const otherKeyInside = p.memberIds.some((id) => confirmed.has(id) && confirmed.get(id) !== p.key);
+        if (same !== undefined && !keyGivenElsewhere && !otherKeyInside) expect(same.key).toBe(p.key);
+      }
+    }
+  });
+
+  it('choose between confirmed barriers on the words: a report goes to the barrier whose confirmed reports it resembles', () => {
+    const thesaurus = parseThesaurus(THESAURUS);
+    // Same parties everywhere, so only the words tell the two barriers apart.
+    const reports = [...interpreter, ...digital].map((x) => ({ ...x, parties: ['AF', 'FK'] }));
+    const { space, vectors } = buildFeatureSpace(reports, thesaurus);
+    const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+    const confirmedKey = new Map([
+      [index('T1'), 'TOLK'],
+      [index('T2'), 'TOLK'],
+      [index('D1'), 'DIGITAL'],
+      [index('D2'), 'DIGITAL'],
+      // The analyst put a report about BankID in the interpreter barrier: that stays.
+      [index('D4'), 'TOLK'],
+    ]);
+    // D3 (BankID) has landed in the interpreter barrier; T4 is where it belongs.
+    const groups = [
+      [index('T1'), index('T2'), index('T4'), index('D3'), index('D4')],
+      [index('D1'), index('D2')],
+    ].map((g) => g.sort((a, b) => a - b));
+    const out = chooseAmongConfirmed(space, groups, vectors, confirmedKey, new Map(), 0.2);
+    const groupOf = (id: string): number => out.findIndex((g) => g.includes(index(id)));
+    expect(groupOf('D3')).toBe(groupOf('D1'));
+    expect(groupOf('T4')).toBe(groupOf('T1'));
+    expect(groupOf('D4')).toBe(groupOf('T1'));
+    // Moved out of the digital barrier by the analyst: it stays where it is.
+    const kept = chooseAmongConfirmed(space, groups, vectors, confirmedKey, new Map([[index('D3'), ['DIGITAL']]]), 0.2);
+    expect(kept.findIndex((g) => g.includes(index('D3')))).toBe(kept.findIndex((g) => g.includes(index('T1'))));
+  });
+});
+
+describe('explanations', () => {
+  it('name the shared category in Swedish, and not when it is "ovrigt"', () => {
+    const info = interpreter.map((x) => ({ ...x, category: 'informationsdelning' }));
+    const result = runFull([...info, ...digital.map((x) => ({ ...x, category: 'ovrigt' })), ...oneOffs], { thesaurus: THESAURUS, newId: ids() });
+    const t = result.barriers.find((b) => b.memberIds.includes('T1'));
+    const d = result.barriers.find((b) => b.memberIds.includes('D1'));
+    expect(t?.reasons['T1']).toContain('samma kategori som flertalet: Informationsdelning (sekretess, samtycke, informationsöverföring)');
+    expect(d?.reasons['D1'].some((x) => x.includes('kategori'))).toBe(false);
+  });
+
+  it('ignore the personal-data masker\'s placeholders, so masked reports are not linked by them', () => {
+    const masked = [
+      r('M1', 'Haninge', 'Cykeln stulen', 'Cykeln blev stulen. Ring [telefonnummer borttaget] eller [namn borttaget].'),
+      r('M2', 'Botkyrka', 'Lokalen kall', 'Värmen fungerar inte. Gäller [personnummer borttaget], [namn borttaget].'),
+      r('M3', 'Täby', 'Datorn trasig', 'Datorn startar inte. Kontakt [telefonnummer borttaget], [e-postadress borttagen], [namn borttaget].'),
+    ];
+    const result = runFull([...all, ...masked], { thesaurus: THESAURUS, newId: ids() });
+    for (const x of masked) expect(groupOf(result, x.id)).toBeNull();
+    expect(JSON.stringify(result.model.featureDf)).not.toMatch(/borttag/);
   });
 });
 

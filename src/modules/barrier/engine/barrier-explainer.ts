@@ -1,3 +1,4 @@
+import { CATEGORY_LABELS } from '../../deviation/deviation.constants';
 import { BarrierTerm, EngineBarrier, PartyCode } from './engine-types';
 import { FeatureSpace, ReportVector } from './feature-space';
 import { addInto, SparseVector, sparseFromMap, normalize } from './sparse-vector';
@@ -47,6 +48,10 @@ export function profileGroup(space: FeatureSpace, members: readonly ReportVector
   return { centroid: sparseFromMap(kept), memberCounts, core };
 }
 
+function categoryLabel(code: string): string {
+  return (CATEGORY_LABELS as Readonly<Record<string, string>>)[code] ?? code;
+}
+
 function formatShare(value: number): string {
   return value.toFixed(2).replace('.', ',');
 }
@@ -90,7 +95,9 @@ export function explainBarrier(
   const labelOf = new Map(ranked.map((r) => [r.id, space.displayOf(space.keys[r.id])]));
   // Reasons repeat across members (same parties, same category): built once per variant.
   const partyReason = new Map<ReadonlySet<PartyCode>, string | null>();
-  const categoryReason = topCategory && topCategory[1] >= 2 ? `samma kategori som flertalet: ${topCategory[0]}` : null;
+  // The analyst reads the category's Swedish name; "Övrigt" says nothing about why reports belong together.
+  const categoryReason =
+    topCategory && topCategory[1] >= 2 && topCategory[0] !== 'ovrigt' ? `samma kategori som flertalet: ${categoryLabel(topCategory[0])}` : null;
   for (const m of members) {
     const list: string[] = [];
     if (confirmedIds.has(m.report.id)) list.push('bekräftad av analytiker');

@@ -57,6 +57,11 @@ export interface PreviousBarrier {
 export interface EngineOptions {
   /** Minimum average similarity for two groups of reports to be joined. */
   linkThreshold: number;
+  /**
+   * Among barriers holding confirmed reports, a report moves to another one when its words are at
+   * least this much more similar to that barrier's confirmed reports than to its own barrier's.
+   */
+  confirmedMargin: number;
   /** Minimum similarity for a report to join an existing barrier in incremental runs and at scale. */
   assignThreshold: number;
   /** Two reports must share at least this many words/concepts to count as similar at all. */

@@ -8,6 +8,9 @@ export interface RawToken {
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
 const URL = /\bhttps?:\/\/\S+/gu;
+// Placeholders the personal-data masker writes ("[personnummer borttaget]"): they say what was removed,
+// not what happened, and would otherwise link every masked report to every other one.
+const MASK_PLACEHOLDER = /\[[^\]\[]{1,40}\s(?:borttaget|borttagen|borttagna)\]/giu;
 // "AF:s", "SGI:n", "FK:s" – the inflection after the colon carries no meaning of its own.
 const ABBREVIATION_INFLECTION = /(\p{L}):(s|n|en|et|ar|arna|na|ns)\b/gu;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
@@ -29,6 +32,7 @@ function cleanText(text: string): string {
   let cleaned = text.normalize('NFC');
   if (cleaned.includes('@')) cleaned = cleaned.replace(EMAIL, ' ');
   if (cleaned.includes('://')) cleaned = cleaned.replace(URL, ' ');
+  if (cleaned.includes('[')) cleaned = cleaned.replace(MASK_PLACEHOLDER, ' ');
   if (cleaned.includes(':')) cleaned = cleaned.replace(ABBREVIATION_INFLECTION, '$1');
   return cleaned;
 }
