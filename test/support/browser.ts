@@ -339,6 +339,9 @@ export async function reflowProblems(page: Page): Promise<string[]> {
       const found: string[] = [];
       for (const el of Array.from(w.document.body.querySelectorAll('*'))) {
         if (el.closest('table, pre, .visually-hidden, .skip-link')) continue;
+        // Inside a keyboard-scrollable region (a heatmap on a phone): diagrams may need two-dimensional layout.
+        // The region itself must still fit.
+        if (el.parentElement?.closest('[role="region"][tabindex="0"]')) continue;
         const rect = el.getBoundingClientRect();
         if (rect.width === 0 || rect.right <= limit) continue;
         // Report the outermost element only.

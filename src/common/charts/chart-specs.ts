@@ -176,12 +176,16 @@ export function pairedBarSpec(options: {
   categoryTitle: string;
   valueTitle: string;
   valueSuffix: string;
+  /** Counts: ticks at whole numbers only, never "0,5 avvikelser". */
+  wholeNumbers?: boolean;
 }): TopLevelSpec {
   const values = options.values.map((entry) => ({
     ...entry,
     value: entry.value ?? 0,
     label: entry.value === null ? `${entry.series}: –` : `${entry.series}: ${formatNumber(entry.value)}${options.valueSuffix}`,
   }));
+  // All zeros: Vega would make the domain [0, 0], put a lone 0 tick mid-panel and start the bars there.
+  const allZero = values.every((entry) => entry.value === 0);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values },
@@ -192,7 +196,13 @@ export function pairedBarSpec(options: {
       encoding: {
         y: { field: 'category', type: 'nominal', sort: [...options.categories], title: options.categoryTitle, axis: { labelLimit: 260 } },
         yOffset: { field: 'series', type: 'nominal', sort: [...options.series] },
-        x: { field: 'value', type: 'quantitative', title: options.valueTitle },
+        x: {
+          field: 'value',
+          type: 'quantitative',
+          title: options.valueTitle,
+          ...(options.wholeNumbers ? { axis: allZero ? { values: [0, 1], format: 'd' } : { tickMinStep: 1, format: 'd' } } : {}),
+          ...(allZero ? { scale: { domain: [0, 1] } } : {}),
+        },
       },
       layer: [
         {

@@ -1,3 +1,4 @@
+import { ChartRenderer } from '../../common/charts/chart-renderer';
 import { parseCsv } from '../../common/csv/csv';
 import { barrierSchemaFrom } from './dashboard-barrier.query';
 import { filterQuery } from './dashboard.controller';
@@ -169,5 +170,23 @@ describe('filterQuery', () => {
   it('keeps only the filters that are set, for links that keep the view', () => {
     expect(filterQuery({ from: '2026-01-01', category: 'gransnitt', party: undefined })).toBe('?from=2026-01-01&category=gransnitt');
     expect(filterQuery({})).toBe('');
+  });
+});
+
+describe('the overdue chart with nothing overdue', () => {
+  it('starts its axis at 0 on the left with whole-number ticks, instead of a lone 0 mid-panel', async () => {
+    const overdue = ['MIA Östra Södertörn', 'MIA HBS'].map((name, i) => ({ subprojectId: `s${i}`, subproject: name, open: 3, notAccepted: 0, notResolved: 0 }));
+    const view = buildChartViews(data({ overdue }), { acceptWithinWorkingDays: 2, resolveWithinDays: 30 }).find((v) => v.key === 'forsenade');
+    if (!view?.spec) throw new Error('inget diagram');
+    const svg = await new ChartRenderer().render({ id: 'forsenade', title: view.title, summary: view.summary, spec: view.spec });
+    const ticks = [...svg.matchAll(/<text text-anchor="\w+" transform="translate\(([\d.]+),16\)"[^>]*>([^<]*)<\/text>/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(ticks).toEqual([
+      [0, '0'],
+      [300, '1'],
+    ]);
+    // Every bar label starts at the left edge of the panel.
+    const labelX = [...svg.matchAll(/<text text-anchor="start" transform="translate\(([\d.]+),[\d.]+\)"[^>]*>Ej [^<]*: 0<\/text>/g)].map((m) => Number(m[1]));
+    expect(labelX).toHaveLength(4);
+    for (const x of labelX) expect(x).toBeLessThan(10);
   });
 });

@@ -36,6 +36,11 @@ export interface ChartView {
   /** Explains how to read the chart, shown under the heading. */
   intro: string;
   table: TableView;
+  /**
+   * A matrix whose labels would shrink past reading on a phone: there it keeps a readable width and
+   * scrolls sideways in a keyboard-reachable region instead (WCAG 1.4.10 allows that for diagrams).
+   */
+  scrollOnPhone?: boolean;
 }
 
 /** Short category names for the heatmap's columns; the table uses the full ones. */
@@ -86,6 +91,7 @@ function heatmapView(data: DashboardData): ChartView {
         `Flest i ${top.municipality}, kategori ${CATEGORY_LABELS[top.category].toLowerCase()}: ${top.count}.`;
   return {
     key: 'kommun-kategori',
+    scrollOnPhone: true,
     heading: 'Avvikelser per kommun och kategori',
     title: 'Avvikelser per kommun och kategori',
     intro: 'Varje ruta visar antalet avvikelser för en kommun och en kategori. Mörkare ruta betyder fler avvikelser; antalet står i rutan.',
@@ -152,6 +158,7 @@ function pairsView(data: DashboardData): ChartView {
   const labels = DEVIATION_PARTIES.map((p) => PARTY_SHORT_LABELS[p]);
   return {
     key: 'parter',
+    scrollOnPhone: true,
     heading: 'Gränssnitt: vilka parter möts i avvikelserna',
     title: 'Avvikelser per par av berörda parter',
     intro:
@@ -278,6 +285,7 @@ function overdueView(data: DashboardData, acceptDays: number, resolveDays: numbe
           categoryTitle: 'Delprojekt',
           valueTitle: 'Antal avvikelser',
           valueSuffix: '',
+          wholeNumbers: true,
         })
       : null,
     empty: rows.length ? null : 'Inga delprojekt med de valda filtren.',
