@@ -240,6 +240,37 @@ describe('filing a deviation: form, API, personal-data guard, routing and Mina a
     expect(own.status).toBe(201);
   });
 
+  it('files 40 reports sent at once, batched together, each with its own reference, audit event and lead mail; a bad one fails alone', async () => {
+    const token = await createApiToken(t.app, hbsStaff);
+    const client = new HttpClient(t.baseUrl);
+    await db().query(`DELETE FROM mail_outbox`);
+    smtp.clear();
+    const before = await counts();
+    const huddinge = await municipalityId(t.app, 'Huddinge');
+    const bodies = Array.from({ length: 40 }, (_, i) =>
+      i === 17 ? deviationBody('00000000-0000-4000-8000-000000000000') : deviationBody(huddinge, { title: `Samtidig avvikelse nummer ${i}` }),
+    );
+    const results = await Promise.all(bodies.map((body) => client.api('POST', '/api/deviations', body, token)));
+    expect(results.map((r) => r.status)).toEqual(bodies.map((_, i) => (i === 17 ? 400 : 201)));
+    const filed = results.filter((r) => r.status === 201).map((r) => r.json<{ id: string; reference: string; notifiedLeads: number }>());
+    expect(new Set(filed.map((f) => f.reference)).size).toBe(39);
+    expect(filed.every((f) => f.notifiedLeads === 1)).toBe(true);
+    expect(await counts()).toEqual({ deviations: before.deviations + 39, events: before.events + 39, mails: 39 });
+
+    // Each answer belongs to its own report: the title stored under the returned id is the one sent.
+    const stored = (await db().query(`SELECT id, title FROM deviation WHERE id = ANY($1::uuid[])`, [filed.map((f) => f.id)])) as Array<{ id: string; title: string }>;
+    const titleById = new Map(stored.map((row) => [row.id, row.title]));
+    results.forEach((result, i) => {
+      if (i !== 17) expect(titleById.get(result.json<{ id: string }>().id)).toBe(`Samtidig avvikelse nummer ${i}`);
+    });
+
+    expect((await t.app.get(MailOutboxWorker).processDueNow()).sent).toBe(39);
+    const mails = await smtp.waitFor(39);
+    expect(mails.every((m) => m.to[0] === hbsLead.email.toLowerCase())).toBe(true);
+    expect(new Set(mails.map((m) => m.subject)).size).toBe(39);
+    for (const f of filed) expect(mails.some((m) => m.subject.includes(f.reference) && m.text.includes(`/avvikelser/${f.id}`))).toBe(true);
+  });
+
   it('lets staff follow their own reports with status in Mina avvikelser, and nobody else’s', async () => {
     const me = await createUser(t.app, 'staff', { subproject: 'MIA Roslagen' });
     const colleague = await createUser(t.app, 'staff', { subproject: 'MIA Roslagen' });

@@ -30,6 +30,15 @@ async function enqueueMany(t: TestApp, count: number, prefix: string): Promise<v
   }
 }
 
+/** As filing queues its mails: template and context only, rendered by the worker when sent. */
+async function insertUnrendered(t: TestApp, to: string, template: string, context: object): Promise<string> {
+  const [row] = (await t.app.get(DataSource).query(
+    `INSERT INTO mail_outbox (recipients, template, context, status, next_attempt_at) VALUES (ARRAY[$1], $2, $3::jsonb, 'pending', now() - interval '1 minute') RETURNING id`,
+    [to, template, JSON.stringify(context)],
+  )) as Array<{ id: string }>;
+  return row.id;
+}
+
 async function signIn(t: TestApp, role: 'admin' | 'staff'): Promise<HttpClient> {
   const user = await createUser(t.app, role);
   const client = new HttpClient(t.baseUrl);
@@ -228,6 +237,38 @@ describe('mail outbox with a real SMTP server', () => {
     expect(again.text).toContain('Bara utskick som misslyckats eller sparats kan skickas igen.');
   });
 
+  it('renders a mail queued as template + context when it is sent, shows it to admins before, and keeps what was sent', async () => {
+    const id = await insertUnrendered(t, 'lead@test.mia.se', 'test-notice', { name: 'Åsa', label: 'Haninge & Tyresö' });
+    const admin = await signIn(t, 'admin');
+    const before = await admin.api('GET', `/api/mail/${id}`);
+    expect(before.status).toBe(200);
+    expect(before.json()).toMatchObject({ subject: 'Testutskick från Avvikelser MIA: Haninge & Tyresö', status: 'pending' });
+
+    expect(await t.app.get(MailOutboxWorker).processDueNow()).toEqual({ sent: 1, retrying: 0, failed: 0, kept: 0 });
+    const [mail] = await smtp.waitFor(1);
+    expect(mail.subject).toBe('Testutskick från Avvikelser MIA: Haninge & Tyresö');
+    expect(mail.text).toContain('Hej Åsa!');
+    expect(mail.html).toContain('Haninge &amp; Tyresö');
+    const [stored] = (await t.app.get(DataSource).query(`SELECT status, subject, html, text FROM mail_outbox WHERE id = $1`, [id])) as Array<{
+      status: string;
+      subject: string;
+      html: string;
+      text: string;
+    }>;
+    expect(stored).toMatchObject({ status: 'sent', subject: mail.subject, text: mail.text });
+    expect(stored.html).toContain('Haninge &amp; Tyresö');
+  });
+
+  it('fails a mail whose template cannot be rendered, at once and with a Swedish reason, without holding up the others', async () => {
+    const broken = await insertUnrendered(t, 'a@test.mia.se', 'finns-inte', { label: 'x' });
+    await insertUnrendered(t, 'b@test.mia.se', 'test-notice', { label: 'Fungerar' });
+    expect(await t.app.get(MailOutboxWorker).processDueNow()).toEqual({ sent: 1, retrying: 0, failed: 1, kept: 0 });
+    const [row] = (await t.app.get(DataSource).query(`SELECT status, last_error FROM mail_outbox WHERE id = $1`, [broken])) as Array<{ status: string; last_error: string }>;
+    expect(row.status).toBe('failed');
+    expect(row.last_error).toContain('Mallen finns-inte kunde inte fyllas i');
+    expect((await smtp.waitFor(1)).map((m) => m.to[0])).toEqual(['b@test.mia.se']);
+  });
+
   it('staff get 403 on the outbox pages and API', async () => {
     await enqueueMany(t, 1, 'hemlig');
     const [row] = await rows(t);
@@ -296,6 +337,15 @@ describe('without SMTP_URL in development and test', () => {
     expect(page.text).toContain('Hej Åsa!');
     expect(page.text).toContain('sandbox srcdoc="');
     expect((await admin.get('/admin/utskick/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+  });
+
+  it('renders and keeps mails queued as template + context, so they are readable too', async () => {
+    await t.app.get(DataSource).query(`DELETE FROM mail_outbox`);
+    const id = await insertUnrendered(t, 'lead@test.mia.se', 'test-notice', { name: 'Bo', label: 'Ur utkorgen' });
+    expect(await t.app.get(MailOutboxWorker).processDueNow()).toEqual({ sent: 0, retrying: 0, failed: 0, kept: 1 });
+    const [row] = (await t.app.get(DataSource).query(`SELECT status, subject, text FROM mail_outbox WHERE id = $1`, [id])) as Array<{ status: string; subject: string; text: string }>;
+    expect(row).toMatchObject({ status: 'kept', subject: 'Testutskick från Avvikelser MIA: Ur utkorgen' });
+    expect(row.text).toContain('Hej Bo!');
   });
 });
 

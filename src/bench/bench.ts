@@ -11,7 +11,8 @@ import { createDatabase, dropDatabase, pgbench, startApp, timeRequests, withClie
 /**
  * `npm run bench`: filing throughput against the raw insert rate of the same database, the lead
  * queue with 1 000 000 reports, and the dashboard with 100 000. Prints figures; asserts nothing.
- * Options: --seconds N (per load phase, default 10), --rows N (queue size, default 1000000), --keep.
+ * Options: --seconds N (per load phase, default 10), --rows N (queue size, default 1000000), --keep,
+ * --only filing|dashboard|queue (one phase; e.g. to profile the app with BENCH_APP_NODE_OPTIONS=--cpu-prof).
  */
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -22,6 +23,9 @@ const SECONDS = option('seconds', 10);
 const QUEUE_ROWS = option('rows', 1_000_000);
 const DASHBOARD_ROWS = 100_000;
 const CONNECTIONS = 32;
+const onlyIndex = args.indexOf('--only');
+const ONLY = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const runs = (phase: 'filing' | 'dashboard' | 'queue'): boolean => ONLY === undefined || ONLY === phase;
 
 const DESCRIPTION =
   'Deltagaren fick avslag från Försäkringskassan och Arbetsförmedlingen bedömer att arbetsförmågan är för låg för att skriva in. ' +
@@ -88,16 +92,19 @@ async function main(): Promise<void> {
       return { municipality, tokens };
     });
 
-    // 1. Raw insert rate: single-row INSERTs of the same row shape, same database, same concurrency.
-    const script = join(tmpdir(), `${name}-insert.sql`);
-    writeFileSync(
-      script,
-      `INSERT INTO deviation (municipality_id, subproject_id, occurred_on, reported_at, category, parties, title, description, consequence, severity) ` +
-        `VALUES ('${ids.municipality.id}', '${ids.municipality.subproject_id}', '2026-11-20', now(), 'gransnitt', '{AF,FK}', ` +
-        `'AF och FK hänvisar till varandra', '${DESCRIPTION}', 'Deltagaren blev utan ersättning.', 'medel');\n`,
-    );
-    const rawTps = await pgbench(url, script, CONNECTIONS, SECONDS);
-    log(`Rå insert-takt (pgbench, ${CONNECTIONS} klienter, enstaka INSERT): ${rawTps.toFixed(0)} rader/s`);
+    let rawTps = NaN;
+    if (runs('filing')) {
+      // 1. Raw insert rate: single-row INSERTs of the same row shape, same database, same concurrency.
+      const script = join(tmpdir(), `${name}-insert.sql`);
+      writeFileSync(
+        script,
+        `INSERT INTO deviation (municipality_id, subproject_id, occurred_on, reported_at, category, parties, title, description, consequence, severity) ` +
+          `VALUES ('${ids.municipality.id}', '${ids.municipality.subproject_id}', '2026-11-20', now(), 'gransnitt', '{AF,FK}', ` +
+          `'AF och FK hänvisar till varandra', '${DESCRIPTION}', 'Deltagaren blev utan ersättning.', 'medel');\n`,
+      );
+      rawTps = await pgbench(url, script, CONNECTIONS, SECONDS);
+      log(`Rå insert-takt (pgbench, ${CONNECTIONS} klienter, enstaka INSERT): ${rawTps.toFixed(0)} rader/s`);
+    }
 
     // 2. Filing over HTTP: validation, personal-data guard, routing, audit event and mail outbox.
     const app = await startApp({ DATABASE_URL: url, PORT: '0', DB_POOL_SIZE: '16', APP_SECRET: 'bench-hemlighet-minst-trettiotva-tecken-lang' });
@@ -121,47 +128,53 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${ids.tokens.staff}` },
           body,
         });
-      await filing(2);
-      const result = await filing(SECONDS);
-      const filingRate = result.requests.average;
-      log(
-        `Rapportering POST /api/deviations: ${filingRate.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
-          `fel ${result.non2xx + result.errors} av ${result.requests.total}`,
-      );
-      log(`Kvot rapportering / rå insert: ${(filingRate / rawTps).toFixed(2)} (mål ≥ 0,40)`);
+      if (runs('filing')) {
+        await filing(2);
+        const result = await filing(SECONDS);
+        const filingRate = result.requests.average;
+        log(
+          `Rapportering POST /api/deviations: ${filingRate.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
+            `fel ${result.non2xx + result.errors} av ${result.requests.total}`,
+        );
+        log(`Kvot rapportering / rå insert: ${(filingRate / rawTps).toFixed(2)} (mål ≥ 0,40)`);
+      }
 
       // 3. Dashboard with 100 000 reports.
-      await topUp(url, DASHBOARD_ROWS);
-      const analyst = { authorization: `Bearer ${ids.tokens.analyst}` };
-      const probe = await fetch(`${app.url}/api/dashboard`, { headers: analyst });
-      if (probe.status === 404) {
-        log('Översikt: /api/dashboard finns inte ännu, mäts inte');
-      } else {
-        await timeRequests(`${app.url}/api/dashboard`, analyst, 5);
-        const dash = await timeRequests(`${app.url}/api/dashboard`, analyst, 30);
-        const page = await timeRequests(`${app.url}/oversikt`, analyst, 10);
-        log(`Översikt med ${DASHBOARD_ROWS} rapporter (alla kommuner): API p50 ${dash.p50.toFixed(0)} ms, p99 ${dash.p99.toFixed(0)} ms; sidan p50 ${page.p50.toFixed(0)} ms (mål < 300 ms)`);
+      if (runs('dashboard')) {
+        await topUp(url, DASHBOARD_ROWS);
+        const analyst = { authorization: `Bearer ${ids.tokens.analyst}` };
+        const probe = await fetch(`${app.url}/api/dashboard`, { headers: analyst });
+        if (probe.status === 404) {
+          log('Översikt: /api/dashboard finns inte ännu, mäts inte');
+        } else {
+          await timeRequests(`${app.url}/api/dashboard`, analyst, 5);
+          const dash = await timeRequests(`${app.url}/api/dashboard`, analyst, 30);
+          const page = await timeRequests(`${app.url}/oversikt`, analyst, 10);
+          log(`Översikt med ${DASHBOARD_ROWS} rapporter (alla kommuner): API p50 ${dash.p50.toFixed(0)} ms, p99 ${dash.p99.toFixed(0)} ms; sidan p50 ${page.p50.toFixed(0)} ms (mål < 300 ms)`);
+        }
       }
 
       // 4. The lead's queue with 1 000 000 reports.
-      const started = performance.now();
-      await topUp(url, QUEUE_ROWS);
-      log(`Fyllde på till ${QUEUE_ROWS} rapporter på ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      const lead = { authorization: `Bearer ${ids.tokens.lead}` };
-      const queues: Record<string, string> = {
-        'äldst först': '/api/deviations?sort=oldest',
-        'allvarligast först': '/api/deviations?sort=severity',
-        'nya, filtrerat': '/api/deviations?status=ny&sort=oldest',
-      };
-      for (const [label, path] of Object.entries(queues)) {
-        await timeRequests(`${app.url}${path}`, lead, 10);
-        const timing = await timeRequests(`${app.url}${path}`, lead, 200);
-        log(`Ledarens kö (${label}) med ${QUEUE_ROWS} rapporter: p50 ${timing.p50.toFixed(1)} ms, p99 ${timing.p99.toFixed(1)} ms${timing.failures ? `, ${timing.failures} fel` : ''} (mål p99 < 30 ms)`);
-      }
-      const first = (await (await fetch(`${app.url}/api/deviations?sort=oldest`, { headers: lead })).json()) as { nextCursor?: string | null };
-      if (first.nextCursor) {
-        const timing = await timeRequests(`${app.url}/api/deviations?sort=oldest&cursor=${encodeURIComponent(first.nextCursor)}`, lead, 200);
-        log(`Ledarens kö, sida 2 (keyset): p50 ${timing.p50.toFixed(1)} ms, p99 ${timing.p99.toFixed(1)} ms`);
+      if (runs('queue')) {
+        const started = performance.now();
+        await topUp(url, QUEUE_ROWS);
+        log(`Fyllde på till ${QUEUE_ROWS} rapporter på ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        const lead = { authorization: `Bearer ${ids.tokens.lead}` };
+        const queues: Record<string, string> = {
+          'äldst först': '/api/deviations?sort=oldest',
+          'allvarligast först': '/api/deviations?sort=severity',
+          'nya, filtrerat': '/api/deviations?status=ny&sort=oldest',
+        };
+        for (const [label, path] of Object.entries(queues)) {
+          await timeRequests(`${app.url}${path}`, lead, 10);
+          const timing = await timeRequests(`${app.url}${path}`, lead, 200);
+          log(`Ledarens kö (${label}) med ${QUEUE_ROWS} rapporter: p50 ${timing.p50.toFixed(1)} ms, p99 ${timing.p99.toFixed(1)} ms${timing.failures ? `, ${timing.failures} fel` : ''} (mål p99 < 30 ms)`);
+        }
+        const first = (await (await fetch(`${app.url}/api/deviations?sort=oldest`, { headers: lead })).json()) as { nextCursor?: string | null };
+        if (first.nextCursor) {
+          const timing = await timeRequests(`${app.url}/api/deviations?sort=oldest&cursor=${encodeURIComponent(first.nextCursor)}`, lead, 200);
+          log(`Ledarens kö, sida 2 (keyset): p50 ${timing.p50.toFixed(1)} ms, p99 ${timing.p99.toFixed(1)} ms`);
+        }
       }
     } finally {
       await app.stop();

@@ -16,6 +16,7 @@ export class TemplateRenderer {
   private readonly env: nunjucks.Environment;
   /** Plain text (mail bodies, subjects) must not be HTML-escaped: "&" stays "&". */
   private readonly textEnv: nunjucks.Environment;
+  private readonly existing = new Map<string, boolean>();
 
   constructor() {
     const root = templatesRoot();
@@ -38,7 +39,13 @@ export class TemplateRenderer {
     return this.textEnv.render(template, context);
   }
 
+  /** Cached: templates do not come and go while the app runs, and mails check theirs on every enqueue. */
   exists(template: string): boolean {
-    return existsSync(join(templatesRoot(), template));
+    let found = this.existing.get(template);
+    if (found === undefined) {
+      found = existsSync(join(templatesRoot(), template));
+      this.existing.set(template, found);
+    }
+    return found;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { MailOutboxService, RenderedMail } from '../mail/mail-outbox.service';
+import { MailOutboxService } from '../mail/mail-outbox.service';
 import { CATEGORY_LABELS, DeviationCategory, DeviationSeverity, SEVERITY_LABELS } from './deviation.constants';
 import { DeviationStatus, STATUS_LABELS } from './deviation-workflow';
 
@@ -16,23 +16,29 @@ export interface MailableDeviation {
   status: DeviationStatus;
 }
 
-/** Control characters no template or user text produces (NUL and controls are stripped from input). */
-export const FILING_PLACEHOLDERS = { reference: '\u0002R\u0002', municipalityName: '\u0002M\u0002', subprojectName: '\u0002S\u0002' } as const;
-
 export type ReporterNotice = 'deviation-accepted' | 'deviation-resolved' | 'deviation-escalated' | 'deviation-closed' | 'deviation-reply';
+
+type KnownBeforeInsert = Omit<MailableDeviation, 'reference' | 'municipalityName' | 'subprojectName'>;
 
 function context(deviation: MailableDeviation, extra: object = {}): object {
   return {
     reference: deviation.reference,
-    title: deviation.title,
     municipalityName: deviation.municipalityName,
     subprojectName: deviation.subprojectName,
+    ...knownContext(deviation),
+    ...extra,
+  };
+}
+
+/** The part of a mail's context known before the report is stored. */
+function knownContext(deviation: KnownBeforeInsert): object {
+  return {
+    title: deviation.title,
     categoryLabel: CATEGORY_LABELS[deviation.category],
     severityLabel: SEVERITY_LABELS[deviation.severity],
     statusLabel: STATUS_LABELS[deviation.status],
     // The outbox adds baseUrl; templates link to baseUrl + path.
     path: `/avvikelser/${deviation.id}`,
-    ...extra,
   };
 }
 
@@ -47,19 +53,11 @@ export class DeviationNotifier {
   constructor(private readonly mail: MailOutboxService) {}
 
   /**
-   * The new-report mail rendered ahead of the insert, for filing's single statement: the parts only
-   * the database knows (reference, kommun and delprojekt names) are the placeholders in FILING_PLACEHOLDERS.
+   * The new-report mail's context for filing's single statement, which queues it unrendered and adds
+   * what only the database knows: reference, kommun and delprojekt names.
    */
-  renderNewReportTemplate(deviation: Omit<MailableDeviation, 'reference' | 'municipalityName' | 'subprojectName'>): RenderedMail {
-    return this.mail.render(
-      'deviation-new',
-      context({
-        ...deviation,
-        reference: FILING_PLACEHOLDERS.reference,
-        municipalityName: FILING_PLACEHOLDERS.municipalityName,
-        subprojectName: FILING_PLACEHOLDERS.subprojectName,
-      }),
-    );
+  newReportContext(deviation: KnownBeforeInsert): object {
+    return knownContext(deviation);
   }
 
   noLeadsWarning(reference: string): void {

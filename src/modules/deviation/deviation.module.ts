@@ -6,6 +6,7 @@ import { DeviationController } from './deviation.controller';
 import { Deviation } from './deviation.entity';
 import { DeviationComment } from './deviation-comment.entity';
 import { DeviationEvent } from './deviation-event.entity';
+import { DeviationFilingWriter } from './deviation-filing.writer';
 import { DeviationNotifier } from './deviation-notifier';
 import { DeviationPageController } from './deviation-page.controller';
 import { DeviationService } from './deviation.service';
@@ -15,7 +16,7 @@ import { DeviationRemindersModule } from './jobs/deviation-reminders.module';
 @Module({
   imports: [TypeOrmModule.forFeature([Deviation, DeviationEvent, DeviationComment]), MailModule, DeviationRemindersModule, BarrierModule],
   controllers: [DeviationController, DeviationPageController],
-  providers: [DeviationService, DeviationNotifier],
+  providers: [DeviationService, DeviationNotifier, DeviationFilingWriter],
   exports: [DeviationService],
 })
 export class DeviationModule {}

@@ -43,7 +43,8 @@ import {
 import { deadlinesFor, DeadlinePolicy } from './deviation-deadlines';
 import { buildListQuery, decodeCursor, encodeCursor, ListFilters, ListScope } from './deviation-list.query';
 import { DeviationEventKind } from './deviation-event.entity';
-import { FILING_PLACEHOLDERS, MailableDeviation, DeviationNotifier, ReporterNotice } from './deviation-notifier';
+import { DeviationFilingWriter } from './deviation-filing.writer';
+import { MailableDeviation, DeviationNotifier, ReporterNotice } from './deviation-notifier';
 import { assertNoPersonalData } from './deviation-personal-data';
 import { describeEvent } from './deviation-timeline';
 import {
@@ -178,6 +179,7 @@ export class DeviationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifier: DeviationNotifier,
+    private readonly filing: DeviationFilingWriter,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
   ) {}
@@ -189,8 +191,8 @@ export class DeviationService {
   // ── Filing ────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Files a report for the signed-in user. The hot path: checks in memory, then one transaction with
-   * one statement (insert, audit event, owner's leads) and one outbox insert.
+   * Files a report for the signed-in user. The hot path: checks in memory, then one statement (report,
+   * audit event, the leads' mails) shared with reports filed at the same moment (DeviationFilingWriter).
    */
   async file(reporter: AuthUser, dto: DeviationCreateDto): Promise<FiledDeviation> {
     const now = this.clock.now();
@@ -201,84 +203,31 @@ export class DeviationService {
     );
     const tried = dto.tried?.trim() ? dto.tried.trim() : null;
 
-    // One statement (atomic without BEGIN/COMMIT round trips): the report, its audit event and the
-    // leads' mails. The mail is rendered first; the database fills in what only it knows.
     const id = randomUUID();
-    const mail = this.notifier.renderNewReportTemplate({ id, title: dto.title, category: dto.category, severity: dto.severity, status: 'ny' });
-    const rows = (await this.dataSource.query(
-      `WITH target AS (
-         SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name,
-                replace(replace(replace(replace(m.name, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;') AS name_html,
-                replace(replace(replace(replace(s.name, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;') AS subproject_name_html
-           FROM municipality m JOIN subproject s ON s.id = m.subproject_id
-          WHERE m.id = $1
-       ), inserted AS (
-         INSERT INTO deviation (id, municipality_id, subproject_id, reporter_id, reporter_email, occurred_on, reported_at,
-                                category, parties, title, description, consequence, tried, severity, created_at, updated_at)
-         SELECT $13, t.id, t.subproject_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $5, $5 FROM target t
-         RETURNING id, reference, subproject_id
-       ), event AS (
-         INSERT INTO deviation_event (deviation_id, actor_id, kind, after, created_at)
-         SELECT i.id, $2, 'filed',
-                jsonb_build_object('status', 'ny', 'municipalityName', t.name, 'subprojectName', t.subproject_name,
-                                   'category', $6::text, 'severity', $12::text),
-                $5
-           FROM inserted i CROSS JOIN target t
-       ), leads AS (
-         SELECT u.email FROM app_user u JOIN inserted i ON u.subproject_id = i.subproject_id
-          WHERE u.role = 'lead' AND u.active AND u.id <> $2
-       ), outbox AS (
-         INSERT INTO mail_outbox (recipients, subject, html, text, template, status, next_attempt_at, dedupe_key)
-         SELECT ARRAY[l.email],
-                replace(replace(replace($14, $17, i.reference), $18, t.name), $19, t.subproject_name),
-                replace(replace(replace($15, $17, i.reference), $18, t.name_html), $19, t.subproject_name_html),
-                replace(replace(replace($16, $17, i.reference), $18, t.name), $19, t.subproject_name),
-                'deviation-new', 'pending', $5, 'deviation-new:' || i.id || ':' || l.email
-           FROM inserted i CROSS JOIN target t CROSS JOIN leads l
-         ON CONFLICT (dedupe_key) DO NOTHING
-       )
-       SELECT i.id, i.reference, t.id AS municipality_id, t.name AS municipality_name, i.subproject_id, t.subproject_name,
-              ARRAY(SELECT email FROM leads ORDER BY email) AS lead_emails
-         FROM inserted i CROSS JOIN target t`,
-      [
-        dto.municipalityId,
-        reporter.id,
-        reporter.email.toLowerCase(),
-        dto.occurredOn,
-        now,
-        dto.category,
-        dto.parties,
-        dto.title,
-        dto.description,
-        dto.consequence,
-        tried,
-        dto.severity,
-        id,
-        mail.subject,
-        mail.html,
-        mail.text,
-        FILING_PLACEHOLDERS.reference,
-        FILING_PLACEHOLDERS.municipalityName,
-        FILING_PLACEHOLDERS.subprojectName,
-      ],
-    )) as Array<{
-      id: string;
-      reference: string;
-      municipality_id: string;
-      municipality_name: string;
-      subproject_id: string;
-      subproject_name: string;
-      lead_emails: string[];
-    }>;
-    const row = rows[0];
+    const row = await this.filing.file({
+      id,
+      municipalityId: dto.municipalityId,
+      reporterId: reporter.id,
+      reporterEmail: reporter.email.toLowerCase(),
+      occurredOn: dto.occurredOn,
+      reportedAt: now,
+      category: dto.category,
+      parties: dto.parties,
+      title: dto.title,
+      description: dto.description,
+      consequence: dto.consequence,
+      tried,
+      severity: dto.severity,
+      mailContext: this.notifier.newReportContext({ id, title: dto.title, category: dto.category, severity: dto.severity, status: 'ny' }),
+    });
     if (!row) throw new ValidationFailedError([{ field: 'municipalityId', message: 'Kommunen finns inte. Välj en kommun i listan.' }]);
-    if (row.lead_emails.length === 0) this.notifier.noLeadsWarning(row.reference);
+    if (row.leadEmails.length === 0) this.notifier.noLeadsWarning(row.reference);
     return {
       id: row.id,
       reference: row.reference,
-      municipality: { id: row.municipality_id, name: row.municipality_name },
-      subproject: { id: row.subproject_id, name: row.subproject_name },
-      notifiedLeads: row.lead_emails.length,
+      municipality: { id: row.municipalityId, name: row.municipalityName },
+      subproject: { id: row.subprojectId, name: row.subprojectName },
+      notifiedLeads: row.leadEmails.length,
     };
   }
 

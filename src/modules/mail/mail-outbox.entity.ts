@@ -14,7 +14,8 @@ export const MAIL_STATUS_LABELS: Record<MailStatus, string> = {
 };
 
 /**
- * One e-mail, rendered when it was queued. `kept` means no SMTP server was configured in
+ * One e-mail, rendered when it was queued, or queued as `template` + `context` and rendered by the
+ * worker when it is sent (subject, html and text are then filled in). `kept` means no SMTP server was configured in
  * development, so the mail is only readable on the admin page. `lastError` holds the SMTP
  * error only, never message content.
  */
@@ -23,17 +24,21 @@ export class MailOutbox extends AppBaseEntity {
   @Column({ type: 'text', array: true })
   recipients: string[];
 
-  @Column({ type: 'text' })
-  subject: string;
+  @Column({ type: 'text', nullable: true })
+  subject: string | null;
 
-  @Column({ type: 'text' })
-  html: string;
+  @Column({ type: 'text', nullable: true })
+  html: string | null;
 
-  @Column({ type: 'text' })
-  text: string;
+  @Column({ type: 'text', nullable: true })
+  text: string | null;
 
   @Column({ type: 'text' })
   template: string;
+
+  /** What an unrendered mail's templates render with (never personal data of participants). */
+  @Column({ type: 'jsonb', nullable: true })
+  context: Record<string, unknown> | null;
 
   @Column({ type: 'text', default: 'pending' })
   status: MailStatus;

@@ -89,6 +89,12 @@ export class MailOutboxService {
     };
   }
 
+  /** What a stored mail says: its rendered parts, or, for a mail queued unrendered, rendered now. */
+  content(mail: Pick<MailOutbox, 'template' | 'context' | 'subject' | 'html' | 'text'>): RenderedMail {
+    if (mail.subject !== null && mail.html !== null && mail.text !== null) return { subject: mail.subject, html: mail.html, text: mail.text };
+    return this.render(mail.template, mail.context ?? {});
+  }
+
   /** For admins: failed mails first, then the newest. */
   async list(options: { status?: MailStatus; limit?: number } = {}): Promise<MailOutbox[]> {
     const query = this.outbox

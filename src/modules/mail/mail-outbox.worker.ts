@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { AppConfigService } from '../../config/app-config.service';
 import { MAIL_MAX_ATTEMPTS, mailBackoffMs } from './mail-backoff';
+import { MailOutboxService, RenderedMail } from './mail-outbox.service';
 import { MailTransport } from './mail-transport';
 
 export interface MailPassResult {
@@ -19,13 +20,17 @@ export interface MailPassResult {
 interface ClaimedMail {
   id: string;
   recipients: string[];
-  subject: string;
-  html: string;
-  text: string;
+  template: string;
+  context: Record<string, unknown> | null;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
   attempts: number;
 }
 
 const BATCH_SIZE = 20;
+/** Without SMTP (development) mails are only rendered and kept, so bigger batches are cheap. */
+const KEEP_BATCH_SIZE = 500;
 /** Batches per pass, so one pass ends even if mail keeps arriving. */
 const MAX_BATCHES_PER_PASS = 50;
 /** A mail "sending" longer than this is assumed orphaned by a crashed instance and taken over. */
@@ -58,6 +63,7 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transport: MailTransport,
+    private readonly outbox: MailOutboxService,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
   ) {}
@@ -121,15 +127,57 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnModuleDestroy
     return result;
   }
 
+  /** No SMTP in development: mails are rendered (if queued unrendered) and kept for the admin page. */
   private async keepPending(): Promise<number> {
-    const rows = (await this.dataSource.query(
-      `UPDATE mail_outbox SET status = 'kept', updated_at = $1 WHERE status = 'pending' RETURNING id`,
-      [this.clock.now()],
-    )) as [unknown[], number];
-    return rows[1];
+    let kept = 0;
+    for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {
+      const claimed = await this.claim(KEEP_BATCH_SIZE);
+      const rendered: Array<{ mail: ClaimedMail; content: RenderedMail }> = [];
+      for (const mail of claimed) {
+        const content = await this.contentOf(mail);
+        if (content) rendered.push({ mail, content });
+      }
+      if (rendered.length > 0) {
+        await this.dataSource.query(
+          `UPDATE mail_outbox m SET status = 'kept', subject = r.subject, html = r.html, text = r.text, locked_until = NULL, updated_at = $6
+             FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[]) AS r(id, attempts, subject, html, text)
+            WHERE m.id = r.id AND m.status = 'sending' AND m.attempts = r.attempts`,
+          [
+            rendered.map((r) => r.mail.id),
+            rendered.map((r) => r.mail.attempts),
+            rendered.map((r) => r.content.subject),
+            rendered.map((r) => r.content.html),
+            rendered.map((r) => r.content.text),
+            this.clock.now(),
+          ],
+        );
+      }
+      kept += rendered.length;
+      if (claimed.length < KEEP_BATCH_SIZE) break;
+    }
+    return kept;
   }
 
-  private async claim(): Promise<ClaimedMail[]> {
+  /**
+   * The mail's subject, html and text; a mail queued unrendered is rendered now. A mail whose template
+   * cannot be rendered fails for good (retrying would not help) and null is returned.
+   */
+  private async contentOf(mail: ClaimedMail): Promise<RenderedMail | null> {
+    if (mail.subject !== null && mail.html !== null && mail.text !== null) return { subject: mail.subject, html: mail.html, text: mail.text };
+    try {
+      return this.outbox.render(mail.template, mail.context ?? {});
+    } catch (error) {
+      const message = `Mallen ${mail.template} kunde inte fyllas i: ${describeSmtpError(error)}`;
+      await this.dataSource.query(
+        `UPDATE mail_outbox SET status = 'failed', locked_until = NULL, last_error = $3, updated_at = $4 WHERE id = $1 AND status = 'sending' AND attempts = $2`,
+        [mail.id, mail.attempts, message.slice(0, MAX_ERROR_LENGTH), this.clock.now()],
+      );
+      this.logger.error(`E-post ${mail.id}: ${message}`);
+      return null;
+    }
+  }
+
+  private async claim(limit = BATCH_SIZE): Promise<ClaimedMail[]> {
     const now = this.clock.now();
     const [rows] = (await this.dataSource.query(
       `UPDATE mail_outbox m
@@ -141,20 +189,27 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnModuleDestroy
            ORDER BY next_attempt_at, created_at
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
-        RETURNING m.id, m.recipients, m.subject, m.html, m.text, m.attempts`,
-      [now, new Date(now.getTime() + MAIL_LEASE_MS), BATCH_SIZE],
+        RETURNING m.id, m.recipients, m.template, m.context, m.subject, m.html, m.text, m.attempts`,
+      [now, new Date(now.getTime() + MAIL_LEASE_MS), limit],
     )) as [ClaimedMail[], number];
     return rows;
   }
 
   private async deliver(mail: ClaimedMail, result: MailPassResult): Promise<void> {
+    const content = await this.contentOf(mail);
+    if (!content) {
+      result.failed += 1;
+      return;
+    }
     try {
-      const sent = await this.transport.send({ id: mail.id, to: mail.recipients, subject: mail.subject, html: mail.html, text: mail.text });
+      const sent = await this.transport.send({ id: mail.id, to: mail.recipients, ...content });
       // `attempts` is the claim token: if the lease ran out and another instance took over, leave its row alone.
+      // The rendered parts are kept, so the admin page shows what was sent.
       await this.dataSource.query(
-        `UPDATE mail_outbox SET status = 'sent', sent_at = $3, message_id = $4, locked_until = NULL, last_error = NULL, updated_at = $3
+        `UPDATE mail_outbox SET status = 'sent', sent_at = $3, message_id = $4, locked_until = NULL, last_error = NULL, updated_at = $3,
+                subject = $5, html = $6, text = $7
           WHERE id = $1 AND status = 'sending' AND attempts = $2`,
-        [mail.id, mail.attempts, this.clock.now(), sent.messageId],
+        [mail.id, mail.attempts, this.clock.now(), sent.messageId, content.subject, content.html, content.text],
       );
       result.sent += 1;
     } catch (error) {

@@ -7,7 +7,7 @@ import { PageRenderer, redirectAfterPost } from '../../common/templates/page-ren
 import { AppConfigService } from '../../config/app-config.service';
 import { MailListQueryDto } from './dto/mail-list-query.dto';
 import { MAIL_STATUS_LABELS, MailOutbox, MailStatus } from './mail-outbox.entity';
-import { MailOutboxService } from './mail-outbox.service';
+import { MailOutboxService, RenderedMail } from './mail-outbox.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -31,11 +31,11 @@ export interface MailDetailView extends MailView {
   html: string;
 }
 
-function toView(mail: MailOutbox): MailView {
+function toView(mail: MailOutbox, content: RenderedMail): MailView {
   return {
     id: mail.id,
     recipients: mail.recipients,
-    subject: mail.subject,
+    subject: content.subject,
     template: mail.template,
     status: mail.status,
     statusLabel: MAIL_STATUS_LABELS[mail.status],
@@ -48,8 +48,8 @@ function toView(mail: MailOutbox): MailView {
   };
 }
 
-function toDetailView(mail: MailOutbox): MailDetailView {
-  return { ...toView(mail), text: mail.text, html: mail.html };
+function toDetailView(mail: MailOutbox, content: RenderedMail): MailDetailView {
+  return { ...toView(mail, content), text: content.text, html: content.html };
 }
 
 /** The outbox for admins: what was sent, what waits, what failed (with the SMTP error), and kept mails to read. */
@@ -64,19 +64,25 @@ export class MailController {
     private readonly config: AppConfigService,
   ) {}
 
+  /** Mails queued unrendered (filing) are rendered for display until the worker has filled them in. */
+  private view(mail: MailOutbox): MailView {
+    return toView(mail, this.mail.content(mail));
+  }
+
   @Get('api/mail')
   async list(@Query() query: MailListQueryDto): Promise<MailView[]> {
-    return (await this.mail.list(query)).map(toView);
+    return (await this.mail.list(query)).map((mail) => this.view(mail));
   }
 
   @Get('api/mail/:id')
   async get(@Param('id', uuid) id: string): Promise<MailDetailView> {
-    return toDetailView(await this.mail.get(id));
+    const mail = await this.mail.get(id);
+    return toDetailView(mail, this.mail.content(mail));
   }
 
   @Post('api/mail/:id/retry')
   async retry(@Param('id', uuid) id: string): Promise<MailView> {
-    return toView(await this.mail.retry(id));
+    return this.view(await this.mail.retry(id));
   }
 
   // Pages.
@@ -87,7 +93,7 @@ export class MailController {
     const [mails, counts] = await Promise.all([this.mail.list({ limit: 200 }), this.mail.countByStatus()]);
     const query = request.query as Record<string, unknown>;
     return this.pages.send(request, reply, 'admin-mail', {
-      mails: mails.map(toView),
+      mails: mails.map((mail) => this.view(mail)),
       counts,
       statusLabels: MAIL_STATUS_LABELS,
       smtpConfigured: Boolean(this.config.env.SMTP_URL),
@@ -100,7 +106,7 @@ export class MailController {
   async detailPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
     const mail = await this.mail.get(id);
     const query = request.query as Record<string, unknown>;
-    return this.pages.send(request, reply, 'admin-mail-detail', { mail: toDetailView(mail), retried: query.omlagt === '1' });
+    return this.pages.send(request, reply, 'admin-mail-detail', { mail: toDetailView(mail, this.mail.content(mail)), retried: query.omlagt === '1' });
   }
 
   @Post('admin/utskick/:id/skicka-igen')

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { GroupCommit } from '../../common/batching/group-commit';
+import { AppConfigService } from '../../config/app-config.service';
+import { queryPrepared } from '../../database/prepared-query';
+
+/** One checked report to store, with the context of the leads' new-report mail. */
+export interface FilingRow {
+  id: string;
+  municipalityId: string;
+  reporterId: string;
+  reporterEmail: string;
+  occurredOn: string;
+  reportedAt: Date;
+  category: string;
+  parties: string[];
+  title: string;
+  description: string;
+  consequence: string;
+  tried: string | null;
+  severity: string;
+  /** The new-report mail's context without what only the database knows (reference, kommun, delprojekt). */
+  mailContext: object;
+}
+
+export interface StoredFiling {
+  id: string;
+  reference: string;
+  municipalityId: string;
+  municipalityName: string;
+  subprojectId: string;
+  subprojectName: string;
+  leadEmails: string[];
+}
+
+interface StoredRow {
+  id: string;
+  reference: string;
+  municipality_id: string;
+  municipality_name: string;
+  subproject_id: string;
+  subproject_name: string;
+  lead_emails: string[];
+}
+
+/**
+ * One statement (atomic without BEGIN/COMMIT round trips) for any number of reports: each report, its
+ * audit event, and its leads' new-report mails, queued as template + context (the outbox worker
+ * renders them). A report whose kommun does not exist is not stored and is missing from the result.
+ */
+const FILE_SQL = `
+  WITH input AS (
+    SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(
+      id uuid, municipality_id uuid, reporter_id uuid, reporter_email text, occurred_on date, reported_at timestamptz,
+      category text, parties text[], title text, description text, consequence text, tried text, severity text, mail_context jsonb)
+  ), target AS (
+    SELECT x.*, m.name AS municipality_name, m.subproject_id, s.name AS subproject_name
+      FROM input x JOIN municipality m ON m.id = x.municipality_id JOIN subproject s ON s.id = m.subproject_id
+  ), inserted AS (
+    INSERT INTO deviation (id, municipality_id, subproject_id, reporter_id, reporter_email, occurred_on, reported_at,
+                           category, parties, title, description, consequence, tried, severity, created_at, updated_at)
+    SELECT id, municipality_id, subproject_id, reporter_id, reporter_email, occurred_on, reported_at,
+           category, parties, title, description, consequence, tried, severity, reported_at, reported_at
+      FROM target
+    RETURNING id, reference
+  ), event AS (
+    INSERT INTO deviation_event (deviation_id, actor_id, kind, after, created_at)
+    SELECT t.id, t.reporter_id, 'filed',
+           jsonb_build_object('status', 'ny', 'municipalityName', t.municipality_name, 'subprojectName', t.subproject_name,
+                              'category', t.category, 'severity', t.severity),
+           t.reported_at
+      FROM inserted i JOIN target t ON t.id = i.id
+  ), leads AS (
+    SELECT t.id AS deviation_id, u.email
+      FROM target t JOIN app_user u ON u.subproject_id = t.subproject_id
+     WHERE u.role = 'lead' AND u.active AND u.id <> t.reporter_id
+  ), outbox AS (
+    INSERT INTO mail_outbox (recipients, template, context, status, next_attempt_at, dedupe_key)
+    SELECT ARRAY[l.email], 'deviation-new',
+           t.mail_context || jsonb_build_object('reference', i.reference, 'municipalityName', t.municipality_name, 'subprojectName', t.subproject_name),
+           'pending', t.reported_at, 'deviation-new:' || i.id || ':' || lower(l.email)
+      FROM inserted i JOIN target t ON t.id = i.id JOIN leads l ON l.deviation_id = i.id
+    ON CONFLICT (dedupe_key) DO NOTHING
+  )
+  SELECT i.id, i.reference, t.municipality_id, t.municipality_name, t.subproject_id, t.subproject_name,
+         ARRAY(SELECT l.email FROM leads l WHERE l.deviation_id = i.id ORDER BY l.email) AS lead_emails
+    FROM inserted i JOIN target t ON t.id = i.id`;
+
+/**
+ * Writes filed reports with group commit: reports filed while earlier ones are being written share the
+ * next statement, so under load the database commits once per batch rather than once per report.
+ * A report filed alone is written at once; every caller gets its answer only after its own commit.
+ */
+@Injectable()
+export class DeviationFilingWriter {
+  private readonly commit: GroupCommit<FilingRow, StoredFiling | null>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: AppConfigService,
+  ) {
+    // A few writers at once keep the database busy; more would only queue inside it.
+    const maxInFlight = Math.max(1, Math.min(4, Math.floor(config.env.DB_POOL_SIZE / 2)));
+    this.commit = new GroupCommit((rows) => this.write(rows), { maxBatch: 64, maxInFlight });
+  }
+
+  /** Stores one report; null when its kommun does not exist. */
+  file(row: FilingRow): Promise<StoredFiling | null> {
+    return this.commit.submit(row);
+  }
+
+  private async write(rows: FilingRow[]): Promise<Array<StoredFiling | null>> {
+    const input = rows.map((row) => ({
+      id: row.id,
+      municipality_id: row.municipalityId,
+      reporter_id: row.reporterId,
+      reporter_email: row.reporterEmail,
+      occurred_on: row.occurredOn,
+      reported_at: row.reportedAt.toISOString(),
+      category: row.category,
+      parties: row.parties,
+      title: row.title,
+      description: row.description,
+      consequence: row.consequence,
+      tried: row.tried,
+      severity: row.severity,
+      mail_context: row.mailContext,
+    }));
+    const stored = await queryPrepared<StoredRow>(this.dataSource, 'deviation-file', FILE_SQL, [JSON.stringify(input)]);
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    return rows.map((row) => {
+      const found = byId.get(row.id);
+      return found
+        ? {
+            id: found.id,
+            reference: found.reference,
+            municipalityId: found.municipality_id,
+            municipalityName: found.municipality_name,
+            subprojectId: found.subproject_id,
+            subprojectName: found.subproject_name,
+            leadEmails: found.lead_emails,
+          }
+        : null;
+    });
+  }
+}
