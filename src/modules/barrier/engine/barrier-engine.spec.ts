@@ -1,4 +1,4 @@
-import { assignIncremental, chooseAmongConfirmed, runFull } from './barrier-engine';
+import { assignIncremental, chooseAmongConfirmed, dropLooseMembers, runFull } from './barrier-engine';
 import { joinModel, splitModel } from './barrier-model';
 import { BarrierModel, EngineReport } from './engine-types';
 import { buildFeatureSpace } from './feature-space';
@@ -197,6 +197,21 @@ describe('the analyst\'s confirmed examples', () => {
     // Moved out of the digital barrier by the analyst: it stays where it is.
     const kept = chooseAmongConfirmed(space, groups, vectors, confirmedKey, new Map([[index('D3'), ['DIGITAL']]]), 0.2);
     expect(kept.findIndex((g) => g.includes(index('D3')))).toBe(kept.findIndex((g) => g.includes(index('T1'))));
+  });
+});
+
+describe('loose members', () => {
+  it('in a confirmed barrier, leaves a report that came along with a neighbour on its own, unless the analyst confirmed it there', () => {
+    const { vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
+    const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+    const group = [...interpreter.map((x) => index(x.id)), index('O3')].sort((a, b) => a - b);
+    const confirmed = new Map([[index('T1'), 'K']]);
+    const out = dropLooseMembers([group], vectors, confirmed, 0.25);
+    expect(out).toContainEqual([index('O3')]);
+    expect(out).toContainEqual(interpreter.map((x) => index(x.id)).sort((a, b) => a - b));
+    expect(dropLooseMembers([group], vectors, new Map([...confirmed, [index('O3'), 'K']]), 0.25)).toEqual([group]);
+    // A proposal nobody confirmed yet keeps its members.
+    expect(dropLooseMembers([group], vectors, new Map(), 0.25)).toEqual([group]);
   });
 });
 

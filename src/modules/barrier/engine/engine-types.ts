@@ -62,6 +62,8 @@ export interface EngineOptions {
    * least this much more similar to that barrier's confirmed reports than to its own barrier's.
    */
   confirmedMargin: number;
+  /** In a barrier holding confirmed reports, an unconfirmed report stays only if its mean similarity to the other members is at least this. */
+  memberThreshold: number;
   /** Minimum similarity for a report to join an existing barrier in incremental runs and at scale. */
   assignThreshold: number;
   /** Two reports must share at least this many words/concepts to count as similar at all. */
