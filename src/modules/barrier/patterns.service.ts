@@ -423,35 +423,50 @@ export class PatternsService {
 
   /**
    * One draft skrivelse per escalated barrier of interface problems, created or brought up to date by the
-   * letter module: for barriers changed since their draft was made, and at least daily (the members' own
-   * status and answers change too).
+   * letter module: for barriers changed since they were last looked at here, and at least daily (the
+   * members' own status and answers change too). A barrier found not to be about an interface is marked
+   * as looked at as well, so an unchanged one is not counted again on every run.
    */
   private async draftLetters(): Promise<number> {
     if (!this.letters.available) return 0;
-    const rows = (await this.dataSource.query(
-      `SELECT b.id, b.parties, b.member_count,
-              (SELECT count(*)::int FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id
-                WHERE bm.barrier_id = b.id AND d.category = 'gransnitt') AS interface_count
+    const due = (await this.dataSource.query(
+      `SELECT b.id, b.parties, b.member_count
          FROM barrier b
         WHERE b.status = 'eskalerad'
           AND (b.letter_synced_at IS NULL OR b.letter_synced_at < b.updated_at OR b.letter_synced_at < $1::timestamptz - interval '1 day')
         ORDER BY b.escalated_at, b.id`,
       [this.clock.now()],
-    )) as Array<{ id: string; parties: string[]; member_count: number; interface_count: number }>;
+    )) as Array<{ id: string; parties: string[]; member_count: number }>;
+    if (due.length === 0) return 0;
+    // The parties settle most; the others' reports are counted by category in one query.
+    const uncertain = due.filter((row) => !isInterfaceBarrier(row.parties, row.member_count, 0)).map((row) => row.id);
+    const interfaceCounts = new Map(
+      uncertain.length === 0
+        ? []
+        : ((await this.dataSource.query(
+            `SELECT bm.barrier_id, count(*)::int AS n FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id
+              WHERE bm.barrier_id = ANY($1::uuid[]) AND d.category = 'gransnitt' GROUP BY bm.barrier_id`,
+            [uncertain],
+          )) as Array<{ barrier_id: string; n: number }>).map((row) => [row.barrier_id, row.n]),
+    );
+    const synced: string[] = [];
     let drafted = 0;
-    for (const row of rows) {
-      if (!isInterfaceBarrier(row.parties, row.member_count, row.interface_count)) continue;
+    for (const row of due) {
+      if (!isInterfaceBarrier(row.parties, row.member_count, interfaceCounts.get(row.id) ?? 0)) {
+        synced.push(row.id);
+        continue;
+      }
       try {
         if (!(await this.letters.draftFor(row.id))) continue;
-        // Not updated_at itself: that would make the barrier look changed again.
-        await this.dataSource.query(`UPDATE barrier SET letter_synced_at = $2 WHERE id = $1`, [row.id, this.clock.now()]);
+        synced.push(row.id);
         drafted += 1;
       } catch (error) {
         // One failing letter must not stop the others; the next run tries again.
         this.logger.error(`Skrivelseutkastet för hindret ${row.id} kunde inte skapas`, error instanceof Error ? error.stack : String(error));
       }
     }
+    // Not updated_at itself: that would make the barriers look changed again.
+    await this.dataSource.query(`UPDATE barrier SET letter_synced_at = $2 WHERE id = ANY($1::uuid[])`, [synced, this.clock.now()]);
     return drafted;
   }
-
 }

@@ -1,4 +1,5 @@
-import { buildLetterEvidence, EvidenceMember, keepWordsOf, quarterOf, quartersOf, trendOf } from './letter-evidence';
+import { anonymiseExcerpt, shortenExcerpt } from './excerpt-anonymiser';
+import { buildLetterEvidence, buildLetterEvidenceFrom, EvidenceMember, keepWordsOf, quarterLabel, quarterOf, quartersOf, quoteOrder, trendOf } from './letter-evidence';
 
 let sequence = 0;
 function member(overrides: Partial<EvidenceMember>): EvidenceMember {
@@ -136,5 +137,95 @@ describe('buildLetterEvidence', () => {
       { keepWords },
     );
     expect(same.excerpts).toHaveLength(1);
+  });
+});
+
+/** The choice spelled out without shortcuts: every text anonymised, then the same preferences. */
+function allQuotesChosen(members: readonly EvidenceMember[], max: number): Array<{ text: string; municipality: string; quarter: string }> {
+  const seen = new Set<string>();
+  const candidates: Array<{ text: string; municipality: string; quarter: string; occurredOn: string; reference: string; clean: boolean }> = [];
+  for (const index of quoteOrder(members)) {
+    const member = members[index];
+    if (member.description.trim() === '') continue;
+    const anonymised = anonymiseExcerpt(member.description, { keepWords });
+    const short = shortenExcerpt(anonymised.text, 200);
+    const key = short.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    if (short.length < 15 || seen.has(key)) continue;
+    seen.add(key);
+    const { municipality, occurredOn, reference } = member;
+    candidates.push({ text: short, municipality, quarter: quarterLabel(quarterOf(occurredOn)), occurredOn, reference, clean: anonymised.replacements === 0 });
+  }
+  candidates.sort((a, b) => Number(b.clean) - Number(a.clean));
+  const chosen: typeof candidates = [];
+  for (const candidate of candidates) if (chosen.length < max && !chosen.some((c) => c.municipality === candidate.municipality)) chosen.push(candidate);
+  for (const candidate of candidates) if (chosen.length < max && !chosen.includes(candidate)) chosen.push(candidate);
+  return chosen
+    .sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.reference.localeCompare(b.reference))
+    .map(({ text, municipality, quarter }) => ({ text, municipality, quarter }));
+}
+
+describe('quotes from many reports', () => {
+  const places = ['Haninge', 'Botkyrka', 'Salem', 'Järfälla', 'Nynäshamn', 'Tyresö'];
+  const texts = [
+    'AF kunde inte skriva in deltagaren medan sjukpenningen prövades.',
+    'Deltagaren Anna Svensson fick avslag från FK och AF sa nej.',
+    'Handläggaren Johan på FK svarade inte på tre veckor.',
+    'Ingen av myndigheterna tog ansvar för planeringen.',
+    'kort',
+    '',
+  ];
+  /** A seeded mix: few or many kommuner, clean and masked texts, repeats and texts too short to quote. */
+  function reports(seed: number, count: number, kommuner: number): EvidenceMember[] {
+    let state = seed;
+    const next = (n: number): number => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state % n;
+    };
+    return Array.from({ length: count }, (_, i) => {
+      const text = texts[next(texts.length)];
+      return member({
+        occurredOn: `20${18 + next(3)}-0${1 + next(9)}-1${next(10)}`,
+        municipality: places[next(kommuner)],
+        description: text.length > 20 && next(3) > 0 ? `${text} Fall ${next(40)}.` : text,
+      });
+    });
+  }
+
+  it('reads only the newest reports when they settle the choice, and chooses as if it had read them all', () => {
+    for (const [seed, count, kommuner] of [[1, 400, 6], [2, 300, 3], [3, 40, 2], [4, 200, 1], [5, 12, 6], [6, 500, 4]]) {
+      const members = reports(seed, count, kommuner);
+      let read = 0;
+      const evidence = buildLetterEvidenceFrom(
+        members,
+        (index, field) => {
+          if (field === 'description') read += 1;
+          return members[index][field];
+        },
+        [],
+        { keepWords },
+      );
+      expect(evidence?.excerpts).toEqual(allQuotesChosen(members, 5));
+      expect(evidence?.reportCount).toBe(count);
+      if (count >= 200 && kommuner >= 3) expect(read).toBeLessThan(count);
+    }
+  });
+
+  it('still quotes a kommun whose reports are all old', () => {
+    const old = member({ occurredOn: '2015-03-02', municipality: 'Tyresö', description: 'Försäkringskassan och AF gav olika besked om samma insats.' });
+    const members = [...reports(8, 300, 3), old];
+    const evidence = buildLetterEvidence(members, [], { keepWords });
+    expect(evidence.excerpts).toEqual(allQuotesChosen(members, 5));
+    expect(evidence.excerpts[0]).toEqual({ text: old.description, municipality: 'Tyresö', quarter: '2015 K1' });
+  });
+
+  it('asks for more texts when the loaded ones do not settle it, and then gives the same evidence', () => {
+    const members = reports(7, 300, 5);
+    const order = quoteOrder(members);
+    const loaded = new Set(order.slice(0, 1));
+    expect(buildLetterEvidenceFrom(members, (index, field) => (loaded.has(index) ? members[index][field] : undefined), [], { keepWords })).toBeNull();
+    for (const index of order) loaded.add(index);
+    expect(buildLetterEvidenceFrom(members, (index, field) => (loaded.has(index) ? members[index][field] : undefined), [], { keepWords })).toEqual(
+      buildLetterEvidence(members, [], { keepWords }),
+    );
   });
 });

@@ -6,7 +6,8 @@ import { anonymiseExcerpt, shortenExcerpt } from './excerpt-anonymiser';
  * result is stored as the letter's evidence snapshot and printed in its tables.
  */
 
-export interface EvidenceMember {
+/** What is counted of every member report. */
+export interface EvidenceFacts {
   reference: string;
   /** YYYY-MM-DD: when it happened. Quarters and the period count from this. */
   occurredOn: string;
@@ -16,11 +17,19 @@ export interface EvidenceMember {
   severity: string;
   /** A lead marked the report strukturellt hinder (it could not be solved locally). */
   markedStructural: boolean;
+}
+
+/** What quotes are taken from; only the newest reports' texts are usually needed. */
+export interface EvidenceTexts {
   description: string;
   consequence: string;
   tried: string | null;
   resolution: string | null;
 }
+
+export interface EvidenceMember extends EvidenceFacts, EvidenceTexts {}
+
+export type EvidenceTextField = keyof EvidenceTexts;
 
 export interface NamedCount {
   name: string;
@@ -139,37 +148,83 @@ interface Candidate extends EvidenceExcerpt {
   clean: boolean;
 }
 
+/** Member indexes newest first (then by reference): the order quotes are preferred in, and looked for in. */
+export function quoteOrder(members: readonly EvidenceFacts[]): number[] {
+  return members
+    .map((_, index) => index)
+    .sort((a, b) => members[b].occurredOn.localeCompare(members[a].occurredOn) || members[a].reference.localeCompare(members[b].reference));
+}
+
 /**
  * Up to `max` quotes: texts that needed no masking first, newest first, one per kommun before a
- * second from the same kommun; shown oldest first. Identical texts count once.
+ * second from the same kommun; shown oldest first. Identical texts count once (the newest).
+ *
+ * Anonymising is the costly part, so the reports are looked at newest first and only until no report
+ * not yet looked at could change the choice: with hundreds of reports a few are read, with few all.
+ * The quotes come from `fields`, in order of preference within a report; `textsOf` gives one, or
+ * undefined when it is not loaded, and then the result is null (load more and call again).
  */
 function chooseQuotes(
-  sources: ReadonlyArray<{ member: EvidenceMember; text: string }>,
+  members: readonly EvidenceFacts[],
+  order: readonly number[],
+  fields: readonly EvidenceTextField[],
+  textsOf: (index: number, field: EvidenceTextField) => string | null | undefined,
   max: number,
   length: number,
   keepWords: ReadonlySet<string>,
-): Candidate[] {
+): Candidate[] | null {
+  // Reports not yet looked at, per kommun: one of them could still be the first quote from its kommun.
+  const unread = new Map<string, number>();
+  for (const member of members) unread.set(member.municipality, (unread.get(member.municipality) ?? 0) + 1);
   const seen = new Set<string>();
-  const candidates: Candidate[] = [];
-  for (const { member, text } of sources) {
-    if (text.trim().length === 0) continue;
-    const anonymised = anonymiseExcerpt(text, { keepWords });
-    const short = shortenExcerpt(anonymised.text, length);
-    const key = short.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-    if (short.length < 15 || seen.has(key)) continue;
-    seen.add(key);
-    candidates.push({
-      text: short,
-      municipality: member.municipality,
-      quarter: quarterLabel(quarterOf(member.occurredOn)),
-      occurredOn: member.occurredOn,
-      reference: member.reference,
-      clean: anonymised.replacements === 0,
-    });
+  const clean: Candidate[] = [];
+  const masked: Candidate[] = [];
+  // The kommuner the first pass below takes clean quotes from (at most max), and those with masked quotes.
+  const cleanPlaces = new Set<string>();
+  const maskedPlaces = new Set<string>();
+  /** True when the texts not yet read cannot change what the passes below choose. */
+  const settled = (): boolean => {
+    let firstPass = cleanPlaces.size;
+    if (firstPass < max) {
+      // A report not yet read from a kommun without a clean quote could still give one, and would come first.
+      for (const [place, left] of unread) if (left > 0 && !cleanPlaces.has(place)) return false;
+      for (const place of maskedPlaces) if (!cleanPlaces.has(place)) firstPass += 1;
+    }
+    // The second pass must be filled from the clean quotes found so far (masked ones come after every clean one).
+    return clean.length - cleanPlaces.size >= max - Math.min(max, firstPass);
+  };
+  for (const index of order) {
+    if (settled()) break;
+    const texts = fields.map((field) => textsOf(index, field));
+    if (texts.includes(undefined)) return null;
+    const member = members[index];
+    unread.set(member.municipality, (unread.get(member.municipality) ?? 1) - 1);
+    for (const text of texts) {
+      if (!text || text.trim().length === 0) continue;
+      const anonymised = anonymiseExcerpt(text, { keepWords });
+      const short = shortenExcerpt(anonymised.text, length);
+      const key = short.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      if (short.length < 15 || seen.has(key)) continue;
+      seen.add(key);
+      const candidate: Candidate = {
+        text: short,
+        municipality: member.municipality,
+        quarter: quarterLabel(quarterOf(member.occurredOn)),
+        occurredOn: member.occurredOn,
+        reference: member.reference,
+        clean: anonymised.replacements === 0,
+      };
+      if (candidate.clean) {
+        clean.push(candidate);
+        if (cleanPlaces.size < max) cleanPlaces.add(member.municipality);
+      } else {
+        masked.push(candidate);
+        maskedPlaces.add(member.municipality);
+      }
+    }
   }
-  candidates.sort(
-    (a, b) => Number(b.clean) - Number(a.clean) || b.occurredOn.localeCompare(a.occurredOn) || a.reference.localeCompare(b.reference),
-  );
+  // Clean first, each newest first (the order they were read in).
+  const candidates = [...clean, ...masked];
   const chosen: Candidate[] = [];
   const places = new Set<string>();
   for (const candidate of candidates) {
@@ -188,10 +243,30 @@ function chooseQuotes(
 const toExcerpt = ({ text, municipality, quarter }: Candidate): EvidenceExcerpt => ({ text, municipality, quarter });
 
 export function buildLetterEvidence(members: readonly EvidenceMember[], barrierParties: readonly string[], options: EvidenceOptions = {}): LetterEvidence {
+  // Every member's texts are at hand, so the result is never null.
+  return buildLetterEvidenceFrom(members, (index, field) => members[index][field], barrierParties, options) as LetterEvidence;
+}
+
+/**
+ * The evidence from every member's facts and as many members' texts as the quotes need: `textsOf(index,
+ * field)` gives one text of members[index], or undefined when it is not loaded. Null when a quote needed a
+ * text that was not loaded: load those of more members in `quoteOrder` and call again.
+ */
+export function buildLetterEvidenceFrom(
+  members: readonly EvidenceFacts[],
+  textsOf: (index: number, field: EvidenceTextField) => string | null | undefined,
+  barrierParties: readonly string[],
+  options: EvidenceOptions = {},
+): LetterEvidence | null {
   const settings = { ...DEFAULTS, ...options };
   const keepWords = options.keepWords ?? new Set<string>();
-  const dates = members.map((m) => m.occurredOn).sort();
+  const order = quoteOrder(members);
+  const excerpts = chooseQuotes(members, order, ['description'], textsOf, settings.maxExcerpts, settings.excerptLength, keepWords);
+  const consequences = chooseQuotes(members, order, ['consequence'], textsOf, settings.maxQuotes, settings.quoteLength, keepWords);
+  const triedLocally = chooseQuotes(members, order, ['resolution', 'tried'], textsOf, settings.maxQuotes, settings.quoteLength, keepWords);
+  if (excerpts === null || consequences === null || triedLocally === null) return null;
 
+  const dates = members.map((m) => m.occurredOn).sort();
   const subprojectOf = new Map(members.map((m) => [m.municipality, m.subproject]));
   const municipalities = countBy(members.map((m) => m.municipality)).map((entry) => ({ ...entry, subproject: subprojectOf.get(entry.name) ?? '' }));
 
@@ -200,18 +275,6 @@ export function buildLetterEvidence(members: readonly EvidenceMember[], barrierP
   for (const party of barrierParties) if (!partyCounts.some((p) => p.name === party)) partyCounts.push({ name: party, count: 0 });
 
   const quarters = quartersOf(dates);
-  const excerpts = chooseQuotes(members.map((member) => ({ member, text: member.description })), settings.maxExcerpts, settings.excerptLength, keepWords);
-  const consequences = chooseQuotes(members.map((member) => ({ member, text: member.consequence })), settings.maxQuotes, settings.quoteLength, keepWords);
-  const triedLocally = chooseQuotes(
-    members.flatMap((member) => [
-      { member, text: member.resolution ?? '' },
-      { member, text: member.tried ?? '' },
-    ]),
-    settings.maxQuotes,
-    settings.quoteLength,
-    keepWords,
-  );
-
   return {
     reportCount: members.length,
     municipalities,

@@ -23,7 +23,7 @@ import { GeneratedTexts, Letter, LetterEvidenceSnapshot } from './letter.entity'
 import { buildLetterDocument, LetterDocumentModel } from './letter-document';
 import { renderLetterDocx } from './letter-docx';
 import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
-import { buildLetterEvidence, EvidenceMember, keepWordsOf } from './letter-evidence';
+import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder } from './letter-evidence';
 import { assertLetterHasNoPersonalData } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
 import { LetterUpdateDto } from './dto/letter-update.dto';
@@ -164,11 +164,18 @@ interface MemberRow {
   parties: string[];
   severity: string;
   marked_structural: boolean;
-  description: string;
-  consequence: string;
-  tried: string | null;
-  resolution: string | null;
+  /** The text fields that are empty (null or ''), so they need not be loaded to know it. */
+  empty: EvidenceTextField[];
 }
+
+/** A member's facts; its texts are loaded only as far as the quotes need them. */
+interface MemberFacts extends EvidenceFacts {
+  id: string;
+  empty: ReadonlySet<EvidenceTextField>;
+}
+
+/** Texts of this many of the newest members are loaded first, and four times as many each time more are needed. */
+const FIRST_TEXTS = 64;
 
 /**
  * Skrivelser: drafts built from a barrier's reports, the analyst's edits, review, sending (with a
@@ -234,7 +241,7 @@ export class LetterService {
     const keepWords = keepWordsOf(
       ((await manager.query(`SELECT name FROM municipality UNION SELECT name FROM subproject`)) as Array<{ name: string }>).map((r) => r.name),
     );
-    const evidence = buildLetterEvidence(members, barrier.parties, { keepWords });
+    const evidence = await this.buildEvidence(manager, members, barrier.parties, keepWords);
     const now = this.clock.now();
     const snapshot: LetterEvidenceSnapshot = { ...evidence, barrierName: barrier.name, memberIds: members.map((m) => m.id), builtAt: now.toISOString() };
     const recipient = draftToRefresh?.recipient ?? DEFAULT_RECIPIENT;
@@ -309,11 +316,14 @@ export class LetterService {
     return { outcome: 'refreshed', letterId: letter.id };
   }
 
-  private async loadMembers(manager: EntityManager, barrierId: string): Promise<Array<EvidenceMember & { id: string }>> {
+  /** Every member's facts, oldest first; no texts (a barrier can have thousands of members). */
+  private async loadMembers(manager: EntityManager, barrierId: string): Promise<MemberFacts[]> {
     const rows = (await manager.query(
       `SELECT d.id, d.reference, d.occurred_on::text AS occurred_on, m.name AS municipality, s.name AS subproject, d.parties, d.severity,
               (d.escalated_at IS NOT NULL OR d.status = 'strukturellt_hinder') AS marked_structural,
-              d.description, d.consequence, d.tried, d.resolution
+              array_remove(ARRAY[CASE WHEN d.description = '' THEN 'description' END, CASE WHEN d.consequence = '' THEN 'consequence' END,
+                                 CASE WHEN coalesce(d.tried, '') = '' THEN 'tried' END, CASE WHEN coalesce(d.resolution, '') = '' THEN 'resolution' END],
+                           NULL) AS empty
          FROM barrier_member bm
          JOIN deviation d ON d.id = bm.deviation_id
          JOIN municipality m ON m.id = d.municipality_id
@@ -331,11 +341,31 @@ export class LetterService {
       parties: row.parties,
       severity: row.severity,
       markedStructural: row.marked_structural,
-      description: row.description,
-      consequence: row.consequence,
-      tried: row.tried,
-      resolution: row.resolution,
+      empty: new Set(row.empty),
     }));
+  }
+
+  /** The evidence, loading the texts of the newest members until the quotes are settled (usually a few dozen). */
+  private async buildEvidence(manager: EntityManager, members: readonly MemberFacts[], parties: readonly string[], keepWords: ReadonlySet<string>): Promise<LetterEvidence> {
+    const order = quoteOrder(members);
+    const texts = new Map<number, EvidenceTexts>();
+    const textOf = (index: number, field: EvidenceTextField): string | null | undefined =>
+      members[index].empty.has(field) ? '' : texts.get(index)?.[field];
+    for (let loaded = 0, batch = FIRST_TEXTS; ; loaded += batch, batch *= 4) {
+      const wanted = order.slice(loaded, loaded + batch);
+      const rows = (await manager.query(`SELECT id, description, consequence, tried, resolution FROM deviation WHERE id = ANY($1::uuid[])`, [
+        wanted.map((index) => members[index].id),
+      ])) as Array<EvidenceTexts & { id: string }>;
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const index of wanted) {
+        const row = byId.get(members[index].id);
+        if (row) texts.set(index, row);
+      }
+      const evidence = buildLetterEvidenceFrom(members, textOf, parties, { keepWords });
+      // Null only while some members' texts are not loaded yet.
+      if (evidence) return evidence;
+      if (loaded + batch >= order.length) throw new Error(`Underlaget för skrivelsen kunde inte byggas: texter saknas för ${order.length - texts.size} rapporter`);
+    }
   }
 
   /** The analyst's "Uppdatera underlaget": the same refresh the job does, for a draft. */
