@@ -119,6 +119,23 @@ describe('sign-in, roles and deny-by-default over HTTP', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(jsonNoHeader.status).toBe(403);
+    // A made-up bearer header beside the session cookie does not skip the check: it is refused as a bearer call.
+    const fakeBearer = await client.request('POST', '/api/federations', {
+      body: JSON.stringify({ name: 'Med falsk nyckel' }),
+      headers: { 'content-type': 'application/json', authorization: 'Bearer avv_pahittad' },
+    });
+    expect(fakeBearer.status).toBe(401);
+    expect((await client.api('GET', '/api/organisation')).text).not.toContain('Med falsk nyckel');
+  });
+
+  it('gives API calls with a bearer token no CSRF cookie (they need none)', async () => {
+    const admin = await createUser(t.app, 'admin');
+    const token = await createApiToken(t.app, admin);
+    const response = await fetch(`${t.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    const browser = await fetch(`${t.baseUrl}/logga-in`);
+    expect(browser.headers.getSetCookie().some((cookie) => cookie.startsWith('avv_csrf='))).toBe(true);
   });
 
   it('signing out ends the session', async () => {

@@ -20,6 +20,8 @@ export function csrfTokenFor(secret: string, cookieValue: string): string {
 /** Gives every browser a CSRF cookie and every request the matching token for its forms. */
 export function registerCsrf(fastify: FastifyInstance, secret: string, secureCookies: boolean): void {
   fastify.addHook('onRequest', async (request: FastifyRequest, reply) => {
+    // API clients with a bearer token use no cookies and need no CSRF token (the guard skips the check).
+    if (/^bearer\s+/i.test(request.headers.authorization ?? '')) return;
     let cookieValue = request.cookies[CSRF_COOKIE];
     if (!cookieValue || cookieValue.length < 20) {
       cookieValue = randomBytes(24).toString('base64url');

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -100,8 +101,9 @@ export class DeviationFilingWriter {
     @InjectDataSource() private readonly dataSource: DataSource,
     config: AppConfigService,
   ) {
-    // A few writers at once keep the database busy; more would only queue inside it.
-    const maxInFlight = Math.max(1, Math.min(4, Math.floor(config.env.DB_POOL_SIZE / 2)));
+    // About one writer per core keeps the database busy; more would only queue inside it (and leave
+    // the pool free for everything else).
+    const maxInFlight = Math.max(1, Math.min(availableParallelism(), Math.floor(config.env.DB_POOL_SIZE / 2)));
     this.commit = new GroupCommit((rows) => this.write(rows), { maxBatch: 64, maxInFlight });
   }
 
