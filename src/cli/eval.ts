@@ -4,23 +4,26 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { AuthUser } from '../common/auth/auth-user';
 import { AppLogger } from '../common/logging/app-logger';
-import { EnvValidationError, loadEnvConfig } from '../config/env.config';
+import { EnvConfig, EnvValidationError, loadEnvConfig } from '../config/env.config';
 import { BarrierService } from '../modules/barrier/barrier.service';
 import { BarrierAssignment } from '../modules/barrier/barrier.types';
-import { PatternEngine } from '../modules/barrier/pattern-engine.port';
+import { ClusteringScores, PatternEngine } from '../modules/barrier/pattern-engine.port';
 import { PatternsService } from '../modules/barrier/patterns.service';
 import { ImportExportService } from '../modules/import-export/import-export.service';
 import { UserService } from '../modules/user/user.service';
 import { CliUsageError, parseOptions, withAppContext } from './cli-command';
+import { parseSeeds } from './eval-seeds';
 import { createScratchDatabase } from './scratch-database';
 
 /**
- * `npm run eval -- --reports FILE --truth FILE [--confirm-per-barrier N] [--seed S] [--out FILE]`
+ * `npm run eval -- --reports FILE --truth FILE [--confirm-per-barrier N] [--seed S | --seed 1,2,3 | --seed 1-8] [--out FILE]`
  *
  * Measures the barriers the app finds against a truth file, on a fresh database: imports the reports
  * (as `npm run cli -- import` does), lets a simulated analyst confirm N random reports of each true
  * barrier (seeded), runs the pattern analysis through the app, writes the assignments (the JSONL of
- * `export barriers`) to --out, and prints ARI and pairwise precision, recall and F1.
+ * `export barriers`) to --out, and prints ARI and pairwise precision, recall and F1. With several
+ * seeds each is measured on its own fresh database and the mean is printed too (which reports the
+ * analyst happens to confirm moves the figure by several hundredths).
  */
 
 interface TruthRow {
@@ -28,7 +31,8 @@ interface TruthRow {
   barrier: string | null;
 }
 
-const USAGE = 'Användning: npm run eval -- --reports FIL --truth FIL [--confirm-per-barrier N] [--seed S] [--out FIL]';
+const USAGE = 'Användning: npm run eval -- --reports FIL --truth FIL [--confirm-per-barrier N] [--seed S | --seed 1,2,3 | --seed 1-8] [--out FIL]';
+
 
 /** mulberry32: a small seeded generator, so the same seed confirms the same reports. */
 function seededRandom(seed: number): () => number {
@@ -116,27 +120,19 @@ async function confirmAsAnalyst(app: INestApplicationContext, user: AuthUser, tr
   return confirmed;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { options } = parseOptions(argv);
-  const reportsFile = options.get('reports');
-  const truthFile = options.get('truth');
-  if (!reportsFile || !truthFile || reportsFile === 'true' || truthFile === 'true') throw new CliUsageError('--reports och --truth måste anges.');
-  const perBarrier = Number(options.get('confirm-per-barrier') ?? 0);
-  const seed = Number(options.get('seed') ?? 1);
-  if (!Number.isInteger(perBarrier) || perBarrier < 0) throw new CliUsageError('--confirm-per-barrier måste vara ett heltal ≥ 0.');
-  if (!Number.isInteger(seed)) throw new CliUsageError('--seed måste vara ett heltal.');
-  const out = options.get('out');
+interface Measurement {
+  assignments: BarrierAssignment[];
+  scores: ClusteringScores;
+  scored: TruthRow[];
+}
 
-  const env = loadEnvConfig();
-  Logger.overrideLogger(new AppLogger('warn'));
-  const [reportsText, truth] = [await readFile(reportsFile, 'utf8'), await readTruth(truthFile)];
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
+/** One measurement on its own scratch database. */
+async function measure(env: EnvConfig, reportsText: string, truth: TruthRow[], perBarrier: number, seed: number, log: (line: string) => void): Promise<Measurement> {
   const scratch = await createScratchDatabase(env.DATABASE_URL, 'eval', env.DB_POOL_SIZE);
   log(`Utvärderar i ${scratch.description}.`);
   try {
     const context = { env, database: scratch.handle, stdout: process.stdout, stderr: process.stderr };
-    const { assignments, scores, scored } = await withAppContext(context, async (app) => {
+    return await withAppContext(context, async (app) => {
       const imported = await app.get(ImportExportService).importText(reportsText, 'jsonl');
       log(`Import: ${imported.created} rapporter, ${imported.rejected.length} avvisade, ${imported.reportsWithPersonalData} med personuppgifter maskerade.`);
       for (const problem of imported.rejected) log(`  rad ${problem.line}: ${problem.reason}`);
@@ -157,19 +153,56 @@ async function main(argv: string[]): Promise<number> {
       );
       return { assignments: all, scores: result, scored: inDatabase };
     });
-
-    const lines = assignments.map((a) => JSON.stringify({ externalId: a.externalId, cluster: a.cluster })).join('\n');
-    if (out) await writeFile(out, lines ? `${lines}\n` : '');
-    process.stdout.write(
-      `Rapporter: ${scored.length}, hinder i sanningen: ${new Set(scored.map((r) => r.barrier).filter(Boolean)).size}, ` +
-        `hinder funna: ${new Set(assignments.map((a) => a.cluster).filter(Boolean)).size}, bekräftade per hinder: ${perBarrier}\n` +
-        `ARI ${scores.ari.toFixed(3)}  precision ${scores.precision.toFixed(3)}  recall ${scores.recall.toFixed(3)}  F1 ${scores.f1.toFixed(3)}\n`,
-    );
-    if (out) log(`Tilldelningarna är skrivna till ${out}.`);
-    return 0;
   } finally {
     await scratch.drop();
   }
+}
+
+function scoreLine(scores: ClusteringScores): string {
+  return `ARI ${scores.ari.toFixed(3)}  precision ${scores.precision.toFixed(3)}  recall ${scores.recall.toFixed(3)}  F1 ${scores.f1.toFixed(3)}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { options } = parseOptions(argv);
+  const reportsFile = options.get('reports');
+  const truthFile = options.get('truth');
+  if (!reportsFile || !truthFile || reportsFile === 'true' || truthFile === 'true') throw new CliUsageError('--reports och --truth måste anges.');
+  const perBarrier = Number(options.get('confirm-per-barrier') ?? 0);
+  if (!Number.isInteger(perBarrier) || perBarrier < 0) throw new CliUsageError('--confirm-per-barrier måste vara ett heltal ≥ 0.');
+  // Without confirmations the seed changes nothing: one measurement.
+  const seeds = perBarrier === 0 ? [parseSeeds(options.get('seed') ?? '1')[0]] : parseSeeds(options.get('seed') ?? '1');
+  const out = options.get('out');
+  if (out && seeds.length > 1) throw new CliUsageError('--out går bara att använda med ett frö.');
+
+  const env = loadEnvConfig();
+  Logger.overrideLogger(new AppLogger('warn'));
+  const [reportsText, truth] = [await readFile(reportsFile, 'utf8'), await readTruth(truthFile)];
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+  const results: Measurement[] = [];
+  for (const seed of seeds) {
+    const result = await measure(env, reportsText, truth, perBarrier, seed, log);
+    results.push(result);
+    if (seeds.length > 1) process.stdout.write(`Frö ${seed}: ${scoreLine(result.scores)}\n`);
+  }
+  const [first] = results;
+  if (out) {
+    const lines = first.assignments.map((a) => JSON.stringify({ externalId: a.externalId, cluster: a.cluster })).join('\n');
+    await writeFile(out, lines ? `${lines}\n` : '');
+  }
+  const mean = (pick: (s: ClusteringScores) => number): number => results.reduce((sum, r) => sum + pick(r.scores), 0) / results.length;
+  const summary: ClusteringScores =
+    results.length === 1
+      ? first.scores
+      : { ...first.scores, ari: mean((s) => s.ari), precision: mean((s) => s.precision), recall: mean((s) => s.recall), f1: mean((s) => s.f1) };
+  process.stdout.write(
+    `Rapporter: ${first.scored.length}, hinder i sanningen: ${new Set(first.scored.map((r) => r.barrier).filter(Boolean)).size}, ` +
+      `hinder funna: ${new Set(first.assignments.map((a) => a.cluster).filter(Boolean)).size}, bekräftade per hinder: ${perBarrier}` +
+      (results.length > 1 ? `, medelvärde över ${results.length} frön` : '') +
+      `\n${scoreLine(summary)}\n`,
+  );
+  if (out) log(`Tilldelningarna är skrivna till ${out}.`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(
