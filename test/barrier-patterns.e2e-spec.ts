@@ -22,6 +22,8 @@ const truth = new Map(
 interface Snapshot {
   barriers: Array<{ id: string; status: string; member_count: number; updated_at: Date }>;
   members: Array<{ deviation_id: string; barrier_id: string }>;
+  /** Row versions: an update, or a lock taken to consider one, changes xmin or xmax. */
+  memberRows: Array<{ id: string; xmin: string; xmax: string }>;
   mails: number;
   letters: number;
 }
@@ -42,6 +44,7 @@ describe('patterns over the sample reports (the real engine)', () => {
     return {
       barriers: (await db().query(`SELECT id, status, member_count, updated_at FROM barrier ORDER BY id`)) as Snapshot['barriers'],
       members: (await db().query(`SELECT deviation_id, barrier_id FROM barrier_member ORDER BY deviation_id`)) as Snapshot['members'],
+      memberRows: (await db().query(`SELECT id, xmin::text AS xmin, xmax::text AS xmax FROM barrier_member ORDER BY id`)) as Snapshot['memberRows'],
       mails: ((await db().query(`SELECT count(*)::int AS n FROM mail_outbox`)) as Array<{ n: number }>)[0].n,
       letters: await letterCount(),
     };
@@ -131,7 +134,7 @@ describe('patterns over the sample reports (the real engine)', () => {
     }
   });
 
-  it('rerunning on unchanged data creates no barrier, membership, mail or letter', async () => {
+  it('rerunning on unchanged data creates no barrier, membership, mail or letter, and writes or locks no membership row', async () => {
     const before = await snapshot();
     expect((await t.app.get(PatternsJob).runNow()).summary?.mode).toBe('incremental');
     expect(await snapshot()).toEqual(before);

@@ -3,6 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 /** What the letter module offers: create the draft skrivelse for a barrier, or bring its one draft up to date. */
 export interface BarrierLetterDrafter {
   upsertDraftForBarrier(barrierId: string): Promise<unknown>;
+  /** Several, each in its own transaction; the ones that failed, with the error. */
+  upsertDraftsForBarriers(barrierIds: readonly string[]): Promise<Map<string, unknown>>;
 }
 
 /**
@@ -35,5 +37,15 @@ export class BarrierLetterHook {
     }
     await this.drafter.upsertDraftForBarrier(barrierId);
     return true;
+  }
+
+  /** The job's drafts at once (their members read in one query): the ones that failed, or null when there is no letter module. */
+  async draftForAll(barrierIds: readonly string[]): Promise<Map<string, unknown> | null> {
+    if (!this.drafter) {
+      if (!this.warned) this.logger.warn('Skrivelsemodulen är inte registrerad: inga utkast till skrivelser skapas för eskalerade hinder.');
+      this.warned = true;
+      return null;
+    }
+    return this.drafter.upsertDraftsForBarriers(barrierIds);
   }
 }

@@ -73,6 +73,26 @@ function joinReasons(reasons: readonly string[] | undefined): string {
   return (reasons ?? []).map((reason) => reason.replace(/\u001f/g, ' ')).join('\u001f');
 }
 
+/** A barrier as the engine describes it, written in one statement with the others (jsonb_to_recordset). */
+interface EngineBarrierRow {
+  id: string;
+  engine_key: string;
+  name: string;
+  terms: string[];
+  parties: string[];
+  model: unknown;
+}
+
+const ENGINE_BARRIER_COLUMNS = 'id uuid, engine_key text, name text, terms text[], parties text[], model jsonb';
+
+/** A stored membership; reason as `joinReasons` makes it. */
+interface StoredMember {
+  deviation_id: string;
+  barrier_id: string;
+  confirmed: boolean;
+  reason: string;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -149,7 +169,18 @@ export class PatternsService {
     )) as ReportRow[];
   }
 
-  private async previousBarriers(manager: EntityManager): Promise<PreviousBarrier[]> {
+  /** The active barriers with their members; from `stored` when the memberships are already read. */
+  private async previousBarriers(manager: EntityManager, stored?: readonly StoredMember[]): Promise<PreviousBarrier[]> {
+    if (stored) {
+      const barriers = (await manager.query(`SELECT id, engine_key FROM barrier WHERE status = ANY($1) ORDER BY id`, [ACTIVE_BARRIER_STATUSES])) as Array<{
+        id: string;
+        engine_key: string | null;
+      }>;
+      const members = new Map<string, string[]>(barriers.map((row) => [row.id, []]));
+      for (const row of stored) members.get(row.barrier_id)?.push(row.deviation_id);
+      // As the query below orders them: uuids compare as their lower-case text does.
+      return barriers.map((row) => ({ id: row.id, engineKey: row.engine_key, memberIds: (members.get(row.id) ?? []).sort() }));
+    }
     const rows = (await manager.query(
       `SELECT b.id, b.engine_key, coalesce(array_agg(bm.deviation_id ORDER BY bm.deviation_id) FILTER (WHERE bm.deviation_id IS NOT NULL), '{}') AS member_ids
          FROM barrier b LEFT JOIN barrier_member bm ON bm.barrier_id = b.id
@@ -197,7 +228,8 @@ export class PatternsService {
       await this.store.lockState(manager);
       // Re-read under the lock: an analyst may have confirmed or excluded something while the engine ran.
       const fresh = await this.analystChoices(manager);
-      const current = await this.previousBarriers(manager);
+      const stored = await this.storedMembers(manager);
+      const current = await this.previousBarriers(manager, stored);
       const match = matchBarriers(current, outcome.barriers);
       const taken = new Set(((await manager.query(`SELECT id FROM barrier`)) as Array<{ id: string }>).map((row) => row.id));
       const now = this.clock.now();
@@ -207,6 +239,8 @@ export class PatternsService {
       const memberIds: string[] = [];
       const memberBarriers: string[] = [];
       const memberReasons: string[] = [];
+      const inserts: EngineBarrierRow[] = [];
+      const updates: EngineBarrierRow[] = [];
       for (const barrier of outcome.barriers) {
         const existing = match.byKey.get(barrier.key) ?? null;
         // The engine makes new keys with randomUUID (see the adapter), so a new barrier's id is its first key.
@@ -215,20 +249,25 @@ export class PatternsService {
         const placeable = barrier.memberIds.filter((deviationId) => !fresh.confirmed.has(deviationId) && !fresh.excluded.get(deviationId)?.includes(id));
         if (!existing && placeable.length === 0) continue;
         taken.add(id);
-        const model = outcome.model.perBarrier.get(barrier.key) ?? null;
-        if (existing) {
-          if (await this.updateFromEngine(manager, id, barrier, model, now)) updated += 1;
-        } else {
-          await this.insertFromEngine(manager, id, barrier, model, now);
-          created += 1;
-        }
+        const row: EngineBarrierRow = {
+          id,
+          engine_key: barrier.key,
+          name: generatedBarrierName(barrier.terms, barrier.parties),
+          terms: barrier.terms,
+          parties: barrier.parties,
+          model: outcome.model.perBarrier.get(barrier.key) ?? null,
+        };
+        (existing ? updates : inserts).push(row);
         for (const deviationId of placeable) {
           memberIds.push(deviationId);
           memberBarriers.push(id);
           memberReasons.push(joinReasons(barrier.reasons[deviationId]));
         }
       }
-      await this.syncEngineMembers(manager, memberIds, memberBarriers, memberReasons, now, current.some((barrier) => barrier.memberIds.length > 0));
+      await this.insertFromEngine(manager, inserts, now);
+      created = inserts.length;
+      updated = await this.updateFromEngine(manager, updates, now);
+      await this.syncEngineMembers(manager, stored, memberIds, memberBarriers, memberReasons, now);
 
       let dissolved = 0;
       for (const [barrierId, mergedInto] of match.unmatched) {
@@ -263,35 +302,69 @@ export class PatternsService {
     });
   }
 
-  private async insertFromEngine(manager: EntityManager, id: string, barrier: PatternBarrier, model: unknown, now: Date): Promise<void> {
+  /** New barriers, in one statement. */
+  private async insertFromEngine(manager: EntityManager, rows: readonly EngineBarrierRow[], now: Date): Promise<void> {
+    if (rows.length === 0) return;
     await manager.query(
       `INSERT INTO barrier (id, engine_key, name, name_source, status, terms, parties, model, created_at, updated_at)
-       VALUES ($1, $2, $3, 'generated', 'foreslagen', $4, $5, $6, $7, $7)`,
-      [id, barrier.key, generatedBarrierName(barrier.terms, barrier.parties), barrier.terms, barrier.parties, model === null ? null : JSON.stringify(model), now],
+       SELECT x.id, x.engine_key, x.name, 'generated', 'foreslagen', x.terms, x.parties, x.model, $2, $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(${ENGINE_BARRIER_COLUMNS})`,
+      [JSON.stringify(rows), now],
     );
   }
 
-  /** Terms, parties and model from the engine; a generated name follows the terms, the analyst's never changes. True when something changed. */
-  private async updateFromEngine(manager: EntityManager, id: string, barrier: PatternBarrier, model: unknown, now: Date): Promise<boolean> {
+  /**
+   * Terms, parties and model from the engine, in one statement; a generated name follows the terms, the
+   * analyst's never changes. Rows where nothing changed are not written. Returns how many changed.
+   */
+  private async updateFromEngine(manager: EntityManager, rows: readonly EngineBarrierRow[], now: Date): Promise<number> {
+    if (rows.length === 0) return 0;
     const [, affected] = (await manager.query(
-      `UPDATE barrier
-          SET engine_key = $2, terms = $3, parties = $4, model = $5,
-              name = CASE WHEN name_source = 'generated' THEN $6 ELSE name END, updated_at = $7
-        WHERE id = $1
-          AND (engine_key, terms, parties, model, CASE WHEN name_source = 'generated' THEN $6 ELSE name END)
-              IS DISTINCT FROM ($2, $3::text[], $4::text[], $5::jsonb, name)`,
-      [id, barrier.key, barrier.terms, barrier.parties, model === null ? null : JSON.stringify(model), generatedBarrierName(barrier.terms, barrier.parties), now],
+      `UPDATE barrier b
+          SET engine_key = x.engine_key, terms = x.terms, parties = x.parties, model = x.model,
+              name = CASE WHEN b.name_source = 'generated' THEN x.name ELSE b.name END, updated_at = $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(${ENGINE_BARRIER_COLUMNS})
+        WHERE b.id = x.id
+          AND (b.engine_key, b.terms, b.parties, b.model, b.name)
+              IS DISTINCT FROM (x.engine_key, x.terms, x.parties, x.model, CASE WHEN b.name_source = 'generated' THEN x.name ELSE b.name END)`,
+      [JSON.stringify(rows), now],
     )) as [unknown, number];
-    return affected > 0;
+    return affected;
+  }
+
+  /** Every membership as stored, with its reasons as one text (as `joinReasons` makes them), to compare with the engine's. */
+  private async storedMembers(manager: EntityManager): Promise<StoredMember[]> {
+    return (await manager.query(
+      `SELECT deviation_id, barrier_id, confirmed_by_analyst AS confirmed, array_to_string(reason, chr(31)) AS reason FROM barrier_member`,
+    )) as StoredMember[];
   }
 
   /**
    * Makes the engine's members exactly what it found, leaving confirmed members where the analyst put
-   * them. Rows whose barrier and reasons did not change are not touched.
+   * them. Compared here with what is stored, so only memberships that changed are written: a rerun on
+   * unchanged data writes none, and each kind of change is one statement.
    */
-  private async syncEngineMembers(manager: EntityManager, ids: string[], barrierIds: string[], reasons: string[], now: Date, hadMembers: boolean): Promise<void> {
-    if (!hadMembers) {
-      // The first run: nothing to remove or compare, and every barrier is new.
+  private async syncEngineMembers(
+    manager: EntityManager,
+    stored: readonly StoredMember[],
+    ids: string[],
+    barrierIds: string[],
+    reasons: string[],
+    now: Date,
+  ): Promise<void> {
+    const insert = (deviationIds: string[], barriers: string[], texts: string[]): Promise<Array<{ barrier_id: string }>> =>
+      manager.query(
+        `WITH placed AS (
+           INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
+           SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), false, 'engine', $4, $4
+             FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)
+           ON CONFLICT (deviation_id) DO NOTHING
+           RETURNING barrier_id)
+         SELECT DISTINCT barrier_id FROM placed`,
+        [deviationIds, barriers, texts, now],
+      ) as Promise<Array<{ barrier_id: string }>>;
+    if (stored.length === 0) {
+      // The first run: nothing to remove, compare or conflict with (the state lock is held), and every barrier is new.
       await manager.query(
         `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
          SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), false, 'engine', $4, $4
@@ -300,31 +373,47 @@ export class PatternsService {
       );
       return;
     }
-    const removed = (await manager.query(
-      `WITH gone AS (
-         DELETE FROM barrier_member bm
-          WHERE NOT bm.confirmed_by_analyst
-            AND NOT EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::uuid[]) AS n(deviation_id, barrier_id)
-                             WHERE n.deviation_id = bm.deviation_id AND n.barrier_id = bm.barrier_id)
-          RETURNING bm.barrier_id)
-       SELECT DISTINCT barrier_id FROM gone`,
-      [ids, barrierIds],
-    )) as Array<{ barrier_id: string }>;
-    const added = (await manager.query(
-      `WITH placed AS (
-         INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
-         SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), false, 'engine', $4, $4
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)
-         ON CONFLICT (deviation_id) DO UPDATE SET reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at
-          WHERE NOT barrier_member.confirmed_by_analyst
-            AND barrier_member.barrier_id = EXCLUDED.barrier_id
-            AND barrier_member.reason IS DISTINCT FROM EXCLUDED.reason
-         RETURNING barrier_id)
-       SELECT DISTINCT barrier_id FROM placed`,
-      [ids, barrierIds, reasons, now],
-    )) as Array<{ barrier_id: string }>;
+    const byDeviation = new Map(stored.map((row) => [row.deviation_id, row]));
+    const placedIn = new Map(ids.map((id, i) => [id, barrierIds[i]]));
+    // Out: the engine put it elsewhere or nowhere. The analyst's confirmed members stay.
+    const moved = stored.filter((row) => !row.confirmed && placedIn.get(row.deviation_id) !== row.barrier_id).map((row) => row.deviation_id);
+    const added = { ids: [] as string[], barriers: [] as string[], reasons: [] as string[] };
+    const reasoned = { ids: [] as string[], reasons: [] as string[] };
+    for (let i = 0; i < ids.length; i++) {
+      const row = byDeviation.get(ids[i]);
+      if (!row || (!row.confirmed && row.barrier_id !== barrierIds[i])) {
+        added.ids.push(ids[i]);
+        added.barriers.push(barrierIds[i]);
+        added.reasons.push(reasons[i]);
+      } else if (!row.confirmed && row.reason !== reasons[i]) {
+        reasoned.ids.push(ids[i]);
+        reasoned.reasons.push(reasons[i]);
+      }
+    }
+    const changed = new Set<string>();
+    if (moved.length > 0) {
+      const rows = (await manager.query(
+        `WITH gone AS (DELETE FROM barrier_member WHERE deviation_id = ANY($1::uuid[]) AND NOT confirmed_by_analyst RETURNING barrier_id)
+         SELECT DISTINCT barrier_id FROM gone`,
+        [moved],
+      )) as Array<{ barrier_id: string }>;
+      for (const row of rows) changed.add(row.barrier_id);
+    }
+    if (added.ids.length > 0) for (const row of await insert(added.ids, added.barriers, added.reasons)) changed.add(row.barrier_id);
+    if (reasoned.ids.length > 0) {
+      const rows = (await manager.query(
+        `WITH renewed AS (
+           UPDATE barrier_member bm SET reason = string_to_array(n.reason, chr(31)), updated_at = $3
+             FROM unnest($1::uuid[], $2::text[]) AS n(deviation_id, reason)
+            WHERE bm.deviation_id = n.deviation_id AND NOT bm.confirmed_by_analyst
+           RETURNING bm.barrier_id)
+         SELECT DISTINCT barrier_id FROM renewed`,
+        [reasoned.ids, reasoned.reasons, now],
+      )) as Array<{ barrier_id: string }>;
+      for (const row of rows) changed.add(row.barrier_id);
+    }
     // A barrier whose reports changed has changed, even when its figures happen not to (its draft letter is then refreshed).
-    await this.store.touch(manager, [...new Set([...removed, ...added].map((row) => row.barrier_id))], now);
+    await this.store.touch(manager, [...changed], now);
   }
 
   /**
@@ -450,23 +539,18 @@ export class PatternsService {
           )) as Array<{ barrier_id: string; n: number }>).map((row) => [row.barrier_id, row.n]),
     );
     const synced: string[] = [];
-    let drafted = 0;
-    for (const row of due) {
-      if (!isInterfaceBarrier(row.parties, row.member_count, interfaceCounts.get(row.id) ?? 0)) {
-        synced.push(row.id);
-        continue;
-      }
-      try {
-        if (!(await this.letters.draftFor(row.id))) continue;
-        synced.push(row.id);
-        drafted += 1;
-      } catch (error) {
-        // One failing letter must not stop the others; the next run tries again.
-        this.logger.error(`Skrivelseutkastet för hindret ${row.id} kunde inte skapas`, error instanceof Error ? error.stack : String(error));
-      }
+    const drafts: string[] = [];
+    for (const row of due) (isInterfaceBarrier(row.parties, row.member_count, interfaceCounts.get(row.id) ?? 0) ? drafts : synced).push(row.id);
+    const failed = await this.letters.draftForAll(drafts);
+    if (failed === null) return 0;
+    for (const [barrierId, error] of failed) {
+      // One failing letter does not stop the others; the next run tries again.
+      this.logger.error(`Skrivelseutkastet för hindret ${barrierId} kunde inte skapas`, error instanceof Error ? error.stack : String(error));
     }
+    const drafted = drafts.filter((id) => !failed.has(id));
+    synced.push(...drafted);
     // Not updated_at itself: that would make the barriers look changed again.
     await this.dataSource.query(`UPDATE barrier SET letter_synced_at = $2 WHERE id = ANY($1::uuid[])`, [synced, this.clock.now()]);
-    return drafted;
+    return drafted.length;
   }
 }

@@ -156,22 +156,36 @@ function versionConflict(current: number): DomainError {
 }
 
 interface MemberRow {
+  barrier_id: string;
   id: string;
   reference: string;
   occurred_on: string;
-  municipality: string;
-  subproject: string;
-  parties: string[];
+  municipality_id: string;
+  subproject_id: string;
+  /** Comma-separated: cheaper to read than an array for tens of thousands of rows. */
+  parties: string;
   severity: string;
   marked_structural: boolean;
-  /** The text fields that are empty (null or ''), so they need not be loaded to know it. */
-  empty: EvidenceTextField[];
+  /** Which text fields are empty (null or ''), one bit each in EMPTY_BITS order, so they need not be loaded to know it. */
+  empty: number;
 }
+
+const EMPTY_BITS: readonly EvidenceTextField[] = ['description', 'consequence', 'tried', 'resolution'];
+const EMPTY_SETS: ReadonlyArray<ReadonlySet<EvidenceTextField>> = Array.from(
+  { length: 1 << EMPTY_BITS.length },
+  (_, mask) => new Set(EMPTY_BITS.filter((_, bit) => (mask & (1 << bit)) !== 0)),
+);
 
 /** A member's facts; its texts are loaded only as far as the quotes need them. */
 interface MemberFacts extends EvidenceFacts {
   id: string;
   empty: ReadonlySet<EvidenceTextField>;
+}
+
+/** A barrier's members read ahead of its lock, and its updated_at (as text, exact) when they were read. */
+interface PrefetchedMembers {
+  version: string;
+  members: MemberFacts[];
 }
 
 /** Texts of this many of the newest members are loaded first, and four times as many each time more are needed. */
@@ -200,19 +214,39 @@ export class LetterService {
   // ── Drafts from barriers ──────────────────────────────────────────────────────────────────
 
   async upsertDraftForBarrier(barrierId: string, options: LetterUpsertOptions = {}): Promise<LetterUpsertResult> {
-    const work = (manager: EntityManager): Promise<LetterUpsertResult> => this.upsertIn(manager, barrierId, options);
+    const work = (manager: EntityManager): Promise<LetterUpsertResult> => this.upsertIn(manager, barrierId, options, null);
     return options.manager ? work(options.manager) : this.dataSource.transaction(work);
   }
 
-  private async upsertIn(manager: EntityManager, barrierId: string, options: LetterUpsertOptions): Promise<LetterUpsertResult> {
+  /**
+   * The barrier job's drafts: as upsertDraftForBarrier for each barrier, each in its own transaction, but the
+   * members of all of them read in one query first. A barrier changed since then has its members read again
+   * under its lock. Returns the barriers whose draft failed, with the error; one failure does not stop the others.
+   */
+  async upsertDraftsForBarriers(barrierIds: readonly string[]): Promise<Map<string, unknown>> {
+    const failed = new Map<string, unknown>();
+    if (barrierIds.length === 0) return failed;
+    const prefetched = await this.loadMembersOf(this.dataSource.manager, barrierIds);
+    for (const barrierId of barrierIds) {
+      try {
+        await this.dataSource.transaction((manager) => this.upsertIn(manager, barrierId, {}, prefetched.get(barrierId) ?? null));
+      } catch (error) {
+        failed.set(barrierId, error);
+      }
+    }
+    return failed;
+  }
+
+  private async upsertIn(manager: EntityManager, barrierId: string, options: LetterUpsertOptions, prefetched: PrefetchedMembers | null): Promise<LetterUpsertResult> {
     // One writer per barrier at a time (job and analyst alike); an advisory lock does not wait on the barrier row the job may hold.
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('letter-barrier:' || $1::text))`, [barrierId]);
-    const barriers = (await manager.query(`SELECT id, name, status, terms, parties FROM barrier WHERE id = $1`, [barrierId])) as Array<{
+    const barriers = (await manager.query(`SELECT id, name, status, terms, parties, updated_at::text AS version FROM barrier WHERE id = $1`, [barrierId])) as Array<{
       id: string;
       name: string;
       status: string;
       terms: string[];
       parties: string[];
+      version: string;
     }>;
     const barrier = barriers[0];
     if (!barrier) throw new NotFoundError('Hindret');
@@ -232,15 +266,14 @@ export class LetterService {
     if (!draftToRefresh && !ACTIVE_BARRIER_STATUSES.includes(barrier.status)) {
       throw new DomainError('letter_barrier_inactive', 'Hindret är sammanslaget eller upplöst. Skriv skrivelsen för det hinder som rapporterna nu hör till.', 409);
     }
-    const members = await this.loadMembers(manager, barrierId);
+    // Members read before the lock are used only while the barrier is as it was then.
+    const members = prefetched?.version === barrier.version ? prefetched.members : await this.loadMembers(manager, barrierId);
     if (members.length === 0) {
       if (draftToRefresh) return { outcome: 'unchanged', letterId: draftToRefresh.id };
       throw new DomainError('letter_barrier_empty', 'Hindret har inga rapporter att bygga en skrivelse på.', 422);
     }
 
-    const keepWords = keepWordsOf(
-      ((await manager.query(`SELECT name FROM municipality UNION SELECT name FROM subproject`)) as Array<{ name: string }>).map((r) => r.name),
-    );
+    const keepWords = keepWordsOf([...(await this.organisationNames(manager)).values()]);
     const evidence = await this.buildEvidence(manager, members, barrier.parties, keepWords);
     const now = this.clock.now();
     const snapshot: LetterEvidenceSnapshot = { ...evidence, barrierName: barrier.name, memberIds: members.map((m) => m.id), builtAt: now.toISOString() };
@@ -318,31 +351,48 @@ export class LetterService {
 
   /** Every member's facts, oldest first; no texts (a barrier can have thousands of members). */
   private async loadMembers(manager: EntityManager, barrierId: string): Promise<MemberFacts[]> {
+    return (await this.loadMembersOf(manager, [barrierId])).get(barrierId)?.members ?? [];
+  }
+
+  /** The members of several barriers in one query, with each barrier's updated_at as read before them. */
+  private async loadMembersOf(manager: EntityManager, barrierIds: readonly string[]): Promise<Map<string, PrefetchedMembers>> {
+    const versions = (await manager.query(`SELECT id, updated_at::text AS version FROM barrier WHERE id = ANY($1::uuid[])`, [barrierIds])) as Array<{
+      id: string;
+      version: string;
+    }>;
+    const result = new Map(versions.map((row) => [row.id, { version: row.version, members: [] as MemberFacts[] }]));
+    const names = await this.organisationNames(manager);
     const rows = (await manager.query(
-      `SELECT d.id, d.reference, d.occurred_on::text AS occurred_on, m.name AS municipality, s.name AS subproject, d.parties, d.severity,
+      `SELECT bm.barrier_id, d.id, d.reference, d.occurred_on::text AS occurred_on, d.municipality_id, d.subproject_id,
+              array_to_string(d.parties, ',') AS parties, d.severity,
               (d.escalated_at IS NOT NULL OR d.status = 'strukturellt_hinder') AS marked_structural,
-              array_remove(ARRAY[CASE WHEN d.description = '' THEN 'description' END, CASE WHEN d.consequence = '' THEN 'consequence' END,
-                                 CASE WHEN coalesce(d.tried, '') = '' THEN 'tried' END, CASE WHEN coalesce(d.resolution, '') = '' THEN 'resolution' END],
-                           NULL) AS empty
+              (d.description = '')::int + 2 * (d.consequence = '')::int + 4 * (coalesce(d.tried, '') = '')::int + 8 * (coalesce(d.resolution, '') = '')::int AS empty
          FROM barrier_member bm
          JOIN deviation d ON d.id = bm.deviation_id
-         JOIN municipality m ON m.id = d.municipality_id
-         JOIN subproject s ON s.id = d.subproject_id
-        WHERE bm.barrier_id = $1
+        WHERE bm.barrier_id = ANY($1::uuid[])
         ORDER BY d.occurred_on, d.reference`,
-      [barrierId],
+      [barrierIds],
     )) as MemberRow[];
-    return rows.map((row) => ({
-      id: row.id,
-      reference: row.reference,
-      occurredOn: row.occurred_on,
-      municipality: row.municipality,
-      subproject: row.subproject,
-      parties: row.parties,
-      severity: row.severity,
-      markedStructural: row.marked_structural,
-      empty: new Set(row.empty),
-    }));
+    for (const row of rows) {
+      result.get(row.barrier_id)?.members.push({
+        id: row.id,
+        reference: row.reference,
+        occurredOn: row.occurred_on,
+        municipality: names.get(row.municipality_id) ?? '',
+        subproject: names.get(row.subproject_id) ?? '',
+        parties: row.parties === '' ? [] : row.parties.split(','),
+        severity: row.severity,
+        markedStructural: row.marked_structural,
+        empty: EMPTY_SETS[row.empty],
+      });
+    }
+    return result;
+  }
+
+  /** Kommuner and delprojekt by id: their names, for the members and as words the anonymiser keeps. */
+  private async organisationNames(manager: EntityManager): Promise<Map<string, string>> {
+    const rows = (await manager.query(`SELECT id, name FROM municipality UNION ALL SELECT id, name FROM subproject`)) as Array<{ id: string; name: string }>;
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   /** The evidence, loading the texts of the newest members until the quotes are settled (usually a few dozen). */
