@@ -88,19 +88,21 @@ export class BarrierStore {
     if (barrierIds.length === 0) return;
     await manager.query(
       `WITH ids AS (SELECT DISTINCT unnest($1::uuid[]) AS id),
-       per AS (
-         SELECT bm.barrier_id, m.name AS municipality, s.name AS subproject, d.occurred_on
+       -- Members counted once per barrier, kommun and delprojekt (a few hundred cells); names are joined to those.
+       cells AS (
+         SELECT bm.barrier_id, d.municipality_id, d.subproject_id, count(*)::int AS n, min(d.occurred_on) AS first, max(d.occurred_on) AS last
            FROM barrier_member bm
            JOIN deviation d ON d.id = bm.deviation_id
-           JOIN municipality m ON m.id = d.municipality_id
-           JOIN subproject s ON s.id = d.subproject_id
           WHERE bm.barrier_id IN (SELECT id FROM ids)
+          GROUP BY 1, 2, 3
        ),
-       agg AS (SELECT barrier_id, count(*)::int AS n, min(occurred_on) AS first, max(occurred_on) AS last FROM per GROUP BY barrier_id),
+       agg AS (SELECT barrier_id, sum(n)::int AS n, min(first) AS first, max(last) AS last FROM cells GROUP BY barrier_id),
        mun AS (SELECT barrier_id, jsonb_object_agg(municipality, n) AS counts
-                 FROM (SELECT barrier_id, municipality, count(*)::int AS n FROM per GROUP BY 1, 2) x GROUP BY barrier_id),
+                 FROM (SELECT c.barrier_id, m.name AS municipality, sum(c.n)::int AS n FROM cells c JOIN municipality m ON m.id = c.municipality_id GROUP BY 1, 2) x
+                GROUP BY barrier_id),
        sub AS (SELECT barrier_id, jsonb_object_agg(subproject, n) AS counts
-                 FROM (SELECT barrier_id, subproject, count(*)::int AS n FROM per GROUP BY 1, 2) x GROUP BY barrier_id),
+                 FROM (SELECT c.barrier_id, s.name AS subproject, sum(c.n)::int AS n FROM cells c JOIN subproject s ON s.id = c.subproject_id GROUP BY 1, 2) x
+                GROUP BY barrier_id),
        figures AS (
          SELECT ids.id, coalesce(agg.n, 0) AS n, coalesce(mun.counts, '{}'::jsonb) AS mun, coalesce(sub.counts, '{}'::jsonb) AS sub,
                 agg.first, agg.last

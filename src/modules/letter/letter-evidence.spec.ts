@@ -1,5 +1,16 @@
 import { anonymiseExcerpt, shortenExcerpt } from './excerpt-anonymiser';
-import { buildLetterEvidence, buildLetterEvidenceFrom, EvidenceMember, keepWordsOf, quarterLabel, quarterOf, quartersOf, quoteOrder, trendOf } from './letter-evidence';
+import {
+  buildLetterEvidence,
+  buildLetterEvidenceFrom,
+  EvidenceMember,
+  keepWordsOf,
+  quarterLabel,
+  quarterOf,
+  quartersOf,
+  quoteOrder,
+  sortOldestFirst,
+  trendOf,
+} from './letter-evidence';
 
 let sequence = 0;
 function member(overrides: Partial<EvidenceMember>): EvidenceMember {
@@ -208,6 +219,15 @@ describe('quotes from many reports', () => {
       expect(evidence?.reportCount).toBe(count);
       if (count >= 200 && kommuner >= 3) expect(read).toBeLessThan(count);
     }
+  });
+
+  it('orders reports newest first, then by reference, whether or not they come sorted', () => {
+    const members = reports(9, 200, 4);
+    const expected = (list: readonly EvidenceMember[]): string[] =>
+      [...list].sort((a, b) => b.occurredOn.localeCompare(a.occurredOn) || a.reference.localeCompare(b.reference)).map((m) => m.reference);
+    expect(quoteOrder(members).map((i) => members[i].reference)).toEqual(expected(members));
+    const sorted = sortOldestFirst([...members]);
+    expect(quoteOrder(sorted).map((i) => sorted[i].reference)).toEqual(expected(members));
   });
 
   it('still quotes a kommun whose reports are all old', () => {

@@ -23,7 +23,7 @@ import { GeneratedTexts, Letter, LetterEvidenceSnapshot } from './letter.entity'
 import { buildLetterDocument, LetterDocumentModel } from './letter-document';
 import { renderLetterDocx } from './letter-docx';
 import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
-import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder } from './letter-evidence';
+import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder, sortOldestFirst } from './letter-evidence';
 import { assertLetterHasNoPersonalData } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
 import { LetterUpdateDto } from './dto/letter-update.dto';
@@ -369,8 +369,7 @@ export class LetterService {
               (d.description = '')::int + 2 * (d.consequence = '')::int + 4 * (coalesce(d.tried, '') = '')::int + 8 * (coalesce(d.resolution, '') = '')::int AS empty
          FROM barrier_member bm
          JOIN deviation d ON d.id = bm.deviation_id
-        WHERE bm.barrier_id = ANY($1::uuid[])
-        ORDER BY d.occurred_on, d.reference`,
+        WHERE bm.barrier_id = ANY($1::uuid[])`,
       [barrierIds],
     )) as MemberRow[];
     for (const row of rows) {
@@ -386,6 +385,8 @@ export class LetterService {
         empty: EMPTY_SETS[row.empty],
       });
     }
+    // Oldest first, as the snapshot lists them; sorted here rather than by the database, which is slower at it.
+    for (const { members } of result.values()) sortOldestFirst(members);
     return result;
   }
 
@@ -411,7 +412,7 @@ export class LetterService {
         const row = byId.get(members[index].id);
         if (row) texts.set(index, row);
       }
-      const evidence = buildLetterEvidenceFrom(members, textOf, parties, { keepWords });
+      const evidence = buildLetterEvidenceFrom(members, textOf, parties, { keepWords }, order);
       // Null only while some members' texts are not loaded yet.
       if (evidence) return evidence;
       if (loaded + batch >= order.length) throw new Error(`Underlaget för skrivelsen kunde inte byggas: texter saknas för ${order.length - texts.size} rapporter`);
