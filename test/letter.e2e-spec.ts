@@ -206,6 +206,23 @@ describe('skrivelser (letters) over HTTP with a real database', () => {
     expect(((await db.query(`SELECT count(*)::int AS n FROM letter WHERE barrier_id = $1`, [other])) as Array<{ n: number }>)[0].n).toBe(1);
   });
 
+  it('the job drafts several barriers at once: each as a single draft would be, and one failing does not stop the others', async () => {
+    const first = await insertBarrier('Aktivitetsersättning upphör utan övergång', ['FK', 'KOMMUN'], ['aktivitetsersättning']);
+    await addMember(first, { kommun: 'Botkyrka', occurredOn: '2019-05-02', description: 'Aktivitetsersättningen upphörde och kommunen kunde inte bevilja bistånd förrän beslutet vunnit laga kraft.' });
+    await addMember(first, { kommun: 'Salem', occurredOn: '2019-06-11', description: 'FK drog in aktivitetsersättningen och socialtjänsten krävde ett nytt beslut innan stöd kunde ges.' });
+    const empty = await insertBarrier('Utan rapporter', ['FK', 'AF'], ['tom']);
+    const second = await insertBarrier('Sjukskrivning under insats', ['AF', 'FK'], ['sjukskrivning']);
+    await addMember(second, { kommun: 'Huddinge', occurredOn: '2019-07-01', description: 'Deltagaren sjukskrevs under arbetsträningen och AF avslutade insatsen utan att FK tog över.' });
+
+    const failed = await letters.upsertDraftsForBarriers([first, empty, second]);
+    expect([...failed.keys()]).toEqual([empty]);
+    const drafted = (await db.query(`SELECT barrier_id FROM letter WHERE barrier_id = ANY($1::uuid[]) ORDER BY barrier_id`, [[first, empty, second]])) as Array<{ barrier_id: string }>;
+    expect(drafted.map((row) => row.barrier_id)).toEqual([first, second].sort());
+    // What the batch wrote is exactly what a draft of its own would write.
+    expect((await letters.upsertDraftForBarrier(first)).outcome).toBe('unchanged');
+    expect((await letters.upsertDraftForBarrier(second)).outcome).toBe('unchanged');
+  });
+
   it('lists the letters and opens the editor with every section in a textarea', async () => {
     const list = await analystClient.get('/skrivelser');
     expect(list.status).toBe(200);

@@ -19,7 +19,8 @@ import { ROOT, serverUrl } from './bench-support';
  * run's time and the process's peak RSS — then an incremental run for 100 new reports, then a second full
  * run. Targets: full under 10 s and 1 GiB, incremental under 1 s. Prints figures; asserts nothing.
  * Options: --reports N (default 100000), --new N (default 100), --seed S, --templates FILE (reports in the
- * import format that the generator varies; default the shared samples, ../shared/samples/reports.jsonl).
+ * import format that the generator varies; default the shared samples, ../shared/samples/reports.jsonl),
+ * --keep (leave the database afterwards).
  *
  * The database is a fresh one on DATABASE_URL's server (or the local one). The runs are measured in a
  * child process, so its peak RSS is the app's own and not the generator's.
@@ -37,6 +38,8 @@ const TEMPLATES = (() => {
   const index = args.indexOf('--templates');
   return index >= 0 ? args[index + 1] : join(ROOT, '..', 'shared', 'samples', 'reports.jsonl');
 })();
+/** --keep: leave the database in place afterwards, to look at what the runs wrote. */
+const KEEP = args.includes('--keep');
 const BATCH = 5_000;
 const TARGETS = { fullMs: 10_000, rssBytes: 1024 ** 3, incrementalMs: 1_000 };
 
@@ -198,7 +201,8 @@ async function main(): Promise<void> {
     );
     log(`Full körning igen (hinder finns): ${(measured.refullMs / 1000).toFixed(2)} s; ${PatternsService.describe(measured.refull)} (${phases(measured.refull)})`);
   } finally {
-    await scratch.drop();
+    if (KEEP) log(`Databasen finns kvar: ${scratch.handle.url}`);
+    else await scratch.drop();
   }
 }
 
