@@ -218,13 +218,18 @@ function chooseQuotes(
     // The second pass must be filled from the clean quotes found so far (masked ones come after every clean one).
     return clean.length - cleanPlaces.size >= max - Math.min(max, firstPass);
   };
+  // Whether settled() could have changed: only a new quote, or the last unread report of a kommun, changes it.
+  let changed = true;
   for (const index of order) {
-    if (settled()) break;
-    const texts = fields.map((field) => textsOf(index, field));
-    if (texts.includes(undefined)) return null;
+    if (changed && settled()) break;
+    changed = false;
     const member = members[index];
-    unread.set(member.municipality, (unread.get(member.municipality) ?? 1) - 1);
-    for (const text of texts) {
+    const left = (unread.get(member.municipality) ?? 1) - 1;
+    unread.set(member.municipality, left);
+    if (left === 0) changed = true;
+    for (const field of fields) {
+      const text = textsOf(index, field);
+      if (text === undefined) return null;
       if (!text || text.trim().length === 0) continue;
       const anonymised = anonymiseExcerpt(text, { keepWords });
       const short = shortenExcerpt(anonymised.text, length);
@@ -239,6 +244,7 @@ function chooseQuotes(
         reference: member.reference,
         clean: anonymised.replacements === 0,
       };
+      changed = true;
       if (candidate.clean) {
         clean.push(candidate);
         if (cleanPlaces.size < max) cleanPlaces.add(member.municipality);
@@ -295,8 +301,8 @@ export function buildLetterEvidenceFrom(
   const subprojectOf = new Map(members.map((m) => [m.municipality, m.subproject]));
   const municipalities = countBy(members.map((m) => m.municipality)).map((entry) => ({ ...entry, subproject: subprojectOf.get(entry.name) ?? '' }));
 
-  // The barrier's parties are named even if few reports tick them; reports add the rest.
-  const partyCounts = countBy(members.flatMap((m) => [...new Set(m.parties)]));
+  // The barrier's parties are named even if few reports tick them; reports add the rest (each party once per report).
+  const partyCounts = countBy(members.flatMap((m) => (m.parties.length < 2 ? m.parties : m.parties.filter((party, i) => m.parties.indexOf(party) === i))));
   for (const party of barrierParties) if (!partyCounts.some((p) => p.name === party)) partyCounts.push({ name: party, count: 0 });
 
   const quarters = quartersOf(dates);

@@ -139,10 +139,13 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function snapshotNumbers(snapshot: LetterEvidenceSnapshot | null): string {
-  if (!snapshot) return '';
-  const { builtAt: _builtAt, ...rest } = snapshot;
-  return canonical(rest);
+/** The same evidence, whenever built. Member ids (thousands of them) are compared as they are, the rest in canonical form. */
+function sameEvidence(a: LetterEvidenceSnapshot | null, b: LetterEvidenceSnapshot): boolean {
+  if (!a) return false;
+  const { builtAt: _builtAtA, memberIds: idsA, ...restA } = a;
+  const { builtAt: _builtAtB, memberIds: idsB, ...restB } = b;
+  const sameIds = idsA === undefined || idsB === undefined ? idsA === idsB : idsA.length === idsB.length && idsA.every((id, i) => id === idsB[i]);
+  return sameIds && canonical(restA) === canonical(restB);
 }
 
 function versionConflict(current: number): DomainError {
@@ -327,7 +330,7 @@ export class LetterService {
       const generated = previous[field];
       if (generated !== undefined && letter[field] === generated && draft[field] !== generated) replaced.push(field);
     }
-    const numbersChanged = snapshotNumbers(letter.evidenceSnapshot) !== snapshotNumbers(snapshot);
+    const numbersChanged = !sameEvidence(letter.evidenceSnapshot, snapshot);
     const proposalsChanged = canonical(previous) !== canonical(draft);
     if (replaced.length === 0 && !numbersChanged && !proposalsChanged) return { outcome: 'unchanged', letterId: letter.id };
 
