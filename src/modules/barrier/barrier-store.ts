@@ -154,29 +154,33 @@ export class BarrierStore {
       });
       byBarrier.set(row.barrier_id, list);
     }
-    const escalated: EscalatedNow[] = [];
     const rule = this.escalationRule;
-    for (const [barrierId, members] of [...byBarrier].sort(([a], [b]) => a.localeCompare(b))) {
+    const decisions = new Map<string, string>();
+    for (const [barrierId, members] of byBarrier) {
       const decision = decideEscalation(members, rule);
-      if (!decision) continue;
-      const now = this.clock.now();
-      const [updated] = (await manager.query(
-        `UPDATE barrier SET status = 'eskalerad', escalation_reason = $2, escalated_at = $3, updated_at = $3
-          WHERE id = $1 AND status IN ('foreslagen', 'bekraftad')
-          RETURNING id, name, member_count, municipality_counts, subproject_counts`,
-        [barrierId, decision.reason, now],
-      )) as [Array<{ id: string; name: string; member_count: number; municipality_counts: Record<string, number>; subproject_counts: Record<string, number> }>, number];
-      const barrier = updated[0];
-      if (!barrier) continue;
+      if (decision) decisions.set(barrierId, decision.reason);
+    }
+    if (decisions.size === 0) return [];
+    // One statement for all; the status check keeps a barrier escalated (and its analysts mailed) once.
+    const updated = (await manager.query(
+      `UPDATE barrier b SET status = 'eskalerad', escalation_reason = x.reason, escalated_at = $3, updated_at = $3
+         FROM unnest($1::uuid[], $2::text[]) AS x(id, reason)
+        WHERE b.id = x.id AND b.status IN ('foreslagen', 'bekraftad')
+        RETURNING b.id, b.name, b.member_count, b.municipality_counts, b.subproject_counts`,
+      [[...decisions.keys()], [...decisions.values()], this.clock.now()],
+    )) as [Array<{ id: string; name: string; member_count: number; municipality_counts: Record<string, number>; subproject_counts: Record<string, number> }>, number];
+    const escalated: EscalatedNow[] = [];
+    for (const barrier of updated[0].sort((a, b) => a.id.localeCompare(b.id))) {
+      const reason = decisions.get(barrier.id) as string;
       await this.notifier.escalated(manager, {
         id: barrier.id,
         name: barrier.name,
-        reason: decision.reason,
+        reason,
         memberCount: barrier.member_count,
         municipalities: Object.keys(barrier.municipality_counts).sort((a, b) => a.localeCompare(b, 'sv')),
         subprojectCount: Object.keys(barrier.subproject_counts).length,
       });
-      escalated.push({ id: barrier.id, reason: decision.reason });
+      escalated.push({ id: barrier.id, reason });
     }
     return escalated;
   }
