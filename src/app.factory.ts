@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -8,6 +7,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { registerCsrf } from './common/security/csrf';
+import { securityHeaders } from './common/security/security-headers';
 import { templatesRoot } from './common/templates/template-renderer';
 import { stripNul } from './common/validation/strip-nul';
 import { AppValidationPipe } from './common/validation/validation';
@@ -28,7 +28,8 @@ export async function createApp(config: AppConfigService, options: CreateAppOpti
 
   // Nest's fastify adapter types lag behind fastify 5's plugin types; the plugins are fastify 5 ones.
   await app.register(fastifyCookie as never);
-  await app.register(fastifyHelmet as never, {
+  const fastify = app.getHttpAdapter().getInstance();
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -40,9 +41,12 @@ export async function createApp(config: AppConfigService, options: CreateAppOpti
         upgradeInsecureRequests: config.secureCookies ? [] : null,
       },
     },
-  } as never);
+  });
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
   await app.register(fastifyStatic as never, { root: join(templatesRoot(), 'static'), prefix: '/static/', decorateReply: false } as never);
-  const fastify = app.getHttpAdapter().getInstance();
   registerCsrf(fastify, config.env.APP_SECRET, config.secureCookies);
   // Import files arrive as plain text (JSONL or CSV); up to 50 MB.
   fastify.addContentTypeParser(

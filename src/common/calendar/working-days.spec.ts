@@ -45,6 +45,26 @@ describe('working days in Sweden', () => {
     expect(stockholmDate(new Date('2026-06-30T21:30:00Z'))).toBe('2026-06-30');
   });
 
+  it('gives the right date at every midnight, also when calls come in the same hour and across daylight saving', () => {
+    // Midnight is on a UTC hour boundary: 23:00Z in winter, 22:00Z in summer.
+    const cases: Array<[string, string]> = [
+      ['2026-11-20T22:00:00Z', '2026-11-20'],
+      ['2026-11-20T22:59:59.999Z', '2026-11-20'],
+      ['2026-11-20T23:00:00Z', '2026-11-21'],
+      ['2026-11-20T23:59:00Z', '2026-11-21'],
+      ['2026-10-24T21:59:59Z', '2026-10-24'],
+      ['2026-10-24T22:00:00Z', '2026-10-25'],
+      ['2026-10-25T22:59:59Z', '2026-10-25'],
+      ['2026-10-25T23:00:00Z', '2026-10-26'],
+      ['2026-03-28T22:59:59Z', '2026-03-28'],
+      ['2026-03-28T23:00:00Z', '2026-03-29'],
+      ['2026-03-29T21:59:59Z', '2026-03-29'],
+      ['2026-03-29T22:00:00Z', '2026-03-30'],
+    ];
+    for (const [instant, date] of cases) expect([instant, stockholmDate(new Date(instant))]).toEqual([instant, date]);
+    expect(() => stockholmDate(new Date('inte ett datum'))).toThrow(RangeError);
+  });
+
   it('does calendar arithmetic across months and years', () => {
     expect(addCalendarDays('2026-12-31', 1)).toBe('2027-01-01');
     expect(addCalendarDays('2024-02-28', 1)).toBe('2024-02-29');

@@ -12,9 +12,19 @@ const stockholmDateFormatter = new Intl.DateTimeFormat('en-CA', { timeZone: TIME
 const holidays = new Holidays('SE');
 const publicHolidaysByYear = new Map<number, ReadonlySet<IsoDate>>();
 
+// Sweden's offsets from UTC are whole hours, so the date is the same all through a UTC hour: the
+// last hour's answer is kept (formatting with a time zone is costly on every filed report).
+let lastHour = NaN;
+let lastHourDate: IsoDate = '';
+
 /** The Swedish calendar date of an instant (a report filed 00:30 on Saturday is Saturday's). */
 export function stockholmDate(instant: Date): IsoDate {
-  return stockholmDateFormatter.format(instant);
+  const hour = Math.floor(instant.getTime() / 3_600_000);
+  if (hour === lastHour) return lastHourDate;
+  const date = stockholmDateFormatter.format(instant);
+  lastHour = hour;
+  lastHourDate = date;
+  return date;
 }
 
 function parse(date: IsoDate): Date {
