@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
@@ -15,14 +15,25 @@ function defaultThesaurusPath(): string {
   return candidates.find((path) => existsSync(path)) ?? candidates[0];
 }
 
+/** The engine's version joined with a digest of the default thesaurus text. */
+export function engineVersion(defaultThesaurus: string): string {
+  return `${ENGINE_VERSION}+${createHash('sha256').update(defaultThesaurus).digest('hex').slice(0, 16)}`;
+}
+
 /**
  * The app's side of the clustering engine (./engine/). Engine keys are our barrier ids: previous
  * barriers go in under their ids and new ones are made with randomUUID, so a key is the id to store.
  */
 @Injectable()
 export class EnginePatternEngine extends PatternEngine {
-  readonly version = ENGINE_VERSION;
   private defaultThesaurus: string | null = null;
+  private versionWithThesaurus: string | null = null;
+
+  /** The engine's version and the default thesaurus it ships with: a new thesaurus file after an upgrade also calls for a full run. */
+  get version(): string {
+    this.versionWithThesaurus ??= engineVersion(this.loadDefault());
+    return this.versionWithThesaurus;
+  }
 
   runFull(reports: readonly PatternReport[], request: FullRunRequest): FullRunOutcome {
     const result = runFull(reports, {
@@ -60,8 +71,12 @@ export class EnginePatternEngine extends PatternEngine {
     return generateReports(templates, { count, seed, places, from: '2017-01-01', to: '2022-12-31' }).map((generated) => generated.report);
   }
 
-  private thesaurusText(lines: readonly string[]): string {
+  private loadDefault(): string {
     this.defaultThesaurus ??= loadDefaultThesaurus(defaultThesaurusPath());
-    return combineThesaurus(this.defaultThesaurus, lines);
+    return this.defaultThesaurus;
+  }
+
+  private thesaurusText(lines: readonly string[]): string {
+    return combineThesaurus(this.loadDefault(), lines);
   }
 }
