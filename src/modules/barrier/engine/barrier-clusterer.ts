@@ -26,7 +26,19 @@ export function similarityEdges(vectors: readonly ReportVector[], minShared: num
   }
   // (Only enforced on larger sets, where it also bounds the work; tiny sets are all evidence.)
   const maxPosting = Math.max(100, Math.floor(n / 2));
+  // Broader concepts, indexed apart: they count only when reached through different concepts.
+  const bridgePostings = new Map<number, number[]>();
+  for (const v of vectors) {
+    const br = v.bridges;
+    for (let k = 0; k < br.length; k += 2) {
+      if (k > 0 && br[k] === br[k - 2]) continue;
+      const list = bridgePostings.get(br[k]);
+      if (list === undefined) bridgePostings.set(br[k], [v.index]);
+      else list.push(v.index);
+    }
+  }
   const shared = new Int32Array(n);
+  const bridged = new Int32Array(n);
   const touched: number[] = [];
   const edges: SimilarityEdge[] = [];
   for (let i = 0; i < n; i++) {
@@ -41,7 +53,21 @@ export function similarityEdges(vectors: readonly ReportVector[], minShared: num
         shared[j]++;
       }
     }
+    const br = vectors[i].bridges;
+    for (let k = 0; k < br.length; k += 2) {
+      if (k > 0 && br[k] === br[k - 2]) continue;
+      const list = bridgePostings.get(br[k]);
+      if (list === undefined || list.length > maxPosting) continue;
+      for (let p = list.length - 1; p >= 0; p--) {
+        const j = list[p];
+        if (j <= i) break;
+        if (shared[j] === 0 && bridged[j] === 0) touched.push(j);
+        bridged[j]++;
+      }
+    }
     for (const j of touched) {
+      if (shared[j] < minShared && shared[j] + bridged[j] >= minShared) shared[j] += bridgesThroughDifferentConcepts(vectors[i].bridges, vectors[j].bridges);
+      bridged[j] = 0;
       if (shared[j] >= minShared) {
         const similarity = dot(vectors[i].vector, vectors[j].vector);
         if (similarity > 0) edges.push({ a: i, b: j, similarity });
@@ -51,6 +77,34 @@ export function similarityEdges(vectors: readonly ReportVector[], minShared: num
     touched.length = 0;
   }
   return edges;
+}
+
+/**
+ * How many broader concepts two reports share only through different concepts (one writes
+ * samtycke, the other sekretess: both mean informationsdelning). A broader concept reached through
+ * the same concept adds nothing: that concept is already counted.
+ */
+export function bridgesThroughDifferentConcepts(a: Int32Array, b: Int32Array): number {
+  let count = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) i += 2;
+    else if (a[i] > b[j]) j += 2;
+    else {
+      const broader = a[i];
+      let endA = i;
+      while (endA < a.length && a[endA] === broader) endA += 2;
+      let endB = j;
+      while (endB < b.length && b[endB] === broader) endB += 2;
+      let common = false;
+      for (let x = i; x < endA && !common; x += 2) for (let y = j; y < endB; y += 2) if (a[x + 1] === b[y + 1]) common = true;
+      if (!common) count++;
+      i = endA;
+      j = endB;
+    }
+  }
+  return count;
 }
 
 /** Constraints from the analyst: groups that must stay together and keys that must not mix. */

@@ -2,7 +2,7 @@ import { CorpusLexicon } from './corpus-lexicon';
 import { EngineReport, PartyCode } from './engine-types';
 import { FIELD_BREAK, featuresFromWords, reportWords, ReportFeatures, stemForFeatures } from './report-features';
 import { normalize, SparseVector } from './sparse-vector';
-import { Thesaurus } from './thesaurus';
+import { broaderConcepts, Thesaurus } from './thesaurus';
 
 // Concepts from the thesaurus are curated vocabulary of the field: they count double against
 // free words, which also carry everyday noise.
@@ -25,6 +25,12 @@ export interface ReportVector {
   vector: SparseVector;
   /** Sorted ids of the word and concept features (not broader concepts, parties, category). */
   direct: Int32Array;
+  /**
+   * Broader concepts the report reaches through its concepts, as pairs (broader id, concept id)
+   * sorted by broader id then concept id: two reports that say the same broader thing in
+   * different words (samtycke, sekretess > informationsdelning) share evidence.
+   */
+  bridges: Int32Array;
 }
 
 /** Features of one report as feature ids and counts (small, for large corpora). */
@@ -51,6 +57,7 @@ export class FeatureSpace {
   readonly ids = new Map<string, number>();
   readonly keys: string[] = [];
   private readonly display = new Map<string, string>();
+  private readonly broaderIds = new Map<number, readonly number[]>();
 
   constructor(
     readonly thesaurus: Thesaurus,
@@ -90,6 +97,17 @@ export class FeatureSpace {
   /** Whether sharing this feature is evidence of a shared cause (broader concepts are too general). */
   isEvidence(key: string): boolean {
     return key.startsWith('t:') || key.startsWith('c:');
+  }
+
+  /** Ids of the broader concepts of a concept feature (none for other features). */
+  broaderOf(id: number): readonly number[] {
+    let out = this.broaderIds.get(id);
+    if (out === undefined) {
+      const key = this.keys[id];
+      out = key.startsWith('c:') ? broaderConcepts(this.thesaurus, key.slice(2)).map((b) => this.idOf('b:' + b)) : [];
+      this.broaderIds.set(id, out);
+    }
+    return out;
   }
 
   isTextFeature(key: string): boolean {
@@ -134,6 +152,14 @@ export class FeatureSpace {
       textNorm += weight * weight;
       if (this.isEvidence(key)) direct.push(id);
     }
+    // Concepts too rare to weigh anything still say which broader concept a report reaches.
+    const bridges: Array<[number, number]> = [];
+    for (let k = 0; k < compact.ids.length; k++) {
+      const broader = this.broaderOf(compact.ids[k]);
+      if (broader.length === 0) continue;
+      for (const b of broader) if (entryIds.includes(b)) bridges.push([b, compact.ids[k]]);
+    }
+    bridges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     textNorm = Math.sqrt(textNorm);
     if (textNorm > 0) for (let k = 0; k < entryWeights.length; k++) entryWeights[k] /= textNorm;
     const parties = [...compact.parties];
@@ -160,7 +186,7 @@ export class FeatureSpace {
       ids[j + 1] = id;
       weights[j + 1] = w;
     }
-    return { index, report, parties: compact.parties, vector: normalize({ ids, weights }), direct: Int32Array.from(direct).sort() };
+    return { index, report, parties: compact.parties, vector: normalize({ ids, weights }), direct: Int32Array.from(direct).sort(), bridges: Int32Array.from(bridges.flat()) };
   }
 }
 
