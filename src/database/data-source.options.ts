@@ -19,6 +19,10 @@ export function buildDataSourceOptions(connection: DatabaseConnection): DataSour
     migrationsTableName: 'schema_migration',
     migrationsRun: false,
     synchronize: false,
+    // The schema comes from migrations, which use the built-in gen_random_uuid(); TypeORM need not
+    // install uuid-ossp (the embedded database cannot, and warned about it on every start).
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     namingStrategy: new SnakeNamingStrategy(),
     extra: { max: connection.poolSize, connectionTimeoutMillis: 10_000 },
     logging: ['error', 'warn', 'migration'],
