@@ -1,4 +1,4 @@
-import { assignIncremental, chooseAmongConfirmed, dropLooseMembers, runFull } from './barrier-engine';
+import { assignIncremental, chooseAmongConfirmed, DEFAULT_ENGINE_OPTIONS, dropLooseMembers, moveByFeatureOdds, runFull } from './barrier-engine';
 import { joinModel, splitModel } from './barrier-model';
 import { BarrierModel, EngineReport } from './engine-types';
 import { buildFeatureSpace } from './feature-space';
@@ -197,6 +197,48 @@ describe('the analyst\'s confirmed examples', () => {
     // Moved out of the digital barrier by the analyst: it stays where it is.
     const kept = chooseAmongConfirmed(space, groups, vectors, confirmedKey, new Map([[index('D3'), ['DIGITAL']]]), 0.2);
     expect(kept.findIndex((g) => g.includes(index('D3')))).toBe(kept.findIndex((g) => g.includes(index('T1'))));
+  });
+});
+
+describe('feature odds between confirmed barriers', () => {
+  const { vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
+  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+  const confirmedKey = new Map([
+    [index('T1'), 'TOLK'],
+    [index('T2'), 'TOLK'],
+    [index('D1'), 'DIGITAL'],
+    [index('D2'), 'DIGITAL'],
+    // The analyst put a report about BankID in the interpreter barrier: that stays.
+    [index('D4'), 'TOLK'],
+  ]);
+  // D3 (BankID) has landed in the interpreter barrier; O3 is a proposal nobody confirmed.
+  const groups = [
+    [index('T1'), index('T2'), index('T3'), index('T4'), index('D3'), index('D4')],
+    [index('D1'), index('D2')],
+    [index('O3'), index('O4'), index('O5')],
+  ].map((g) => g.sort((a, b) => a - b));
+  const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
+  const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
+
+  it('move an unconfirmed member to the confirmed barrier whose members carry its features', () => {
+    const out = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin);
+    const groupOf = (id: string): number => out.findIndex((g) => g.includes(index(id)));
+    expect(groupOf('D3')).toBe(groupOf('D1'));
+    for (const id of ['T3', 'T4', 'D4']) expect(groupOf(id)).toBe(groupOf('T1'));
+    // Barriers nobody confirmed are left as they are.
+    expect(sets(out)).toContain('O3,O4,O5');
+  });
+
+  it('never move a report into a barrier the analyst moved it out of, and do not depend on the order of the groups', () => {
+    const kept = moveByFeatureOdds(groups, vectors, confirmedKey, new Map([[index('D3'), ['DIGITAL']]]), margin);
+    expect(kept.findIndex((g) => g.includes(index('D3')))).toBe(kept.findIndex((g) => g.includes(index('T1'))));
+    const forward = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin);
+    const backward = moveByFeatureOdds([...groups].reverse(), vectors, confirmedKey, new Map(), margin);
+    expect(sets(backward)).toEqual(sets(forward));
+  });
+
+  it('need at least the margin: with an unreachable margin nothing moves', () => {
+    expect(sets(moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), 1e9))).toEqual(sets(groups));
   });
 });
 

@@ -64,6 +64,12 @@ export interface EngineOptions {
   confirmedMargin: number;
   /** In a barrier holding confirmed reports, an unconfirmed report stays only if its mean similarity to the other members is at least this. */
   memberThreshold: number;
+  /**
+   * Among barriers holding confirmed reports, an unconfirmed member moves to another one when the
+   * features it carries are at least this much (natural log of the odds) more typical of that
+   * barrier's members than of its own barrier's.
+   */
+  oddsMargin: number;
   /** Minimum similarity for a report to join an existing barrier in incremental runs and at scale. */
   assignThreshold: number;
   /** Two reports must share at least this many words/concepts to count as similar at all. */
