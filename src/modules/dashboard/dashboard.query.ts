@@ -12,7 +12,8 @@ export interface BuiltQuery {
   params: unknown[];
 }
 
-class Params {
+/** Positional parameters for a statement being built ($1, $2, …). */
+export class Params {
   readonly values: unknown[] = [];
   add(value: unknown): string {
     this.values.push(value);
@@ -51,7 +52,7 @@ export interface OverdueCutoffDays {
 }
 
 /** Statuses sharing a cutoff day are tested together: usually one condition per flag. */
-function overdueCondition(cutoffs: Partial<Record<DeviationStatus, string>>, params: Params): string {
+export function overdueCondition(cutoffs: Partial<Record<DeviationStatus, string>>, params: Params): string {
   const byDay = new Map<string, string[]>();
   for (const [status, day] of Object.entries(cutoffs)) byDay.set(day, [...(byDay.get(day) ?? []), status]);
   const parts = [...byDay].map(

@@ -4,13 +4,15 @@ import { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from '../../common/auth/auth-user';
 import { PageRenderer } from '../../common/templates/page-renderer';
 import { OrganisationService } from '../organisation/organisation.service';
+import { HomeService } from './home.service';
 
-/** The start page: each role sees its part of the organisation and where to begin. */
+/** The start page: each role sees what waits for it, its part of the organisation and where to begin. */
 @ApiExcludeController()
 @Controller()
 export class HomeController {
   constructor(
     private readonly organisation: OrganisationService,
+    private readonly work: HomeService,
     private readonly pages: PageRenderer,
   ) {}
 
@@ -23,6 +25,15 @@ export class HomeController {
     );
     const own = user?.subprojectId ? subprojects.find((subproject) => subproject.id === user.subprojectId) ?? null : null;
     const municipalityCount = subprojects.reduce((sum, subproject) => sum + subproject.municipalities.length, 0);
-    return this.pages.send(request, reply, 'home', { ownSubproject: own, subprojects, municipalityCount });
+    const role = user?.role;
+    return this.pages.send(request, reply, 'home', {
+      ownSubproject: own,
+      subprojects,
+      municipalityCount,
+      leadWork: user && role === 'lead' ? await this.work.leadWork(user) : null,
+      staffWork: user && (role === 'staff' || role === 'lead') ? await this.work.staffWork(user) : null,
+      analystWork: role === 'analyst' ? await this.work.analystWork() : null,
+      adminWork: role === 'admin' ? await this.work.adminWork() : null,
+    });
   }
 }

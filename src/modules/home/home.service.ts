@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthUser } from '../../common/auth/auth-user';
+import { Clock } from '../../common/clock/clock';
+import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierStatus } from '../barrier/barrier.constants';
+import { overdueCutoffs } from '../dashboard/dashboard-overdue';
+import { overdueCondition, Params } from '../dashboard/dashboard.query';
+import { DeadlinePolicy } from '../deviation/deviation-deadlines';
+import { DeviationService } from '../deviation/deviation.service';
+import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
+import { LETTER_STATUS_LABELS, LETTER_STATUSES, LetterStatus } from '../letter/letter.constants';
+
+/** Statuses a lead still has something to do in, in the order work flows. */
+const LEAD_STATUSES: readonly DeviationStatus[] = ['ny', 'mottagen', 'under_utredning', 'atgardad_lokalt', 'strukturellt_hinder'];
+/** How many reports the start page lists; the queue has the rest. */
+export const HOME_LIST_LIMIT = 5;
+
+export interface HomeReportLine {
+  id: string;
+  path: string;
+  reference: string;
+  title: string;
+  status: DeviationStatus;
+  statusLabel: string;
+  municipalityName: string;
+  reportedAt: Date;
+}
+
+export interface LeadStatusRow {
+  status: DeviationStatus;
+  label: string;
+  count: number;
+  overdue: number;
+  /** The lead's queue showing only this status. */
+  path: string;
+}
+
+/** What waits for a delprojektledare in their delprojekt. */
+export interface LeadWork {
+  statuses: LeadStatusRow[];
+  open: number;
+  overdue: number;
+  assignedToMe: number;
+  /** The oldest overdue reports, at most HOME_LIST_LIMIT. */
+  oldestOverdue: HomeReportLine[];
+  policy: DeadlinePolicy;
+}
+
+export interface StaffWork {
+  total: number;
+  open: number;
+  recent: HomeReportLine[];
+}
+
+export interface CountRow<S extends string> {
+  status: S;
+  label: string;
+  count: number;
+}
+
+/** What waits for the verksamhetsutvecklare across all kommuner. */
+export interface AnalystWork {
+  barriers: CountRow<BarrierStatus>[];
+  newThisWeek: number;
+  escalatedWithoutLetter: number;
+  letters: CountRow<LetterStatus>[];
+}
+
+export interface AdminWork {
+  failedMails: number;
+  pendingMails: number;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * The start page's "what needs doing": a few counts per role, read with one or two aggregate statements.
+ * Overdue uses the same rule as the queue, the reminders and the overview (deviation-deadlines.ts).
+ */
+@Injectable()
+export class HomeService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deviations: DeviationService,
+    private readonly clock: Clock,
+  ) {}
+
+  async leadWork(user: AuthUser): Promise<LeadWork | null> {
+    if (!user.subprojectId) return null;
+    const policy = this.deviations.deadlinePolicy;
+    const cutoffs = overdueCutoffs(this.clock.now(), policy);
+    const params = new Params();
+    const subproject = params.add(user.subprojectId);
+    const statuses = params.add([...LEAD_STATUSES]);
+    const overdue = `(${overdueCondition(cutoffs.notAccepted, params)} OR ${overdueCondition(cutoffs.notResolved, params)})`;
+    const me = params.add(user.id);
+    const counts = (await this.dataSource.query(
+      `SELECT d.status, count(*)::int AS count, count(*) FILTER (WHERE ${overdue})::int AS overdue,
+              count(*) FILTER (WHERE d.assignee_id = ${me})::int AS mine
+         FROM deviation d
+        WHERE d.subproject_id = ${subproject} AND d.status = ANY(${statuses}::text[])
+        GROUP BY d.status`,
+      params.values,
+    )) as Array<{ status: DeviationStatus; count: number; overdue: number; mine: number }>;
+    const listParams = new Params();
+    const listSubproject = listParams.add(user.subprojectId);
+    const listOverdue = `(${overdueCondition(cutoffs.notAccepted, listParams)} OR ${overdueCondition(cutoffs.notResolved, listParams)})`;
+    const oldest = (await this.dataSource.query(
+      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, m.name AS municipality_name
+         FROM deviation d JOIN municipality m ON m.id = d.municipality_id
+        WHERE d.subproject_id = ${listSubproject} AND ${listOverdue}
+        ORDER BY d.reported_at, d.id
+        LIMIT ${listParams.add(HOME_LIST_LIMIT)}`,
+      listParams.values,
+    )) as ReportRow[];
+    const byStatus = new Map(counts.map((row) => [row.status, row]));
+    const rows = LEAD_STATUSES.map((status) => ({
+      status,
+      label: STATUS_LABELS[status],
+      count: byStatus.get(status)?.count ?? 0,
+      overdue: byStatus.get(status)?.overdue ?? 0,
+      path: `/delprojekt/ko?status=${status}`,
+    }));
+    return {
+      statuses: rows,
+      open: rows.reduce((sum, row) => sum + row.count, 0),
+      overdue: rows.reduce((sum, row) => sum + row.overdue, 0),
+      assignedToMe: counts.reduce((sum, row) => sum + row.mine, 0),
+      oldestOverdue: oldest.map(toLine),
+      policy,
+    };
+  }
+
+  async staffWork(user: AuthUser): Promise<StaffWork> {
+    const [totals] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status <> 'avslutad')::int AS open FROM deviation WHERE reporter_id = $1`,
+      [user.id],
+    )) as Array<{ total: number; open: number }>;
+    const recent = (await this.dataSource.query(
+      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, m.name AS municipality_name
+         FROM deviation d JOIN municipality m ON m.id = d.municipality_id
+        WHERE d.reporter_id = $1
+        ORDER BY d.reported_at DESC, d.id DESC
+        LIMIT $2`,
+      [user.id, HOME_LIST_LIMIT],
+    )) as ReportRow[];
+    return { total: totals.total, open: totals.open, recent: recent.map(toLine) };
+  }
+
+  async analystWork(): Promise<AnalystWork> {
+    const since = new Date(this.clock.now().getTime() - WEEK_MS);
+    const [barrierRows, letterRows, [extra]] = await Promise.all([
+      this.dataSource.query(`SELECT status, count(*)::int AS count FROM barrier WHERE status = ANY($1::text[]) GROUP BY status`, [ACTIVE_BARRIER_STATUSES]) as Promise<
+        Array<{ status: BarrierStatus; count: number }>
+      >,
+      this.dataSource.query(`SELECT status, count(*)::int AS count FROM letter GROUP BY status`) as Promise<Array<{ status: LetterStatus; count: number }>>,
+      this.dataSource.query(
+        `SELECT (SELECT count(*) FROM barrier WHERE status = ANY($1::text[]) AND created_at >= $2)::int AS new_this_week,
+                (SELECT count(*) FROM barrier b WHERE b.status = 'eskalerad' AND NOT EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = b.id))::int AS escalated_without_letter`,
+        [ACTIVE_BARRIER_STATUSES, since],
+      ) as Promise<Array<{ new_this_week: number; escalated_without_letter: number }>>,
+    ]);
+    const barrierCount = new Map(barrierRows.map((row) => [row.status, row.count]));
+    const letterCount = new Map(letterRows.map((row) => [row.status, row.count]));
+    return {
+      barriers: ACTIVE_BARRIER_STATUSES.map((status) => ({ status, label: BARRIER_STATUS_LABELS[status], count: barrierCount.get(status) ?? 0 })),
+      newThisWeek: extra.new_this_week,
+      escalatedWithoutLetter: extra.escalated_without_letter,
+      letters: LETTER_STATUSES.map((status) => ({ status, label: LETTER_STATUS_LABELS[status], count: letterCount.get(status) ?? 0 })),
+    };
+  }
+
+  async adminWork(): Promise<AdminWork> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'failed')::int AS failed, count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS pending FROM mail_outbox`,
+    )) as Array<{ failed: number; pending: number }>;
+    return { failedMails: row.failed, pendingMails: row.pending };
+  }
+}
+
+interface ReportRow {
+  id: string;
+  reference: string;
+  title: string;
+  status: DeviationStatus;
+  reported_at: Date;
+  municipality_name: string;
+}
+
+function toLine(row: ReportRow): HomeReportLine {
+  return {
+    id: row.id,
+    path: `/avvikelser/${row.id}`,
+    reference: row.reference,
+    title: row.title,
+    status: row.status,
+    statusLabel: STATUS_LABELS[row.status] ?? row.status,
+    municipalityName: row.municipality_name,
+    reportedAt: row.reported_at,
+  };
+}
