@@ -118,6 +118,59 @@ describe('import and export of deviations', () => {
     }
   });
 
+  it('keeps the history of reports handled elsewhere (status, resolution, times), and an export carries it to another database', async () => {
+    const row = (id: string, history: Record<string, string>): string =>
+      JSON.stringify({ externalId: id, kommun: 'Nynäshamn', occurredOn: '2024-03-01', reportedAt: '2024-03-01T10:00:00+01:00', category: 'gransnitt', parties: ['AF', 'FK'], title: 'Hänvisas mellan AF och FK', description: 'AF och FK hänvisade till varandra.', severity: 'medel', ...history });
+    const lines = [
+      row('H-1', { status: 'avslutad', resolution: 'Gemensamt möte bokat, ring 070-123 45 67.', acceptedAt: '2024-03-02T09:00:00+01:00', resolvedAt: '2024-03-20T10:00:00+01:00', closedAt: '2024-04-02T08:00:00+02:00' }),
+      row('H-2', { status: 'Strukturellt hinder', acceptedAt: '2024-03-04T09:00:00+01:00', escalatedAt: '2024-03-11T09:00:00+01:00' }),
+      row('H-3', { status: 'mottagen', acceptedAt: '2024-03-04T09:00:00+01:00' }),
+      row('H-4', { status: 'atgardad_lokalt' }),
+      row('H-5', { status: 'klar' }),
+      row('H-6', { status: 'avslutad', resolution: 'Löst.', closedAt: '2099-01-01T00:00:00Z' }),
+    ];
+    const summary = await importText(lines.join('\n'), 'jsonl');
+    expect(summary.created).toBe(3);
+    expect(summary.maskedPersonalData.telefonnummer).toBe(1);
+    expect(summary.rejected.map((r) => r.line)).toEqual([4, 5, 6]);
+    expect(summary.rejected[0].reason).toContain('kräver resolution');
+    expect(summary.rejected[1].reason).toContain('status måste vara en av');
+    expect(summary.rejected[2].reason).toContain('closedAt ligger i framtiden');
+
+    const query = `SELECT external_id, status, resolution, accepted_at, resolved_at, escalated_at, closed_at FROM deviation WHERE external_id LIKE 'H-%' ORDER BY external_id`;
+    const stored = (await t.app.get(DataSource).query(query)) as Array<Record<string, unknown>>;
+    expect(stored).toEqual([
+      { external_id: 'H-1', status: 'avslutad', resolution: 'Gemensamt möte bokat, ring [telefonnummer borttaget].', accepted_at: new Date('2024-03-02T08:00:00Z'), resolved_at: new Date('2024-03-20T09:00:00Z'), escalated_at: null, closed_at: new Date('2024-04-02T06:00:00Z') },
+      { external_id: 'H-2', status: 'strukturellt_hinder', resolution: null, accepted_at: new Date('2024-03-04T08:00:00Z'), resolved_at: null, escalated_at: new Date('2024-03-11T08:00:00Z'), closed_at: null },
+      { external_id: 'H-3', status: 'mottagen', resolution: null, accepted_at: new Date('2024-03-04T08:00:00Z'), resolved_at: null, escalated_at: null, closed_at: null },
+    ]);
+    // The audit log says what came in.
+    const events = (await t.app.get(DataSource).query(
+      `SELECT d.external_id, e.after->>'status' AS status FROM deviation_event e JOIN deviation d ON d.id = e.deviation_id WHERE e.kind = 'imported' AND d.external_id LIKE 'H-%' ORDER BY d.external_id`,
+    )) as Array<{ external_id: string; status: string }>;
+    expect(events).toEqual([
+      { external_id: 'H-1', status: 'avslutad' },
+      { external_id: 'H-2', status: 'strukturellt_hinder' },
+      { external_id: 'H-3', status: 'mottagen' },
+    ]);
+
+    const exported = await api().request('GET', '/api/deviations/export?format=jsonl', { headers: { authorization: `Bearer ${token}` } });
+    const historyLines = exported.text.split('\n').filter((line) => line.includes('"H-'));
+    expect(historyLines).toHaveLength(3);
+    const other = await startTestApp();
+    try {
+      const otherToken = await createApiToken(other.app, await createUser(other.app, 'admin'));
+      const again = await new HttpClient(other.baseUrl).request('POST', '/api/deviations/import?format=jsonl', {
+        body: historyLines.join('\n'),
+        headers: { authorization: `Bearer ${otherToken}`, 'content-type': 'application/x-ndjson' },
+      });
+      expect(again.json<Summary>()).toMatchObject({ created: 3, rejected: [] });
+      expect(await other.app.get(DataSource).query(query)).toEqual(stored);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('reports every rejected line with its number and reason and stores the valid ones', async () => {
     const good = (id: string): string =>
       JSON.stringify({ externalId: id, kommun: 'Täby', occurredOn: '2024-03-01', category: 'regelverk', parties: ['AF'], title: 'Regel stoppar', description: 'Beskrivning av läget.', severity: 'medel' });

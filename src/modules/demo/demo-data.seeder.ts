@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock/clock';
 import { PatternsService } from '../barrier/patterns.service';
 import { ImportExportService } from '../import-export/import-export.service';
 import { DemoSeeder } from '../user/demo-seeder';
+import { withDemoHistory } from './demo-history';
 
 const DAY_MS = 86_400_000;
 
@@ -18,7 +19,9 @@ export function shiftDates(line: string, shiftDays: number): string {
 
 /**
  * A newcomer's first start: demo accounts, 120 invented reports from the MIA samples (dates moved up
- * to the last few years) and one pattern run, so the queue, overview, barriers and letters have content.
+ * to the last few years, each with the history a report of its age would have: accepted, handled,
+ * closed or escalated, the newest still open) and one pattern run, so the queue, overview, barriers
+ * and letters have content.
  */
 @Injectable()
 export class DemoDataSeeder {
@@ -42,7 +45,10 @@ export class DemoDataSeeder {
     const lines = text.split('\n').filter((line) => line.trim() !== '');
     const newest = Math.max(...lines.map((line) => Date.parse((JSON.parse(line) as { reportedAt: string }).reportedAt)));
     const shiftDays = Math.floor((this.clock.now().getTime() - 7 * DAY_MS - newest) / DAY_MS);
-    const summary = await this.importer.importText(lines.map((line) => shiftDates(line, shiftDays)).join('\n'), 'jsonl');
+    const now = this.clock.now();
+    const withHistory = lines.map((line) => JSON.stringify(withDemoHistory(JSON.parse(shiftDates(line, shiftDays)) as Record<string, unknown>, now)));
+    const summary = await this.importer.importText(withHistory.join('\n'), 'jsonl');
+    if (summary.rejected.length) this.logger.warn(`${summary.rejected.length} demoavvikelser kunde inte läsas in (första: rad ${summary.rejected[0].line}: ${summary.rejected[0].reason})`);
     const run = await this.patterns.run('full');
     this.logger.log(`${summary.created} demoavvikelser inlästa; ${run.created} strukturella hinder hittade, ${run.escalated} eskalerade.`);
   }

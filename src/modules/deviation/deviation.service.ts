@@ -44,6 +44,7 @@ import { deadlinesFor, DeadlinePolicy } from './deviation-deadlines';
 import { buildListQuery, decodeCursor, encodeCursor, ListFilters, ListScope } from './deviation-list.query';
 import { DeviationEventKind } from './deviation-event.entity';
 import { DeviationFilingWriter } from './deviation-filing.writer';
+import { checkImportedHistory, ImportedHistory } from './deviation-import-history';
 import { MailableDeviation, DeviationNotifier, ReporterNotice } from './deviation-notifier';
 import { assertNoPersonalData } from './deviation-personal-data';
 import { describeEvent } from './deviation-timeline';
@@ -239,8 +240,9 @@ export class DeviationService {
    */
   async createFromImport(row: DeviationImportRow, options: { manager?: EntityManager } = {}): Promise<DeviationImportResult> {
     const checked = this.checkImportRow(row);
+    const history = checked.history;
     assertNoPersonalData(
-      { title: checked.title, description: checked.description, consequence: checked.consequence, tried: checked.tried },
+      { title: checked.title, description: checked.description, consequence: checked.consequence, tried: checked.tried, resolution: history.resolution },
       { ignoredEmailAddresses: checked.reporterEmail ? [checked.reporterEmail] : [] },
     );
     const work = async (manager: EntityManager): Promise<DeviationImportResult> => {
@@ -251,16 +253,18 @@ export class DeviationService {
             WHERE lower(m.name) = lower($1)
          ), inserted AS (
            INSERT INTO deviation (external_id, municipality_id, subproject_id, reporter_id, reporter_email, occurred_on, reported_at,
-                                  category, parties, title, description, consequence, tried, severity, created_at, updated_at)
+                                  category, parties, title, description, consequence, tried, severity, created_at, updated_at,
+                                  status, resolution, accepted_at, resolved_at, escalated_at, closed_at)
            SELECT $2, t.id, t.subproject_id, (SELECT u.id FROM app_user u WHERE u.email = $3::text), $3, $4, $5,
-                  $6, $7, $8, $9, $10, $11, $12, $13, $13
+                  $6, $7, $8, $9, $10, $11, $12, $13, $13,
+                  $14, $15, $16, $17, $18, $19
              FROM target t
            ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
            RETURNING id, reference
          ), event AS (
            INSERT INTO deviation_event (deviation_id, actor_id, kind, after, created_at)
            SELECT i.id, NULL, 'imported',
-                  jsonb_build_object('status', 'ny', 'externalId', $2::text, 'municipalityName', t.name, 'subprojectName', t.subproject_name),
+                  jsonb_build_object('status', $14::text, 'externalId', $2::text, 'municipalityName', t.name, 'subprojectName', t.subproject_name),
                   $13
              FROM inserted i CROSS JOIN target t
          )
@@ -279,6 +283,12 @@ export class DeviationService {
           checked.tried,
           checked.severity,
           this.clock.now(),
+          history.status,
+          history.resolution,
+          history.acceptedAt,
+          history.resolvedAt,
+          history.escalatedAt,
+          history.closedAt,
         ],
       )) as Array<{ id: string; reference: string }>;
       if (rows[0]) return { outcome: 'created', id: rows[0].id, reference: rows[0].reference };
@@ -676,6 +686,7 @@ export class DeviationService {
     tried: string | null;
     severity: DeviationSeverity;
     reporterEmail: string | null;
+    history: ImportedHistory;
   } {
     const problems: Array<{ field: string; message: string }> = [];
     const str = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
@@ -702,6 +713,8 @@ export class DeviationService {
     if (!DEVIATION_SEVERITIES.includes(severity)) problems.push({ field: 'severity', message: `Okänd allvarlighetsgrad "${str(row.severity)}" (lag, medel eller hog).` });
     const reporterEmail = str(row.reporterEmail).toLowerCase() || null;
     if (reporterEmail !== null && !EMAIL.test(reporterEmail)) problems.push({ field: 'reporterEmail', message: 'reporterEmail måste vara en e-postadress.' });
+    const history = checkImportedHistory(row, this.clock.now());
+    problems.push(...history.problems);
     if (problems.length > 0) throw new DomainError('invalid_import_row', 'Raden kan inte importeras. Se fälten.', 422, problems);
     return {
       externalId,
@@ -716,6 +729,7 @@ export class DeviationService {
       tried: str(row.tried) || null,
       severity,
       reporterEmail,
+      history: history.history,
     };
   }
 

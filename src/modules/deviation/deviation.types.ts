@@ -112,6 +112,14 @@ export interface DeviationImportRow {
   severity: string;
   /** The staff member's own work address; absent when the source did not record it. */
   reporterEmail?: string | null;
+  /** History from the source: the status now ("ny" when absent) and when it got there (ISO 8601). */
+  status?: string | null;
+  /** Required for åtgärdad lokalt and avslutad, as when a lead sets them. */
+  resolution?: string | null;
+  acceptedAt?: string | Date | null;
+  resolvedAt?: string | Date | null;
+  escalatedAt?: string | Date | null;
+  closedAt?: string | Date | null;
 }
 
 export interface DeviationImportResult {

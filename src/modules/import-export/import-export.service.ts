@@ -8,7 +8,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { flattenValidationErrors } from '../../common/validation/validation';
 import { DeviationService } from '../deviation/deviation.service';
 import { DeviationExportOptions, DeviationExportRow } from '../deviation/deviation.types';
-import { DeviationImportRowDto, EXPORT_ONLY_COLUMNS, IMPORT_COLUMNS } from './dto/deviation-import-row.dto';
+import { DeviationImportRowDto, EXPORT_ONLY_COLUMNS, HISTORY_COLUMNS, IMPORT_COLUMNS } from './dto/deviation-import-row.dto';
 import { ImportFormat, ImportLineError, parseImport } from './import-parser';
 
 export interface ImportSummary {
@@ -26,9 +26,9 @@ export interface ImportSummary {
 export type ExportFormat = 'jsonl' | 'csv';
 
 /** Export columns: the import format first (so an export can be imported), then what happened. */
-export const EXPORT_COLUMNS = [...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS] as const;
+export const EXPORT_COLUMNS = [...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS, ...HISTORY_COLUMNS] as const;
 
-const FREE_TEXT_FIELDS = ['title', 'description', 'consequence', 'tried'] as const;
+const FREE_TEXT_FIELDS = ['title', 'description', 'consequence', 'tried', 'resolution'] as const;
 
 function problemText(error: DomainError): string {
   return error.fields.length ? error.fields.map((field) => field.message).join(' ') : error.message;
@@ -66,7 +66,7 @@ export class ImportExportService {
       }
       const ignoredEmailAddresses = dto.reporterEmail ? [dto.reporterEmail] : [];
       let found = false;
-      const masked: Record<(typeof FREE_TEXT_FIELDS)[number], string | undefined> = { title: '', description: '', consequence: '', tried: '' };
+      const masked: Record<(typeof FREE_TEXT_FIELDS)[number], string | undefined> = { title: '', description: '', consequence: '', tried: '', resolution: '' };
       for (const field of FREE_TEXT_FIELDS) {
         const value = dto[field];
         if (value === undefined) {
@@ -94,6 +94,12 @@ export class ImportExportService {
           tried: masked.tried ?? null,
           severity: dto.severity,
           reporterEmail: dto.reporterEmail ?? null,
+          status: dto.status ?? null,
+          resolution: masked.resolution ?? null,
+          acceptedAt: dto.acceptedAt ?? null,
+          resolvedAt: dto.resolvedAt ?? null,
+          escalatedAt: dto.escalatedAt ?? null,
+          closedAt: dto.closedAt ?? null,
         });
         if (result.outcome === 'created') {
           summary.created += 1;

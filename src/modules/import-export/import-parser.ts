@@ -1,6 +1,6 @@
 import { CsvSyntaxError, parseCsv } from '../../common/csv/csv';
 import { stripNul } from '../../common/validation/strip-nul';
-import { EXPORT_ONLY_COLUMNS, IMPORT_COLUMNS } from './dto/deviation-import-row.dto';
+import { EXPORT_ONLY_COLUMNS, HISTORY_COLUMNS, IMPORT_COLUMNS } from './dto/deviation-import-row.dto';
 
 export type ImportFormat = 'jsonl' | 'csv';
 
@@ -62,12 +62,12 @@ export function parseCsvImport(text: string): ParsedImport {
   if (records.length === 0) return { rows: [], errors: [{ line: 1, reason: 'filen är tom (rubrikraden saknas)' }] };
   const [header, ...data] = records;
   const columns = header.fields.map((name) => name.trim());
-  const known = new Set<string>([...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS]);
+  const known = new Set<string>([...IMPORT_COLUMNS, ...HISTORY_COLUMNS, ...EXPORT_ONLY_COLUMNS]);
   const unknown = columns.filter((name) => !known.has(name));
   if (unknown.length) {
     return {
       rows: [],
-      errors: [{ line: header.line, reason: `okända kolumner: ${unknown.join(', ')}. Tillåtna: ${IMPORT_COLUMNS.join(', ')}` }],
+      errors: [{ line: header.line, reason: `okända kolumner: ${unknown.join(', ')}. Tillåtna: ${[...IMPORT_COLUMNS, ...HISTORY_COLUMNS].join(', ')}` }],
     };
   }
   const rows: RawImportRow[] = [];

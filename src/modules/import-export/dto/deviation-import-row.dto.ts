@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { DEVIATION_CATEGORIES, DEVIATION_PARTIES, DEVIATION_SEVERITIES, DeviationCategory, DeviationParty, DeviationSeverity } from '../../deviation/deviation.constants';
+import { DEVIATION_STATUSES, DeviationStatus } from '../../deviation/deviation-workflow';
 
 /** Import columns, in the order export writes them (the format of samples/reports.jsonl). */
 export const IMPORT_COLUMNS = [
@@ -19,8 +20,14 @@ export const IMPORT_COLUMNS = [
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
-/** Columns an export adds (what happened to the report); an import accepts and ignores them, so exports re-import. */
-export const EXPORT_ONLY_COLUMNS = ['reference', 'delprojekt', 'status', 'resolution', 'acceptedAt', 'resolvedAt', 'escalatedAt', 'closedAt'] as const;
+/**
+ * What happened to a report, as export writes it. Optional on import: history from another system (or
+ * an export of this one) keeps its status, resolution and times; without them a report comes in as "ny".
+ */
+export const HISTORY_COLUMNS = ['status', 'resolution', 'acceptedAt', 'resolvedAt', 'escalatedAt', 'closedAt'] as const;
+
+/** Columns only export writes (this system's own names for the report); an import accepts and ignores them, so exports re-import. */
+export const EXPORT_ONLY_COLUMNS = ['reference', 'delprojekt'] as const;
 
 const text = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -108,4 +115,35 @@ export class DeviationImportRowDto {
   @IsOptional()
   @IsEmail({}, { message: 'reporterEmail är inte en giltig e-postadress.' })
   reporterEmail?: string;
+
+  @Transform(lowerCode)
+  @IsOptional()
+  @IsIn(DEVIATION_STATUSES, { message: `status måste vara en av ${DEVIATION_STATUSES.join(', ')} (eller tom för ny).` })
+  status?: DeviationStatus;
+
+  @Transform(optionalText)
+  @IsOptional()
+  @IsString({ message: 'resolution måste vara text.' })
+  @MaxLength(4000, { message: 'resolution får vara högst 4000 tecken.' })
+  resolution?: string;
+
+  @Transform(optionalText)
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'acceptedAt måste vara en tidpunkt, t.ex. 2017-09-25T10:00:00+02:00, eller tom.' })
+  acceptedAt?: string;
+
+  @Transform(optionalText)
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'resolvedAt måste vara en tidpunkt, t.ex. 2017-09-25T10:00:00+02:00, eller tom.' })
+  resolvedAt?: string;
+
+  @Transform(optionalText)
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'escalatedAt måste vara en tidpunkt, t.ex. 2017-09-25T10:00:00+02:00, eller tom.' })
+  escalatedAt?: string;
+
+  @Transform(optionalText)
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'closedAt måste vara en tidpunkt, t.ex. 2017-09-25T10:00:00+02:00, eller tom.' })
+  closedAt?: string;
 }
