@@ -154,6 +154,12 @@ describe('import and export of deviations', () => {
       { external_id: 'H-3', status: 'mottagen' },
     ]);
 
+    // The report's timeline says where it stood when it came in.
+    const [h1] = (await t.app.get(DataSource).query(`SELECT id FROM deviation WHERE external_id = 'H-1'`)) as Array<{ id: string }>;
+    const view = await api().request('GET', `/api/deviations/${h1.id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(view.status).toBe(200);
+    expect(view.json<{ timeline: Array<{ details: string[] }> }>().timeline[0].details).toContain('Status i källsystemet: Avslutad');
+
     const exported = await api().request('GET', '/api/deviations/export?format=jsonl', { headers: { authorization: `Bearer ${token}` } });
     const historyLines = exported.text.split('\n').filter((line) => line.includes('"H-'));
     expect(historyLines).toHaveLength(3);

@@ -53,6 +53,8 @@ export function describeEvent(event: TimelineEventInput): TimelineEntry {
       break;
     case 'imported':
       what = `Avvikelsen importerades för ${place(after)}`;
+      // History from the source system: say where the report stood when it came in.
+      if (text(after?.status) && after?.status !== 'ny') details.push(`Status i källsystemet: ${statusLabel(after?.status)}`);
       if (text(after?.externalId)) details.push(`Externt id: ${text(after?.externalId)}`);
       break;
     case 'assigned':
