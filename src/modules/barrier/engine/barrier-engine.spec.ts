@@ -113,6 +113,21 @@ describe('barrier engine', () => {
     expect(barrier?.reasons['D1']).toContain('bekräftad av analytiker');
   });
 
+  it('does not make a barrier of a pattern in which no report names any party (a local matter)', () => {
+    const coffee = [
+      r('K1', 'Haninge', 'Kaffebryggaren trasig', 'Kaffebryggaren i grupprummet har gått sönder igen.'),
+      r('K2', 'Botkyrka', 'Trasig kaffebryggare', 'Kaffebryggaren i grupprummet har gått sönder.'),
+      r('K3', 'Täby', 'Kaffebryggaren sönder', 'Grupprummets kaffebryggare har gått sönder igen.'),
+    ];
+    const result = runFull([...all, ...coffee], { thesaurus: THESAURUS, newId: ids() });
+    for (const x of coffee) expect(groupOf(result, x.id)).toBeNull();
+    expect(groupOf(result, 'T1')).not.toBeNull();
+    // The same reports naming a party are a pattern at an interface.
+    const atAf = coffee.map((x) => ({ ...x, parties: ['AF'] }));
+    const withParty = runFull([...all, ...atAf], { thesaurus: THESAURUS, newId: ids() });
+    expect(groupOf(withParty, 'K1')).not.toBeNull();
+  });
+
   it('does not escalate a pattern seen in only one kommun', () => {
     const local = interpreter.map((x) => ({ ...x, municipality: 'Haninge' }));
     const result = runFull([...local, ...oneOffs], { thesaurus: THESAURUS, newId: ids() });
