@@ -97,14 +97,18 @@ export class AuthService {
 
   async resolveSession(token: string): Promise<{ user: AuthUser; sessionId: string } | null> {
     const now = this.clock.now();
-    const session = await this.sessions.findOne({ where: { tokenHash: hashSecret(token), expiresAt: MoreThan(now) } });
-    if (!session) return null;
-    const user = await this.users.findOne({ where: { id: session.userId, active: true } });
-    if (!user) return null;
-    if (now.getTime() - session.lastSeenAt.getTime() > SESSION_TOUCH_MS) {
-      await this.sessions.update(session.id, { lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS) });
+    // Session and its active user in one round trip: this runs on every page.
+    const [row] = (await this.sessions.query(
+      `SELECT s.id AS session_id, s.last_seen_at, u.id, u.email, u.name, u.role, u.subproject_id
+         FROM user_session s JOIN app_user u ON u.id = s.user_id AND u.active
+        WHERE s.token_hash = $1 AND s.expires_at > $2`,
+      [hashSecret(token), now],
+    )) as Array<{ session_id: string; last_seen_at: Date; id: string; email: string; name: string; role: AuthUser['role']; subproject_id: string | null }>;
+    if (!row) return null;
+    if (now.getTime() - row.last_seen_at.getTime() > SESSION_TOUCH_MS) {
+      await this.sessions.update(row.session_id, { lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS) });
     }
-    return { user: toAuthUser(user), sessionId: session.id };
+    return { user: { id: row.id, email: row.email, name: row.name, role: row.role, subprojectId: row.subproject_id }, sessionId: row.session_id };
   }
 
   async destroySession(token: string): Promise<void> {
