@@ -1,4 +1,4 @@
-import { assignIncremental, chooseAmongConfirmed, DEFAULT_ENGINE_OPTIONS, dropLooseMembers, moveByFeatureOdds, runFull } from './barrier-engine';
+import { assignIncremental, chooseAmongConfirmed, DEFAULT_ENGINE_OPTIONS, dropLooseMembers, joinProposalsToConfirmed, moveByFeatureOdds, runFull } from './barrier-engine';
 import { joinModel, splitModel } from './barrier-model';
 import { BarrierModel, EngineReport } from './engine-types';
 import { buildFeatureSpace } from './feature-space';
@@ -254,6 +254,47 @@ describe('feature odds between confirmed barriers', () => {
 
   it('need at least the margin: with an unreachable margin nothing moves', () => {
     expect(sets(moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), 1e9))).toEqual(sets(groups));
+  });
+});
+
+describe('proposals beside confirmed barriers', () => {
+  const more = [
+    r('T5', 'Salem', 'Tolk uteblev', 'AF bokade ingen tolk och mötet fick ställas in, deltagaren förstod inte samtalet.', ['AF']),
+    r('T6', 'Nykvarn', 'Ingen tolk bokad', 'FK hade inte bokat tolk, samtalet fick avbrytas.', ['FK']),
+  ];
+  const { vectors } = buildFeatureSpace([...all, ...more], parseThesaurus(THESAURUS));
+  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+  const confirmedKey = new Map([
+    [index('T1'), 'TOLK'],
+    [index('T2'), 'TOLK'],
+    [index('D1'), 'DIGITAL'],
+    [index('D2'), 'DIGITAL'],
+  ]);
+  const groups = [
+    [index('T1'), index('T2')],
+    [index('D1'), index('D2'), index('D3')],
+    // A fragment of the interpreter barrier, and a group of one-offs.
+    [index('T3'), index('T4'), index('T5'), index('T6')],
+    [index('O3'), index('O4'), index('O5')],
+  ].map((g) => g.sort((a, b) => a - b));
+  const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
+  const always = (): boolean => true;
+  const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
+
+  it('join the confirmed barrier they are a fragment of; unrelated proposals stay apart', () => {
+    const out = sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always));
+    expect(out).toContain('T1,T2,T3,T4,T5,T6');
+    expect(out).toContain('O3,O4,O5');
+    expect(out).toContain('D1,D2,D3');
+  });
+
+  it('only when they are proposals, never with reports moved out of that barrier, and whatever the order', () => {
+    expect(sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, () => false))).toEqual(sets(groups));
+    const out = sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map([[index('T5'), ['TOLK']]]), margin, always));
+    expect(out).toContain('T1,T2,T3,T4,T6');
+    expect(out).toContain('T5');
+    const backward = joinProposalsToConfirmed([...groups].reverse(), vectors, confirmedKey, new Map(), margin, always);
+    expect(sets(backward)).toEqual(sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always)));
   });
 });
 

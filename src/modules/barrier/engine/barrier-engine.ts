@@ -27,7 +27,9 @@ import { parseThesaurus } from './thesaurus';
  * Since broader concepts reached through different concepts count as shared evidence
  * (bridgesThroughDifferentConcepts), linkThreshold is flat for 0.18–0.20 on both sets.
  * oddsMargin: any value in 1.5–4 gains on both the samples and the holdout with 3 confirmed per
- * barrier (16 seeds); 2 is in the middle. The prior of 2 reports is flat for 1–4.
+ * barrier (16 seeds); 2 is in the middle. The prior of 2 reports is flat for 1–4. The same margin
+ * decides when a proposal joins a confirmed barrier (joinProposalsToConfirmed); its typicality share
+ * 0.5 is in the middle of 0.25–1, where the samples gain and the holdout is unchanged.
  */
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   linkThreshold: 0.2,
@@ -169,7 +171,10 @@ function clusterExactly(
   let groups = byKey.size === 0 ? first : averageLinkage(local.length, edges, options.linkThreshold, { confirmedKey, excludedKeys, initialGroups });
   if (byKey.size > 1) groups = chooseAmongConfirmed(space, groups, local, confirmedKey, excludedKeys, options.confirmedMargin);
   groups = dropLooseMembers(groups, local, confirmedKey, options.memberThreshold);
-  if (byKey.size > 1) groups = moveByFeatureOdds(groups, local, confirmedKey, excludedKeys, options.oddsMargin);
+  if (byKey.size > 1) {
+    groups = moveByFeatureOdds(groups, local, confirmedKey, excludedKeys, options.oddsMargin);
+    groups = joinProposalsToConfirmed(groups, local, confirmedKey, excludedKeys, options.oddsMargin, (members) => isRecurring(members.map((i) => vectors[i]), options));
+  }
   const out: Group[] = [];
   for (const members of groups) {
     const mv = members.map((i) => vectors[i]);
@@ -279,6 +284,46 @@ export function dropLooseMembers(groups: readonly number[][], vectors: readonly 
 // is read as n reports of its own plus this many typical ones.
 const ODDS_PRIOR_REPORTS = 2;
 
+/** Confirmed barriers as feature counts over their members, for log-odds scores (see below). */
+class ConfirmedOdds {
+  private readonly df = new Map<number, number>();
+  /** Sorted by key, so that ties resolve the same way whatever the input order. */
+  readonly barriers: Array<{ key: string; group: number; counts: Map<number, number>; size: number }> = [];
+
+  constructor(
+    groups: readonly number[][],
+    private readonly vectors: readonly ReportVector[],
+    confirmedKey: ReadonlyMap<number, string>,
+  ) {
+    for (const v of vectors) for (const id of v.vector.ids) this.df.set(id, (this.df.get(id) ?? 0) + 1);
+    groups.forEach((members, group) => {
+      const key = members.map((i) => confirmedKey.get(i)).find((k) => k !== undefined);
+      if (key === undefined) return;
+      const counts = new Map<number, number>();
+      for (const i of members) for (const id of vectors[i].vector.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+      this.barriers.push({ key, group, counts, size: members.length });
+    });
+    this.barriers.sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
+  /**
+   * Log odds of report i's features under barrier b (the rate among b's members, i itself left out
+   * when it is one, smoothed towards the rate in the whole set) against the whole set.
+   */
+  score(i: number, b: number, isMember: boolean): number {
+    const barrier = this.barriers[b];
+    const own = isMember ? 1 : 0;
+    const n = this.vectors.length;
+    let sum = 0;
+    for (const id of this.vectors[i].vector.ids) {
+      const q = (this.df.get(id) as number) / n;
+      const p = ((barrier.counts.get(id) ?? 0) - own + ODDS_PRIOR_REPORTS * q) / (barrier.size - own + ODDS_PRIOR_REPORTS);
+      sum += Math.log(p / q);
+    }
+    return sum;
+  }
+}
+
 /**
  * The barriers the analyst has confirmed, seen as a whole: a feature carried by most members of one
  * barrier and by few reports overall says much more about where a report belongs than its share of
@@ -296,49 +341,69 @@ export function moveByFeatureOdds(
   excludedKeys: ReadonlyMap<number, readonly string[]>,
   margin: number,
 ): number[][] {
-  const n = vectors.length;
-  const df = new Map<number, number>();
-  for (const v of vectors) for (const id of v.vector.ids) df.set(id, (df.get(id) ?? 0) + 1);
-  // Confirmed barriers, sorted by key so that ties resolve the same way whatever the input order.
-  const barriers: Array<{ key: string; group: number; counts: Map<number, number>; size: number }> = [];
-  groups.forEach((members, group) => {
-    const key = members.map((i) => confirmedKey.get(i)).find((k) => k !== undefined);
-    if (key === undefined) return;
-    const counts = new Map<number, number>();
-    for (const i of members) for (const id of vectors[i].vector.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
-    barriers.push({ key, group, counts, size: members.length });
-  });
-  barriers.sort((a, b) => (a.key < b.key ? -1 : 1));
+  const odds = new ConfirmedOdds(groups, vectors, confirmedKey);
   const out = groups.map((g) => [...g]);
-  if (barriers.length < 2) return out;
-  const score = (i: number, b: (typeof barriers)[number], self: boolean): number => {
-    const own = self ? 1 : 0;
-    const size = b.size - own;
-    let sum = 0;
-    for (const id of vectors[i].vector.ids) {
-      const q = (df.get(id) as number) / n;
-      const p = ((b.counts.get(id) ?? 0) - own + ODDS_PRIOR_REPORTS * q) / (size + ODDS_PRIOR_REPORTS);
-      sum += Math.log(p / q);
-    }
-    return sum;
-  };
+  if (odds.barriers.length < 2) return out;
   const moves: Array<[number, number, number]> = [];
-  for (const own of barriers) {
+  odds.barriers.forEach((own, o) => {
     for (const i of groups[own.group]) {
       if (confirmedKey.has(i)) continue;
-      const ownScore = score(i, own, true);
+      const ownScore = odds.score(i, o, true);
       let best: { group: number; score: number } | null = null;
-      for (const other of barriers) {
-        if (other === own || excludedKeys.get(i)?.includes(other.key)) continue;
-        const s = score(i, other, false);
+      odds.barriers.forEach((other, b) => {
+        if (b === o || excludedKeys.get(i)?.includes(other.key)) return;
+        const s = odds.score(i, b, false);
         if (best === null || s > best.score) best = { group: other.group, score: s };
-      }
-      if (best !== null && best.score - ownScore >= margin) moves.push([i, own.group, best.group]);
+      });
+      const found = best as { group: number; score: number } | null;
+      if (found !== null && found.score - ownScore >= margin) moves.push([i, own.group, found.group]);
     }
-  }
+  });
   for (const [i, from, to] of moves) {
     out[from] = out[from].filter((x) => x !== i);
     out[to].push(i);
+  }
+  return out.filter((g) => g.length > 0).map((g) => g.sort((a, b) => a - b));
+}
+
+// A proposal joins a confirmed barrier when its reports are, on average, at least this share as
+// typical of it (in log odds) as the barrier's own members are.
+const PROPOSAL_TYPICALITY = 0.5;
+
+/**
+ * A recurring group nobody confirmed, found beside the analyst's confirmed barriers, is often a
+ * fragment of one of them (the same barrier told in other words). It joins the confirmed barrier
+ * whose members its reports resemble, in the log odds of their features, at least
+ * PROPOSAL_TYPICALITY as much as that barrier's own members resemble it (each left out in turn), when
+ * that barrier scores at least `margin` more than any other confirmed barrier. Reports moved out of
+ * that barrier by the analyst stay where they are.
+ */
+export function joinProposalsToConfirmed(
+  groups: readonly number[][],
+  vectors: readonly ReportVector[],
+  confirmedKey: ReadonlyMap<number, string>,
+  excludedKeys: ReadonlyMap<number, readonly string[]>,
+  margin: number,
+  isProposal: (members: readonly number[]) => boolean,
+): number[][] {
+  const odds = new ConfirmedOdds(groups, vectors, confirmedKey);
+  const out = groups.map((g) => [...g]);
+  if (odds.barriers.length < 2) return out;
+  const typical = odds.barriers.map((b, k) => groups[b.group].reduce((sum, i) => sum + odds.score(i, k, true), 0) / b.size);
+  const joins: Array<[number, number]> = [];
+  groups.forEach((members, g) => {
+    if (members.some((i) => confirmedKey.has(i)) || !isProposal(members)) return;
+    const scores = odds.barriers.map((_, k) => members.reduce((sum, i) => sum + odds.score(i, k, false), 0) / members.length);
+    let best = 0;
+    for (let k = 1; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
+    const second = Math.max(...scores.filter((_, k) => k !== best));
+    if (scores[best] >= PROPOSAL_TYPICALITY * typical[best] && scores[best] - second >= margin) joins.push([g, best]);
+  });
+  for (const [g, k] of joins) {
+    const target = odds.barriers[k];
+    const moving = out[g].filter((i) => !excludedKeys.get(i)?.includes(target.key));
+    out[target.group].push(...moving);
+    out[g] = out[g].filter((i) => !moving.includes(i));
   }
   return out.filter((g) => g.length > 0).map((g) => g.sort((a, b) => a - b));
 }
