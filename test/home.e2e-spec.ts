@@ -162,4 +162,21 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     expect(text).toContain('1 e-post kunde inte skickas.');
     expect((await (await signedIn(users.admin)).get('/')).text).toContain('href="/admin/utskick"');
   });
+
+  it('an address that does not exist gives the 404 page with the menu of whoever is signed in, and JSON under /api', async () => {
+    const lead = await signedIn(users.lead);
+    const page = await lead.get('/sidan-finns-inte');
+    expect(page.status).toBe(404);
+    expect(pageText(page.text)).toContain('Sidan eller resursen finns inte.');
+    expect(page.text).toContain(users.lead.name);
+    expect(page.text).toContain('href="/delprojekt/ko"');
+
+    const anonymous = await new HttpClient(t.baseUrl).get('/sidan-finns-inte');
+    expect(anonymous.status).toBe(404);
+    expect(anonymous.text).not.toContain('href="/delprojekt/ko"');
+
+    const api = await new HttpClient(t.baseUrl).get('/api/finns-inte');
+    expect(api.status).toBe(404);
+    expect(api.json<{ error: { code: string } }>().error.code).toBe('not_found');
+  });
 });

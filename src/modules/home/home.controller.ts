@@ -1,6 +1,7 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
+import { Public } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest } from '../../common/auth/auth-user';
 import { PageRenderer } from '../../common/templates/page-renderer';
 import { OrganisationService } from '../organisation/organisation.service';
@@ -35,5 +36,15 @@ export class HomeController {
       analystWork: role === 'analyst' ? await this.work.analystWork() : null,
       adminWork: role === 'admin' ? await this.work.adminWork() : null,
     });
+  }
+
+  /**
+   * Any other address: the usual "finns inte" page, but reached through the guard, so someone signed
+   * in still sees their name and menu and can go on from there.
+   */
+  @Public()
+  @Get('*')
+  notFound(): never {
+    throw new NotFoundException();
   }
 }
