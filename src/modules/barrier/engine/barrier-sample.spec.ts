@@ -8,6 +8,7 @@ function vector(id: string, index: number): ReportVector {
     parties: new Set(),
     vector: { ids: new Int32Array(0), weights: new Float64Array(0) },
     direct: new Int32Array(0),
+    bridges: new Int32Array(0),
   };
 }
 
