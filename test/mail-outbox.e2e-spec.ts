@@ -339,13 +339,33 @@ describe('without SMTP_URL in development and test', () => {
     expect((await admin.get('/admin/utskick/00000000-0000-0000-0000-000000000000')).status).toBe(404);
   });
 
-  it('renders and keeps mails queued as template + context, so they are readable too', async () => {
+  it('keeps mails queued as template + context without writing them out, and the admin pages render them', async () => {
     await t.app.get(DataSource).query(`DELETE FROM mail_outbox`);
     const id = await insertUnrendered(t, 'lead@test.mia.se', 'test-notice', { name: 'Bo', label: 'Ur utkorgen' });
-    expect(await t.app.get(MailOutboxWorker).processDueNow()).toEqual({ sent: 0, retrying: 0, failed: 0, kept: 1 });
-    const [row] = (await t.app.get(DataSource).query(`SELECT status, subject, text FROM mail_outbox WHERE id = $1`, [id])) as Array<{ status: string; subject: string; text: string }>;
-    expect(row).toMatchObject({ status: 'kept', subject: 'Testutskick från Avvikelser MIA: Ur utkorgen' });
-    expect(row.text).toContain('Hej Bo!');
+    const broken = await insertUnrendered(t, 'lead@test.mia.se', 'finns-inte', { name: 'Bo' });
+    expect(await t.app.get(MailOutboxWorker).processDueNow()).toEqual({ sent: 0, retrying: 0, failed: 1, kept: 1 });
+    const stored = (await t.app.get(DataSource).query(`SELECT id, status, subject, text, last_error FROM mail_outbox ORDER BY status`)) as Array<{
+      id: string;
+      status: string;
+      subject: string | null;
+      text: string | null;
+      last_error: string | null;
+    }>;
+    // Only the status is written for a kept mail; a template that cannot be filled in fails at once.
+    expect(stored.find((row) => row.id === id)).toMatchObject({ status: 'kept', subject: null, text: null });
+    expect(stored.find((row) => row.id === broken)).toMatchObject({ status: 'failed' });
+    expect(stored.find((row) => row.id === broken)?.last_error).toContain('Mallen finns-inte kunde inte fyllas i');
+
+    const admin = await signIn(t, 'admin');
+    const list = await admin.get('/admin/utskick');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain('Testutskick från Avvikelser MIA: Ur utkorgen');
+    expect(list.text).toContain('(Mallen finns-inte kunde inte fyllas i; se felet)');
+    expect((await admin.get(`/admin/utskick/${broken}`)).status).toBe(200);
+    const page = await admin.get(`/admin/utskick/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h1>Testutskick från Avvikelser MIA: Ur utkorgen</h1>');
+    expect(page.text).toContain('Hej Bo!');
   });
 });
 

@@ -89,10 +89,19 @@ export class MailOutboxService {
     };
   }
 
-  /** What a stored mail says: its rendered parts, or, for a mail queued unrendered, rendered now. */
+  /**
+   * What a stored mail says: its rendered parts, or, for a mail queued unrendered, rendered now. A mail
+   * whose template cannot be filled in (it failed for that reason) says so instead of breaking the page
+   * that lists it.
+   */
   content(mail: Pick<MailOutbox, 'template' | 'context' | 'subject' | 'html' | 'text'>): RenderedMail {
     if (mail.subject !== null && mail.html !== null && mail.text !== null) return { subject: mail.subject, html: mail.html, text: mail.text };
-    return this.render(mail.template, mail.context ?? {});
+    try {
+      return this.render(mail.template, mail.context ?? {});
+    } catch {
+      const note = `(Mallen ${mail.template} kunde inte fyllas i; se felet)`;
+      return { subject: note, html: `<p>${note.replace(/[<>&"]/g, '')}</p>`, text: `${note}\n` };
+    }
   }
 
   /** For admins: failed mails first, then the newest. */

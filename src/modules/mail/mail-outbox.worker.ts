@@ -111,7 +111,7 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnModuleDestroy
         }
         return result;
       }
-      result.kept = await this.keepPending();
+      await this.keepPending(result);
       if (result.kept > 0) this.logger.log(`SMTP_URL är inte satt: ${result.kept} e-post sparades i stället för att skickas. Läs dem på /admin/utskick.`);
       return result;
     }
@@ -127,35 +127,31 @@ export class MailOutboxWorker implements OnApplicationBootstrap, OnModuleDestroy
     return result;
   }
 
-  /** No SMTP in development: mails are rendered (if queued unrendered) and kept for the admin page. */
-  private async keepPending(): Promise<number> {
-    let kept = 0;
+  /**
+   * No SMTP in development: mails are kept for the admin page. Each is rendered once here, so a template
+   * that cannot be filled in shows as failed at once, but only the status is written: the page renders a
+   * kept mail from its template and context when someone opens it (MailOutboxService.content), and
+   * writing every rendered mail back would double the database's work while reports are being filed.
+   */
+  private async keepPending(result: MailPassResult): Promise<void> {
     for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {
       const claimed = await this.claim(KEEP_BATCH_SIZE);
-      const rendered: Array<{ mail: ClaimedMail; content: RenderedMail }> = [];
+      const rendered: ClaimedMail[] = [];
       for (const mail of claimed) {
-        const content = await this.contentOf(mail);
-        if (content) rendered.push({ mail, content });
+        if (await this.contentOf(mail)) rendered.push(mail);
       }
       if (rendered.length > 0) {
         await this.dataSource.query(
-          `UPDATE mail_outbox m SET status = 'kept', subject = r.subject, html = r.html, text = r.text, locked_until = NULL, updated_at = $6
-             FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[]) AS r(id, attempts, subject, html, text)
+          `UPDATE mail_outbox m SET status = 'kept', locked_until = NULL, updated_at = $3
+             FROM unnest($1::uuid[], $2::int[]) AS r(id, attempts)
             WHERE m.id = r.id AND m.status = 'sending' AND m.attempts = r.attempts`,
-          [
-            rendered.map((r) => r.mail.id),
-            rendered.map((r) => r.mail.attempts),
-            rendered.map((r) => r.content.subject),
-            rendered.map((r) => r.content.html),
-            rendered.map((r) => r.content.text),
-            this.clock.now(),
-          ],
+          [rendered.map((mail) => mail.id), rendered.map((mail) => mail.attempts), this.clock.now()],
         );
       }
-      kept += rendered.length;
+      result.kept += rendered.length;
+      result.failed += claimed.length - rendered.length;
       if (claimed.length < KEEP_BATCH_SIZE) break;
     }
-    return kept;
   }
 
   /**
