@@ -160,7 +160,14 @@ async function main(): Promise<void> {
 
       // 3. Dashboard with 100 000 reports.
       if (runs('dashboard')) {
+        // The filing phase left pgbench's and the filed rows behind: start from none, so the overview
+        // is measured with exactly DASHBOARD_ROWS reports.
+        // (The audit log refuses TRUNCATE by trigger; this is the benchmark's own throwaway database.)
+        if (runs('filing')) {
+          await withClient(url, (client) => client.query(`SET session_replication_role = replica; TRUNCATE deviation, mail_outbox CASCADE; RESET session_replication_role`));
+        }
         await topUp(url, DASHBOARD_ROWS);
+        await withClient(url, (client) => client.query('VACUUM ANALYZE deviation'));
         const analyst = { authorization: `Bearer ${ids.tokens.analyst}` };
         const probe = await fetch(`${app.url}/api/dashboard`, { headers: analyst });
         if (probe.status === 404) {
