@@ -9,7 +9,7 @@ const LOCAL_RESOLUTIONS = [
   'Tagit upp i samverkansteamet och enats om hur det ska gå till framöver.',
   'Internt fel rättat; arbetscoacherna informerade på arbetsplatsträffen.',
 ];
-const STRUCTURAL_CLOSING = 'Lyft till verksamhetsutvecklaren som ett strukturellt hinder; avslutas i delprojektet.';
+const STRUCTURAL_CLOSING = 'Försökt lösa med handläggarna lokalt utan att komma vidare; lyft som strukturellt hinder.';
 
 /** A stable number in [0, 1) from a text and a salt: the same demo report always gets the same history. */
 function unit(text: string, salt: number): number {
