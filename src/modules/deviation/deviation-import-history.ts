@@ -10,6 +10,7 @@ export interface ImportedHistory {
   closedAt: Date | null;
 }
 
+/** History columns of an import row: the status now ("ny" when absent), its resolution and when it got there (ISO 8601). */
 export interface ImportedHistoryInput {
   status?: string | null;
   resolution?: string | null;

@@ -1,6 +1,7 @@
 import { CommentVisibility, DeviationCategory, DeviationParty, DeviationSeverity } from './deviation.constants';
 import { DeviationAction, DeviationStatus } from './deviation-workflow';
 import { TimelineEntry } from './deviation-timeline';
+import { ImportedHistoryInput } from './deviation-import-history';
 
 /** The shapes DeviationService hands out: to the API (as JSON), the pages, and import/export/bench. */
 
@@ -96,7 +97,8 @@ export interface FiledDeviation {
  * One imported report (JSONL/CSV row of the import format, see shared/samples/reports.jsonl).
  * Free text must already be masked: createFromImport refuses text in which personal data is found.
  */
-export interface DeviationImportRow {
+/** An import row; with history from the source when the file has it (ImportedHistoryInput: status, resolution, times). */
+export interface DeviationImportRow extends ImportedHistoryInput {
   externalId: string;
   /** Kommun by name, case-insensitive ("Haninge"). */
   kommun: string;
@@ -112,14 +114,6 @@ export interface DeviationImportRow {
   severity: string;
   /** The staff member's own work address; absent when the source did not record it. */
   reporterEmail?: string | null;
-  /** History from the source: the status now ("ny" when absent) and when it got there (ISO 8601). */
-  status?: string | null;
-  /** Required for åtgärdad lokalt and avslutad, as when a lead sets them. */
-  resolution?: string | null;
-  acceptedAt?: string | Date | null;
-  resolvedAt?: string | Date | null;
-  escalatedAt?: string | Date | null;
-  closedAt?: string | Date | null;
 }
 
 export interface DeviationImportResult {
