@@ -101,6 +101,15 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     const queue = await client.get('/delprojekt/ko');
     expect(queue.status).toBe(200);
     expect(queue.text.match(/class="deviation-item is-overdue"/g) ?? []).toHaveLength(2);
+
+    // "1 av dem har du som ansvarig" leads to the queue showing just those.
+    expect(page.text).toContain('href="/delprojekt/ko?assignee=me"');
+    const mine = await client.get('/delprojekt/ko?assignee=me');
+    expect(mine.status).toBe(200);
+    expect([...mine.text.matchAll(/<h2 class="deviation-title"><a href="\/avvikelser\/([^"]+)"/g)].map((m) => m[1])).toEqual([ids.accepted]);
+    const wrong = await client.get('/delprojekt/ko?assignee=alla');
+    expect(wrong.status).toBe(400);
+    expect(pageText(wrong.text)).toContain('Ansvarig kan bara vara me (du själv) eller tomt för alla.');
   });
 
   it('the numbers follow the work: once the old report is accepted and investigated it moves on', async () => {

@@ -17,6 +17,8 @@ export interface ListFilters {
   severity?: DeviationSeverity;
   category?: DeviationCategory;
   municipalityId?: string;
+  /** Only reports this user is responsible for. */
+  assigneeId?: string;
   /** Swedish dates, inclusive. */
   from?: string;
   to?: string;
@@ -104,6 +106,7 @@ function filterConditions(filters: ListFilters, params: Params): string[] {
   if (filters.severity) conditions.push(`d.severity = ${params.add(filters.severity)}`);
   if (filters.category) conditions.push(`d.category = ${params.add(filters.category)}`);
   if (filters.municipalityId) conditions.push(`d.municipality_id = ${params.add(filters.municipalityId)}::uuid`);
+  if (filters.assigneeId) conditions.push(`d.assignee_id = ${params.add(filters.assigneeId)}::uuid`);
   // The period is in Swedish days: from 00:00 on `from` to 24:00 on `to`, Stockholm time.
   if (filters.from) conditions.push(`d.reported_at >= (${params.add(filters.from)}::date::timestamp AT TIME ZONE 'Europe/Stockholm')`);
   if (filters.to) conditions.push(`d.reported_at < ((${params.add(filters.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')`);

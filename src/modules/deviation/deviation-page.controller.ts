@@ -247,7 +247,7 @@ export class DeviationPageController {
     const user = request.user as AuthUser;
     const raw = request.query as Record<string, unknown>;
     const values: Record<string, string> = {};
-    for (const key of ['status', 'severity', 'category', 'municipalityId', 'subprojectId', 'from', 'to', 'sort', 'limit']) {
+    for (const key of ['status', 'severity', 'category', 'municipalityId', 'subprojectId', 'from', 'to', 'sort', 'limit', 'assignee']) {
       if (typeof raw[key] === 'string' && raw[key] !== '') values[key] = raw[key] as string;
     }
     const form = await validateForm(DeviationListQueryDto, { ...values, cursor: raw.cursor });
@@ -291,6 +291,7 @@ export class DeviationPageController {
         sortOptions: LIST_SORTS.map((value) => ({ value, label: SORT_LABELS[value] })),
         severityOptions: labelled(DEVIATION_SEVERITIES, SEVERITY_LABELS),
         categoryOptions: labelled(DEVIATION_CATEGORIES, CATEGORY_LABELS),
+        assigneeOptions: [{ value: 'me', label: 'Bara där jag är ansvarig' }],
         municipalityOptions: municipalities
           .filter((m) => page.mine || page.allSubprojects || m.subprojectId === user.subprojectId)
           .map((m) => ({ value: m.value, label: m.label })),

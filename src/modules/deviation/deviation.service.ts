@@ -335,7 +335,7 @@ export class DeviationService {
   /** The queue or list the user may see, filtered and sorted, one keyset page at a time. */
   async list(user: AuthUser, query: DeviationListQueryDto): Promise<DeviationPage> {
     const scope = await this.scopeFor(user, query.subprojectId);
-    return this.page(scope, query, query.status ?? 'open', query.sort ?? 'oldest');
+    return this.page(scope, query, query.status ?? 'open', query.sort ?? 'oldest', query.assignee === 'me' ? user.id : undefined);
   }
 
   /** Mina avvikelser: what the user has filed (and imported reports under their address), newest first. */
@@ -745,7 +745,7 @@ export class DeviationService {
     return { kind: 'subprojects', subprojectIds: rows.map((row) => row.id) };
   }
 
-  private async page(scope: ListScope, query: DeviationListQueryDto, statusFilter: string, sort: DeviationListSort): Promise<DeviationPage> {
+  private async page(scope: ListScope, query: DeviationListQueryDto, statusFilter: string, sort: DeviationListSort, assigneeId?: string): Promise<DeviationPage> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const statuses: readonly DeviationStatus[] =
       statusFilter === 'open' ? OPEN_STATUSES : statusFilter === 'all' ? DEVIATION_STATUSES : DEVIATION_STATUSES.filter((s) => s === statusFilter);
@@ -754,6 +754,7 @@ export class DeviationService {
       severity: query.severity,
       category: query.category,
       municipalityId: query.municipalityId,
+      assigneeId,
       from: query.from,
       to: query.to,
     };

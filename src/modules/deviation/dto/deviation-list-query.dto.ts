@@ -61,6 +61,12 @@ export class DeviationListQueryDto {
   @Matches(DATE, { message: 'Ange till-datum som ÅÅÅÅ-MM-DD.' })
   to?: string;
 
+  @ApiPropertyOptional({ enum: ['me'], description: 'me = bara avvikelser där du är ansvarig' })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['me'], { message: 'Ansvarig kan bara vara me (du själv) eller tomt för alla.' })
+  assignee?: 'me';
+
   @ApiPropertyOptional({ enum: LIST_SORTS, default: 'oldest', description: 'oldest = äldst först, newest = nyast först, severity = allvarligast först' })
   @Transform(emptyToUndefined)
   @IsOptional()
