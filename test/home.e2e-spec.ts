@@ -5,7 +5,7 @@ import { DeviationService } from '../src/modules/deviation/deviation.service';
 import { DeviationTransitionDto } from '../src/modules/deviation/dto/deviation-action.dto';
 import { User } from '../src/modules/user/user.entity';
 import { authUser, fileDeviation } from './support/deviation-factories';
-import { createUser, TEST_PASSWORD } from './support/factories';
+import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -107,6 +107,9 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     const mine = await client.get('/delprojekt/ko?assignee=me');
     expect(mine.status).toBe(200);
     expect([...mine.text.matchAll(/<h2 class="deviation-title"><a href="\/avvikelser\/([^"]+)"/g)].map((m) => m[1])).toEqual([ids.accepted]);
+    const token = await createApiToken(t.app, users.lead);
+    const api = await new HttpClient(t.baseUrl).get('/api/deviations?assignee=me', { authorization: `Bearer ${token}` });
+    expect(api.json<{ items: Array<{ id: string }> }>().items.map((item) => item.id)).toEqual([ids.accepted]);
     const wrong = await client.get('/delprojekt/ko?assignee=alla');
     expect(wrong.status).toBe(400);
     expect(pageText(wrong.text)).toContain('Ansvarig kan bara vara me (du själv) eller tomt för alla.');
