@@ -1,3 +1,5 @@
+import { stableHash } from '../../common/hashing/stable-hash';
+
 const DAY_MS = 86_400_000;
 
 /** What leads write when they close the loop; general, as they concern no one in particular. */
@@ -13,15 +15,7 @@ const STRUCTURAL_CLOSING = 'Försökt lösa med handläggarna lokalt utan att ko
 
 /** A stable number in [0, 1) from a text and a salt: the same demo report always gets the same history. */
 function unit(text: string, salt: number): number {
-  let h = 0x811c9dc5 ^ salt;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return (h >>> 0) / 4_294_967_296;
+  return stableHash(text, salt) / 4_294_967_296;
 }
 
 /**

@@ -32,7 +32,7 @@ export class HomeController {
       subprojects,
       municipalityCount,
       leadWork: user && role === 'lead' ? await this.work.leadWork(user) : null,
-      staffWork: user && (role === 'staff' || role === 'lead') ? await this.work.staffWork(user) : null,
+      staffWork: user && role === 'staff' ? await this.work.staffWork(user) : null,
       analystWork: role === 'analyst' ? await this.work.analystWork() : null,
       adminWork: role === 'admin' ? await this.work.adminWork() : null,
     });

@@ -90,30 +90,24 @@ export class HomeService {
     if (!user.subprojectId) return null;
     const policy = this.deviations.deadlinePolicy;
     const cutoffs = overdueCutoffs(this.clock.now(), policy);
-    const params = new Params();
-    const subproject = params.add(user.subprojectId);
-    const statuses = params.add([...LEAD_STATUSES]);
-    const overdue = `(${overdueCondition(cutoffs.notAccepted, params)} OR ${overdueCondition(cutoffs.notResolved, params)})`;
-    const me = params.add(user.id);
-    const counts = (await this.dataSource.query(
-      `SELECT d.status, count(*)::int AS count, count(*) FILTER (WHERE ${overdue})::int AS overdue,
-              count(*) FILTER (WHERE d.assignee_id = ${me})::int AS mine
+    // Late by the queue's rule: not accepted or not resolved in time (the cutoffs say which days).
+    const late = (params: Params): string => `(${overdueCondition(cutoffs.notAccepted, params)} OR ${overdueCondition(cutoffs.notResolved, params)})`;
+    const countParams = new Params();
+    const countSql = `SELECT d.status, count(*)::int AS count, count(*) FILTER (WHERE ${late(countParams)})::int AS overdue,
+              count(*) FILTER (WHERE d.assignee_id = ${countParams.add(user.id)})::int AS mine
          FROM deviation d
-        WHERE d.subproject_id = ${subproject} AND d.status = ANY(${statuses}::text[])
-        GROUP BY d.status`,
-      params.values,
-    )) as Array<{ status: DeviationStatus; count: number; overdue: number; mine: number }>;
+        WHERE d.subproject_id = ${countParams.add(user.subprojectId)} AND d.status = ANY(${countParams.add([...LEAD_STATUSES])}::text[])
+        GROUP BY d.status`;
     const listParams = new Params();
-    const listSubproject = listParams.add(user.subprojectId);
-    const listOverdue = `(${overdueCondition(cutoffs.notAccepted, listParams)} OR ${overdueCondition(cutoffs.notResolved, listParams)})`;
-    const oldest = (await this.dataSource.query(
-      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, m.name AS municipality_name
+    const listSql = `SELECT d.id, d.reference, d.title, d.status, d.reported_at, m.name AS municipality_name
          FROM deviation d JOIN municipality m ON m.id = d.municipality_id
-        WHERE d.subproject_id = ${listSubproject} AND ${listOverdue}
+        WHERE d.subproject_id = ${listParams.add(user.subprojectId)} AND ${late(listParams)}
         ORDER BY d.reported_at, d.id
-        LIMIT ${listParams.add(HOME_LIST_LIMIT)}`,
-      listParams.values,
-    )) as ReportRow[];
+        LIMIT ${listParams.add(HOME_LIST_LIMIT)}`;
+    const [counts, oldest] = await Promise.all([
+      this.dataSource.query(countSql, countParams.values) as Promise<Array<{ status: DeviationStatus; count: number; overdue: number; mine: number }>>,
+      this.dataSource.query(listSql, listParams.values) as Promise<ReportRow[]>,
+    ]);
     const byStatus = new Map(counts.map((row) => [row.status, row]));
     const rows = LEAD_STATUSES.map((status) => ({
       status,

@@ -1,3 +1,4 @@
+import { stableHash } from '../../../common/hashing/stable-hash';
 import { averageLinkage, similarityEdges } from './barrier-clusterer';
 import { explainBarrier, GroupProfile, profileGroup } from './barrier-explainer';
 import { assignStableKeys } from './barrier-identity';
@@ -50,21 +51,6 @@ function byId(a: EngineReport, b: EngineReport): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** FNV-1a plus a murmur finaliser: a stable pseudo-random order for sampling (same ids, same sample). */
-export function hashId(id: string, salt: number): number {
-  let h = 0x811c9dc5 ^ salt;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /**
  * The `count` reports with the smallest hash for this salt (ties by id): the same set as sorting all
  * of them by (hash, id) and taking the first `count`, without sorting 100 000 reports by comparator.
@@ -73,7 +59,7 @@ export function smallestByHash(reports: readonly ReportVector[], salt: number, c
   if (count <= 0) return [];
   if (count >= reports.length) return [...reports];
   const hashes = new Float64Array(reports.length);
-  reports.forEach((v, i) => (hashes[i] = hashId(v.report.id, salt)));
+  reports.forEach((v, i) => (hashes[i] = stableHash(v.report.id, salt)));
   const cutoff = Float64Array.from(hashes).sort()[count - 1];
   const below: ReportVector[] = [];
   const atCutoff: ReportVector[] = [];

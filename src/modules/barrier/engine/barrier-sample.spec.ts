@@ -1,4 +1,5 @@
-import { hashId, smallestByHash } from './barrier-engine';
+import { stableHash } from '../../../common/hashing/stable-hash';
+import { smallestByHash } from './barrier-engine';
 import { ReportVector } from './feature-space';
 
 function vector(id: string, index: number): ReportVector {
@@ -16,7 +17,7 @@ describe('smallestByHash (the sample clustered exactly at scale)', () => {
   const reports = Array.from({ length: 2000 }, (_, i) => vector(`R-${(i * 7919) % 2000}`, i));
   const bySort = (salt: number, count: number): string[] =>
     [...reports]
-      .sort((a, b) => hashId(a.report.id, salt) - hashId(b.report.id, salt) || (a.report.id < b.report.id ? -1 : 1))
+      .sort((a, b) => stableHash(a.report.id, salt) - stableHash(b.report.id, salt) || (a.report.id < b.report.id ? -1 : 1))
       .slice(0, count)
       .map((v) => v.report.id)
       .sort();

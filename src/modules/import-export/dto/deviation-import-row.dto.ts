@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { DEVIATION_CATEGORIES, DEVIATION_PARTIES, DEVIATION_SEVERITIES, DeviationCategory, DeviationParty, DeviationSeverity } from '../../deviation/deviation.constants';
@@ -52,6 +53,23 @@ const partyList = ({ value }: { value: unknown }): unknown => {
   return Array.isArray(list) ? [...new Set(list.filter((p) => p !== '').map((p) => (typeof p === 'string' ? p.trim().toUpperCase() : p)))] : list;
 };
 
+/** An optional free-text column: trimmed, empty counts as absent, at most `max` characters. */
+const OptionalText = (column: string, max: number): PropertyDecorator =>
+  applyDecorators(
+    Transform(optionalText),
+    IsOptional(),
+    IsString({ message: `${column} måste vara text.` }),
+    MaxLength(max, { message: `${column} får vara högst ${max} tecken.` }),
+  );
+
+/** An optional point in time of the report's history (ISO 8601); empty counts as absent. */
+const OptionalTime = (column: string): PropertyDecorator =>
+  applyDecorators(
+    Transform(optionalText),
+    IsOptional(),
+    IsISO8601({ strict: true }, { message: `${column} måste vara en tidpunkt, t.ex. 2017-09-25T10:00:00+02:00, eller tom.` }),
+  );
+
 /** One imported report before it is stored. Field names are the import format's. */
 export class DeviationImportRowDto {
   @Transform(text)
@@ -95,16 +113,10 @@ export class DeviationImportRowDto {
   @Length(1, 8000, { message: 'description måste vara 1–8000 tecken.' })
   description: string;
 
-  @Transform(optionalText)
-  @IsOptional()
-  @IsString({ message: 'consequence måste vara text.' })
-  @MaxLength(4000, { message: 'consequence får vara högst 4000 tecken.' })
+  @OptionalText('consequence', 4000)
   consequence?: string;
 
-  @Transform(optionalText)
-  @IsOptional()
-  @IsString({ message: 'tried måste vara text.' })
-  @MaxLength(4000, { message: 'tried får vara högst 4000 tecken.' })
+  @OptionalText('tried', 4000)
   tried?: string;
 
   @Transform(lowerCode)
@@ -121,29 +133,18 @@ export class DeviationImportRowDto {
   @IsIn(DEVIATION_STATUSES, { message: `status måste vara en av ${DEVIATION_STATUSES.join(', ')} (eller tom för ny).` })
   status?: DeviationStatus;
 
-  @Transform(optionalText)
-  @IsOptional()
-  @IsString({ message: 'resolution måste vara text.' })
-  @MaxLength(4000, { message: 'resolution får vara högst 4000 tecken.' })
+  @OptionalText('resolution', 4000)
   resolution?: string;
 
-  @Transform(optionalText)
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'acceptedAt måste vara en tidpunkt, t.ex. 2017-09-25T10:00:00+02:00, eller tom.' })
+  @OptionalTime('acceptedAt')
   acceptedAt?: string;
 
-  @Transform(optionalText)
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'resolvedAt måste vara en tidpunkt, t.ex. 2017-09-25T10:00:00+02:00, eller tom.' })
+  @OptionalTime('resolvedAt')
   resolvedAt?: string;
 
-  @Transform(optionalText)
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'escalatedAt måste vara en tidpunkt, t.ex. 2017-09-25T10:00:00+02:00, eller tom.' })
+  @OptionalTime('escalatedAt')
   escalatedAt?: string;
 
-  @Transform(optionalText)
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'closedAt måste vara en tidpunkt, t.ex. 2017-09-25T10:00:00+02:00, eller tom.' })
+  @OptionalTime('closedAt')
   closedAt?: string;
 }
