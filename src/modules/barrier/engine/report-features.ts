@@ -76,28 +76,20 @@ export function featuresFromWords(
     if (party) parties.add(party);
     for (const broader of broaderConcepts(thesaurus, conceptKey)) add(broaderFeature(broader), weight * BROADER_WEIGHT);
   };
-  const addTerm = (stem: string, surface: string, weight: number): void => {
-    const key = termFeature(stem);
-    add(key, weight);
-    if (!surfaces.has(key)) surfaces.set(key, surface);
-  };
-
   const matches = matchThesaurus(thesaurus, stems, raws);
+  const plans = tokenPlans(thesaurus, lexicon);
   let next = 0;
   const handleFreeToken = (index: number): void => {
     const lower = lowers[index];
-    if (lower === FIELD_BREAK || lower.length < 3 || isNumeric(lower) || SWEDISH_STOPWORDS.has(lower)) return;
-    addTerm(stems[index], lower, 1);
-    const parts = lexicon.splitCompound(lower);
-    if (parts === null) return;
-    for (const part of parts) {
-      const partStem = lexicon.resolveStem(part);
-      const [partMatch] = matchThesaurus(thesaurus, [partStem], [part]);
-      if (partMatch) {
-        if (partMatch.conceptKey !== null) addConcept(partMatch.conceptKey, COMPOUND_PART_WEIGHT);
-      } else if (!SWEDISH_STOPWORDS.has(part)) {
-        addTerm(partStem, part, COMPOUND_PART_WEIGHT);
-      }
+    let plan = plans.get(lower);
+    if (plan === undefined) {
+      plan = planFreeToken(lower, stems[index], thesaurus, lexicon);
+      plans.set(lower, plan);
+    }
+    for (const step of plan) {
+      add(step.key, step.weight);
+      if (step.party !== null) parties.add(step.party);
+      if (step.surface !== null && !surfaces.has(step.key)) surfaces.set(step.key, step.surface);
     }
   };
   for (const match of matches) {
@@ -110,6 +102,51 @@ export function featuresFromWords(
 }
 
 export const FIELD_BREAK = '\u0000';
+
+/** One feature a free word adds: its key and weight, the surface to show for a term, the party a concept implies. */
+interface TokenStep {
+  key: string;
+  weight: number;
+  surface: string | null;
+  party: PartyCode | null;
+}
+
+/**
+ * What a word outside thesaurus phrases adds depends only on the word (given the thesaurus and the
+ * corpus vocabulary), so it is worked out once per distinct word: a corpus repeats its words many
+ * times, and splitting compounds and matching their parts is the costly part of reading a report.
+ */
+const plansByLexicon = new WeakMap<CorpusLexicon, { thesaurus: Thesaurus; plans: Map<string, readonly TokenStep[]> }>();
+function tokenPlans(thesaurus: Thesaurus, lexicon: CorpusLexicon): Map<string, readonly TokenStep[]> {
+  let entry = plansByLexicon.get(lexicon);
+  if (entry === undefined || entry.thesaurus !== thesaurus) {
+    entry = { thesaurus, plans: new Map() };
+    plansByLexicon.set(lexicon, entry);
+  }
+  return entry.plans;
+}
+
+function planFreeToken(lower: string, stem: string, thesaurus: Thesaurus, lexicon: CorpusLexicon): readonly TokenStep[] {
+  if (lower === FIELD_BREAK || lower.length < 3 || isNumeric(lower) || SWEDISH_STOPWORDS.has(lower)) return [];
+  const steps: TokenStep[] = [{ key: termFeature(stem), weight: 1, surface: lower, party: null }];
+  const parts = lexicon.splitCompound(lower);
+  if (parts === null) return steps;
+  for (const part of parts) {
+    const partStem = lexicon.resolveStem(part);
+    const [partMatch] = matchThesaurus(thesaurus, [partStem], [part]);
+    if (partMatch) {
+      if (partMatch.conceptKey === null) continue;
+      const party = thesaurus.concepts.get(partMatch.conceptKey)?.party ?? null;
+      steps.push({ key: conceptFeature(partMatch.conceptKey), weight: COMPOUND_PART_WEIGHT, surface: null, party });
+      for (const broader of broaderConcepts(thesaurus, partMatch.conceptKey)) {
+        steps.push({ key: broaderFeature(broader), weight: COMPOUND_PART_WEIGHT * BROADER_WEIGHT, surface: null, party: null });
+      }
+    } else if (!SWEDISH_STOPWORDS.has(part)) {
+      steps.push({ key: termFeature(partStem), weight: COMPOUND_PART_WEIGHT, surface: part, party: null });
+    }
+  }
+  return steps;
+}
 
 // Feature keys are built once per distinct word or concept (they are made for every token).
 const termKeys = new Map<string, string>();
