@@ -1,4 +1,4 @@
-import { assignIncremental, chooseAmongConfirmed, DEFAULT_ENGINE_OPTIONS, dropLooseMembers, joinProposalsToConfirmed, moveByFeatureOdds, runFull } from './barrier-engine';
+import { assignIncremental, chooseAmongConfirmed, DEFAULT_ENGINE_OPTIONS, dropLooseMembers, joinProposalsToConfirmed, moveByFeatureOdds, placeByFeatureOdds, runFull } from './barrier-engine';
 import { joinModel, splitModel } from './barrier-model';
 import { BarrierModel, EngineReport } from './engine-types';
 import { buildFeatureSpace } from './feature-space';
@@ -295,6 +295,61 @@ describe('proposals beside confirmed barriers', () => {
     expect(out).toContain('T5');
     const backward = joinProposalsToConfirmed([...groups].reverse(), vectors, confirmedKey, new Map(), margin, always);
     expect(sets(backward)).toEqual(sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always)));
+  });
+});
+
+describe('reports outside the confirmed barriers', () => {
+  const { vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
+  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+  const confirmedKey = new Map([
+    [index('T1'), 'TOLK'],
+    [index('T2'), 'TOLK'],
+    [index('D1'), 'DIGITAL'],
+    [index('D2'), 'DIGITAL'],
+  ]);
+  // Linkage left T3 and D3 on their own and put T4 in a group with two one-offs.
+  const groups = [
+    [index('T1'), index('T2')],
+    [index('D1'), index('D2'), index('D4')],
+    [index('T3')],
+    [index('D3')],
+    [index('T4'), index('O1'), index('O2')],
+    [index('O3')],
+  ].map((g) => g.sort((a, b) => a - b));
+  const margin = 2;
+  const never = (): boolean => false;
+  const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
+
+  it('join the confirmed barrier that explains their features far better than any other; one-offs stay out', () => {
+    const out = sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, never));
+    expect(out).toContain('T1,T2,T3,T4');
+    expect(out).toContain('D1,D2,D3,D4');
+    expect(out).toContain('O1,O2');
+    expect(out).toContain('O3');
+  });
+
+  it('never into a barrier the analyst moved them out of, whatever the order, and only by the margin', () => {
+    const kept = sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map([[index('T3'), ['TOLK']]]), margin, never));
+    expect(kept).toContain('T3');
+    const forward = placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, never);
+    expect(sets(placeByFeatureOdds([...groups].reverse(), vectors, confirmedKey, new Map(), margin, never))).toEqual(sets(forward));
+    expect(sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), 1e9, never))).toEqual(sets(groups));
+  });
+
+  it('stay with a proposal nobody confirmed yet when it explains them as well (only some barriers confirmed)', () => {
+    // The analyst has confirmed the interpreter barrier and a local one, not yet the BankID one.
+    const someConfirmed = new Map([
+      [index('T1'), 'TOLK'],
+      [index('T2'), 'TOLK'],
+      [index('O4'), 'LOKAL'],
+      [index('O5'), 'LOKAL'],
+    ]);
+    const partly = [[index('T1'), index('T2')], [index('O4'), index('O5')], [index('D1'), index('D2'), index('D4')], [index('D3')], [index('T3')]].map((g) => g.sort((a, b) => a - b));
+    const isProposal = (members: readonly number[]): boolean => members.length >= 3;
+    const out = sets(placeByFeatureOdds(partly, vectors, someConfirmed, new Map(), margin, isProposal));
+    expect(out).toEqual(['D1,D2,D4', 'D3', 'O4,O5', 'T1,T2,T3']);
+    // Without the proposal competing, the BankID reports would be drawn into the interpreter barrier.
+    expect(sets(placeByFeatureOdds(partly, vectors, someConfirmed, new Map(), margin, never))).toContain('D1,D2,D3,D4,T1,T2,T3');
   });
 });
 
