@@ -19,28 +19,32 @@ export class BarrierNotifier {
 
   constructor(private readonly mail: MailOutboxService) {}
 
-  async escalated(manager: EntityManager, barrier: EscalatedBarrierMail): Promise<void> {
+  /** One mail per barrier to every active analyst; the analysts are read once for all of them. */
+  async escalated(manager: EntityManager, barriers: readonly EscalatedBarrierMail[]): Promise<void> {
+    if (barriers.length === 0) return;
     const analysts = (await manager.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active ORDER BY email`)) as Array<{ email: string }>;
     if (analysts.length === 0) {
-      this.logger.warn(`Ingen aktiv verksamhetsutvecklare fick mejl om det eskalerade hindret ${barrier.id}.`);
+      this.logger.warn(`Ingen aktiv verksamhetsutvecklare fick mejl om ${barriers.length === 1 ? 'det eskalerade hindret' : 'de eskalerade hindren'} ${barriers.map((b) => b.id).join(', ')}.`);
       return;
     }
-    await this.mail.enqueue(
-      {
-        to: analysts.map((analyst) => analyst.email),
-        template: 'barrier-escalated',
-        context: {
-          name: barrier.name,
-          reason: barrier.reason,
-          memberCount: barrier.memberCount,
-          municipalityCount: barrier.municipalities.length,
-          municipalityList: swedishList(barrier.municipalities),
-          subprojectCount: barrier.subprojectCount,
-          path: `/hinder/${barrier.id}`,
+    for (const barrier of barriers) {
+      await this.mail.enqueue(
+        {
+          to: analysts.map((analyst) => analyst.email),
+          template: 'barrier-escalated',
+          context: {
+            name: barrier.name,
+            reason: barrier.reason,
+            memberCount: barrier.memberCount,
+            municipalityCount: barrier.municipalities.length,
+            municipalityList: swedishList(barrier.municipalities),
+            subprojectCount: barrier.subprojectCount,
+            path: `/hinder/${barrier.id}`,
+          },
+          dedupeKey: `barrier-escalated:${barrier.id}`,
         },
-        dedupeKey: `barrier-escalated:${barrier.id}`,
-      },
-      manager,
-    );
+        manager,
+      );
+    }
   }
 }

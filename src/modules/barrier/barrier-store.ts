@@ -169,19 +169,19 @@ export class BarrierStore {
         RETURNING b.id, b.name, b.member_count, b.municipality_counts, b.subproject_counts`,
       [[...decisions.keys()], [...decisions.values()], this.clock.now()],
     )) as [Array<{ id: string; name: string; member_count: number; municipality_counts: Record<string, number>; subproject_counts: Record<string, number> }>, number];
-    const escalated: EscalatedNow[] = [];
-    for (const barrier of updated[0].sort((a, b) => a.id.localeCompare(b.id))) {
-      const reason = decisions.get(barrier.id) as string;
-      await this.notifier.escalated(manager, {
+    const sorted = updated[0].sort((a, b) => a.id.localeCompare(b.id));
+    await this.notifier.escalated(
+      manager,
+      sorted.map((barrier) => ({
         id: barrier.id,
         name: barrier.name,
-        reason,
+        reason: decisions.get(barrier.id) as string,
         memberCount: barrier.member_count,
         municipalities: Object.keys(barrier.municipality_counts).sort((a, b) => a.localeCompare(b, 'sv')),
         subprojectCount: Object.keys(barrier.subproject_counts).length,
-      });
-      escalated.push({ id: barrier.id, reason });
-    }
+      })),
+    );
+    const escalated: EscalatedNow[] = sorted.map((barrier) => ({ id: barrier.id, reason: decisions.get(barrier.id) as string }));
     return escalated;
   }
 
