@@ -1,6 +1,6 @@
 import { CorpusLexicon } from './corpus-lexicon';
 import { EngineReport, isPartyCode, PartyCode } from './engine-types';
-import { forEachWord, isNumeric, SWEDISH_STOPWORDS } from './text-normalizer';
+import { forEachWord, isNumeric, isQuantity, SWEDISH_STOPWORDS } from './text-normalizer';
 import { broaderConcepts, matchThesaurus, Thesaurus } from './thesaurus';
 
 /** What a report says, as countable features: concepts ('c:'), word stems ('t:'), parties. */
@@ -86,6 +86,10 @@ export function featuresFromWords(
   let next = 0;
   const handleFreeToken = (index: number): void => {
     const lower = lowers[index];
+    if (isQuantity(lower)) {
+      addTerm(lower, lower, 1);
+      return;
+    }
     if (lower === FIELD_BREAK || lower.length < 3 || isNumeric(lower) || SWEDISH_STOPWORDS.has(lower)) return;
     addTerm(stems[index], lower, 1);
     const parts = lexicon.splitCompound(lower);

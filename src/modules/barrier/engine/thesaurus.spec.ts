@@ -68,6 +68,13 @@ describe('Swedish text pipeline and thesaurus', () => {
     expect(f.has('t:' + stemSwedish('arbetsmarknaden'))).toBe(true);
   });
 
+  it('keeps short numbers (ages, hours, days) as words and drops long ones (years, ids)', () => {
+    const f = featuresOf('Stödet upphör vid 18 år, 15 timmar i veckan sedan 2019, tel 0701740612');
+    expect(f.get('t:18')).toBe(1);
+    expect(f.get('t:15')).toBe(1);
+    expect([...f.keys()].some((k) => k.includes('2019') || k.includes('0701740612'))).toBe(false);
+  });
+
   it('lets analyst lines extend the thesaurus, later lines winning', () => {
     const t = parseThesaurus(TEXT, ['läkarintyg: FMU', 'Supported employment: praktik med stöd']);
     expect([...(t.variantsByRaw.get('FMU') ?? [])].length).toBe(1);
