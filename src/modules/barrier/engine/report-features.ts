@@ -20,8 +20,11 @@ export function reportTexts(report: EngineReport): string[] {
   return [report.title, report.description, report.consequence ?? '', report.tried ?? ''].filter((part) => part.trim() !== '');
 }
 
-// Compound parts count a little less than a word written on its own.
-const COMPOUND_PART_WEIGHT = 0.5;
+// Swedish compounds are right-headed: the last part names what the thing is (löneutmätning is an
+// utmätning, vuxenhab a hab), and new compounds are coined freely, so the head counts as the word
+// written on its own. The parts before it only narrow it down and count a little less.
+const COMPOUND_HEAD_WEIGHT = 1;
+const COMPOUND_MODIFIER_WEIGHT = 0.5;
 // A broader concept (sjukpenning -> ersättning) is weaker evidence than the word itself.
 export const BROADER_WEIGHT = 0.5;
 
@@ -94,13 +97,15 @@ export function featuresFromWords(
     addTerm(stems[index], lower, 1);
     const parts = lexicon.splitCompound(lower);
     if (parts === null) return;
-    for (const part of parts) {
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p];
+      const weight = p === parts.length - 1 ? COMPOUND_HEAD_WEIGHT : COMPOUND_MODIFIER_WEIGHT;
       const partStem = lexicon.resolveStem(part);
       const [partMatch] = matchThesaurus(thesaurus, [partStem], [part]);
       if (partMatch) {
-        if (partMatch.conceptKey !== null) addConcept(partMatch.conceptKey, COMPOUND_PART_WEIGHT);
+        if (partMatch.conceptKey !== null) addConcept(partMatch.conceptKey, weight);
       } else if (!SWEDISH_STOPWORDS.has(part)) {
-        addTerm(partStem, part, COMPOUND_PART_WEIGHT);
+        addTerm(partStem, part, weight);
       }
     }
   };

@@ -62,6 +62,13 @@ describe('Swedish text pipeline and thesaurus', () => {
     expect(f.has('t:' + stemSwedish('plats'))).toBe(true);
   });
 
+  it('counts the head of a compound as the word itself and the part before it as less', () => {
+    const corpus = ['plats på arbetsträning', 'en plats', 'arbetsträning igen'];
+    const f = featuresOf('Arbetsträningsplatsen är stängd.', corpus);
+    expect(f.get('t:' + stemSwedish('plats'))).toBe(1);
+    expect(f.get('t:arbetsträning')).toBe(0.5);
+  });
+
   it('corrects one-letter typos towards common words', () => {
     const corpus = Array.from({ length: 4 }, () => 'arbetsmarknaden kräver mycket');
     const f = featuresOf('Långt från abretsmarknaden', corpus);
