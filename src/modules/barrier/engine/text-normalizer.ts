@@ -75,7 +75,8 @@ const MAX_QUANTITY_DIGITS = 3;
  * rule is as much as the words around them.
  */
 export function isQuantity(lower: string): boolean {
-  return lower.length <= MAX_QUANTITY_DIGITS && isNumeric(lower);
+  // A leading zero marks a code or a number's tail (08-, 070-, 25 000), not a quantity.
+  return lower.length <= MAX_QUANTITY_DIGITS && isNumeric(lower) && (lower === '0' || lower[0] !== '0');
 }
 
 // Swedish function words: they say nothing about what happened.

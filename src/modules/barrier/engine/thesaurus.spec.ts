@@ -76,10 +76,10 @@ describe('Swedish text pipeline and thesaurus', () => {
   });
 
   it('keeps short numbers (ages, hours, days) as words and drops long ones (years, ids)', () => {
-    const f = featuresOf('Stödet upphör vid 18 år, 15 timmar i veckan sedan 2019, tel 0701740612');
+    const f = featuresOf('Stödet upphör vid 18 år, 15 timmar i veckan sedan 2019, tel 0701740612 eller 08-123 45, 25 000 kr');
     expect(f.get('t:18')).toBe(1);
     expect(f.get('t:15')).toBe(1);
-    expect([...f.keys()].some((k) => k.includes('2019') || k.includes('0701740612'))).toBe(false);
+    expect([...f.keys()].some((k) => /2019|0701740612|08|000/.test(k))).toBe(false);
   });
 
   it('lets analyst lines extend the thesaurus, later lines winning', () => {
