@@ -62,6 +62,13 @@ describe('Swedish text pipeline and thesaurus', () => {
     expect(f.has('t:' + stemSwedish('plats'))).toBe(true);
   });
 
+  it('splits compounds at the real boundary, not at one a typo correction makes up', () => {
+    const thesaurus = parseThesaurus(TEXT);
+    const words = ['praktik', 'praktik', 'praktik', 'plats', 'plats', 'plats', 'praktikplats'];
+    const lexicon = new CorpusLexicon(thesaurus, CorpusLexicon.countWords(words.map((w) => [w])));
+    expect(lexicon.splitCompound('praktikplats')).toEqual(['praktik', 'plats']);
+  });
+
   it('counts the head of a compound as the word itself and the part before it as less', () => {
     const corpus = ['plats på arbetsträning', 'en plats', 'arbetsträning igen'];
     const f = featuresOf('Arbetsträningsplatsen är stängd.', corpus);
