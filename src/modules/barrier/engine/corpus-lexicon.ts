@@ -166,6 +166,7 @@ export class CorpusLexicon {
     let bestScore = 0;
     for (let i = COMPOUND_PART_MIN_LENGTH; i <= lower.length - COMPOUND_PART_MIN_LENGTH; i++) {
       const right = lower.slice(i);
+      if (SUFFIX_PARTS.has(right)) continue;
       const leftRaw = lower.slice(0, i);
       // Linking -s- (arbetsträningsplats) is tried as well as the plain left part.
       const lefts = leftRaw.endsWith('s') && leftRaw.length > COMPOUND_PART_MIN_LENGTH ? [leftRaw, leftRaw.slice(0, -1)] : [leftRaw];
@@ -185,6 +186,10 @@ export class CorpusLexicon {
     return best;
   }
 }
+
+// Endings that are also short words (ande, het, ring, res): as the last "part" they are the word's
+// own derivation or inflection (deltagande, verksamhet, planering, deltagares), never a compound's head.
+const SUFFIX_PARTS: ReadonlySet<string> = new Set(['ande', 'ende', 'het', 'heten', 'heter', 'heterna', 'ring', 'ringen', 'ringar', 'ning', 'ningen', 'res', 'ares', 'are', 'arna', 'arens', 'else', 'skap', 'lig', 'liga', 'isk', 'iska']);
 
 // Stems of function words ("ingen" -> "ing", "helt" -> "hel") are never compound parts.
 const STOPWORD_STEMS: ReadonlySet<string> = new Set([...SWEDISH_STOPWORDS].map((word) => stemSwedish(word)));

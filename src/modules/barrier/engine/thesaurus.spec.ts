@@ -69,6 +69,14 @@ describe('Swedish text pipeline and thesaurus', () => {
     expect(lexicon.splitCompound('praktikplats')).toEqual(['praktik', 'plats']);
   });
 
+  it('never takes a derivational ending for the head of a compound', () => {
+    const thesaurus = parseThesaurus(TEXT);
+    const words = ['verksam', 'verksam', 'het', 'het', 'behandla', 'behandla', 'ande', 'ande'];
+    const lexicon = new CorpusLexicon(thesaurus, CorpusLexicon.countWords(words.map((w) => [w])));
+    expect(lexicon.splitCompound('verksamhet')).toBeNull();
+    expect(lexicon.splitCompound('behandlande')).toBeNull();
+  });
+
   it('counts the head of a compound as the word itself and the part before it as less', () => {
     const corpus = ['plats på arbetsträning', 'en plats', 'arbetsträning igen'];
     const f = featuresOf('Arbetsträningsplatsen är stängd.', corpus);
