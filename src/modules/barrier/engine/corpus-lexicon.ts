@@ -24,6 +24,7 @@ export class CorpusLexicon {
   private readonly stemDf = new Map<string, number>();
   private readonly deletes = new Map<string, string[]>();
   private readonly resolved = new Map<string, string>();
+  private readonly exact = new Map<string, string>();
   private readonly splits = new Map<string, string[] | null>();
 
   constructor(
@@ -76,12 +77,25 @@ export class CorpusLexicon {
     return result;
   }
 
-  private resolveUncached(lower: string): string {
-    const stem = stemSwedish(lower);
-    for (const candidate of definiteFoldCandidates(lower)) {
-      if (candidate !== stem && this.isKnownStem(candidate)) return candidate;
+  /** The stem of a word as written: Snowball and definite-ending folding, no typo correction. */
+  private resolveExact(lower: string): string {
+    let stem = this.exact.get(lower);
+    if (stem === undefined) {
+      stem = stemSwedish(lower);
+      for (const candidate of definiteFoldCandidates(lower)) {
+        if (candidate !== stem && this.isKnownStem(candidate)) {
+          stem = candidate;
+          break;
+        }
+      }
+      this.exact.set(lower, stem);
     }
-    if (this.isKnownStem(stem) || this.thesaurus.knownWords.has(lower)) return stem;
+    return stem;
+  }
+
+  private resolveUncached(lower: string): string {
+    const stem = this.resolveExact(lower);
+    if (stem !== stemSwedish(lower) || this.isKnownStem(stem) || this.thesaurus.knownWords.has(lower)) return stem;
     if ((this.wordDf.get(lower) ?? 0) < KNOWN_MIN_DF && lower.length >= TYPO_MIN_LENGTH) {
       const corrected = this.correctTypo(lower);
       if (corrected !== undefined) {
@@ -136,12 +150,14 @@ export class CorpusLexicon {
   private isKnownPart(part: string): boolean {
     if (part.length < COMPOUND_PART_MIN_LENGTH || SWEDISH_STOPWORDS.has(part)) return false;
     if (this.thesaurus.knownWords.has(part)) return true;
-    const stem = this.resolveStem(part);
+    // Exact forms only: a typo-corrected fragment would let the split slip by a letter
+    // (praktikplats -> prakti + kplats, both "corrected") and win on the corrected words' frequency.
+    const stem = this.resolveExact(part);
     return stem.length >= COMPOUND_PART_MIN_LENGTH && !STOPWORD_STEMS.has(stem) && this.isKnownStem(stem);
   }
 
   private partScore(part: string): number {
-    return Math.max(1, this.stemFrequency(this.resolveStem(part)), this.thesaurus.knownWords.has(part) ? KNOWN_MIN_DF : 0);
+    return Math.max(1, this.stemFrequency(this.resolveExact(part)), this.thesaurus.knownWords.has(part) ? KNOWN_MIN_DF : 0);
   }
 
   private splitUncached(lower: string, depth: number): string[] | null {
@@ -150,6 +166,7 @@ export class CorpusLexicon {
     let bestScore = 0;
     for (let i = COMPOUND_PART_MIN_LENGTH; i <= lower.length - COMPOUND_PART_MIN_LENGTH; i++) {
       const right = lower.slice(i);
+      if (SUFFIX_PARTS.has(right)) continue;
       const leftRaw = lower.slice(0, i);
       // Linking -s- (arbetsträningsplats) is tried as well as the plain left part.
       const lefts = leftRaw.endsWith('s') && leftRaw.length > COMPOUND_PART_MIN_LENGTH ? [leftRaw, leftRaw.slice(0, -1)] : [leftRaw];
@@ -169,6 +186,10 @@ export class CorpusLexicon {
     return best;
   }
 }
+
+// Endings that are also short words (ande, het, ring, res): as the last "part" they are the word's
+// own derivation or inflection (deltagande, verksamhet, planering, deltagares), never a compound's head.
+const SUFFIX_PARTS: ReadonlySet<string> = new Set(['ande', 'ende', 'het', 'heten', 'heter', 'heterna', 'ring', 'ringen', 'ringar', 'ning', 'ningen', 'res', 'ares', 'are', 'arna', 'arens', 'else', 'skap', 'lig', 'liga', 'isk', 'iska']);
 
 // Stems of function words ("ingen" -> "ing", "helt" -> "hel") are never compound parts.
 const STOPWORD_STEMS: ReadonlySet<string> = new Set([...SWEDISH_STOPWORDS].map((word) => stemSwedish(word)));

@@ -1,6 +1,6 @@
 import { CorpusLexicon } from './corpus-lexicon';
 import { EngineReport, isPartyCode, PartyCode } from './engine-types';
-import { forEachWord, isNumeric, SWEDISH_STOPWORDS } from './text-normalizer';
+import { forEachWord, isNumeric, isQuantity, SWEDISH_STOPWORDS } from './text-normalizer';
 import { broaderConcepts, matchThesaurus, Thesaurus } from './thesaurus';
 
 /** What a report says, as countable features: concepts ('c:'), word stems ('t:'), parties. */
@@ -20,8 +20,11 @@ export function reportTexts(report: EngineReport): string[] {
   return [report.title, report.description, report.consequence ?? '', report.tried ?? ''].filter((part) => part.trim() !== '');
 }
 
-// Compound parts count a little less than a word written on its own.
-const COMPOUND_PART_WEIGHT = 0.5;
+// Swedish compounds are right-headed: the last part names what the thing is (löneutmätning is an
+// utmätning, vuxenhab a hab), and new compounds are coined freely, so the head counts as the word
+// written on its own. The parts before it only narrow it down and count a little less.
+const COMPOUND_HEAD_WEIGHT = 1;
+const COMPOUND_MODIFIER_WEIGHT = 0.5;
 // A broader concept (sjukpenning -> ersättning) is weaker evidence than the word itself.
 export const BROADER_WEIGHT = 0.5;
 
@@ -127,22 +130,25 @@ function tokenPlans(thesaurus: Thesaurus, lexicon: CorpusLexicon): Map<string, r
 }
 
 function planFreeToken(lower: string, stem: string, thesaurus: Thesaurus, lexicon: CorpusLexicon): readonly TokenStep[] {
+  if (isQuantity(lower)) return [{ key: termFeature(lower), weight: 1, surface: lower, party: null }];
   if (lower === FIELD_BREAK || lower.length < 3 || isNumeric(lower) || SWEDISH_STOPWORDS.has(lower)) return [];
   const steps: TokenStep[] = [{ key: termFeature(stem), weight: 1, surface: lower, party: null }];
   const parts = lexicon.splitCompound(lower);
   if (parts === null) return steps;
-  for (const part of parts) {
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p];
+    const weight = p === parts.length - 1 ? COMPOUND_HEAD_WEIGHT : COMPOUND_MODIFIER_WEIGHT;
     const partStem = lexicon.resolveStem(part);
     const [partMatch] = matchThesaurus(thesaurus, [partStem], [part]);
     if (partMatch) {
       if (partMatch.conceptKey === null) continue;
       const party = thesaurus.concepts.get(partMatch.conceptKey)?.party ?? null;
-      steps.push({ key: conceptFeature(partMatch.conceptKey), weight: COMPOUND_PART_WEIGHT, surface: null, party });
+      steps.push({ key: conceptFeature(partMatch.conceptKey), weight, surface: null, party });
       for (const broader of broaderConcepts(thesaurus, partMatch.conceptKey)) {
-        steps.push({ key: broaderFeature(broader), weight: COMPOUND_PART_WEIGHT * BROADER_WEIGHT, surface: null, party: null });
+        steps.push({ key: broaderFeature(broader), weight: weight * BROADER_WEIGHT, surface: null, party: null });
       }
     } else if (!SWEDISH_STOPWORDS.has(part)) {
-      steps.push({ key: termFeature(partStem), weight: COMPOUND_PART_WEIGHT, surface: part, party: null });
+      steps.push({ key: termFeature(partStem), weight, surface: part, party: null });
     }
   }
   return steps;

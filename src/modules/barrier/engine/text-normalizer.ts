@@ -66,6 +66,19 @@ export function isNumeric(lower: string): boolean {
   return /^\d+$/.test(lower);
 }
 
+// Longer digit runs are years, dates, personnummer and phone numbers: they identify, never explain.
+const MAX_QUANTITY_DIGITS = 3;
+
+/**
+ * True for a short number (1–3 digits): an age, hours a week, a day count or a percentage. Rules are
+ * written in such quantities (stöd upphör vid 18, 15 timmar i veckan, dag 180), so they say what the
+ * rule is as much as the words around them.
+ */
+export function isQuantity(lower: string): boolean {
+  // A leading zero marks a code or a number's tail (08-, 070-, 25 000), not a quantity.
+  return lower.length <= MAX_QUANTITY_DIGITS && isNumeric(lower) && (lower === '0' || lower[0] !== '0');
+}
+
 // Swedish function words: they say nothing about what happened.
 const STOPWORDS_LIST =
   'och i att det som en på är av för med till den har de inte om ett han men var jag hon från vi så kan man när år säger hennes hans sin sitt sina sig ska skulle vill ville blir blev bli också eller efter under där då ut upp vad nu här alla andra annan annat än sedan sen hade ha haft in mot vara varit vår våra vårt oss er ert era dem deras honom henne mig dig du din ditt dina min mitt mina denna detta dessa där dit hit hur varför vem vilka vilken vilket vars ingen inget inga något någon några mycket mer mest mindre minst bara även redan fortfarande igen också både eller antingen varken heller samt utan genom enligt innan inför hos vid över mellan åt bland kring trots eftersom därför att fast medan om tills så pga p.g.a. t.ex. tex ex dvs osv etc ca cirka kanske dock ju väl nog jo nej ja inte icke får fick fått kunde kunnat måste behöver behövde behövs gör gjorde gjort göra görs gjordes gå går gick gått kom komma kommer kommit ta tar tog tagit sa sade sagt se ser såg sett finns fanns funnits ger gav gett givit står stod sätt sätta satt hela helt alltid aldrig ofta ibland inom utanför själv själva samma sådan sådant sådana vilket vissa viss visst denne dessutom alltså därmed därefter dagens just nog dels per sig sej dom dem sju sex fem fyra tre två ett en elva tio nio åtta första andra tredje nya ny nytt gamla gammal stor stort stora liten litet små lite flera fler flest många varje vart ens ens efter före före nästa senaste förra';

@@ -62,10 +62,39 @@ describe('Swedish text pipeline and thesaurus', () => {
     expect(f.has('t:' + stemSwedish('plats'))).toBe(true);
   });
 
+  it('splits compounds at the real boundary, not at one a typo correction makes up', () => {
+    const thesaurus = parseThesaurus(TEXT);
+    const words = ['praktik', 'praktik', 'praktik', 'plats', 'plats', 'plats', 'praktikplats'];
+    const lexicon = new CorpusLexicon(thesaurus, CorpusLexicon.countWords(words.map((w) => [w])));
+    expect(lexicon.splitCompound('praktikplats')).toEqual(['praktik', 'plats']);
+  });
+
+  it('never takes a derivational ending for the head of a compound', () => {
+    const thesaurus = parseThesaurus(TEXT);
+    const words = ['verksam', 'verksam', 'het', 'het', 'behandla', 'behandla', 'ande', 'ande'];
+    const lexicon = new CorpusLexicon(thesaurus, CorpusLexicon.countWords(words.map((w) => [w])));
+    expect(lexicon.splitCompound('verksamhet')).toBeNull();
+    expect(lexicon.splitCompound('behandlande')).toBeNull();
+  });
+
+  it('counts the head of a compound as the word itself and the part before it as less', () => {
+    const corpus = ['plats på arbetsträning', 'en plats', 'arbetsträning igen'];
+    const f = featuresOf('Arbetsträningsplatsen är stängd.', corpus);
+    expect(f.get('t:' + stemSwedish('plats'))).toBe(1);
+    expect(f.get('t:arbetsträning')).toBe(0.5);
+  });
+
   it('corrects one-letter typos towards common words', () => {
     const corpus = Array.from({ length: 4 }, () => 'arbetsmarknaden kräver mycket');
     const f = featuresOf('Långt från abretsmarknaden', corpus);
     expect(f.has('t:' + stemSwedish('arbetsmarknaden'))).toBe(true);
+  });
+
+  it('keeps short numbers (ages, hours, days) as words and drops long ones (years, ids)', () => {
+    const f = featuresOf('Stödet upphör vid 18 år, 15 timmar i veckan sedan 2019, tel 0701740612 eller 08-123 45, 25 000 kr');
+    expect(f.get('t:18')).toBe(1);
+    expect(f.get('t:15')).toBe(1);
+    expect([...f.keys()].some((k) => /2019|0701740612|08|000/.test(k))).toBe(false);
   });
 
   it('lets analyst lines extend the thesaurus, later lines winning', () => {
