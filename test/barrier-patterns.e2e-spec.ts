@@ -178,4 +178,40 @@ describe('patterns over the sample reports (the real engine)', () => {
     expect(placed.filter((row) => row.status === 'eskalerad')).toEqual([]);
     expect(placed).toEqual([]);
   });
+  it('a barrier page suggests the part the analyst split off as a similar barrier, and merges it back in one click', async () => {
+    const client = new HttpClient(t.baseUrl);
+    expect((await client.login(analystEmail, TEST_PASSWORD)).status).toBe(303);
+    const [largest] = (await db().query(
+      `SELECT b.id, array_agg(bm.deviation_id ORDER BY d.reference_number) AS members
+         FROM barrier b JOIN barrier_member bm ON bm.barrier_id = b.id JOIN deviation d ON d.id = bm.deviation_id
+        WHERE b.status IN ('foreslagen', 'bekraftad', 'eskalerad')
+        GROUP BY b.id ORDER BY count(*) DESC, b.id LIMIT 1`,
+    )) as Array<{ id: string; members: string[] }>;
+    // Every other report: both halves then tell the same story in the same words.
+    const half = largest.members.filter((_, index) => index % 2 === 1);
+    await client.get(`/hinder/${largest.id}`);
+    const split = await client.postForm(`/hinder/${largest.id}/dela`, { deviationIds: half, name: 'Avdelad hälft' });
+    expect(split.status).toBe(303);
+    const partId = /\/hinder\/([0-9a-f-]{36})\?klart=nytt-fran-delning/.exec(split.location ?? '')?.[1] as string;
+    expect(partId).toBeTruthy();
+    expect((await t.app.get(PatternsJob).runNow('auto')).outcome.status).toBe('succeeded');
+
+    const page = await client.get(`/hinder/${largest.id}`);
+    expect(page.status).toBe(200);
+    const similar = /<h2 id="liknande">Liknande hinder<\/h2>[\s\S]*?<\/ul>/.exec(page.text)?.[0] ?? '';
+    expect(similar).toContain(`href="/hinder/${partId}"`);
+    expect(similar).toContain('Avdelad hälft');
+    expect(similar).toMatch(/likhet \d+ %/);
+    expect(similar).toContain('Gemensamt:');
+    // The API says the same.
+    const api = await client.get(`/api/barriers/${largest.id}`);
+    expect((JSON.parse(api.text) as { similar: Array<{ id: string }> }).similar.map((x) => x.id)).toContain(partId);
+
+    const merged = await client.postForm(`/hinder/${largest.id}/sla-ihop`, { otherBarrierId: partId });
+    expect(merged.status).toBe(303);
+    const rows = (await db().query(`SELECT id, status, merged_into_id FROM barrier WHERE id = $1`, [partId])) as Array<{ status: string; merged_into_id: string }>;
+    expect(rows[0]).toMatchObject({ merged_into_id: largest.id });
+    const back = (await db().query(`SELECT count(*)::int AS n FROM barrier_member WHERE barrier_id = $1 AND deviation_id = ANY($2::uuid[])`, [largest.id, half])) as Array<{ n: number }>;
+    expect(back[0].n).toBe(half.length);
+  });
 });

@@ -9,6 +9,7 @@ import { DomainError, NotFoundError, ValidationFailedError } from '../../common/
 import { detectPii } from '../../common/pii/pii-detector';
 import { CATEGORY_LABELS, DeviationCategory, DeviationParty, PARTY_LABELS } from '../deviation/deviation.constants';
 import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
+import { isBarrierProfile, similarBarriers } from './barrier-similarity';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus } from './barrier.constants';
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierStore } from './barrier-store';
@@ -174,10 +175,11 @@ export class BarrierService {
           WHERE x.barrier_id = $1 ORDER BY d.reference_number`,
         [id],
       ) as Promise<Array<{ id: string; reference: string; title: string }>>,
-      this.dataSource.query(`SELECT b.id, b.name FROM barrier b WHERE b.status = ANY($1) AND b.id <> $2 ORDER BY b.name, b.id`, [
+      // The models too (this one's and the others'), for "Liknande hinder".
+      this.dataSource.query(`SELECT b.id, b.name, b.model FROM barrier b WHERE b.status = ANY($1) OR b.id = $2 ORDER BY b.name, b.id`, [
         ACTIVE_BARRIER_STATUSES,
         id,
-      ]) as Promise<Array<{ id: string; name: string }>>,
+      ]) as Promise<Array<{ id: string; name: string; model: unknown }>>,
       // resolved_at is set by "åtgärdad lokalt" and cleared by reopening, so it counts the reports that stand as fixed locally.
       this.dataSource.query(
         `SELECT count(*)::int AS n, to_char(max(d.resolved_at) AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS latest
@@ -186,6 +188,8 @@ export class BarrierService {
         [id],
       ) as Promise<Array<{ n: number; latest: string | null }>>,
     ]);
+    const own = candidates.find((candidate) => candidate.id === id);
+    const others = candidates.filter((candidate) => candidate.id !== id);
     const memberViews: BarrierMemberView[] = members.map((member) => ({
       deviationId: member.id,
       reference: member.reference,
@@ -206,7 +210,13 @@ export class BarrierService {
       members: memberViews,
       excluded: excluded.map((x) => ({ deviationId: x.id, reference: x.reference, title: x.title, path: `/avvikelser/${x.id}` })),
       membersPage,
-      mergeCandidates: candidates,
+      mergeCandidates: others.map(({ id: otherId, name }) => ({ id: otherId, name })),
+      similar: isBarrierProfile(own?.model)
+        ? similarBarriers(
+            own.model,
+            others.map((other) => ({ id: other.id, name: other.name, profile: isBarrierProfile(other.model) ? other.model : null })),
+          )
+        : [],
       locallyResolved: resolved[0]?.n && resolved[0].latest ? { count: resolved[0].n, latest: resolved[0].latest } : null,
     };
   }

@@ -1,3 +1,4 @@
+import { SimilarBarrier } from './barrier-similarity';
 import { BarrierMemberSource, BarrierStatus } from './barrier.constants';
 import { QuarterCount, TrendDirection } from './barrier-trend';
 
@@ -84,6 +85,8 @@ export interface BarrierDetail extends BarrierSummary {
   excluded: Array<{ deviationId: string; reference: string; title: string; path: string }>;
   /** Other active barriers, for "merge with". */
   mergeCandidates: Array<{ id: string; name: string }>;
+  /** Active barriers whose reports say much the same: candidates to merge with this one. */
+  similar: SimilarBarrier[];
 }
 
 /** What a member report's page shows its lead and reporter. */
