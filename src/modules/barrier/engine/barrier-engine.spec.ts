@@ -1,4 +1,16 @@
-import { assignIncremental, chooseAmongConfirmed, DEFAULT_ENGINE_OPTIONS, dropLooseMembers, joinProposalsToConfirmed, moveByFeatureOdds, placeByFeatureOdds, runFull } from './barrier-engine';
+import {
+  absenceEvidence,
+  absentLogOdds,
+  assignIncremental,
+  chooseAmongConfirmed,
+  ConfirmedOdds,
+  DEFAULT_ENGINE_OPTIONS,
+  dropLooseMembers,
+  joinProposalsToConfirmed,
+  moveByFeatureOdds,
+  placeByFeatureOdds,
+  runFull,
+} from './barrier-engine';
 import { joinModel, splitModel } from './barrier-model';
 import { BarrierModel, EngineReport } from './engine-types';
 import { buildFeatureSpace } from './feature-space';
@@ -216,7 +228,7 @@ describe('the analyst\'s confirmed examples', () => {
 });
 
 describe('feature odds between confirmed barriers', () => {
-  const { vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
+  const { space, vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
   const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
   const confirmedKey = new Map([
     [index('T1'), 'TOLK'],
@@ -235,13 +247,15 @@ describe('feature odds between confirmed barriers', () => {
   const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
   const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
-  it('move an unconfirmed member to the confirmed barrier whose members carry its features', () => {
-    const out = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin);
-    const groupOf = (id: string): number => out.findIndex((g) => g.includes(index(id)));
-    expect(groupOf('D3')).toBe(groupOf('D1'));
-    for (const id of ['T3', 'T4', 'D4']) expect(groupOf(id)).toBe(groupOf('T1'));
-    // Barriers nobody confirmed are left as they are.
-    expect(sets(out)).toContain('O3,O4,O5');
+  it('move an unconfirmed member to the confirmed barrier whose members carry its features (also when the features it lacks count)', () => {
+    for (const absence of [undefined, absenceEvidence(space)]) {
+      const out = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, absence);
+      const groupOf = (id: string): number => out.findIndex((g) => g.includes(index(id)));
+      expect(groupOf('D3')).toBe(groupOf('D1'));
+      for (const id of ['T3', 'T4', 'D4']) expect(groupOf(id)).toBe(groupOf('T1'));
+      // Barriers nobody confirmed are left as they are.
+      expect(sets(out)).toContain('O3,O4,O5');
+    }
   });
 
   it('never move a report into a barrier the analyst moved it out of, and do not depend on the order of the groups', () => {
@@ -254,6 +268,46 @@ describe('feature odds between confirmed barriers', () => {
 
   it('need at least the margin: with an unreachable margin nothing moves', () => {
     expect(sets(moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), 1e9))).toEqual(sets(groups));
+  });
+});
+
+describe('a barrier\'s features a report lacks', () => {
+  const generic = r('G1', 'Salem', 'Mötet ställdes in', 'AF ställde in mötet och deltagaren fick en ny tid för samtalet.', ['AF']);
+  const { space, vectors } = buildFeatureSpace([...all, generic], parseThesaurus(THESAURUS));
+  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+  const confirmedKey = new Map([
+    [index('T1'), 'TOLK'],
+    [index('T2'), 'TOLK'],
+    [index('D1'), 'DIGITAL'],
+    [index('D2'), 'DIGITAL'],
+  ]);
+  const groups = [interpreter.map((x) => index(x.id)), digital.map((x) => index(x.id))].map((g) => g.sort((a, b) => a - b));
+
+  it('say much when most members carry the feature and few reports do, nothing when it cannot be missing', () => {
+    expect(absentLogOdds(9, 0.1, 10)).toBeLessThan(-1);
+    expect(absentLogOdds(1, 0.1, 10)).toBeGreaterThan(-0.1);
+    expect(absentLogOdds(9, 0.1, 10)).toBeLessThan(absentLogOdds(5, 0.1, 10));
+    expect(absentLogOdds(5, 1, 10)).toBe(0);
+    expect(absentLogOdds(1, 0.6, 0)).toBe(0);
+  });
+
+  it('count words and concepts, not parties (a party is implied by the concepts that name it)', () => {
+    const counts = absenceEvidence(space);
+    expect(counts(space.ids.get('p:AF') as number)).toBe(false);
+    expect(counts(space.ids.get('c:tolk') as number)).toBe(true);
+  });
+
+  it('set a report that shares only the general features of a barrier further apart from its members', () => {
+    const presence = new ConfirmedOdds(groups, vectors, confirmedKey);
+    const bernoulli = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceEvidence(space));
+    const tolk = presence.barriers.findIndex((b) => b.key === 'TOLK');
+    const contrast = (odds: ConfirmedOdds): number => odds.score(index('T3'), tolk, true) - odds.score(index('G1'), tolk, false);
+    expect(contrast(bernoulli)).toBeGreaterThan(contrast(presence) + 1);
+  });
+
+  it('leave the confirmed barriers\' choices above as they are on these reports', () => {
+    const moved = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), DEFAULT_ENGINE_OPTIONS.oddsMargin, absenceEvidence(space));
+    expect(moved.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort()).toEqual(['D1,D2,D3,D4', 'T1,T2,T3,T4']);
   });
 });
 
@@ -299,7 +353,7 @@ describe('proposals beside confirmed barriers', () => {
 });
 
 describe('reports outside the confirmed barriers', () => {
-  const { vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
+  const { space, vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
   const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
   const confirmedKey = new Map([
     [index('T1'), 'TOLK'],
@@ -321,11 +375,13 @@ describe('reports outside the confirmed barriers', () => {
   const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
   it('join the confirmed barrier that explains their features far better than any other; one-offs stay out', () => {
-    const out = sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, never));
-    expect(out).toContain('T1,T2,T3,T4');
-    expect(out).toContain('D1,D2,D3,D4');
-    expect(out).toContain('O1,O2');
-    expect(out).toContain('O3');
+    for (const absence of [undefined, absenceEvidence(space)]) {
+      const out = sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, never, absence));
+      expect(out).toContain('T1,T2,T3,T4');
+      expect(out).toContain('D1,D2,D3,D4');
+      expect(out).toContain('O1,O2');
+      expect(out).toContain('O3');
+    }
   });
 
   it('never into a barrier the analyst moved them out of, whatever the order, and only by the margin', () => {

@@ -178,9 +178,10 @@ function clusterExactly(
   if (byKey.size > 1) groups = chooseAmongConfirmed(space, groups, local, confirmedKey, excludedKeys, options.confirmedMargin);
   groups = dropLooseMembers(groups, local, confirmedKey, options.memberThreshold);
   if (byKey.size > 1) {
-    groups = moveByFeatureOdds(groups, local, confirmedKey, excludedKeys, options.oddsMargin);
+    const absenceCounts = absenceEvidence(space);
+    groups = moveByFeatureOdds(groups, local, confirmedKey, excludedKeys, options.oddsMargin, absenceCounts);
     groups = joinProposalsToConfirmed(groups, local, confirmedKey, excludedKeys, options.oddsMargin, (members) => isRecurring(members.map((i) => vectors[i]), options));
-    groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, (members) => isRecurring(members.map((i) => vectors[i]), options));
+    groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, (members) => isRecurring(members.map((i) => vectors[i]), options), absenceCounts);
   }
   const out: Group[] = [];
   for (const members of groups) {
@@ -291,29 +292,58 @@ export function dropLooseMembers(groups: readonly number[][], vectors: readonly 
 // is read as n reports of its own plus this many typical ones.
 const ODDS_PRIOR_REPORTS = 2;
 
-/** Confirmed barriers as feature counts over their members, for log-odds scores (see below). */
-class ConfirmedOdds {
+/**
+ * Features whose absence from a report counts against a barrier whose members carry them: words,
+ * concepts and the category, not the parties. A party is implied by the concepts that name it
+ * (arbetsförmedlingen gives AF), so its absence would count the same absence twice, and a report of
+ * a barrier at the interface of two parties often names only the one it dealt with.
+ */
+export function absenceEvidence(space: FeatureSpace): (featureId: number) => boolean {
+  return (id) => !space.keys[id].startsWith('p:');
+}
+
+interface OddsBarrier {
+  key: string;
+  group: number;
+  counts: Map<number, number>;
+  size: number;
+  confirmed: boolean;
+  /** Log odds of lacking all the barrier's features that count when absent: [as is, one member left out]. */
+  absent: [number, number];
+}
+
+/**
+ * Confirmed barriers (and, if asked, proposals) as feature counts over their members, for log-odds
+ * scores (see score).
+ */
+export class ConfirmedOdds {
   private readonly df = new Map<number, number>();
   /** Sorted by key, so that ties resolve the same way whatever the input order. */
-  readonly barriers: Array<{ key: string; group: number; counts: Map<number, number>; size: number; confirmed: boolean }> = [];
+  readonly barriers: OddsBarrier[] = [];
 
-  /** With `isProposal`, the recurring groups nobody confirmed are scored too (after the confirmed ones). */
+  /**
+   * With `isProposal`, the recurring groups nobody confirmed are scored too (after the confirmed
+   * ones). `absenceCounts` says which features count when a report lacks them; without it only the
+   * features a report carries count.
+   */
   constructor(
     groups: readonly number[][],
     private readonly vectors: readonly ReportVector[],
     confirmedKey: ReadonlyMap<number, string>,
     isProposal?: (members: readonly number[]) => boolean,
+    private readonly absenceCounts: (featureId: number) => boolean = () => false,
   ) {
     for (const v of vectors) for (const id of v.vector.ids) this.df.set(id, (this.df.get(id) ?? 0) + 1);
-    const proposals: typeof this.barriers = [];
+    const proposals: OddsBarrier[] = [];
     groups.forEach((members, group) => {
       const key = members.map((i) => confirmedKey.get(i)).find((k) => k !== undefined);
       if (key === undefined && (isProposal === undefined || !isProposal(members))) return;
       const counts = new Map<number, number>();
       for (const i of members) for (const id of vectors[i].vector.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+      const absent: [number, number] = [this.absentSum(counts, members.length), this.absentSum(counts, members.length - 1)];
       // A proposal is named by its first report (indices follow report ids), so the order is stable.
-      if (key === undefined) proposals.push({ key: String(members[0]).padStart(12, '0'), group, counts, size: members.length, confirmed: false });
-      else this.barriers.push({ key, group, counts, size: members.length, confirmed: true });
+      if (key === undefined) proposals.push({ key: String(members[0]).padStart(12, '0'), group, counts, size: members.length, confirmed: false, absent });
+      else this.barriers.push({ key, group, counts, size: members.length, confirmed: true, absent });
     });
     this.barriers.sort((a, b) => (a.key < b.key ? -1 : 1));
     proposals.sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -321,30 +351,55 @@ class ConfirmedOdds {
   }
 
   /**
-   * Log odds of report i's features under barrier b (the rate among b's members, i itself left out
-   * when it is one, smoothed towards the rate in the whole set) against the whole set.
+   * Log odds of report i under barrier b against the whole set, feature by feature (naive Bayes):
+   * the rate p of a feature among b's members (i itself left out when it is one), smoothed towards
+   * its rate q in the whole set. A feature i carries counts log(p/q). A feature b's members carry
+   * that i lacks counts log((1-p)/(1-q)) when absenceCounts allows: a report that shares a barrier's
+   * general features but lacks what most of its members say (a one-off, or a neighbouring barrier's
+   * report) then scores low. The absence of features no member carries says little and is left out.
    */
   score(i: number, b: number, isMember: boolean): number {
     const barrier = this.barriers[b];
     const own = isMember ? 1 : 0;
     const n = this.vectors.length;
-    let sum = 0;
+    const size = barrier.size - own;
+    // Start from all of b's features absent, then turn those i carries into present ones.
+    let sum = barrier.absent[own];
     for (const id of this.vectors[i].vector.ids) {
       const q = (this.df.get(id) as number) / n;
-      const p = ((barrier.counts.get(id) ?? 0) - own + ODDS_PRIOR_REPORTS * q) / (barrier.size - own + ODDS_PRIOR_REPORTS);
-      sum += Math.log(p / q);
+      const count = barrier.counts.get(id) ?? 0;
+      sum += Math.log((count - own + ODDS_PRIOR_REPORTS * q) / (size + ODDS_PRIOR_REPORTS) / q);
+      if (count > 0 && this.absenceCounts(id)) sum -= absentLogOdds(count, q, size);
     }
     return sum;
   }
+
+  private absentSum(counts: ReadonlyMap<number, number>, size: number): number {
+    const n = this.vectors.length;
+    let sum = 0;
+    for (const [id, count] of counts) if (this.absenceCounts(id)) sum += absentLogOdds(count, (this.df.get(id) as number) / n, size);
+    return sum;
+  }
+}
+
+/**
+ * log((1-p)/(1-q)): what lacking a feature says, when `count` of a barrier's `size` reports carry
+ * it and a share q of all reports do (p smoothed as in ConfirmedOdds.score). Nothing when the
+ * feature cannot be missing: every report carries it, or every member does and the report is one.
+ */
+export function absentLogOdds(count: number, q: number, size: number): number {
+  const p = (count + ODDS_PRIOR_REPORTS * q) / (size + ODDS_PRIOR_REPORTS);
+  return q >= 1 || p >= 1 ? 0 : Math.log((1 - p) / (1 - q));
 }
 
 /**
  * The barriers the analyst has confirmed, seen as a whole: a feature carried by most members of one
  * barrier and by few reports overall says much more about where a report belongs than its share of
  * one cosine. Each unconfirmed member of a confirmed barrier is scored for every confirmed barrier by
- * the log odds of its features (naive Bayes over the features it carries: the rate among that
- * barrier's other members, smoothed towards the rate in the whole set, against the rate in the whole
- * set), and moves when another barrier scores at least `margin` more than its own. All moves are
+ * the log odds of its features (naive Bayes: the rate among that barrier's other members, smoothed
+ * towards the rate in the whole set, against the rate in the whole set; see ConfirmedOdds.score; with
+ * `absenceCounts`, the barrier's features it lacks count too), and moves when another barrier scores
+ * at least `margin` more than its own. All moves are
  * decided on the same counts, so the order of the reports does not matter. Confirmed reports never
  * move, and a report never goes where the analyst moved it out.
  */
@@ -354,8 +409,9 @@ export function moveByFeatureOdds(
   confirmedKey: ReadonlyMap<number, string>,
   excludedKeys: ReadonlyMap<number, readonly string[]>,
   margin: number,
+  absenceCounts?: (featureId: number) => boolean,
 ): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey);
+  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceCounts);
   const out = groups.map((g) => [...g]);
   if (odds.barriers.length < 2) return out;
   const moves: Array<[number, number, number]> = [];
@@ -390,7 +446,9 @@ const PROPOSAL_TYPICALITY = 0.5;
  * whose members its reports resemble, in the log odds of their features, at least
  * PROPOSAL_TYPICALITY as much as that barrier's own members resemble it (each left out in turn), when
  * that barrier scores at least `margin` more than any other confirmed barrier. Reports moved out of
- * that barrier by the analyst stay where they are.
+ * that barrier by the analyst stay where they are. Only the features the reports carry count here:
+ * a share of the members' typicality is a bar only while typicality is positive, and what a barrier's
+ * features lacking says would make it negative.
  */
 export function joinProposalsToConfirmed(
   groups: readonly number[][],
@@ -434,7 +492,8 @@ const PLACE_MARGIN = 7;
  * the mean cosine to reach the threshold. One-offs share general features (parties, broad concepts)
  * with every barrier alike, so what marks a missed member is that one confirmed barrier explains its
  * features much better than any other barrier does: it joins the barrier that scores best in the log
- * odds of its features (as in moveByFeatureOdds) when that is at least `margin` above the next best.
+ * odds of its features (as in moveByFeatureOdds, with `absenceCounts` the features it lacks too) when
+ * that is at least `margin` above the next best.
  * The proposals (recurring groups nobody confirmed yet) compete too, a report in one scored against
  * its fellow members: otherwise, while the analyst has confirmed only some barriers, the reports of
  * the others would be drawn into the confirmed ones. All placements are decided on the same counts,
@@ -448,8 +507,9 @@ export function placeByFeatureOdds(
   excludedKeys: ReadonlyMap<number, readonly string[]>,
   margin: number,
   isProposal: (members: readonly number[]) => boolean,
+  absenceCounts?: (featureId: number) => boolean,
 ): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, isProposal);
+  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, isProposal, absenceCounts);
   const out = groups.map((g) => [...g]);
   if (odds.barriers.filter((b) => b.confirmed).length < 2) return out;
   const moves: Array<[number, number, number]> = [];
