@@ -392,6 +392,15 @@ describe('reports outside the confirmed barriers', () => {
     expect(sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), 1e9, never))).toEqual(sets(groups));
   });
 
+  it('join a proposal nobody confirmed when the analyst has confirmed fewer than two barriers', () => {
+    const proposals = [[index('T1'), index('T2'), index('T4')], [index('D1'), index('D2'), index('D4')], [index('T3')], [index('D3')], [index('O3')]].map((g) => g.sort((a, b) => a - b));
+    const isProposal = (members: readonly number[]): boolean => members.length >= 3;
+    expect(sets(placeByFeatureOdds(proposals, vectors, new Map(), new Map(), margin, isProposal))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
+    const oneConfirmed = new Map([[index('T1'), 'TOLK']]);
+    expect(sets(placeByFeatureOdds(proposals, vectors, oneConfirmed, new Map(), margin, isProposal))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
+    expect(sets(placeByFeatureOdds(proposals, vectors, new Map(), new Map(), 1e9, isProposal))).toEqual(sets(proposals));
+  });
+
   it('stay with a proposal nobody confirmed yet when it explains them as well (only some barriers confirmed)', () => {
     // The analyst has confirmed the interpreter barrier and a local one, not yet the BankID one.
     const someConfirmed = new Map([

@@ -177,11 +177,17 @@ function clusterExactly(
   let groups = byKey.size === 0 ? first : averageLinkage(local.length, edges, options.linkThreshold, { confirmedKey, excludedKeys, initialGroups });
   if (byKey.size > 1) groups = chooseAmongConfirmed(space, groups, local, confirmedKey, excludedKeys, options.confirmedMargin);
   groups = dropLooseMembers(groups, local, confirmedKey, options.memberThreshold);
+  const isProposal = (members: readonly number[]): boolean => isRecurring(members.map((i) => vectors[i]), options);
   if (byKey.size > 1) {
     const absenceCounts = absenceEvidence(space);
     groups = moveByFeatureOdds(groups, local, confirmedKey, excludedKeys, options.oddsMargin, absenceCounts);
-    groups = joinProposalsToConfirmed(groups, local, confirmedKey, excludedKeys, options.oddsMargin, (members) => isRecurring(members.map((i) => vectors[i]), options));
-    groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, (members) => isRecurring(members.map((i) => vectors[i]), options), absenceCounts);
+    groups = joinProposalsToConfirmed(groups, local, confirmedKey, excludedKeys, options.oddsMargin, isProposal);
+    groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, isProposal, absenceCounts);
+  } else {
+    // With fewer than two confirmed barriers there is nothing to choose between yet: reports are
+    // placed into the proposals (see placeByFeatureOdds). On the features they carry only: counting
+    // the ones they lack loses the holdout's gain here (0.789 -> 0.772 without confirmed examples).
+    groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, isProposal);
   }
   const out: Group[] = [];
   for (const members of groups) {
@@ -483,7 +489,8 @@ export function joinProposalsToConfirmed(
 // Log odds by which a report outside the confirmed barriers must favour one of them over every
 // other barrier before it joins: far above oddsMargin, since such a report is most likely a one-off
 // (about half of all reports are). With 3 confirmed per barrier (16 seeds) the samples and both
-// holdouts gain for any value in 6–8; 7 is in the middle.
+// holdouts gain for any value in 6–8; 7 is in the middle. Without confirmed examples (placing into
+// proposals) both holdouts gain for 6–10 and the samples are unchanged.
 const PLACE_MARGIN = 7;
 
 /**
@@ -496,7 +503,10 @@ const PLACE_MARGIN = 7;
  * that is at least `margin` above the next best.
  * The proposals (recurring groups nobody confirmed yet) compete too, a report in one scored against
  * its fellow members: otherwise, while the analyst has confirmed only some barriers, the reports of
- * the others would be drawn into the confirmed ones. All placements are decided on the same counts,
+ * the others would be drawn into the confirmed ones. Until the analyst has confirmed two barriers,
+ * the proposals are all the barriers there are, and reports are placed into them as well (a report
+ * in a proposal into another one); after that a proposal beside the confirmed barriers is more often
+ * a fragment or a group of one-offs, and it only competes. All placements are decided on the same counts,
  * so the order does not matter; a report never goes where the analyst moved it out. What is left of
  * a proposal is judged again as a whole later.
  */
@@ -511,7 +521,8 @@ export function placeByFeatureOdds(
 ): number[][] {
   const odds = new ConfirmedOdds(groups, vectors, confirmedKey, isProposal, absenceCounts);
   const out = groups.map((g) => [...g]);
-  if (odds.barriers.filter((b) => b.confirmed).length < 2) return out;
+  const intoProposals = odds.barriers.filter((b) => b.confirmed).length < 2;
+  if (odds.barriers.length < 2) return out;
   const moves: Array<[number, number, number]> = [];
   groups.forEach((members, g) => {
     if (members.some((i) => confirmedKey.has(i))) return;
@@ -525,7 +536,7 @@ export function placeByFeatureOdds(
         if (s > best) {
           second = best;
           best = s;
-          target = barrier.confirmed ? barrier.group : -1;
+          target = barrier.confirmed || (intoProposals && barrier.group !== g) ? barrier.group : -1;
         } else if (s > second) second = s;
       });
       if (target >= 0 && second > -Infinity && best - second >= margin) moves.push([i, g, target]);
