@@ -6,6 +6,7 @@ import {
   ConfirmedOdds,
   DEFAULT_ENGINE_OPTIONS,
   dropLooseMembers,
+  joinProposalFragments,
   joinProposalsToConfirmed,
   moveByFeatureOdds,
   placeByFeatureOdds,
@@ -349,6 +350,36 @@ describe('proposals beside confirmed barriers', () => {
     expect(out).toContain('T5');
     const backward = joinProposalsToConfirmed([...groups].reverse(), vectors, confirmedKey, new Map(), margin, always);
     expect(sets(backward)).toEqual(sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always)));
+  });
+});
+
+describe('proposals before two barriers are confirmed', () => {
+  const more = [
+    r('T5', 'Salem', 'Tolk uteblev', 'AF bokade ingen tolk och mötet fick ställas in, deltagaren förstod inte samtalet.', ['AF']),
+    r('T6', 'Nykvarn', 'Ingen tolk bokad', 'FK hade inte bokat tolk, samtalet fick avbrytas.', ['FK']),
+  ];
+  const { vectors } = buildFeatureSpace([...all, ...more], parseThesaurus(THESAURUS));
+  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+  // Nobody confirmed anything; the interpreter barrier came out as a main part and a fragment.
+  const groups = [
+    [index('T1'), index('T2'), index('T3'), index('T4')],
+    [index('T5'), index('T6')],
+    [index('D1'), index('D2'), index('D3')],
+    [index('O3'), index('O4'), index('O5')],
+  ].map((g) => g.sort((a, b) => a - b));
+  const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
+  const always = (): boolean => true;
+  const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
+
+  it('join a fragment to the larger proposal it belongs to; unrelated proposals stay apart, whatever the order', () => {
+    const out = sets(joinProposalFragments(groups, vectors, new Map(), new Map(), margin, always));
+    expect(out).toEqual(['D1,D2,D3', 'O3,O4,O5', 'T1,T2,T3,T4,T5,T6']);
+    expect(sets(joinProposalFragments([...groups].reverse(), vectors, new Map(), new Map(), margin, always))).toEqual(out);
+  });
+
+  it('only by the margin, and only proposals', () => {
+    expect(sets(joinProposalFragments(groups, vectors, new Map(), new Map(), 1e9, always))).toEqual(sets(groups));
+    expect(sets(joinProposalFragments(groups, vectors, new Map(), new Map(), margin, () => false))).toEqual(sets(groups));
   });
 });
 
