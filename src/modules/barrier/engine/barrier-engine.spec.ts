@@ -317,7 +317,7 @@ describe('proposals beside confirmed barriers', () => {
     r('T5', 'Salem', 'Tolk uteblev', 'AF bokade ingen tolk och mötet fick ställas in, deltagaren förstod inte samtalet.', ['AF']),
     r('T6', 'Nykvarn', 'Ingen tolk bokad', 'FK hade inte bokat tolk, samtalet fick avbrytas.', ['FK']),
   ];
-  const { vectors } = buildFeatureSpace([...all, ...more], parseThesaurus(THESAURUS));
+  const { space, vectors } = buildFeatureSpace([...all, ...more], parseThesaurus(THESAURUS));
   const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
   const confirmedKey = new Map([
     [index('T1'), 'TOLK'],
@@ -336,11 +336,13 @@ describe('proposals beside confirmed barriers', () => {
   const always = (): boolean => true;
   const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
-  it('join the confirmed barrier they are a fragment of; unrelated proposals stay apart', () => {
-    const out = sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always));
-    expect(out).toContain('T1,T2,T3,T4,T5,T6');
-    expect(out).toContain('O3,O4,O5');
-    expect(out).toContain('D1,D2,D3');
+  it('join the confirmed barrier they are a fragment of; unrelated proposals stay apart (also when the features they lack count)', () => {
+    for (const absence of [undefined, absenceEvidence(space)]) {
+      const out = sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always, absence));
+      expect(out).toContain('T1,T2,T3,T4,T5,T6');
+      expect(out).toContain('O3,O4,O5');
+      expect(out).toContain('D1,D2,D3');
+    }
   });
 
   it('only when they are proposals, never with reports moved out of that barrier, and whatever the order', () => {

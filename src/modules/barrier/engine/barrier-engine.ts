@@ -186,7 +186,7 @@ function clusterExactly(
   if (byKey.size > 1) {
     const absenceCounts = absenceEvidence(space);
     groups = moveByFeatureOdds(groups, local, confirmedKey, excludedKeys, options.oddsMargin, absenceCounts);
-    groups = joinProposalsToConfirmed(groups, local, confirmedKey, excludedKeys, options.oddsMargin, isProposal);
+    groups = joinProposalsToConfirmed(groups, local, confirmedKey, excludedKeys, options.oddsMargin, isProposal, absenceCounts);
     groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, isProposal, absenceCounts);
   } else {
     // With fewer than two confirmed barriers there is nothing to choose between yet: reports are
@@ -451,7 +451,7 @@ export function moveByFeatureOdds(
 
 /**
  * Before the analyst has confirmed two barriers, linkage's proposals are all the barriers there are,
- * and one barrier told in two sets of words comes out as two proposals. As in
+ * and one barrier told in two sets of words comes out as two proposals. Much as in
  * joinProposalsToConfirmed, a proposal joins the barrier (another proposal, or the one confirmed
  * barrier) whose members its reports resemble, in the log odds of their features, at least
  * PROPOSAL_TYPICALITY as much as that barrier's own members resemble it, when that barrier scores at
@@ -498,19 +498,24 @@ export function joinProposalFragments(
   return out.filter((g) => g.length > 0).map((g) => g.sort((a, b) => a - b));
 }
 
-// A proposal joins a confirmed barrier when its reports are, on average, at least this share as
-// typical of it (in log odds) as the barrier's own members are.
+// Before two barriers are confirmed, a proposal joins another barrier (joinProposalFragments) when its
+// reports are, on average, at least this share as typical of it (in log odds of the features they
+// carry, so positive) as that barrier's own members are.
 const PROPOSAL_TYPICALITY = 0.5;
+// A proposal joins a confirmed barrier when its reports score, on average, at most this much (in log
+// odds, a factor of 20) below the barrier's own members. With three confirmed per barrier the samples
+// gain for 2.5–3.5 (16 seeds) and both holdouts hold; from 4, one holdout loses when only four
+// barriers are confirmed. It replaces a share of the members' score (0.5, as PROPOSAL_TYPICALITY),
+// which is no bar once absent features make scores negative.
+const PROPOSAL_DISTANCE = 3;
 
 /**
  * A recurring group nobody confirmed, found beside the analyst's confirmed barriers, is often a
  * fragment of one of them (the same barrier told in other words). It joins the confirmed barrier
- * whose members its reports resemble, in the log odds of their features, at least
- * PROPOSAL_TYPICALITY as much as that barrier's own members resemble it (each left out in turn), when
- * that barrier scores at least `margin` more than any other confirmed barrier. Reports moved out of
- * that barrier by the analyst stay where they are. Only the features the reports carry count here:
- * a share of the members' typicality is a bar only while typicality is positive, and what a barrier's
- * features lacking says would make it negative.
+ * whose members its reports resemble, in the log odds of their features (with `absenceCounts`, of
+ * the ones they lack too), at most PROPOSAL_DISTANCE less than that barrier's own members resemble it
+ * (each left out in turn), when that barrier scores at least `margin` more than any other confirmed
+ * barrier. Reports moved out of that barrier by the analyst stay where they are.
  */
 export function joinProposalsToConfirmed(
   groups: readonly number[][],
@@ -519,8 +524,9 @@ export function joinProposalsToConfirmed(
   excludedKeys: ReadonlyMap<number, readonly string[]>,
   margin: number,
   isProposal: (members: readonly number[]) => boolean,
+  absenceCounts?: (featureId: number) => boolean,
 ): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey);
+  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceCounts);
   const out = groups.map((g) => [...g]);
   if (odds.barriers.length < 2) return out;
   const typical = odds.barriers.map((b, k) => groups[b.group].reduce((sum, i) => sum + odds.score(i, k, true), 0) / b.size);
@@ -531,7 +537,7 @@ export function joinProposalsToConfirmed(
     let best = 0;
     for (let k = 1; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
     const second = Math.max(...scores.filter((_, k) => k !== best));
-    if (scores[best] >= PROPOSAL_TYPICALITY * typical[best] && scores[best] - second >= margin) joins.push([g, best]);
+    if (scores[best] >= typical[best] - PROPOSAL_DISTANCE && scores[best] - second >= margin) joins.push([g, best]);
   });
   for (const [g, k] of joins) {
     const target = odds.barriers[k];

@@ -11,14 +11,14 @@ import { SeededRandom } from './seeded-random';
  * A floor under the engine's quality, so a change that loses ground on any of the three sets fails
  * here rather than being found by `npm run eval` later. The sets: ../shared/samples, and two invented
  * holdouts about other barriers (test/fixtures). Floors sit a few hundredths under what the engine
- * reached when they were set (2026-11-23, without / with three confirmed per barrier: samples 0.701/0.762, holdout 0.789/0.872, holdout-2 0.795/0.853, seeds 1-4
+ * reached when they were set (2026-11-23, without / with three confirmed per barrier: samples 0.701/0.780, holdout 0.789/0.872, holdout-2 0.795/0.853, seeds 1-4
  * with placement by feature odds (into proposals too, and fragments joined, before two barriers are confirmed), the features a report lacks counted
  * in the odds, and short numbers and compound heads counted as words; `SHOW_ARI=1` prints them); they are a
  * guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SETS = [
-  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.68, floorThree: 0.74 },
+  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.68, floorThree: 0.75 },
   { name: 'holdout', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout'), floorNone: 0.77, floorThree: 0.85 },
   { name: 'holdout-2', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-2'), floorNone: 0.77, floorThree: 0.83 },
 ];
