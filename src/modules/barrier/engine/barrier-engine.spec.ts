@@ -1,4 +1,17 @@
-import { assignIncremental, chooseAmongConfirmed, DEFAULT_ENGINE_OPTIONS, dropLooseMembers, joinProposalsToConfirmed, moveByFeatureOdds, placeByFeatureOdds, runFull } from './barrier-engine';
+import {
+  absenceEvidence,
+  absentLogOdds,
+  assignIncremental,
+  chooseAmongConfirmed,
+  ConfirmedOdds,
+  DEFAULT_ENGINE_OPTIONS,
+  dropLooseMembers,
+  joinProposalFragments,
+  joinProposalsToConfirmed,
+  moveByFeatureOdds,
+  placeByFeatureOdds,
+  runFull,
+} from './barrier-engine';
 import { joinModel, splitModel } from './barrier-model';
 import { BarrierModel, EngineReport } from './engine-types';
 import { buildFeatureSpace } from './feature-space';
@@ -216,7 +229,7 @@ describe('the analyst\'s confirmed examples', () => {
 });
 
 describe('feature odds between confirmed barriers', () => {
-  const { vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
+  const { space, vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
   const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
   const confirmedKey = new Map([
     [index('T1'), 'TOLK'],
@@ -235,13 +248,15 @@ describe('feature odds between confirmed barriers', () => {
   const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
   const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
-  it('move an unconfirmed member to the confirmed barrier whose members carry its features', () => {
-    const out = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin);
-    const groupOf = (id: string): number => out.findIndex((g) => g.includes(index(id)));
-    expect(groupOf('D3')).toBe(groupOf('D1'));
-    for (const id of ['T3', 'T4', 'D4']) expect(groupOf(id)).toBe(groupOf('T1'));
-    // Barriers nobody confirmed are left as they are.
-    expect(sets(out)).toContain('O3,O4,O5');
+  it('move an unconfirmed member to the confirmed barrier whose members carry its features (also when the features it lacks count)', () => {
+    for (const absence of [undefined, absenceEvidence(space)]) {
+      const out = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, absence);
+      const groupOf = (id: string): number => out.findIndex((g) => g.includes(index(id)));
+      expect(groupOf('D3')).toBe(groupOf('D1'));
+      for (const id of ['T3', 'T4', 'D4']) expect(groupOf(id)).toBe(groupOf('T1'));
+      // Barriers nobody confirmed are left as they are.
+      expect(sets(out)).toContain('O3,O4,O5');
+    }
   });
 
   it('never move a report into a barrier the analyst moved it out of, and do not depend on the order of the groups', () => {
@@ -257,12 +272,52 @@ describe('feature odds between confirmed barriers', () => {
   });
 });
 
+describe('a barrier\'s features a report lacks', () => {
+  const generic = r('G1', 'Salem', 'Mötet ställdes in', 'AF ställde in mötet och deltagaren fick en ny tid för samtalet.', ['AF']);
+  const { space, vectors } = buildFeatureSpace([...all, generic], parseThesaurus(THESAURUS));
+  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+  const confirmedKey = new Map([
+    [index('T1'), 'TOLK'],
+    [index('T2'), 'TOLK'],
+    [index('D1'), 'DIGITAL'],
+    [index('D2'), 'DIGITAL'],
+  ]);
+  const groups = [interpreter.map((x) => index(x.id)), digital.map((x) => index(x.id))].map((g) => g.sort((a, b) => a - b));
+
+  it('say much when most members carry the feature and few reports do, nothing when it cannot be missing', () => {
+    expect(absentLogOdds(9, 0.1, 10)).toBeLessThan(-1);
+    expect(absentLogOdds(1, 0.1, 10)).toBeGreaterThan(-0.1);
+    expect(absentLogOdds(9, 0.1, 10)).toBeLessThan(absentLogOdds(5, 0.1, 10));
+    expect(absentLogOdds(5, 1, 10)).toBe(0);
+    expect(absentLogOdds(1, 0.6, 0)).toBe(0);
+  });
+
+  it('count words and concepts, not parties (a party is implied by the concepts that name it)', () => {
+    const counts = absenceEvidence(space);
+    expect(counts(space.ids.get('p:AF') as number)).toBe(false);
+    expect(counts(space.ids.get('c:tolk') as number)).toBe(true);
+  });
+
+  it('set a report that shares only the general features of a barrier further apart from its members', () => {
+    const presence = new ConfirmedOdds(groups, vectors, confirmedKey);
+    const bernoulli = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceEvidence(space));
+    const tolk = presence.barriers.findIndex((b) => b.key === 'TOLK');
+    const contrast = (odds: ConfirmedOdds): number => odds.score(index('T3'), tolk, true) - odds.score(index('G1'), tolk, false);
+    expect(contrast(bernoulli)).toBeGreaterThan(contrast(presence) + 1);
+  });
+
+  it('leave the confirmed barriers\' choices above as they are on these reports', () => {
+    const moved = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), DEFAULT_ENGINE_OPTIONS.oddsMargin, absenceEvidence(space));
+    expect(moved.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort()).toEqual(['D1,D2,D3,D4', 'T1,T2,T3,T4']);
+  });
+});
+
 describe('proposals beside confirmed barriers', () => {
   const more = [
     r('T5', 'Salem', 'Tolk uteblev', 'AF bokade ingen tolk och mötet fick ställas in, deltagaren förstod inte samtalet.', ['AF']),
     r('T6', 'Nykvarn', 'Ingen tolk bokad', 'FK hade inte bokat tolk, samtalet fick avbrytas.', ['FK']),
   ];
-  const { vectors } = buildFeatureSpace([...all, ...more], parseThesaurus(THESAURUS));
+  const { space, vectors } = buildFeatureSpace([...all, ...more], parseThesaurus(THESAURUS));
   const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
   const confirmedKey = new Map([
     [index('T1'), 'TOLK'],
@@ -281,11 +336,13 @@ describe('proposals beside confirmed barriers', () => {
   const always = (): boolean => true;
   const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
-  it('join the confirmed barrier they are a fragment of; unrelated proposals stay apart', () => {
-    const out = sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always));
-    expect(out).toContain('T1,T2,T3,T4,T5,T6');
-    expect(out).toContain('O3,O4,O5');
-    expect(out).toContain('D1,D2,D3');
+  it('join the confirmed barrier they are a fragment of; unrelated proposals stay apart (also when the features they lack count)', () => {
+    for (const absence of [undefined, absenceEvidence(space)]) {
+      const out = sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always, absence));
+      expect(out).toContain('T1,T2,T3,T4,T5,T6');
+      expect(out).toContain('O3,O4,O5');
+      expect(out).toContain('D1,D2,D3');
+    }
   });
 
   it('only when they are proposals, never with reports moved out of that barrier, and whatever the order', () => {
@@ -298,8 +355,38 @@ describe('proposals beside confirmed barriers', () => {
   });
 });
 
+describe('proposals before two barriers are confirmed', () => {
+  const more = [
+    r('T5', 'Salem', 'Tolk uteblev', 'AF bokade ingen tolk och mötet fick ställas in, deltagaren förstod inte samtalet.', ['AF']),
+    r('T6', 'Nykvarn', 'Ingen tolk bokad', 'FK hade inte bokat tolk, samtalet fick avbrytas.', ['FK']),
+  ];
+  const { vectors } = buildFeatureSpace([...all, ...more], parseThesaurus(THESAURUS));
+  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+  // Nobody confirmed anything; the interpreter barrier came out as a main part and a fragment.
+  const groups = [
+    [index('T1'), index('T2'), index('T3'), index('T4')],
+    [index('T5'), index('T6')],
+    [index('D1'), index('D2'), index('D3')],
+    [index('O3'), index('O4'), index('O5')],
+  ].map((g) => g.sort((a, b) => a - b));
+  const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
+  const always = (): boolean => true;
+  const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
+
+  it('join a fragment to the larger proposal it belongs to; unrelated proposals stay apart, whatever the order', () => {
+    const out = sets(joinProposalFragments(groups, vectors, new Map(), new Map(), margin, always));
+    expect(out).toEqual(['D1,D2,D3', 'O3,O4,O5', 'T1,T2,T3,T4,T5,T6']);
+    expect(sets(joinProposalFragments([...groups].reverse(), vectors, new Map(), new Map(), margin, always))).toEqual(out);
+  });
+
+  it('only by the margin, and only proposals', () => {
+    expect(sets(joinProposalFragments(groups, vectors, new Map(), new Map(), 1e9, always))).toEqual(sets(groups));
+    expect(sets(joinProposalFragments(groups, vectors, new Map(), new Map(), margin, () => false))).toEqual(sets(groups));
+  });
+});
+
 describe('reports outside the confirmed barriers', () => {
-  const { vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
+  const { space, vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
   const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
   const confirmedKey = new Map([
     [index('T1'), 'TOLK'],
@@ -321,11 +408,13 @@ describe('reports outside the confirmed barriers', () => {
   const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
   it('join the confirmed barrier that explains their features far better than any other; one-offs stay out', () => {
-    const out = sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, never));
-    expect(out).toContain('T1,T2,T3,T4');
-    expect(out).toContain('D1,D2,D3,D4');
-    expect(out).toContain('O1,O2');
-    expect(out).toContain('O3');
+    for (const absence of [undefined, absenceEvidence(space)]) {
+      const out = sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, never, absence));
+      expect(out).toContain('T1,T2,T3,T4');
+      expect(out).toContain('D1,D2,D3,D4');
+      expect(out).toContain('O1,O2');
+      expect(out).toContain('O3');
+    }
   });
 
   it('never into a barrier the analyst moved them out of, whatever the order, and only by the margin', () => {
@@ -334,6 +423,15 @@ describe('reports outside the confirmed barriers', () => {
     const forward = placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, never);
     expect(sets(placeByFeatureOdds([...groups].reverse(), vectors, confirmedKey, new Map(), margin, never))).toEqual(sets(forward));
     expect(sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), 1e9, never))).toEqual(sets(groups));
+  });
+
+  it('join a proposal nobody confirmed when the analyst has confirmed fewer than two barriers', () => {
+    const proposals = [[index('T1'), index('T2'), index('T4')], [index('D1'), index('D2'), index('D4')], [index('T3')], [index('D3')], [index('O3')]].map((g) => g.sort((a, b) => a - b));
+    const isProposal = (members: readonly number[]): boolean => members.length >= 3;
+    expect(sets(placeByFeatureOdds(proposals, vectors, new Map(), new Map(), margin, isProposal))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
+    const oneConfirmed = new Map([[index('T1'), 'TOLK']]);
+    expect(sets(placeByFeatureOdds(proposals, vectors, oneConfirmed, new Map(), margin, isProposal))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
+    expect(sets(placeByFeatureOdds(proposals, vectors, new Map(), new Map(), 1e9, isProposal))).toEqual(sets(proposals));
   });
 
   it('stay with a proposal nobody confirmed yet when it explains them as well (only some barriers confirmed)', () => {

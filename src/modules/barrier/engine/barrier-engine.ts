@@ -143,13 +143,18 @@ interface Group {
   confirmedKey?: string;
 }
 
-/** Clusters a set of report vectors exactly (sparse average linkage) and keeps the recurring groups. */
+/**
+ * Clusters a set of report vectors exactly (sparse average linkage) and keeps the recurring groups.
+ * `placeIntoProposals`: whether, with fewer than two confirmed barriers, reports are placed into the
+ * proposals (see below).
+ */
 function clusterExactly(
   space: FeatureSpace,
   vectors: readonly ReportVector[],
   confirmed: ReadonlyMap<string, string>,
   excluded: ReadonlyMap<string, readonly string[]>,
   options: EngineOptions,
+  placeIntoProposals = true,
 ): Group[] {
   // Re-index locally: the clusterer works on positions 0..n-1.
   const local = vectors.map((v, index) => ({ ...v, index }));
@@ -177,10 +182,19 @@ function clusterExactly(
   let groups = byKey.size === 0 ? first : averageLinkage(local.length, edges, options.linkThreshold, { confirmedKey, excludedKeys, initialGroups });
   if (byKey.size > 1) groups = chooseAmongConfirmed(space, groups, local, confirmedKey, excludedKeys, options.confirmedMargin);
   groups = dropLooseMembers(groups, local, confirmedKey, options.memberThreshold);
+  const isProposal = (members: readonly number[]): boolean => isRecurring(members.map((i) => vectors[i]), options);
   if (byKey.size > 1) {
-    groups = moveByFeatureOdds(groups, local, confirmedKey, excludedKeys, options.oddsMargin);
-    groups = joinProposalsToConfirmed(groups, local, confirmedKey, excludedKeys, options.oddsMargin, (members) => isRecurring(members.map((i) => vectors[i]), options));
-    groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, (members) => isRecurring(members.map((i) => vectors[i]), options));
+    const absenceCounts = absenceEvidence(space);
+    groups = moveByFeatureOdds(groups, local, confirmedKey, excludedKeys, options.oddsMargin, absenceCounts);
+    groups = joinProposalsToConfirmed(groups, local, confirmedKey, excludedKeys, options.oddsMargin, isProposal, absenceCounts);
+    groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, isProposal, absenceCounts);
+  } else {
+    // With fewer than two confirmed barriers there is nothing to choose between yet: reports are
+    // placed into the proposals (see placeByFeatureOdds), and a proposal that is a fragment of another
+    // joins it. On the features they carry only: counting the ones they lack loses the holdout's gain
+    // here (0.789 -> 0.772 without confirmed examples).
+    if (placeIntoProposals) groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, isProposal);
+    groups = joinProposalFragments(groups, local, confirmedKey, excludedKeys, options.oddsMargin, isProposal);
   }
   const out: Group[] = [];
   for (const members of groups) {
@@ -291,29 +305,58 @@ export function dropLooseMembers(groups: readonly number[][], vectors: readonly 
 // is read as n reports of its own plus this many typical ones.
 const ODDS_PRIOR_REPORTS = 2;
 
-/** Confirmed barriers as feature counts over their members, for log-odds scores (see below). */
-class ConfirmedOdds {
+/**
+ * Features whose absence from a report counts against a barrier whose members carry them: words,
+ * concepts and the category, not the parties. A party is implied by the concepts that name it
+ * (arbetsförmedlingen gives AF), so its absence would count the same absence twice, and a report of
+ * a barrier at the interface of two parties often names only the one it dealt with.
+ */
+export function absenceEvidence(space: FeatureSpace): (featureId: number) => boolean {
+  return (id) => !space.keys[id].startsWith('p:');
+}
+
+interface OddsBarrier {
+  key: string;
+  group: number;
+  counts: Map<number, number>;
+  size: number;
+  confirmed: boolean;
+  /** Log odds of lacking all the barrier's features that count when absent: [as is, one member left out]. */
+  absent: [number, number];
+}
+
+/**
+ * Confirmed barriers (and, if asked, proposals) as feature counts over their members, for log-odds
+ * scores (see score).
+ */
+export class ConfirmedOdds {
   private readonly df = new Map<number, number>();
   /** Sorted by key, so that ties resolve the same way whatever the input order. */
-  readonly barriers: Array<{ key: string; group: number; counts: Map<number, number>; size: number; confirmed: boolean }> = [];
+  readonly barriers: OddsBarrier[] = [];
 
-  /** With `isProposal`, the recurring groups nobody confirmed are scored too (after the confirmed ones). */
+  /**
+   * With `isProposal`, the recurring groups nobody confirmed are scored too (after the confirmed
+   * ones). `absenceCounts` says which features count when a report lacks them; without it only the
+   * features a report carries count.
+   */
   constructor(
     groups: readonly number[][],
     private readonly vectors: readonly ReportVector[],
     confirmedKey: ReadonlyMap<number, string>,
     isProposal?: (members: readonly number[]) => boolean,
+    private readonly absenceCounts: (featureId: number) => boolean = () => false,
   ) {
     for (const v of vectors) for (const id of v.vector.ids) this.df.set(id, (this.df.get(id) ?? 0) + 1);
-    const proposals: typeof this.barriers = [];
+    const proposals: OddsBarrier[] = [];
     groups.forEach((members, group) => {
       const key = members.map((i) => confirmedKey.get(i)).find((k) => k !== undefined);
       if (key === undefined && (isProposal === undefined || !isProposal(members))) return;
       const counts = new Map<number, number>();
       for (const i of members) for (const id of vectors[i].vector.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+      const absent: [number, number] = [this.absentSum(counts, members.length), this.absentSum(counts, members.length - 1)];
       // A proposal is named by its first report (indices follow report ids), so the order is stable.
-      if (key === undefined) proposals.push({ key: String(members[0]).padStart(12, '0'), group, counts, size: members.length, confirmed: false });
-      else this.barriers.push({ key, group, counts, size: members.length, confirmed: true });
+      if (key === undefined) proposals.push({ key: String(members[0]).padStart(12, '0'), group, counts, size: members.length, confirmed: false, absent });
+      else this.barriers.push({ key, group, counts, size: members.length, confirmed: true, absent });
     });
     this.barriers.sort((a, b) => (a.key < b.key ? -1 : 1));
     proposals.sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -321,30 +364,55 @@ class ConfirmedOdds {
   }
 
   /**
-   * Log odds of report i's features under barrier b (the rate among b's members, i itself left out
-   * when it is one, smoothed towards the rate in the whole set) against the whole set.
+   * Log odds of report i under barrier b against the whole set, feature by feature (naive Bayes):
+   * the rate p of a feature among b's members (i itself left out when it is one), smoothed towards
+   * its rate q in the whole set. A feature i carries counts log(p/q). A feature b's members carry
+   * that i lacks counts log((1-p)/(1-q)) when absenceCounts allows: a report that shares a barrier's
+   * general features but lacks what most of its members say (a one-off, or a neighbouring barrier's
+   * report) then scores low. The absence of features no member carries says little and is left out.
    */
   score(i: number, b: number, isMember: boolean): number {
     const barrier = this.barriers[b];
     const own = isMember ? 1 : 0;
     const n = this.vectors.length;
-    let sum = 0;
+    const size = barrier.size - own;
+    // Start from all of b's features absent, then turn those i carries into present ones.
+    let sum = barrier.absent[own];
     for (const id of this.vectors[i].vector.ids) {
       const q = (this.df.get(id) as number) / n;
-      const p = ((barrier.counts.get(id) ?? 0) - own + ODDS_PRIOR_REPORTS * q) / (barrier.size - own + ODDS_PRIOR_REPORTS);
-      sum += Math.log(p / q);
+      const count = barrier.counts.get(id) ?? 0;
+      sum += Math.log((count - own + ODDS_PRIOR_REPORTS * q) / (size + ODDS_PRIOR_REPORTS) / q);
+      if (count > 0 && this.absenceCounts(id)) sum -= absentLogOdds(count, q, size);
     }
     return sum;
   }
+
+  private absentSum(counts: ReadonlyMap<number, number>, size: number): number {
+    const n = this.vectors.length;
+    let sum = 0;
+    for (const [id, count] of counts) if (this.absenceCounts(id)) sum += absentLogOdds(count, (this.df.get(id) as number) / n, size);
+    return sum;
+  }
+}
+
+/**
+ * log((1-p)/(1-q)): what lacking a feature says, when `count` of a barrier's `size` reports carry
+ * it and a share q of all reports do (p smoothed as in ConfirmedOdds.score). Nothing when the
+ * feature cannot be missing: every report carries it, or every member does and the report is one.
+ */
+export function absentLogOdds(count: number, q: number, size: number): number {
+  const p = (count + ODDS_PRIOR_REPORTS * q) / (size + ODDS_PRIOR_REPORTS);
+  return q >= 1 || p >= 1 ? 0 : Math.log((1 - p) / (1 - q));
 }
 
 /**
  * The barriers the analyst has confirmed, seen as a whole: a feature carried by most members of one
  * barrier and by few reports overall says much more about where a report belongs than its share of
  * one cosine. Each unconfirmed member of a confirmed barrier is scored for every confirmed barrier by
- * the log odds of its features (naive Bayes over the features it carries: the rate among that
- * barrier's other members, smoothed towards the rate in the whole set, against the rate in the whole
- * set), and moves when another barrier scores at least `margin` more than its own. All moves are
+ * the log odds of its features (naive Bayes: the rate among that barrier's other members, smoothed
+ * towards the rate in the whole set, against the rate in the whole set; see ConfirmedOdds.score; with
+ * `absenceCounts`, the barrier's features it lacks count too), and moves when another barrier scores
+ * at least `margin` more than its own. All moves are
  * decided on the same counts, so the order of the reports does not matter. Confirmed reports never
  * move, and a report never goes where the analyst moved it out.
  */
@@ -354,8 +422,9 @@ export function moveByFeatureOdds(
   confirmedKey: ReadonlyMap<number, string>,
   excludedKeys: ReadonlyMap<number, readonly string[]>,
   margin: number,
+  absenceCounts?: (featureId: number) => boolean,
 ): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey);
+  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceCounts);
   const out = groups.map((g) => [...g]);
   if (odds.barriers.length < 2) return out;
   const moves: Array<[number, number, number]> = [];
@@ -380,17 +449,73 @@ export function moveByFeatureOdds(
   return out.filter((g) => g.length > 0).map((g) => g.sort((a, b) => a - b));
 }
 
-// A proposal joins a confirmed barrier when its reports are, on average, at least this share as
-// typical of it (in log odds) as the barrier's own members are.
+/**
+ * Before the analyst has confirmed two barriers, linkage's proposals are all the barriers there are,
+ * and one barrier told in two sets of words comes out as two proposals. Much as in
+ * joinProposalsToConfirmed, a proposal joins the barrier (another proposal, or the one confirmed
+ * barrier) whose members its reports resemble, in the log odds of their features, at least
+ * PROPOSAL_TYPICALITY as much as that barrier's own members resemble it, when that barrier scores at
+ * least `margin` more than any other; and only a barrier at least as large as itself, so a fragment
+ * joins the main part and not the other way round. Decided on the same counts for all proposals; a
+ * joining proposal takes nothing in, and reports moved out of a confirmed barrier stay out of it.
+ */
+export function joinProposalFragments(
+  groups: readonly number[][],
+  vectors: readonly ReportVector[],
+  confirmedKey: ReadonlyMap<number, string>,
+  excludedKeys: ReadonlyMap<number, readonly string[]>,
+  margin: number,
+  isProposal: (members: readonly number[]) => boolean,
+): number[][] {
+  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, isProposal);
+  const out = groups.map((g) => [...g]);
+  const barriers = odds.barriers;
+  if (barriers.length < 2) return out;
+  // What each barrier's own members score, each left out in turn.
+  const typical = barriers.map((b, k) => groups[b.group].reduce((sum, i) => sum + odds.score(i, k, true), 0) / b.size);
+  // Joining proposal -> barrier it joins (indices into barriers).
+  const joins = new Map<number, number>();
+  barriers.forEach((own, o) => {
+    if (own.confirmed) return;
+    const members = groups[own.group];
+    const scores = barriers.map((_, k) => (k === o ? -Infinity : members.reduce((sum, i) => sum + odds.score(i, k, false), 0) / members.length));
+    let best = o === 0 ? 1 : 0;
+    for (let k = 0; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
+    const others = scores.filter((_, k) => k !== best && k !== o);
+    const second = others.length > 0 ? Math.max(...others) : 0;
+    if (barriers[best].size >= own.size && scores[best] >= PROPOSAL_TYPICALITY * typical[best] && scores[best] - second >= margin) joins.set(o, best);
+  });
+  for (const [from, to] of joins) {
+    // A proposal that joins another takes nothing in; of two equal ones that choose each other, the
+    // first by key takes the other.
+    if (joins.has(to) && !(joins.get(to) === from && barriers[to].key < barriers[from].key)) continue;
+    const target = barriers[to];
+    const source = barriers[from].group;
+    const moving = out[source].filter((i) => !excludedKeys.get(i)?.includes(target.key));
+    out[target.group].push(...moving);
+    out[source] = out[source].filter((i) => !moving.includes(i));
+  }
+  return out.filter((g) => g.length > 0).map((g) => g.sort((a, b) => a - b));
+}
+
+// Before two barriers are confirmed, a proposal joins another barrier (joinProposalFragments) when its
+// reports are, on average, at least this share as typical of it (in log odds of the features they
+// carry, so positive) as that barrier's own members are.
 const PROPOSAL_TYPICALITY = 0.5;
+// A proposal joins a confirmed barrier when its reports score, on average, at most this much (in log
+// odds, a factor of 20) below the barrier's own members. With three confirmed per barrier the samples
+// gain for 2.5–3.5 (16 seeds) and both holdouts hold; from 4, one holdout loses when only four
+// barriers are confirmed. It replaces a share of the members' score (0.5, as PROPOSAL_TYPICALITY),
+// which is no bar once absent features make scores negative.
+const PROPOSAL_DISTANCE = 3;
 
 /**
  * A recurring group nobody confirmed, found beside the analyst's confirmed barriers, is often a
  * fragment of one of them (the same barrier told in other words). It joins the confirmed barrier
- * whose members its reports resemble, in the log odds of their features, at least
- * PROPOSAL_TYPICALITY as much as that barrier's own members resemble it (each left out in turn), when
- * that barrier scores at least `margin` more than any other confirmed barrier. Reports moved out of
- * that barrier by the analyst stay where they are.
+ * whose members its reports resemble, in the log odds of their features (with `absenceCounts`, of
+ * the ones they lack too), at most PROPOSAL_DISTANCE less than that barrier's own members resemble it
+ * (each left out in turn), when that barrier scores at least `margin` more than any other confirmed
+ * barrier. Reports moved out of that barrier by the analyst stay where they are.
  */
 export function joinProposalsToConfirmed(
   groups: readonly number[][],
@@ -399,8 +524,9 @@ export function joinProposalsToConfirmed(
   excludedKeys: ReadonlyMap<number, readonly string[]>,
   margin: number,
   isProposal: (members: readonly number[]) => boolean,
+  absenceCounts?: (featureId: number) => boolean,
 ): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey);
+  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceCounts);
   const out = groups.map((g) => [...g]);
   if (odds.barriers.length < 2) return out;
   const typical = odds.barriers.map((b, k) => groups[b.group].reduce((sum, i) => sum + odds.score(i, k, true), 0) / b.size);
@@ -411,7 +537,7 @@ export function joinProposalsToConfirmed(
     let best = 0;
     for (let k = 1; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
     const second = Math.max(...scores.filter((_, k) => k !== best));
-    if (scores[best] >= PROPOSAL_TYPICALITY * typical[best] && scores[best] - second >= margin) joins.push([g, best]);
+    if (scores[best] >= typical[best] - PROPOSAL_DISTANCE && scores[best] - second >= margin) joins.push([g, best]);
   });
   for (const [g, k] of joins) {
     const target = odds.barriers[k];
@@ -425,7 +551,8 @@ export function joinProposalsToConfirmed(
 // Log odds by which a report outside the confirmed barriers must favour one of them over every
 // other barrier before it joins: far above oddsMargin, since such a report is most likely a one-off
 // (about half of all reports are). With 3 confirmed per barrier (16 seeds) the samples and both
-// holdouts gain for any value in 6–8; 7 is in the middle.
+// holdouts gain for any value in 6–8; 7 is in the middle. Without confirmed examples (placing into
+// proposals) both holdouts gain for 6–10 and the samples are unchanged.
 const PLACE_MARGIN = 7;
 
 /**
@@ -434,10 +561,14 @@ const PLACE_MARGIN = 7;
  * the mean cosine to reach the threshold. One-offs share general features (parties, broad concepts)
  * with every barrier alike, so what marks a missed member is that one confirmed barrier explains its
  * features much better than any other barrier does: it joins the barrier that scores best in the log
- * odds of its features (as in moveByFeatureOdds) when that is at least `margin` above the next best.
+ * odds of its features (as in moveByFeatureOdds, with `absenceCounts` the features it lacks too) when
+ * that is at least `margin` above the next best.
  * The proposals (recurring groups nobody confirmed yet) compete too, a report in one scored against
  * its fellow members: otherwise, while the analyst has confirmed only some barriers, the reports of
- * the others would be drawn into the confirmed ones. All placements are decided on the same counts,
+ * the others would be drawn into the confirmed ones. Until the analyst has confirmed two barriers,
+ * the proposals are all the barriers there are, and reports are placed into them as well (a report
+ * in a proposal into another one); after that a proposal beside the confirmed barriers is more often
+ * a fragment or a group of one-offs, and it only competes. All placements are decided on the same counts,
  * so the order does not matter; a report never goes where the analyst moved it out. What is left of
  * a proposal is judged again as a whole later.
  */
@@ -448,10 +579,12 @@ export function placeByFeatureOdds(
   excludedKeys: ReadonlyMap<number, readonly string[]>,
   margin: number,
   isProposal: (members: readonly number[]) => boolean,
+  absenceCounts?: (featureId: number) => boolean,
 ): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, isProposal);
+  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, isProposal, absenceCounts);
   const out = groups.map((g) => [...g]);
-  if (odds.barriers.filter((b) => b.confirmed).length < 2) return out;
+  const intoProposals = odds.barriers.filter((b) => b.confirmed).length < 2;
+  if (odds.barriers.length < 2) return out;
   const moves: Array<[number, number, number]> = [];
   groups.forEach((members, g) => {
     if (members.some((i) => confirmedKey.has(i))) return;
@@ -465,7 +598,7 @@ export function placeByFeatureOdds(
         if (s > best) {
           second = best;
           best = s;
-          target = barrier.confirmed ? barrier.group : -1;
+          target = barrier.confirmed || (intoProposals && barrier.group !== g) ? barrier.group : -1;
         } else if (s > second) second = s;
       });
       if (target >= 0 && second > -Infinity && best - second >= margin) moves.push([i, g, target]);
@@ -576,7 +709,9 @@ function clusterAtScale(space: FeatureSpace, vectors: readonly ReportVector[], c
     // A different pseudo-random sample each round.
     const candidates = remaining.filter((v) => round > 0 || !confirmed.has(v.report.id));
     const sample = [...mustInclude, ...smallestByHash(candidates, round + 1, Math.max(0, options.exactLimit - mustInclude.length))].sort((a, b) => a.index - b.index);
-    const found = clusterExactly(space, sample, confirmed, excluded, options);
+    // Later rounds cluster what no barrier took, mostly one-offs: their proposals take in no further
+    // reports (at 100 000 reports with three confirmed per barrier that would cost 0.613 -> 0.608).
+    const found = clusterExactly(space, sample, confirmed, excluded, options, round === 0);
     if (found.length === 0) continue;
     const inSample = new Set(sample.map((v) => v.index));
     const first = groups.length;

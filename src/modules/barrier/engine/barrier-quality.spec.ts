@@ -11,17 +11,19 @@ import { SeededRandom } from './seeded-random';
  * A floor under the engine's quality, so a change that loses ground on any of the four sets fails
  * here rather than being found by `npm run eval` later. The sets: ../shared/samples, and three invented
  * holdouts about other barriers (test/fixtures). Floors sit a few hundredths under what the engine
- * reached when they were set (2026-11-23, without / with three confirmed per barrier: samples 0.692/0.729, holdout 0.772/0.862, holdout-2 0.681/0.835, seeds 1-4
- * with placement by feature odds, and short numbers and compound heads counted as words; `SHOW_ARI=1` prints them); they are a
+ * reached when they were set (2026-11-23, without / with three confirmed per barrier: samples 0.701/0.780, holdout 0.789/0.872, holdout-2 0.795/0.853, holdout-3 0.535/0.661, seeds 1-4
+ * with placement by feature odds (into proposals too, and fragments joined, before two barriers are confirmed), the features a report lacks counted
+ * in the odds, and short numbers and compound heads counted as words; `SHOW_ARI=1` prints them); they are a
  * guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SETS = [
-  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.67, floorThree: 0.71 },
-  { name: 'holdout', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout'), floorNone: 0.75, floorThree: 0.84 },
-  { name: 'holdout-2', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-2'), floorNone: 0.65, floorThree: 0.80 },
-  // Written blind (without the engine's source) after the changes above; first measured 0.493 / 0.662 (seeds 1-8).
-  { name: 'holdout-3', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-3'), floorNone: 0.46, floorThree: 0.62 },
+  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.68, floorThree: 0.75 },
+  { name: 'holdout', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout'), floorNone: 0.77, floorThree: 0.85 },
+  { name: 'holdout-2', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-2'), floorNone: 0.77, floorThree: 0.83 },
+  // Written blind (without the engine's source); first measured 0.493 / 0.662 (seeds 1-8), before the round that
+  // placed reports into proposals and counted absent features, which it then checked without having been tuned on.
+  { name: 'holdout-3', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-3'), floorNone: 0.5, floorThree: 0.63 },
 ];
 
 function readLines<T>(file: string): T[] {
