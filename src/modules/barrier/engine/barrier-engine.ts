@@ -387,6 +387,16 @@ export class ConfirmedOdds {
     return sum;
   }
 
+  /** How typical each barrier's own members are of it: their mean score, each left out in turn. */
+  typicalScores(groups: readonly number[][]): number[] {
+    return this.barriers.map((b, k) => groups[b.group].reduce((sum, i) => sum + this.score(i, k, true), 0) / b.size);
+  }
+
+  /** Mean score of a group of reports (none of them members) under barrier b. */
+  meanScore(members: readonly number[], b: number): number {
+    return members.reduce((sum, i) => sum + this.score(i, b, false), 0) / members.length;
+  }
+
   private absentSum(counts: ReadonlyMap<number, number>, size: number): number {
     const n = this.vectors.length;
     let sum = 0;
@@ -403,6 +413,13 @@ export class ConfirmedOdds {
 export function absentLogOdds(count: number, q: number, size: number): number {
   const p = (count + ODDS_PRIOR_REPORTS * q) / (size + ODDS_PRIOR_REPORTS);
   return q >= 1 || p >= 1 ? 0 : Math.log((1 - p) / (1 - q));
+}
+
+/** Moves group `from`'s reports into `target`'s group, except those the analyst moved out of it. */
+function moveGroupInto(out: number[][], from: number, target: OddsBarrier, excludedKeys: ReadonlyMap<number, readonly string[]>): void {
+  const moving = out[from].filter((i) => !excludedKeys.get(i)?.includes(target.key));
+  out[target.group].push(...moving);
+  out[from] = out[from].filter((i) => !moving.includes(i));
 }
 
 /**
@@ -471,14 +488,13 @@ export function joinProposalFragments(
   const out = groups.map((g) => [...g]);
   const barriers = odds.barriers;
   if (barriers.length < 2) return out;
-  // What each barrier's own members score, each left out in turn.
-  const typical = barriers.map((b, k) => groups[b.group].reduce((sum, i) => sum + odds.score(i, k, true), 0) / b.size);
+  const typical = odds.typicalScores(groups);
   // Joining proposal -> barrier it joins (indices into barriers).
   const joins = new Map<number, number>();
   barriers.forEach((own, o) => {
     if (own.confirmed) return;
     const members = groups[own.group];
-    const scores = barriers.map((_, k) => (k === o ? -Infinity : members.reduce((sum, i) => sum + odds.score(i, k, false), 0) / members.length));
+    const scores = barriers.map((_, k) => (k === o ? -Infinity : odds.meanScore(members, k)));
     let best = o === 0 ? 1 : 0;
     for (let k = 0; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
     const others = scores.filter((_, k) => k !== best && k !== o);
@@ -489,11 +505,7 @@ export function joinProposalFragments(
     // A proposal that joins another takes nothing in; of two equal ones that choose each other, the
     // first by key takes the other.
     if (joins.has(to) && !(joins.get(to) === from && barriers[to].key < barriers[from].key)) continue;
-    const target = barriers[to];
-    const source = barriers[from].group;
-    const moving = out[source].filter((i) => !excludedKeys.get(i)?.includes(target.key));
-    out[target.group].push(...moving);
-    out[source] = out[source].filter((i) => !moving.includes(i));
+    moveGroupInto(out, barriers[from].group, barriers[to], excludedKeys);
   }
   return out.filter((g) => g.length > 0).map((g) => g.sort((a, b) => a - b));
 }
@@ -529,22 +541,17 @@ export function joinProposalsToConfirmed(
   const odds = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceCounts);
   const out = groups.map((g) => [...g]);
   if (odds.barriers.length < 2) return out;
-  const typical = odds.barriers.map((b, k) => groups[b.group].reduce((sum, i) => sum + odds.score(i, k, true), 0) / b.size);
+  const typical = odds.typicalScores(groups);
   const joins: Array<[number, number]> = [];
   groups.forEach((members, g) => {
     if (members.some((i) => confirmedKey.has(i)) || !isProposal(members)) return;
-    const scores = odds.barriers.map((_, k) => members.reduce((sum, i) => sum + odds.score(i, k, false), 0) / members.length);
+    const scores = odds.barriers.map((_, k) => odds.meanScore(members, k));
     let best = 0;
     for (let k = 1; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
     const second = Math.max(...scores.filter((_, k) => k !== best));
     if (scores[best] >= typical[best] - PROPOSAL_DISTANCE && scores[best] - second >= margin) joins.push([g, best]);
   });
-  for (const [g, k] of joins) {
-    const target = odds.barriers[k];
-    const moving = out[g].filter((i) => !excludedKeys.get(i)?.includes(target.key));
-    out[target.group].push(...moving);
-    out[g] = out[g].filter((i) => !moving.includes(i));
-  }
+  for (const [g, k] of joins) moveGroupInto(out, g, odds.barriers[k], excludedKeys);
   return out.filter((g) => g.length > 0).map((g) => g.sort((a, b) => a - b));
 }
 
