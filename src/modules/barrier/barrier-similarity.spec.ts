@@ -49,13 +49,9 @@ describe('similarBarriers', () => {
     const af = (extra: Array<[string, number]>, core: string[]): BarrierProfile => profile([['c:arbetsförmedlingen', 0.8], ...extra], ['c:arbetsförmedlingen', ...core]);
     const target = af([['t:distans', 0.3]], ['t:distans']);
     const sameCause = af([['t:distans', 0.3], ['t:möte', 0.2]], ['t:distans']);
-    const onlyAf = af([['t:lönebidrag', 0.3]], ['t:lönebidrag']);
-    const alsoAf = af([['t:tolk', 0.3]], ['t:tolk']);
-    const found = similarBarriers(target, [
-      { id: 'same', name: 'Distansmöten', profile: sameCause },
-      { id: 'af1', name: 'Lönebidrag', profile: onlyAf },
-      { id: 'af2', name: 'Tolk', profile: alsoAf },
-    ]);
+    // Five more barriers that name the authority as well, each about something of its own.
+    const others = ['lönebidrag', 'tolk', 'kö', 'kontor', 'telefon'].map((word, index) => ({ id: `af${index}`, name: word, profile: af([[`t:${word}`, 0.3]], [`t:${word}`]) }));
+    const found = similarBarriers(target, [{ id: 'same', name: 'Distansmöten', profile: sameCause }, ...others]);
     expect(found.map((f) => f.id)).toEqual(['same']);
   });
 
