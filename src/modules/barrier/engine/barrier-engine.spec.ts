@@ -55,6 +55,11 @@ const oneOffs = [
   r('O5', 'Järfälla', 'Cykel stulen', 'Deltagarens cykel blev stulen utanför lokalen.'),
 ];
 const all = [...interpreter, ...digital, ...oneOffs];
+// Two more interpreter reports, for a barrier that comes out as a main part and a fragment.
+const moreInterpreter = [
+  r('T5', 'Salem', 'Tolk uteblev', 'AF bokade ingen tolk och mötet fick ställas in, deltagaren förstod inte samtalet.', ['AF']),
+  r('T6', 'Nykvarn', 'Ingen tolk bokad', 'FK hade inte bokat tolk, samtalet fick avbrytas.', ['FK']),
+];
 
 function ids(): () => string {
   let n = 0;
@@ -64,6 +69,26 @@ function ids(): () => string {
 function groupOf(result: ReturnType<typeof runFull>, id: string): string | null {
   return result.assignments.get(id) ?? null;
 }
+
+/** A corpus read with the test thesaurus, and lookups so groups and confirmations can be written by report id. */
+function corpus(reports: readonly EngineReport[]) {
+  const { space, vectors } = buildFeatureSpace(reports, parseThesaurus(THESAURUS));
+  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+  return {
+    space,
+    vectors,
+    index,
+    /** Groups of report indices (sorted), as the clustering steps take them. */
+    groupsOf: (idGroups: string[][]): number[][] => idGroups.map((g) => g.map(index).sort((a, b) => a - b)),
+    /** Report index -> the key the analyst confirmed it under. */
+    confirmedOf: (keys: Record<string, string>): Map<number, string> => new Map(Object.entries(keys).map(([id, key]) => [index(id), key])),
+    /** Groups as sorted id lists, to compare outcomes whatever the order. */
+    sets: (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort(),
+  };
+}
+
+// The analyst's three-confirmed case in miniature: two of each barrier confirmed.
+const TWO_EACH = { T1: 'TOLK', T2: 'TOLK', D1: 'DIGITAL', D2: 'DIGITAL' };
 
 describe('barrier engine', () => {
   it('finds recurring barriers and leaves one-offs (even generic "gränssnitt" ones) unassigned', () => {
@@ -199,24 +224,15 @@ describe('the analyst\'s confirmed examples', () => {
   });
 
   it('choose between confirmed barriers on the words: a report goes to the barrier whose confirmed reports it resembles', () => {
-    const thesaurus = parseThesaurus(THESAURUS);
     // Same parties everywhere, so only the words tell the two barriers apart.
-    const reports = [...interpreter, ...digital].map((x) => ({ ...x, parties: ['AF', 'FK'] }));
-    const { space, vectors } = buildFeatureSpace(reports, thesaurus);
-    const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
-    const confirmedKey = new Map([
-      [index('T1'), 'TOLK'],
-      [index('T2'), 'TOLK'],
-      [index('D1'), 'DIGITAL'],
-      [index('D2'), 'DIGITAL'],
-      // The analyst put a report about BankID in the interpreter barrier: that stays.
-      [index('D4'), 'TOLK'],
-    ]);
+    const { space, vectors, index, groupsOf, confirmedOf } = corpus([...interpreter, ...digital].map((x) => ({ ...x, parties: ['AF', 'FK'] })));
+    // The analyst put a report about BankID (D4) in the interpreter barrier: that stays.
+    const confirmedKey = confirmedOf({ ...TWO_EACH, D4: 'TOLK' });
     // D3 (BankID) has landed in the interpreter barrier; T4 is where it belongs.
-    const groups = [
-      [index('T1'), index('T2'), index('T4'), index('D3'), index('D4')],
-      [index('D1'), index('D2')],
-    ].map((g) => g.sort((a, b) => a - b));
+    const groups = groupsOf([
+      ['T1', 'T2', 'T4', 'D3', 'D4'],
+      ['D1', 'D2'],
+    ]);
     const out = chooseAmongConfirmed(space, groups, vectors, confirmedKey, new Map(), 0.2);
     const groupOf = (id: string): number => out.findIndex((g) => g.includes(index(id)));
     expect(groupOf('D3')).toBe(groupOf('D1'));
@@ -229,24 +245,16 @@ describe('the analyst\'s confirmed examples', () => {
 });
 
 describe('feature odds between confirmed barriers', () => {
-  const { space, vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
-  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
-  const confirmedKey = new Map([
-    [index('T1'), 'TOLK'],
-    [index('T2'), 'TOLK'],
-    [index('D1'), 'DIGITAL'],
-    [index('D2'), 'DIGITAL'],
-    // The analyst put a report about BankID in the interpreter barrier: that stays.
-    [index('D4'), 'TOLK'],
-  ]);
+  const { space, vectors, index, groupsOf, confirmedOf, sets } = corpus(all);
+  // The analyst put a report about BankID (D4) in the interpreter barrier: that stays.
+  const confirmedKey = confirmedOf({ ...TWO_EACH, D4: 'TOLK' });
   // D3 (BankID) has landed in the interpreter barrier; O3 is a proposal nobody confirmed.
-  const groups = [
-    [index('T1'), index('T2'), index('T3'), index('T4'), index('D3'), index('D4')],
-    [index('D1'), index('D2')],
-    [index('O3'), index('O4'), index('O5')],
-  ].map((g) => g.sort((a, b) => a - b));
+  const groups = groupsOf([
+    ['T1', 'T2', 'T3', 'T4', 'D3', 'D4'],
+    ['D1', 'D2'],
+    ['O3', 'O4', 'O5'],
+  ]);
   const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
-  const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
   it('move an unconfirmed member to the confirmed barrier whose members carry its features (also when the features it lacks count)', () => {
     for (const absence of [undefined, absenceEvidence(space)]) {
@@ -274,15 +282,9 @@ describe('feature odds between confirmed barriers', () => {
 
 describe('a barrier\'s features a report lacks', () => {
   const generic = r('G1', 'Salem', 'Mötet ställdes in', 'AF ställde in mötet och deltagaren fick en ny tid för samtalet.', ['AF']);
-  const { space, vectors } = buildFeatureSpace([...all, generic], parseThesaurus(THESAURUS));
-  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
-  const confirmedKey = new Map([
-    [index('T1'), 'TOLK'],
-    [index('T2'), 'TOLK'],
-    [index('D1'), 'DIGITAL'],
-    [index('D2'), 'DIGITAL'],
-  ]);
-  const groups = [interpreter.map((x) => index(x.id)), digital.map((x) => index(x.id))].map((g) => g.sort((a, b) => a - b));
+  const { space, vectors, index, groupsOf, confirmedOf, sets } = corpus([...all, generic]);
+  const confirmedKey = confirmedOf(TWO_EACH);
+  const groups = groupsOf([interpreter.map((x) => x.id), digital.map((x) => x.id)]);
 
   it('say much when most members carry the feature and few reports do, nothing when it cannot be missing', () => {
     expect(absentLogOdds(9, 0.1, 10)).toBeLessThan(-1);
@@ -308,33 +310,22 @@ describe('a barrier\'s features a report lacks', () => {
 
   it('leave the confirmed barriers\' choices above as they are on these reports', () => {
     const moved = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), DEFAULT_ENGINE_OPTIONS.oddsMargin, absenceEvidence(space));
-    expect(moved.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort()).toEqual(['D1,D2,D3,D4', 'T1,T2,T3,T4']);
+    expect(sets(moved)).toEqual(['D1,D2,D3,D4', 'T1,T2,T3,T4']);
   });
 });
 
 describe('proposals beside confirmed barriers', () => {
-  const more = [
-    r('T5', 'Salem', 'Tolk uteblev', 'AF bokade ingen tolk och mötet fick ställas in, deltagaren förstod inte samtalet.', ['AF']),
-    r('T6', 'Nykvarn', 'Ingen tolk bokad', 'FK hade inte bokat tolk, samtalet fick avbrytas.', ['FK']),
-  ];
-  const { space, vectors } = buildFeatureSpace([...all, ...more], parseThesaurus(THESAURUS));
-  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
-  const confirmedKey = new Map([
-    [index('T1'), 'TOLK'],
-    [index('T2'), 'TOLK'],
-    [index('D1'), 'DIGITAL'],
-    [index('D2'), 'DIGITAL'],
-  ]);
-  const groups = [
-    [index('T1'), index('T2')],
-    [index('D1'), index('D2'), index('D3')],
+  const { space, vectors, index, groupsOf, confirmedOf, sets } = corpus([...all, ...moreInterpreter]);
+  const confirmedKey = confirmedOf(TWO_EACH);
+  const groups = groupsOf([
+    ['T1', 'T2'],
+    ['D1', 'D2', 'D3'],
     // A fragment of the interpreter barrier, and a group of one-offs.
-    [index('T3'), index('T4'), index('T5'), index('T6')],
-    [index('O3'), index('O4'), index('O5')],
-  ].map((g) => g.sort((a, b) => a - b));
+    ['T3', 'T4', 'T5', 'T6'],
+    ['O3', 'O4', 'O5'],
+  ]);
   const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
   const always = (): boolean => true;
-  const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
   it('join the confirmed barrier they are a fragment of; unrelated proposals stay apart (also when the features they lack count)', () => {
     for (const absence of [undefined, absenceEvidence(space)]) {
@@ -356,22 +347,16 @@ describe('proposals beside confirmed barriers', () => {
 });
 
 describe('proposals before two barriers are confirmed', () => {
-  const more = [
-    r('T5', 'Salem', 'Tolk uteblev', 'AF bokade ingen tolk och mötet fick ställas in, deltagaren förstod inte samtalet.', ['AF']),
-    r('T6', 'Nykvarn', 'Ingen tolk bokad', 'FK hade inte bokat tolk, samtalet fick avbrytas.', ['FK']),
-  ];
-  const { vectors } = buildFeatureSpace([...all, ...more], parseThesaurus(THESAURUS));
-  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
+  const { vectors, groupsOf, sets } = corpus([...all, ...moreInterpreter]);
   // Nobody confirmed anything; the interpreter barrier came out as a main part and a fragment.
-  const groups = [
-    [index('T1'), index('T2'), index('T3'), index('T4')],
-    [index('T5'), index('T6')],
-    [index('D1'), index('D2'), index('D3')],
-    [index('O3'), index('O4'), index('O5')],
-  ].map((g) => g.sort((a, b) => a - b));
+  const groups = groupsOf([
+    ['T1', 'T2', 'T3', 'T4'],
+    ['T5', 'T6'],
+    ['D1', 'D2', 'D3'],
+    ['O3', 'O4', 'O5'],
+  ]);
   const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
   const always = (): boolean => true;
-  const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
   it('join a fragment to the larger proposal it belongs to; unrelated proposals stay apart, whatever the order', () => {
     const out = sets(joinProposalFragments(groups, vectors, new Map(), new Map(), margin, always));
@@ -386,26 +371,12 @@ describe('proposals before two barriers are confirmed', () => {
 });
 
 describe('reports outside the confirmed barriers', () => {
-  const { space, vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
-  const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
-  const confirmedKey = new Map([
-    [index('T1'), 'TOLK'],
-    [index('T2'), 'TOLK'],
-    [index('D1'), 'DIGITAL'],
-    [index('D2'), 'DIGITAL'],
-  ]);
+  const { space, vectors, index, groupsOf, confirmedOf, sets } = corpus(all);
+  const confirmedKey = confirmedOf(TWO_EACH);
   // Linkage left T3 and D3 on their own and put T4 in a group with two one-offs.
-  const groups = [
-    [index('T1'), index('T2')],
-    [index('D1'), index('D2'), index('D4')],
-    [index('T3')],
-    [index('D3')],
-    [index('T4'), index('O1'), index('O2')],
-    [index('O3')],
-  ].map((g) => g.sort((a, b) => a - b));
+  const groups = groupsOf([['T1', 'T2'], ['D1', 'D2', 'D4'], ['T3'], ['D3'], ['T4', 'O1', 'O2'], ['O3']]);
   const margin = 2;
   const never = (): boolean => false;
-  const sets = (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort();
 
   it('join the confirmed barrier that explains their features far better than any other; one-offs stay out', () => {
     for (const absence of [undefined, absenceEvidence(space)]) {
@@ -426,23 +397,18 @@ describe('reports outside the confirmed barriers', () => {
   });
 
   it('join a proposal nobody confirmed when the analyst has confirmed fewer than two barriers', () => {
-    const proposals = [[index('T1'), index('T2'), index('T4')], [index('D1'), index('D2'), index('D4')], [index('T3')], [index('D3')], [index('O3')]].map((g) => g.sort((a, b) => a - b));
+    const proposals = groupsOf([['T1', 'T2', 'T4'], ['D1', 'D2', 'D4'], ['T3'], ['D3'], ['O3']]);
     const isProposal = (members: readonly number[]): boolean => members.length >= 3;
     expect(sets(placeByFeatureOdds(proposals, vectors, new Map(), new Map(), margin, isProposal))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
-    const oneConfirmed = new Map([[index('T1'), 'TOLK']]);
+    const oneConfirmed = confirmedOf({ T1: 'TOLK' });
     expect(sets(placeByFeatureOdds(proposals, vectors, oneConfirmed, new Map(), margin, isProposal))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
     expect(sets(placeByFeatureOdds(proposals, vectors, new Map(), new Map(), 1e9, isProposal))).toEqual(sets(proposals));
   });
 
   it('stay with a proposal nobody confirmed yet when it explains them as well (only some barriers confirmed)', () => {
     // The analyst has confirmed the interpreter barrier and a local one, not yet the BankID one.
-    const someConfirmed = new Map([
-      [index('T1'), 'TOLK'],
-      [index('T2'), 'TOLK'],
-      [index('O4'), 'LOKAL'],
-      [index('O5'), 'LOKAL'],
-    ]);
-    const partly = [[index('T1'), index('T2')], [index('O4'), index('O5')], [index('D1'), index('D2'), index('D4')], [index('D3')], [index('T3')]].map((g) => g.sort((a, b) => a - b));
+    const someConfirmed = confirmedOf({ T1: 'TOLK', T2: 'TOLK', O4: 'LOKAL', O5: 'LOKAL' });
+    const partly = groupsOf([['T1', 'T2'], ['O4', 'O5'], ['D1', 'D2', 'D4'], ['D3'], ['T3']]);
     const isProposal = (members: readonly number[]): boolean => members.length >= 3;
     const out = sets(placeByFeatureOdds(partly, vectors, someConfirmed, new Map(), margin, isProposal));
     expect(out).toEqual(['D1,D2,D4', 'D3', 'O4,O5', 'T1,T2,T3']);
@@ -453,9 +419,8 @@ describe('reports outside the confirmed barriers', () => {
 
 describe('loose members', () => {
   it('in a confirmed barrier, leaves a report that came along with a neighbour on its own, unless the analyst confirmed it there', () => {
-    const { vectors } = buildFeatureSpace(all, parseThesaurus(THESAURUS));
-    const index = (id: string): number => vectors.findIndex((v) => v.report.id === id);
-    const group = [...interpreter.map((x) => index(x.id)), index('O3')].sort((a, b) => a - b);
+    const { vectors, index, groupsOf } = corpus(all);
+    const [group] = groupsOf([[...interpreter.map((x) => x.id), 'O3']]);
     const confirmed = new Map([[index('T1'), 'K']]);
     const out = dropLooseMembers([group], vectors, confirmed, 0.25);
     expect(out).toContainEqual([index('O3')]);
