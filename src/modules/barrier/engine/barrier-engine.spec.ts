@@ -9,6 +9,7 @@ import {
   joinProposalFragments,
   joinProposalsToConfirmed,
   moveByFeatureOdds,
+  OddsContext,
   placeByFeatureOdds,
   runFull,
 } from './barrier-engine';
@@ -82,6 +83,12 @@ function corpus(reports: readonly EngineReport[]) {
     groupsOf: (idGroups: string[][]): number[][] => idGroups.map((g) => g.map(index).sort((a, b) => a - b)),
     /** Report index -> the key the analyst confirmed it under. */
     confirmedOf: (keys: Record<string, string>): Map<number, string> => new Map(Object.entries(keys).map(([id, key]) => [index(id), key])),
+    /** What the odds steps share, for these confirmations, exclusions and proposals (none unless said). */
+    odds: (
+      confirmedKey: ReadonlyMap<number, string>,
+      excludedKeys: ReadonlyMap<number, readonly string[]> = new Map(),
+      isProposal: (members: readonly number[]) => boolean = () => false,
+    ): OddsContext => new OddsContext(vectors, confirmedKey, excludedKeys, isProposal, absenceEvidence(space)),
     /** Groups as sorted id lists, to compare outcomes whatever the order. */
     sets: (out: number[][]): string[] => out.map((g) => g.map((i) => vectors[i].report.id).sort().join(',')).sort(),
   };
@@ -245,7 +252,7 @@ describe('the analyst\'s confirmed examples', () => {
 });
 
 describe('feature odds between confirmed barriers', () => {
-  const { space, vectors, index, groupsOf, confirmedOf, sets } = corpus(all);
+  const { space, vectors, index, groupsOf, confirmedOf, sets, odds } = corpus(all);
   // The analyst put a report about BankID (D4) in the interpreter barrier: that stays.
   const confirmedKey = confirmedOf({ ...TWO_EACH, D4: 'TOLK' });
   // D3 (BankID) has landed in the interpreter barrier; O3 is a proposal nobody confirmed.
@@ -257,8 +264,8 @@ describe('feature odds between confirmed barriers', () => {
   const margin = DEFAULT_ENGINE_OPTIONS.oddsMargin;
 
   it('move an unconfirmed member to the confirmed barrier whose members carry its features (also when the features it lacks count)', () => {
-    for (const absence of [undefined, absenceEvidence(space)]) {
-      const out = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, absence);
+    for (const absence of [false, true]) {
+      const out = moveByFeatureOdds(groups, odds(confirmedKey), margin, absence);
       const groupOf = (id: string): number => out.findIndex((g) => g.includes(index(id)));
       expect(groupOf('D3')).toBe(groupOf('D1'));
       for (const id of ['T3', 'T4', 'D4']) expect(groupOf(id)).toBe(groupOf('T1'));
@@ -268,22 +275,22 @@ describe('feature odds between confirmed barriers', () => {
   });
 
   it('never move a report into a barrier the analyst moved it out of, and do not depend on the order of the groups', () => {
-    const kept = moveByFeatureOdds(groups, vectors, confirmedKey, new Map([[index('D3'), ['DIGITAL']]]), margin);
+    const kept = moveByFeatureOdds(groups, odds(confirmedKey, new Map([[index('D3'), ['DIGITAL']]])), margin);
     expect(kept.findIndex((g) => g.includes(index('D3')))).toBe(kept.findIndex((g) => g.includes(index('T1'))));
-    const forward = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin);
-    const backward = moveByFeatureOdds([...groups].reverse(), vectors, confirmedKey, new Map(), margin);
+    const forward = moveByFeatureOdds(groups, odds(confirmedKey), margin);
+    const backward = moveByFeatureOdds([...groups].reverse(), odds(confirmedKey), margin);
     expect(sets(backward)).toEqual(sets(forward));
   });
 
   it('need at least the margin: with an unreachable margin nothing moves', () => {
-    expect(sets(moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), 1e9))).toEqual(sets(groups));
+    expect(sets(moveByFeatureOdds(groups, odds(confirmedKey), 1e9))).toEqual(sets(groups));
   });
 });
 
 describe('a barrier\'s features a report lacks', () => {
   // As long as the reports around it, so that what it lacks counts in full (see absenceWeight).
   const generic = r('G1', 'Salem', 'Mötet ställdes in', 'AF ställde in mötet med kort varsel och deltagaren fick en ny tid för samtalet om planeringen nästa vecka.', ['AF']);
-  const { space, vectors, index, groupsOf, confirmedOf, sets } = corpus([...all, generic]);
+  const { space, vectors, index, groupsOf, confirmedOf, sets, odds } = corpus([...all, generic]);
   const confirmedKey = confirmedOf(TWO_EACH);
   const groups = groupsOf([interpreter.map((x) => x.id), digital.map((x) => x.id)]);
 
@@ -302,8 +309,8 @@ describe('a barrier\'s features a report lacks', () => {
   });
 
   it('set a report that shares only the general features of a barrier further apart from its members', () => {
-    const presence = new ConfirmedOdds(groups, vectors, confirmedKey);
-    const bernoulli = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceEvidence(space));
+    const presence = new ConfirmedOdds(groups, odds(confirmedKey));
+    const bernoulli = new ConfirmedOdds(groups, odds(confirmedKey), { countAbsence: true });
     const tolk = presence.barriers.findIndex((b) => b.key === 'TOLK');
     const contrast = (odds: ConfirmedOdds): number => odds.score(index('T3'), tolk, true) - odds.score(index('G1'), tolk, false);
     expect(contrast(bernoulli)).toBeGreaterThan(contrast(presence) + 0.5);
@@ -314,8 +321,8 @@ describe('a barrier\'s features a report lacks', () => {
     const long = r('S2', 'Tyresö', 'Tolk', 'Tolk saknades. Lokalen var kall, kaffebryggaren trasig och cykeln stulen utanför, värmen fungerar inte och inget gick att ordna.');
     const c = corpus([...all, generic, short, long]);
     const shape = c.groupsOf([interpreter.map((x) => x.id), digital.map((x) => x.id)]);
-    const presence = new ConfirmedOdds(shape, c.vectors, c.confirmedOf(TWO_EACH));
-    const bernoulli = new ConfirmedOdds(shape, c.vectors, c.confirmedOf(TWO_EACH), undefined, absenceEvidence(c.space));
+    const presence = new ConfirmedOdds(shape, c.odds(c.confirmedOf(TWO_EACH)));
+    const bernoulli = new ConfirmedOdds(shape, c.odds(c.confirmedOf(TWO_EACH)), { countAbsence: true });
     const tolk = presence.barriers.findIndex((b) => b.key === 'TOLK');
     const cost = (id: string): number => presence.score(c.index(id), tolk, false) - bernoulli.score(c.index(id), tolk, false);
     expect(cost('S1')).toBeGreaterThan(0);
@@ -325,13 +332,13 @@ describe('a barrier\'s features a report lacks', () => {
   });
 
   it('leave the confirmed barriers\' choices above as they are on these reports', () => {
-    const moved = moveByFeatureOdds(groups, vectors, confirmedKey, new Map(), DEFAULT_ENGINE_OPTIONS.oddsMargin, absenceEvidence(space));
+    const moved = moveByFeatureOdds(groups, odds(confirmedKey), DEFAULT_ENGINE_OPTIONS.oddsMargin, true);
     expect(sets(moved)).toEqual(['D1,D2,D3,D4', 'T1,T2,T3,T4']);
   });
 });
 
 describe('proposals beside confirmed barriers', () => {
-  const { space, vectors, index, groupsOf, confirmedOf, sets } = corpus([...all, ...moreInterpreter]);
+  const { space, vectors, index, groupsOf, confirmedOf, sets, odds } = corpus([...all, ...moreInterpreter]);
   const confirmedKey = confirmedOf(TWO_EACH);
   const groups = groupsOf([
     ['T1', 'T2'],
@@ -344,8 +351,8 @@ describe('proposals beside confirmed barriers', () => {
   const always = (): boolean => true;
 
   it('join the confirmed barrier they are a fragment of; unrelated proposals stay apart (also when the features they lack count)', () => {
-    for (const absence of [undefined, absenceEvidence(space)]) {
-      const out = sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always, absence));
+    for (const absence of [false, true]) {
+      const out = sets(joinProposalsToConfirmed(groups, odds(confirmedKey, new Map(), always), margin, absence));
       expect(out).toContain('T1,T2,T3,T4,T5,T6');
       expect(out).toContain('O3,O4,O5');
       expect(out).toContain('D1,D2,D3');
@@ -353,17 +360,17 @@ describe('proposals beside confirmed barriers', () => {
   });
 
   it('only when they are proposals, never with reports moved out of that barrier, and whatever the order', () => {
-    expect(sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, () => false))).toEqual(sets(groups));
-    const out = sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map([[index('T5'), ['TOLK']]]), margin, always));
+    expect(sets(joinProposalsToConfirmed(groups, odds(confirmedKey, new Map(), () => false), margin))).toEqual(sets(groups));
+    const out = sets(joinProposalsToConfirmed(groups, odds(confirmedKey, new Map([[index('T5'), ['TOLK']]]), always), margin));
     expect(out).toContain('T1,T2,T3,T4,T6');
     expect(out).toContain('T5');
-    const backward = joinProposalsToConfirmed([...groups].reverse(), vectors, confirmedKey, new Map(), margin, always);
-    expect(sets(backward)).toEqual(sets(joinProposalsToConfirmed(groups, vectors, confirmedKey, new Map(), margin, always)));
+    const backward = joinProposalsToConfirmed([...groups].reverse(), odds(confirmedKey, new Map(), always), margin);
+    expect(sets(backward)).toEqual(sets(joinProposalsToConfirmed(groups, odds(confirmedKey, new Map(), always), margin)));
   });
 });
 
 describe('proposals before two barriers are confirmed', () => {
-  const { vectors, groupsOf, sets } = corpus([...all, ...moreInterpreter]);
+  const { groupsOf, sets, odds } = corpus([...all, ...moreInterpreter]);
   // Nobody confirmed anything; the interpreter barrier came out as a main part and a fragment.
   const groups = groupsOf([
     ['T1', 'T2', 'T3', 'T4'],
@@ -375,19 +382,19 @@ describe('proposals before two barriers are confirmed', () => {
   const always = (): boolean => true;
 
   it('join a fragment to the larger proposal it belongs to; unrelated proposals stay apart, whatever the order', () => {
-    const out = sets(joinProposalFragments(groups, vectors, new Map(), new Map(), margin, always));
+    const out = sets(joinProposalFragments(groups, odds(new Map(), new Map(), always), margin));
     expect(out).toEqual(['D1,D2,D3', 'O3,O4,O5', 'T1,T2,T3,T4,T5,T6']);
-    expect(sets(joinProposalFragments([...groups].reverse(), vectors, new Map(), new Map(), margin, always))).toEqual(out);
+    expect(sets(joinProposalFragments([...groups].reverse(), odds(new Map(), new Map(), always), margin))).toEqual(out);
   });
 
   it('only by the margin, and only proposals', () => {
-    expect(sets(joinProposalFragments(groups, vectors, new Map(), new Map(), 1e9, always))).toEqual(sets(groups));
-    expect(sets(joinProposalFragments(groups, vectors, new Map(), new Map(), margin, () => false))).toEqual(sets(groups));
+    expect(sets(joinProposalFragments(groups, odds(new Map(), new Map(), always), 1e9))).toEqual(sets(groups));
+    expect(sets(joinProposalFragments(groups, odds(new Map(), new Map(), () => false), margin))).toEqual(sets(groups));
   });
 });
 
 describe('reports outside the confirmed barriers', () => {
-  const { space, vectors, index, groupsOf, confirmedOf, sets } = corpus(all);
+  const { space, vectors, index, groupsOf, confirmedOf, sets, odds } = corpus(all);
   const confirmedKey = confirmedOf(TWO_EACH);
   // Linkage left T3 and D3 on their own and put T4 in a group with two one-offs.
   const groups = groupsOf([['T1', 'T2'], ['D1', 'D2', 'D4'], ['T3'], ['D3'], ['T4', 'O1', 'O2'], ['O3']]);
@@ -395,8 +402,8 @@ describe('reports outside the confirmed barriers', () => {
   const never = (): boolean => false;
 
   it('join the confirmed barrier that explains their features far better than any other; one-offs stay out', () => {
-    for (const absence of [undefined, absenceEvidence(space)]) {
-      const out = sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, never, absence));
+    for (const absence of [false, true]) {
+      const out = sets(placeByFeatureOdds(groups, odds(confirmedKey, new Map(), never), margin, absence));
       expect(out).toContain('T1,T2,T3,T4');
       expect(out).toContain('D1,D2,D3,D4');
       expect(out).toContain('O1,O2');
@@ -405,20 +412,20 @@ describe('reports outside the confirmed barriers', () => {
   });
 
   it('never into a barrier the analyst moved them out of, whatever the order, and only by the margin', () => {
-    const kept = sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map([[index('T3'), ['TOLK']]]), margin, never));
+    const kept = sets(placeByFeatureOdds(groups, odds(confirmedKey, new Map([[index('T3'), ['TOLK']]]), never), margin));
     expect(kept).toContain('T3');
-    const forward = placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), margin, never);
-    expect(sets(placeByFeatureOdds([...groups].reverse(), vectors, confirmedKey, new Map(), margin, never))).toEqual(sets(forward));
-    expect(sets(placeByFeatureOdds(groups, vectors, confirmedKey, new Map(), 1e9, never))).toEqual(sets(groups));
+    const forward = placeByFeatureOdds(groups, odds(confirmedKey, new Map(), never), margin);
+    expect(sets(placeByFeatureOdds([...groups].reverse(), odds(confirmedKey, new Map(), never), margin))).toEqual(sets(forward));
+    expect(sets(placeByFeatureOdds(groups, odds(confirmedKey, new Map(), never), 1e9))).toEqual(sets(groups));
   });
 
   it('join a proposal nobody confirmed when the analyst has confirmed fewer than two barriers', () => {
     const proposals = groupsOf([['T1', 'T2', 'T4'], ['D1', 'D2', 'D4'], ['T3'], ['D3'], ['O3']]);
     const isProposal = (members: readonly number[]): boolean => members.length >= 3;
-    expect(sets(placeByFeatureOdds(proposals, vectors, new Map(), new Map(), margin, isProposal))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
+    expect(sets(placeByFeatureOdds(proposals, odds(new Map(), new Map(), isProposal), margin))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
     const oneConfirmed = confirmedOf({ T1: 'TOLK' });
-    expect(sets(placeByFeatureOdds(proposals, vectors, oneConfirmed, new Map(), margin, isProposal))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
-    expect(sets(placeByFeatureOdds(proposals, vectors, new Map(), new Map(), 1e9, isProposal))).toEqual(sets(proposals));
+    expect(sets(placeByFeatureOdds(proposals, odds(oneConfirmed, new Map(), isProposal), margin))).toEqual(['D1,D2,D3,D4', 'O3', 'T1,T2,T3,T4']);
+    expect(sets(placeByFeatureOdds(proposals, odds(new Map(), new Map(), isProposal), 1e9))).toEqual(sets(proposals));
   });
 
   it('stay with a proposal nobody confirmed yet when it explains them as well (only some barriers confirmed)', () => {
@@ -426,10 +433,10 @@ describe('reports outside the confirmed barriers', () => {
     const someConfirmed = confirmedOf({ T1: 'TOLK', T2: 'TOLK', O4: 'LOKAL', O5: 'LOKAL' });
     const partly = groupsOf([['T1', 'T2'], ['O4', 'O5'], ['D1', 'D2', 'D4'], ['D3'], ['T3']]);
     const isProposal = (members: readonly number[]): boolean => members.length >= 3;
-    const out = sets(placeByFeatureOdds(partly, vectors, someConfirmed, new Map(), margin, isProposal));
+    const out = sets(placeByFeatureOdds(partly, odds(someConfirmed, new Map(), isProposal), margin));
     expect(out).toEqual(['D1,D2,D4', 'D3', 'O4,O5', 'T1,T2,T3']);
     // Without the proposal competing, the BankID reports would be drawn into the interpreter barrier.
-    expect(sets(placeByFeatureOdds(partly, vectors, someConfirmed, new Map(), margin, never))).toContain('D1,D2,D3,D4,T1,T2,T3');
+    expect(sets(placeByFeatureOdds(partly, odds(someConfirmed, new Map(), never), margin))).toContain('D1,D2,D3,D4,T1,T2,T3');
   });
 });
 

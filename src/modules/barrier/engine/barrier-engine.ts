@@ -183,18 +183,18 @@ function clusterExactly(
   if (byKey.size > 1) groups = chooseAmongConfirmed(space, groups, local, confirmedKey, excludedKeys, options.confirmedMargin);
   groups = dropLooseMembers(groups, local, confirmedKey, options.memberThreshold);
   const isProposal = (members: readonly number[]): boolean => isRecurring(members.map((i) => vectors[i]), options);
+  const context = new OddsContext(local, confirmedKey, excludedKeys, isProposal, absenceEvidence(space));
   if (byKey.size > 1) {
-    const absenceCounts = absenceEvidence(space);
-    groups = moveByFeatureOdds(groups, local, confirmedKey, excludedKeys, options.oddsMargin, absenceCounts);
-    groups = joinProposalsToConfirmed(groups, local, confirmedKey, excludedKeys, options.oddsMargin, isProposal, absenceCounts);
-    groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, isProposal, absenceCounts);
+    groups = moveByFeatureOdds(groups, context, options.oddsMargin, true);
+    groups = joinProposalsToConfirmed(groups, context, options.oddsMargin, true);
+    groups = placeByFeatureOdds(groups, context, PLACE_MARGIN, true);
   } else {
     // With fewer than two confirmed barriers there is nothing to choose between yet: reports are
     // placed into the proposals (see placeByFeatureOdds), and a proposal that is a fragment of another
     // joins it. On the features they carry only: counting the ones they lack loses the holdout's gain
     // here (0.789 -> 0.772 without confirmed examples).
-    if (placeIntoProposals) groups = placeByFeatureOdds(groups, local, confirmedKey, excludedKeys, PLACE_MARGIN, isProposal);
-    groups = joinProposalFragments(groups, local, confirmedKey, excludedKeys, options.oddsMargin, isProposal);
+    if (placeIntoProposals) groups = placeByFeatureOdds(groups, context, PLACE_MARGIN);
+    groups = joinProposalFragments(groups, context, options.oddsMargin);
   }
   const out: Group[] = [];
   for (const members of groups) {
@@ -318,6 +318,36 @@ export function absenceEvidence(space: FeatureSpace): (featureId: number) => boo
   return (id) => !space.keys[id].startsWith('p:');
 }
 
+/**
+ * What the odds steps of one clustering share: the reports, the analyst's choices, which groups are
+ * proposals, which features count when absent, and how often each feature occurs (counted once here,
+ * not again in every step).
+ */
+export class OddsContext {
+  readonly df = new Map<number, number>();
+  /** Median number of features of a report in the set (see ConfirmedOdds.absenceWeight). */
+  readonly typicalLength: number;
+
+  constructor(
+    readonly vectors: readonly ReportVector[],
+    readonly confirmedKey: ReadonlyMap<number, string>,
+    readonly excludedKeys: ReadonlyMap<number, readonly string[]>,
+    /** Whether a group nobody confirmed is a recurring barrier (a proposal). */
+    readonly isProposal: (members: readonly number[]) => boolean,
+    /** Features whose absence from a report counts against a barrier, when a step asks for it (absenceEvidence). */
+    readonly absenceCounts: (featureId: number) => boolean = () => false,
+  ) {
+    for (const v of vectors) for (const id of v.vector.ids) this.df.set(id, (this.df.get(id) ?? 0) + 1);
+    const lengths = vectors.map((v) => v.vector.ids.length).sort((a, b) => a - b);
+    this.typicalLength = Math.max(1, lengths[Math.floor(lengths.length / 2)] ?? 1);
+  }
+
+  /** Whether the analyst moved report i out of the barrier with this key. */
+  isExcluded(i: number, key: string): boolean {
+    return this.excludedKeys.get(i)?.includes(key) ?? false;
+  }
+}
+
 interface OddsBarrier {
   key: string;
   group: number;
@@ -333,31 +363,28 @@ interface OddsBarrier {
  * scores (see score).
  */
 export class ConfirmedOdds {
-  private readonly df = new Map<number, number>();
-  /** Median number of features of a report in the set (see absenceWeight). */
-  private readonly typicalLength: number;
   /** Sorted by key, so that ties resolve the same way whatever the input order. */
   readonly barriers: OddsBarrier[] = [];
+  private readonly vectors: readonly ReportVector[];
+  private readonly absenceCounts: (featureId: number) => boolean;
 
   /**
-   * With `isProposal`, the recurring groups nobody confirmed are scored too (after the confirmed
-   * ones). `absenceCounts` says which features count when a report lacks them; without it only the
-   * features a report carries count.
+   * With `withProposals`, the recurring groups nobody confirmed are scored too (after the confirmed
+   * ones). With `countAbsence`, the features a report lacks count (those the context's absenceCounts
+   * allows); without it only the features a report carries count.
    */
   constructor(
     groups: readonly number[][],
-    private readonly vectors: readonly ReportVector[],
-    confirmedKey: ReadonlyMap<number, string>,
-    isProposal?: (members: readonly number[]) => boolean,
-    private readonly absenceCounts: (featureId: number) => boolean = () => false,
+    private readonly context: OddsContext,
+    { withProposals = false, countAbsence = false }: { withProposals?: boolean; countAbsence?: boolean } = {},
   ) {
-    for (const v of vectors) for (const id of v.vector.ids) this.df.set(id, (this.df.get(id) ?? 0) + 1);
-    const lengths = vectors.map((v) => v.vector.ids.length).sort((a, b) => a - b);
-    this.typicalLength = Math.max(1, lengths[Math.floor(lengths.length / 2)] ?? 1);
+    this.vectors = context.vectors;
+    this.absenceCounts = countAbsence ? context.absenceCounts : () => false;
+    const vectors = this.vectors;
     const proposals: OddsBarrier[] = [];
     groups.forEach((members, group) => {
-      const key = members.map((i) => confirmedKey.get(i)).find((k) => k !== undefined);
-      if (key === undefined && (isProposal === undefined || !isProposal(members))) return;
+      const key = members.map((i) => context.confirmedKey.get(i)).find((k) => k !== undefined);
+      if (key === undefined && (!withProposals || !context.isProposal(members))) return;
       const counts = new Map<number, number>();
       for (const i of members) for (const id of vectors[i].vector.ids) counts.set(id, (counts.get(id) ?? 0) + 1);
       const absent: [number, number] = [this.absentSum(counts, members.length), this.absentSum(counts, members.length - 1)];
@@ -388,7 +415,7 @@ export class ConfirmedOdds {
     let absent = barrier.absent[own];
     const ids = this.vectors[i].vector.ids;
     for (const id of ids) {
-      const q = (this.df.get(id) as number) / n;
+      const q = (this.context.df.get(id) as number) / n;
       const count = barrier.counts.get(id) ?? 0;
       present += Math.log((count - own + ODDS_PRIOR_REPORTS * q) / (size + ODDS_PRIOR_REPORTS) / q);
       if (count > 0 && this.absenceCounts(id)) absent -= absentLogOdds(count, q, size);
@@ -405,7 +432,7 @@ export class ConfirmedOdds {
    * holdouts are unchanged.
    */
   absenceWeight(features: number): number {
-    return Math.min(1, features / this.typicalLength);
+    return Math.min(1, features / this.context.typicalLength);
   }
 
   /** How typical each barrier's own members are of it: their mean score, each left out in turn. */
@@ -421,7 +448,7 @@ export class ConfirmedOdds {
   private absentSum(counts: ReadonlyMap<number, number>, size: number): number {
     const n = this.vectors.length;
     let sum = 0;
-    for (const [id, count] of counts) if (this.absenceCounts(id)) sum += absentLogOdds(count, (this.df.get(id) as number) / n, size);
+    for (const [id, count] of counts) if (this.absenceCounts(id)) sum += absentLogOdds(count, (this.context.df.get(id) as number) / n, size);
     return sum;
   }
 }
@@ -437,8 +464,8 @@ export function absentLogOdds(count: number, q: number, size: number): number {
 }
 
 /** Moves group `from`'s reports into `target`'s group, except those the analyst moved out of it. */
-function moveGroupInto(out: number[][], from: number, target: OddsBarrier, excludedKeys: ReadonlyMap<number, readonly string[]>): void {
-  const moving = out[from].filter((i) => !excludedKeys.get(i)?.includes(target.key));
+function moveGroupInto(out: number[][], from: number, target: OddsBarrier, context: OddsContext): void {
+  const moving = out[from].filter((i) => !context.isExcluded(i, target.key));
   out[target.group].push(...moving);
   out[from] = out[from].filter((i) => !moving.includes(i));
 }
@@ -449,30 +476,23 @@ function moveGroupInto(out: number[][], from: number, target: OddsBarrier, exclu
  * one cosine. Each unconfirmed member of a confirmed barrier is scored for every confirmed barrier by
  * the log odds of its features (naive Bayes: the rate among that barrier's other members, smoothed
  * towards the rate in the whole set, against the rate in the whole set; see ConfirmedOdds.score; with
- * `absenceCounts`, the barrier's features it lacks count too), and moves when another barrier scores
+ * `countAbsence`, the barrier's features it lacks count too), and moves when another barrier scores
  * at least `margin` more than its own. All moves are
  * decided on the same counts, so the order of the reports does not matter. Confirmed reports never
  * move, and a report never goes where the analyst moved it out.
  */
-export function moveByFeatureOdds(
-  groups: readonly number[][],
-  vectors: readonly ReportVector[],
-  confirmedKey: ReadonlyMap<number, string>,
-  excludedKeys: ReadonlyMap<number, readonly string[]>,
-  margin: number,
-  absenceCounts?: (featureId: number) => boolean,
-): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceCounts);
+export function moveByFeatureOdds(groups: readonly number[][], context: OddsContext, margin: number, countAbsence = false): number[][] {
+  const odds = new ConfirmedOdds(groups, context, { countAbsence });
   const out = groups.map((g) => [...g]);
   if (odds.barriers.length < 2) return out;
   const moves: Array<[number, number, number]> = [];
   odds.barriers.forEach((own, o) => {
     for (const i of groups[own.group]) {
-      if (confirmedKey.has(i)) continue;
+      if (context.confirmedKey.has(i)) continue;
       const ownScore = odds.score(i, o, true);
       let best: { group: number; score: number } | null = null;
       odds.barriers.forEach((other, b) => {
-        if (b === o || excludedKeys.get(i)?.includes(other.key)) return;
+        if (b === o || context.isExcluded(i, other.key)) return;
         const s = odds.score(i, b, false);
         if (best === null || s > best.score) best = { group: other.group, score: s };
       });
@@ -497,15 +517,8 @@ export function moveByFeatureOdds(
  * joins the main part and not the other way round. Decided on the same counts for all proposals; a
  * joining proposal takes nothing in, and reports moved out of a confirmed barrier stay out of it.
  */
-export function joinProposalFragments(
-  groups: readonly number[][],
-  vectors: readonly ReportVector[],
-  confirmedKey: ReadonlyMap<number, string>,
-  excludedKeys: ReadonlyMap<number, readonly string[]>,
-  margin: number,
-  isProposal: (members: readonly number[]) => boolean,
-): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, isProposal);
+export function joinProposalFragments(groups: readonly number[][], context: OddsContext, margin: number): number[][] {
+  const odds = new ConfirmedOdds(groups, context, { withProposals: true });
   const out = groups.map((g) => [...g]);
   const barriers = odds.barriers;
   if (barriers.length < 2) return out;
@@ -526,7 +539,7 @@ export function joinProposalFragments(
     // A proposal that joins another takes nothing in; of two equal ones that choose each other, the
     // first by key takes the other.
     if (joins.has(to) && !(joins.get(to) === from && barriers[to].key < barriers[from].key)) continue;
-    moveGroupInto(out, barriers[from].group, barriers[to], excludedKeys);
+    moveGroupInto(out, barriers[from].group, barriers[to], context);
   }
   return out.filter((g) => g.length > 0).map((g) => g.sort((a, b) => a - b));
 }
@@ -545,34 +558,26 @@ const PROPOSAL_DISTANCE = 3;
 /**
  * A recurring group nobody confirmed, found beside the analyst's confirmed barriers, is often a
  * fragment of one of them (the same barrier told in other words). It joins the confirmed barrier
- * whose members its reports resemble, in the log odds of their features (with `absenceCounts`, of
+ * whose members its reports resemble, in the log odds of their features (with `countAbsence`, of
  * the ones they lack too), at most PROPOSAL_DISTANCE less than that barrier's own members resemble it
  * (each left out in turn), when that barrier scores at least `margin` more than any other confirmed
  * barrier. Reports moved out of that barrier by the analyst stay where they are.
  */
-export function joinProposalsToConfirmed(
-  groups: readonly number[][],
-  vectors: readonly ReportVector[],
-  confirmedKey: ReadonlyMap<number, string>,
-  excludedKeys: ReadonlyMap<number, readonly string[]>,
-  margin: number,
-  isProposal: (members: readonly number[]) => boolean,
-  absenceCounts?: (featureId: number) => boolean,
-): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, undefined, absenceCounts);
+export function joinProposalsToConfirmed(groups: readonly number[][], context: OddsContext, margin: number, countAbsence = false): number[][] {
+  const odds = new ConfirmedOdds(groups, context, { countAbsence });
   const out = groups.map((g) => [...g]);
   if (odds.barriers.length < 2) return out;
   const typical = odds.typicalScores(groups);
   const joins: Array<[number, number]> = [];
   groups.forEach((members, g) => {
-    if (members.some((i) => confirmedKey.has(i)) || !isProposal(members)) return;
+    if (members.some((i) => context.confirmedKey.has(i)) || !context.isProposal(members)) return;
     const scores = odds.barriers.map((_, k) => odds.meanScore(members, k));
     let best = 0;
     for (let k = 1; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
     const second = Math.max(...scores.filter((_, k) => k !== best));
     if (scores[best] >= typical[best] - PROPOSAL_DISTANCE && scores[best] - second >= margin) joins.push([g, best]);
   });
-  for (const [g, k] of joins) moveGroupInto(out, g, odds.barriers[k], excludedKeys);
+  for (const [g, k] of joins) moveGroupInto(out, g, odds.barriers[k], context);
   return out.filter((g) => g.length > 0).map((g) => g.sort((a, b) => a - b));
 }
 
@@ -589,7 +594,7 @@ const PLACE_MARGIN = 7;
  * the mean cosine to reach the threshold. One-offs share general features (parties, broad concepts)
  * with every barrier alike, so what marks a missed member is that one confirmed barrier explains its
  * features much better than any other barrier does: it joins the barrier that scores best in the log
- * odds of its features (as in moveByFeatureOdds, with `absenceCounts` the features it lacks too) when
+ * odds of its features (as in moveByFeatureOdds, with `countAbsence` the features it lacks too) when
  * that is at least `margin` above the next best.
  * The proposals (recurring groups nobody confirmed yet) compete too, a report in one scored against
  * its fellow members: otherwise, while the analyst has confirmed only some barriers, the reports of
@@ -600,28 +605,20 @@ const PLACE_MARGIN = 7;
  * so the order does not matter; a report never goes where the analyst moved it out. What is left of
  * a proposal is judged again as a whole later.
  */
-export function placeByFeatureOdds(
-  groups: readonly number[][],
-  vectors: readonly ReportVector[],
-  confirmedKey: ReadonlyMap<number, string>,
-  excludedKeys: ReadonlyMap<number, readonly string[]>,
-  margin: number,
-  isProposal: (members: readonly number[]) => boolean,
-  absenceCounts?: (featureId: number) => boolean,
-): number[][] {
-  const odds = new ConfirmedOdds(groups, vectors, confirmedKey, isProposal, absenceCounts);
+export function placeByFeatureOdds(groups: readonly number[][], context: OddsContext, margin: number, countAbsence = false): number[][] {
+  const odds = new ConfirmedOdds(groups, context, { withProposals: true, countAbsence });
   const out = groups.map((g) => [...g]);
   const intoProposals = odds.barriers.filter((b) => b.confirmed).length < 2;
   if (odds.barriers.length < 2) return out;
   const moves: Array<[number, number, number]> = [];
   groups.forEach((members, g) => {
-    if (members.some((i) => confirmedKey.has(i))) return;
+    if (members.some((i) => context.confirmedKey.has(i))) return;
     for (const i of members) {
       let best = -Infinity;
       let second = -Infinity;
       let target = -1;
       odds.barriers.forEach((barrier, b) => {
-        if (barrier.confirmed && excludedKeys.get(i)?.includes(barrier.key)) return;
+        if (barrier.confirmed && context.isExcluded(i, barrier.key)) return;
         const s = odds.score(i, b, barrier.group === g);
         if (s > best) {
           second = best;
