@@ -73,6 +73,33 @@ function joinReasons(reasons: readonly string[] | undefined): string {
   return (reasons ?? []).map((reason) => reason.replace(/\u001f/g, ' ')).join('\u001f');
 }
 
+/**
+ * Memberships as the parameters $1–$5 of `COMPACT_MEMBERS_SQL`. A full run writes tens of thousands, and
+ * sending them as three parallel arrays of uuids and texts cost about as much as inserting them: here the
+ * deviation ids go as one comma-separated text, and each barrier id and each distinct reason text (the
+ * engine repeats a few thousand) goes once, the rows pointing at them by position.
+ */
+function compactMembers(deviationIds: readonly string[], barrierIds: readonly string[], reasons: readonly string[]): [string, string[], number[], string[], number[]] {
+  const barrierNumbers = new Map<string, number>();
+  const reasonNumbers = new Map<string, number>();
+  // 1-based, as WITH ORDINALITY counts.
+  const numberOf = (numbers: Map<string, number>, value: string): number => {
+    let n = numbers.get(value);
+    if (n === undefined) numbers.set(value, (n = numbers.size + 1));
+    return n;
+  };
+  const barrierNs = barrierIds.map((id) => numberOf(barrierNumbers, id));
+  const reasonNs = reasons.map((reason) => numberOf(reasonNumbers, reason));
+  return [deviationIds.join(','), [...barrierNumbers.keys()], barrierNs, [...reasonNumbers.keys()], reasonNs];
+}
+
+/** The rows of `compactMembers`' parameters: (deviation_id, barrier_id, reason text[]). */
+const COMPACT_MEMBERS_SQL = `(
+  SELECT m.deviation_id, b.id AS barrier_id, string_to_array(r.reason, chr(31)) AS reason
+    FROM unnest(string_to_array($1, ',')::uuid[], $3::int[], $5::int[]) AS m(deviation_id, barrier_n, reason_n)
+    JOIN unnest($2::uuid[]) WITH ORDINALITY AS b(id, n) ON b.n = m.barrier_n
+    JOIN unnest($4::text[]) WITH ORDINALITY AS r(reason, n) ON r.n = m.reason_n)`;
+
 /** A barrier as the engine describes it, written in one statement with the others (jsonb_to_recordset). */
 interface EngineBarrierRow {
   id: string;
@@ -361,20 +388,20 @@ export class PatternsService {
       manager.query(
         `WITH placed AS (
            INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
-           SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), false, 'engine', $4, $4
-             FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)
+           SELECT n.barrier_id, n.deviation_id, n.reason, false, 'engine', $6, $6
+             FROM ${COMPACT_MEMBERS_SQL} AS n
            ON CONFLICT (deviation_id) DO NOTHING
            RETURNING barrier_id)
          SELECT DISTINCT barrier_id FROM placed`,
-        [deviationIds, barriers, texts, now],
+        [...compactMembers(deviationIds, barriers, texts), now],
       ) as Promise<Array<{ barrier_id: string }>>;
     if (stored.length === 0) {
       // The first run: nothing to remove, compare or conflict with (the state lock is held), and every barrier is new.
       await manager.query(
         `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
-         SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), false, 'engine', $4, $4
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)`,
-        [ids, barrierIds, reasons, now],
+         SELECT n.barrier_id, n.deviation_id, n.reason, false, 'engine', $6, $6
+           FROM ${COMPACT_MEMBERS_SQL} AS n`,
+        [...compactMembers(ids, barrierIds, reasons), now],
       );
       return;
     }
@@ -383,7 +410,7 @@ export class PatternsService {
     // Out: the engine put it elsewhere or nowhere. The analyst's confirmed members stay.
     const moved = stored.filter((row) => !row.confirmed && placedIn.get(row.deviation_id) !== row.barrier_id).map((row) => row.deviation_id);
     const added = { ids: [] as string[], barriers: [] as string[], reasons: [] as string[] };
-    const reasoned = { ids: [] as string[], reasons: [] as string[] };
+    const reasoned = { ids: [] as string[], barriers: [] as string[], reasons: [] as string[] };
     for (let i = 0; i < ids.length; i++) {
       const row = byDeviation.get(ids[i]);
       if (!row || (!row.confirmed && row.barrier_id !== barrierIds[i])) {
@@ -392,6 +419,7 @@ export class PatternsService {
         added.reasons.push(reasons[i]);
       } else if (!row.confirmed && row.reason !== reasons[i]) {
         reasoned.ids.push(ids[i]);
+        reasoned.barriers.push(barrierIds[i]);
         reasoned.reasons.push(reasons[i]);
       }
     }
@@ -408,12 +436,12 @@ export class PatternsService {
     if (reasoned.ids.length > 0) {
       const rows = (await manager.query(
         `WITH renewed AS (
-           UPDATE barrier_member bm SET reason = string_to_array(n.reason, chr(31)), updated_at = $3
-             FROM unnest($1::uuid[], $2::text[]) AS n(deviation_id, reason)
+           UPDATE barrier_member bm SET reason = n.reason, updated_at = $6
+             FROM ${COMPACT_MEMBERS_SQL} AS n
             WHERE bm.deviation_id = n.deviation_id AND NOT bm.confirmed_by_analyst
            RETURNING bm.barrier_id)
          SELECT DISTINCT barrier_id FROM renewed`,
-        [reasoned.ids, reasoned.reasons, now],
+        [...compactMembers(reasoned.ids, reasoned.barriers, reasoned.reasons), now],
       )) as Array<{ barrier_id: string }>;
       for (const row of rows) changed.add(row.barrier_id);
     }
