@@ -125,16 +125,19 @@ export class BarrierStore {
    */
   async escalateDue(manager: EntityManager, onlyIds?: readonly string[]): Promise<EscalatedNow[]> {
     if (onlyIds && onlyIds.length === 0) return [];
-    // Ids rather than names and a reference only where marked: this reads every member of every open barrier.
+    // Every member of every open barrier, but not a row each: the dates of a barrier's reports per kommun and
+    // delprojekt as one text (ids rather than names), a marked report on a row of its own with its reference.
+    // decideEscalation gets the same members as one row per report would give; their order does not matter to it.
     const rows = (await manager.query(
-      `SELECT bm.barrier_id, d.municipality_id, d.subproject_id, d.occurred_on::text AS occurred_on,
-              CASE WHEN ${MARKED_STRUCTURAL_SQL} THEN d.reference END AS marked_reference
+      `SELECT bm.barrier_id, d.municipality_id, d.subproject_id, CASE WHEN ${MARKED_STRUCTURAL_SQL} THEN d.reference END AS marked_reference,
+              string_agg(d.occurred_on::text, ',') AS dates
          FROM barrier_member bm
          JOIN barrier b ON b.id = bm.barrier_id AND b.status IN ('foreslagen', 'bekraftad')
          JOIN deviation d ON d.id = bm.deviation_id
-        WHERE $1::uuid[] IS NULL OR bm.barrier_id = ANY($1::uuid[])`,
+        WHERE $1::uuid[] IS NULL OR bm.barrier_id = ANY($1::uuid[])
+        GROUP BY 1, 2, 3, 4`,
       [onlyIds ?? null],
-    )) as Array<{ barrier_id: string; municipality_id: string; subproject_id: string; occurred_on: string; marked_reference: string | null }>;
+    )) as Array<{ barrier_id: string; municipality_id: string; subproject_id: string; marked_reference: string | null; dates: string }>;
     if (rows.length === 0) return [];
     const names = new Map(
       ((await manager.query(`SELECT id, name FROM municipality UNION ALL SELECT id, name FROM subproject`)) as Array<{ id: string; name: string }>).map((row) => [
@@ -145,13 +148,11 @@ export class BarrierStore {
     const byBarrier = new Map<string, EscalationMember[]>();
     for (const row of rows) {
       const list = byBarrier.get(row.barrier_id) ?? [];
-      list.push({
-        reference: row.marked_reference ?? '',
-        municipality: names.get(row.municipality_id) ?? row.municipality_id,
-        subproject: names.get(row.subproject_id) ?? row.subproject_id,
-        occurredOn: row.occurred_on,
-        markedStructural: row.marked_reference !== null,
-      });
+      const municipality = names.get(row.municipality_id) ?? row.municipality_id;
+      const subproject = names.get(row.subproject_id) ?? row.subproject_id;
+      for (const occurredOn of row.dates.split(',')) {
+        list.push({ reference: row.marked_reference ?? '', municipality, subproject, occurredOn, markedStructural: row.marked_reference !== null });
+      }
       byBarrier.set(row.barrier_id, list);
     }
     const rule = this.escalationRule;
