@@ -365,7 +365,6 @@ interface OddsBarrier {
 export class ConfirmedOdds {
   /** Sorted by key, so that ties resolve the same way whatever the input order. */
   readonly barriers: OddsBarrier[] = [];
-  private readonly vectors: readonly ReportVector[];
   private readonly absenceCounts: (featureId: number) => boolean;
 
   /**
@@ -378,9 +377,8 @@ export class ConfirmedOdds {
     private readonly context: OddsContext,
     { withProposals = false, countAbsence = false }: { withProposals?: boolean; countAbsence?: boolean } = {},
   ) {
-    this.vectors = context.vectors;
     this.absenceCounts = countAbsence ? context.absenceCounts : () => false;
-    const vectors = this.vectors;
+    const vectors = context.vectors;
     const proposals: OddsBarrier[] = [];
     groups.forEach((members, group) => {
       const key = members.map((i) => context.confirmedKey.get(i)).find((k) => k !== undefined);
@@ -401,19 +399,19 @@ export class ConfirmedOdds {
    * Log odds of report i under barrier b against the whole set, feature by feature (naive Bayes):
    * the rate p of a feature among b's members (i itself left out when it is one), smoothed towards
    * its rate q in the whole set. A feature i carries counts log(p/q). A feature b's members carry
-   * that i lacks counts log((1-p)/(1-q)) when absenceCounts allows (scaled by absenceWeight): a report that shares a barrier's
-   * general features but lacks what most of its members say (a one-off, or a neighbouring barrier's
-   * report) then scores low. The absence of features no member carries says little and is left out.
+   * that i lacks counts log((1-p)/(1-q)) when absenceCounts allows (scaled by absenceWeight): a
+   * report that shares a barrier's general features but lacks what most of its members say (a
+   * one-off, or a neighbouring barrier's report) then scores low. The absence of features no member carries says little and is left out.
    */
   score(i: number, b: number, isMember: boolean): number {
     const barrier = this.barriers[b];
     const own = isMember ? 1 : 0;
-    const n = this.vectors.length;
+    const n = this.context.vectors.length;
     const size = barrier.size - own;
     // Start from all of b's features absent, then turn those i carries into present ones.
     let present = 0;
     let absent = barrier.absent[own];
-    const ids = this.vectors[i].vector.ids;
+    const ids = this.context.vectors[i].vector.ids;
     for (const id of ids) {
       const q = (this.context.df.get(id) as number) / n;
       const count = barrier.counts.get(id) ?? 0;
@@ -446,7 +444,7 @@ export class ConfirmedOdds {
   }
 
   private absentSum(counts: ReadonlyMap<number, number>, size: number): number {
-    const n = this.vectors.length;
+    const n = this.context.vectors.length;
     let sum = 0;
     for (const [id, count] of counts) if (this.absenceCounts(id)) sum += absentLogOdds(count, (this.context.df.get(id) as number) / n, size);
     return sum;
