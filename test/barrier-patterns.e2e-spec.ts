@@ -214,4 +214,48 @@ describe('patterns over the sample reports (the real engine)', () => {
     const back = (await db().query(`SELECT count(*)::int AS n FROM barrier_member WHERE barrier_id = $1 AND deviation_id = ANY($2::uuid[])`, [largest.id, half])) as Array<{ n: number }>;
     expect(back[0].n).toBe(half.length);
   });
+
+  it('a report saying its problem was settled on the spot stays out of barriers, also by a phrase the analyst adds', async () => {
+    const [member] = (await db().query(
+      `SELECT d.title, d.description, d.category, d.parties, m.name AS kommun
+         FROM barrier b JOIN barrier_member bm ON bm.barrier_id = b.id JOIN deviation d ON d.id = bm.deviation_id JOIN municipality m ON m.id = d.municipality_id
+        WHERE b.status IN ('foreslagen', 'bekraftad', 'eskalerad') AND NOT bm.confirmed_by_analyst
+        ORDER BY b.member_count DESC, b.id, d.reference_number LIMIT 1`,
+    )) as Array<{ title: string; description: string; category: string; parties: string[]; kommun: string }>;
+    // The same story as a barrier's member, with a last sentence that settles it (or says it is not settled).
+    const endings = { settled: 'Det rättades samma vecka efter ett samtal.', notYet: 'Det har ännu inte rättats.', analystPhrase: 'Det fixades samma vecka efter ett samtal.' };
+    const ids: Record<keyof typeof endings, string> = { settled: '', notYet: '', analystPhrase: '' };
+    for (const [index, key] of (Object.keys(endings) as Array<keyof typeof endings>).entries()) {
+      const created = await t.app.get(DeviationService).createFromImport({
+        externalId: `LOST-${index + 1}`,
+        kommun: member.kommun,
+        occurredOn: '2020-05-04',
+        reportedAt: '2020-05-04T09:00:00+02:00',
+        category: member.category,
+        parties: member.parties,
+        title: member.title,
+        description: `${member.description} ${endings[key]}`,
+        consequence: '',
+        severity: 'medel',
+        reporterEmail: 'rapportor@mia-example.se',
+      });
+      ids[key] = created.id;
+    }
+    const barrierOf = async (id: string): Promise<string | null> =>
+      ((await db().query(`SELECT barrier_id FROM barrier_member WHERE deviation_id = $1`, [id])) as Array<{ barrier_id: string }>)[0]?.barrier_id ?? null;
+    expect((await t.app.get(PatternsJob).runNow('full')).outcome.status).toBe('succeeded');
+    expect(await barrierOf(ids.settled)).toBeNull();
+    expect(await barrierOf(ids.notYet)).not.toBeNull();
+    expect(await barrierOf(ids.analystPhrase)).not.toBeNull();
+
+    const client = new HttpClient(t.baseUrl);
+    expect((await client.login(analystEmail, TEST_PASSWORD)).status).toBe(303);
+    await client.get('/hinder/tesaurus');
+    expect((await client.postForm('/hinder/tesaurus', { line: '=  fixat,fixades ' })).status).toBe(303);
+    expect((await client.get('/hinder/tesaurus')).text).toContain('= fixat, fixades');
+    const rerun = await t.app.get(PatternsJob).runNow('auto');
+    expect(rerun.outcome.status).toBe('succeeded');
+    expect(await barrierOf(ids.analystPhrase)).toBeNull();
+    expect(await barrierOf(ids.notYet)).not.toBeNull();
+  });
 });

@@ -7,9 +7,13 @@ import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { detectPii } from '../../common/pii/pii-detector';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
 
-/** "Begrepp [PART]: variant, variant" or "! allmänt ord, allmänt ord" (the engine's thesaurus format). */
-const CONCEPT_LINE = /^([^:!#\n][^:\n]*?)\s*(?:\[(AF|FK|KOMMUN|REGION|ANNAN)\])?\s*:\s*(\S[^\n]*)$/u;
+/**
+ * "Begrepp [PART]: variant, variant", "! allmänt ord, allmänt ord" or "= löst på plats, fras" (the engine's
+ * thesaurus format; see thesaurus.sv.txt).
+ */
+const CONCEPT_LINE = /^([^:!=#\n][^:\n]*?)\s*(?:\[(AF|FK|KOMMUN|REGION|ANNAN)\])?\s*:\s*(\S[^\n]*)$/u;
 const GENERIC_LINE = /^!\s*(\S[^\n]*)$/u;
+const SETTLED_LINE = /^=\s*(\S[^\n]*)$/u;
 export const THESAURUS_LINE_MAX = 500;
 
 export interface ParsedThesaurusLine {
@@ -28,10 +32,11 @@ function variantsOf(list: string): string[] {
 /** Reads one analyst line; null when it is not in the format. */
 export function parseThesaurusLine(input: string): ParsedThesaurusLine | null {
   const text = input.trim();
-  const generic = GENERIC_LINE.exec(text);
-  if (generic) {
-    const words = variantsOf(generic[1]);
-    return words.length ? { line: `! ${words.join(', ')}`, canonical: `! ${words.join(', ')}` } : null;
+  for (const [pattern, mark] of [[GENERIC_LINE, '!'], [SETTLED_LINE, '=']] as const) {
+    const list = pattern.exec(text);
+    if (!list) continue;
+    const words = variantsOf(list[1]);
+    return words.length ? { line: `${mark} ${words.join(', ')}`, canonical: `${mark} ${words.join(', ')}` } : null;
   }
   const concept = CONCEPT_LINE.exec(text);
   if (!concept) return null;

@@ -28,6 +28,7 @@ digital legitimation: BankID, bankid, e-legitimation
 möte: möten, mötet, samtal
 inloggning: logga in, e-tjänst, e-tjänster
 ! deltagare, deltagaren, gränssnitt, mellan stolarna
+= löst, löstes, rättades
 `;
 
 let seq = 0;
@@ -453,6 +454,26 @@ describe('loose members', () => {
     expect(dropLooseMembers([group], vectors, new Map(), 0.25)).toContainEqual([index('O3')]);
     // A pair is left as it is: there is no "rest of the group" to compare with.
     expect(dropLooseMembers([[index('T1'), index('O3')]], vectors, new Map(), 0.25)).toEqual([[index('T1'), index('O3')]]);
+  });
+});
+
+describe('reports that say their problem was settled locally', () => {
+  const settled = r('T9', 'Tyresö', 'Ingen tolk på mötet', 'AF hade inte bokat tolk till mötet och deltagaren förstod inget av samtalet. Det löstes samma dag med telefontolk.', ['AF']);
+
+  it('stay out of barriers, however much they share with one, unless the analyst confirmed them there', () => {
+    const result = runFull([...all, settled], { thesaurus: THESAURUS, newId: ids() });
+    expect(groupOf(result, 'T1')).not.toBeNull();
+    expect(groupOf(result, 'T9')).toBeNull();
+    const confirmed = runFull([...all, settled], { thesaurus: THESAURUS, newId: ids(), confirmed: new Map([['T1', 'TOLK'], ['T9', 'TOLK']]) });
+    expect(groupOf(confirmed, 'T9')).toBe('TOLK');
+  });
+
+  it('are not placed by an incremental run either; the same report without the sentence is', () => {
+    const { model } = runFull(all, { thesaurus: THESAURUS, newId: ids() });
+    const open = { ...settled, id: 'T10', description: 'AF hade inte bokat tolk till mötet och deltagaren förstod inget av samtalet.' };
+    const placed = assignIncremental([settled, open], model, { thesaurus: THESAURUS });
+    expect(placed.assignments.get('T9')).toBeNull();
+    expect(placed.assignments.get('T10')).not.toBeNull();
   });
 });
 

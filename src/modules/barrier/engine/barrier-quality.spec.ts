@@ -12,21 +12,21 @@ import { SeededRandom } from './seeded-random';
  * here rather than being found by `npm run eval` later. The sets: ../shared/samples, and four invented
  * holdouts about other barriers (test/fixtures). Floors sit a few hundredths under what the engine
  * reached when they were set (without / with three confirmed per barrier, seeds 1-4, `SHOW_ARI=1` prints
- * them; 2026-11-23, after loose members left proposals too: samples 0.713/0.785, holdout 0.805/0.872,
- * holdout-2 0.795/0.853, holdout-3 0.544/0.657, holdout-4 0.559/0.636). They are a guard against
- * regressions, not the issue's targets.
+ * them; 2026-11-23, after reports settled locally were kept out of barriers: samples 0.746/0.827,
+ * holdout 0.809/0.879, holdout-2 0.800/0.865, holdout-3 0.592/0.704, holdout-4 0.577/0.654). They are a
+ * guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SETS = [
-  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.68, floorThree: 0.75 },
-  { name: 'holdout', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout'), floorNone: 0.77, floorThree: 0.85 },
+  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.72, floorThree: 0.79 },
+  { name: 'holdout', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout'), floorNone: 0.78, floorThree: 0.85 },
   { name: 'holdout-2', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-2'), floorNone: 0.77, floorThree: 0.83 },
   // Written blind (without the engine's source); first measured 0.493 / 0.662 (seeds 1-8), before the round that
   // placed reports into proposals and counted absent features, which it then checked without having been tuned on.
-  { name: 'holdout-3', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-3'), floorNone: 0.5, floorThree: 0.63 },
+  { name: 'holdout-3', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-3'), floorNone: 0.56, floorThree: 0.67 },
   // Written blind too, about barriers of the samples' kind (rules of FK, AF, soc and the region that collide); first
   // measured 0.506 / 0.704 (seeds 1-24), then used only to check the changes after it (loose members leaving proposals too).
-  { name: 'holdout-4', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-4'), floorNone: 0.52, floorThree: 0.6 },
+  { name: 'holdout-4', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-4'), floorNone: 0.54, floorThree: 0.62 },
 ];
 
 function readLines<T>(file: string): T[] {

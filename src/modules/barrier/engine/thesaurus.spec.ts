@@ -1,4 +1,5 @@
 import { CorpusLexicon } from './corpus-lexicon';
+import { loadDefaultThesaurus } from './default-thesaurus';
 import { EngineReport } from './engine-types';
 import { extractFeatures } from './report-features';
 import { stemSwedish } from './swedish-stemmer';
@@ -101,5 +102,17 @@ describe('Swedish text pipeline and thesaurus', () => {
     const t = parseThesaurus(TEXT, ['läkarintyg: FMU', 'Supported employment: praktik med stöd']);
     expect([...(t.variantsByRaw.get('FMU') ?? [])].length).toBe(1);
     expect(t.concepts.get('supported employment')?.label).toBe('Supported employment');
+  });
+
+  it('reads = lines as phrases that say a problem was settled locally, the analyst\'s added to the default ones', () => {
+    const t = parseThesaurus('= löst, Rättades\n=  fungerade   bra ', ['= fixat, löst']);
+    expect([...t.settledPhrases].sort()).toEqual(['fixat', 'fungerade bra', 'löst', 'rättades']);
+    // Not a concept, and not a generic word.
+    expect(t.concepts.has('löst')).toBe(false);
+    expect(t.knownWords.has('fixat')).toBe(false);
+  });
+
+  it('ships a default list of such phrases', () => {
+    expect(parseThesaurus(loadDefaultThesaurus()).settledPhrases).toEqual(expect.arrayContaining(['löstes', 'rättades', 'gott exempel']));
   });
 });

@@ -36,6 +36,8 @@ export interface Thesaurus {
   /** Lower-case surface words and stems that appear in any variant (used as known vocabulary). */
   knownWords: ReadonlySet<string>;
   knownStems: ReadonlySet<string>;
+  /** Lower-case phrases saying a problem was settled locally (`=` lines; see settled-locally.ts). */
+  settledPhrases: readonly string[];
 }
 
 /** Where a thesaurus match was found in a token sequence. */
@@ -84,6 +86,7 @@ export function parseThesaurus(text: string, extraLines: readonly string[] = [])
   const variants = new Map<string, CompiledVariant>();
   const knownWords = new Set<string>();
   const knownStems = new Set<string>();
+  const settled = new Set<string>();
 
   const addVariant = (variantText: string, conceptKey: string | null): void => {
     const elements = compileVariant(variantText);
@@ -103,6 +106,13 @@ export function parseThesaurus(text: string, extraLines: readonly string[] = [])
     if (line === '' || line.startsWith('#')) continue;
     if (line.startsWith('!')) {
       for (const variant of line.slice(1).split(',')) addVariant(variant.trim(), null);
+      continue;
+    }
+    if (line.startsWith('=')) {
+      for (const phrase of line.slice(1).split(',')) {
+        const normalised = phrase.trim().toLowerCase().replace(/\s+/g, ' ');
+        if (normalised !== '') settled.add(normalised);
+      }
       continue;
     }
     const colon = line.indexOf(':');
@@ -152,7 +162,7 @@ export function parseThesaurus(text: string, extraLines: readonly string[] = [])
     index.set(first.value, list);
   }
   for (const list of [...byStem.values(), ...byRaw.values()]) list.sort((a, b) => b.elements.length - a.elements.length);
-  return { concepts, variantsByStem: byStem, variantsByRaw: byRaw, knownWords, knownStems };
+  return { concepts, variantsByStem: byStem, variantsByRaw: byRaw, knownWords, knownStems, settledPhrases: [...settled] };
 }
 
 /**

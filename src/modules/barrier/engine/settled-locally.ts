@@ -1,0 +1,45 @@
+import { Thesaurus } from './thesaurus';
+
+/**
+ * A structural barrier is a recurring cause that no delprojekt can fix locally (DOMAIN.md). A report
+ * that says its problem was solved on the spot ("rättades efter ett samtal", "löstes samma vecka") or
+ * that something went well ("gott exempel") is by that very statement a local matter, however much it
+ * shares with a barrier's words: staff report such near misses on the same topics as the barriers.
+ * The phrases are the thesaurus's `=` lines, so the analyst can add the field's own ways of saying it.
+ */
+
+// "inte löst", "har ännu inte rättats", "ingen har åtgärdat": a negation among the few words before the
+// phrase turns it into the opposite (the problem remains).
+const NEGATIONS = new Set(['inte', 'ej', 'icke', 'aldrig', 'ingen', 'inget', 'inga', 'ingenting', 'varken']);
+const NEGATION_REACH = 3;
+
+const matchers = new WeakMap<Thesaurus, RegExp | null>();
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function matcherOf(thesaurus: Thesaurus): RegExp | null {
+  let matcher = matchers.get(thesaurus);
+  if (matcher === undefined) {
+    // Longest first, so "löst sig" wins over "löst"; spaces in a phrase match any run of spaces.
+    const phrases = [...thesaurus.settledPhrases].sort((a, b) => b.length - a.length).map((p) => escape(p).replace(/ /g, '\\s+'));
+    matcher = phrases.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])(?:${phrases.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+    matchers.set(thesaurus, matcher);
+  }
+  return matcher;
+}
+
+/** Whether any of the texts says, without a negation just before it, that the problem was settled locally. */
+export function isSettledLocally(thesaurus: Thesaurus, texts: ReadonlyArray<string | undefined>): boolean {
+  const matcher = matcherOf(thesaurus);
+  if (matcher === null) return false;
+  for (const text of texts) {
+    if (!text) continue;
+    for (const match of text.matchAll(matcher)) {
+      const before = text.slice(Math.max(0, match.index - 60), match.index).toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+      if (!before.slice(-NEGATION_REACH).some((word) => NEGATIONS.has(word))) return true;
+    }
+  }
+  return false;
+}
