@@ -12,8 +12,9 @@ import { SeededRandom } from './seeded-random';
  * here rather than being found by `npm run eval` later. The sets: ../shared/samples, and four invented
  * holdouts about other barriers (test/fixtures). Floors sit a few hundredths under what the engine
  * reached when they were set (without / with three confirmed per barrier, seeds 1-4, `SHOW_ARI=1` prints
- * them; 2026-11-23, after reports settled locally were kept out of barriers: samples 0.746/0.827,
- * holdout 0.809/0.879, holdout-2 0.800/0.865, holdout-3 0.592/0.704, holdout-4 0.577/0.654). They are a
+ * them; 2026-11-23, after reports settled locally or by one person's slip were kept out of barriers:
+ * samples 0.746/0.835, holdout 0.825/0.879, holdout-2 0.800/0.865, holdout-3 0.592/0.704, holdout-4
+ * 0.597/0.668). They are a
  * guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -26,7 +27,7 @@ const SETS = [
   { name: 'holdout-3', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-3'), floorNone: 0.56, floorThree: 0.67 },
   // Written blind too, about barriers of the samples' kind (rules of FK, AF, soc and the region that collide); first
   // measured 0.506 / 0.704 (seeds 1-24), then used only to check the changes after it (loose members leaving proposals too).
-  { name: 'holdout-4', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-4'), floorNone: 0.54, floorThree: 0.62 },
+  { name: 'holdout-4', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-4'), floorNone: 0.56, floorThree: 0.63 },
 ];
 
 function readLines<T>(file: string): T[] {

@@ -2,8 +2,9 @@ import { Thesaurus } from './thesaurus';
 
 /**
  * A structural barrier is a recurring cause that no delprojekt can fix locally (DOMAIN.md). A report
- * that says its problem was solved on the spot ("rättades efter ett samtal", "löstes samma vecka") or
- * that something went well ("gott exempel") is by that very statement a local matter, however much it
+ * that says its problem was solved on the spot ("rättades efter ett samtal", "löstes samma vecka"), that
+ * something went well ("gott exempel") or that it was one person's slip ("glömde", "av misstag") is by
+ * that very statement a local matter, however much it
  * shares with a barrier's words: staff report such near misses on the same topics as the barriers.
  * The phrases are the thesaurus's `=` lines, so the analyst can add the field's own ways of saying it.
  */
