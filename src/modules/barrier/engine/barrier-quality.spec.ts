@@ -14,8 +14,7 @@ import { SeededRandom } from './seeded-random';
  * reached when they were set (without / with three confirmed per barrier, seeds 1-4, `SHOW_ARI=1` prints
  * them; 2026-11-23, after reports settled locally or by one person's slip were kept out of barriers:
  * samples 0.746/0.835, holdout 0.825/0.879, holdout-2 0.800/0.865, holdout-3 0.592/0.704, holdout-4
- * 0.597/0.668). They are a
- * guard against regressions, not the issue's targets.
+ * 0.597/0.668). They are a guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SETS = [
