@@ -139,6 +139,18 @@ class BarrierIndex {
   }
 }
 
+/** What clustering a run's reports needs besides the reports themselves. */
+interface ClusterInput {
+  space: FeatureSpace;
+  /** Report id -> the barrier key the analyst confirmed it under. */
+  confirmed: ReadonlyMap<string, string>;
+  /** Report id -> keys of the barriers the analyst moved it out of. */
+  excluded: ReadonlyMap<string, readonly string[]>;
+  options: EngineOptions;
+  /** Ids of the reports that say their problem was settled locally (isSettledLocally). */
+  settled: ReadonlySet<string>;
+}
+
 interface Group {
   members: ReportVector[];
   confirmedKey?: string;
@@ -149,15 +161,8 @@ interface Group {
  * `placeIntoProposals`: whether, with fewer than two confirmed barriers, reports are placed into the
  * proposals (see below).
  */
-function clusterExactly(
-  space: FeatureSpace,
-  vectors: readonly ReportVector[],
-  confirmed: ReadonlyMap<string, string>,
-  excluded: ReadonlyMap<string, readonly string[]>,
-  options: EngineOptions,
-  settled: ReadonlySet<string>,
-  placeIntoProposals = true,
-): Group[] {
+function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], placeIntoProposals = true): Group[] {
+  const { space, confirmed, excluded, options, settled } = input;
   // Re-index locally: the clusterer works on positions 0..n-1.
   const local = vectors.map((v, index) => ({ ...v, index }));
   const confirmedKey = new Map<number, string>();
@@ -674,12 +679,8 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
   const { space, vectors } = buildFeatureSpace(sorted, thesaurus);
   const settled = new Set(sorted.filter((r) => isSettledLocally(thesaurus, [r.title, r.description, r.consequence, r.tried])).map((r) => r.id));
 
-  let groups: Group[];
-  if (vectors.length <= options.exactLimit) {
-    groups = clusterExactly(space, vectors, confirmed, excluded, options, settled);
-  } else {
-    groups = clusterAtScale(space, vectors, confirmed, excluded, options, settled);
-  }
+  const clusterInput: ClusterInput = { space, confirmed, excluded, options, settled };
+  const groups = vectors.length <= options.exactLimit ? clusterExactly(clusterInput, vectors) : clusterAtScale(clusterInput, vectors);
   // A confirmed report whose group was dropped still belongs to its key (the analyst said so).
   const placed = new Set<string>();
   for (const g of groups) for (const m of g.members) placed.add(m.report.id);
@@ -735,14 +736,8 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
  * included), place the rest into the barriers found, then look for further barriers among what
  * is left, a few rounds at most.
  */
-function clusterAtScale(
-  space: FeatureSpace,
-  vectors: readonly ReportVector[],
-  confirmed: ReadonlyMap<string, string>,
-  excluded: ReadonlyMap<string, readonly string[]>,
-  options: EngineOptions,
-  settled: ReadonlySet<string>,
-): Group[] {
+function clusterAtScale(input: ClusterInput, vectors: readonly ReportVector[]): Group[] {
+  const { space, confirmed, excluded, options, settled } = input;
   const groups: Group[] = [];
   let remaining = [...vectors];
   for (let round = 0; round < MAX_ROUNDS && remaining.length >= options.minReports; round++) {
@@ -752,7 +747,7 @@ function clusterAtScale(
     const sample = [...mustInclude, ...smallestByHash(candidates, round + 1, Math.max(0, options.exactLimit - mustInclude.length))].sort((a, b) => a.index - b.index);
     // Later rounds cluster what no barrier took, mostly one-offs: their proposals take in no further
     // reports (at 100 000 reports with three confirmed per barrier that would cost 0.613 -> 0.608).
-    const found = clusterExactly(space, sample, confirmed, excluded, options, settled, round === 0);
+    const found = clusterExactly(input, sample, round === 0);
     if (found.length === 0) continue;
     const inSample = new Set(sample.map((v) => v.index));
     const first = groups.length;
