@@ -14,7 +14,7 @@ import {
 import { buildFeatureSpace, FeatureSpace, featureSpaceFromModel, ReportVector } from './feature-space';
 import { extractFeatures } from './report-features';
 import { addInto, dot, normalize, SparseVector, sparseFromMap } from './sparse-vector';
-import { isSettledLocally } from './settled-locally';
+import { isReportSettledLocally } from './settled-locally';
 import { parseThesaurus } from './thesaurus';
 
 /**
@@ -147,7 +147,7 @@ interface ClusterInput {
   /** Report id -> keys of the barriers the analyst moved it out of. */
   excluded: ReadonlyMap<string, readonly string[]>;
   options: EngineOptions;
-  /** Ids of the reports that say their problem was settled locally (isSettledLocally). */
+  /** Ids of the reports that say their problem was settled locally (isReportSettledLocally). */
   settled: ReadonlySet<string>;
 }
 
@@ -206,11 +206,7 @@ function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], p
   // A report that says its problem was settled locally is a one-off, however much it shares with a
   // barrier, unless the analyst confirmed it there. Without confirmed examples the samples gain 0.713 ->
   // 0.746, with three per barrier 0.791 -> 0.832 (24 seeds); the holdouts gain 0.005–0.07, none loses.
-  groups = groups.flatMap((members) => {
-    const kept = members.filter((i) => confirmedKey.has(i) || !settled.has(vectors[i].report.id));
-    if (kept.length === members.length) return [members];
-    return [...(kept.length > 0 ? [kept] : []), ...members.filter((i) => !kept.includes(i)).map((i) => [i])];
-  });
+  groups = leaveOnTheirOwn(groups, (i) => !confirmedKey.has(i) && settled.has(vectors[i].report.id));
   const out: Group[] = [];
   for (const members of groups) {
     const mv = members.map((i) => vectors[i]);
@@ -220,6 +216,22 @@ function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], p
   return out;
 }
 
+
+/** Reports for which `leaves` holds go from their group to a group each; the others stay together. */
+function leaveOnTheirOwn(groups: readonly number[][], leaves: (i: number) => boolean): number[][] {
+  const out: number[][] = [];
+  for (const members of groups) {
+    const kept: number[] = [];
+    const alone: number[][] = [];
+    for (const i of members) {
+      if (leaves(i)) alone.push([i]);
+      else kept.push(i);
+    }
+    if (kept.length > 0) out.push(kept);
+    out.push(...alone);
+  }
+  return out;
+}
 
 /** A report's words and concepts alone (parties and category left out), at unit length. */
 function wordsOnly(space: FeatureSpace, v: ReportVector): SparseVector {
@@ -677,7 +689,7 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
   const thesaurus = parseThesaurus(input.thesaurus);
   const sorted = [...reports].sort(byId);
   const { space, vectors } = buildFeatureSpace(sorted, thesaurus);
-  const settled = new Set(sorted.filter((r) => isSettledLocally(thesaurus, [r.title, r.description, r.consequence, r.tried])).map((r) => r.id));
+  const settled = new Set(sorted.filter((r) => isReportSettledLocally(thesaurus, r)).map((r) => r.id));
 
   const clusterInput: ClusterInput = { space, confirmed, excluded, options, settled };
   const groups = vectors.length <= options.exactLimit ? clusterExactly(clusterInput, vectors) : clusterAtScale(clusterInput, vectors);
@@ -805,7 +817,7 @@ export function assignIncremental(
   const reasons: Record<string, string[]> = {};
   const sorted = [...newReports].sort(byId);
   sorted.forEach((report, i) => {
-    if (isSettledLocally(thesaurus, [report.title, report.description, report.consequence, report.tried])) {
+    if (isReportSettledLocally(thesaurus, report)) {
       assignments.set(report.id, null);
       return;
     }

@@ -1,3 +1,4 @@
+import { EngineReport } from './engine-types';
 import { Thesaurus } from './thesaurus';
 
 /**
@@ -43,4 +44,9 @@ export function isSettledLocally(thesaurus: Thesaurus, texts: ReadonlyArray<stri
     }
   }
   return false;
+}
+
+/** isSettledLocally over the fields of a report someone wrote (title, description, consequence, what was tried). */
+export function isReportSettledLocally(thesaurus: Thesaurus, report: Pick<EngineReport, 'title' | 'description' | 'consequence' | 'tried'>): boolean {
+  return isSettledLocally(thesaurus, [report.title, report.description, report.consequence, report.tried]);
 }
