@@ -1,8 +1,8 @@
 import { CorpusLexicon } from './corpus-lexicon';
-import { EngineReport, PartyCode } from './engine-types';
-import { FIELD_BREAK, featuresFromWords, reportWords, ReportFeatures, stemForFeatures } from './report-features';
+import { EngineReport, PARTY_CODES, PartyCode } from './engine-types';
+import { FIELD_BREAK, planConcept, planFreeToken, reportWords, ReportFeatures, stemForFeatures, TokenStep } from './report-features';
 import { normalize, SparseVector } from './sparse-vector';
-import { broaderConcepts, Thesaurus } from './thesaurus';
+import { broaderConcepts, matchThesaurusAt, Thesaurus } from './thesaurus';
 
 // Concepts from the thesaurus are curated vocabulary of the field: they count double against
 // free words, which also carry everyday noise.
@@ -208,6 +208,186 @@ export class FeatureSpace {
   }
 }
 
+/** A corpus' distinct words, by number: as written, the lower-case word of each, and each one's stem. */
+interface CorpusWords {
+  raws: readonly string[];
+  lowerIdOf: readonly number[];
+  lowers: readonly string[];
+  stemOf: readonly string[];
+}
+
+/** What one distinct word or concept adds to a report, as slots of the reader (see CorpusReader). */
+interface SlotPlan {
+  slots: Int32Array;
+  weights: Float64Array;
+  /** Surface to remember per step, or null (concepts have none). */
+  surfaces: ReadonlyArray<string | null>;
+  parties: number;
+}
+
+const PARTY_BITS: ReadonlyMap<string, number> = new Map(PARTY_CODES.map((code, k) => [code, 1 << k]));
+
+/**
+ * Reads a whole corpus' features the way featuresFromWords reads one report, with the same result,
+ * but by number: each distinct word's plan (and each concept's) is worked out once as feature slots,
+ * and a report's counts are summed in a reused array instead of a map of strings per report. Feature
+ * ids are given in the order featuresFromWords + FeatureSpace.compact would give them (report by
+ * report, in the order a report first adds them), so vectors and every sum over them are the same.
+ */
+class CorpusReader {
+  private readonly keyOfSlot: string[] = [];
+  private readonly slotOfKey = new Map<string, number>();
+  private slotId = new Int32Array(1024).fill(-1);
+  private slotDf = new Int32Array(1024);
+  private slotCount = new Float64Array(1024);
+  private slotSeen = new Int32Array(1024).fill(-1);
+  private slotSurfaceSeen = new Int32Array(1024).fill(-1);
+  private readonly touched: number[] = [];
+  private readonly wordPlans: Array<SlotPlan | undefined> = [];
+  private readonly conceptPlans = new Map<string, SlotPlan>();
+  /** Per distinct word: 1 when some thesaurus variant starts with it (form or stem), 0 when none, -1 not yet known. */
+  private readonly mayStart: Int8Array;
+  private readonly partySets = new Map<number, ReadonlySet<PartyCode>>();
+  private report = -1;
+
+  constructor(
+    private readonly space: FeatureSpace,
+    private readonly words: CorpusWords,
+  ) {
+    this.mayStart = new Int8Array(words.raws.length).fill(-1);
+  }
+
+  read(report: EngineReport, ids: Int32Array): CompactFeatures {
+    this.report++;
+    this.touched.length = 0;
+    const { raws, stemOf, lowerIdOf } = this.words;
+    const thesaurus = this.space.thesaurus;
+    let parties = 0;
+    for (const party of report.parties) parties |= PARTY_BITS.get(party.toUpperCase()) ?? 0;
+    const matches = matchThesaurusAt(
+      thesaurus,
+      ids.length,
+      (i) => raws[ids[i]],
+      (i) => stemOf[ids[i]],
+      (i) => this.canStart(ids[i]),
+    );
+    let next = 0;
+    for (const match of matches) {
+      for (; next < match.start; next++) parties |= this.apply(this.wordPlan(lowerIdOf[ids[next]], ids[next]));
+      if (match.conceptKey !== null) parties |= this.apply(this.conceptPlan(match.conceptKey));
+      next = match.start + match.length;
+    }
+    for (; next < ids.length; next++) parties |= this.apply(this.wordPlan(lowerIdOf[ids[next]], ids[next]));
+    const out = new Int32Array(this.touched.length);
+    const counts = new Float32Array(this.touched.length);
+    this.touched.forEach((slot, k) => {
+      let id = this.slotId[slot];
+      if (id < 0) id = this.slotId[slot] = this.space.idOf(this.keyOfSlot[slot]);
+      out[k] = id;
+      counts[k] = this.slotCount[slot];
+      this.slotDf[slot]++;
+    });
+    return { ids: out, counts, parties: this.partySet(parties) };
+  }
+
+  /** Document frequencies of every feature read, by key. */
+  countInto(df: Map<string, number>): void {
+    for (let slot = 0; slot < this.keyOfSlot.length; slot++) if (this.slotDf[slot] > 0) df.set(this.keyOfSlot[slot], this.slotDf[slot]);
+  }
+
+  private apply(plan: SlotPlan): number {
+    for (let k = 0; k < plan.slots.length; k++) {
+      const slot = plan.slots[k];
+      if (this.slotSeen[slot] !== this.report) {
+        this.slotSeen[slot] = this.report;
+        this.slotCount[slot] = 0;
+        this.touched.push(slot);
+      }
+      this.slotCount[slot] += plan.weights[k];
+      const surface = plan.surfaces[k];
+      // As featuresFromWords: a report offers the first form it writes a term in.
+      if (surface !== null && this.slotSurfaceSeen[slot] !== this.report) {
+        this.slotSurfaceSeen[slot] = this.report;
+        this.space.rememberSurface(this.keyOfSlot[slot], surface);
+      }
+    }
+    return plan.parties;
+  }
+
+  private canStart(word: number): boolean {
+    let known = this.mayStart[word];
+    if (known < 0) {
+      const thesaurus = this.space.thesaurus;
+      known = this.mayStart[word] = thesaurus.variantsByRaw.has(this.words.raws[word]) || thesaurus.variantsByStem.has(this.words.stemOf[word]) ? 1 : 0;
+    }
+    return known === 1;
+  }
+
+  private wordPlan(lowerId: number, word: number): SlotPlan {
+    let plan = this.wordPlans[lowerId];
+    if (plan === undefined) {
+      plan = this.slotPlan(planFreeToken(this.words.lowers[lowerId], this.words.stemOf[word], this.space.thesaurus, this.space.lexicon));
+      this.wordPlans[lowerId] = plan;
+    }
+    return plan;
+  }
+
+  private conceptPlan(conceptKey: string): SlotPlan {
+    let plan = this.conceptPlans.get(conceptKey);
+    if (plan === undefined) {
+      plan = this.slotPlan(planConcept(conceptKey, this.space.thesaurus));
+      this.conceptPlans.set(conceptKey, plan);
+    }
+    return plan;
+  }
+
+  private slotPlan(steps: readonly TokenStep[]): SlotPlan {
+    let parties = 0;
+    for (const step of steps) if (step.party !== null) parties |= PARTY_BITS.get(step.party) ?? 0;
+    return {
+      slots: Int32Array.from(steps, (step) => this.slotOf(step.key)),
+      weights: Float64Array.from(steps, (step) => step.weight),
+      surfaces: steps.map((step) => step.surface),
+      parties,
+    };
+  }
+
+  private slotOf(key: string): number {
+    let slot = this.slotOfKey.get(key);
+    if (slot === undefined) {
+      slot = this.keyOfSlot.length;
+      this.slotOfKey.set(key, slot);
+      this.keyOfSlot.push(key);
+      if (slot >= this.slotId.length) this.grow();
+    }
+    return slot;
+  }
+
+  private grow(): void {
+    const size = this.slotId.length * 2;
+    const grown = <T extends Int32Array | Float64Array>(old: T, make: (n: number) => T, fill?: number): T => {
+      const next = make(size);
+      if (fill !== undefined) next.fill(fill);
+      next.set(old);
+      return next;
+    };
+    this.slotId = grown(this.slotId, (n) => new Int32Array(n), -1);
+    this.slotDf = grown(this.slotDf, (n) => new Int32Array(n));
+    this.slotCount = grown(this.slotCount, (n) => new Float64Array(n));
+    this.slotSeen = grown(this.slotSeen, (n) => new Int32Array(n), -1);
+    this.slotSurfaceSeen = grown(this.slotSurfaceSeen, (n) => new Int32Array(n), -1);
+  }
+
+  private partySet(bits: number): ReadonlySet<PartyCode> {
+    let set = this.partySets.get(bits);
+    if (set === undefined) {
+      set = sharedPartySet(new Set(PARTY_CODES.filter((_, k) => (bits & (1 << k)) !== 0)));
+      this.partySets.set(bits, set);
+    }
+    return set;
+  }
+}
+
 /** Reads a corpus: vocabulary, features, document frequencies and vectors, in input order. */
 export function buildFeatureSpace(reports: readonly EngineReport[], thesaurus: Thesaurus): { space: FeatureSpace; vectors: ReportVector[] } {
   // Pass 1: every distinct word gets an id; reports keep only their word ids (compact), and
@@ -264,21 +444,9 @@ export function buildFeatureSpace(reports: readonly EngineReport[], thesaurus: T
   const stemOf = lowerOf.map((lower) => stemForFeatures(lower, lexicon));
   const df = new Map<string, number>();
   const space = new FeatureSpace(thesaurus, lexicon, df, reports.length);
-  const compact = reports.map((report, r) => {
-    const ids = words[r];
-    const rw: string[] = new Array(ids.length);
-    const lw: string[] = new Array(ids.length);
-    const sw: string[] = new Array(ids.length);
-    for (let k = 0; k < ids.length; k++) {
-      rw[k] = raws[ids[k]];
-      lw[k] = lowerOf[ids[k]];
-      sw[k] = stemOf[ids[k]];
-    }
-    const features = featuresFromWords(report, rw, lw, sw, thesaurus, lexicon);
-    for (const key of features.counts.keys()) df.set(key, (df.get(key) ?? 0) + 1);
-    for (const [key, surface] of features.surfaces) space.rememberSurface(key, surface);
-    return space.compact(features);
-  });
+  const reader = new CorpusReader(space, { raws, lowerIdOf, lowers, stemOf });
+  const compact = reports.map((report, r) => reader.read(report, words[r]));
+  reader.countInto(df);
   const vectors = reports.map((report, index) => space.vectorize(index, report, compact[index]));
   return { space, vectors };
 }

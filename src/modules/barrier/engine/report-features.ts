@@ -106,8 +106,15 @@ export function featuresFromWords(
 
 export const FIELD_BREAK = '\u0000';
 
+/** The features a matched thesaurus concept adds, as addConcept in featuresFromWords adds them. */
+export function planConcept(conceptKey: string, thesaurus: Thesaurus): readonly TokenStep[] {
+  const steps: TokenStep[] = [{ key: conceptFeature(conceptKey), weight: 1, surface: null, party: thesaurus.concepts.get(conceptKey)?.party ?? null }];
+  for (const broader of broaderConcepts(thesaurus, conceptKey)) steps.push({ key: broaderFeature(broader), weight: BROADER_WEIGHT, surface: null, party: null });
+  return steps;
+}
+
 /** One feature a free word adds: its key and weight, the surface to show for a term, the party a concept implies. */
-interface TokenStep {
+export interface TokenStep {
   key: string;
   weight: number;
   surface: string | null;
@@ -129,7 +136,8 @@ function tokenPlans(thesaurus: Thesaurus, lexicon: CorpusLexicon): Map<string, r
   return entry.plans;
 }
 
-function planFreeToken(lower: string, stem: string, thesaurus: Thesaurus, lexicon: CorpusLexicon): readonly TokenStep[] {
+/** The features one word outside thesaurus phrases adds (see tokenPlans). */
+export function planFreeToken(lower: string, stem: string, thesaurus: Thesaurus, lexicon: CorpusLexicon): readonly TokenStep[] {
   if (isQuantity(lower)) return [{ key: termFeature(lower), weight: 1, surface: lower, party: null }];
   if (lower === FIELD_BREAK || lower.length < 3 || isNumeric(lower) || SWEDISH_STOPWORDS.has(lower)) return [];
   const steps: TokenStep[] = [{ key: termFeature(stem), weight: 1, surface: lower, party: null }];

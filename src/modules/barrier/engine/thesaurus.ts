@@ -170,20 +170,36 @@ export function parseThesaurus(text: string, extraLines: readonly string[] = [])
  * `stems` and `raws` are parallel arrays: the resolved stem and the word as written.
  */
 export function matchThesaurus(thesaurus: Thesaurus, stems: readonly string[], raws: readonly string[]): ThesaurusMatch[] {
+  return matchThesaurusAt(
+    thesaurus,
+    stems.length,
+    (i) => raws[i],
+    (i) => stems[i],
+  );
+}
+
+/**
+ * matchThesaurus over words given by position (a large corpus keeps each distinct word once and reads
+ * reports as word numbers). `mayStart(i)`, when given, is false only where no variant starts with the
+ * word at i (neither its form nor its stem begins one), so that position is passed over unread.
+ */
+export function matchThesaurusAt(
+  thesaurus: Thesaurus,
+  length: number,
+  rawAt: (i: number) => string,
+  stemAt: (i: number) => string,
+  mayStart: (i: number) => boolean = () => true,
+): ThesaurusMatch[] {
   const matches: ThesaurusMatch[] = [];
   let i = 0;
-  while (i < stems.length) {
-    let best: CompiledVariant | undefined;
-    for (const list of [thesaurus.variantsByRaw.get(raws[i]), thesaurus.variantsByStem.get(stems[i])]) {
-      if (list === undefined) continue;
-      for (const variant of list) {
-        if (best && best.elements.length >= variant.elements.length) break;
-        if (variantMatchesAt(variant, stems, raws, i)) {
-          best = variant;
-          break;
-        }
-      }
+  while (i < length) {
+    if (!mayStart(i)) {
+      i += 1;
+      continue;
     }
+    // Variants by written form first; one by stem wins only when longer.
+    const byRaw = longestVariantAt(thesaurus.variantsByRaw.get(rawAt(i)), undefined, length, rawAt, stemAt, i);
+    const best = longestVariantAt(thesaurus.variantsByStem.get(stemAt(i)), byRaw, length, rawAt, stemAt, i);
     if (best) {
       matches.push({ start: i, length: best.elements.length, conceptKey: best.conceptKey });
       i += best.elements.length;
@@ -194,11 +210,31 @@ export function matchThesaurus(thesaurus: Thesaurus, stems: readonly string[], r
   return matches;
 }
 
-function variantMatchesAt(variant: CompiledVariant, stems: readonly string[], raws: readonly string[], at: number): boolean {
-  if (at + variant.elements.length > stems.length) return false;
+/**
+ * The first variant of `list` (longest first) that matches at `at`, if it is longer than `best`; else
+ * `best`.
+ */
+function longestVariantAt(
+  list: readonly CompiledVariant[] | undefined,
+  best: CompiledVariant | undefined,
+  length: number,
+  rawAt: (i: number) => string,
+  stemAt: (i: number) => string,
+  at: number,
+): CompiledVariant | undefined {
+  if (list === undefined) return best;
+  for (const variant of list) {
+    if (best && best.elements.length >= variant.elements.length) break;
+    if (variantMatchesAt(variant, length, rawAt, stemAt, at)) return variant;
+  }
+  return best;
+}
+
+function variantMatchesAt(variant: CompiledVariant, length: number, rawAt: (i: number) => string, stemAt: (i: number) => string, at: number): boolean {
+  if (at + variant.elements.length > length) return false;
   for (let k = 0; k < variant.elements.length; k++) {
     const element = variant.elements[k];
-    const actual = element.caseSensitive ? raws[at + k] : stems[at + k];
+    const actual = element.caseSensitive ? rawAt(at + k) : stemAt(at + k);
     if (actual !== element.value) return false;
   }
   return true;
