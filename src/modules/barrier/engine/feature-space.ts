@@ -153,11 +153,25 @@ export class FeatureSpace {
     return { ids, counts, parties: sharedPartySet(features.parties) };
   }
 
+  // Scratch space for vectorize, reused across reports (a corpus makes 100 000 vectors).
+  private scratchIds = new Int32Array(64);
+  private scratchWeights = new Float64Array(64);
+  private scratchDirect = new Int32Array(64);
+  private scratchBridges = new Float64Array(64);
+
   vectorize(index: number, report: EngineReport, features: ReportFeatures | CompactFeatures): ReportVector {
     const compact = 'ids' in features ? features : this.compact(features);
-    const entryIds: number[] = [];
-    const entryWeights: number[] = [];
-    const direct: number[] = [];
+    const parties = [...compact.parties];
+    const capacity = compact.ids.length + parties.length + 1;
+    if (this.scratchIds.length < capacity) {
+      this.scratchIds = new Int32Array(capacity * 2);
+      this.scratchWeights = new Float64Array(capacity * 2);
+      this.scratchDirect = new Int32Array(capacity * 2);
+    }
+    const ids = this.scratchIds;
+    const weights = this.scratchWeights;
+    let entries = 0;
+    let directCount = 0;
     let textNorm = 0;
     for (let k = 0; k < compact.ids.length; k++) {
       const id = compact.ids[k];
@@ -165,34 +179,45 @@ export class FeatureSpace {
       const count = compact.counts[k];
       const weight = idf * (count <= 1 ? count : 1 + Math.log(count));
       if (weight <= 0) continue;
-      entryIds.push(id);
-      entryWeights.push(weight);
+      ids[entries] = id;
+      weights[entries++] = weight;
       textNorm += weight * weight;
-      if (this.evidenceById[id]) direct.push(id);
+      if (this.evidenceById[id]) this.scratchDirect[directCount++] = id;
     }
-    // Concepts too rare to weigh anything still say which broader concept a report reaches.
-    const bridges: Array<[number, number]> = [];
+    const textEntries = entries;
+    // Concepts too rare to weigh anything still say which broader concept a report reaches: pairs
+    // (broader, concept) as one number each, broader id first, so a numeric sort orders them.
+    let bridgeCount = 0;
     for (let k = 0; k < compact.ids.length; k++) {
       const broader = this.broaderOf(compact.ids[k]);
-      if (broader.length === 0) continue;
-      for (const b of broader) if (entryIds.includes(b)) bridges.push([b, compact.ids[k]]);
+      for (const b of broader) {
+        if (!ids.subarray(0, textEntries).includes(b)) continue;
+        if (bridgeCount === this.scratchBridges.length) {
+          const grown = new Float64Array(bridgeCount * 2);
+          grown.set(this.scratchBridges);
+          this.scratchBridges = grown;
+        }
+        this.scratchBridges[bridgeCount++] = b * BRIDGE_BASE + compact.ids[k];
+      }
     }
-    bridges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    const pairs = this.scratchBridges.subarray(0, bridgeCount).sort();
+    const bridges = new Int32Array(bridgeCount * 2);
+    for (let k = 0; k < bridgeCount; k++) {
+      bridges[2 * k] = Math.floor(pairs[k] / BRIDGE_BASE);
+      bridges[2 * k + 1] = pairs[k] % BRIDGE_BASE;
+    }
     textNorm = Math.sqrt(textNorm);
-    if (textNorm > 0) for (let k = 0; k < entryWeights.length; k++) entryWeights[k] /= textNorm;
-    const parties = [...compact.parties];
+    if (textNorm > 0) for (let k = 0; k < textEntries; k++) weights[k] /= textNorm;
     for (const party of parties) {
-      entryIds.push(this.idOf('p:' + party));
-      entryWeights.push(Math.sqrt(PARTY_SHARE / parties.length));
+      ids[entries] = this.idOf('p:' + party);
+      weights[entries++] = Math.sqrt(PARTY_SHARE / parties.length);
     }
     if (report.category !== '') {
-      entryIds.push(this.idOf('k:' + report.category));
-      entryWeights.push(Math.sqrt(CATEGORY_SHARE));
+      ids[entries] = this.idOf('k:' + report.category);
+      weights[entries++] = Math.sqrt(CATEGORY_SHARE);
     }
     // Insertion sort by id: vectors are short, and this avoids allocating comparators.
-    const ids = Int32Array.from(entryIds);
-    const weights = Float64Array.from(entryWeights);
-    for (let i = 1; i < ids.length; i++) {
+    for (let i = 1; i < entries; i++) {
       const id = ids[i];
       const w = weights[i];
       let j = i - 1;
@@ -204,9 +229,20 @@ export class FeatureSpace {
       ids[j + 1] = id;
       weights[j + 1] = w;
     }
-    return { index, report, parties: compact.parties, vector: normalize({ ids, weights }), direct: Int32Array.from(direct).sort(), bridges: Int32Array.from(bridges.flat()) };
+    return {
+      index,
+      report,
+      parties: compact.parties,
+      vector: normalize({ ids: ids.slice(0, entries), weights: weights.slice(0, entries) }),
+      direct: this.scratchDirect.slice(0, directCount).sort(),
+      bridges,
+    };
   }
 }
+
+// Feature ids stay far below this (a corpus has some hundred thousand features), so a pair of them fits
+// exactly in one double as broader * BRIDGE_BASE + concept.
+const BRIDGE_BASE = 2 ** 24;
 
 /** A corpus' distinct words, by number: as written, the lower-case word of each, and each one's stem. */
 interface CorpusWords {
