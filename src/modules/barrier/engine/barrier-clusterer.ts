@@ -128,9 +128,43 @@ export interface LinkageConstraints {
  * is reducible. Returns the groups as sorted lists of report indices.
  */
 export function averageLinkage(n: number, edges: readonly SimilarityEdge[], threshold: number, constraints: LinkageConstraints): number[][] {
-  const initial = constraints.initialGroups ?? Array.from({ length: n }, (_, i) => [i]);
+  const all = constraints.initialGroups ?? Array.from({ length: n }, (_, i) => [i]);
+  // A group none of whose pairs with another group reaches the threshold never joins anything (a mean
+  // is at most its largest term), so it stays as it is and is left out of the matrix: most reports of
+  // a corpus are such one-offs, and the matrix grows with the square of what is in it. Groups keep
+  // their order, so the result is the same.
+  const groupOf = new Int32Array(n);
+  all.forEach((g, c) => {
+    for (const i of g) groupOf[i] = c;
+  });
+  const joinable = new Uint8Array(all.length);
+  for (const e of edges) {
+    if (e.similarity >= threshold && groupOf[e.a] !== groupOf[e.b]) {
+      joinable[groupOf[e.a]] = 1;
+      joinable[groupOf[e.b]] = 1;
+    }
+  }
+  const original: number[] = [];
+  all.forEach((_, c) => {
+    if (joinable[c] === 1) original.push(c);
+  });
+  const joined = linkJoinable(n, edges, threshold, constraints, original.map((c) => all[c]));
+  const out: Array<{ first: number; members: number[] }> = all.flatMap((g, c) => (joinable[c] === 1 ? [] : [{ first: c, members: [...g].sort((x, y) => x - y) }]));
+  for (const { cluster, members } of joined) out.push({ first: original[cluster], members });
+  // In the order of the starting group each result kept (a join keeps the lower number).
+  return out.sort((x, y) => x.first - y.first).map((g) => g.members);
+}
+
+/** The linkage itself, on the groups that may join: each result with the number of the group it kept. */
+function linkJoinable(
+  n: number,
+  edges: readonly SimilarityEdge[],
+  threshold: number,
+  constraints: LinkageConstraints,
+  initial: readonly (readonly number[])[],
+): Array<{ cluster: number; members: number[] }> {
   const m = initial.length;
-  const clusterOf = new Int32Array(n);
+  const clusterOf = new Int32Array(n).fill(-1);
   const members: number[][] = initial.map((g) => [...g]);
   const size = new Float64Array(m);
   const keys: Array<Set<string> | null> = new Array(m).fill(null);
@@ -149,7 +183,7 @@ export function averageLinkage(n: number, edges: readonly SimilarityEdge[], thre
   for (const e of edges) {
     const a = clusterOf[e.a];
     const b = clusterOf[e.b];
-    if (a === b) continue;
+    if (a === b || a < 0 || b < 0) continue;
     sim[a * m + b] += e.similarity;
     sim[b * m + a] += e.similarity;
   }
@@ -222,7 +256,7 @@ export function averageLinkage(n: number, edges: readonly SimilarityEdge[], thre
     active[gone] = 0;
     remaining--;
   }
-  const out: number[][] = [];
-  for (let c = 0; c < m; c++) if (alive[c]) out.push(members[c].sort((x, y) => x - y));
+  const out: Array<{ cluster: number; members: number[] }> = [];
+  for (let c = 0; c < m; c++) if (alive[c]) out.push({ cluster: c, members: members[c].sort((x, y) => x - y) });
   return out;
 }
