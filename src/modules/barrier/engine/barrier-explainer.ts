@@ -1,7 +1,7 @@
 import { CATEGORY_LABELS } from '../../deviation/deviation.constants';
 import { BarrierTerm, EngineBarrier, PartyCode } from './engine-types';
 import { FeatureSpace, ReportVector } from './feature-space';
-import { addInto, SparseVector, sparseFromMap, normalize } from './sparse-vector';
+import { SparseVector, sparseFromMap, normalize } from './sparse-vector';
 
 const MAX_TERMS = 10;
 const MAX_SHARED_IN_REASON = 5;
@@ -20,30 +20,47 @@ export interface GroupProfile {
 }
 
 export function profileGroup(space: FeatureSpace, members: readonly ReportVector[]): GroupProfile {
-  const sum = new Map<number, number>();
-  const memberCounts = new Map<number, number>();
+  // Dense sums by feature id (a group at scale has thousands of members): the same sums, in the same
+  // order, as adding each member into a map.
+  const featureCount = space.keys.length;
+  const sum = new Float64Array(featureCount);
+  const inSum = new Uint8Array(featureCount);
+  const summed: number[] = [];
+  const counts = new Int32Array(featureCount);
+  const counted: number[] = [];
   // First kommun seen per feature, and whether a second one was seen: enough for the rule below.
-  const firstMunicipality = new Map<number, string>();
-  const inSeveral = new Set<number>();
+  const firstMunicipality: Array<string | undefined> = new Array(featureCount);
+  const inSeveral = new Uint8Array(featureCount);
   for (const m of members) {
-    addInto(sum, m.vector);
+    const { ids, weights } = m.vector;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k];
+      if (inSum[id] === 0) {
+        inSum[id] = 1;
+        summed.push(id);
+      }
+      sum[id] += weights[k];
+    }
     for (const id of m.direct) {
-      memberCounts.set(id, (memberCounts.get(id) ?? 0) + 1);
-      const first = firstMunicipality.get(id);
-      if (first === undefined) firstMunicipality.set(id, m.report.municipality);
-      else if (first !== m.report.municipality) inSeveral.add(id);
+      if (counts[id]++ === 0) counted.push(id);
+      const first = firstMunicipality[id];
+      if (first === undefined) firstMunicipality[id] = m.report.municipality;
+      else if (first !== m.report.municipality) inSeveral[id] = 1;
     }
   }
-  const full = normalize(sparseFromMap(sum));
+  summed.sort((x, y) => x - y);
+  const full = normalize({ ids: Int32Array.from(summed), weights: Float64Array.from(summed, (id) => sum[id]) });
   // Keep the strongest features; the norm is not restored, so a truncated centre never
   // looks more similar than the full one.
   const order = [...full.ids.keys()].sort((x, y) => full.weights[y] - full.weights[x] || full.ids[x] - full.ids[y]).slice(0, CENTROID_MAX_FEATURES);
   const kept = new Map<number, number>();
   for (const k of order) kept.set(full.ids[k], full.weights[k]);
+  const memberCounts = new Map<number, number>();
   const core = new Set<number>();
-  for (const [id, count] of memberCounts) {
+  for (const id of counted) {
+    memberCounts.set(id, counts[id]);
     // Two kommuner: a word used only in one place (a name, a local unit) never characterises.
-    if (count >= 2 && inSeveral.has(id) && space.isTextFeature(space.keys[id])) core.add(id);
+    if (counts[id] >= 2 && inSeveral[id] === 1 && space.isTextFeature(space.keys[id])) core.add(id);
   }
   return { centroid: sparseFromMap(kept), memberCounts, core };
 }
@@ -66,6 +83,9 @@ export function explainBarrier(
 ): EngineBarrier {
   const weightOf = new Map<number, number>();
   for (let i = 0; i < profile.centroid.ids.length; i++) weightOf.set(profile.centroid.ids[i], profile.centroid.weights[i]);
+  // The centre by feature id, for each member's similarity to it.
+  const centre = new Float64Array(space.keys.length);
+  for (let i = 0; i < profile.centroid.ids.length; i++) centre[profile.centroid.ids[i]] = profile.centroid.weights[i];
   const ranked = [...profile.core]
     .map((id) => ({ id, score: (weightOf.get(id) ?? 0) * ((profile.memberCounts.get(id) ?? 0) / members.length) }))
     .filter((x) => x.score > 0)
@@ -125,7 +145,7 @@ export function explainBarrier(
     if (partyText !== null) list.push(partyText);
     let similarity = 0;
     const { ids, weights } = m.vector;
-    for (let k = 0; k < ids.length; k++) similarity += (weightOf.get(ids[k]) ?? 0) * weights[k];
+    for (let k = 0; k < ids.length; k++) similarity += (centre[ids[k]] ?? 0) * weights[k];
     cohesion += similarity;
     list.push(`likhet med hindrets kärna: ${formatShare(similarity)}`);
     if (categoryReason !== null && m.report.category === topCategory?.[0]) list.push(categoryReason);
