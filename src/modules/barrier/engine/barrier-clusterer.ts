@@ -113,8 +113,6 @@ export interface LinkageConstraints {
   confirmedKey: ReadonlyMap<number, string>;
   /** Report index -> keys it was moved out of. */
   excludedKeys: ReadonlyMap<number, readonly string[]>;
-  /** Threshold for joins where one side holds confirmed reports (the barrier is known to be real). */
-  confirmedThreshold?: number;
   /** Starting groups (a partition of 0..n-1); default: every report on its own. */
   initialGroups?: readonly (readonly number[])[];
 }

@@ -1,5 +1,5 @@
 import { stableHash } from '../../../common/hashing/stable-hash';
-import { smallestByHash, sortById } from './barrier-engine';
+import { smallestByHash } from './barrier-engine';
 import { ReportVector } from './feature-space';
 
 function vector(id: string, index: number): ReportVector {
@@ -39,17 +39,3 @@ describe('smallestByHash (the sample clustered exactly at scale)', () => {
   });
 });
 
-describe('sortById', () => {
-  const byComparator = <T extends { id: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-
-  it('orders reports as comparing their ids as strings does (case, digits, Swedish letters)', () => {
-    const ids = ['b', 'B', 'a10', 'a9', 'å', 'ä', 'ö', 'z', '0f3a', 'F-0001', 'f-0001', 'ab', 'a'];
-    const reports = ids.map((id, n) => ({ id, n }));
-    expect(sortById(reports)).toEqual(byComparator(reports));
-  });
-
-  it('keeps every report when two share an id', () => {
-    const reports = [{ id: 'x', n: 1 }, { id: 'a', n: 2 }, { id: 'x', n: 3 }];
-    expect(sortById(reports)).toEqual(byComparator(reports));
-  });
-});
