@@ -107,6 +107,23 @@ export function bridgesThroughDifferentConcepts(a: Int32Array, b: Int32Array): n
   return count;
 }
 
+/**
+ * Memory for the linkage's similarity matrix, reused from one linkage to the next within a run. A run
+ * at scale links samples of 3000 reports several times; a fresh matrix of tens of megabytes each
+ * time made V8 collect the whole heap (the corpus' vectors included) each time.
+ */
+export class LinkageWorkspace {
+  private buffer = new Float32Array(0);
+
+  /** A zeroed matrix of this many cells. */
+  matrix(cells: number): Float32Array {
+    if (this.buffer.length < cells) this.buffer = new Float32Array(cells);
+    const view = this.buffer.subarray(0, cells);
+    view.fill(0);
+    return view;
+  }
+}
+
 /** Constraints from the analyst: groups that must stay together and keys that must not mix. */
 export interface LinkageConstraints {
   /** Report index -> confirmed barrier key. */
@@ -125,7 +142,13 @@ export interface LinkageConstraints {
  * memory for n groups), which gives the same groups as the greedy order because average linkage
  * is reducible. Returns the groups as sorted lists of report indices.
  */
-export function averageLinkage(n: number, edges: readonly SimilarityEdge[], threshold: number, constraints: LinkageConstraints): number[][] {
+export function averageLinkage(
+  n: number,
+  edges: readonly SimilarityEdge[],
+  threshold: number,
+  constraints: LinkageConstraints,
+  workspace: LinkageWorkspace = new LinkageWorkspace(),
+): number[][] {
   const all = constraints.initialGroups ?? Array.from({ length: n }, (_, i) => [i]);
   // A group none of whose pairs with another group reaches the threshold never joins anything (a mean
   // is at most its largest term), so it stays as it is and is left out of the matrix: most reports of
@@ -146,7 +169,7 @@ export function averageLinkage(n: number, edges: readonly SimilarityEdge[], thre
   all.forEach((_, c) => {
     if (joinable[c] === 1) original.push(c);
   });
-  const joined = linkJoinable(n, edges, threshold, constraints, original.map((c) => all[c]));
+  const joined = linkJoinable(n, edges, threshold, constraints, original.map((c) => all[c]), workspace);
   const out: Array<{ first: number; members: number[] }> = all.flatMap((g, c) => (joinable[c] === 1 ? [] : [{ first: c, members: [...g].sort((x, y) => x - y) }]));
   for (const { cluster, members } of joined) out.push({ first: original[cluster], members });
   // In the order of the starting group each result kept (a join keeps the lower number).
@@ -160,6 +183,7 @@ function linkJoinable(
   threshold: number,
   constraints: LinkageConstraints,
   initial: readonly (readonly number[])[],
+  workspace: LinkageWorkspace,
 ): Array<{ cluster: number; members: number[] }> {
   const m = initial.length;
   const clusterOf = new Int32Array(n).fill(-1);
@@ -177,7 +201,7 @@ function linkJoinable(
     }
   });
   // sim[a*m+b]: mean similarity between groups a and b.
-  const sim = new Float32Array(m * m);
+  const sim = workspace.matrix(m * m);
   for (const e of edges) {
     const a = clusterOf[e.a];
     const b = clusterOf[e.b];
@@ -199,6 +223,21 @@ function linkJoinable(
   // active: may still join something; alive: not absorbed into another group.
   const alive = new Uint8Array(m).fill(1);
   const active = new Uint8Array(m).fill(1);
+  // The active groups in increasing order, rebuilt once half of it is inactive: scans go through
+  // it instead of all m (most groups stop early), in the same order, so ties resolve the same way.
+  let list = Int32Array.from({ length: m }, (_, c) => c);
+  let listed = m;
+  let inactiveListed = 0;
+  const deactivate = (c: number): void => {
+    active[c] = 0;
+    if (++inactiveListed * 2 > listed) {
+      let kept = 0;
+      for (let k = 0; k < listed; k++) if (active[list[k]]) list[kept++] = list[k];
+      list = list.subarray(0, kept);
+      listed = kept;
+      inactiveListed = 0;
+    }
+  };
   let remaining = m;
   const chain: number[] = [];
   let cursor = 0;
@@ -212,7 +251,8 @@ function linkJoinable(
     let best = -1;
     let bestSim = -Infinity;
     const row = a * m;
-    for (let c = 0; c < m; c++) {
+    for (let k = 0; k < listed; k++) {
+      const c = list[k];
       if (c === a || !active[c]) continue;
       const s = sim[row + c];
       if (s > bestSim || (s === bestSim && c === previous)) {
@@ -224,7 +264,7 @@ function linkJoinable(
     }
     if (best < 0 || bestSim < threshold) {
       // Similarities to a never grow as others join, so a is final.
-      active[a] = 0;
+      deactivate(a);
       remaining--;
       chain.pop();
       continue;
@@ -239,7 +279,8 @@ function linkJoinable(
     const gone = Math.max(a, best);
     const sk = size[keep];
     const sg = size[gone];
-    for (let c = 0; c < m; c++) {
+    for (let k = 0; k < listed; k++) {
+      const c = list[k];
       if (!active[c] || c === keep || c === gone) continue;
       const value = (sk * sim[keep * m + c] + sg * sim[gone * m + c]) / (sk + sg);
       sim[keep * m + c] = value;
@@ -251,7 +292,7 @@ function linkJoinable(
     if (keys[gone] !== null) for (const k of keys[gone] as Set<string>) (keys[keep] ??= new Set()).add(k);
     if (excluded[gone] !== null) for (const k of excluded[gone] as Set<string>) (excluded[keep] ??= new Set()).add(k);
     alive[gone] = 0;
-    active[gone] = 0;
+    deactivate(gone);
     remaining--;
   }
   const out: Array<{ cluster: number; members: number[] }> = [];

@@ -1,5 +1,5 @@
 import { stableHash } from '../../../common/hashing/stable-hash';
-import { averageLinkage, similarityEdges } from './barrier-clusterer';
+import { averageLinkage, LinkageWorkspace, similarityEdges } from './barrier-clusterer';
 import { explainBarrier, GroupProfile, profileGroup } from './barrier-explainer';
 import { assignStableKeys } from './barrier-identity';
 import {
@@ -149,6 +149,8 @@ interface ClusterInput {
   options: EngineOptions;
   /** Whether a report says its problem was settled locally (isReportSettledLocally; asked only of reports a barrier would take). */
   settled: (report: EngineReport) => boolean;
+  /** Linkage memory shared by the run's linkages. */
+  workspace: LinkageWorkspace;
 }
 
 interface Group {
@@ -162,7 +164,7 @@ interface Group {
  * proposals (see below).
  */
 function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], placeIntoProposals = true): Group[] {
-  const { space, confirmed, excluded, options, settled } = input;
+  const { space, confirmed, excluded, options, settled, workspace } = input;
   // Re-index locally: the clusterer works on positions 0..n-1.
   const local = vectors.map((v, index) => ({ ...v, index }));
   const confirmedKey = new Map<number, string>();
@@ -175,7 +177,7 @@ function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], p
   });
   const edges = similarityEdges(local, options.minSharedFeatures);
   // First pass: reports find their natural groups; confirmed keys only keep barriers apart.
-  const first = averageLinkage(local.length, edges, options.linkThreshold, { confirmedKey, excludedKeys });
+  const first = averageLinkage(local.length, edges, options.linkThreshold, { confirmedKey, excludedKeys }, workspace);
   // Groups holding reports confirmed for the same barrier are one barrier: join them, then let
   // the joined barriers attract what is close to them as a whole.
   const byKey = new Map<string, number[]>();
@@ -186,7 +188,7 @@ function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], p
     else byKey.set(key, [...(byKey.get(key) ?? []), ...g]);
   }
   for (const members of byKey.values()) initialGroups.push(members.sort((a, b) => a - b));
-  let groups = byKey.size === 0 ? first : averageLinkage(local.length, edges, options.linkThreshold, { confirmedKey, excludedKeys, initialGroups });
+  let groups = byKey.size === 0 ? first : averageLinkage(local.length, edges, options.linkThreshold, { confirmedKey, excludedKeys, initialGroups }, workspace);
   if (byKey.size > 1) groups = chooseAmongConfirmed(space, groups, local, confirmedKey, excludedKeys, options.confirmedMargin);
   groups = dropLooseMembers(groups, local, confirmedKey, options.memberThreshold);
   const isProposal = (members: readonly number[]): boolean => isRecurring(members.map((i) => vectors[i]), options);
@@ -691,7 +693,7 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
   const { space, vectors } = buildFeatureSpace(sorted, thesaurus);
   const settled = (report: EngineReport): boolean => isReportSettledLocally(thesaurus, report);
 
-  const clusterInput: ClusterInput = { space, confirmed, excluded, options, settled };
+  const clusterInput: ClusterInput = { space, confirmed, excluded, options, settled, workspace: new LinkageWorkspace() };
   const groups = vectors.length <= options.exactLimit ? clusterExactly(clusterInput, vectors) : clusterAtScale(clusterInput, vectors);
   // A confirmed report whose group was dropped still belongs to its key (the analyst said so).
   const placed = new Set<string>();
