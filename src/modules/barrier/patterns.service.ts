@@ -538,8 +538,9 @@ export class PatternsService {
   private async markSeen(manager: EntityManager, ids: readonly string[], now: Date): Promise<void> {
     if (ids.length === 0) return;
     await manager.query(
-      `INSERT INTO barrier_engine_seen (deviation_id, seen_at) SELECT unnest($1::uuid[]), $2 ON CONFLICT (deviation_id) DO NOTHING`,
-      [ids, now],
+      // The ids as one text, as for memberships (compactMembers): a full run marks every report.
+      `INSERT INTO barrier_engine_seen (deviation_id, seen_at) SELECT unnest(string_to_array($1, ',')::uuid[]), $2 ON CONFLICT (deviation_id) DO NOTHING`,
+      [ids.join(','), now],
     );
   }
 
