@@ -122,6 +122,11 @@ export class LinkageWorkspace {
     view.fill(0);
     return view;
   }
+
+  /** Lets the memory go once the run's linkages are done. */
+  release(): void {
+    this.buffer = new Float32Array(0);
+  }
 }
 
 /** Constraints from the analyst: groups that must stay together and keys that must not mix. */

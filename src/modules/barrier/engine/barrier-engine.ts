@@ -695,6 +695,7 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
 
   const clusterInput: ClusterInput = { space, confirmed, excluded, options, settled, workspace: new LinkageWorkspace() };
   const groups = vectors.length <= options.exactLimit ? clusterExactly(clusterInput, vectors) : clusterAtScale(clusterInput, vectors);
+  clusterInput.workspace.release();
   // A confirmed report whose group was dropped still belongs to its key (the analyst said so).
   const placed = new Set<string>();
   for (const g of groups) for (const m of g.members) placed.add(m.report.id);
