@@ -70,14 +70,12 @@ export function featuresFromWords(
     const code = party.toUpperCase();
     if (isPartyCode(code)) parties.add(code);
   }
-  const add = (key: string, weight: number): void => {
-    counts.set(key, (counts.get(key) ?? 0) + weight);
-  };
-  const addConcept = (conceptKey: string, weight: number): void => {
-    add(conceptFeature(conceptKey), weight);
-    const party = thesaurus.concepts.get(conceptKey)?.party;
-    if (party) parties.add(party);
-    for (const broader of broaderConcepts(thesaurus, conceptKey)) add(broaderFeature(broader), weight * BROADER_WEIGHT);
+  const apply = (steps: readonly TokenStep[]): void => {
+    for (const step of steps) {
+      counts.set(step.key, (counts.get(step.key) ?? 0) + step.weight);
+      if (step.party !== null) parties.add(step.party);
+      if (step.surface !== null && !surfaces.has(step.key)) surfaces.set(step.key, step.surface);
+    }
   };
   const matches = matchThesaurus(thesaurus, stems, raws);
   const plans = tokenPlans(thesaurus, lexicon);
@@ -89,15 +87,11 @@ export function featuresFromWords(
       plan = planFreeToken(lower, stems[index], thesaurus, lexicon);
       plans.set(lower, plan);
     }
-    for (const step of plan) {
-      add(step.key, step.weight);
-      if (step.party !== null) parties.add(step.party);
-      if (step.surface !== null && !surfaces.has(step.key)) surfaces.set(step.key, step.surface);
-    }
+    apply(plan);
   };
   for (const match of matches) {
     for (; next < match.start; next++) handleFreeToken(next);
-    if (match.conceptKey !== null) addConcept(match.conceptKey, 1);
+    if (match.conceptKey !== null) apply(planConcept(match.conceptKey, thesaurus));
     next = match.start + match.length;
   }
   for (; next < lowers.length; next++) handleFreeToken(next);
@@ -106,10 +100,10 @@ export function featuresFromWords(
 
 export const FIELD_BREAK = '\u0000';
 
-/** The features a matched thesaurus concept adds, as addConcept in featuresFromWords adds them. */
-export function planConcept(conceptKey: string, thesaurus: Thesaurus): readonly TokenStep[] {
-  const steps: TokenStep[] = [{ key: conceptFeature(conceptKey), weight: 1, surface: null, party: thesaurus.concepts.get(conceptKey)?.party ?? null }];
-  for (const broader of broaderConcepts(thesaurus, conceptKey)) steps.push({ key: broaderFeature(broader), weight: BROADER_WEIGHT, surface: null, party: null });
+/** The features a thesaurus concept adds where it is named (weight 1) or is part of a compound: itself, with its party, and its broader concepts. */
+export function planConcept(conceptKey: string, thesaurus: Thesaurus, weight = 1): readonly TokenStep[] {
+  const steps: TokenStep[] = [{ key: conceptFeature(conceptKey), weight, surface: null, party: thesaurus.concepts.get(conceptKey)?.party ?? null }];
+  for (const broader of broaderConcepts(thesaurus, conceptKey)) steps.push({ key: broaderFeature(broader), weight: weight * BROADER_WEIGHT, surface: null, party: null });
   return steps;
 }
 
@@ -150,11 +144,7 @@ export function planFreeToken(lower: string, stem: string, thesaurus: Thesaurus,
     const [partMatch] = matchThesaurus(thesaurus, [partStem], [part]);
     if (partMatch) {
       if (partMatch.conceptKey === null) continue;
-      const party = thesaurus.concepts.get(partMatch.conceptKey)?.party ?? null;
-      steps.push({ key: conceptFeature(partMatch.conceptKey), weight, surface: null, party });
-      for (const broader of broaderConcepts(thesaurus, partMatch.conceptKey)) {
-        steps.push({ key: broaderFeature(broader), weight: weight * BROADER_WEIGHT, surface: null, party: null });
-      }
+      steps.push(...planConcept(partMatch.conceptKey, thesaurus, weight));
     } else if (!SWEDISH_STOPWORDS.has(part)) {
       steps.push({ key: termFeature(partStem), weight, surface: part, party: null });
     }
