@@ -20,6 +20,15 @@ describe('reports that say their problem was settled locally', () => {
     expect(isSettledLocally(thesaurus, [undefined, ''])).toBe(false);
   });
 
+  it('whatever the letters around the phrase and the case an analyst wrote it in', () => {
+    const own = parseThesaurus('= Reddes Ut');
+    expect(isSettledLocally(own, ['Det REDDES   UT på mötet.'])).toBe(true);
+    expect(isSettledLocally(own, ['Allt reddes ut.'])).toBe(true);
+    // Letters outside a–ö are letters too: no phrase inside such a word.
+    expect(isSettledLocally(thesaurus, ['Problemet kallas Ølöst.', 'Det är éløst.'])).toBe(false);
+    expect(isSettledLocally(thesaurus, ['Ärendet: löst!'])).toBe(true);
+  });
+
   it('never, without = lines', () => {
     expect(isSettledLocally(parseThesaurus('sjukpenning: sjp'), ['Det löstes.'])).toBe(false);
   });
