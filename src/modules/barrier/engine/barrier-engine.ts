@@ -722,7 +722,8 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
   for (const v of vectors) assignments.set(v.report.id, null);
   const modelBarriers: BarrierModel['barriers'] = [];
   groups.forEach((g, i) => {
-    const members = [...g.members].sort((a, b) => byId(a.report, b.report));
+    // Vectors are numbered in id order, so this is id order.
+    const members = [...g.members].sort((a, b) => a.index - b.index);
     const profile = profileGroup(space, members);
     barriers.push(explainBarrier(space, keys[i], members, confirmedIds, profile));
     for (const m of members) assignments.set(m.report.id, keys[i]);
