@@ -2,7 +2,7 @@ import { CorpusLexicon } from './corpus-lexicon';
 import { EngineReport, PARTY_CODES, PartyCode } from './engine-types';
 import { FIELD_BREAK, planConcept, planFreeToken, reportWords, ReportFeatures, stemForFeatures, TokenStep } from './report-features';
 import { normalize, SparseVector } from './sparse-vector';
-import { broaderConcepts, matchThesaurusAt, Thesaurus } from './thesaurus';
+import { broaderConcepts, Thesaurus, variantAt } from './thesaurus';
 
 // Concepts from the thesaurus are curated vocabulary of the field: they count double against
 // free words, which also carry everyday noise.
@@ -300,20 +300,20 @@ class CorpusReader {
     const thesaurus = this.space.thesaurus;
     let parties = 0;
     for (const party of report.parties) parties |= PARTY_BITS.get(party.toUpperCase()) ?? 0;
-    const matches = matchThesaurusAt(
-      thesaurus,
-      ids.length,
-      (i) => raws[ids[i]],
-      (i) => stemOf[ids[i]],
-      (i) => this.canStart(ids[i]),
-    );
-    let next = 0;
-    for (const match of matches) {
-      for (; next < match.start; next++) parties |= this.apply(this.wordPlan(lowerIdOf[ids[next]], ids[next]));
-      if (match.conceptKey !== null) parties |= this.apply(this.conceptPlan(match.conceptKey));
-      next = match.start + match.length;
+    const rawAt = (i: number): string => raws[ids[i]];
+    const stemAt = (i: number): string => stemOf[ids[i]];
+    // As featuresFromWords: thesaurus phrases where they start, the words between them one by one.
+    for (let i = 0; i < ids.length; ) {
+      const word = ids[i];
+      const match = this.canStart(word) ? variantAt(thesaurus, ids.length, rawAt, stemAt, i) : undefined;
+      if (match) {
+        if (match.conceptKey !== null) parties |= this.apply(this.conceptPlan(match.conceptKey));
+        i += match.length;
+      } else {
+        parties |= this.apply(this.wordPlan(lowerIdOf[word], word));
+        i += 1;
+      }
     }
-    for (; next < ids.length; next++) parties |= this.apply(this.wordPlan(lowerIdOf[ids[next]], ids[next]));
     const out = new Int32Array(this.touched.length);
     const counts = new Float32Array(this.touched.length);
     this.touched.forEach((slot, k) => {

@@ -170,44 +170,37 @@ export function parseThesaurus(text: string, extraLines: readonly string[] = [])
  * `stems` and `raws` are parallel arrays: the resolved stem and the word as written.
  */
 export function matchThesaurus(thesaurus: Thesaurus, stems: readonly string[], raws: readonly string[]): ThesaurusMatch[] {
-  return matchThesaurusAt(
-    thesaurus,
-    stems.length,
-    (i) => raws[i],
-    (i) => stems[i],
-  );
-}
-
-/**
- * matchThesaurus over words given by position (a large corpus keeps each distinct word once and reads
- * reports as word numbers). `mayStart(i)`, when given, is false only where no variant starts with the
- * word at i (neither its form nor its stem begins one), so that position is passed over unread.
- */
-export function matchThesaurusAt(
-  thesaurus: Thesaurus,
-  length: number,
-  rawAt: (i: number) => string,
-  stemAt: (i: number) => string,
-  mayStart: (i: number) => boolean = () => true,
-): ThesaurusMatch[] {
+  const rawAt = (i: number): string => raws[i];
+  const stemAt = (i: number): string => stems[i];
   const matches: ThesaurusMatch[] = [];
   let i = 0;
-  while (i < length) {
-    if (!mayStart(i)) {
-      i += 1;
-      continue;
-    }
-    // Variants by written form first; one by stem wins only when longer.
-    const byRaw = longestVariantAt(thesaurus.variantsByRaw.get(rawAt(i)), undefined, length, rawAt, stemAt, i);
-    const best = longestVariantAt(thesaurus.variantsByStem.get(stemAt(i)), byRaw, length, rawAt, stemAt, i);
-    if (best) {
-      matches.push({ start: i, length: best.elements.length, conceptKey: best.conceptKey });
-      i += best.elements.length;
+  while (i < stems.length) {
+    const match = variantAt(thesaurus, stems.length, rawAt, stemAt, i);
+    if (match) {
+      matches.push({ start: i, ...match });
+      i += match.length;
     } else {
       i += 1;
     }
   }
   return matches;
+}
+
+/** The variant matchThesaurus takes at a position, if any: its length in words and its concept. */
+export interface VariantMatch {
+  length: number;
+  conceptKey: string | null;
+}
+
+/**
+ * The variant that matches at word `at` of a text given by position (a large corpus keeps each
+ * distinct word once and reads reports as word numbers), as matchThesaurus chooses it there.
+ */
+export function variantAt(thesaurus: Thesaurus, length: number, rawAt: (i: number) => string, stemAt: (i: number) => string, at: number): VariantMatch | undefined {
+  // Variants by written form first; one by stem wins only when longer.
+  const byRaw = longestVariantAt(thesaurus.variantsByRaw.get(rawAt(at)), undefined, length, rawAt, stemAt, at);
+  const best = longestVariantAt(thesaurus.variantsByStem.get(stemAt(at)), byRaw, length, rawAt, stemAt, at);
+  return best && { length: best.elements.length, conceptKey: best.conceptKey };
 }
 
 /**
