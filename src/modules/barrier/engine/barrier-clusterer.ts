@@ -1,4 +1,3 @@
-import { dot } from './sparse-vector';
 import { ReportVector } from './feature-space';
 
 /** A similarity between two reports (indices into the vector array, a < b). */
@@ -41,7 +40,14 @@ export function similarityEdges(vectors: readonly ReportVector[], minShared: num
   const bridged = new Int32Array(n);
   const touched: number[] = [];
   const edges: SimilarityEdge[] = [];
+  // Report i's vector spread out by feature id, so its dot product with another is one pass over
+  // the other's entries (the same products, added in the same order, as a merge of the two).
+  let width = 0;
+  for (const v of vectors) if (v.vector.ids.length > 0) width = Math.max(width, v.vector.ids[v.vector.ids.length - 1] + 1);
+  const spread = new Float64Array(width);
   for (let i = 0; i < n; i++) {
+    const own = vectors[i].vector;
+    for (let k = 0; k < own.ids.length; k++) spread[own.ids[k]] = own.weights[k];
     for (const id of vectors[i].direct) {
       const list = postings.get(id);
       if (list === undefined || list.length > maxPosting) continue;
@@ -69,12 +75,18 @@ export function similarityEdges(vectors: readonly ReportVector[], minShared: num
       if (shared[j] < minShared && shared[j] + bridged[j] >= minShared) shared[j] += bridgesThroughDifferentConcepts(vectors[i].bridges, vectors[j].bridges);
       bridged[j] = 0;
       if (shared[j] >= minShared) {
-        const similarity = dot(vectors[i].vector, vectors[j].vector);
+        const other = vectors[j].vector;
+        let similarity = 0;
+        for (let k = 0; k < other.ids.length; k++) {
+          const w = spread[other.ids[k]];
+          if (w !== 0) similarity += w * other.weights[k];
+        }
         if (similarity > 0) edges.push({ a: i, b: j, similarity });
       }
       shared[j] = 0;
     }
     touched.length = 0;
+    for (let k = 0; k < own.ids.length; k++) spread[own.ids[k]] = 0;
   }
   return edges;
 }
