@@ -19,18 +19,47 @@ export interface GroupProfile {
   core: Set<number>;
 }
 
+/**
+ * Arrays by feature id for summing a group's members, one set per feature space and reused from group
+ * to group (a run has one group per barrier): only the entries a group touched are cleared after it.
+ */
+class DenseScratch {
+  sum: Float64Array;
+  inSum: Uint8Array;
+  counts: Int32Array;
+  firstMunicipality: Array<string | undefined>;
+  inSeveral: Uint8Array;
+  centre: Float64Array;
+
+  constructor(readonly size: number) {
+    this.sum = new Float64Array(size);
+    this.inSum = new Uint8Array(size);
+    this.counts = new Int32Array(size);
+    this.firstMunicipality = new Array<string | undefined>(size);
+    this.inSeveral = new Uint8Array(size);
+    this.centre = new Float64Array(size);
+  }
+}
+
+const scratchBySpace = new WeakMap<FeatureSpace, DenseScratch>();
+
+/** The space's scratch arrays, large enough for every feature it has now (a space can grow). */
+function scratchFor(space: FeatureSpace): DenseScratch {
+  let scratch = scratchBySpace.get(space);
+  if (scratch === undefined || scratch.size < space.keys.length) {
+    scratch = new DenseScratch(space.keys.length);
+    scratchBySpace.set(space, scratch);
+  }
+  return scratch;
+}
+
 export function profileGroup(space: FeatureSpace, members: readonly ReportVector[]): GroupProfile {
   // Dense sums by feature id (a group at scale has thousands of members): the same sums, in the same
   // order, as adding each member into a map.
-  const featureCount = space.keys.length;
-  const sum = new Float64Array(featureCount);
-  const inSum = new Uint8Array(featureCount);
+  const { sum, inSum, counts, firstMunicipality, inSeveral } = scratchFor(space);
   const summed: number[] = [];
-  const counts = new Int32Array(featureCount);
   const counted: number[] = [];
   // First kommun seen per feature, and whether a second one was seen: enough for the rule below.
-  const firstMunicipality: Array<string | undefined> = new Array(featureCount);
-  const inSeveral = new Uint8Array(featureCount);
   for (const m of members) {
     const { ids, weights } = m.vector;
     for (let k = 0; k < ids.length; k++) {
@@ -62,6 +91,15 @@ export function profileGroup(space: FeatureSpace, members: readonly ReportVector
     // Two kommuner: a word used only in one place (a name, a local unit) never characterises.
     if (counts[id] >= 2 && inSeveral[id] === 1 && space.isTextFeature(space.keys[id])) core.add(id);
   }
+  for (const id of summed) {
+    sum[id] = 0;
+    inSum[id] = 0;
+  }
+  for (const id of counted) {
+    counts[id] = 0;
+    firstMunicipality[id] = undefined;
+    inSeveral[id] = 0;
+  }
   return { centroid: sparseFromMap(kept), memberCounts, core };
 }
 
@@ -83,8 +121,8 @@ export function explainBarrier(
 ): EngineBarrier {
   const weightOf = new Map<number, number>();
   for (let i = 0; i < profile.centroid.ids.length; i++) weightOf.set(profile.centroid.ids[i], profile.centroid.weights[i]);
-  // The centre by feature id, for each member's similarity to it.
-  const centre = new Float64Array(space.keys.length);
+  // The centre by feature id, for each member's similarity to it (cleared again below).
+  const { centre } = scratchFor(space);
   for (let i = 0; i < profile.centroid.ids.length; i++) centre[profile.centroid.ids[i]] = profile.centroid.weights[i];
   const ranked = [...profile.core]
     .map((id) => ({ id, score: (weightOf.get(id) ?? 0) * ((profile.memberCounts.get(id) ?? 0) / members.length) }))
@@ -151,6 +189,7 @@ export function explainBarrier(
     if (categoryReason !== null && m.report.category === topCategory?.[0]) list.push(categoryReason);
     reasons[m.report.id] = list;
   }
+  for (let i = 0; i < profile.centroid.ids.length; i++) centre[profile.centroid.ids[i]] = 0;
   let from = '';
   let to = '';
   for (const m of members) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDefaultThesaurus } from './default-thesaurus';
 import { EngineReport } from './engine-types';
+import { profileGroup } from './barrier-explainer';
 import { buildFeatureSpace } from './feature-space';
 import { extractFeatures } from './report-features';
 import { parseThesaurus } from './thesaurus';
@@ -49,5 +50,17 @@ describe('buildFeatureSpace (a corpus read by word number)', () => {
     const naming = reports.filter((report) => /Försäkringskassan|\bFK\b/.test(`${report.title} ${report.description} ${report.consequence ?? ''} ${report.tried ?? ''}`)).length;
     expect(naming).toBeGreaterThan(5);
     expect(space.df.get('c:försäkringskassan')).toBe(naming);
+  });
+
+  it('profiles a group the same whatever was profiled before it in the same space (its arrays are reused)', () => {
+    const first = vectors.slice(0, 40);
+    const second = vectors.slice(30, 90);
+    const alone = profileGroup(buildFeatureSpace(reports, thesaurus).space, second);
+    profileGroup(space, first);
+    const after = profileGroup(space, second);
+    expect([...after.centroid.ids]).toEqual([...alone.centroid.ids]);
+    expect([...after.centroid.weights]).toEqual([...alone.centroid.weights]);
+    expect([...after.core].sort()).toEqual([...alone.core].sort());
+    expect([...after.memberCounts]).toEqual([...alone.memberCounts]);
   });
 });
