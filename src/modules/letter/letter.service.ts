@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
-import { inParallel } from '../../common/batching/in-parallel';
 import { Clock } from '../../common/clock/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
 import { formatDate } from '../../common/templates/formatting';
@@ -192,8 +191,6 @@ interface PrefetchedMembers {
   members: MemberFacts[];
 }
 
-const LETTERS_AT_ONCE = 2;
-
 /** Texts of this many of the newest members are loaded first, and four times as many each time more are needed. */
 const FIRST_TEXTS = 64;
 
@@ -233,14 +230,13 @@ export class LetterService {
     const failed = new Map<string, unknown>();
     if (barrierIds.length === 0) return failed;
     const prefetched = await this.loadMembersOf(this.dataSource.manager, barrierIds);
-    // Two at a time: one letter's queries run while the other's evidence is built.
-    await inParallel(barrierIds, LETTERS_AT_ONCE, async (barrierId) => {
+    for (const barrierId of barrierIds) {
       try {
         await this.dataSource.transaction((manager) => this.upsertIn(manager, barrierId, {}, prefetched.get(barrierId) ?? null));
       } catch (error) {
         failed.set(barrierId, error);
       }
-    });
+    }
     return failed;
   }
 
