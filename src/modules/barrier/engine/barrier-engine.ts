@@ -48,7 +48,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
 // Sample-then-assign rounds at scale: each round clusters reports no barrier took yet.
 const MAX_ROUNDS = 3;
 
-function byId(a: { id: string }, b: { id: string }): number {
+function byId(a: EngineReport, b: EngineReport): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 

@@ -119,13 +119,11 @@ export function explainBarrier(
   confirmedIds: ReadonlySet<string>,
   profile: GroupProfile = profileGroup(space, members),
 ): EngineBarrier {
-  const weightOf = new Map<number, number>();
-  for (let i = 0; i < profile.centroid.ids.length; i++) weightOf.set(profile.centroid.ids[i], profile.centroid.weights[i]);
-  // The centre by feature id, for each member's similarity to it (cleared again below).
+  // The centre by feature id, for ranking its terms and each member's similarity to it (cleared again below).
   const { centre } = scratchFor(space);
   for (let i = 0; i < profile.centroid.ids.length; i++) centre[profile.centroid.ids[i]] = profile.centroid.weights[i];
   const ranked = [...profile.core]
-    .map((id) => ({ id, score: (weightOf.get(id) ?? 0) * ((profile.memberCounts.get(id) ?? 0) / members.length) }))
+    .map((id) => ({ id, score: (centre[id] ?? 0) * ((profile.memberCounts.get(id) ?? 0) / members.length) }))
     .filter((x) => x.score > 0)
     .sort((x, y) => y.score - x.score || x.id - y.id);
   const terms: BarrierTerm[] = [];
