@@ -223,7 +223,7 @@ describe('patterns over the sample reports (the real engine)', () => {
         ORDER BY b.member_count DESC, b.id, d.reference_number LIMIT 1`,
     )) as Array<{ title: string; description: string; category: string; parties: string[]; kommun: string }>;
     // The same story as a barrier's member, with a last sentence that settles it (or says it is not settled).
-    const endings = { settled: 'Det rättades samma vecka efter ett samtal.', notYet: 'Det har ännu inte rättats.', analystPhrase: 'Det fixades samma vecka efter ett samtal.' };
+    const endings = { settled: 'Det rättades samma vecka efter ett samtal.', notYet: 'Det har ännu inte rättats.', analystPhrase: 'Det klarades upp samma vecka efter ett samtal.' };
     const ids: Record<keyof typeof endings, string> = { settled: '', notYet: '', analystPhrase: '' };
     for (const [index, key] of (Object.keys(endings) as Array<keyof typeof endings>).entries()) {
       const created = await t.app.get(DeviationService).createFromImport({
@@ -251,8 +251,8 @@ describe('patterns over the sample reports (the real engine)', () => {
     const client = new HttpClient(t.baseUrl);
     expect((await client.login(analystEmail, TEST_PASSWORD)).status).toBe(303);
     await client.get('/hinder/tesaurus');
-    expect((await client.postForm('/hinder/tesaurus', { line: '=  fixat,fixades ' })).status).toBe(303);
-    expect((await client.get('/hinder/tesaurus')).text).toContain('= fixat, fixades');
+    expect((await client.postForm('/hinder/tesaurus', { line: '=  klarade upp,klarades upp ' })).status).toBe(303);
+    expect((await client.get('/hinder/tesaurus')).text).toContain('= klarade upp, klarades upp');
     const rerun = await t.app.get(PatternsJob).runNow('auto');
     expect(rerun.outcome.status).toBe('succeeded');
     expect(await barrierOf(ids.analystPhrase)).toBeNull();

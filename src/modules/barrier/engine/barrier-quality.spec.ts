@@ -12,13 +12,13 @@ import { SeededRandom } from './seeded-random';
  * here rather than being found by `npm run eval` later. The sets: ../shared/samples, and five invented
  * holdouts about other barriers (test/fixtures). Floors sit a few hundredths under what the engine
  * reached when they were set (without / with three confirmed per barrier, seeds 1-4, `SHOW_ARI=1` prints
- * them; 2026-11-23, after reports settled locally or by one person's slip were kept out of barriers:
- * samples 0.746/0.835, holdout 0.825/0.879, holdout-2 0.800/0.865, holdout-3 0.592/0.704, holdout-4
- * 0.597/0.668). They are a guard against regressions, not the issue's targets.
+ * them; 2026-11-24, after more ways of saying a problem was settled locally, a misunderstanding, a slip or
+ * a technical fault: samples 0.759/0.859, holdout 0.825/0.879, holdout-2 0.800/0.865, holdout-3
+ * 0.595/0.706, holdout-4 0.638/0.723, holdout-5 0.692/0.726). They are a guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SETS = [
-  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.72, floorThree: 0.79 },
+  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.73, floorThree: 0.82 },
   { name: 'holdout', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout'), floorNone: 0.78, floorThree: 0.85 },
   { name: 'holdout-2', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-2'), floorNone: 0.77, floorThree: 0.83 },
   // Written blind (without the engine's source); first measured 0.493 / 0.662 (seeds 1-8), before the round that
@@ -26,10 +26,10 @@ const SETS = [
   { name: 'holdout-3', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-3'), floorNone: 0.56, floorThree: 0.67 },
   // Written blind too, about barriers of the samples' kind (rules of FK, AF, soc and the region that collide); first
   // measured 0.506 / 0.704 (seeds 1-24), then used only to check the changes after it (loose members leaving proposals too).
-  { name: 'holdout-4', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-4'), floorNone: 0.56, floorThree: 0.63 },
+  { name: 'holdout-4', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-4'), floorNone: 0.60, floorThree: 0.68 },
   // Written blind at the end of the session that added holdout-4, and measured once: 0.670 / 0.705 (seeds 1-24);
   // the engine at the start of that session gave 0.652 / 0.678.
-  { name: 'holdout-5', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-5'), floorNone: 0.64, floorThree: 0.65 },
+  { name: 'holdout-5', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-5'), floorNone: 0.66, floorThree: 0.69 },
 ];
 
 function readLines<T>(file: string): T[] {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { loadDefaultThesaurus } from './default-thesaurus';
 import { isSettledLocally } from './settled-locally';
 import { parseThesaurus } from './thesaurus';
 
@@ -31,5 +33,24 @@ describe('reports that say their problem was settled locally', () => {
 
   it('never, without = lines', () => {
     expect(isSettledLocally(parseThesaurus('sjukpenning: sjp'), ['Det löstes.'])).toBe(false);
+  });
+
+  describe('with the default thesaurus', () => {
+    const standard = parseThesaurus(loadDefaultThesaurus(join(__dirname, 'thesaurus.sv.txt')));
+
+    it('a misunderstanding, something that went well, one slip or a technical fault is a local matter', () => {
+      expect(isSettledLocally(standard, ['Det visade sig vara ett missförstånd mellan oss och handläggaren.'])).toBe(true);
+      expect(isSettledLocally(standard, ['Överlämningen till vårdcentralen gick smidigt. Mer sånt!'])).toBe(true);
+      expect(isSettledLocally(standard, ['Beslutet skickades till fel adress och skickades om.'])).toBe(true);
+      expect(isSettledLocally(standard, ['Utbetalningen kom en vecka sent på grund av ett tekniskt fel.'])).toBe(true);
+      expect(isSettledLocally(standard, ['Kallelsen hade fel deltagares namn.'])).toBe(true);
+    });
+
+    it('not what barrier reports say in passing: an arranged placement, an old address, an unsolved problem', () => {
+      expect(isSettledLocally(standard, ['Vi hade ordnat en praktikplats, men AF drog tillbaka anvisningen.'])).toBe(false);
+      expect(isSettledLocally(standard, ['AF skickar kallelser till en gammal adress eftersom han saknar bostad.'])).toBe(false);
+      expect(isSettledLocally(standard, ['Frågan är inte löst och samma sak händer varje gång.'])).toBe(false);
+      expect(isSettledLocally(standard, ['FK och AF har olika regler och ingen tar ansvar för helheten.'])).toBe(false);
+    });
   });
 });
