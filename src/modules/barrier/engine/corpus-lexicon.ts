@@ -15,6 +15,30 @@ const TYPO_MIN_LENGTH = 6;
 const COMPOUND_MIN_LENGTH = 7;
 const COMPOUND_PART_MIN_LENGTH = 3;
 
+function indexTypoTarget(deletes: Map<string, string[]>, word: string): void {
+  if (word.length < TYPO_MIN_LENGTH - 1 || /\s/.test(word)) return;
+  for (const variant of [word, ...singleDeletes(word)]) {
+    const list = deletes.get(variant);
+    if (list === undefined) deletes.set(variant, [word]);
+    else if (!list.includes(word)) list.push(word);
+  }
+}
+
+// The thesaurus's typo targets, indexed once per parsed thesaurus (a few thousand words; every
+// incremental run builds a lexicon over the same thesaurus).
+const thesaurusIndexes = new WeakMap<Thesaurus, ReadonlyMap<string, readonly string[]>>();
+
+function thesaurusTypoIndex(thesaurus: Thesaurus): ReadonlyMap<string, readonly string[]> {
+  let index = thesaurusIndexes.get(thesaurus);
+  if (index === undefined) {
+    const deletes = new Map<string, string[]>();
+    for (const word of thesaurus.knownWords) indexTypoTarget(deletes, word);
+    index = deletes;
+    thesaurusIndexes.set(thesaurus, index);
+  }
+  return index;
+}
+
 /**
  * The corpus' own vocabulary, used to decide what is a word: definite endings are folded,
  * one-letter typos corrected and compounds split only towards words that really occur.
@@ -22,7 +46,10 @@ const COMPOUND_PART_MIN_LENGTH = 3;
 export class CorpusLexicon {
   private readonly wordDf: Map<string, number>;
   private readonly stemDf = new Map<string, number>();
+  /** Typo targets from the corpus (words not already in the thesaurus), by their single deletes. */
   private readonly deletes = new Map<string, string[]>();
+  /** The same for the thesaurus's words, shared by every lexicon over that thesaurus. */
+  private readonly thesaurusDeletes: ReadonlyMap<string, readonly string[]>;
   private readonly resolved = new Map<string, string>();
   private readonly exact = new Map<string, string>();
   private readonly splits = new Map<string, string[] | null>();
@@ -38,8 +65,8 @@ export class CorpusLexicon {
       const stem = stemSwedish(word);
       this.stemDf.set(stem, (this.stemDf.get(stem) ?? 0) + df);
     }
-    for (const word of thesaurus.knownWords) this.indexTypoTarget(word);
-    for (const [word, df] of this.wordDf) if (df >= TYPO_TARGET_MIN_DF) this.indexTypoTarget(word);
+    this.thesaurusDeletes = thesaurusTypoIndex(thesaurus);
+    for (const [word, df] of this.wordDf) if (df >= TYPO_TARGET_MIN_DF && !thesaurus.knownWords.has(word)) indexTypoTarget(this.deletes, word);
   }
 
   /** Counts in how many texts each word occurs (one text = one report). */
@@ -109,21 +136,13 @@ export class CorpusLexicon {
     return stem;
   }
 
-  private indexTypoTarget(word: string): void {
-    if (word.length < TYPO_MIN_LENGTH - 1 || /\s/.test(word)) return;
-    for (const variant of [word, ...singleDeletes(word)]) {
-      const list = this.deletes.get(variant);
-      if (list === undefined) this.deletes.set(variant, [word]);
-      else if (!list.includes(word)) list.push(word);
-    }
-  }
 
   /** The most common known word one edit (insert, delete, substitute, swap) away, if any. */
   private correctTypo(lower: string): string | undefined {
     let best: string | undefined;
     let bestDf = -1;
     for (const variant of [lower, ...singleDeletes(lower)]) {
-      for (const candidate of this.deletes.get(variant) ?? []) {
+      for (const candidate of [...(this.thesaurusDeletes.get(variant) ?? []), ...(this.deletes.get(variant) ?? [])]) {
         if (candidate === lower || !withinOneEdit(lower, candidate)) continue;
         const df = this.thesaurus.knownWords.has(candidate) ? Math.max(this.wordDf.get(candidate) ?? 0, TYPO_TARGET_MIN_DF) : this.wordDf.get(candidate) ?? 0;
         if (df > bestDf || (df === bestDf && best !== undefined && candidate < best)) {
