@@ -12,31 +12,32 @@ import { SeededRandom } from './seeded-random';
  * here rather than being found by `npm run eval` later. The sets: ../shared/samples, and seven invented
  * holdouts about other barriers (test/fixtures). Floors sit a few hundredths under what the engine
  * reached when they were set (without / with three confirmed per barrier, seeds 1-4, `SHOW_ARI=1` prints
- * them; 2026-11-24, after the thesaurus got the field's broader vocabulary: samples 0.735/0.837, holdout
- * 0.792/0.887, holdout-2 0.780/0.873, holdout-3 0.698/0.761, holdout-4 0.586/0.669, holdout-5 0.694/0.747,
- * holdout-6 0.371/0.563, holdout-7 0.495/0.694). They are a guard against regressions, not the issue's targets.
+ * them; 2026-11-24, after the thesaurus got the field's broader vocabulary and members that state no
+ * obstacle had to hold together more closely: samples 0.735/0.860, holdout 0.792/0.887, holdout-2
+ * 0.809/0.881, holdout-3 0.758/0.819, holdout-4 0.588/0.680, holdout-5 0.721/0.779, holdout-6 0.398/0.600,
+ * holdout-7 0.485/0.697). They are a guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SETS = [
-  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.71, floorThree: 0.8 },
+  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.71, floorThree: 0.82 },
   { name: 'holdout', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout'), floorNone: 0.76, floorThree: 0.85 },
-  { name: 'holdout-2', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-2'), floorNone: 0.75, floorThree: 0.83 },
+  { name: 'holdout-2', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-2'), floorNone: 0.77, floorThree: 0.84 },
   // Written blind (without the engine's source); first measured 0.493 / 0.662 (seeds 1-8), before the round that
   // placed reports into proposals and counted absent features, which it then checked without having been tuned on.
-  { name: 'holdout-3', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-3'), floorNone: 0.66, floorThree: 0.72 },
+  { name: 'holdout-3', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-3'), floorNone: 0.72, floorThree: 0.78 },
   // Written blind too, about barriers of the samples' kind (rules of FK, AF, soc and the region that collide); first
   // measured 0.506 / 0.704 (seeds 1-24), then used only to check the changes after it (loose members leaving proposals too).
-  { name: 'holdout-4', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-4'), floorNone: 0.55, floorThree: 0.63 },
+  { name: 'holdout-4', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-4'), floorNone: 0.55, floorThree: 0.64 },
   // Written blind at the end of the session that added holdout-4, and measured once: 0.670 / 0.705 (seeds 1-24);
   // the engine at the start of that session gave 0.652 / 0.678.
-  { name: 'holdout-5', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-5'), floorNone: 0.66, floorThree: 0.7 },
+  { name: 'holdout-5', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-5'), floorNone: 0.68, floorThree: 0.74 },
   // Written blind with more varied wording (every report of a barrier in other words); first measured 0.212 / 0.467
   // (seeds 1-24). The brief for the field's broader vocabulary named its areas among many others, so it is not
   // quite blind to the thesaurus.
-  { name: 'holdout-6', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-6'), floorNone: 0.33, floorThree: 0.52 },
+  { name: 'holdout-6', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-6'), floorNone: 0.36, floorThree: 0.56 },
   // Written blind after all of that: 0.380 / 0.615 before the broader vocabulary (seeds 1-24); since then only in the
   // mean that chose between variants of it (see its README).
-  { name: 'holdout-7', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-7'), floorNone: 0.46, floorThree: 0.65 },
+  { name: 'holdout-7', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-7'), floorNone: 0.45, floorThree: 0.66 },
 ];
 
 function readLines<T>(file: string): T[] {
