@@ -14,6 +14,7 @@ import {
   runFull,
 } from './barrier-engine';
 import { joinModel, splitModel } from './barrier-model';
+import { dot } from './sparse-vector';
 import { BarrierModel, EngineReport } from './engine-types';
 import { buildFeatureSpace } from './feature-space';
 import { SeededRandom } from './seeded-random';
@@ -505,5 +506,38 @@ describe('model storage', () => {
     const { shared, perBarrier } = splitModel(result.model);
     expect(perBarrier.size).toBe(result.barriers.length);
     expect(joinModel(shared, perBarrier)).toEqual(result.model);
+  });
+});
+
+describe('reports that state no obstacle (no negation or requirement)', () => {
+  // The same story twice: with "inte" and without. "inte" is a stop word, so both read as the same features.
+  const withCue = r('X1', 'Tyresö', 'Tolk till mötet', 'AF hade inte bokat tolk till mötet med deltagaren.', ['AF']);
+  const withoutCue = r('X1', 'Tyresö', 'Tolk till mötet', 'AF hade bokat tolk till mötet med deltagaren.', ['AF']);
+
+  it('must hold together more closely with a group to stay in it', () => {
+    for (const [report, stays] of [[withCue, true], [withoutCue, false]] as const) {
+      const { vectors, index, groupsOf } = corpus([...all, report]);
+      const [group] = groupsOf([[...interpreter.map((x) => x.id), 'X1']]);
+      const own = vectors[index('X1')].vector;
+      const mean = group.filter((i) => i !== index('X1')).reduce((sum, i) => sum + dot(own, vectors[i].vector), 0) / (group.length - 1);
+      // A threshold just under its mean similarity: enough for a report that states an obstacle, not for one that does not.
+      const out = dropLooseMembers([group], vectors, new Map(), mean - 0.04);
+      expect(out.some((g) => g.length > 1 && g.includes(index('X1')))).toBe(stays);
+    }
+  });
+
+  it('must be closer to a barrier to be placed into it incrementally', () => {
+    const first = runFull(all, { thesaurus: THESAURUS, newId: ids() });
+    const model = JSON.parse(JSON.stringify(first.model)) as BarrierModel;
+    const placed = assignIncremental([withCue], model, { thesaurus: THESAURUS });
+    expect(placed.assignments.get('X1')).toBe(groupOf(first, 'T1'));
+    const similarity = Number(/likhet med hindrets kärna: (\d+,\d+)/.exec(placed.reasons['X1'].join(' '))?.[1].replace(',', '.'));
+    // Just under its similarity: the report that says "inte" is placed, its twin without it is not.
+    const near = { ...model, options: { ...model.options, assignThreshold: similarity - 0.05 } };
+    expect(assignIncremental([withCue], near, { thesaurus: THESAURUS }).assignments.get('X1')).toBe(groupOf(first, 'T1'));
+    expect(assignIncremental([withoutCue], near, { thesaurus: THESAURUS }).assignments.get('X1')).toBeNull();
+    // Far enough above the threshold, it is placed too.
+    const far = { ...model, options: { ...model.options, assignThreshold: similarity - 0.2 } };
+    expect(assignIncremental([withoutCue], far, { thesaurus: THESAURUS }).assignments.get('X1')).toBe(groupOf(first, 'T1'));
   });
 });
