@@ -12,9 +12,9 @@ import {
   RunFullResult,
 } from './engine-types';
 import { buildFeatureSpace, FeatureSpace, featureSpaceFromModel, ReportVector } from './feature-space';
+import { statesAnObstacle } from './obstacle-cue';
 import { extractFeatures } from './report-features';
 import { addInto, dot, normalize, SparseVector, sparseFromMap } from './sparse-vector';
-import { statesAnObstacle } from './obstacle-cue';
 import { isReportSettledLocally } from './settled-locally';
 import { parseThesaurus } from './thesaurus';
 

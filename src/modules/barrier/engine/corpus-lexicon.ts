@@ -24,6 +24,11 @@ function indexTypoTarget(deletes: Map<string, string[]>, word: string): void {
   }
 }
 
+/** Typo targets listed under one delete-variant, the thesaurus's first and then the corpus's. */
+function* candidatesOf(variant: string, ...indexes: ReadonlyArray<ReadonlyMap<string, readonly string[]>>): Generator<string> {
+  for (const index of indexes) yield* index.get(variant) ?? [];
+}
+
 // The thesaurus's typo targets, indexed once per parsed thesaurus (a few thousand words; every
 // incremental run builds a lexicon over the same thesaurus).
 const thesaurusIndexes = new WeakMap<Thesaurus, ReadonlyMap<string, readonly string[]>>();
@@ -136,13 +141,12 @@ export class CorpusLexicon {
     return stem;
   }
 
-
   /** The most common known word one edit (insert, delete, substitute, swap) away, if any. */
   private correctTypo(lower: string): string | undefined {
     let best: string | undefined;
     let bestDf = -1;
     for (const variant of [lower, ...singleDeletes(lower)]) {
-      for (const candidate of [...(this.thesaurusDeletes.get(variant) ?? []), ...(this.deletes.get(variant) ?? [])]) {
+      for (const candidate of candidatesOf(variant, this.thesaurusDeletes, this.deletes)) {
         if (candidate === lower || !withinOneEdit(lower, candidate)) continue;
         const df = this.thesaurus.knownWords.has(candidate) ? Math.max(this.wordDf.get(candidate) ?? 0, TYPO_TARGET_MIN_DF) : this.wordDf.get(candidate) ?? 0;
         if (df > bestDf || (df === bestDf && best !== undefined && candidate < best)) {

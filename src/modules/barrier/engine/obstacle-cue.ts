@@ -7,7 +7,7 @@ import { EngineReport } from './engine-types';
  * that says neither is usually an event (a meeting moved, a handover that went well, a letter that came
  * late). Over the samples and seven holdouts, 84 % of the reports the engine rightly put in a barrier
  * carry such a word and 42 % of the one-offs it wrongly put there; so the cue is a prior, not a rule
- * (see dropLooseMembers and placeByFeatureOdds).
+ * (see dropLooseMembers, placeByFeatureOdds and closeEnough in barrier-engine.ts).
  */
 const OBSTACLE_WORDS = /(?<![\p{L}\p{N}])(?:inte|ej|ingen|inget|inga|aldrig|varken|måste|kräver|krävs|krav)(?![\p{L}\p{N}])/iu;
 

@@ -76,14 +76,14 @@ function elementKey(element: VariantElement): string {
   return (element.caseSensitive ? 'r:' : 's:') + element.value;
 }
 
-/**
- * Parses the thesaurus text (default file plus analyst lines). Later lines win when the same
- * variant is listed twice, so an analyst can move a word to another concept.
- */
 // The last text parsed and its result: every pattern run parses the same thesaurus again, and the parsed
 // form is never changed, so incremental runs (and what is cached per thesaurus object) reuse it.
 let lastParsed: { text: string; thesaurus: Thesaurus } | null = null;
 
+/**
+ * Parses the thesaurus text (default file plus analyst lines). Later lines win when the same
+ * variant is listed twice, so an analyst can move a word to another concept.
+ */
 export function parseThesaurus(text: string, extraLines: readonly string[] = []): Thesaurus {
   if (extraLines.length > 0) return parseThesaurusText(text, extraLines);
   if (lastParsed?.text !== text) lastParsed = { text, thesaurus: parseThesaurusText(text, extraLines) };
