@@ -19,37 +19,38 @@ import { SeededRandom } from './seeded-random';
  * holdout-11 0.416/0.672). They are a guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
+const fixture = (folder: string): string => join(ROOT, 'test', 'fixtures', folder);
 const SETS = [
   { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.71, floorThree: 0.82 },
-  { name: 'holdout', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout'), floorNone: 0.76, floorThree: 0.85 },
-  { name: 'holdout-2', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-2'), floorNone: 0.77, floorThree: 0.84 },
+  { name: 'holdout', dir: fixture('patterns-holdout'), floorNone: 0.76, floorThree: 0.85 },
+  { name: 'holdout-2', dir: fixture('patterns-holdout-2'), floorNone: 0.77, floorThree: 0.84 },
   // Written blind (without the engine's source); first measured 0.493 / 0.662 (seeds 1-8), before the round that
   // placed reports into proposals and counted absent features, which it then checked without having been tuned on.
-  { name: 'holdout-3', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-3'), floorNone: 0.72, floorThree: 0.78 },
+  { name: 'holdout-3', dir: fixture('patterns-holdout-3'), floorNone: 0.72, floorThree: 0.78 },
   // Written blind too, about barriers of the samples' kind (rules of FK, AF, soc and the region that collide); first
   // measured 0.506 / 0.704 (seeds 1-24), then used only to check the changes after it (loose members leaving proposals too).
-  { name: 'holdout-4', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-4'), floorNone: 0.55, floorThree: 0.64 },
+  { name: 'holdout-4', dir: fixture('patterns-holdout-4'), floorNone: 0.55, floorThree: 0.64 },
   // Written blind at the end of the session that added holdout-4, and measured once: 0.670 / 0.705 (seeds 1-24);
   // the engine at the start of that session gave 0.652 / 0.678.
-  { name: 'holdout-5', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-5'), floorNone: 0.68, floorThree: 0.74 },
+  { name: 'holdout-5', dir: fixture('patterns-holdout-5'), floorNone: 0.68, floorThree: 0.74 },
   // Written blind with more varied wording (every report of a barrier in other words); first measured 0.212 / 0.467
   // (seeds 1-24). The brief for the field's broader vocabulary named its areas among many others, so it is not
   // quite blind to the thesaurus.
-  { name: 'holdout-6', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-6'), floorNone: 0.36, floorThree: 0.56 },
+  { name: 'holdout-6', dir: fixture('patterns-holdout-6'), floorNone: 0.36, floorThree: 0.56 },
   // Written blind after all of that: 0.380 / 0.615 before the broader vocabulary (seeds 1-24); since then only in the
   // mean that chose between variants of it (see its README).
-  { name: 'holdout-7', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-7'), floorNone: 0.45, floorThree: 0.66 },
-  // Written blind last and measured once (seeds 1-24): 0.365 / 0.512 with the engine of that morning, 0.430 / 0.621 after.
-  { name: 'holdout-8', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-8'), floorNone: 0.4, floorThree: 0.57 },
-  // Written blind after holdout-8 and measured once, after the day's last engine change (seeds 1-8): 0.361 / 0.555 with
-  // the engine of that morning, 0.507 / 0.634 after.
-  { name: 'holdout-9', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-9'), floorNone: 0.47, floorThree: 0.58 },
+  { name: 'holdout-7', dir: fixture('patterns-holdout-7'), floorNone: 0.45, floorThree: 0.66 },
+  // Written blind after holdout-7 and measured once (seeds 1-24): 0.365 / 0.512 with the engine of that morning, 0.430 / 0.621 after.
+  { name: 'holdout-8', dir: fixture('patterns-holdout-8'), floorNone: 0.4, floorThree: 0.57 },
+  // Written blind after holdout-8 and measured once (seeds 1-8): 0.361 / 0.555 with the engine of that morning, 0.507 /
+  // 0.634 after.
+  { name: 'holdout-9', dir: fixture('patterns-holdout-9'), floorNone: 0.47, floorThree: 0.58 },
   // Written blind after holdout-9 and measured once, after the day's last engine change (seeds 1-8): 0.572 / 0.696 with
   // the engine of that morning, 0.637 / 0.767 after.
-  { name: 'holdout-10', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-10'), floorNone: 0.6, floorThree: 0.75 },
+  { name: 'holdout-10', dir: fixture('patterns-holdout-10'), floorNone: 0.6, floorThree: 0.75 },
   // Written blind after holdout-10 and measured once with the day's final engine (seeds 1-8): 0.377 / 0.596 with the
   // engine of that morning, 0.416 / 0.670 after.
-  { name: 'holdout-11', dir: join(ROOT, 'test', 'fixtures', 'patterns-holdout-11'), floorNone: 0.38, floorThree: 0.63 },
+  { name: 'holdout-11', dir: fixture('patterns-holdout-11'), floorNone: 0.38, floorThree: 0.63 },
 ];
 
 function readLines<T>(file: string): T[] {

@@ -11,12 +11,13 @@ import { EngineReport } from './engine-types';
  */
 const OBSTACLE_WORDS = /(?<![\p{L}\p{N}])(?:inte|ej|ingen|inget|inga|aldrig|varken|måste|kräver|krävs|krav)(?![\p{L}\p{N}])/iu;
 
-const cache = new WeakMap<EngineReport, boolean>();
+// Keyed by the report object: the clustering steps ask about the same report several times.
+const cache = new WeakMap<object, boolean>();
 
 export function statesAnObstacle(report: Pick<EngineReport, 'title' | 'description' | 'consequence' | 'tried'>): boolean {
-  const known = cache.get(report as EngineReport);
+  const known = cache.get(report);
   if (known !== undefined) return known;
   const found = [report.title, report.description, report.consequence, report.tried].some((text) => text !== undefined && OBSTACLE_WORDS.test(text));
-  cache.set(report as EngineReport, found);
+  cache.set(report, found);
   return found;
 }
