@@ -46,11 +46,20 @@ describe('reports that say their problem was settled locally', () => {
       expect(isSettledLocally(standard, ['Kallelsen hade fel deltagares namn.'])).toBe(true);
     });
 
+    it('a passing absence or closure with the next step already set, or good news, is a local matter too', () => {
+      expect(isSettledLocally(standard, ['Handläggaren var sjuk och mötet ställdes in. Ny tid bokad till fredag.'])).toBe(true);
+      expect(isSettledLocally(standard, ['Läkaren är föräldraledig, vikarien tar över från nästa månad.'])).toBe(true);
+      expect(isSettledLocally(standard, ['Vårdcentralen är stängd för renovering i tre veckor.'])).toBe(true);
+      expect(isSettledLocally(standard, ['Bra nyheter: deltagaren har kommit in på folkhögskolan.'])).toBe(true);
+    });
+
     it('not what barrier reports say in passing: an arranged placement, an old address, an unsolved problem', () => {
       expect(isSettledLocally(standard, ['Vi hade ordnat en praktikplats, men AF drog tillbaka anvisningen.'])).toBe(false);
       expect(isSettledLocally(standard, ['AF skickar kallelser till en gammal adress eftersom han saknar bostad.'])).toBe(false);
       expect(isSettledLocally(standard, ['Frågan är inte löst och samma sak händer varje gång.'])).toBe(false);
       expect(isSettledLocally(standard, ['FK och AF har olika regler och ingen tar ansvar för helheten.'])).toBe(false);
+      expect(isSettledLocally(standard, ['Handläggaren på AF byts hela tiden, och ingen ny tid bokades förrän efter sommaren.'])).toBe(false);
+      expect(isSettledLocally(standard, ['Soc stängde ärendet när hon började arbetsträna, trots att ersättningen inte räcker.'])).toBe(false);
     });
   });
 });
