@@ -59,6 +59,8 @@ describe('reports that say their problem was settled locally', () => {
       expect(isSettledLocally(standard, ['Frågan är inte löst och samma sak händer varje gång.'])).toBe(false);
       expect(isSettledLocally(standard, ['FK och AF har olika regler och ingen tar ansvar för helheten.'])).toBe(false);
       expect(isSettledLocally(standard, ['Handläggaren på AF byts hela tiden, och ingen ny tid bokades förrän efter sommaren.'])).toBe(false);
+      expect(isSettledLocally(standard, ['Hon har kommit in på komvux, men kurserna går bara på distans och hon har ingen dator.'])).toBe(false);
+      expect(isSettledLocally(standard, ['AF bokade om mötet till en tid när fotbojan inte tillåter att han lämnar hemmet.'])).toBe(false);
       expect(isSettledLocally(standard, ['Soc stängde ärendet när hon började arbetsträna, trots att ersättningen inte räcker.'])).toBe(false);
     });
   });
