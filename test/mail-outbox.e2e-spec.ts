@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { FixedClock } from '../src/common/clock/clock';
+import { Clock, FixedClock } from '../src/common/clock/clock';
 import { MailOutbox } from '../src/modules/mail/mail-outbox.entity';
 import { MailOutboxService } from '../src/modules/mail/mail-outbox.service';
 import { MAIL_LEASE_MS, MailOutboxWorker } from '../src/modules/mail/mail-outbox.worker';
@@ -30,11 +30,16 @@ async function enqueueMany(t: TestApp, count: number, prefix: string): Promise<v
   }
 }
 
-/** As filing queues its mails: template and context only, rendered by the worker when sent. */
+/**
+ * As filing queues its mails: template and context only, rendered by the worker when sent. Due a minute
+ * before the app's clock (the test's fixed clock, which earlier tests move on), never the database's own
+ * now(): the worker claims by the app's clock.
+ */
 async function insertUnrendered(t: TestApp, to: string, template: string, context: object): Promise<string> {
+  const due = new Date(t.app.get(Clock).now().getTime() - 60_000);
   const [row] = (await t.app.get(DataSource).query(
-    `INSERT INTO mail_outbox (recipients, template, context, status, next_attempt_at) VALUES (ARRAY[$1], $2, $3::jsonb, 'pending', now() - interval '1 minute') RETURNING id`,
-    [to, template, JSON.stringify(context)],
+    `INSERT INTO mail_outbox (recipients, template, context, status, next_attempt_at) VALUES (ARRAY[$1], $2, $3::jsonb, 'pending', $4) RETURNING id`,
+    [to, template, JSON.stringify(context), due],
   )) as Array<{ id: string }>;
   return row.id;
 }
