@@ -11,6 +11,7 @@ import {
   moveByFeatureOdds,
   OddsContext,
   placeByFeatureOdds,
+  repeatUntilSettled,
   runFull,
 } from './barrier-engine';
 import { joinModel, splitModel } from './barrier-model';
@@ -439,6 +440,50 @@ describe('reports outside the confirmed barriers', () => {
     expect(out).toEqual(['D1,D2,D4', 'D3', 'O4,O5', 'T1,T2,T3']);
     // Without the proposal competing, the BankID reports would be drawn into the interpreter barrier.
     expect(sets(placeByFeatureOdds(partly, odds(someConfirmed, new Map(), never), margin))).toContain('D1,D2,D3,D4,T1,T2,T3');
+  });
+});
+
+describe('odds steps repeated on the groups they changed', () => {
+  // A toy step: each round the group of 0 takes the smallest report left outside it.
+  const takeOne = (groups: number[][]): number[][] => {
+    const outside = groups.filter((g) => !g.includes(0)).flat().sort((a, b) => a - b);
+    if (outside.length === 0) return groups;
+    const next = outside[0];
+    return groups
+      .map((g) => (g.includes(0) ? [...g, next].sort((a, b) => a - b) : g.filter((i) => i !== next)))
+      .filter((g) => g.length > 0);
+  };
+
+  it('runs again until nothing moves', () => {
+    const calls: number[][][] = [];
+    const out = repeatUntilSettled([[0], [1, 2]], (groups) => {
+      calls.push(groups);
+      return takeOne(groups);
+    });
+    expect(out).toEqual([[0, 1, 2]]);
+    // Two rounds move a report each; the third finds nothing to move and ends it.
+    expect(calls).toHaveLength(3);
+  });
+
+  it('stops after the given number of rounds, so a barrier that keeps growing cannot swallow the set', () => {
+    expect(repeatUntilSettled([[0], [1], [2], [3], [4], [5]], takeOne, 2)).toEqual([[0, 1, 2], [3], [4], [5]]);
+  });
+
+  it('places a missed member whose words only a report placed in the first round shares', () => {
+    // T7 and T9 are about the interpreter barrier in its words; T8 shares no word with the confirmed
+    // reports, only with T7 and T9 (the letter in Swedish only), so it fits the barrier once they are in it.
+    const chain = [
+      ...all,
+      r('T7', 'Salem', 'Ingen tolk, kallelsen bara på svenska', 'AF bokade ingen tolk till mötet och kallelsen skrevs bara på svenska, deltagaren förstod inte samtalet.', ['AF']),
+      r('T9', 'Haninge', 'Tolk fattades, kallelsen på svenska', 'FK bokade ingen tolk, kallelsen skrevs bara på svenska och deltagaren förstod inte.', ['FK']),
+      r('T8', 'Nykvarn', 'Kallelsen bara på svenska', 'Kallelsen skrevs bara på svenska och kunde inte läsas.', ['AF']),
+    ];
+    const { groupsOf, confirmedOf, sets, odds } = corpus(chain);
+    const groups = groupsOf([['T1', 'T2'], ['D1', 'D2', 'D4'], ['T3'], ['D3'], ['T4', 'O1', 'O2'], ['O3'], ['T7'], ['T9'], ['T8']]);
+    const context = odds(confirmedOf(TWO_EACH), new Map(), () => false);
+    const step = (current: number[][]): number[][] => placeByFeatureOdds(current, context, 2, true);
+    expect(sets(step(groups))).toContain('T8');
+    expect(sets(repeatUntilSettled(groups, step))).toContain('T1,T2,T3,T4,T7,T8,T9');
   });
 });
 

@@ -198,12 +198,14 @@ function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], p
     groups = moveByFeatureOdds(groups, context, options.oddsMargin, true);
     groups = joinProposalsToConfirmed(groups, context, options.oddsMargin, true);
     groups = placeByFeatureOdds(groups, context, PLACE_MARGIN, true);
+    // The barriers have changed (reports moved and placed): judge again on their new counts.
+    groups = repeatUntilSettled(groups, (current) => placeByFeatureOdds(moveByFeatureOdds(current, context, options.oddsMargin, true), context, PLACE_MARGIN, true));
   } else {
     // With fewer than two confirmed barriers there is nothing to choose between yet: reports are
-    // placed into the proposals (see placeByFeatureOdds), and a proposal that is a fragment of another
-    // joins it. On the features they carry only: counting the ones they lack loses the holdout's gain
-    // here (0.789 -> 0.772 without confirmed examples).
-    if (placeIntoProposals) groups = placeByFeatureOdds(groups, context, PLACE_MARGIN);
+    // placed into the proposals (see placeByFeatureOdds), again on their new counts, and a proposal
+    // that is a fragment of another joins it. On the features they carry only: counting the ones they
+    // lack loses the holdout's gain here (0.789 -> 0.772 without confirmed examples).
+    if (placeIntoProposals) groups = repeatUntilSettled(placeByFeatureOdds(groups, context, PLACE_MARGIN), (current) => placeByFeatureOdds(current, context, PLACE_MARGIN));
     groups = joinProposalFragments(groups, context, options.oddsMargin);
   }
   // A report that says its problem was settled locally is a one-off, however much it shares with a
@@ -219,6 +221,36 @@ function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], p
   return out;
 }
 
+
+// Further rounds of the odds steps after the first, at most (see repeatUntilSettled).
+const ODDS_ROUNDS = 4;
+
+/**
+ * The odds steps score each report against the barriers as they were before the step: a report
+ * placed into a barrier changes its counts, and with them what its other missed members score (the
+ * first of them carried the words the confirmed reports did not). So the step runs again on the new
+ * groups, until nothing moves, ODDS_ROUNDS times at most, since a barrier that keeps growing round
+ * after round is drifting rather than settling. Over the samples and thirteen holdouts (24 seeds,
+ * 3 confirmed per barrier) the mean rises 0.754 -> 0.770, the samples 0.836 -> 0.864; without
+ * confirmed examples 0.618 -> 0.639 (samples 0.735 -> 0.731). Most sets settle after one or two rounds.
+ */
+export function repeatUntilSettled(groups: number[][], step: (groups: number[][]) => number[][], rounds = ODDS_ROUNDS): number[][] {
+  let current = groups;
+  for (let round = 0; round < rounds; round++) {
+    const next = step(current);
+    if (sameGroups(current, next)) return next;
+    current = next;
+  }
+  return current;
+}
+
+/** Whether two groupings hold the same groups (each group's members sorted, as the odds steps leave them). */
+function sameGroups(a: readonly number[][], b: readonly number[][]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (g: readonly number[]): string => g.join(',');
+  const seen = new Set(a.map(key));
+  return b.every((g) => seen.has(key(g)));
+}
 
 /** Reports for which `leaves` holds go from their group to a group each; the others stay together. */
 function leaveOnTheirOwn(groups: readonly number[][], leaves: (i: number) => boolean): number[][] {
