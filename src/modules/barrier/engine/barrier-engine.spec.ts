@@ -394,6 +394,17 @@ describe('proposals before two barriers are confirmed', () => {
     expect(sets(joinProposalFragments(groups, odds(new Map(), new Map(), always), 1e9))).toEqual(sets(groups));
     expect(sets(joinProposalFragments(groups, odds(new Map(), new Map(), () => false), margin))).toEqual(sets(groups));
   });
+
+  it('move a member that another proposal explains far better into it (moveByFeatureOdds with proposals)', () => {
+    // Linkage let D4 into the interpreter proposal; the BankID proposal carries its words.
+    const mixed = groupsOf([['T1', 'T2', 'T3', 'D4'], ['D1', 'D2', 'D3'], ['O3', 'O4', 'O5']]);
+    const isProposal = (members: readonly number[]): boolean => members.length >= 3;
+    const moved = sets(moveByFeatureOdds(mixed, odds(new Map(), new Map(), isProposal), 5, false, true));
+    expect(moved).toEqual(['D1,D2,D3,D4', 'O3,O4,O5', 'T1,T2,T3']);
+    // Without the proposals taking part nothing is scored (no confirmed barrier), and a margin too large moves nothing.
+    expect(sets(moveByFeatureOdds(mixed, odds(new Map(), new Map(), isProposal), 5))).toEqual(sets(mixed));
+    expect(sets(moveByFeatureOdds(mixed, odds(new Map(), new Map(), isProposal), 1e9, false, true))).toEqual(sets(mixed));
+  });
 });
 
 describe('reports outside the confirmed barriers', () => {
