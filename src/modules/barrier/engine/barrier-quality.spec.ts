@@ -12,11 +12,11 @@ import { SeededRandom } from './seeded-random';
  * being found by `npm run eval` later. The sets: ../shared/samples, and thirteen invented holdouts about
  * other barriers (test/fixtures). Floors sit a few hundredths under what the engine reached when they
  * were set (without / with three confirmed per barrier, seeds 1-4; `SHOW_ARI=1` prints them). On
- * 2026-11-24, after the odds steps were repeated on the groups they had changed and members moved between
- * proposals: samples 0.742/0.899, holdout 0.816/0.891, holdout-2 0.854/0.932, holdout-3 0.822/0.873,
- * holdout-4 0.612/0.691, holdout-5 0.777/0.834, holdout-6 0.493/0.694, holdout-7 0.530/0.716, holdout-8
- * 0.596/0.665, holdout-9 0.564/0.653, holdout-10 0.721/0.801, holdout-11 0.461/0.707, holdout-12
- * 0.739/0.757, holdout-13 0.585/0.640, holdout-14 0.287/0.633.
+ * 2026-11-24, after the odds steps were repeated on the groups they had changed, members moved between
+ * proposals and clear fragments joined: samples 0.742/0.899, holdout 0.816/0.891, holdout-2 0.854/0.932,
+ * holdout-3 0.822/0.873, holdout-4 0.612/0.691, holdout-5 0.808/0.834, holdout-6 0.493/0.694, holdout-7
+ * 0.576/0.716, holdout-8 0.596/0.665, holdout-9 0.564/0.653, holdout-10 0.739/0.801, holdout-11 0.477/0.707,
+ * holdout-12 0.739/0.757, holdout-13 0.619/0.640, holdout-14 0.287/0.633.
  * They are a guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -33,14 +33,14 @@ const SETS = [
   { name: 'holdout-4', dir: fixture('patterns-holdout-4'), floorNone: 0.57, floorThree: 0.64 },
   // Written blind at the end of the session that added holdout-4, and measured once: 0.670 / 0.705 (seeds 1-24);
   // the engine at the start of that session gave 0.652 / 0.678.
-  { name: 'holdout-5', dir: fixture('patterns-holdout-5'), floorNone: 0.73, floorThree: 0.79 },
+  { name: 'holdout-5', dir: fixture('patterns-holdout-5'), floorNone: 0.76, floorThree: 0.79 },
   // Written blind with more varied wording (every report of a barrier in other words); first measured 0.212 / 0.467
   // (seeds 1-24). The brief for the field's broader vocabulary named its areas among many others, so it is not
   // quite blind to the thesaurus.
   { name: 'holdout-6', dir: fixture('patterns-holdout-6'), floorNone: 0.46, floorThree: 0.66 },
   // Written blind after all of that: 0.380 / 0.615 before the broader vocabulary (seeds 1-24); since then only in the
   // mean that chose between variants of it (see its README).
-  { name: 'holdout-7', dir: fixture('patterns-holdout-7'), floorNone: 0.49, floorThree: 0.68 },
+  { name: 'holdout-7', dir: fixture('patterns-holdout-7'), floorNone: 0.53, floorThree: 0.68 },
   // Written blind after holdout-7 and measured once (seeds 1-24): 0.365 / 0.512 with the engine of that morning, 0.430 / 0.621 after.
   { name: 'holdout-8', dir: fixture('patterns-holdout-8'), floorNone: 0.55, floorThree: 0.63 },
   // Written blind after holdout-8 and measured once (seeds 1-8): 0.361 / 0.555 with the engine of that morning, 0.507 /
@@ -48,18 +48,18 @@ const SETS = [
   { name: 'holdout-9', dir: fixture('patterns-holdout-9'), floorNone: 0.52, floorThree: 0.62 },
   // Written blind after holdout-9 and measured once, after the day's last engine change (seeds 1-8): 0.572 / 0.696 with
   // the engine of that morning, 0.637 / 0.767 after.
-  { name: 'holdout-10', dir: fixture('patterns-holdout-10'), floorNone: 0.68, floorThree: 0.77 },
+  { name: 'holdout-10', dir: fixture('patterns-holdout-10'), floorNone: 0.7, floorThree: 0.77 },
   // Written blind after holdout-10 and measured once with the day's final engine (seeds 1-8): 0.377 / 0.596 with the
   // engine of that morning, 0.416 / 0.670 after.
-  { name: 'holdout-11', dir: fixture('patterns-holdout-11'), floorNone: 0.42, floorThree: 0.67 },
+  { name: 'holdout-11', dir: fixture('patterns-holdout-11'), floorNone: 0.44, floorThree: 0.67 },
   // Written blind in the next session, while its one engine change was made (seeds 1-8): 0.663 / 0.722 before it and
   // after; it showed two phrases the change had wrongly counted as settled locally (see its README).
   { name: 'holdout-12', dir: fixture('patterns-holdout-12'), floorNone: 0.69, floorThree: 0.72 },
   // Written blind beside holdout-12 and not used to choose anything (seeds 1-8): 0.494 / 0.634 before that session's
   // changes, the same after the settled phrases, 0.494 / 0.640 after fragments could join from further off.
-  { name: 'holdout-13', dir: fixture('patterns-holdout-13'), floorNone: 0.55, floorThree: 0.6 },
+  { name: 'holdout-13', dir: fixture('patterns-holdout-13'), floorNone: 0.58, floorThree: 0.6 },
   // Written blind during the session that repeated the odds steps and moved members between proposals, and measured
-  // only afterwards (seeds 1-24): 0.294 / 0.601 with the engine of that morning, 0.287 / 0.647 after both changes.
+  // only afterwards (seeds 1-24): 0.294 / 0.601 with the engine of that morning, 0.287 / 0.647 after its changes.
   { name: 'holdout-14', dir: fixture('patterns-holdout-14'), floorNone: 0.25, floorThree: 0.6 },
 ];
 
