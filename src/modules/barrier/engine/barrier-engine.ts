@@ -571,9 +571,11 @@ function moveGroupInto(out: number[][], from: number, target: OddsBarrier, conte
  * the log odds of its features (naive Bayes: the rate among that barrier's other members, smoothed
  * towards the rate in the whole set, against the rate in the whole set; see ConfirmedOdds.score; with
  * `countAbsence`, the barrier's features it lacks count too), and moves when another barrier scores
- * at least `margin` more than its own. All moves are
- * decided on the same counts, so the order of the reports does not matter. Confirmed reports never
- * move, and a report never goes where the analyst moved it out.
+ * at least `margin` more than its own. With `withProposals`, the recurring groups nobody confirmed
+ * take part as barriers too (their members move and they take members in), which is how proposals
+ * are sorted out before two barriers are confirmed (PROPOSAL_MOVE_MARGIN). All moves are decided on
+ * the same counts, so the order of the reports does not matter. Confirmed reports never move, and a
+ * report never goes where the analyst moved it out.
  */
 export function moveByFeatureOdds(groups: readonly number[][], context: OddsContext, margin: number, countAbsence = false, withProposals = false): number[][] {
   const odds = new ConfirmedOdds(groups, context, { countAbsence, withProposals });
