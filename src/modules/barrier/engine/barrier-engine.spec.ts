@@ -268,7 +268,7 @@ describe('feature odds between confirmed barriers', () => {
 
   it('move an unconfirmed member to the confirmed barrier whose members carry its features (also when the features it lacks count)', () => {
     for (const absence of [false, true]) {
-      const out = moveByFeatureOdds(groups, odds(confirmedKey), margin, absence);
+      const out = moveByFeatureOdds(groups, odds(confirmedKey), margin, { countAbsence: absence });
       const groupOf = (id: string): number => out.findIndex((g) => g.includes(index(id)));
       expect(groupOf('D3')).toBe(groupOf('D1'));
       for (const id of ['T3', 'T4', 'D4']) expect(groupOf(id)).toBe(groupOf('T1'));
@@ -335,7 +335,7 @@ describe('a barrier\'s features a report lacks', () => {
   });
 
   it('leave the confirmed barriers\' choices above as they are on these reports', () => {
-    const moved = moveByFeatureOdds(groups, odds(confirmedKey), DEFAULT_ENGINE_OPTIONS.oddsMargin, true);
+    const moved = moveByFeatureOdds(groups, odds(confirmedKey), DEFAULT_ENGINE_OPTIONS.oddsMargin, { countAbsence: true });
     expect(sets(moved)).toEqual(['D1,D2,D3,D4', 'T1,T2,T3,T4']);
   });
 });
@@ -355,7 +355,7 @@ describe('proposals beside confirmed barriers', () => {
 
   it('join the confirmed barrier they are a fragment of; unrelated proposals stay apart (also when the features they lack count)', () => {
     for (const absence of [false, true]) {
-      const out = sets(joinProposalsToConfirmed(groups, odds(confirmedKey, new Map(), always), margin, absence));
+      const out = sets(joinProposalsToConfirmed(groups, odds(confirmedKey, new Map(), always), margin, { countAbsence: absence }));
       expect(out).toContain('T1,T2,T3,T4,T5,T6');
       expect(out).toContain('O3,O4,O5');
       expect(out).toContain('D1,D2,D3');
@@ -420,11 +420,11 @@ describe('proposals before two barriers are confirmed', () => {
     // Linkage let D4 into the interpreter proposal; the BankID proposal carries its words.
     const mixed = groupsOf([['T1', 'T2', 'T3', 'D4'], ['D1', 'D2', 'D3'], ['O3', 'O4', 'O5']]);
     const isProposal = (members: readonly number[]): boolean => members.length >= 3;
-    const moved = sets(moveByFeatureOdds(mixed, odds(new Map(), new Map(), isProposal), 5, false, true));
+    const moved = sets(moveByFeatureOdds(mixed, odds(new Map(), new Map(), isProposal), 5, { withProposals: true }));
     expect(moved).toEqual(['D1,D2,D3,D4', 'O3,O4,O5', 'T1,T2,T3']);
     // Without the proposals taking part nothing is scored (no confirmed barrier), and a margin too large moves nothing.
     expect(sets(moveByFeatureOdds(mixed, odds(new Map(), new Map(), isProposal), 5))).toEqual(sets(mixed));
-    expect(sets(moveByFeatureOdds(mixed, odds(new Map(), new Map(), isProposal), 1e9, false, true))).toEqual(sets(mixed));
+    expect(sets(moveByFeatureOdds(mixed, odds(new Map(), new Map(), isProposal), 1e9, { withProposals: true }))).toEqual(sets(mixed));
   });
 });
 
@@ -438,7 +438,7 @@ describe('reports outside the confirmed barriers', () => {
 
   it('join the confirmed barrier that explains their features far better than any other; one-offs stay out', () => {
     for (const absence of [false, true]) {
-      const out = sets(placeByFeatureOdds(groups, odds(confirmedKey, new Map(), never), margin, absence));
+      const out = sets(placeByFeatureOdds(groups, odds(confirmedKey, new Map(), never), margin, { countAbsence: absence }));
       expect(out).toContain('T1,T2,T3,T4');
       expect(out).toContain('D1,D2,D3,D4');
       expect(out).toContain('O1,O2');
@@ -513,7 +513,7 @@ describe('odds steps repeated on the groups they changed', () => {
     const { groupsOf, confirmedOf, sets, odds } = corpus(chain);
     const groups = groupsOf([['T1', 'T2'], ['D1', 'D2', 'D4'], ['T3'], ['D3'], ['T4', 'O1', 'O2'], ['O3'], ['T7'], ['T9'], ['T8']]);
     const context = odds(confirmedOf(TWO_EACH), new Map(), () => false);
-    const step = (current: number[][]): number[][] => placeByFeatureOdds(current, context, 2, true);
+    const step = (current: number[][]): number[][] => placeByFeatureOdds(current, context, 2, { countAbsence: true });
     expect(sets(step(groups))).toContain('T8');
     expect(sets(repeatUntilSettled(groups, step))).toContain('T1,T2,T3,T4,T7,T8,T9');
   });

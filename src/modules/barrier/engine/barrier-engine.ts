@@ -195,11 +195,12 @@ function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], p
   const isProposal = (members: readonly number[]): boolean => isRecurring(members.map((i) => vectors[i]), options);
   const context = new OddsContext(local, confirmedKey, excludedKeys, isProposal, absenceEvidence(space));
   if (byKey.size > 1) {
-    groups = moveByFeatureOdds(groups, context, options.oddsMargin, true);
-    groups = joinProposalsToConfirmed(groups, context, options.oddsMargin, true);
-    groups = placeByFeatureOdds(groups, context, PLACE_MARGIN, true);
+    const absence = { countAbsence: true };
+    groups = moveByFeatureOdds(groups, context, options.oddsMargin, absence);
+    groups = joinProposalsToConfirmed(groups, context, options.oddsMargin, absence);
+    groups = placeByFeatureOdds(groups, context, PLACE_MARGIN, absence);
     // The barriers have changed (reports moved and placed): judge again on their new counts.
-    groups = repeatUntilSettled(groups, (current) => placeByFeatureOdds(moveByFeatureOdds(current, context, options.oddsMargin, true), context, PLACE_MARGIN, true));
+    groups = repeatUntilSettled(groups, (current) => placeByFeatureOdds(moveByFeatureOdds(current, context, options.oddsMargin, absence), context, PLACE_MARGIN, absence));
   } else {
     // With fewer than two confirmed barriers there is nothing to choose between yet: a proposal's
     // member that another proposal explains far better moves there (PROPOSAL_MOVE_MARGIN), reports are
@@ -207,7 +208,7 @@ function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], p
     // that is a fragment of another joins it. On the features they carry only: counting the ones they
     // lack loses the holdout's gain here (0.789 -> 0.772 without confirmed examples).
     if (placeIntoProposals) {
-      groups = moveByFeatureOdds(groups, context, PROPOSAL_MOVE_MARGIN, false, true);
+      groups = moveByFeatureOdds(groups, context, PROPOSAL_MOVE_MARGIN, { withProposals: true });
       groups = repeatUntilSettled(placeByFeatureOdds(groups, context, PLACE_MARGIN), (current) => placeByFeatureOdds(current, context, PLACE_MARGIN));
     }
     groups = joinProposalFragments(groups, context, options.oddsMargin);
@@ -454,6 +455,12 @@ interface OddsBarrier {
   absent: [number, number];
 }
 
+/** How an odds step scores: see ConfirmedOdds's constructor. */
+export interface OddsStepOptions {
+  withProposals?: boolean;
+  countAbsence?: boolean;
+}
+
 /**
  * Confirmed barriers (and, if asked, proposals) as feature counts over their members, for log-odds
  * scores (see score).
@@ -471,7 +478,7 @@ export class ConfirmedOdds {
   constructor(
     groups: readonly number[][],
     private readonly context: OddsContext,
-    { withProposals = false, countAbsence = false }: { withProposals?: boolean; countAbsence?: boolean } = {},
+    { withProposals = false, countAbsence = false }: OddsStepOptions = {},
   ) {
     this.absenceCounts = countAbsence ? context.absenceCounts : () => false;
     const vectors = context.vectors;
@@ -577,7 +584,7 @@ function moveGroupInto(out: number[][], from: number, target: OddsBarrier, conte
  * the same counts, so the order of the reports does not matter. Confirmed reports never move, and a
  * report never goes where the analyst moved it out.
  */
-export function moveByFeatureOdds(groups: readonly number[][], context: OddsContext, margin: number, countAbsence = false, withProposals = false): number[][] {
+export function moveByFeatureOdds(groups: readonly number[][], context: OddsContext, margin: number, { countAbsence = false, withProposals = false }: OddsStepOptions = {}): number[][] {
   const odds = new ConfirmedOdds(groups, context, { countAbsence, withProposals });
   const out = groups.map((g) => [...g]);
   if (odds.barriers.length < 2) return out;
@@ -675,7 +682,7 @@ const PROPOSAL_DISTANCE = 5;
  * (each left out in turn), when that barrier scores at least `margin` more than any other confirmed
  * barrier. Reports moved out of that barrier by the analyst stay where they are.
  */
-export function joinProposalsToConfirmed(groups: readonly number[][], context: OddsContext, margin: number, countAbsence = false): number[][] {
+export function joinProposalsToConfirmed(groups: readonly number[][], context: OddsContext, margin: number, { countAbsence = false }: Pick<OddsStepOptions, 'countAbsence'> = {}): number[][] {
   const odds = new ConfirmedOdds(groups, context, { countAbsence });
   const out = groups.map((g) => [...g]);
   if (odds.barriers.length < 2) return out;
@@ -717,7 +724,7 @@ const PLACE_MARGIN = 7;
  * so the order does not matter; a report never goes where the analyst moved it out. What is left of
  * a proposal is judged again as a whole later.
  */
-export function placeByFeatureOdds(groups: readonly number[][], context: OddsContext, margin: number, countAbsence = false): number[][] {
+export function placeByFeatureOdds(groups: readonly number[][], context: OddsContext, margin: number, { countAbsence = false }: Pick<OddsStepOptions, 'countAbsence'> = {}): number[][] {
   const odds = new ConfirmedOdds(groups, context, { withProposals: true, countAbsence });
   const out = groups.map((g) => [...g]);
   const intoProposals = odds.barriers.filter((b) => b.confirmed).length < 2;
