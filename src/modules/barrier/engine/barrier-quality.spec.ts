@@ -9,14 +9,15 @@ import { SeededRandom } from './seeded-random';
 
 /**
  * A floor under the engine's quality, so a change that loses ground on any set fails here rather than
- * being found by `npm run eval` later. The sets: ../shared/samples, and sixteen invented holdouts about
+ * being found by `npm run eval` later. The sets: ../shared/samples, and eighteen invented holdouts about
  * other barriers (test/fixtures). Floors sit a few hundredths under what the engine reached when they
  * were set (without / with three confirmed per barrier, seeds 1-4; `SHOW_ARI=1` prints them). On
  * 2026-11-24, after the odds steps were repeated on the groups they had changed, members moved between
  * proposals and clear fragments joined: samples 0.742/0.899, holdout 0.816/0.891, holdout-2 0.854/0.932,
  * holdout-3 0.822/0.873, holdout-4 0.612/0.691, holdout-5 0.808/0.834, holdout-6 0.493/0.694, holdout-7
  * 0.576/0.716, holdout-8 0.596/0.665, holdout-9 0.564/0.653, holdout-10 0.739/0.801, holdout-11 0.477/0.707,
- * holdout-12 0.739/0.757, holdout-13 0.619/0.640, holdout-14 0.287/0.633, holdout-15 0.503/0.739, holdout-16 0.213/0.506.
+ * holdout-12 0.739/0.757, holdout-13 0.619/0.640, holdout-14 0.287/0.633, holdout-15 0.503/0.739, holdout-16 0.213/0.506;
+ * added the next session, holdout-17 0.593/0.729 and holdout-18 0.417/0.491.
  * They are a guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -67,6 +68,12 @@ const SETS = [
   // Written blind at the end of that session and measured once, after its changes had landed (seeds 1-24): 0.205 /
   // 0.422 with the engine of that morning, 0.213 / 0.463 after. The hardest set so far.
   { name: 'holdout-16', dir: fixture('patterns-holdout-16'), floorNone: 0.18, floorThree: 0.46 },
+  // Written blind in the next session by a helper that read all of the samples' reports to write in their style, and
+  // measured once (seeds 1-24): 0.593 / 0.731. Then used only to judge candidate changes, none of which landed.
+  { name: 'holdout-17', dir: fixture('patterns-holdout-17'), floorNone: 0.56, floorThree: 0.7 },
+  // Written blind beside holdout-17, in the samples' style too, and measured once (seeds 1-24): 0.417 / 0.486, the
+  // lowest with three confirmed so far. Its breakdown was read afterwards, so it is no longer blind (see its README).
+  { name: 'holdout-18', dir: fixture('patterns-holdout-18'), floorNone: 0.38, floorThree: 0.46 },
 ];
 
 function readLines<T>(file: string): T[] {
