@@ -19,6 +19,10 @@ describe('reports that say their problem was settled locally', () => {
     expect(isSettledLocally(thesaurus, ['Problemet är olöst och lösten kom aldrig.'])).toBe(false);
     // A negation further back belongs to another clause.
     expect(isSettledLocally(thesaurus, ['Hon kom inte till mötet men det ordnades och löstes samma dag.'])).toBe(true);
+    // ... and a negation ends with its sentence.
+    expect(isSettledLocally(thesaurus, ['Handläggaren var sjuk och ingen tog över. Löst via enhetschefen.'])).toBe(true);
+    expect(isSettledLocally(thesaurus, ['Ingen tog över; löstes av chefen.'])).toBe(true);
+    expect(isSettledLocally(thesaurus, ['Ingen tog över och det är inte löst.'])).toBe(false);
     expect(isSettledLocally(thesaurus, [undefined, ''])).toBe(false);
   });
 

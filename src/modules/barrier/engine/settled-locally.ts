@@ -15,6 +15,15 @@ import { Thesaurus } from './thesaurus';
 const NEGATIONS = new Set(['inte', 'ej', 'icke', 'aldrig', 'ingen', 'inget', 'inga', 'ingenting', 'varken']);
 const NEGATION_REACH = 3;
 
+/**
+ * The part of the text before a phrase that belongs to the phrase's own sentence: a negation ends with
+ * its sentence ("ingen tog över. Löst via enhetschefen" was settled). On a set written in the samples'
+ * style (holdout-17) such notes were put into barriers: 0.593 / 0.736 -> 0.598 / 0.743; no other set loses.
+ */
+function ownSentence(before: string): string {
+  return before.slice(before.search(/[.!?;:\n][^.!?;:\n]*$/) + 1);
+}
+
 interface Matchers {
   /** The phrases as whole words, any case, a run of spaces between words. */
   exact: RegExp;
@@ -57,7 +66,10 @@ export function isSettledLocally(thesaurus: Thesaurus, texts: ReadonlyArray<stri
   for (const text of texts) {
     if (!text || !found.quick.test(text.toLowerCase())) continue;
     for (const match of text.matchAll(found.exact)) {
-      const before = text.slice(Math.max(0, match.index - 60), match.index).toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+      const before = ownSentence(text.slice(Math.max(0, match.index - 60), match.index))
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => w !== '');
       if (!before.slice(-NEGATION_REACH).some((word) => NEGATIONS.has(word))) return true;
     }
   }
