@@ -80,6 +80,11 @@ export interface EngineOptions {
   minMunicipalities: number;
   /** Above this many reports the engine clusters a sample and assigns the rest. */
   exactLimit: number;
+  /**
+   * With nothing confirmed by the analyst, this many of each proposal's most typical reports are
+   * treated as its confirmed examples and the reports clustered again (0: not at all).
+   */
+  selfTrainingSeeds: number;
 }
 
 /** Serialisable state needed to place new reports without a full run (store as JSON). */
