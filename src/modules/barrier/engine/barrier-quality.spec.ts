@@ -182,6 +182,26 @@ describe('self-training without confirmed examples', () => {
     expect([...result.assignments.values()].every((key) => key === null || /^n\d+$/.test(key))).toBe(true);
   });
 
+  it("with one barrier confirmed, seeds only the proposals and keeps the analyst's barrier", () => {
+    const { reports, truth } = find('holdout-14');
+    const firstBarrierOnly = (seed: number): Map<string, string> => {
+      const all = confirmThree(reports, truth, seed);
+      const first = [...all.values()].sort()[0];
+      return new Map([...all].filter(([, key]) => key === first));
+    };
+    const seeds = [1, 2, 3, 4];
+    const mean = (options: Partial<EngineOptions>): number => seeds.reduce((sum, seed) => sum + ari(reports, truth, firstBarrierOnly(seed), options), 0) / seeds.length;
+    expect(mean({})).toBeGreaterThan(mean({ selfTrainingSeeds: 0 }) + 0.05);
+    const confirmed = firstBarrierOnly(1);
+    const label = [...confirmed.values()][0];
+    expect(confirmed.size).toBe(3);
+    let next = 0;
+    const result = runFull(reports, { thesaurus: loadDefaultThesaurus(), confirmed, newId: () => `n${next++}` });
+    for (const id of confirmed.keys()) expect(result.assignments.get(id)).toBe(label);
+    expect(result.barriers.filter((barrier) => barrier.confirmed).map((barrier) => barrier.key)).toEqual([label]);
+    expect(result.barriers.every((barrier) => barrier.key === label || /^n\d+$/.test(barrier.key))).toBe(true);
+  });
+
   it("leaves the analyst's own confirmations to the confirmed steps", () => {
     const { reports, truth } = find('holdout-14');
     const confirmed = confirmThree(reports, truth, 1);

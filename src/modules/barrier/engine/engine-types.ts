@@ -81,8 +81,8 @@ export interface EngineOptions {
   /** Above this many reports the engine clusters a sample and assigns the rest. */
   exactLimit: number;
   /**
-   * With nothing confirmed by the analyst, this many of each proposal's most typical reports are
-   * treated as its confirmed examples and the reports clustered again (0: not at all).
+   * With fewer than two barriers confirmed by the analyst, this many of each proposal's most typical
+   * reports are treated as its confirmed examples and the reports clustered again (0: not at all).
    */
   selfTrainingSeeds: number;
 }
