@@ -164,7 +164,11 @@ describe('barrier engine quality floors (adjusted Rand index)', () => {
 });
 
 describe('self-training without confirmed examples', () => {
-  const find = (name: string): { reports: EngineReport[]; truth: Map<string, string | null> } => load(SETS.find((set) => set.name === name)?.dir ?? '');
+  const find = (name: string): { reports: EngineReport[]; truth: Map<string, string | null> } => {
+    const set = SETS.find((candidate) => candidate.name === name);
+    if (set === undefined) throw new Error(`No quality set named ${name}`);
+    return load(set.dir);
+  };
 
   it('gains on the sets written after it came up, and its seeds never show', () => {
     for (const [name, gain] of [
