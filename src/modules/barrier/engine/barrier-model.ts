@@ -1,7 +1,7 @@
 import { BarrierModel } from './engine-types';
 
 /** Changes whenever features or the model format change: a stored model of another version is not reused. */
-export const ENGINE_VERSION = 'avvikelser-engine-7';
+export const ENGINE_VERSION = 'avvikelser-engine-8';
 
 /** The corpus-wide part of a model (vocabulary, frequencies, options). */
 export type SharedModel = Omit<BarrierModel, 'barriers'>;
