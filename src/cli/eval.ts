@@ -16,11 +16,12 @@ import { parseSeeds } from './eval-seeds';
 import { createScratchDatabase } from './scratch-database';
 
 /**
- * `npm run eval -- --reports FILE --truth FILE [--confirm-per-barrier N] [--seed S | --seed 1,2,3 | --seed 1-8] [--out FILE]`
+ * `npm run eval -- --reports FILE --truth FILE [--confirm-per-barrier N [--confirm-barriers K]] [--seed S | --seed 1,2,3 | --seed 1-8] [--out FILE]`
  *
  * Measures the barriers the app finds against a truth file, on a fresh database: imports the reports
  * (as `npm run cli -- import` does), lets a simulated analyst confirm N random reports of each true
- * barrier (seeded), runs the pattern analysis through the app, writes the assignments (the JSONL of
+ * barrier (seeded; with --confirm-barriers K only in the first K true barriers by name, as an analyst
+ * partway through), runs the pattern analysis through the app, writes the assignments (the JSONL of
  * `export barriers`) to --out, and prints ARI and pairwise precision, recall and F1. With several
  * seeds each is measured on its own fresh database and the mean is printed too (which reports the
  * analyst happens to confirm moves the figure by several hundredths).
@@ -31,7 +32,7 @@ interface TruthRow {
   barrier: string | null;
 }
 
-const USAGE = 'Användning: npm run eval -- --reports FIL --truth FIL [--confirm-per-barrier N] [--seed S | --seed 1,2,3 | --seed 1-8] [--out FIL]';
+const USAGE = 'Användning: npm run eval -- --reports FIL --truth FIL [--confirm-per-barrier N [--confirm-barriers K]] [--seed S | --seed 1,2,3 | --seed 1-8] [--out FIL]';
 
 
 /** mulberry32: a small seeded generator, so the same seed confirms the same reports. */
@@ -74,10 +75,6 @@ async function collect(app: INestApplicationContext): Promise<BarrierAssignment[
   return all;
 }
 
-/**
- * As an analyst would after a first run: for each true barrier, N of its reports go into the app barrier
- * that already holds most of them (or a new one), confirmed.
- */
 /** The analyst who confirms and gets the escalation mails (in the scratch database's outbox). */
 async function createAnalyst(app: INestApplicationContext): Promise<AuthUser> {
   const analyst = await app.get(UserService).create({
@@ -89,13 +86,18 @@ async function createAnalyst(app: INestApplicationContext): Promise<AuthUser> {
   return { id: analyst.id, email: analyst.email, name: analyst.name, role: 'analyst', subprojectId: null };
 }
 
-async function confirmAsAnalyst(app: INestApplicationContext, user: AuthUser, truth: TruthRow[], perBarrier: number, seed: number): Promise<number> {
+/**
+ * As an analyst would after a first run: for each true barrier, N of its reports go into the app barrier
+ * that already holds most of them (or a new one), confirmed. With `barrierCount`, only the first that many true barriers (by name), as an analyst partway
+ * through would.
+ */
+async function confirmAsAnalyst(app: INestApplicationContext, user: AuthUser, truth: TruthRow[], perBarrier: number, seed: number, barrierCount: number | null): Promise<number> {
   const barriers = app.get(BarrierService);
   const current = (await collect(app)).filter((a) => a.externalId !== null);
   const idByExternal = new Map(current.map((a) => [a.externalId as string, a.deviationId]));
   const clusterOf = new Map(current.map((a) => [a.externalId as string, a.cluster]));
   const random = seededRandom(seed);
-  const labels = [...new Set(truth.map((row) => row.barrier).filter((label): label is string => label !== null))].sort();
+  const labels = [...new Set(truth.map((row) => row.barrier).filter((label): label is string => label !== null))].sort().slice(0, barrierCount ?? undefined);
   const claimed = new Set<string>();
   let confirmed = 0;
   for (const label of labels) {
@@ -127,7 +129,14 @@ interface Measurement {
 }
 
 /** One measurement on its own scratch database. */
-async function measure(env: EnvConfig, reportsText: string, truth: TruthRow[], perBarrier: number, seed: number, log: (line: string) => void): Promise<Measurement> {
+interface Confirmation {
+  perBarrier: number;
+  /** Confirm in only this many true barriers (the first by name); null: in all. */
+  barrierCount: number | null;
+}
+
+async function measure(env: EnvConfig, reportsText: string, truth: TruthRow[], confirmation: Confirmation, seed: number, log: (line: string) => void): Promise<Measurement> {
+  const { perBarrier, barrierCount } = confirmation;
   const scratch = await createScratchDatabase(env.DATABASE_URL, 'eval', env.DB_POOL_SIZE);
   log(`Utvärderar i ${scratch.description}.`);
   try {
@@ -140,7 +149,9 @@ async function measure(env: EnvConfig, reportsText: string, truth: TruthRow[], p
       const analyst = await createAnalyst(app);
       if (perBarrier > 0) {
         log(`Första körning: ${PatternsService.describe(await patterns.run('full'))}`);
-        log(`Verksamhetsutvecklaren bekräftar ${await confirmAsAnalyst(app, analyst, truth, perBarrier, seed)} rapporter (${perBarrier} per sant hinder, frö ${seed}).`);
+        const count = await confirmAsAnalyst(app, analyst, truth, perBarrier, seed, barrierCount);
+        const where = barrierCount === null ? 'per sant hinder' : `per hinder i de ${barrierCount} första sanna hindren`;
+        log(`Verksamhetsutvecklaren bekräftar ${count} rapporter (${perBarrier} ${where}, frö ${seed}).`);
       }
       log(`Körning: ${PatternsService.describe(await patterns.run('full'))}`);
       const all = await collect(app);
@@ -169,6 +180,10 @@ async function main(argv: string[]): Promise<number> {
   if (!reportsFile || !truthFile || reportsFile === 'true' || truthFile === 'true') throw new CliUsageError('--reports och --truth måste anges.');
   const perBarrier = Number(options.get('confirm-per-barrier') ?? 0);
   if (!Number.isInteger(perBarrier) || perBarrier < 0) throw new CliUsageError('--confirm-per-barrier måste vara ett heltal ≥ 0.');
+  const barriersOption = options.get('confirm-barriers');
+  const barrierCount = barriersOption === undefined ? null : Number(barriersOption);
+  if (barrierCount !== null && (!Number.isInteger(barrierCount) || barrierCount < 1)) throw new CliUsageError('--confirm-barriers måste vara ett heltal ≥ 1.');
+  if (barrierCount !== null && perBarrier === 0) throw new CliUsageError('--confirm-barriers kräver --confirm-per-barrier N (N ≥ 1).');
   // Without confirmations the seed changes nothing: one measurement.
   const seeds = perBarrier === 0 ? [parseSeeds(options.get('seed') ?? '1')[0]] : parseSeeds(options.get('seed') ?? '1');
   const out = options.get('out');
@@ -181,7 +196,7 @@ async function main(argv: string[]): Promise<number> {
 
   const results: Measurement[] = [];
   for (const seed of seeds) {
-    const result = await measure(env, reportsText, truth, perBarrier, seed, log);
+    const result = await measure(env, reportsText, truth, { perBarrier, barrierCount }, seed, log);
     results.push(result);
     if (seeds.length > 1) process.stdout.write(`Frö ${seed}: ${scoreLine(result.scores)}\n`);
   }
@@ -198,6 +213,7 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `Rapporter: ${first.scored.length}, hinder i sanningen: ${new Set(first.scored.map((r) => r.barrier).filter(Boolean)).size}, ` +
       `hinder funna: ${new Set(first.assignments.map((a) => a.cluster).filter(Boolean)).size}, bekräftade per hinder: ${perBarrier}` +
+      (barrierCount !== null ? ` i de ${barrierCount} första hindren` : '') +
       (results.length > 1 ? `, medelvärde över ${results.length} frön` : '') +
       `\n${scoreLine(summary)}\n`,
   );

@@ -20,7 +20,7 @@ export function buildForTests(runPrefix: string): string {
   return out;
 }
 
-export function builtEntry(file: 'main.js' | 'cli/cli.js'): string {
+export function builtEntry(file: 'main.js' | 'cli/cli.js' | 'cli/eval.js'): string {
   const dir = process.env[BUILD_DIR_ENV];
   if (!dir || !existsSync(join(dir, file))) throw new Error('Testbygget saknas: kör testerna med npm test.');
   return join(dir, file);
