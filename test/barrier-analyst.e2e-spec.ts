@@ -326,6 +326,54 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
     expect(fake.fullRuns).toBe(fullRuns + 1);
     expect(await run()).toBe('incremental');
   });
+
+  it('/hinder tells the analyst when the analysis last ran and what waits for it, and runs it on request', async () => {
+    const client = new HttpClient(t.baseUrl);
+    await client.login(analyst.email, TEST_PASSWORD);
+    const token = await createApiToken(t.app, analyst);
+    await run();
+    let page = await client.get('/hinder');
+    expect(page.text).toContain('Senast körd');
+    expect(page.text).toContain('Stegvis körning');
+    expect(page.text).not.toContain('Väntar på nästa körning');
+
+    const added = await report('Haninge', '2018-12-01', 'alfa');
+    page = await client.get('/hinder');
+    expect(page.text).toContain('Väntar på nästa körning: 1 ny rapport.');
+    let status = (await client.api('GET', '/api/patterns', undefined, token)).json<{ unseenReports: number; analystChanges: boolean; running: boolean }>();
+    expect(status).toMatchObject({ unseenReports: 1, analystChanges: false, running: false });
+
+    const started = await client.postForm('/hinder/kor-analys', {});
+    expect(started.status).toBe(303);
+    expect(started.headers.get('location')).toBe('/hinder?analys=startad');
+    await t.app.get(PatternsJob).settled();
+    expect(await barrierOf(added.externalId)).toBe(alfaId);
+    page = await client.get('/hinder?analys=startad');
+    expect(page.text).toContain('Mönsteranalysen har startat.');
+    expect(page.text).not.toContain('Väntar på nästa körning');
+    status = (await client.api('GET', '/api/patterns', undefined, token)).json<{ unseenReports: number; analystChanges: boolean; running: boolean }>();
+    expect(status).toMatchObject({ unseenReports: 0, running: false, last: { status: 'succeeded' } });
+
+    // An analyst's change waits for a full run, and the page says so.
+    expect((await client.postForm(`/hinder/${alfaId}/bekrafta`, {})).status).toBe(303);
+    page = await client.get('/hinder');
+    expect(page.text).toContain('ändringar i hinder (bekräftelser, sammanslagningar, flyttar), som ger en full körning');
+    const fullRuns = fake.fullRuns;
+    const viaApi = await client.api('POST', '/api/patterns/run', undefined, token);
+    expect(viaApi.status).toBe(202);
+    expect(viaApi.json<{ started: boolean }>()).toEqual({ started: true });
+    await t.app.get(PatternsJob).settled();
+    expect(fake.fullRuns).toBe(fullRuns + 1);
+
+    // One run at a time: a second request while one runs starts nothing.
+    const job = t.app.get(PatternsJob);
+    expect(job.startNow()).toBe('started');
+    expect(job.startNow()).toBe('running');
+    await job.settled();
+
+    const staff = await createApiToken(t.app, await createUser(t.app, 'staff'));
+    expect((await client.api('POST', '/api/patterns/run', undefined, staff)).status).toBe(403);
+  });
 });
 
 describe('the patterns job on two app instances', () => {

@@ -16,6 +16,7 @@ import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierCreateDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
 import { ThesaurusService } from './thesaurus.service';
+import { PatternsJob, PatternsStatus } from './jobs/patterns.job';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -31,6 +32,12 @@ const DONE_NOTICES: Record<string, string> = {
   'flyttad-ut': 'Rapporten är flyttad ut. Motorn lägger aldrig tillbaka den i det här hindret.',
   'lokal-atgard': 'Den lokala åtgärden är sparad. Översikten visar hindrets avvikelser per månad före och efter datumet.',
   'lokal-atgard-borttagen': 'Den lokala åtgärden är borttagen.',
+};
+
+/** What /hinder says after the analyst asked for a run (?analys=…). */
+const ANALYSIS_NOTICES: Record<string, string> = {
+  startad: 'Mönsteranalysen har startat. Ladda om sidan om en stund för att se resultatet.',
+  pagar: 'Mönsteranalysen körs redan. Ladda om sidan om en stund för att se resultatet.',
 };
 
 /** ?sida=N on /hinder/:id; anything else is the first page. */
@@ -62,6 +69,7 @@ export class BarrierController {
     private readonly thesaurus: ThesaurusService,
     private readonly pages: PageRenderer,
     private readonly clock: Clock,
+    private readonly patterns: PatternsJob,
   ) {}
 
   // ── API ───────────────────────────────────────────────────────────────────────────────────
@@ -157,17 +165,38 @@ export class BarrierController {
     return this.thesaurus.remove(id);
   }
 
+  @Get('api/patterns')
+  patternsStatus(): Promise<PatternsStatus> {
+    return this.patterns.status();
+  }
+
+  /** Starts the pattern analysis in the background; GET api/patterns tells when it has run. */
+  @Post('api/patterns/run')
+  @HttpCode(202)
+  runPatterns(): { started: boolean } {
+    return { started: this.patterns.startNow() === 'started' };
+  }
+
   // ── Pages ─────────────────────────────────────────────────────────────────────────────────
 
   @Get('hinder')
   @ApiExcludeEndpoint()
   async listPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const barriers = await this.barriers.list();
+    const started = (request.query as Record<string, unknown>).analys;
     return this.pages.send(request, reply, 'barriers', {
       barriers,
       escalatedCount: barriers.filter((b) => b.status === 'eskalerad').length,
       statusLabels: BARRIER_STATUS_LABELS,
+      analysis: await this.patterns.status(),
+      analysisNotice: typeof started === 'string' ? (ANALYSIS_NOTICES[started] ?? null) : null,
     });
+  }
+
+  @Post('hinder/kor-analys')
+  @ApiExcludeEndpoint()
+  runAnalysis(@Res() reply: FastifyReply): FastifyReply {
+    return redirectAfterPost(reply, this.patterns.startNow() === 'started' ? '/hinder?analys=startad' : '/hinder?analys=pagar');
   }
 
   @Get('hinder/tesaurus')

@@ -100,6 +100,12 @@ const COMPACT_MEMBERS_SQL = `(
     JOIN unnest($2::uuid[]) WITH ORDINALITY AS b(id, n) ON b.n = m.barrier_n
     JOIN unnest($4::text[]) WITH ORDINALITY AS r(reason, n) ON r.n = m.reason_n)`;
 
+/** See PatternsService.pending. */
+export interface PatternsPending {
+  unseenReports: number;
+  analystChanges: boolean;
+}
+
 /** A barrier as the engine describes it, written in one statement with the others (jsonb_to_recordset). */
 interface EngineBarrierRow {
   id: string;
@@ -158,6 +164,15 @@ export class PatternsService {
     summary.phases.lettersMs = Math.round(performance.now() - lettersStarted);
     summary.durationMs = Math.round(performance.now() - started);
     return summary;
+  }
+
+  /** What the next run has to do: reports the engine has not seen, and whether an analyst's change awaits a full run. */
+  async pending(): Promise<PatternsPending> {
+    const [row] = (await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM deviation d WHERE NOT EXISTS (SELECT 1 FROM barrier_engine_seen s WHERE s.deviation_id = d.id))::int AS unseen,
+              coalesce((SELECT full_run_requested FROM barrier_engine_state WHERE id = 1), false) AS requested`,
+    )) as Array<{ unseen: number; requested: boolean }>;
+    return { unseenReports: row.unseen, analystChanges: row.requested };
   }
 
   /** One line for the job log. */

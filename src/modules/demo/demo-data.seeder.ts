@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
-import { PatternsService } from '../barrier/patterns.service';
+import { PatternsJob } from '../barrier/jobs/patterns.job';
 import { ImportExportService } from '../import-export/import-export.service';
 import { DemoSeeder } from '../user/demo-seeder';
 import { withDemoHistory } from './demo-history';
@@ -30,7 +30,7 @@ export class DemoDataSeeder {
   constructor(
     private readonly accounts: DemoSeeder,
     private readonly importer: ImportExportService,
-    private readonly patterns: PatternsService,
+    private readonly patterns: PatternsJob,
     private readonly clock: Clock,
   ) {}
 
@@ -49,7 +49,12 @@ export class DemoDataSeeder {
     const withHistory = lines.map((line) => JSON.stringify(withDemoHistory(JSON.parse(shiftDates(line, shiftDays)) as Record<string, unknown>, now)));
     const summary = await this.importer.importText(withHistory.join('\n'), 'jsonl');
     if (summary.rejected.length) this.logger.warn(`${summary.rejected.length} demoavvikelser kunde inte läsas in (första: rad ${summary.rejected[0].line}: ${summary.rejected[0].reason})`);
-    const run = await this.patterns.run('full');
+    // Through the job, so /hinder shows the run as the analysis's latest.
+    const { outcome, summary: run } = await this.patterns.runNow('full');
+    if (run === null) {
+      this.logger.warn(`${summary.created} demoavvikelser inlästa; mönsteranalysen kördes inte (${outcome.status === 'failed' ? outcome.error : 'körs redan'}).`);
+      return;
+    }
     this.logger.log(`${summary.created} demoavvikelser inlästa; ${run.created} strukturella hinder hittade, ${run.escalated} eskalerade.`);
   }
 }

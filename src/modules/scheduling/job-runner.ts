@@ -66,7 +66,8 @@ export class JobRunner {
 
   /** The latest runs, newest first, e.g. for an admin page or the CLI. */
   recentRuns(jobName?: string, limit = 50): Promise<JobRun[]> {
-    return this.runs.find({ where: jobName ? { jobName } : {}, order: { startedAt: 'DESC' }, take: limit });
+    // Ties (a clock that stands still in tests) go to the row made last.
+    return this.runs.find({ where: jobName ? { jobName } : {}, order: { startedAt: 'DESC', createdAt: 'DESC' }, take: limit });
   }
 
   private async withAdvisoryLock(jobName: string, work: (sql: Sql) => Promise<JobRunOutcome>): Promise<JobRunOutcome> {
