@@ -277,9 +277,34 @@ function selfTrain(input: ClusterInput, vectors: readonly ReportVector[], groups
     seeded += 1;
   });
   if (seeded === 0) return null;
-  return clusterExactly({ ...input, confirmed: seeds, selfTrained: true }, vectors)
+  const trained = clusterExactly({ ...input, confirmed: seeds, selfTrained: true }, vectors)
     .map((g) => (g.confirmedKey?.startsWith(SEED_KEY_PREFIX) ? { members: g.members } : g))
     .filter((g) => g.confirmedKey !== undefined || isRecurring(g.members, input.options));
+  return confirmedBarriers < 2 ? joinFragmentsAfterTraining(trained, vectors, context, input.options) : trained;
+}
+
+/**
+ * Each seeded proposal was clustered as a barrier of its own, so a fragment the steps before would have
+ * joined to a larger proposal (see joinProposalFragments) stays apart. The same step, on the proposals
+ * self-training returns. Without confirmed examples the mean of twenty-one sets rises 0.591 -> 0.597
+ * (holdout-12 0.638 -> 0.707, holdouts 11, 13 and 14 0.01-0.02; no set loses); with one barrier confirmed
+ * (8 seeds) 0.588 -> 0.591.
+ */
+function joinFragmentsAfterTraining(trained: readonly Group[], vectors: readonly ReportVector[], context: OddsContext, options: EngineOptions): Group[] {
+  const position = new Map(vectors.map((v, i) => [v.report.id, i]));
+  const groups = trained.map((g) => g.members.map((m) => position.get(m.report.id) as number).sort((a, b) => a - b));
+  // The reports in no group take part as themselves, as in the first clustering.
+  const grouped = new Set(groups.flat());
+  vectors.forEach((_, i) => {
+    if (!grouped.has(i)) groups.push([i]);
+  });
+  const out: Group[] = [];
+  for (const members of joinProposalFragments(groups, context, options.oddsMargin)) {
+    const mv = members.map((i) => vectors[i]);
+    const key = members.map((i) => context.confirmedKey.get(i)).find((k) => k !== undefined);
+    if (key !== undefined || isRecurring(mv, options)) out.push({ members: mv, confirmedKey: key });
+  }
+  return out;
 }
 
 /**

@@ -58,8 +58,9 @@ const SETS = [
   // engine of that morning, 0.416 / 0.670 after.
   { name: 'holdout-11', dir: fixture('patterns-holdout-11'), floorNone: 0.42, floorThree: 0.67 },
   // Written blind in the next session, while its one engine change was made (seeds 1-8): 0.663 / 0.722 before it and
-  // after; it showed two phrases the change had wrongly counted as settled locally (see its README).
-  { name: 'holdout-12', dir: fixture('patterns-holdout-12'), floorNone: 0.61, floorThree: 0.72 },
+  // after; it showed two phrases the change had wrongly counted as settled locally (see its README). Without
+  // confirmed examples 0.638 -> 0.707 once fragments join after self-training (joinFragmentsAfterTraining).
+  { name: 'holdout-12', dir: fixture('patterns-holdout-12'), floorNone: 0.68, floorThree: 0.72 },
   // Written blind beside holdout-12 and not used to choose anything (seeds 1-8): 0.494 / 0.634 before that session's
   // changes, the same after the settled phrases, 0.494 / 0.640 after fragments could join from further off.
   { name: 'holdout-13', dir: fixture('patterns-holdout-13'), floorNone: 0.58, floorThree: 0.6 },
