@@ -23,7 +23,8 @@ const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
 /** What the barrier page says after a successful action (?klart=…). */
 const DONE_NOTICES: Record<string, string> = {
-  bekraftat: 'Hindret är bekräftat. Motorn behåller dess rapporter och använder dem för att placera nya.',
+  bekraftat:
+    'Hindret är bekräftat. Motorn behåller dess rapporter och använder dem för att placera nya, från nästa körning av mönsteranalysen (i natt, eller nu med knappen på sidan Strukturella hinder).',
   namn: 'Namnet är sparat.',
   sammanslaget: 'Hindren är sammanslagna. Det andra hindrets rapporter finns nu här.',
   delat: 'Rapporterna är avdelade till ett nytt hinder.',
