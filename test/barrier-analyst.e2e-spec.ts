@@ -371,6 +371,21 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
     expect(job.startNow()).toBe('running');
     await job.settled();
 
+    // A run that fails says so, without the internal error, and the next one runs.
+    await report('Täby', '2018-12-05', 'alfa');
+    fake.failNext = new Error('relation "barrier_member_x" does not exist');
+    expect(job.startNow()).toBe('started');
+    await job.settled();
+    page = await client.get('/hinder');
+    expect(page.text).toContain('misslyckades. Felet finns i jobbloggen');
+    expect(page.text).not.toContain('barrier_member_x');
+    status = (await client.api('GET', '/api/patterns', undefined, token)).json<{ unseenReports: number; analystChanges: boolean; running: boolean }>();
+    expect(JSON.stringify(status)).not.toContain('barrier_member_x');
+    expect(status).toMatchObject({ last: { status: 'failed' } });
+    expect(job.startNow()).toBe('started');
+    await job.settled();
+    expect((await client.get('/hinder')).text).toContain('Senast körd');
+
     const staff = await createApiToken(t.app, await createUser(t.app, 'staff'));
     expect((await client.api('POST', '/api/patterns/run', undefined, staff)).status).toBe(403);
   });

@@ -19,8 +19,17 @@ export class FakePatternEngine {
   readonly version = 'fake-1';
   fullRuns = 0;
   incrementalRuns = 0;
+  /** Thrown by the next run (full or incremental), then cleared: a run that fails inside the engine. */
+  failNext: Error | null = null;
+
+  private failIfAsked(): void {
+    const error = this.failNext;
+    this.failNext = null;
+    if (error) throw error;
+  }
 
   runFull(reports: readonly PatternReport[], request: FullRunRequest): FullRunOutcome {
+    this.failIfAsked();
     this.fullRuns += 1;
     const groups = new Map<string, PatternReport[]>();
     for (const report of reports) {
@@ -53,6 +62,7 @@ export class FakePatternEngine {
   }
 
   assignIncremental(reports: readonly PatternReport[], model: StoredModel): IncrementalOutcome {
+    this.failIfAsked();
     this.incrementalRuns += 1;
     const byMarker = new Map<string, string>();
     for (const [key, entry] of model.perBarrier) byMarker.set((entry as { marker: string }).marker, key);

@@ -19,7 +19,8 @@ export const PATTERNS_JOB = 'patterns';
 /** The pattern analysis as /hinder shows it. */
 export interface PatternsStatus extends PatternsPending {
   running: boolean;
-  last: { status: JobRunStatus | 'avbruten'; startedAt: Date; finishedAt: Date | null; summary: string | null; error: string | null } | null;
+  /** The latest run; a failure's error stays in job_run (`npm run cli -- jobs list`), since it may name internals. */
+  last: { status: JobRunStatus | 'avbruten'; startedAt: Date; finishedAt: Date | null; summary: string | null } | null;
 }
 
 @Injectable()
@@ -89,7 +90,7 @@ export class PatternsJob implements OnApplicationBootstrap, BeforeApplicationShu
     return {
       running: this.started !== null || (last?.status === 'running' && !stale),
       last: last
-        ? { status: stale ? 'avbruten' : last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, summary: last.summary, error: last.error }
+        ? { status: stale ? 'avbruten' : last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, summary: last.summary }
         : null,
       ...pending,
     };
