@@ -88,8 +88,8 @@ async function createAnalyst(app: INestApplicationContext): Promise<AuthUser> {
 
 /**
  * As an analyst would after a first run: for each true barrier, N of its reports go into the app barrier
- * that already holds most of them (or a new one), confirmed. With `barrierCount`, only the first that many true barriers (by name), as an analyst partway
- * through would.
+ * that already holds most of them (or a new one), confirmed. With `barrierCount`, only in the first that
+ * many true barriers (by name), as an analyst partway through would.
  */
 async function confirmAsAnalyst(app: INestApplicationContext, user: AuthUser, truth: TruthRow[], perBarrier: number, seed: number, barrierCount: number | null): Promise<number> {
   const barriers = app.get(BarrierService);

@@ -226,6 +226,11 @@ function clusterExactly(input: ClusterInput, vectors: readonly ReportVector[], p
     const trained = selfTrain({ ...input, edges }, vectors, groups, context, byKey.size);
     if (trained !== null) return trained;
   }
+  return keptGroups(groups, vectors, confirmedKey, options);
+}
+
+/** The groups a clustering keeps: those with a confirmed report (under its key) and the recurring ones. */
+function keptGroups(groups: readonly number[][], vectors: readonly ReportVector[], confirmedKey: ReadonlyMap<number, string>, options: EngineOptions): Group[] {
   const out: Group[] = [];
   for (const members of groups) {
     const mv = members.map((i) => vectors[i]);
@@ -298,13 +303,7 @@ function joinFragmentsAfterTraining(trained: readonly Group[], vectors: readonly
   vectors.forEach((_, i) => {
     if (!grouped.has(i)) groups.push([i]);
   });
-  const out: Group[] = [];
-  for (const members of joinProposalFragments(groups, context, options.oddsMargin)) {
-    const mv = members.map((i) => vectors[i]);
-    const key = members.map((i) => context.confirmedKey.get(i)).find((k) => k !== undefined);
-    if (key !== undefined || isRecurring(mv, options)) out.push({ members: mv, confirmedKey: key });
-  }
-  return out;
+  return keptGroups(joinProposalFragments(groups, context, options.oddsMargin), vectors, context.confirmedKey, options);
 }
 
 /**
