@@ -153,7 +153,7 @@ interface ClusterInput {
   settled: (report: EngineReport) => boolean;
   /** Linkage memory shared by the run's linkages. */
   workspace: LinkageWorkspace;
-  /** Set on the second clustering of selfTrain: `confirmed` then holds its seeds, not the analyst's choices. */
+  /** Set on the second clustering of selfTrain: `confirmed` then holds its seeds beside the analyst's choices. */
   selfTrained?: boolean;
   /** The similarity edges of these very vectors, when already found (selfTrain's second clustering). */
   edges?: SimilarityEdge[];

@@ -81,8 +81,9 @@ export interface EngineOptions {
   /** Above this many reports the engine clusters a sample and assigns the rest. */
   exactLimit: number;
   /**
-   * With fewer than two barriers confirmed by the analyst, this many of each proposal's most typical
-   * reports are treated as its confirmed examples and the reports clustered again (0: not at all).
+   * This many of each proposal's most typical reports are treated as its confirmed examples and the
+   * reports clustered again (0: not at all). With two or more barriers confirmed by the analyst, only
+   * proposals beyond a recurring barrier's bare minimum get them (see selfTrain in barrier-engine.ts).
    */
   selfTrainingSeeds: number;
 }
