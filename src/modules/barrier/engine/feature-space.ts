@@ -3,6 +3,7 @@ import { EngineReport, PARTY_CODES, PartyCode } from './engine-types';
 import { FIELD_BREAK, planConcept, planFreeToken, reportWords, ReportFeatures, stemForFeatures, TokenStep } from './report-features';
 import { normalize, SparseVector } from './sparse-vector';
 import { broaderConcepts, Thesaurus, variantAt } from './thesaurus';
+import { TypedArena } from './typed-arena';
 
 // Concepts from the thesaurus are curated vocabulary of the field: they count double against
 // free words, which also carry everyday noise.
@@ -154,6 +155,8 @@ export class FeatureSpace {
   }
 
   // Scratch space for vectorize, reused across reports (a corpus makes 100 000 vectors).
+  // The vectors' arrays, from shared blocks (see TypedArena).
+  private readonly arena = new TypedArena();
   private scratchIds = new Int32Array(64);
   private scratchWeights = new Float64Array(64);
   private scratchDirect = new Int32Array(64);
@@ -201,7 +204,7 @@ export class FeatureSpace {
       }
     }
     const pairs = this.scratchBridges.subarray(0, bridgeCount).sort();
-    const bridges = new Int32Array(bridgeCount * 2);
+    const bridges = this.arena.int32(bridgeCount * 2);
     for (let k = 0; k < bridgeCount; k++) {
       bridges[2 * k] = Math.floor(pairs[k] / BRIDGE_BASE);
       bridges[2 * k + 1] = pairs[k] % BRIDGE_BASE;
@@ -229,14 +232,17 @@ export class FeatureSpace {
       ids[j + 1] = id;
       weights[j + 1] = w;
     }
-    return {
-      index,
-      report,
-      parties: compact.parties,
-      vector: normalize({ ids: ids.slice(0, entries), weights: weights.slice(0, entries) }),
-      direct: this.scratchDirect.slice(0, directCount).sort(),
-      bridges,
-    };
+    // Copied into the arena, normalised as normalize() would (the same sum, the same divisions).
+    const vectorIds = this.arena.int32(entries);
+    vectorIds.set(ids.subarray(0, entries));
+    let squares = 0;
+    for (let k = 0; k < entries; k++) squares += weights[k] * weights[k];
+    const length = Math.sqrt(squares);
+    const vectorWeights = this.arena.float64(entries);
+    for (let k = 0; k < entries; k++) vectorWeights[k] = length === 0 ? weights[k] : weights[k] / length;
+    const direct = this.arena.int32(directCount);
+    direct.set(this.scratchDirect.subarray(0, directCount));
+    return { index, report, parties: compact.parties, vector: { ids: vectorIds, weights: vectorWeights }, direct: direct.sort(), bridges };
   }
 }
 
@@ -279,6 +285,8 @@ class CorpusReader {
   private slotSeen = new Int32Array(1024).fill(-1);
   private slotSurfaceSeen = new Int32Array(1024).fill(-1);
   private readonly touched: number[] = [];
+  // The compact features it returns live only until the corpus is vectorised: a block of their own.
+  private readonly arena = new TypedArena();
   private readonly wordPlans: Array<SlotPlan | undefined> = [];
   private readonly conceptPlans = new Map<string, SlotPlan>();
   /** Per distinct word: 1 when some thesaurus variant starts with it (form or stem), 0 when none, -1 not yet known. */
@@ -314,8 +322,8 @@ class CorpusReader {
         i += 1;
       }
     }
-    const out = new Int32Array(this.touched.length);
-    const counts = new Float32Array(this.touched.length);
+    const out = this.arena.int32(this.touched.length);
+    const counts = this.arena.float32(this.touched.length);
     this.touched.forEach((slot, k) => {
       let id = this.slotId[slot];
       if (id < 0) id = this.slotId[slot] = this.space.idOf(this.keyOfSlot[slot]);
@@ -436,9 +444,10 @@ export function buildFeatureSpace(reports: readonly EngineReport[], thesaurus: T
   const lowers: string[] = [];
   let lowerDf = new Int32Array(1024);
   let lastSeen = new Int32Array(1024).fill(-1);
+  const wordArena = new TypedArena();
   const words = reports.map((report, r) => {
     const list = reportWords(report);
-    const ids = new Int32Array(list.length);
+    const ids = wordArena.int32(list.length);
     for (let k = 0; k < list.length; k++) {
       const raw = list[k];
       let id = wordId.get(raw);
