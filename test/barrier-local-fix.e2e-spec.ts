@@ -3,6 +3,7 @@ import { FixedClock } from '../src/common/clock/clock';
 import { parseCsv } from '../src/common/csv/csv';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
 import { BarrierLocalFix1763900000800 } from '../src/database/migrations/1763900000800-barrier-local-fix';
+import { BarrierMemberWithoutForeignKeys1763900000900 } from '../src/database/migrations/1763900000900-barrier-member-without-foreign-keys';
 import { ALL_MIGRATIONS } from '../src/database/migrations';
 import { revertLastMigration, runMigrations } from '../src/database/migration-runner';
 import { BarrierDetail } from '../src/modules/barrier/barrier.types';
@@ -413,6 +414,38 @@ describe('migration 1763900000800 (barrier local fix)', () => {
       expect(await runMigrations(dataSource)).toHaveLength(ALL_MIGRATIONS.length);
       expect(await tables()).toEqual(before);
     } finally {
+      await dataSource.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe('migration 1763900000900 (memberships without foreign keys)', () => {
+  it('drops both keys; down puts them back, and refuses while a membership points at nothing', async () => {
+    const database = await createTestDatabase();
+    const dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 2 }));
+    await dataSource.initialize();
+    const foreignKeys = async (): Promise<string[]> =>
+      ((await dataSource.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'barrier_member'::regclass AND contype = 'f' ORDER BY 1`)) as Array<{
+        conname: string;
+      }>).map((row) => row.conname);
+    const migration = new BarrierMemberWithoutForeignKeys1763900000900();
+    const runner = dataSource.createQueryRunner();
+    try {
+      expect(await foreignKeys()).toEqual([]);
+      const [{ id: barrierId }] = (await dataSource.query(`INSERT INTO barrier (name) VALUES ('Hinder') RETURNING id`)) as Array<{ id: string }>;
+      await dataSource.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source) VALUES ($1, gen_random_uuid(), 'engine')`, [barrierId]);
+      await expect(migration.down(runner)).rejects.toThrow(/barrier_member_deviation_id_fkey/);
+      await dataSource.query(`DELETE FROM barrier_member`);
+      await migration.down(runner);
+      expect(await foreignKeys()).toEqual(['barrier_member_barrier_id_fkey', 'barrier_member_deviation_id_fkey']);
+      await expect(dataSource.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source) VALUES ($1, gen_random_uuid(), 'engine')`, [barrierId])).rejects.toThrow(
+        /barrier_member_deviation_id_fkey/,
+      );
+      await migration.up(runner);
+      expect(await foreignKeys()).toEqual([]);
+    } finally {
+      await runner.release();
       await dataSource.destroy();
       await database.drop();
     }

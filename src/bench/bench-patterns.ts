@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { CliContext, withAppContext } from '../cli/cli-command';
 import { createScratchDatabase } from '../cli/scratch-database';
 import { AppLogger } from '../common/logging/app-logger';
-import { maskPii } from '../common/pii/pii-detector';
+import { maskPii, preloadPiiDetector } from '../common/pii/pii-detector';
 import { loadEnvConfig } from '../config/env.config';
 import { EnginePatternEngine } from '../modules/barrier/pattern-engine.adapter';
 import { GeneratorPlace, PatternReport } from '../modules/barrier/pattern-engine.port';
@@ -128,6 +128,8 @@ async function measure(url: string): Promise<void> {
   Logger.overrideLogger(new AppLogger('warn'));
   const context: CliContext = { env, database: { url, poolSize: 5, embedded: null }, stdout: process.stdout, stderr: process.stderr };
   const result = await withAppContext(context, async (app) => {
+    // As the server does when it starts (main.ts): the nightly run meets a process that has them already.
+    preloadPiiDetector();
     const patterns = app.get(PatternsService);
     let started = performance.now();
     const full = await patterns.run('full');
