@@ -237,24 +237,21 @@ function linkJoinable(
     for (const k of kb ?? []) if (excluded[a]?.has(k)) return false;
     return true;
   };
-  // active: may still join something; alive: not absorbed into another group.
+  // Each group's neighbours: the groups it has a nonzero mean similarity with, in increasing order. A
+  // scan for a group's nearest goes through them only, in the order a scan of its whole row would, and
+  // skips nothing that could win: an absent pair's mean is 0, below any threshold above 0 (with a
+  // threshold of 0 or less every group is a neighbour). Most pairs of a sample have no edge.
+  const neighbours: number[][] = [];
+  for (let a = 0; a < m; a++) {
+    const row = a * m;
+    const list: number[] = [];
+    for (let c = 0; c < m; c++) if (c !== a && (threshold <= 0 || sim[row + c] !== 0)) list.push(c);
+    neighbours.push(list);
+  }
+  // active: may still join something; alive: not absorbed into another group. An absorbed or final group
+  // stays in the others' lists and is skipped there.
   const alive = new Uint8Array(m).fill(1);
   const active = new Uint8Array(m).fill(1);
-  // The active groups in increasing order, rebuilt once half of it is inactive: scans go through
-  // it instead of all m (most groups stop early), in the same order, so ties resolve the same way.
-  let list = Int32Array.from({ length: m }, (_, c) => c);
-  let listed = m;
-  let inactiveListed = 0;
-  const deactivate = (c: number): void => {
-    active[c] = 0;
-    if (++inactiveListed * 2 > listed) {
-      let kept = 0;
-      for (let k = 0; k < listed; k++) if (active[list[k]]) list[kept++] = list[k];
-      list = list.subarray(0, kept);
-      listed = kept;
-      inactiveListed = 0;
-    }
-  };
   let remaining = m;
   const chain: number[] = [];
   let cursor = 0;
@@ -268,9 +265,10 @@ function linkJoinable(
     let best = -1;
     let bestSim = -Infinity;
     const row = a * m;
-    for (let k = 0; k < listed; k++) {
-      const c = list[k];
-      if (c === a || !active[c]) continue;
+    const near = neighbours[a];
+    for (let k = 0; k < near.length; k++) {
+      const c = near[k];
+      if (!active[c]) continue;
       const s = sim[row + c];
       if (s > bestSim || (s === bestSim && c === previous)) {
         if (s === bestSim && best === previous) continue;
@@ -281,7 +279,7 @@ function linkJoinable(
     }
     if (best < 0 || bestSim < threshold) {
       // Similarities to a never grow as others join, so a is final.
-      deactivate(a);
+      active[a] = 0;
       remaining--;
       chain.pop();
       continue;
@@ -296,23 +294,66 @@ function linkJoinable(
     const gone = Math.max(a, best);
     const sk = size[keep];
     const sg = size[gone];
-    for (let k = 0; k < listed; k++) {
-      const c = list[k];
-      if (!active[c] || c === keep || c === gone) continue;
+    // The merged group's neighbours are those of either; the mean with any other group stays 0.
+    const union = mergeSorted(neighbours[keep], neighbours[gone], active, keep, gone);
+    const hadKeep = neighbours[keep];
+    for (const c of union) {
       const value = (sk * sim[keep * m + c] + sg * sim[gone * m + c]) / (sk + sg);
       sim[keep * m + c] = value;
       sim[c * m + keep] = value;
+      if (threshold > 0 && !containsSorted(hadKeep, c)) insertSorted(neighbours[c], keep);
     }
+    neighbours[keep] = union;
+    neighbours[gone] = [];
     size[keep] = sk + sg;
     for (const i of members[gone]) members[keep].push(i);
     members[gone] = [];
     if (keys[gone] !== null) for (const k of keys[gone] as Set<string>) (keys[keep] ??= new Set()).add(k);
     if (excluded[gone] !== null) for (const k of excluded[gone] as Set<string>) (excluded[keep] ??= new Set()).add(k);
     alive[gone] = 0;
-    deactivate(gone);
+    active[gone] = 0;
     remaining--;
   }
   const out: Array<{ cluster: number; members: number[] }> = [];
   for (let c = 0; c < m; c++) if (alive[c]) out.push({ cluster: c, members: members[c].sort((x, y) => x - y) });
   return out;
+}
+
+/** The active groups in either sorted list, other than the two given, in increasing order. */
+function mergeSorted(x: readonly number[], y: readonly number[], active: Uint8Array, skipA: number, skipB: number): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    let c: number;
+    if (j >= y.length || (i < x.length && x[i] < y[j])) c = x[i++];
+    else if (i >= x.length || y[j] < x[i]) c = y[j++];
+    else {
+      c = x[i++];
+      j++;
+    }
+    if (c !== skipA && c !== skipB && active[c]) out.push(c);
+  }
+  return out;
+}
+
+function lowerBound(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function containsSorted(list: readonly number[], value: number): boolean {
+  const at = lowerBound(list, value);
+  return at < list.length && list[at] === value;
+}
+
+function insertSorted(list: number[], value: number): void {
+  const at = lowerBound(list, value);
+  if (list[at] !== value) list.splice(at, 0, value);
 }
