@@ -1,7 +1,7 @@
 import { CorpusLexicon } from './corpus-lexicon';
 import { EngineReport, PARTY_CODES, PartyCode } from './engine-types';
 import { FIELD_BREAK, planConcept, planFreeToken, reportWords, ReportFeatures, stemForFeatures, TokenStep } from './report-features';
-import { normalize, SparseVector } from './sparse-vector';
+import { SparseVector } from './sparse-vector';
 import { broaderConcepts, Thesaurus, variantAt } from './thesaurus';
 import { TypedArena } from './typed-arena';
 
@@ -154,9 +154,9 @@ export class FeatureSpace {
     return { ids, counts, parties: sharedPartySet(features.parties) };
   }
 
-  // Scratch space for vectorize, reused across reports (a corpus makes 100 000 vectors).
   // The vectors' arrays, from shared blocks (see TypedArena).
   private readonly arena = new TypedArena();
+  // Scratch space for vectorize, reused across reports (a corpus makes 100 000 vectors).
   private scratchIds = new Int32Array(64);
   private scratchWeights = new Float64Array(64);
   private scratchDirect = new Int32Array(64);
