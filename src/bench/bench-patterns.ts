@@ -247,22 +247,26 @@ async function main(): Promise<void> {
     }
 
     const runs: Measured[] = [];
+    const prepared = new URL(scratch.handle.url).pathname.slice(1);
     for (let repetition = 1; repetition <= REPEAT; repetition++) {
       // A copy of the prepared database, so every repetition starts from the same reports and no barriers.
-      const copy = REPEAT === 1 ? null : `${new URL(scratch.handle.url).pathname.slice(1)}_r${repetition}`;
-      if (copy) await withClient(serverUrl(), (client) => client.query(`CREATE DATABASE "${copy}" TEMPLATE "${new URL(scratch.handle.url).pathname.slice(1)}"`));
+      const copy = REPEAT === 1 ? null : `${prepared}_r${repetition}`;
+      if (copy) await withClient(serverUrl(), (client) => client.query(`CREATE DATABASE "${copy}" TEMPLATE "${prepared}"`));
       const url = copy ? databaseUrlOn(scratch.handle.url, copy) : scratch.handle.url;
+      // --keep keeps what the last repetition wrote.
+      const keepCopy = KEEP && repetition === REPEAT;
       try {
         const measured = await measureInChild(url);
         runs.push(measured);
         if (REPEAT > 1) log(`Upprepning ${repetition} av ${REPEAT}: ${describeRuns(measured)}`);
       } finally {
-        if (copy) await withClient(serverUrl(), (client) => client.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`));
+        if (copy && !keepCopy) await withClient(serverUrl(), (client) => client.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`));
       }
+      if (copy && keepCopy) log(`Den sista upprepningens databas finns kvar: ${url}`);
     }
     report(runs);
   } finally {
-    if (KEEP) log(`Databasen finns kvar: ${scratch.handle.url}`);
+    if (KEEP) log(`Databasen finns kvar: ${scratch.handle.url}${REPEAT > 1 ? ' (som förberedd, utan hinder)' : ''}`);
     else await scratch.drop();
   }
 }
