@@ -12,7 +12,7 @@ import { loadEnvConfig } from '../config/env.config';
 import { EnginePatternEngine } from '../modules/barrier/pattern-engine.adapter';
 import { GeneratorPlace, PatternReport } from '../modules/barrier/pattern-engine.port';
 import { PatternsService, PatternsRunSummary } from '../modules/barrier/patterns.service';
-import { ROOT, serverUrl, withClient } from './bench-support';
+import { databaseUrl, ROOT, serverUrl, withClient } from './bench-support';
 
 /**
  * `npm run bench:patterns`: the pattern analysis through the app on 100 000 generated reports — a full
@@ -175,12 +175,6 @@ function measureInChild(url: string): Promise<Measured> {
   });
 }
 
-function databaseUrlOn(serverDatabaseUrl: string, name: string): string {
-  const url = new URL(serverDatabaseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const mib = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MiB`;
 const verdict = (ok: boolean): string => (ok ? 'inom målet' : 'ÖVER MÅLET');
@@ -252,7 +246,7 @@ async function main(): Promise<void> {
       // A copy of the prepared database, so every repetition starts from the same reports and no barriers.
       const copy = REPEAT === 1 ? null : `${prepared}_r${repetition}`;
       if (copy) await withClient(serverUrl(), (client) => client.query(`CREATE DATABASE "${copy}" TEMPLATE "${prepared}"`));
-      const url = copy ? databaseUrlOn(scratch.handle.url, copy) : scratch.handle.url;
+      const url = copy ? databaseUrl(copy) : scratch.handle.url;
       // --keep keeps what the last repetition wrote.
       const keepCopy = KEEP && repetition === REPEAT;
       try {
