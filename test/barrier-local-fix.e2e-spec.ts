@@ -370,16 +370,26 @@ describe('a barrier’s local fix and its effect on the overview', () => {
   });
 });
 
+/** A fresh, migrated database of its own for a migration test, dropped afterwards. */
+async function withOwnDatabase(poolSize: number, work: (dataSource: DataSource) => Promise<void>): Promise<void> {
+  const database = await createTestDatabase();
+  const dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize }));
+  await dataSource.initialize();
+  try {
+    await work(dataSource);
+  } finally {
+    await dataSource.destroy();
+    await database.drop();
+  }
+}
+
 describe('migration 1763900000800 (barrier local fix)', () => {
   it('goes down and up again, keeping the barriers, and the database refuses half a local fix', async () => {
-    const database = await createTestDatabase();
-    const dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 2 }));
-    await dataSource.initialize();
-    const columns = async (): Promise<string[]> =>
-      ((await dataSource.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'barrier' AND column_name LIKE 'local_fix%' ORDER BY 1`)) as Array<{
-        column_name: string;
-      }>).map((c) => c.column_name);
-    try {
+    await withOwnDatabase(2, async (dataSource) => {
+      const columns = async (): Promise<string[]> =>
+        ((await dataSource.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'barrier' AND column_name LIKE 'local_fix%' ORDER BY 1`)) as Array<{
+          column_name: string;
+        }>).map((c) => c.column_name);
       expect(await columns()).toEqual(['local_fix_at', 'local_fix_by_id', 'local_fix_note', 'local_fix_recorded_at']);
       await expect(dataSource.query(`INSERT INTO barrier (name, local_fix_at) VALUES ('Halv', now())`)).rejects.toThrow(/barrier_local_fix_complete/);
       await dataSource.query(`INSERT INTO barrier (name, local_fix_at, local_fix_note, local_fix_recorded_at) VALUES ('Hel', now(), 'Ny rutin', now())`);
@@ -395,59 +405,47 @@ describe('migration 1763900000800 (barrier local fix)', () => {
       }
       expect(await columns()).toEqual(['local_fix_at', 'local_fix_by_id', 'local_fix_note', 'local_fix_recorded_at']);
       expect(await dataSource.query(`SELECT name, local_fix_at FROM barrier`)).toEqual([{ name: 'Hel', local_fix_at: null }]);
-    } finally {
-      await dataSource.destroy();
-      await database.drop();
-    }
+    });
   });
 
   it('every migration goes down in reverse order and up again', async () => {
-    const database = await createTestDatabase();
-    const dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 1 }));
-    await dataSource.initialize();
-    const tables = async (): Promise<string[]> =>
-      ((await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1`)) as Array<{ tablename: string }>).map((r) => r.tablename);
-    try {
+    await withOwnDatabase(1, async (dataSource) => {
+      const tables = async (): Promise<string[]> =>
+        ((await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1`)) as Array<{ tablename: string }>).map((r) => r.tablename);
       const before = await tables();
       for (let i = 0; i < ALL_MIGRATIONS.length; i++) await revertLastMigration(dataSource);
       expect(await tables()).toEqual(['schema_migration']);
       expect(await runMigrations(dataSource)).toHaveLength(ALL_MIGRATIONS.length);
       expect(await tables()).toEqual(before);
-    } finally {
-      await dataSource.destroy();
-      await database.drop();
-    }
+    });
   });
 });
 
 describe('migration 1763900000900 (memberships without foreign keys)', () => {
   it('drops both keys; down puts them back, and refuses while a membership points at nothing', async () => {
-    const database = await createTestDatabase();
-    const dataSource = new DataSource(buildDataSourceOptions({ url: database.url, poolSize: 2 }));
-    await dataSource.initialize();
-    const foreignKeys = async (): Promise<string[]> =>
-      ((await dataSource.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'barrier_member'::regclass AND contype = 'f' ORDER BY 1`)) as Array<{
-        conname: string;
-      }>).map((row) => row.conname);
-    const migration = new BarrierMemberWithoutForeignKeys1763900000900();
-    const runner = dataSource.createQueryRunner();
-    try {
-      expect(await foreignKeys()).toEqual([]);
-      const [{ id: barrierId }] = (await dataSource.query(`INSERT INTO barrier (name) VALUES ('Hinder') RETURNING id`)) as Array<{ id: string }>;
-      await dataSource.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source) VALUES ($1, gen_random_uuid(), 'engine')`, [barrierId]);
-      await expect(migration.down(runner)).rejects.toThrow(/barrier_member_deviation_id_fkey/);
-      await dataSource.query(`DELETE FROM barrier_member`);
-      await migration.down(runner);
-      expect(await foreignKeys()).toEqual(['barrier_member_barrier_id_fkey', 'barrier_member_deviation_id_fkey']);
-      await expect(dataSource.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source) VALUES ($1, gen_random_uuid(), 'engine')`, [barrierId])).rejects.toThrow(
-        /barrier_member_deviation_id_fkey/,
-      );
-      await migration.up(runner);
-      expect(await foreignKeys()).toEqual([]);
-    } finally {
-      await runner.release();
-      await dataSource.destroy();
-      await database.drop();
-    }
+    await withOwnDatabase(2, async (dataSource) => {
+      const foreignKeys = async (): Promise<string[]> =>
+        ((await dataSource.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'barrier_member'::regclass AND contype = 'f' ORDER BY 1`)) as Array<{
+          conname: string;
+        }>).map((row) => row.conname);
+      const migration = new BarrierMemberWithoutForeignKeys1763900000900();
+      const runner = dataSource.createQueryRunner();
+      try {
+        expect(await foreignKeys()).toEqual([]);
+        const [{ id: barrierId }] = (await dataSource.query(`INSERT INTO barrier (name) VALUES ('Hinder') RETURNING id`)) as Array<{ id: string }>;
+        await dataSource.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source) VALUES ($1, gen_random_uuid(), 'engine')`, [barrierId]);
+        await expect(migration.down(runner)).rejects.toThrow(/barrier_member_deviation_id_fkey/);
+        await dataSource.query(`DELETE FROM barrier_member`);
+        await migration.down(runner);
+        expect(await foreignKeys()).toEqual(['barrier_member_barrier_id_fkey', 'barrier_member_deviation_id_fkey']);
+        await expect(dataSource.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source) VALUES ($1, gen_random_uuid(), 'engine')`, [barrierId])).rejects.toThrow(
+          /barrier_member_deviation_id_fkey/,
+        );
+        await migration.up(runner);
+        expect(await foreignKeys()).toEqual([]);
+      } finally {
+        await runner.release();
+      }
+    });
   });
 });
