@@ -12,7 +12,7 @@ import { loadEnvConfig } from '../config/env.config';
 import { EnginePatternEngine } from '../modules/barrier/pattern-engine.adapter';
 import { GeneratorPlace, PatternReport } from '../modules/barrier/pattern-engine.port';
 import { PatternsService, PatternsRunSummary } from '../modules/barrier/patterns.service';
-import { databaseUrl, ROOT, serverUrl, withClient } from './bench-support';
+import { databaseUrl, percentile, ROOT, serverUrl, withClient } from './bench-support';
 
 /**
  * `npm run bench:patterns`: the pattern analysis through the app on 100 000 generated reports — a full
@@ -185,36 +185,33 @@ function describeRuns(measured: Measured): string {
   return `full ${seconds(measured.fullMs)} (${phases(measured.full)}), stegvis ${Math.round(measured.incrementalMs)} ms, full igen ${seconds(measured.refullMs)}, RSS ${mib(measured.fullRssBytes)} / ${mib(measured.peakRssBytes)}`;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+/** The median run by one figure (with an even count, the lower of the two middle ones). */
+function medianRun(runs: readonly Measured[], pick: (m: Measured) => number): Measured {
+  const sorted = runs.map(pick).sort((a, b) => a - b);
+  const middle = percentile(sorted, 50);
+  return runs.find((m) => pick(m) === middle) as Measured;
 }
 
-/** The figures, judged on the median over the repetitions (the run closest to it is described in full). */
+/** The figures, judged on the median over the repetitions (that run is described in full). */
 function report(runs: readonly Measured[]): void {
-  const typical = (pick: (m: Measured) => number): Measured => {
-    const middle = median(runs.map(pick));
-    return [...runs].sort((a, b) => Math.abs(pick(a) - middle) - Math.abs(pick(b) - middle))[0];
-  };
   const range = (pick: (m: Measured) => number, format: (value: number) => string): string =>
     runs.length === 1 ? '' : `, median av ${runs.length} (${runs.map((m) => format(pick(m))).join(', ')})`;
-  const fullMs = median(runs.map((m) => m.fullMs));
-  const full = typical((m) => m.fullMs);
+  const full = medianRun(runs, (m) => m.fullMs);
+  const fullMs = full.fullMs;
   log(`Full körning: ${seconds(fullMs)} (mål < 10 s, ${verdict(fullMs < TARGETS.fullMs)}${range((m) => m.fullMs, seconds)}); ${PatternsService.describe(full.full)} (${phases(full.full)})`);
   const rss = Math.max(...runs.map((m) => m.fullRssBytes));
   log(
     `Högsta RSS i appens process: ${mib(rss)} efter den fulla körningen (högsta över upprepningarna; mål < 1 GiB, ${verdict(rss < TARGETS.rssBytes)}), ` +
       `${mib(Math.max(...runs.map((m) => m.peakRssBytes)))} efter alla tre körningarna`,
   );
-  const incrementalMs = median(runs.map((m) => m.incrementalMs));
-  const incremental = typical((m) => m.incrementalMs);
+  const incremental = medianRun(runs, (m) => m.incrementalMs);
+  const incrementalMs = incremental.incrementalMs;
   log(
     `Stegvis körning med ${NEW_REPORTS} nya: ${Math.round(incrementalMs)} ms (mål < 1 s, ${verdict(incrementalMs < TARGETS.incrementalMs)}${range((m) => m.incrementalMs, (ms) => `${Math.round(ms)} ms`)}); ` +
       `${PatternsService.describe(incremental.incremental)} (${phases(incremental.incremental)})`,
   );
-  const refull = typical((m) => m.refullMs);
-  log(`Full körning igen (hinder finns): ${seconds(median(runs.map((m) => m.refullMs)))}${range((m) => m.refullMs, seconds)}; ${PatternsService.describe(refull.refull)} (${phases(refull.refull)})`);
+  const refull = medianRun(runs, (m) => m.refullMs);
+  log(`Full körning igen (hinder finns): ${seconds(refull.refullMs)}${range((m) => m.refullMs, seconds)}; ${PatternsService.describe(refull.refull)} (${phases(refull.refull)})`);
 }
 
 async function main(): Promise<void> {
