@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { CliContext, withAppContext } from '../cli/cli-command';
@@ -17,7 +18,8 @@ import { databaseUrl, percentile, ROOT, serverUrl, withClient } from './bench-su
 /**
  * `npm run bench:patterns`: the pattern analysis through the app on 100 000 generated reports — a full
  * run's time and the process's peak RSS — then an incremental run for 100 new reports, then a second full
- * run. Targets: full under 10 s and 1 GiB, incremental under 1 s. Prints figures; asserts nothing.
+ * run. Targets: full under 10 s and 1 GiB, incremental under 1 s. Prints figures, with the longest
+ * stall of the event loop during each run (a request waits that long); asserts nothing.
  * Options: --reports N (default 100000), --new N (default 100), --seed S, --templates FILE (reports in the
  * import format that the generator varies; default the shared samples, ../shared/samples/reports.jsonl),
  * --keep (leave the database afterwards), --repeat N (default 3: the median of N measurements is judged).
@@ -57,6 +59,8 @@ interface Measured {
   /** A second full run, as the weekly one: barriers exist, ids are kept, little changes. */
   refull: PatternsRunSummary;
   refullMs: number;
+  /** The longest the event loop stood still during each run (ms): how long a user's request could wait. */
+  stallMs: { full: number; incremental: number; refull: number };
   /** Peak RSS after the first full run, and over everything measured. */
   fullRssBytes: number;
   peakRssBytes: number;
@@ -137,8 +141,16 @@ async function measure(url: string): Promise<void> {
     // As the server does when it starts (main.ts): the nightly run meets a process that has them already.
     preloadPiiDetector();
     const patterns = app.get(PatternsService);
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    const stallOf = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
+      stalls.reset();
+      stalls.enable();
+      const value = await run();
+      stalls.disable();
+      return [value, stalls.max / 1e6];
+    };
     let started = performance.now();
-    const full = await patterns.run('full');
+    const [full, fullStall] = await stallOf(() => patterns.run('full'));
     const fullMs = performance.now() - started;
     const fullRssBytes = process.resourceUsage().maxRSS * 1024;
 
@@ -152,12 +164,13 @@ async function measure(url: string): Promise<void> {
       await client.end();
     }
     started = performance.now();
-    const incremental = await patterns.run('auto');
+    const [incremental, incrementalStall] = await stallOf(() => patterns.run('auto'));
     const incrementalMs = performance.now() - started;
     started = performance.now();
-    const refull = await patterns.run('full');
+    const [refull, refullStall] = await stallOf(() => patterns.run('full'));
     const refullMs = performance.now() - started;
-    return { full, fullMs, fullRssBytes, incremental, incrementalMs, refull, refullMs };
+    const stallMs = { full: fullStall, incremental: incrementalStall, refull: refullStall };
+    return { full, fullMs, fullRssBytes, incremental, incrementalMs, refull, refullMs, stallMs };
   });
   const measured: Measured = { ...result, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
   process.send?.(measured);
@@ -182,7 +195,12 @@ const phases = (summary: PatternsRunSummary): string =>
   `läsa ${summary.phases.readMs} ms, motorn ${summary.phases.engineMs} ms, skriva ${summary.phases.writeMs} ms, skrivelser ${summary.phases.lettersMs} ms`;
 
 function describeRuns(measured: Measured): string {
-  return `full ${seconds(measured.fullMs)} (${phases(measured.full)}), stegvis ${Math.round(measured.incrementalMs)} ms, full igen ${seconds(measured.refullMs)}, RSS ${mib(measured.fullRssBytes)} / ${mib(measured.peakRssBytes)}`;
+  return `full ${seconds(measured.fullMs)} (${phases(measured.full)}), stegvis ${Math.round(measured.incrementalMs)} ms, full igen ${seconds(measured.refullMs)}, RSS ${mib(measured.fullRssBytes)} / ${mib(measured.peakRssBytes)}, ${stalls(measured)}`;
+}
+
+function stalls(measured: Measured): string {
+  const { full, incremental, refull } = measured.stallMs;
+  return `längsta stopp i händelseloopen ${Math.round(full)} / ${Math.round(incremental)} / ${Math.round(refull)} ms`;
 }
 
 /** The median run by one figure (with an even count, the lower of the two middle ones). */
@@ -212,6 +230,12 @@ function report(runs: readonly Measured[]): void {
   );
   const refull = medianRun(runs, (m) => m.refullMs);
   log(`Full körning igen (hinder finns): ${seconds(refull.refullMs)}${range((m) => m.refullMs, seconds)}; ${PatternsService.describe(refull.refull)} (${phases(refull.refull)})`);
+  const longest = (pick: (m: Measured) => number): number => Math.round(Math.max(...runs.map(pick)));
+  log(
+    `Längsta stopp i händelseloopen (så länge kunde en användares begäran få vänta; högsta över upprepningarna): ` +
+      `${longest((m) => m.stallMs.full)} ms under den fulla körningen, ${longest((m) => m.stallMs.incremental)} ms under den stegvisa, ` +
+      `${longest((m) => m.stallMs.refull)} ms under den andra fulla`,
+  );
 }
 
 async function main(): Promise<void> {

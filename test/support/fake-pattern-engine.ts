@@ -83,7 +83,7 @@ export function useFakePatternEngine(app: NestFastifyApplication): FakePatternEn
   const fake = new FakePatternEngine();
   const engine = app.get(PatternEngine);
   Object.defineProperty(engine, 'version', { value: fake.version });
-  engine.runFull = (reports, request) => fake.runFull(reports, request);
+  engine.runFull = async (reports, request) => fake.runFull(reports, request);
   engine.assignIncremental = (reports, model) => fake.assignIncremental(reports, model);
   return fake;
 }

@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { maskPii } from '../../common/pii/pii-detector';
 import { ENGINE_VERSION } from './engine/barrier-model';
+import { combineThesaurus, loadDefaultThesaurus } from './engine/default-thesaurus';
+import { fullRunOutcome } from './full-run';
 import { EnginePatternEngine, engineVersion } from './pattern-engine.adapter';
+import { FullRunOutcome, PatternReport } from './pattern-engine.port';
 
 describe('engine version', () => {
   it('changes with the default thesaurus, so a new thesaurus file after an upgrade leads to a full run', () => {
@@ -13,5 +19,58 @@ describe('engine version', () => {
     const engine = new EnginePatternEngine();
     expect(engine.version.startsWith(`${ENGINE_VERSION}+`)).toBe(true);
     expect(engine.version).toBe(new EnginePatternEngine().version);
+  });
+});
+
+describe('full run in a worker thread', () => {
+  const samples = join(__dirname, '..', '..', '..', '..', 'shared', 'samples', 'reports.jsonl');
+  const reports: PatternReport[] = readFileSync(samples, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { externalId: string; kommun: string; occurredOn: string; category: string; parties: string[]; title: string; description: string; consequence?: string })
+    .map((row) => ({
+      id: row.externalId,
+      title: maskPii(row.title).text,
+      description: maskPii(row.description).text,
+      consequence: maskPii(row.consequence ?? '').text,
+      tried: '',
+      category: row.category,
+      parties: row.parties,
+      municipality: row.kommun,
+      subproject: row.kommun,
+      occurredOn: row.occurredOn,
+    }));
+  const request = { thesaurusLines: ['hinderord: nyckelord'], confirmed: new Map([['S-0001', 'b-1']]), excluded: new Map([['S-0002', ['b-1']]]), previous: [] };
+  // New barriers get random ids, so two runs are compared by their members.
+  const shape = (outcome: FullRunOutcome): string[] => outcome.barriers.map((b) => `${b.memberIds.join(',')}|${b.terms.join(',')}|${b.parties.join(',')}`).sort();
+
+  it('finds what the engine finds in this thread, with the analyst lines, confirmations and model carried across', async () => {
+    const engine = new EnginePatternEngine();
+    const threaded = await engine.runFull(reports, request);
+    const here = fullRunOutcome({
+      reports,
+      thesaurus: combineThesaurus(loadDefaultThesaurus(), request.thesaurusLines),
+      confirmed: request.confirmed,
+      excluded: request.excluded,
+      previous: request.previous,
+    });
+    expect(threaded.barriers.length).toBeGreaterThan(3);
+    expect(shape(threaded)).toEqual(shape(here));
+    expect(threaded.barriers.find((b) => b.key === 'b-1')?.memberIds).toContain('S-0001');
+    expect([...threaded.model.perBarrier.keys()].sort()).toEqual(threaded.barriers.map((b) => b.key).sort());
+    const reasons = threaded.barriers.flatMap((b) => b.memberIds.map((id) => b.reasons[id]));
+    expect(reasons.every((lines) => Array.isArray(lines) && lines.length > 0)).toBe(true);
+  });
+
+  it('leaves the event loop free while it works', async () => {
+    let done = false;
+    const run = new EnginePatternEngine().runFull(reports, request).then((outcome) => {
+      done = true;
+      return outcome;
+    });
+    // On the event loop the whole run would be over before a timer could fire.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(done).toBe(false);
+    expect((await run).barriers.length).toBeGreaterThan(3);
   });
 });

@@ -1,12 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { assignIncremental, runFull } from './engine/barrier-engine';
-import { BarrierModelEntry, ENGINE_VERSION, joinModel, SharedModel, splitModel } from './engine/barrier-model';
+import { runInWorker } from '../../common/workers/run-in-worker';
+import { assignIncremental } from './engine/barrier-engine';
+import { BarrierModelEntry, ENGINE_VERSION, joinModel, SharedModel } from './engine/barrier-model';
 import { scoreClustering } from './engine/clustering-metrics';
 import { combineThesaurus, loadDefaultThesaurus } from './engine/default-thesaurus';
 import { generateReports } from './engine/report-generator';
+import { FullRunInput } from './full-run';
 import { ClusteringScores, FullRunOutcome, FullRunRequest, GeneratorPlace, IncrementalOutcome, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
 
 /** The default thesaurus beside the compiled engine, or in src/ when a build did not copy it. */
@@ -20,10 +22,7 @@ export function engineVersion(defaultThesaurus: string): string {
   return `${ENGINE_VERSION}+${createHash('sha256').update(defaultThesaurus).digest('hex').slice(0, 16)}`;
 }
 
-/**
- * The app's side of the clustering engine (./engine/). Engine keys are our barrier ids: previous
- * barriers go in under their ids and new ones are made with randomUUID, so a key is the id to store.
- */
+/** The app's side of the clustering engine (./engine/); a full run's shape is in full-run.ts. */
 @Injectable()
 export class EnginePatternEngine extends PatternEngine {
   private defaultThesaurus: string | null = null;
@@ -35,25 +34,18 @@ export class EnginePatternEngine extends PatternEngine {
     return this.versionWithThesaurus;
   }
 
-  runFull(reports: readonly PatternReport[], request: FullRunRequest): FullRunOutcome {
-    const result = runFull(reports, {
+  /**
+   * In a worker thread: a full run takes seconds at scale (about 5 s at 100 000 reports), and on the
+   * event loop it would hold every user's request for that long.
+   */
+  runFull(reports: readonly PatternReport[], request: FullRunRequest): Promise<FullRunOutcome> {
+    return runInWorker<FullRunInput, FullRunOutcome>(join(__dirname, 'full-run.worker'), {
+      reports,
       thesaurus: this.thesaurusText(request.thesaurusLines),
       confirmed: request.confirmed,
       excluded: request.excluded,
       previous: request.previous,
-      newId: randomUUID,
     });
-    const { shared, perBarrier } = splitModel(result.model);
-    return {
-      barriers: result.barriers.map((barrier) => ({
-        key: barrier.key,
-        memberIds: barrier.memberIds,
-        terms: barrier.terms.map((term) => term.term),
-        parties: barrier.parties,
-        reasons: barrier.reasons,
-      })),
-      model: { shared, perBarrier },
-    };
   }
 
   assignIncremental(reports: readonly PatternReport[], stored: StoredModel, thesaurusLines: readonly string[]): IncrementalOutcome {

@@ -61,7 +61,7 @@ export interface ClusteringScores {
 export abstract class PatternEngine {
   /** Changes when the engine's model format or features change: a stored model from another version is not reused. */
   abstract readonly version: string;
-  abstract runFull(reports: readonly PatternReport[], request: FullRunRequest): FullRunOutcome;
+  abstract runFull(reports: readonly PatternReport[], request: FullRunRequest): Promise<FullRunOutcome>;
   abstract assignIncremental(reports: readonly PatternReport[], model: StoredModel, thesaurusLines: readonly string[]): IncrementalOutcome;
   abstract score(truth: ReadonlyArray<string | null>, predicted: ReadonlyArray<string | null>): ClusteringScores;
   /** Synthetic reports for the benchmark, varied from templates, deterministic for a seed, spread over the given kommuner. */

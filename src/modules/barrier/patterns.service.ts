@@ -264,7 +264,7 @@ export class PatternsService {
     const choices = await this.analystChoices(this.dataSource.manager);
     phases.readMs = Math.round(performance.now() - mark);
     mark = performance.now();
-    const outcome = this.engine.runFull(reports, {
+    const outcome = await this.engine.runFull(reports, {
       thesaurusLines: lines,
       confirmed: choices.confirmed,
       excluded: choices.excluded,
