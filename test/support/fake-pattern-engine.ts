@@ -9,6 +9,12 @@ function markerOf(report: PatternReport): string | null {
   return MARKER.exec(report.description)?.[1].toLowerCase() ?? null;
 }
 
+/** "förankring:N" in a report's description is its anchoring in the fake engine's barrier; 10 without. */
+function anchoringOf(report: PatternReport, shift: number): number {
+  const match = /förankring:(\d+(?:\.\d+)?)/i.exec(report.description);
+  return (match ? Number(match[1]) : 10) + shift;
+}
+
 /**
  * A predictable stand-in for the clustering engine, for tests of what the app does around it (stable
  * ids, the analyst's hand, escalation, reruns). It groups by marker and, like the real engine, keeps the
@@ -19,6 +25,8 @@ export class FakePatternEngine {
   readonly version = 'fake-1';
   fullRuns = 0;
   incrementalRuns = 0;
+  /** Added to every member's anchoring: what a change elsewhere in the corpus does to it. */
+  anchoringShift = 0;
   /** Thrown by the next run (full or incremental), then cleared: a run that fails inside the engine. */
   failNext: Error | null = null;
 
@@ -55,6 +63,7 @@ export class FakePatternEngine {
         terms: [marker, 'gemensamt'],
         parties: ['AF', 'FK'],
         reasons: Object.fromEntries(members.map((m) => [m.id, [`nämner ${marker}`]])),
+        anchoring: Object.fromEntries(members.map((m) => [m.id, anchoringOf(m, this.anchoringShift)])),
       });
       perBarrier.set(key, { marker });
     }

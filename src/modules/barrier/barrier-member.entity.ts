@@ -15,6 +15,10 @@ export class BarrierMember extends AppBaseEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   reason: string[];
 
+  /** How firmly the last full run found it anchored in the barrier (0-15, low: worth a look); null when no full run has judged it. */
+  @Column({ type: 'real', nullable: true })
+  anchoring: number | null;
+
   /** Confirmed by the analyst: the engine never moves it, and uses it to place future reports. */
   @Column({ type: 'boolean', default: false })
   confirmedByAnalyst: boolean;

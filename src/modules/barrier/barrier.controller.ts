@@ -11,7 +11,7 @@ import { PageRenderer, redirectAfterPost } from '../../common/templates/page-ren
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
 import { BarrierService, LOCAL_FIX_NOTE_MAX } from './barrier.service';
-import { BarrierDetail, BarrierSummary } from './barrier.types';
+import { BarrierDetail, BarrierMemberOrder, BarrierSummary } from './barrier.types';
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierCreateDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
@@ -50,10 +50,20 @@ function pageNumber(value: unknown): number {
 
 
 /** Föregående/Nästa under the member table; null where there is no such page. */
-function pageLinks(id: string, page: BarrierDetail['membersPage']): { previous: string | null; next: string | null } | null {
+/** ?ordning=forankring lists the weakest anchored members first; anything else, by date. */
+function memberOrder(value: unknown): BarrierMemberOrder {
+  return value === 'forankring' ? 'anchoring' : 'date';
+}
+
+/** The address of a page of members, in the given order. */
+function membersHref(id: string, page: number, order: BarrierMemberOrder): string {
+  const query = [order === 'anchoring' ? 'ordning=forankring' : null, page > 1 ? `sida=${page}` : null].filter((part) => part !== null).join('&');
+  return `/hinder/${id}${query ? `?${query}` : ''}#rapporter`;
+}
+
+function pageLinks(id: string, page: BarrierDetail['membersPage'], order: BarrierMemberOrder): { previous: string | null; next: string | null } | null {
   if (!page || page.pages <= 1) return null;
-  const href = (n: number): string => (n === 1 ? `/hinder/${id}#rapporter` : `/hinder/${id}?sida=${n}#rapporter`);
-  return { previous: page.page > 1 ? href(page.page - 1) : null, next: page.page < page.pages ? href(page.page + 1) : null };
+  return { previous: page.page > 1 ? membersHref(id, page.page - 1, order) : null, next: page.page < page.pages ? membersHref(id, page.page + 1, order) : null };
 }
 
 /**
@@ -343,7 +353,8 @@ export class BarrierController {
 
   private async renderBarrier(request: AuthenticatedRequest, reply: FastifyReply, id: string, forms: Record<string, unknown>, status = 200): Promise<FastifyReply> {
     const query = request.query as Record<string, unknown>;
-    const barrier = await this.barriers.get(id, { page: pageNumber(query.sida) });
+    const order = memberOrder(query.ordning);
+    const barrier = await this.barriers.get(id, { page: pageNumber(query.sida), order });
     const today = stockholmDate(this.clock.now());
     // "Använd datumet" on the hint puts the latest locally resolved report's day into the form; nothing is saved until the analyst does.
     const suggested = typeof query['lokal-datum'] === 'string' && isIsoDate(query['lokal-datum']) ? query['lokal-datum'] : null;
@@ -366,7 +377,9 @@ export class BarrierController {
         today,
         localFixDefaults: { date: suggested ?? barrier.localFix?.date ?? today, note: barrier.localFix?.note ?? '' },
         localFixNoteMax: LOCAL_FIX_NOTE_MAX,
-        pageLinks: pageLinks(barrier.id, barrier.membersPage),
+        pageLinks: pageLinks(barrier.id, barrier.membersPage, order),
+        memberOrder: order,
+        orderLinks: { date: membersHref(barrier.id, 1, 'date'), anchoring: membersHref(barrier.id, 1, 'anchoring') },
       },
       { status },
     );

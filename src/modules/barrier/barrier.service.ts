@@ -14,7 +14,7 @@ import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, Ba
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierStore } from './barrier-store';
 import { quarterTrend, sparkline, TREND_LABELS } from './barrier-trend';
-import { BarrierAssignment, BarrierDetail, BarrierMemberView, BarrierNotice, BarrierSummary } from './barrier.types';
+import { BarrierAssignment, BarrierDetail, BarrierMemberOrder, BarrierMemberView, BarrierNotice, BarrierSummary } from './barrier.types';
 
 interface BarrierRow {
   id: string;
@@ -45,6 +45,22 @@ const BARRIER_COLUMNS = `b.id, b.name, b.name_source, b.status, b.member_count, 
 
 /** Member reports per page on /hinder/:id: a barrier of thousands of reports still renders at once. */
 export const MEMBER_PAGE_SIZE = 50;
+
+/**
+ * The weakest anchored first: reports no full run has judged yet (placed since, or moved in by the analyst)
+ * before all others, then by anchoring; the confirmed ones last, as the analyst has already looked at them.
+ */
+const MEMBER_ORDER_SQL: Record<BarrierMemberOrder, string> = {
+  date: 'd.occurred_on, d.reference_number',
+  anchoring: 'bm.confirmed_by_analyst, bm.anchoring NULLS FIRST, d.occurred_on, d.reference_number',
+};
+
+/** What the page says of a member's anchoring (Swedish); nothing for a confirmed one. */
+function anchoringLabel(anchoring: number | null, confirmed: boolean, source: BarrierMemberSource): string | null {
+  if (confirmed) return null;
+  if (anchoring === null) return source === 'engine' ? 'förankring: inte bedömd än (placerad efter den senaste fulla körningen)' : 'förankring: inte bedömd än';
+  return `förankring: ${anchoring.toFixed(1).replace('.', ',')} av 15`;
+}
 export const LOCAL_FIX_NOTE_MAX = 500;
 /** An earlier year is a typing mistake, not a fix (MIA began in 2017). */
 const LOCAL_FIX_EARLIEST = '2000-01-01';
@@ -125,10 +141,11 @@ export class BarrierService {
   }
 
   /**
-   * One barrier with its evidence. With `page`, only that page of member reports (MEMBER_PAGE_SIZE, in date
-   * order; a page past the end shows the last one); without, all of them (the API).
+   * One barrier with its evidence. With `page`, only that page of member reports (MEMBER_PAGE_SIZE; a page
+   * past the end shows the last one); without, all of them (the API). `order`: by date (the default), or
+   * the weakest anchored first (see MEMBER_ORDER_SQL).
    */
-  async get(id: string, options: { page?: number } = {}): Promise<BarrierDetail> {
+  async get(id: string, options: { page?: number; order?: BarrierMemberOrder } = {}): Promise<BarrierDetail> {
     const row = await this.findRow(this.dataSource.manager, id);
     let membersPage: BarrierDetail['membersPage'] = null;
     let limit = 'ALL';
@@ -145,13 +162,13 @@ export class BarrierService {
       this.quarterCounts([id]),
       this.dataSource.query(
         `SELECT d.id, d.reference, d.external_id, d.title, m.name AS municipality, s.name AS subproject, d.occurred_on::text AS occurred_on,
-                d.category, d.status, bm.reason, bm.confirmed_by_analyst, bm.source
+                d.category, d.status, bm.reason, bm.anchoring, bm.confirmed_by_analyst, bm.source
            FROM barrier_member bm
            JOIN deviation d ON d.id = bm.deviation_id
            JOIN municipality m ON m.id = d.municipality_id
            JOIN subproject s ON s.id = d.subproject_id
           WHERE bm.barrier_id = $1
-          ORDER BY d.occurred_on, d.reference_number
+          ORDER BY ${MEMBER_ORDER_SQL[options.order ?? 'date']}
           LIMIT ${limit} OFFSET ${offset}`,
         [id],
       ) as Promise<
@@ -166,6 +183,7 @@ export class BarrierService {
           category: DeviationCategory;
           status: DeviationStatus;
           reason: string[];
+          anchoring: number | null;
           confirmed_by_analyst: boolean;
           source: BarrierMemberSource;
         }>
@@ -201,6 +219,8 @@ export class BarrierService {
       categoryLabel: CATEGORY_LABELS[member.category] ?? member.category,
       statusLabel: STATUS_LABELS[member.status] ?? member.status,
       reasons: member.reason,
+      anchoring: member.anchoring,
+      anchoringLabel: anchoringLabel(member.anchoring, member.confirmed_by_analyst, member.source),
       confirmedByAnalyst: member.confirmed_by_analyst,
       source: member.source,
       path: `/avvikelser/${member.id}`,

@@ -71,10 +71,17 @@ export interface BarrierMemberView {
   statusLabel: string;
   /** Why it belongs (Swedish). */
   reasons: string[];
+  /** How firmly the last full run found it anchored, 0-15 (low: worth a look); null when no full run has judged it. */
+  anchoring: number | null;
+  /** The same for the page (Swedish), or null for a confirmed report. */
+  anchoringLabel: string | null;
   confirmedByAnalyst: boolean;
   source: BarrierMemberSource;
   path: string;
 }
+
+/** How a barrier's member reports are listed: by date, or the weakest anchored first. */
+export type BarrierMemberOrder = 'date' | 'anchoring';
 
 export interface BarrierDetail extends BarrierSummary {
   /** All member reports, or one page of them when asked for a page (membersPage says which). */

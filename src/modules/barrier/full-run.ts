@@ -34,6 +34,7 @@ export function fullRunOutcome(input: FullRunInput): FullRunOutcome {
       terms: barrier.terms.map((term) => term.term),
       parties: barrier.parties,
       reasons: barrier.reasons,
+      anchoring: barrier.anchoring,
     })),
     model: { shared, perBarrier },
   };

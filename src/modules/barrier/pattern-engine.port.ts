@@ -19,6 +19,8 @@ export interface PatternBarrier {
   parties: string[];
   /** Why each member belongs (Swedish). */
   reasons: Record<string, string[]>;
+  /** How firmly each member is anchored in the barrier, 0-15 (the engine's memberAnchoring): the weakest are worth a look first. */
+  anchoring: Record<string, number>;
 }
 
 export interface FullRunRequest {

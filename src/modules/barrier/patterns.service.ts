@@ -73,13 +73,23 @@ function joinReasons(reasons: readonly string[] | undefined): string {
   return (reasons ?? []).map((reason) => reason.replace(/\u001f/g, ' ')).join('\u001f');
 }
 
+/** A full run's memberships as parallel arrays: report, barrier, reasons (as `joinReasons` makes them), anchoring. */
+interface EngineMembers {
+  ids: string[];
+  barriers: string[];
+  reasons: string[];
+  anchoring: Array<number | null>;
+}
+
+const noMembers = (): EngineMembers => ({ ids: [], barriers: [], reasons: [], anchoring: [] });
+
 /**
- * Memberships as the parameters $1–$5 of `COMPACT_MEMBERS_SQL`. A full run writes tens of thousands, and
+ * Memberships as the parameters $1–$6 of `COMPACT_MEMBERS_SQL`. A full run writes tens of thousands, and
  * sending them as three parallel arrays of uuids and texts cost about as much as inserting them: here the
  * deviation ids go as one comma-separated text, and each barrier id and each distinct reason text (the
  * engine repeats a few thousand) goes once, the rows pointing at them by position.
  */
-function compactMembers(deviationIds: readonly string[], barrierIds: readonly string[], reasons: readonly string[]): [string, string[], number[], string[], number[]] {
+function compactMembers({ ids: deviationIds, barriers: barrierIds, reasons, anchoring }: EngineMembers): [string, string[], number[], string[], number[], Array<number | null>] {
   const barrierNumbers = new Map<string, number>();
   const reasonNumbers = new Map<string, number>();
   // 1-based, as WITH ORDINALITY counts.
@@ -90,13 +100,13 @@ function compactMembers(deviationIds: readonly string[], barrierIds: readonly st
   };
   const barrierNs = barrierIds.map((id) => numberOf(barrierNumbers, id));
   const reasonNs = reasons.map((reason) => numberOf(reasonNumbers, reason));
-  return [deviationIds.join(','), [...barrierNumbers.keys()], barrierNs, [...reasonNumbers.keys()], reasonNs];
+  return [deviationIds.join(','), [...barrierNumbers.keys()], barrierNs, [...reasonNumbers.keys()], reasonNs, anchoring];
 }
 
-/** The rows of `compactMembers`' parameters: (deviation_id, barrier_id, reason text[]). */
+/** The rows of `compactMembers`' parameters: (deviation_id, barrier_id, reason text[], anchoring). */
 const COMPACT_MEMBERS_SQL = `(
-  SELECT m.deviation_id, b.id AS barrier_id, string_to_array(r.reason, chr(31)) AS reason
-    FROM unnest(string_to_array($1, ',')::uuid[], $3::int[], $5::int[]) AS m(deviation_id, barrier_n, reason_n)
+  SELECT m.deviation_id, b.id AS barrier_id, string_to_array(r.reason, chr(31)) AS reason, m.anchoring
+    FROM unnest(string_to_array($1, ',')::uuid[], $3::int[], $5::int[], $6::real[]) AS m(deviation_id, barrier_n, reason_n, anchoring)
     JOIN unnest($2::uuid[]) WITH ORDINALITY AS b(id, n) ON b.n = m.barrier_n
     JOIN unnest($4::text[]) WITH ORDINALITY AS r(reason, n) ON r.n = m.reason_n)`;
 
@@ -124,6 +134,7 @@ interface StoredMember {
   barrier_id: string;
   confirmed: boolean;
   reason: string;
+  anchoring: number | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -285,9 +296,7 @@ export class PatternsService {
       let created = 0;
       let updated = 0;
 
-      const memberIds: string[] = [];
-      const memberBarriers: string[] = [];
-      const memberReasons: string[] = [];
+      const members = noMembers();
       const inserts: EngineBarrierRow[] = [];
       const updates: EngineBarrierRow[] = [];
       for (const barrier of outcome.barriers) {
@@ -308,15 +317,16 @@ export class PatternsService {
         };
         (existing ? updates : inserts).push(row);
         for (const deviationId of placeable) {
-          memberIds.push(deviationId);
-          memberBarriers.push(id);
-          memberReasons.push(joinReasons(barrier.reasons[deviationId]));
+          members.ids.push(deviationId);
+          members.barriers.push(id);
+          members.reasons.push(joinReasons(barrier.reasons[deviationId]));
+          members.anchoring.push(barrier.anchoring[deviationId] ?? null);
         }
       }
       await this.insertFromEngine(manager, inserts, now);
       created = inserts.length;
       updated = await this.updateFromEngine(manager, updates, now);
-      await this.syncEngineMembers(manager, stored, memberIds, memberBarriers, memberReasons, now);
+      await this.syncEngineMembers(manager, stored, members, now);
 
       let dissolved = 0;
       for (const [barrierId, mergedInto] of match.unmatched) {
@@ -384,7 +394,7 @@ export class PatternsService {
   /** Every membership as stored, with its reasons as one text (as `joinReasons` makes them), to compare with the engine's. */
   private async storedMembers(manager: EntityManager): Promise<StoredMember[]> {
     return (await manager.query(
-      `SELECT deviation_id, barrier_id, confirmed_by_analyst AS confirmed, array_to_string(reason, chr(31)) AS reason FROM barrier_member`,
+      `SELECT deviation_id, barrier_id, confirmed_by_analyst AS confirmed, array_to_string(reason, chr(31)) AS reason, anchoring FROM barrier_member`,
     )) as StoredMember[];
   }
 
@@ -393,52 +403,44 @@ export class PatternsService {
    * them. Compared here with what is stored, so only memberships that changed are written: a rerun on
    * unchanged data writes none, and each kind of change is one statement.
    */
-  private async syncEngineMembers(
-    manager: EntityManager,
-    stored: readonly StoredMember[],
-    ids: string[],
-    barrierIds: string[],
-    reasons: string[],
-    now: Date,
-  ): Promise<void> {
-    const insert = (deviationIds: string[], barriers: string[], texts: string[]): Promise<Array<{ barrier_id: string }>> =>
+  private async syncEngineMembers(manager: EntityManager, stored: readonly StoredMember[], members: EngineMembers, now: Date): Promise<void> {
+    const insert = (rows: EngineMembers): Promise<Array<{ barrier_id: string }>> =>
       manager.query(
         `WITH placed AS (
-           INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
-           SELECT n.barrier_id, n.deviation_id, n.reason, false, 'engine', $6, $6
+           INSERT INTO barrier_member (barrier_id, deviation_id, reason, anchoring, confirmed_by_analyst, source, created_at, updated_at)
+           SELECT n.barrier_id, n.deviation_id, n.reason, n.anchoring, false, 'engine', $7, $7
              FROM ${COMPACT_MEMBERS_SQL} AS n
            ON CONFLICT (deviation_id) DO NOTHING
            RETURNING barrier_id)
          SELECT DISTINCT barrier_id FROM placed`,
-        [...compactMembers(deviationIds, barriers, texts), now],
+        [...compactMembers(rows), now],
       ) as Promise<Array<{ barrier_id: string }>>;
     if (stored.length === 0) {
       // The first run: nothing to remove, compare or conflict with (the state lock is held), and every barrier is new.
       await manager.query(
-        `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
-         SELECT n.barrier_id, n.deviation_id, n.reason, false, 'engine', $6, $6
+        `INSERT INTO barrier_member (barrier_id, deviation_id, reason, anchoring, confirmed_by_analyst, source, created_at, updated_at)
+         SELECT n.barrier_id, n.deviation_id, n.reason, n.anchoring, false, 'engine', $7, $7
            FROM ${COMPACT_MEMBERS_SQL} AS n`,
-        [...compactMembers(ids, barrierIds, reasons), now],
+        [...compactMembers(members), now],
       );
       return;
     }
     const byDeviation = new Map(stored.map((row) => [row.deviation_id, row]));
-    const placedIn = new Map(ids.map((id, i) => [id, barrierIds[i]]));
+    const placedIn = new Map(members.ids.map((id, i) => [id, members.barriers[i]]));
     // Out: the engine put it elsewhere or nowhere. The analyst's confirmed members stay.
     const moved = stored.filter((row) => !row.confirmed && placedIn.get(row.deviation_id) !== row.barrier_id).map((row) => row.deviation_id);
-    const added = { ids: [] as string[], barriers: [] as string[], reasons: [] as string[] };
-    const reasoned = { ids: [] as string[], barriers: [] as string[], reasons: [] as string[] };
-    for (let i = 0; i < ids.length; i++) {
-      const row = byDeviation.get(ids[i]);
-      if (!row || (!row.confirmed && row.barrier_id !== barrierIds[i])) {
-        added.ids.push(ids[i]);
-        added.barriers.push(barrierIds[i]);
-        added.reasons.push(reasons[i]);
-      } else if (!row.confirmed && row.reason !== reasons[i]) {
-        reasoned.ids.push(ids[i]);
-        reasoned.barriers.push(barrierIds[i]);
-        reasoned.reasons.push(reasons[i]);
-      }
+    const added = noMembers();
+    const reasoned = noMembers();
+    const take = (into: EngineMembers, i: number): void => {
+      into.ids.push(members.ids[i]);
+      into.barriers.push(members.barriers[i]);
+      into.reasons.push(members.reasons[i]);
+      into.anchoring.push(members.anchoring[i]);
+    };
+    for (let i = 0; i < members.ids.length; i++) {
+      const row = byDeviation.get(members.ids[i]);
+      if (!row || (!row.confirmed && row.barrier_id !== members.barriers[i])) take(added, i);
+      else if (!row.confirmed && (row.reason !== members.reasons[i] || row.anchoring !== members.anchoring[i])) take(reasoned, i);
     }
     const changed = new Set<string>();
     if (moved.length > 0) {
@@ -449,16 +451,16 @@ export class PatternsService {
       )) as Array<{ barrier_id: string }>;
       for (const row of rows) changed.add(row.barrier_id);
     }
-    if (added.ids.length > 0) for (const row of await insert(added.ids, added.barriers, added.reasons)) changed.add(row.barrier_id);
+    if (added.ids.length > 0) for (const row of await insert(added)) changed.add(row.barrier_id);
     if (reasoned.ids.length > 0) {
       const rows = (await manager.query(
         `WITH renewed AS (
-           UPDATE barrier_member bm SET reason = n.reason, updated_at = $6
+           UPDATE barrier_member bm SET reason = n.reason, anchoring = n.anchoring, updated_at = $7
              FROM ${COMPACT_MEMBERS_SQL} AS n
             WHERE bm.deviation_id = n.deviation_id AND NOT bm.confirmed_by_analyst
            RETURNING bm.barrier_id)
          SELECT DISTINCT barrier_id FROM renewed`,
-        [...compactMembers(reasoned.ids, reasoned.barriers, reasoned.reasons), now],
+        [...compactMembers(reasoned), now],
       )) as Array<{ barrier_id: string }>;
       for (const row of rows) changed.add(row.barrier_id);
     }

@@ -1,7 +1,10 @@
 import { BarrierModel } from './engine-types';
 
-/** Changes whenever features or the model format change: a stored model of another version is not reused. */
-export const ENGINE_VERSION = 'avvikelser-engine-8';
+/**
+ * Changes whenever features, the model format or what a full run writes change: a stored model of another
+ * version is not reused, and the next run is a full one (9: members' anchoring, filled in by that run).
+ */
+export const ENGINE_VERSION = 'avvikelser-engine-9';
 
 /** The corpus-wide part of a model (vocabulary, frequencies, options). */
 export type SharedModel = Omit<BarrierModel, 'barriers'>;

@@ -41,6 +41,8 @@ export interface EngineBarrier {
   period: { from: string; to: string };
   /** Why each member belongs (Swedish, for the analyst). */
   reasons: Record<string, string[]>;
+  /** How firmly each member is anchored in the barrier (see memberAnchoring): low ones are worth a look first. */
+  anchoring: Record<string, number>;
   /** Mean similarity of the members to the barrier's centre, 0..1. */
   cohesion: number;
   /** True when at least one member was confirmed by the analyst. */

@@ -1,0 +1,128 @@
+import { DataSource } from 'typeorm';
+import { FixedClock } from '../src/common/clock/clock';
+import { PatternsJob } from '../src/modules/barrier/jobs/patterns.job';
+import { DeviationService } from '../src/modules/deviation/deviation.service';
+import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
+import { FakePatternEngine, useFakePatternEngine } from './support/fake-pattern-engine';
+import { HttpClient } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+interface Member {
+  reference: string;
+  externalId: string;
+}
+
+describe('barrier page: members by anchoring, the weakest first', () => {
+  let t: TestApp;
+  let fake: FakePatternEngine;
+  let client: HttpClient;
+  let token = '';
+  let barrierId = '';
+  let sequence = 0;
+  const clock = new FixedClock(new Date('2026-11-23T02:00:00Z'));
+  const db = (): DataSource => t.app.get(DataSource);
+
+  /** "förankring:N" is the member's anchoring in the fake engine. */
+  async function report(kommun: string, occurredOn: string, anchoring: number | null): Promise<Member> {
+    sequence += 1;
+    const externalId = `F-${String(sequence).padStart(3, '0')}`;
+    const created = await t.app.get(DeviationService).createFromImport({
+      externalId,
+      kommun,
+      occurredOn,
+      reportedAt: `${occurredOn}T10:00:00+01:00`,
+      category: 'gransnitt',
+      parties: ['AF', 'FK'],
+      title: `Avvikelse ${externalId}`,
+      description: `Deltagaren blev utan stöd. mönster:delta${anchoring === null ? '' : ` förankring:${anchoring}`}`,
+      consequence: '',
+      severity: 'medel',
+      reporterEmail: 'rapportor@mia-example.se',
+    });
+    return { reference: created.reference, externalId };
+  }
+  const run = async (mode: 'auto' | 'full'): Promise<void> => {
+    const { outcome } = await t.app.get(PatternsJob).runNow(mode);
+    expect(outcome.status).toBe('succeeded');
+  };
+  const stored = async (): Promise<Record<string, number | null>> =>
+    Object.fromEntries(
+      ((await db().query(`SELECT d.external_id, bm.anchoring FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id ORDER BY 1`)) as Array<{
+        external_id: string;
+        anchoring: number | null;
+      }>).map((row) => [row.external_id, row.anchoring]),
+    );
+  /** The member references in the order the page lists them. */
+  const listed = (html: string, members: readonly Member[]): string[] =>
+    members
+      .map((m) => ({ reference: m.reference, at: html.indexOf(`>${m.reference}</a>`) }))
+      .filter((m) => m.at >= 0)
+      .sort((a, b) => a.at - b.at)
+      .map((m) => m.reference);
+
+  const members: Member[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    fake = useFakePatternEngine(t.app);
+    const analyst = await createUser(t.app, 'analyst');
+    token = await createApiToken(t.app, analyst);
+    client = new HttpClient(t.baseUrl);
+    await client.login(analyst.email, TEST_PASSWORD);
+    members.push(await report('Haninge', '2018-01-10', 12.5));
+    members.push(await report('Botkyrka', '2018-02-10', 3));
+    members.push(await report('Järfälla', '2018-03-10', 8));
+    members.push(await report('Täby', '2018-04-10', 14));
+  });
+  afterAll(() => t.close());
+
+  it('stores what the full run found, and lists the weakest first on request, by date otherwise', async () => {
+    await run('full');
+    expect(await stored()).toEqual({ 'F-001': 12.5, 'F-002': 3, 'F-003': 8, 'F-004': 14 });
+    [{ id: barrierId }] = (await db().query(`SELECT id FROM barrier`)) as Array<{ id: string }>;
+
+    const byDate = await client.get(`/hinder/${barrierId}`);
+    expect(byDate.status).toBe(200);
+    expect(listed(byDate.text, members)).toEqual(members.map((m) => m.reference));
+    expect(byDate.text).toContain(`href="/hinder/${barrierId}?ordning=forankring#rapporter"`);
+
+    const weakest = await client.get(`/hinder/${barrierId}?ordning=forankring`);
+    expect(weakest.status).toBe(200);
+    expect(listed(weakest.text, members)).toEqual([members[1], members[2], members[0], members[3]].map((m) => m.reference));
+    expect(weakest.text).toContain('förankring: 3,0 av 15');
+    expect(weakest.text).toContain('förankring: 12,5 av 15');
+    expect(weakest.text).toContain('svagast förankrade först</strong>');
+    // Anything else in ?ordning is the date order, never an error.
+    const odd = await client.get(`/hinder/${barrierId}?ordning=%27;drop`);
+    expect(odd.status).toBe(200);
+    expect(listed(odd.text, members)).toEqual(members.map((m) => m.reference));
+
+    const api = await client.api('GET', `/api/barriers/${barrierId}`, undefined, token);
+    expect(api.status).toBe(200);
+    const apiMembers = api.json<{ members: Array<{ externalId: string; anchoring: number | null }> }>().members;
+    expect(Object.fromEntries(apiMembers.map((m) => [m.externalId, m.anchoring]))).toEqual({ 'F-001': 12.5, 'F-002': 3, 'F-003': 8, 'F-004': 14 });
+  });
+
+  it('puts a report placed since the last full run first, as not yet judged, and a full run judges it', async () => {
+    members.push(await report('Tyresö', '2018-05-10', 1));
+    await run('auto');
+    expect((await stored())['F-005']).toBeNull();
+    const page = await client.get(`/hinder/${barrierId}?ordning=forankring`);
+    expect(listed(page.text, members)[0]).toBe(members[4].reference);
+    expect(page.text).toContain('förankring: inte bedömd än (placerad efter den senaste fulla körningen)');
+
+    await run('full');
+    expect(await stored()).toEqual({ 'F-001': 12.5, 'F-002': 3, 'F-003': 8, 'F-004': 14, 'F-005': 1 });
+  });
+
+  it('a full run that finds other anchoring updates it, and one that finds the same writes nothing', async () => {
+    const before = (await db().query(`SELECT max(updated_at) AS at FROM barrier_member`)) as Array<{ at: Date }>;
+    clock.set(new Date(clock.now().getTime() + 60_000));
+    await run('full');
+    expect((await db().query(`SELECT max(updated_at) AS at FROM barrier_member`)) as Array<{ at: Date }>).toEqual(before);
+
+    fake.anchoringShift = 0.5;
+    await run('full');
+    expect(await stored()).toEqual({ 'F-001': 13, 'F-002': 3.5, 'F-003': 8.5, 'F-004': 14.5, 'F-005': 1.5 });
+  });
+});
