@@ -89,8 +89,13 @@ describe('barrier page: members by anchoring, the weakest first', () => {
     const weakest = await client.get(`/hinder/${barrierId}?ordning=forankring`);
     expect(weakest.status).toBe(200);
     expect(listed(weakest.text, members)).toEqual([members[1], members[2], members[0], members[3]].map((m) => m.reference));
-    expect(weakest.text).toContain('förankring: 3,0 av 15');
-    expect(weakest.text).toContain('förankring: 12,5 av 15');
+    expect(weakest.text).toContain('förankring: 3,0 av 15, svag');
+    expect(weakest.text).toContain('förankring: 8,0 av 15, svag');
+    expect(weakest.text).toContain('förankring: 12,5 av 15<');
+    expect(weakest.text).toContain('2 av hindrets 4 rapporter är svagt förankrade eller inte bedömda än.');
+    // The list of barriers says how many are worth a look, and leads there.
+    const list = await client.get('/hinder');
+    expect(list.text).toContain(`href="/hinder/${barrierId}?ordning=forankring#rapporter" class="muted">2 att granska`);
     expect(weakest.text).toContain('svagast förankrade först</strong>');
     // Anything else in ?ordning is the date order, never an error.
     const odd = await client.get(`/hinder/${barrierId}?ordning=%27;drop`);
@@ -110,6 +115,7 @@ describe('barrier page: members by anchoring, the weakest first', () => {
     const page = await client.get(`/hinder/${barrierId}?ordning=forankring`);
     expect(listed(page.text, members)[0]).toBe(members[4].reference);
     expect(page.text).toContain('förankring: inte bedömd än (placerad efter den senaste fulla körningen)');
+    expect((await client.get('/hinder')).text).toContain('3 att granska');
 
     await run('full');
     expect(await stored()).toEqual({ 'F-001': 12.5, 'F-002': 3, 'F-003': 8, 'F-004': 14, 'F-005': 1 });
@@ -124,5 +130,13 @@ describe('barrier page: members by anchoring, the weakest first', () => {
     fake.anchoringShift = 0.5;
     await run('full');
     expect(await stored()).toEqual({ 'F-001': 13, 'F-002': 3.5, 'F-003': 8.5, 'F-004': 14.5, 'F-005': 1.5 });
+  });
+
+  it('counts a confirmed report as looked at', async () => {
+    await db().query(`UPDATE barrier_member bm SET confirmed_by_analyst = true FROM deviation d WHERE d.id = bm.deviation_id AND d.external_id = 'F-002'`);
+    const page = await client.get(`/hinder/${barrierId}?ordning=forankring`);
+    expect(listed(page.text, members).at(-1)).toBe(members[1].reference);
+    expect(page.text).not.toContain('förankring: 3,5 av 15');
+    expect((await client.get('/hinder')).text).toContain('2 att granska');
   });
 });

@@ -10,7 +10,7 @@ import { detectPii } from '../../common/pii/pii-detector';
 import { CATEGORY_LABELS, DeviationCategory, DeviationParty, PARTY_LABELS } from '../deviation/deviation.constants';
 import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
 import { isBarrierProfile, similarBarriers } from './barrier-similarity';
-import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus } from './barrier.constants';
+import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus, WEAK_ANCHORING } from './barrier.constants';
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierStore } from './barrier-store';
 import { quarterTrend, sparkline, TREND_LABELS } from './barrier-trend';
@@ -18,6 +18,7 @@ import { BarrierAssignment, BarrierDetail, BarrierMemberOrder, BarrierMemberView
 
 interface BarrierRow {
   id: string;
+  to_review: number;
   name: string;
   name_source: 'generated' | 'analyst';
   status: BarrierStatus;
@@ -41,7 +42,9 @@ interface BarrierRow {
 const BARRIER_COLUMNS = `b.id, b.name, b.name_source, b.status, b.member_count, b.municipality_counts, b.subproject_counts, b.parties, b.terms,
   b.period_from::text AS period_from, b.period_to::text AS period_to, b.confirmed_at, b.escalated_at, b.escalation_reason, b.merged_into_id,
   to_char(b.local_fix_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS local_fix_on, b.local_fix_note, b.local_fix_recorded_at,
-  (SELECT u.name FROM app_user u WHERE u.id = b.local_fix_by_id) AS local_fix_by_name`;
+  (SELECT u.name FROM app_user u WHERE u.id = b.local_fix_by_id) AS local_fix_by_name,
+  (SELECT count(*)::int FROM barrier_member bm
+    WHERE bm.barrier_id = b.id AND NOT bm.confirmed_by_analyst AND (bm.anchoring IS NULL OR bm.anchoring < ${WEAK_ANCHORING})) AS to_review`;
 
 /** Member reports per page on /hinder/:id: a barrier of thousands of reports still renders at once. */
 export const MEMBER_PAGE_SIZE = 50;
@@ -59,7 +62,7 @@ const MEMBER_ORDER_SQL: Record<BarrierMemberOrder, string> = {
 function anchoringLabel(anchoring: number | null, confirmed: boolean, source: BarrierMemberSource): string | null {
   if (confirmed) return null;
   if (anchoring === null) return source === 'engine' ? 'förankring: inte bedömd än (placerad efter den senaste fulla körningen)' : 'förankring: inte bedömd än';
-  return `förankring: ${anchoring.toFixed(1).replace('.', ',')} av 15`;
+  return `förankring: ${anchoring.toFixed(1).replace('.', ',')} av 15${anchoring < WEAK_ANCHORING ? ', svag' : ''}`;
 }
 export const LOCAL_FIX_NOTE_MAX = 500;
 /** An earlier year is a typing mistake, not a fix (MIA began in 2017). */
@@ -86,6 +89,7 @@ function summaryOf(row: BarrierRow, quarters: Map<string, number>): BarrierSumma
     status: row.status,
     statusLabel: BARRIER_STATUS_LABELS[row.status],
     memberCount: row.member_count,
+    toReview: row.to_review,
     municipalityCount: Object.keys(row.municipality_counts).length,
     subprojectCount: Object.keys(row.subproject_counts).length,
     municipalities: byCount(row.municipality_counts),

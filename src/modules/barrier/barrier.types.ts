@@ -11,6 +11,8 @@ export interface BarrierSummary {
   status: BarrierStatus;
   statusLabel: string;
   memberCount: number;
+  /** Members worth the analyst's look: unconfirmed and weakly anchored (under WEAK_ANCHORING) or not yet judged. */
+  toReview: number;
   municipalityCount: number;
   subprojectCount: number;
   /** Name → member reports, most first. */
