@@ -119,7 +119,7 @@ const ANCHOR_CAP = Math.log(20);
 /**
  * How firmly each member is anchored in its barrier: the sum of the log odds, for the member's
  * ANCHOR_FEATURES strongest words and concepts, of being carried by the barrier's other members rather
- * than by the reports outside it (each capped at ANCHOR_CAP, so at most about 15; rounded to tenths).
+ * than by the reports outside it (each capped at ANCHOR_CAP, so at most about 15; at least 0; in tenths).
  * A member the engine drew in through a few common words scores low. Over the samples and holdouts 1-20,
  * half of the weakest fifth of the engine's members were in the wrong barrier (0.47-0.51, with and
  * without three confirmed per barrier) against 0.03-0.05 of the strongest fifth (AUC 0.75-0.78); on
@@ -148,7 +148,8 @@ export function memberAnchoring(space: FeatureSpace, members: readonly ReportVec
     }
     let sum = 0;
     for (const odds of top) if (odds !== -Infinity) sum += odds;
-    anchoring[m.report.id] = Math.round(sum * 10) / 10;
+    // Below 0 every feature is commoner outside than in the barrier: as unanchored as can be.
+    anchoring[m.report.id] = Math.max(0, Math.round(sum * 10) / 10);
   }
   return anchoring;
 }
