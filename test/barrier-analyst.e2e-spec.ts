@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { BarrierService } from '../src/modules/barrier/barrier.service';
 import { PatternsJob } from '../src/modules/barrier/jobs/patterns.job';
-import { DeviationService } from '../src/modules/deviation/deviation.service';
 import { User } from '../src/modules/user/user.entity';
+import { importDeviation } from './support/deviation-factories';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { FakePatternEngine, useFakePatternEngine } from './support/fake-pattern-engine';
 import { HttpClient } from './support/http-client';
@@ -42,18 +42,12 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
   async function report(kommun: string, occurredOn: string, marker: string | null, title = 'Avvikelse'): Promise<{ id: string; reference: string; externalId: string }> {
     sequence += 1;
     const externalId = `T-${String(sequence).padStart(4, '0')}`;
-    const created = await t.app.get(DeviationService).createFromImport({
+    const created = await importDeviation(t.app, {
       externalId,
       kommun,
       occurredOn,
-      reportedAt: `${occurredOn}T10:00:00+01:00`,
-      category: 'gransnitt',
-      parties: ['AF', 'FK'],
       title,
       description: `Deltagaren fick inget stöd från någon av parterna.${marker ? ` mönster:${marker}` : ''}`,
-      consequence: 'Ingen ersättning.',
-      severity: 'medel',
-      reporterEmail: 'rapportor@mia-example.se',
     });
     return { id: created.id, reference: created.reference, externalId };
   }

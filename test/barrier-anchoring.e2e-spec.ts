@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { PatternsJob } from '../src/modules/barrier/jobs/patterns.job';
-import { DeviationService } from '../src/modules/deviation/deviation.service';
+import { importDeviation } from './support/deviation-factories';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { FakePatternEngine, useFakePatternEngine } from './support/fake-pattern-engine';
 import { HttpClient } from './support/http-client';
@@ -26,18 +26,12 @@ describe('barrier page: members by anchoring, the weakest first', () => {
   async function report(kommun: string, occurredOn: string, anchoring: number | null): Promise<Member> {
     sequence += 1;
     const externalId = `F-${String(sequence).padStart(3, '0')}`;
-    const created = await t.app.get(DeviationService).createFromImport({
+    const created = await importDeviation(t.app, {
       externalId,
       kommun,
       occurredOn,
-      reportedAt: `${occurredOn}T10:00:00+01:00`,
-      category: 'gransnitt',
-      parties: ['AF', 'FK'],
       title: `Avvikelse ${externalId}`,
       description: `Deltagaren blev utan stöd. mönster:delta${anchoring === null ? '' : ` förankring:${anchoring}`}`,
-      consequence: '',
-      severity: 'medel',
-      reporterEmail: 'rapportor@mia-example.se',
     });
     return { reference: created.reference, externalId };
   }

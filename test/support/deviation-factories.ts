@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { plainToInstance } from 'class-transformer';
 import { AuthUser } from '../../src/common/auth/auth-user';
 import { DeviationService } from '../../src/modules/deviation/deviation.service';
-import { FiledDeviation } from '../../src/modules/deviation/deviation.types';
+import { DeviationImportResult, DeviationImportRow, FiledDeviation } from '../../src/modules/deviation/deviation.types';
 import { DeviationCreateDto } from '../../src/modules/deviation/dto/deviation-create.dto';
 import { OrganisationService } from '../../src/modules/organisation/organisation.service';
 import { User } from '../../src/modules/user/user.entity';
@@ -41,4 +41,25 @@ export async function fileDeviation(
 ): Promise<FiledDeviation> {
   const dto = plainToInstance(DeviationCreateDto, deviationBody(await municipalityId(app, kommun), overrides));
   return app.get(DeviationService).file(authUser(reporter), dto);
+}
+
+/**
+ * Imports one report as the importer would (history, no reporter account), on the day given; the rest is a
+ * valid interface problem without personal data unless overridden.
+ */
+export function importDeviation(
+  app: NestFastifyApplication,
+  row: Pick<DeviationImportRow, 'externalId' | 'kommun' | 'occurredOn'> & Partial<DeviationImportRow>,
+): Promise<DeviationImportResult> {
+  return app.get(DeviationService).createFromImport({
+    reportedAt: `${row.occurredOn}T10:00:00+01:00`,
+    category: 'gransnitt',
+    parties: ['AF', 'FK'],
+    title: 'Avvikelse',
+    description: 'Deltagaren fick inget stöd från någon av parterna.',
+    consequence: 'Ingen ersättning.',
+    severity: 'medel',
+    reporterEmail: 'rapportor@mia-example.se',
+    ...row,
+  });
 }
