@@ -102,14 +102,21 @@ describe('barrier page: members by anchoring, the weakest first', () => {
     expect(Object.fromEntries(apiMembers.map((m) => [m.externalId, m.anchoring]))).toEqual({ 'F-001': 12.5, 'F-002': 3, 'F-003': 8, 'F-004': 14 });
   });
 
-  it('puts a report placed since the last full run first, as not yet judged, and a full run judges it', async () => {
+  it('scores a report an incremental run places, and one moved in by the analyst comes first as not yet judged', async () => {
     members.push(await report('Tyresö', '2018-05-10', 1));
     await run('auto');
-    expect((await stored())['F-005']).toBeNull();
-    const page = await client.get(`/hinder/${barrierId}?ordning=forankring`);
+    expect((await stored())['F-005']).toBe(1);
+    let page = await client.get(`/hinder/${barrierId}?ordning=forankring`);
     expect(listed(page.text, members)[0]).toBe(members[4].reference);
-    expect(page.text).toContain('förankring: inte bedömd än (placerad efter den senaste fulla körningen)');
+    expect(page.text).toContain('förankring: 1,0 av 15, svag');
     expect((await client.get('/hinder')).text).toContain('3 att granska');
+
+    // A membership no run has scored (as one placed before runs scored anchoring).
+    await db().query(`UPDATE barrier_member bm SET anchoring = NULL FROM deviation d WHERE d.id = bm.deviation_id AND d.external_id = 'F-004'`);
+    page = await client.get(`/hinder/${barrierId}?ordning=forankring`);
+    expect(listed(page.text, members)[0]).toBe(members[3].reference);
+    expect(page.text).toContain('förankring: inte bedömd än<');
+    expect((await client.get('/hinder')).text).toContain('4 att granska');
 
     await run('full');
     expect(await stored()).toEqual({ 'F-001': 12.5, 'F-002': 3, 'F-003': 8, 'F-004': 14, 'F-005': 1 });

@@ -77,13 +77,17 @@ export class FakePatternEngine {
     for (const [key, entry] of model.perBarrier) byMarker.set((entry as { marker: string }).marker, key);
     const assignments = new Map<string, string | null>();
     const reasons: Record<string, string[]> = {};
+    const anchoring: Record<string, number> = {};
     for (const report of reports) {
       const marker = markerOf(report);
       const key = marker ? (byMarker.get(marker) ?? null) : null;
       assignments.set(report.id, key);
-      if (key) reasons[report.id] = [`nämner ${marker} (stegvis)`];
+      if (key) {
+        reasons[report.id] = [`nämner ${marker} (stegvis)`];
+        anchoring[report.id] = anchoringOf(report, this.anchoringShift);
+      }
     }
-    return { assignments, reasons };
+    return { assignments, reasons, anchoring };
   }
 }
 

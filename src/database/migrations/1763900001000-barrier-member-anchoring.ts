@@ -1,9 +1,10 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * How firmly the engine's full run found each member anchored in its barrier (memberAnchoring in the
- * engine), so the barrier page can list the weakest first. NULL where no full run has judged it: placed
- * by an incremental run, or moved in by the analyst.
+ * How firmly the pattern run found each member anchored in its barrier (memberAnchoring in the engine),
+ * so the barrier page can list the weakest first. NULL where no run has scored it: moved in by the
+ * analyst, or placed before this column existed (the engine version changes with it, so the next run is
+ * a full one and scores every engine member).
  */
 export class BarrierMemberAnchoring1763900001000 implements MigrationInterface {
   name = 'BarrierMemberAnchoring1763900001000';

@@ -15,7 +15,7 @@ export class BarrierMember extends AppBaseEntity {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   reason: string[];
 
-  /** How firmly the last full run found it anchored in the barrier (0-15, low: worth a look); null when no full run has judged it. */
+  /** How firmly the pattern run found it anchored in the barrier (0-15, low: worth a look); null when no run has scored it. */
   @Column({ type: 'real', nullable: true })
   anchoring: number | null;
 

@@ -50,8 +50,9 @@ const BARRIER_COLUMNS = `b.id, b.name, b.name_source, b.status, b.member_count, 
 export const MEMBER_PAGE_SIZE = 50;
 
 /**
- * The weakest anchored first: reports no full run has judged yet (placed since, or moved in by the analyst)
- * before all others, then by anchoring; the confirmed ones last, as the analyst has already looked at them.
+ * The weakest anchored first: reports no run has scored (moved in by the analyst, or placed before runs
+ * scored anchoring) before all others, then by anchoring; the confirmed ones last, as the analyst has
+ * already looked at them.
  */
 const MEMBER_ORDER_SQL: Record<BarrierMemberOrder, string> = {
   date: 'd.occurred_on, d.reference_number',
@@ -59,9 +60,9 @@ const MEMBER_ORDER_SQL: Record<BarrierMemberOrder, string> = {
 };
 
 /** What the page says of a member's anchoring (Swedish); nothing for a confirmed one. */
-function anchoringLabel(anchoring: number | null, confirmed: boolean, source: BarrierMemberSource): string | null {
+function anchoringLabel(anchoring: number | null, confirmed: boolean): string | null {
   if (confirmed) return null;
-  if (anchoring === null) return source === 'engine' ? 'förankring: inte bedömd än (placerad efter den senaste fulla körningen)' : 'förankring: inte bedömd än';
+  if (anchoring === null) return 'förankring: inte bedömd än';
   return `förankring: ${anchoring.toFixed(1).replace('.', ',')} av 15${anchoring < WEAK_ANCHORING ? ', svag' : ''}`;
 }
 export const LOCAL_FIX_NOTE_MAX = 500;
@@ -224,7 +225,7 @@ export class BarrierService {
       statusLabel: STATUS_LABELS[member.status] ?? member.status,
       reasons: member.reason,
       anchoring: member.anchoring,
-      anchoringLabel: anchoringLabel(member.anchoring, member.confirmed_by_analyst, member.source),
+      anchoringLabel: anchoringLabel(member.anchoring, member.confirmed_by_analyst),
       confirmedByAnalyst: member.confirmed_by_analyst,
       source: member.source,
       path: `/avvikelser/${member.id}`,

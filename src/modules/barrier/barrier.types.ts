@@ -73,7 +73,7 @@ export interface BarrierMemberView {
   statusLabel: string;
   /** Why it belongs (Swedish). */
   reasons: string[];
-  /** How firmly the last full run found it anchored, 0-15 (low: worth a look); null when no full run has judged it. */
+  /** How firmly the pattern run found it anchored, 0-15 (low: worth a look); null when no run has scored it. */
   anchoring: number | null;
   /** The same for the page (Swedish), or null for a confirmed report. */
   anchoringLabel: string | null;

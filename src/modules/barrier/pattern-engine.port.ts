@@ -51,6 +51,8 @@ export interface IncrementalOutcome {
   /** Report id → barrier key, or null for a one-off. */
   assignments: Map<string, string | null>;
   reasons: Record<string, string[]>;
+  /** Report id → its anchoring in the barrier it was placed in, as a full run would score it. */
+  anchoring: Record<string, number>;
 }
 
 export interface ClusteringScores {

@@ -487,6 +487,7 @@ export class PatternsService {
     let placed = 0;
     let assignments = new Map<string, string | null>();
     let reasons: Record<string, string[]> = {};
+    let anchoring: Record<string, number> = {};
     let mark = performance.now();
     if (rows.length > 0) {
       const perBarrier = new Map<string, unknown>();
@@ -500,6 +501,7 @@ export class PatternsService {
       phases.engineMs = Math.round(performance.now() - mark);
       assignments = outcome.assignments;
       reasons = outcome.reasons;
+      anchoring = outcome.anchoring;
     }
     mark = performance.now();
     return this.dataSource.transaction(async (manager) => {
@@ -509,23 +511,25 @@ export class PatternsService {
       const ids: string[] = [];
       const barrierIds: string[] = [];
       const reasonTexts: string[] = [];
+      const anchorings: Array<number | null> = [];
       for (const [deviationId, barrierId] of assignments) {
         if (!barrierId) continue;
         ids.push(deviationId);
         barrierIds.push(barrierId);
         reasonTexts.push(joinReasons(reasons[deviationId]));
+        anchorings.push(anchoring[deviationId] ?? null);
       }
       if (ids.length > 0) {
         // Only into active barriers, never where the analyst moved the report out, never over an existing membership.
         const inserted = (await manager.query(
-          `INSERT INTO barrier_member (barrier_id, deviation_id, reason, confirmed_by_analyst, source, created_at, updated_at)
-           SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), false, 'engine', $4, $4
-             FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS n(deviation_id, barrier_id, reason)
+          `INSERT INTO barrier_member (barrier_id, deviation_id, reason, anchoring, confirmed_by_analyst, source, created_at, updated_at)
+           SELECT n.barrier_id, n.deviation_id, string_to_array(n.reason, chr(31)), n.anchoring, false, 'engine', $4, $4
+             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $6::real[]) AS n(deviation_id, barrier_id, reason, anchoring)
              JOIN barrier b ON b.id = n.barrier_id AND b.status = ANY($5)
             WHERE NOT EXISTS (SELECT 1 FROM barrier_exclusion x WHERE x.deviation_id = n.deviation_id AND x.barrier_id = n.barrier_id)
            ON CONFLICT (deviation_id) DO NOTHING
            RETURNING barrier_id`,
-          [ids, barrierIds, reasonTexts, now, ACTIVE_BARRIER_STATUSES],
+          [ids, barrierIds, reasonTexts, now, ACTIVE_BARRIER_STATUSES, anchorings],
         )) as Array<{ barrier_id: string }>;
         for (const row of inserted) touched.add(row.barrier_id);
         placed = inserted.length;

@@ -195,6 +195,21 @@ describe('barrier engine', () => {
     expect(result.reasons['N1'][0]).toMatch(/^delar termerna: /);
   });
 
+  it('scores a placed report’s anchoring from the stored model, as it scores the members', () => {
+    const first = runFull(all, { thesaurus: THESAURUS, newId: ids() });
+    const model = JSON.parse(JSON.stringify(first.model)) as BarrierModel;
+    const barrier = first.barriers.find((b) => b.memberIds.includes('T1'));
+    // A copy of T1 under another id: it finds T1 among the members, so it is at least as anchored as T1.
+    const copy = { ...interpreter[0], id: 'N1' };
+    const placed = assignIncremental([copy], model, { thesaurus: THESAURUS });
+    expect(placed.assignments.get('N1')).toBe(barrier?.key);
+    expect(placed.anchoring['N1']).toBeGreaterThanOrEqual(barrier?.anchoring['T1'] ?? Infinity);
+    expect(placed.anchoring['N1']).toBeLessThanOrEqual(15);
+    // Only placed reports are scored.
+    const oneOff = assignIncremental([r('N2', 'Österåker', 'Trasig dörr', 'Dörren till lokalen går inte att låsa.')], model, { thesaurus: THESAURUS });
+    expect(oneOff.anchoring).toEqual({});
+  });
+
   it('clusters a sample and assigns the rest when there are many reports', () => {
     const many: EngineReport[] = [];
     for (let k = 0; k < 6; k++) for (const x of [...interpreter, ...digital, ...oneOffs]) many.push({ ...x, id: `${x.id}-${k}` });

@@ -1,6 +1,6 @@
 import { stableHash } from '../../../common/hashing/stable-hash';
 import { averageLinkage, LinkageWorkspace, SimilarityEdge, similarityEdges } from './barrier-clusterer';
-import { explainBarrier, GroupProfile, profileGroup } from './barrier-explainer';
+import { AnchoringBasis, anchoringScore, explainBarrier, GroupProfile, profileGroup } from './barrier-explainer';
 import { assignStableKeys } from './barrier-identity';
 import {
   BarrierModel,
@@ -918,10 +918,13 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
     const profile = profileGroup(space, members);
     barriers.push(explainBarrier(space, keys[i], members, confirmedIds, profile));
     for (const m of members) assignments.set(m.report.id, keys[i]);
+    const core = [...profile.core].sort((a, b) => a - b);
     modelBarriers.push({
       key: keys[i],
       centroid: [...profile.centroid.ids].map((id, k) => [space.keys[id], profile.centroid.weights[k]] as [string, number]),
-      coreFeatures: [...profile.core].sort((a, b) => a - b).map((id) => [space.keys[id], space.displayOf(space.keys[id])] as [string, string]),
+      coreFeatures: core.map((id) => [space.keys[id], space.displayOf(space.keys[id])] as [string, string]),
+      coreCounts: core.map((id) => profile.memberCounts.get(id) ?? 0),
+      size: members.length,
       confirmed: g.confirmedKey !== undefined,
     });
   });
@@ -994,18 +997,25 @@ export function assignIncremental(
   const coreDisplay = new Map<string, string>();
   const centroids: SparseVector[] = [];
   const cores: Array<Set<number>> = [];
+  const bases: AnchoringBasis[] = [];
   for (const b of model.barriers) {
     const entries = new Map<number, number>();
     for (const [key, weight] of b.centroid) entries.set(space.idOf(key), weight);
     centroids.push(sparseFromMap(entries));
-    cores.push(new Set(b.coreFeatures.map(([key, display]) => {
+    const counts = new Map<number, number>();
+    cores.push(new Set(b.coreFeatures.map(([key, display], k) => {
       coreDisplay.set(key, display);
-      return space.idOf(key);
+      const id = space.idOf(key);
+      counts.set(id, b.coreCounts[k]);
+      return id;
     })));
+    // Scored as a full run over the same reports and this one would score it as a member.
+    bases.push({ size: b.size + 1, docCount: model.docCount + 1, countOf: (id) => counts.get(id), dfOf: (id) => space.df.get(space.keys[id]) ?? 0 });
   }
   const index = new BarrierIndex(model.barriers.map((b) => b.key), centroids, cores);
   const assignments = new Map<string, string | null>();
   const reasons: Record<string, string[]> = {};
+  const anchoring: Record<string, number> = {};
   const sorted = [...newReports].sort(byId);
   sorted.forEach((report, i) => {
     if (isReportSettledLocally(thesaurus, report)) {
@@ -1022,6 +1032,7 @@ export function assignIncremental(
     assignments.set(report.id, key);
     const shared = [...vector.direct].filter((id) => cores[hit.barrier].has(id)).map((id) => coreDisplay.get(space.keys[id]) ?? space.displayOf(space.keys[id]));
     reasons[report.id] = [`delar termerna: ${[...new Set(shared)].slice(0, 5).join(', ')}`, `likhet med hindrets kärna: ${hit.similarity.toFixed(2).replace('.', ',')}`];
+    anchoring[report.id] = anchoringScore(vector.direct, bases[hit.barrier], false);
   });
-  return { assignments, reasons };
+  return { assignments, reasons, anchoring };
 }

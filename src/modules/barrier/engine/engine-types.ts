@@ -104,6 +104,10 @@ export interface BarrierModel {
     centroid: Array<[string, number]>;
     /** Features carried by at least two members, with display forms (a new report must share some). */
     coreFeatures: Array<[string, string]>;
+    /** How many members carry each core feature (same order), for a new report's anchoring. */
+    coreCounts: number[];
+    /** Members at the full run. */
+    size: number;
     confirmed: boolean;
   }>;
   options: EngineOptions;
@@ -134,4 +138,6 @@ export interface IncrementalResult {
   assignments: Map<string, string | null>;
   /** Why each placed report was placed (Swedish). */
   reasons: Record<string, string[]>;
+  /** How firmly each placed report is anchored in its barrier, as a full run would score it (see memberAnchoring). */
+  anchoring: Record<string, number>;
 }
