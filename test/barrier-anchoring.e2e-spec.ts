@@ -22,8 +22,8 @@ describe('barrier page: members by anchoring, the weakest first', () => {
   const clock = new FixedClock(new Date('2026-11-23T02:00:00Z'));
   const db = (): DataSource => t.app.get(DataSource);
 
-  /** "förankring:N" is the member's anchoring in the fake engine. */
-  async function report(kommun: string, occurredOn: string, anchoring: number | null): Promise<Member> {
+  /** "förankring:N" is the member's anchoring in the fake engine; `group` and `better` its group and a suggested one. */
+  async function report(kommun: string, occurredOn: string, anchoring: number | null, group = 'delta', better?: string): Promise<Member> {
     sequence += 1;
     const externalId = `F-${String(sequence).padStart(3, '0')}`;
     const created = await importDeviation(t.app, {
@@ -31,7 +31,7 @@ describe('barrier page: members by anchoring, the weakest first', () => {
       kommun,
       occurredOn,
       title: `Avvikelse ${externalId}`,
-      description: `Deltagaren blev utan stöd. mönster:delta${anchoring === null ? '' : ` förankring:${anchoring}`}`,
+      description: `Deltagaren blev utan stöd. mönster:${group}${anchoring === null ? '' : ` förankring:${anchoring}`}${better ? ` bättre:${better}` : ''}`,
     });
     return { reference: created.reference, externalId };
   }
@@ -139,5 +139,33 @@ describe('barrier page: members by anchoring, the weakest first', () => {
     expect(listed(page.text, members).at(-1)).toBe(members[1].reference);
     expect(page.text).not.toContain('förankring: 3,5 av 15');
     expect((await client.get('/hinder')).text).toContain('1 att granska');
+  });
+
+  it('suggests a better barrier for a member, and moves it there in one click', async () => {
+    const epsilon = [await report('Salem', '2019-01-10', 12, 'epsilon'), await report('Nykvarn', '2019-02-10', 12, 'epsilon'), await report('Täby', '2019-03-10', 12, 'epsilon')];
+    const stray = await report('Huddinge', '2019-04-10', 2, 'delta', 'epsilon');
+    await run('full');
+    const [{ id: epsilonId }] = (await db().query(
+      `SELECT bm.barrier_id AS id FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id WHERE d.external_id = $1`,
+      [epsilon[0].externalId],
+    )) as Array<{ id: string }>;
+    const page = await client.get(`/hinder/${barrierId}?ordning=forankring`);
+    expect(page.text).toContain(`passar bättre i <a href="/hinder/${epsilonId}">`);
+    expect(page.text).toContain('(förankring 12,0 där)');
+    expect(page.text).toContain(`action="/hinder/${epsilonId}/flytta-in"`);
+    // Only the stray member carries the suggestion.
+    expect(page.text.split('passar bättre i').length - 1).toBe(1);
+
+    const moved = await client.postForm(`/hinder/${epsilonId}/flytta-in`, { report: stray.reference });
+    expect(moved.status).toBe(303);
+    expect(moved.location).toBe(`/hinder/${epsilonId}?klart=flyttad-in`);
+    const [row] = (await db().query(
+      `SELECT bm.barrier_id, bm.confirmed_by_analyst FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id WHERE d.external_id = $1`,
+      [stray.externalId],
+    )) as Array<{ barrier_id: string; confirmed_by_analyst: boolean }>;
+    expect(row).toEqual({ barrier_id: epsilonId, confirmed_by_analyst: true });
+    const after = await client.get(`/hinder/${barrierId}?ordning=forankring`);
+    expect(after.text).not.toContain(`>${stray.reference}</a>`);
+    expect(after.text).not.toContain('passar bättre i');
   });
 });

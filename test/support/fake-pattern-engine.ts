@@ -64,8 +64,18 @@ export class FakePatternEngine {
         parties: ['AF', 'FK'],
         reasons: Object.fromEntries(members.map((m) => [m.id, [`nämner ${marker}`]])),
         anchoring: Object.fromEntries(members.map((m) => [m.id, anchoringOf(m, this.anchoringShift)])),
+        better: {},
       });
       perBarrier.set(key, { marker });
+    }
+    // "bättre:<namn>" in a member's description: the fake engine suggests that group's barrier for it.
+    const keyOf = new Map(barriers.map((barrier) => [barrier.terms[0], barrier.key]));
+    for (const barrier of barriers) {
+      for (const report of reports.filter((r) => barrier.memberIds.includes(r.id))) {
+        const other = /bättre:([a-zåäö0-9-]+)/i.exec(report.description)?.[1].toLowerCase();
+        const key = other === undefined ? undefined : keyOf.get(other);
+        if (key !== undefined && key !== barrier.key) barrier.better[report.id] = { key, anchoring: 12 };
+      }
     }
     return { barriers, model: { shared: { version: this.version }, perBarrier } };
   }

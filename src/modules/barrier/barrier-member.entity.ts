@@ -19,6 +19,13 @@ export class BarrierMember extends AppBaseEntity {
   @Column({ type: 'real', nullable: true })
   anchoring: number | null;
 
+  /** A barrier the last full run found would anchor it far better (a suggestion for the analyst), and its anchoring there. */
+  @Column({ type: 'uuid', nullable: true })
+  betterBarrierId: string | null;
+
+  @Column({ type: 'real', nullable: true })
+  betterAnchoring: number | null;
+
   /** Confirmed by the analyst: the engine never moves it, and uses it to place future reports. */
   @Column({ type: 'boolean', default: false })
   confirmedByAnalyst: boolean;

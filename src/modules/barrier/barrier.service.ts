@@ -63,7 +63,11 @@ const MEMBER_ORDER_SQL: Record<BarrierMemberOrder, string> = {
 function anchoringLabel(anchoring: number | null, confirmed: boolean): string | null {
   if (confirmed) return null;
   if (anchoring === null) return 'förankring: inte bedömd än';
-  return `förankring: ${anchoring.toFixed(1).replace('.', ',')} av 15${anchoring < WEAK_ANCHORING ? ', svag' : ''}`;
+  return `förankring: ${formatAnchoring(anchoring)} av 15${anchoring < WEAK_ANCHORING ? ', svag' : ''}`;
+}
+
+function formatAnchoring(anchoring: number): string {
+  return anchoring.toFixed(1).replace('.', ',');
 }
 export const LOCAL_FIX_NOTE_MAX = 500;
 /** An earlier year is a typing mistake, not a fix (MIA began in 2017). */
@@ -167,15 +171,18 @@ export class BarrierService {
       this.quarterCounts([id]),
       this.dataSource.query(
         `SELECT d.id, d.reference, d.external_id, d.title, m.name AS municipality, s.name AS subproject, d.occurred_on::text AS occurred_on,
-                d.category, d.status, bm.reason, bm.anchoring, bm.confirmed_by_analyst, bm.source
+                d.category, d.status, bm.reason, bm.anchoring, bm.confirmed_by_analyst, bm.source,
+                bb.id AS better_id, bb.name AS better_name, bm.better_anchoring
            FROM barrier_member bm
            JOIN deviation d ON d.id = bm.deviation_id
            JOIN municipality m ON m.id = d.municipality_id
            JOIN subproject s ON s.id = d.subproject_id
+           -- Suggested only while that barrier is active and the report is not confirmed where it is.
+           LEFT JOIN barrier bb ON bb.id = bm.better_barrier_id AND bb.status = ANY($2) AND NOT bm.confirmed_by_analyst
           WHERE bm.barrier_id = $1
           ORDER BY ${MEMBER_ORDER_SQL[options.order ?? 'date']}
           LIMIT ${limit} OFFSET ${offset}`,
-        [id],
+        [id, ACTIVE_BARRIER_STATUSES],
       ) as Promise<
         Array<{
           id: string;
@@ -191,6 +198,9 @@ export class BarrierService {
           anchoring: number | null;
           confirmed_by_analyst: boolean;
           source: BarrierMemberSource;
+          better_id: string | null;
+          better_name: string | null;
+          better_anchoring: number | null;
         }>
       >,
       this.dataSource.query(
@@ -226,6 +236,16 @@ export class BarrierService {
       reasons: member.reason,
       anchoring: member.anchoring,
       anchoringLabel: anchoringLabel(member.anchoring, member.confirmed_by_analyst),
+      betterPlace:
+        member.better_id === null || member.better_name === null
+          ? null
+          : {
+              barrierId: member.better_id,
+              name: member.better_name,
+              anchoring: member.better_anchoring,
+              anchoringText: member.better_anchoring === null ? null : formatAnchoring(member.better_anchoring),
+              path: `/hinder/${member.better_id}`,
+            },
       confirmedByAnalyst: member.confirmed_by_analyst,
       source: member.source,
       path: `/avvikelser/${member.id}`,

@@ -77,6 +77,8 @@ export interface BarrierMemberView {
   anchoring: number | null;
   /** The same for the page (Swedish), or null for a confirmed report. */
   anchoringLabel: string | null;
+  /** An active barrier the last full run found would anchor this unconfirmed report far better, with its anchoring there. */
+  betterPlace: { barrierId: string; name: string; anchoring: number | null; anchoringText: string | null; path: string } | null;
   confirmedByAnalyst: boolean;
   source: BarrierMemberSource;
   path: string;

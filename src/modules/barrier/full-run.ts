@@ -35,6 +35,7 @@ export function fullRunOutcome(input: FullRunInput): FullRunOutcome {
       parties: barrier.parties,
       reasons: barrier.reasons,
       anchoring: barrier.anchoring,
+      better: barrier.better,
     })),
     model: { shared, perBarrier },
   };

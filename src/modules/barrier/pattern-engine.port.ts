@@ -21,6 +21,8 @@ export interface PatternBarrier {
   reasons: Record<string, string[]>;
   /** How firmly each member is anchored in the barrier, 0-15 (the engine's memberAnchoring): the weakest are worth a look first. */
   anchoring: Record<string, number>;
+  /** Weakly anchored members that another barrier (its key) would anchor far better, with the anchoring there. */
+  better: Record<string, { key: string; anchoring: number }>;
 }
 
 export interface FullRunRequest {

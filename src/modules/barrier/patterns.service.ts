@@ -73,23 +73,35 @@ function joinReasons(reasons: readonly string[] | undefined): string {
   return (reasons ?? []).map((reason) => reason.replace(/\u001f/g, ' ')).join('\u001f');
 }
 
-/** A full run's memberships as parallel arrays: report, barrier, reasons (as `joinReasons` makes them), anchoring. */
+/**
+ * A full run's memberships as parallel arrays: report, barrier, reasons (as `joinReasons` makes them),
+ * anchoring, and a barrier that would anchor it far better with its anchoring there.
+ */
 interface EngineMembers {
   ids: string[];
   barriers: string[];
   reasons: string[];
   anchoring: Array<number | null>;
+  betterIds: Array<string | null>;
+  betterAnchoring: Array<number | null>;
 }
 
-const noMembers = (): EngineMembers => ({ ids: [], barriers: [], reasons: [], anchoring: [] });
+const noMembers = (): EngineMembers => ({ ids: [], barriers: [], reasons: [], anchoring: [], betterIds: [], betterAnchoring: [] });
 
 /**
- * Memberships as the parameters $1–$6 of `COMPACT_MEMBERS_SQL`. A full run writes tens of thousands, and
+ * Memberships as the parameters $1–$8 of `COMPACT_MEMBERS_SQL`. A full run writes tens of thousands, and
  * sending them as three parallel arrays of uuids and texts cost about as much as inserting them: here the
  * deviation ids go as one comma-separated text, and each barrier id and each distinct reason text (the
  * engine repeats a few thousand) goes once, the rows pointing at them by position.
  */
-function compactMembers({ ids: deviationIds, barriers: barrierIds, reasons, anchoring }: EngineMembers): [string, string[], number[], string[], number[], Array<number | null>] {
+function compactMembers({
+  ids: deviationIds,
+  barriers: barrierIds,
+  reasons,
+  anchoring,
+  betterIds,
+  betterAnchoring,
+}: EngineMembers): [string, string[], number[], string[], number[], Array<number | null>, Array<string | null>, Array<number | null>] {
   const barrierNumbers = new Map<string, number>();
   const reasonNumbers = new Map<string, number>();
   // 1-based, as WITH ORDINALITY counts.
@@ -100,13 +112,14 @@ function compactMembers({ ids: deviationIds, barriers: barrierIds, reasons, anch
   };
   const barrierNs = barrierIds.map((id) => numberOf(barrierNumbers, id));
   const reasonNs = reasons.map((reason) => numberOf(reasonNumbers, reason));
-  return [deviationIds.join(','), [...barrierNumbers.keys()], barrierNs, [...reasonNumbers.keys()], reasonNs, anchoring];
+  return [deviationIds.join(','), [...barrierNumbers.keys()], barrierNs, [...reasonNumbers.keys()], reasonNs, anchoring, betterIds, betterAnchoring];
 }
 
-/** The rows of `compactMembers`' parameters: (deviation_id, barrier_id, reason text[], anchoring). */
+/** The rows of `compactMembers`' parameters: (deviation_id, barrier_id, reason text[], anchoring, better_barrier_id, better_anchoring). */
 const COMPACT_MEMBERS_SQL = `(
-  SELECT m.deviation_id, b.id AS barrier_id, string_to_array(r.reason, chr(31)) AS reason, m.anchoring
-    FROM unnest(string_to_array($1, ',')::uuid[], $3::int[], $5::int[], $6::real[]) AS m(deviation_id, barrier_n, reason_n, anchoring)
+  SELECT m.deviation_id, b.id AS barrier_id, string_to_array(r.reason, chr(31)) AS reason, m.anchoring, m.better_barrier_id, m.better_anchoring
+    FROM unnest(string_to_array($1, ',')::uuid[], $3::int[], $5::int[], $6::real[], $7::uuid[], $8::real[])
+         AS m(deviation_id, barrier_n, reason_n, anchoring, better_barrier_id, better_anchoring)
     JOIN unnest($2::uuid[]) WITH ORDINALITY AS b(id, n) ON b.n = m.barrier_n
     JOIN unnest($4::text[]) WITH ORDINALITY AS r(reason, n) ON r.n = m.reason_n)`;
 
@@ -135,6 +148,8 @@ interface StoredMember {
   confirmed: boolean;
   reason: string;
   anchoring: number | null;
+  better_barrier_id: string | null;
+  better_anchoring: number | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -297,6 +312,9 @@ export class PatternsService {
       let updated = 0;
 
       const members = noMembers();
+      // Engine key -> the barrier id it is stored under, for the better places (which may name a later barrier).
+      const idByKey = new Map<string, string>();
+      const betterKeys: Array<string | null> = [];
       const inserts: EngineBarrierRow[] = [];
       const updates: EngineBarrierRow[] = [];
       for (const barrier of outcome.barriers) {
@@ -307,6 +325,7 @@ export class PatternsService {
         const placeable = barrier.memberIds.filter((deviationId) => !fresh.confirmed.has(deviationId) && !fresh.excluded.get(deviationId)?.includes(id));
         if (!existing && placeable.length === 0) continue;
         taken.add(id);
+        idByKey.set(barrier.key, id);
         const row: EngineBarrierRow = {
           id,
           engine_key: barrier.key,
@@ -321,8 +340,13 @@ export class PatternsService {
           members.barriers.push(id);
           members.reasons.push(joinReasons(barrier.reasons[deviationId]));
           members.anchoring.push(barrier.anchoring[deviationId] ?? null);
+          const better = barrier.better[deviationId];
+          betterKeys.push(better?.key ?? null);
+          members.betterAnchoring.push(better?.anchoring ?? null);
         }
       }
+      members.betterIds = betterKeys.map((key) => (key === null ? null : (idByKey.get(key) ?? null)));
+      members.betterAnchoring = members.betterAnchoring.map((value, i) => (members.betterIds[i] === null ? null : value));
       await this.insertFromEngine(manager, inserts, now);
       created = inserts.length;
       updated = await this.updateFromEngine(manager, updates, now);
@@ -394,7 +418,8 @@ export class PatternsService {
   /** Every membership as stored, with its reasons as one text (as `joinReasons` makes them), to compare with the engine's. */
   private async storedMembers(manager: EntityManager): Promise<StoredMember[]> {
     return (await manager.query(
-      `SELECT deviation_id, barrier_id, confirmed_by_analyst AS confirmed, array_to_string(reason, chr(31)) AS reason, anchoring FROM barrier_member`,
+      `SELECT deviation_id, barrier_id, confirmed_by_analyst AS confirmed, array_to_string(reason, chr(31)) AS reason, anchoring,
+              better_barrier_id, better_anchoring FROM barrier_member`,
     )) as StoredMember[];
   }
 
@@ -407,8 +432,8 @@ export class PatternsService {
     const insert = (rows: EngineMembers): Promise<Array<{ barrier_id: string }>> =>
       manager.query(
         `WITH placed AS (
-           INSERT INTO barrier_member (barrier_id, deviation_id, reason, anchoring, confirmed_by_analyst, source, created_at, updated_at)
-           SELECT n.barrier_id, n.deviation_id, n.reason, n.anchoring, false, 'engine', $7, $7
+           INSERT INTO barrier_member (barrier_id, deviation_id, reason, anchoring, better_barrier_id, better_anchoring, confirmed_by_analyst, source, created_at, updated_at)
+           SELECT n.barrier_id, n.deviation_id, n.reason, n.anchoring, n.better_barrier_id, n.better_anchoring, false, 'engine', $9, $9
              FROM ${COMPACT_MEMBERS_SQL} AS n
            ON CONFLICT (deviation_id) DO NOTHING
            RETURNING barrier_id)
@@ -418,8 +443,8 @@ export class PatternsService {
     if (stored.length === 0) {
       // The first run: nothing to remove, compare or conflict with (the state lock is held), and every barrier is new.
       await manager.query(
-        `INSERT INTO barrier_member (barrier_id, deviation_id, reason, anchoring, confirmed_by_analyst, source, created_at, updated_at)
-         SELECT n.barrier_id, n.deviation_id, n.reason, n.anchoring, false, 'engine', $7, $7
+        `INSERT INTO barrier_member (barrier_id, deviation_id, reason, anchoring, better_barrier_id, better_anchoring, confirmed_by_analyst, source, created_at, updated_at)
+         SELECT n.barrier_id, n.deviation_id, n.reason, n.anchoring, n.better_barrier_id, n.better_anchoring, false, 'engine', $9, $9
            FROM ${COMPACT_MEMBERS_SQL} AS n`,
         [...compactMembers(members), now],
       );
@@ -436,11 +461,18 @@ export class PatternsService {
       into.barriers.push(members.barriers[i]);
       into.reasons.push(members.reasons[i]);
       into.anchoring.push(members.anchoring[i]);
+      into.betterIds.push(members.betterIds[i]);
+      into.betterAnchoring.push(members.betterAnchoring[i]);
     };
+    const explainedAlike = (row: StoredMember, i: number): boolean =>
+      row.reason === members.reasons[i] &&
+      row.anchoring === members.anchoring[i] &&
+      row.better_barrier_id === members.betterIds[i] &&
+      row.better_anchoring === members.betterAnchoring[i];
     for (let i = 0; i < members.ids.length; i++) {
       const row = byDeviation.get(members.ids[i]);
       if (!row || (!row.confirmed && row.barrier_id !== members.barriers[i])) take(added, i);
-      else if (!row.confirmed && (row.reason !== members.reasons[i] || row.anchoring !== members.anchoring[i])) take(reasoned, i);
+      else if (!row.confirmed && !explainedAlike(row, i)) take(reasoned, i);
     }
     const changed = new Set<string>();
     if (moved.length > 0) {
@@ -455,7 +487,8 @@ export class PatternsService {
     if (reasoned.ids.length > 0) {
       const rows = (await manager.query(
         `WITH renewed AS (
-           UPDATE barrier_member bm SET reason = n.reason, anchoring = n.anchoring, updated_at = $7
+           UPDATE barrier_member bm
+              SET reason = n.reason, anchoring = n.anchoring, better_barrier_id = n.better_barrier_id, better_anchoring = n.better_anchoring, updated_at = $9
              FROM ${COMPACT_MEMBERS_SQL} AS n
             WHERE bm.deviation_id = n.deviation_id AND NOT bm.confirmed_by_analyst
            RETURNING bm.barrier_id)

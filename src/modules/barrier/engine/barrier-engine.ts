@@ -1,6 +1,6 @@
 import { stableHash } from '../../../common/hashing/stable-hash';
 import { averageLinkage, LinkageWorkspace, SimilarityEdge, similarityEdges } from './barrier-clusterer';
-import { AnchoringBasis, anchoringScore, explainBarrier, GroupProfile, profileGroup } from './barrier-explainer';
+import { AnchoringBasis, anchoringScore, betterPlaces, explainBarrier, GroupProfile, PlacedBarrier, profileGroup } from './barrier-explainer';
 import { assignStableKeys } from './barrier-identity';
 import {
   BarrierModel,
@@ -912,11 +912,14 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
   const assignments = new Map<string, string | null>();
   for (const v of vectors) assignments.set(v.report.id, null);
   const modelBarriers: BarrierModel['barriers'] = [];
+  const profiled: PlacedBarrier[] = [];
   groups.forEach((g, i) => {
     // Vectors are numbered in id order, so this is id order.
     const members = [...g.members].sort((a, b) => a.index - b.index);
     const profile = profileGroup(space, members);
-    barriers.push(explainBarrier(space, keys[i], members, confirmedIds, profile));
+    const barrier = explainBarrier(space, keys[i], members, confirmedIds, profile);
+    barriers.push(barrier);
+    profiled.push({ key: barrier.key, members, profile, anchoring: barrier.anchoring });
     for (const m of members) assignments.set(m.report.id, keys[i]);
     const core = [...profile.core].sort((a, b) => a - b);
     modelBarriers.push({
@@ -928,6 +931,8 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
       confirmed: g.confirmedKey !== undefined,
     });
   });
+  const better = betterPlaces(space, profiled, confirmedIds);
+  for (const barrier of barriers) barrier.better = better.get(barrier.key) ?? {};
   barriers.sort((a, b) => b.memberIds.length - a.memberIds.length || (a.key < b.key ? -1 : 1));
   modelBarriers.sort((a, b) => (a.key < b.key ? -1 : 1));
   const model: BarrierModel = {

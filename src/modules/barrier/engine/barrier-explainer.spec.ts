@@ -1,6 +1,6 @@
-import { memberAnchoring, profileGroup } from './barrier-explainer';
+import { betterPlaces, memberAnchoring, PlacedBarrier, profileGroup } from './barrier-explainer';
 import { EngineReport } from './engine-types';
-import { buildFeatureSpace } from './feature-space';
+import { buildFeatureSpace, ReportVector } from './feature-space';
 import { parseThesaurus } from './thesaurus';
 
 const report = (id: string, description: string): EngineReport => ({
@@ -16,6 +16,10 @@ const report = (id: string, description: string): EngineReport => ({
   occurredOn: '2019-01-01',
 });
 
+/** Reports outside every barrier, all about the same everyday matter. */
+const many = (count: number): EngineReport[] =>
+  Array.from({ length: count }, (_, i) => report(`x${i}`, `Handläggaren på kontoret bokade ett möte om praktik nummer ${i}.`));
+
 describe('memberAnchoring', () => {
   // A barrier of four: three carry its own words (vägglöss, sanering, möbler), one shares only words
   // that the reports outside it use as much (handläggare, kontor, möte).
@@ -25,8 +29,6 @@ describe('memberAnchoring', () => {
     report('b3', 'Efter saneringen har hon inga möbler kvar och vägglössen är tillbaka.'),
     report('b4', 'Handläggaren på kontoret ställde in mötet igen.'),
   ];
-  const many = (count: number): EngineReport[] =>
-    Array.from({ length: count }, (_, i) => report(`x${i}`, `Handläggaren på kontoret bokade ett möte om praktik nummer ${i}.`));
   const { space, vectors } = buildFeatureSpace([...barrier, ...many(12)], parseThesaurus(''));
   const members = vectors.filter((v) => v.report.id.startsWith('b'));
   const anchoring = memberAnchoring(space, members, profileGroup(space, members));
@@ -56,5 +58,40 @@ describe('memberAnchoring', () => {
     const loner = buildFeatureSpace([...barrier, report('b5', 'Handläggaren bokade ett möte.'), ...many(120)], parseThesaurus(''));
     const withLoner = loner.vectors.filter((v) => v.report.id.startsWith('b'));
     expect(memberAnchoring(loner.space, withLoner, profileGroup(loner.space, withLoner)).b5).toBe(0);
+  });
+});
+
+describe('betterPlaces', () => {
+  const tolk = [
+    report('t1', 'AF hade inte bokat tolk till mötet och deltagaren förstod inget av samtalet.'),
+    report('t2', 'FK bokade ingen tolk till mötet. Samtalet avbröts eftersom deltagaren inte förstod.'),
+    report('t3', 'Trots tolkbehov bokade AF ingen tolk till samtalet och mötet fick göras om.'),
+  ];
+  const digital = [
+    report('d1', 'Deltagaren saknar BankID och kan inte logga in på e-tjänsten.'),
+    report('d2', 'Utan BankID kan deltagaren inte logga in hos AF, e-tjänsten kräver e-legitimation.'),
+    report('d3', 'E-tjänsten kräver BankID men deltagaren saknar e-legitimation.'),
+  ];
+  // An interpreter report the engine (here: the test) put among the digital ones.
+  const stray = report('t4', 'Vårdcentralen ordnade ingen tolk till mötet, deltagaren förstod inte samtalet.');
+  const { space, vectors } = buildFeatureSpace([...tolk, ...digital, stray, ...many(40)], parseThesaurus(''));
+  const byId = new Map(vectors.map((v) => [v.report.id, v]));
+  const place = (key: string, ids: string[]): PlacedBarrier => {
+    const members = ids.map((id) => byId.get(id) as ReportVector);
+    const profile = profileGroup(space, members);
+    return { key, members, profile, anchoring: memberAnchoring(space, members, profile) };
+  };
+  const placed = [place('TOLK', ['t1', 't2', 't3']), place('DIGITAL', ['d1', 'd2', 'd3', 't4'])];
+
+  it('suggests the barrier that would anchor a weakly anchored member far better, and nothing for the members that fit', () => {
+    const better = betterPlaces(space, placed, new Set());
+    expect(Object.keys(better.get('DIGITAL') ?? {})).toEqual(['t4']);
+    expect(better.get('DIGITAL')?.t4.key).toBe('TOLK');
+    expect(better.get('DIGITAL')?.t4.anchoring).toBeGreaterThan((placed[1].anchoring.t4 ?? 0) + 3);
+    expect(better.get('TOLK')).toEqual({});
+  });
+
+  it('leaves the analyst’s confirmed members alone', () => {
+    expect(betterPlaces(space, placed, new Set(['t4'])).get('DIGITAL')).toEqual({});
   });
 });

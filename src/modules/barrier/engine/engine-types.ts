@@ -43,6 +43,8 @@ export interface EngineBarrier {
   reasons: Record<string, string[]>;
   /** How firmly each member is anchored in the barrier (see memberAnchoring): low ones are worth a look first. */
   anchoring: Record<string, number>;
+  /** Weakly anchored members that another barrier would anchor far better: member id -> that barrier (see betterPlaces). */
+  better: Record<string, { key: string; anchoring: number }>;
   /** Mean similarity of the members to the barrier's centre, 0..1. */
   cohesion: number;
   /** True when at least one member was confirmed by the analyst. */
