@@ -1015,7 +1015,7 @@ export function assignIncremental(
       return id;
     })));
     // Scored as a full run over the same reports and this one would score it as a member.
-    bases.push({ size: b.size + 1, docCount: model.docCount + 1, countOf: (id) => counts.get(id), dfOf: (id) => space.df.get(space.keys[id]) ?? 0 });
+    bases.push({ size: b.size + 1, docCount: model.docCount + 1, countOf: (id) => counts.get(id), dfOf: (id) => space.dfOfId(id) });
   }
   const index = new BarrierIndex(model.barriers.map((b) => b.key), centroids, cores);
   const assignments = new Map<string, string | null>();

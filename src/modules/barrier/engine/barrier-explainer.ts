@@ -175,7 +175,7 @@ export function memberAnchoring(space: FeatureSpace, members: readonly ReportVec
     size: members.length,
     docCount: space.docCount,
     countOf: (id) => (profile.core.has(id) ? profile.memberCounts.get(id) : undefined),
-    dfOf: (id) => space.df.get(space.keys[id]) ?? 0,
+    dfOf: (id) => space.dfOfId(id),
   };
   const anchoring: Record<string, number> = {};
   for (const m of members) anchoring[m.report.id] = anchoringScore(m.direct, basis, true);
@@ -212,7 +212,7 @@ export function betterPlaces(space: FeatureSpace, placed: readonly PlacedBarrier
       docCount: space.docCount,
       countOf: (id) => (barrier.profile.core.has(id) ? barrier.profile.memberCounts.get(id) : undefined),
       // The scored report is in the corpus' counts: as a candidate member it is not "elsewhere".
-      dfOf: (id) => (space.df.get(space.keys[id]) ?? 1) - 1,
+      dfOf: (id) => Math.max(0, space.dfOfId(id) - 1),
     }),
   );
   placed.forEach((barrier, i) => {

@@ -111,6 +111,11 @@ export class FeatureSpace {
     return out;
   }
 
+  /** Reports of the corpus carrying the feature with this id. */
+  dfOfId(id: number): number {
+    return this.df.get(this.keys[id]) ?? 0;
+  }
+
   isTextFeature(key: string): boolean {
     return key.startsWith('c:') || key.startsWith('t:') || key.startsWith('b:');
   }
