@@ -153,12 +153,15 @@ describe('barrier page: members by anchoring, the weakest first', () => {
     expect(page.text).toContain(`passar bättre i <a href="/hinder/${epsilonId}">`);
     expect(page.text).toContain('(förankring 12,0 där)');
     expect(page.text).toContain(`action="/hinder/${epsilonId}/flytta-in"`);
+    expect(page.text).toContain(`name="returnTo" value="${barrierId}"`);
     // Only the stray member carries the suggestion.
     expect(page.text.split('passar bättre i').length - 1).toBe(1);
 
-    const moved = await client.postForm(`/hinder/${epsilonId}/flytta-in`, { report: stray.reference });
+    // As the page's form posts it: back to the barrier being reviewed, with a notice.
+    const moved = await client.postForm(`/hinder/${epsilonId}/flytta-in`, { report: stray.reference, returnTo: barrierId });
     expect(moved.status).toBe(303);
-    expect(moved.location).toBe(`/hinder/${epsilonId}?klart=flyttad-in`);
+    expect(moved.location).toBe(`/hinder/${barrierId}?klart=flyttad-vidare#rapporter`);
+    expect((await client.get(`/hinder/${barrierId}?klart=flyttad-vidare`)).text).toContain('Rapporten är flyttad till hindret där den passade bättre, och bekräftad där.');
     const [row] = (await db().query(
       `SELECT bm.barrier_id, bm.confirmed_by_analyst FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id WHERE d.external_id = $1`,
       [stray.externalId],
@@ -167,5 +170,13 @@ describe('barrier page: members by anchoring, the weakest first', () => {
     const after = await client.get(`/hinder/${barrierId}?ordning=forankring`);
     expect(after.text).not.toContain(`>${stray.reference}</a>`);
     expect(after.text).not.toContain('passar bättre i');
+  });
+
+  it('refuses a move-in form whose page to return to is not an id, keeping what was entered', async () => {
+    const other = await report('Haninge', '2019-05-10', 12, 'epsilon');
+    const refused = await client.postForm(`/hinder/${barrierId}/flytta-in`, { report: other.reference, returnTo: 'inte-ett-id' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Sidan att gå tillbaka till finns inte.');
+    expect(refused.text).toContain(`value="${other.reference}"`);
   });
 });

@@ -13,7 +13,7 @@ import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.consta
 import { BarrierService, LOCAL_FIX_NOTE_MAX } from './barrier.service';
 import { BarrierDetail, BarrierMemberOrder, BarrierSummary } from './barrier.types';
 import { BARRIER_NAME_MAX } from './barrier-naming';
-import { BarrierCreateDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
+import { BarrierCreateDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveInFormDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
 import { ThesaurusService } from './thesaurus.service';
 import { PatternsJob, PatternsStatus } from './jobs/patterns.job';
@@ -31,6 +31,7 @@ const DONE_NOTICES: Record<string, string> = {
   'nytt-fran-delning': 'Det här hindret skapades av rapporter som delades av från ett annat.',
   'flyttad-in': 'Rapporten är flyttad hit och bekräftad.',
   'flyttad-ut': 'Rapporten är flyttad ut. Motorn lägger aldrig tillbaka den i det här hindret.',
+  'flyttad-vidare': 'Rapporten är flyttad till hindret där den passade bättre, och bekräftad där.',
   'lokal-atgard': 'Den lokala åtgärden är sparad. Översikten visar hindrets avvikelser per månad före och efter datumet.',
   'lokal-atgard-borttagen': 'Den lokala åtgärden är borttagen.',
 };
@@ -286,9 +287,10 @@ export class BarrierController {
   @Post('hinder/:id/flytta-in')
   @ApiExcludeEndpoint()
   moveInFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
-    return this.handle(request, reply, id, 'moveIn', BarrierMoveInDto, raw, async (user, dto) => {
+    return this.handle(request, reply, id, 'moveIn', BarrierMoveInFormDto, raw, async (user, dto) => {
       await this.barriers.moveIn(user, id, dto.report);
-      return `/hinder/${id}?klart=flyttad-in`;
+      // "Flytta dit" on another barrier's page: back to the page the analyst is reviewing.
+      return dto.returnTo && dto.returnTo !== id ? `/hinder/${dto.returnTo}?klart=flyttad-vidare#rapporter` : `/hinder/${id}?klart=flyttad-in`;
     });
   }
 

@@ -67,6 +67,14 @@ export class BarrierMoveInDto {
   report: string;
 }
 
+/** The page's move-in form; from a suggestion on another barrier's page, `returnTo` leads back there. */
+export class BarrierMoveInFormDto extends BarrierMoveInDto {
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUUID('all', { message: 'Sidan att gå tillbaka till finns inte. Ladda om sidan och försök igen.' })
+  returnTo?: string;
+}
+
 export class BarrierMoveOutDto {
   @ApiProperty({ format: 'uuid' })
   @Transform(trimString)
