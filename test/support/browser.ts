@@ -320,6 +320,11 @@ export async function keyboardProblems(page: Page, maxStops = 10): Promise<strin
   }
   await skipLink.focus();
   await page.keyboard.press('Enter');
+  // The browser moves focus to the fragment's target in a task of its own after the key event; under load
+  // (CI runs two test files at once) a read straight away can still see <body>. Give it a moment, then judge.
+  await page
+    .waitForFunction(() => (globalThis as unknown as DomWindow).document.activeElement?.tagName === 'MAIN', undefined, { timeout: 2_000 })
+    .catch(() => undefined);
   const target = await focused(page);
   const href = await skipLink.getAttribute('href');
   if (target.tag !== 'main' || `#${target.id}` !== href) {
