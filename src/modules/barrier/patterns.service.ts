@@ -314,7 +314,7 @@ export class PatternsService {
       const members = noMembers();
       // Engine key -> the barrier id it is stored under, for the better places (which may name a later barrier).
       const idByKey = new Map<string, string>();
-      const betterKeys: Array<string | null> = [];
+      const suggested: Array<{ key: string; anchoring: number } | undefined> = [];
       const inserts: EngineBarrierRow[] = [];
       const updates: EngineBarrierRow[] = [];
       for (const barrier of outcome.barriers) {
@@ -340,13 +340,15 @@ export class PatternsService {
           members.barriers.push(id);
           members.reasons.push(joinReasons(barrier.reasons[deviationId]));
           members.anchoring.push(barrier.anchoring[deviationId] ?? null);
-          const better = barrier.better[deviationId];
-          betterKeys.push(better?.key ?? null);
-          members.betterAnchoring.push(better?.anchoring ?? null);
+          suggested.push(barrier.better[deviationId]);
         }
       }
-      members.betterIds = betterKeys.map((key) => (key === null ? null : (idByKey.get(key) ?? null)));
-      members.betterAnchoring = members.betterAnchoring.map((value, i) => (members.betterIds[i] === null ? null : value));
+      // A suggestion counts only if its barrier is stored under an id (one the app skipped has none).
+      for (const better of suggested) {
+        const id = better === undefined ? undefined : idByKey.get(better.key);
+        members.betterIds.push(id ?? null);
+        members.betterAnchoring.push(id === undefined ? null : (better?.anchoring ?? null));
+      }
       await this.insertFromEngine(manager, inserts, now);
       created = inserts.length;
       updated = await this.updateFromEngine(manager, updates, now);
