@@ -51,4 +51,16 @@ describe('the lead’s round: what the lead and the reporter read and are told',
     const reporterView = await (await signIn(staff)).get(`/avvikelser/${filed.id}`);
     expect(reporterView.text).toContain('Kommentar: Tar den här veckan.');
   });
+
+  it('sends a lead who follows a reminder’s "alla avvikelser" link to their queue instead of a 403', async () => {
+    const client = await signIn(lead);
+    const all = await client.get('/avvikelser?status=all&sort=newest');
+    expect(all.status).toBe(303);
+    expect(all.location).toBe('/delprojekt/ko?status=all&sort=newest');
+    const queue = await client.get(all.location ?? '');
+    expect(queue.status).toBe(200);
+    expect(queue.text).toContain('<h1>Kö</h1>');
+    // Staff still may not list every report.
+    expect((await (await signIn(staff)).get('/avvikelser')).status).toBe(403);
+  });
 });
