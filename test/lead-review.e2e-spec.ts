@@ -15,12 +15,14 @@ describe('the lead’s round: what the lead and the reporter read and are told',
   const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
   let staff: User;
   let lead: User;
+  let otherLead: User;
 
   beforeAll(async () => {
     smtp = await SmtpCatcher.start();
     t = await startTestApp({ env: { SMTP_URL: smtp.url }, clock });
     staff = await createUser(t.app, 'staff', { subproject: 'MIA HBS', name: 'Sara Stafett' });
     lead = await createUser(t.app, 'lead', { subproject: 'MIA HBS', name: 'Lars Ledare' });
+    otherLead = await createUser(t.app, 'lead', { subproject: 'MIA HBS', name: 'Lina Ledare' });
   });
   afterAll(async () => {
     await t.close();
@@ -62,5 +64,28 @@ describe('the lead’s round: what the lead and the reporter read and are told',
     expect(queue.text).toContain('<h1>Kö</h1>');
     // Staff still may not list every report.
     expect((await (await signIn(staff)).get('/avvikelser')).status).toBe(403);
+  });
+
+  it('mails the responsible lead when the reporter answers in the dialogue (every lead of the delprojekt while no one is responsible)', async () => {
+    const filed = await fileDeviation(t.app, staff, 'Botkyrka', { title: 'Samtycket räcker inte' });
+    const reporter = await signIn(staff);
+    await reporter.get(`/avvikelser/${filed.id}`);
+    expect((await reporter.postForm(`/avvikelser/${filed.id}/kommentarer`, { visibility: 'reporter', body: 'Det gäller samtycket från i våras.' })).status).toBe(303);
+    let mails = (await deliver()).filter((m) => m.subject.startsWith('Rapportören har svarat'));
+    expect(mails.map((m) => m.to[0]).sort()).toEqual([lead.email, otherLead.email].sort());
+    expect(mails[0].subject).toBe(`Rapportören har svarat om ${filed.reference}: Samtycket räcker inte`);
+    expect(mails[0].text).toContain('Sara Stafett har skrivit i dialogen om avvikelsen');
+    expect(mails[0].text).toContain(`/avvikelser/${filed.id}#kommentarer`);
+    // The text itself stays in the system.
+    expect(mails[0].text).not.toContain('samtycket från i våras');
+
+    const client = await signIn(lead);
+    await client.get(`/avvikelser/${filed.id}`);
+    await client.postForm(`/avvikelser/${filed.id}/status`, { action: 'accept' });
+    smtp.clear();
+    await reporter.get(`/avvikelser/${filed.id}`);
+    await reporter.postForm(`/avvikelser/${filed.id}/kommentarer`, { visibility: 'reporter', body: 'En sak till.' });
+    mails = (await deliver()).filter((m) => m.subject.startsWith('Rapportören har svarat'));
+    expect(mails.map((m) => m.to)).toEqual([[lead.email]]);
   });
 });

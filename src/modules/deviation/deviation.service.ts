@@ -654,6 +654,15 @@ export class DeviationService {
       if (dto.visibility === 'reporter' && !isReporter(user, f) && row.reporter_active !== false) {
         await this.notifier.toReporter(manager, 'deviation-reply', mailable(row), row.reporter_address, eventId, { actorName: user.name });
       }
+      if (dto.visibility === 'reporter' && isReporter(user, f)) {
+        // The reporter answered: without a mail the lead only finds it by opening the report.
+        const leads = (await manager.query(
+          `SELECT id, email FROM app_user WHERE subproject_id = $1 AND role = 'lead' AND active AND id <> $2 ORDER BY email`,
+          [row.subproject_id, user.id],
+        )) as Array<{ id: string; email: string }>;
+        const assignee = leads.find((lead) => lead.id === row.assignee_id);
+        await this.notifier.reporterReplied(manager, mailable(row), assignee ? [assignee.email] : leads.map((lead) => lead.email), eventId, user.name);
+      }
       return {
         id: comment.id,
         visibility: dto.visibility,
