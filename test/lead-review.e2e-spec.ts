@@ -88,4 +88,27 @@ describe('the lead’s round: what the lead and the reporter read and are told',
     mails = (await deliver()).filter((m) => m.subject.startsWith('Rapportören har svarat'));
     expect(mails.map((m) => m.to)).toEqual([[lead.email]]);
   });
+
+  it('mails the lead a colleague makes responsible, but not the lead who takes a report themselves', async () => {
+    const filed = await fileDeviation(t.app, staff, 'Huddinge', { title: 'Ingen tar emot remissen' });
+    await deliver();
+    smtp.clear();
+    const client = await signIn(lead);
+    await client.get(`/avvikelser/${filed.id}`);
+    expect((await client.postForm(`/avvikelser/${filed.id}/tilldela`, { assigneeId: otherLead.id })).status).toBe(303);
+    const mails = await deliver();
+    expect(mails).toHaveLength(1);
+    expect(mails[0].to).toEqual([otherLead.email]);
+    expect(mails[0].subject).toBe(`Du är ansvarig för ${filed.reference}: Ingen tar emot remissen`);
+    expect(mails[0].text).toContain('Lars Ledare har gjort dig ansvarig för avvikelsen');
+    expect(mails[0].text).toContain(`/avvikelser/${filed.id}`);
+
+    smtp.clear();
+    const colleague = await signIn(otherLead);
+    await colleague.get(`/avvikelser/${filed.id}`);
+    await colleague.postForm(`/avvikelser/${filed.id}/tilldela`, { assigneeId: lead.id });
+    await colleague.get(`/avvikelser/${filed.id}`);
+    await colleague.postForm(`/avvikelser/${filed.id}/tilldela`, { assigneeId: otherLead.id });
+    expect((await deliver()).map((m) => m.to)).toEqual([[lead.email]]);
+  });
 });
