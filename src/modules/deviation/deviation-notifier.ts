@@ -99,6 +99,31 @@ export class DeviationNotifier {
     );
   }
 
+  /** A colleague gave the lead a report: it is theirs from now on. */
+  async assigned(manager: EntityManager, deviation: MailableDeviation, assigneeEmail: string, eventId: string, actorName: string): Promise<void> {
+    await this.mail.enqueue(
+      { to: [assigneeEmail], template: 'deviation-assigned', context: context(deviation, { actorName }), dedupeKey: `deviation-assigned:${deviation.id}:${eventId}` },
+      manager,
+    );
+  }
+
+  /** The reporter wrote in the dialogue: the lead responsible (or, with none, the delprojekt's leads) must not miss it. */
+  async reporterReplied(manager: EntityManager, deviation: MailableDeviation, leadEmails: string[], eventId: string, actorName: string): Promise<void> {
+    if (leadEmails.length === 0) {
+      this.logger.warn(`Ingen aktiv delprojektledare fick mejl om rapportörens svar på ${deviation.reference}.`);
+      return;
+    }
+    await this.mail.enqueue(
+      {
+        to: leadEmails,
+        template: 'deviation-reporter-reply',
+        context: context(deviation, { actorName }),
+        dedupeKey: `deviation-reporter-reply:${deviation.id}:${eventId}`,
+      },
+      manager,
+    );
+  }
+
   /** A structural barrier is the analysts' to take further. */
   async escalatedToAnalysts(manager: EntityManager, deviation: MailableDeviation, analystEmails: string[], eventId: string, comment: string | null): Promise<void> {
     if (analystEmails.length === 0) {

@@ -130,8 +130,13 @@ export class DeviationPageController {
   }
 
   @Get('avvikelser')
-  @Roles('analyst', 'admin')
+  @Roles('lead', 'analyst', 'admin')
   async all(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    // A lead's "all" is their own queue; reminder mails link leads here when more are overdue than listed.
+    if ((request.user as AuthUser).role === 'lead') {
+      const query = request.raw.url?.includes('?') ? request.raw.url.slice(request.raw.url.indexOf('?')) : '';
+      return reply.redirect(`/delprojekt/ko${query}`, 303);
+    }
     return this.renderList(request, reply, {
       heading: 'Avvikelser',
       intro: 'Alla kommuners avvikelser. Filtrera på delprojekt, kommun, kategori och period.',

@@ -541,9 +541,9 @@ export class DeviationService {
       const row = await this.loadVisible(manager, user, id, true);
       if (!canAssign(user, facts(row))) throw new ForbiddenError('Bara delprojektledare i delprojektet som äger avvikelsen kan tilldela den.');
       const leads = (await manager.query(
-        `SELECT id, name FROM app_user WHERE id = $1 AND subproject_id = $2 AND role = 'lead' AND active`,
+        `SELECT id, name, email FROM app_user WHERE id = $1 AND subproject_id = $2 AND role = 'lead' AND active`,
         [assigneeId, row.subproject_id],
-      )) as Array<{ id: string; name: string }>;
+      )) as Array<{ id: string; name: string; email: string }>;
       const lead = leads[0];
       if (!lead) {
         const message = `Välj en aktiv delprojektledare i ${row.subproject_name}.`;
@@ -552,7 +552,7 @@ export class DeviationService {
       if (row.assignee_id === lead.id) return;
       const now = this.clock.now();
       await manager.query(`UPDATE deviation SET assignee_id = $2, updated_at = $3 WHERE id = $1`, [row.id, lead.id, now]);
-      await this.recordEvent(
+      const eventId = await this.recordEvent(
         manager,
         row.id,
         user.id,
@@ -561,6 +561,8 @@ export class DeviationService {
         { assigneeId: lead.id, assigneeName: lead.name },
         now,
       );
+      // Given a report by a colleague, a lead would otherwise only notice it in the queue.
+      if (lead.id !== user.id) await this.notifier.assigned(manager, mailable(row), lead.email, eventId, user.name);
     });
   }
 
@@ -653,6 +655,15 @@ export class DeviationService {
       const eventId = await this.recordEvent(manager, row.id, user.id, kind, null, { commentId: comment.id, visibility: dto.visibility }, now);
       if (dto.visibility === 'reporter' && !isReporter(user, f) && row.reporter_active !== false) {
         await this.notifier.toReporter(manager, 'deviation-reply', mailable(row), row.reporter_address, eventId, { actorName: user.name });
+      }
+      if (dto.visibility === 'reporter' && isReporter(user, f)) {
+        // The reporter answered: without a mail the lead only finds it by opening the report.
+        const leads = (await manager.query(
+          `SELECT id, email FROM app_user WHERE subproject_id = $1 AND role = 'lead' AND active AND id <> $2 ORDER BY email`,
+          [row.subproject_id, user.id],
+        )) as Array<{ id: string; email: string }>;
+        const assignee = leads.find((lead) => lead.id === row.assignee_id);
+        await this.notifier.reporterReplied(manager, mailable(row), assignee ? [assignee.email] : leads.map((lead) => lead.email), eventId, user.name);
       }
       return {
         id: comment.id,
