@@ -170,7 +170,19 @@ describe('the lead’s queue and GET /api/deviations: filters, sorts, overdue ma
 
     const bad = await browser.get('/delprojekt/ko?from=igar');
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('Ange från-datum som ÅÅÅÅ-MM-DD.');
+    expect(bad.text).toContain('Ange från-datum som ÅÅÅÅ-MM-DD, t.ex. 2026-01-01.');
+    // A day that does not exist is refused before it reaches the database.
+    const impossible = await browser.get('/delprojekt/ko?to=2026-13-45');
+    expect(impossible.status).toBe(400);
+    expect(impossible.text).toContain('Ange till-datum som ÅÅÅÅ-MM-DD, t.ex. 2026-12-31.');
+    const reversed = await browser.get('/delprojekt/ko?from=2026-12-01&to=2026-01-01');
+    expect(reversed.status).toBe(400);
+    expect(reversed.text).toContain('Till-datum kan inte vara före från-datum.');
+    // A hand-edited address gets Swedish, not the API's codes.
+    const unknown = await browser.get('/delprojekt/ko?status=foo&sort=bar');
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain('Okänd status. Välj en status i listan.');
+    expect(unknown.text).toContain('Okänd sortering. Välj äldst först, nyast först eller allvarligast först.');
   });
 
   it('gives analysts every delprojekt, filterable by delprojekt', async () => {

@@ -112,7 +112,7 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     expect(api.json<{ items: Array<{ id: string }> }>().items.map((item) => item.id)).toEqual([ids.accepted]);
     const wrong = await client.get('/delprojekt/ko?assignee=alla');
     expect(wrong.status).toBe(400);
-    expect(pageText(wrong.text)).toContain('Ansvarig kan bara vara me (du själv) eller tomt för alla.');
+    expect(pageText(wrong.text)).toContain('Ansvarig kan bara vara du själv eller alla.');
   });
 
   it('the numbers follow the work: once the old report is accepted and investigated it moves on', async () => {

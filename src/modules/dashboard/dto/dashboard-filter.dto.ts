@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsUUID, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import { isIsoDate } from '../../../common/calendar/working-days';
+import { IsIn, IsOptional, IsUUID, Validate } from 'class-validator';
+import { NotBeforeFrom, SwedishDate } from '../../../common/validation/date-range';
 import { DEVIATION_CATEGORIES, DEVIATION_PARTIES, DeviationCategory, DeviationParty } from '../../deviation/deviation.constants';
 
 /** Empty query fields (a GET form sends every field) count as not given. */
@@ -16,29 +16,6 @@ const upperCase = (params: { value: unknown }): unknown => {
   const value = emptyToUndefined(params);
   return typeof value === 'string' ? value.toUpperCase() : value;
 };
-
-@ValidatorConstraint({ name: 'swedishDate' })
-class SwedishDate implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && isIsoDate(value) && value >= '2000-01-01' && value <= '2099-12-31';
-  }
-
-  defaultMessage(args: ValidationArguments): string {
-    return args.property === 'from' ? 'Ange från-datum som ÅÅÅÅ-MM-DD, t.ex. 2026-01-01.' : 'Ange till-datum som ÅÅÅÅ-MM-DD, t.ex. 2026-12-31.';
-  }
-}
-
-@ValidatorConstraint({ name: 'notBeforeFrom' })
-class NotBeforeFrom implements ValidatorConstraintInterface {
-  validate(value: unknown, args: ValidationArguments): boolean {
-    const from = (args.object as DashboardFilterDto).from;
-    return typeof value !== 'string' || typeof from !== 'string' || value >= from;
-  }
-
-  defaultMessage(): string {
-    return 'Till-datum kan inte vara före från-datum.';
-  }
-}
 
 /**
  * The overview's filters: the page's query string (so a view can be shared as a link), the JSON

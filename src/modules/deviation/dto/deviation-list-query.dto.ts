@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, MaxLength, Min, Validate } from 'class-validator';
+import { NotBeforeFrom, SwedishDate } from '../../../common/validation/date-range';
 import { DEVIATION_CATEGORIES, DEVIATION_SEVERITIES, DeviationCategory, DeviationSeverity } from '../deviation.constants';
 import { DEVIATION_STATUSES } from '../deviation-workflow';
 import { emptyToUndefined } from './deviation-create.dto';
@@ -15,26 +16,24 @@ export type DeviationStatusFilter = (typeof STATUS_FILTERS)[number];
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value === '' ? undefined : value;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** Filters, sort and page of the queue and of GET /api/deviations. Also read from the queue page's query string. */
 export class DeviationListQueryDto {
   @ApiPropertyOptional({ enum: STATUS_FILTERS, default: 'open' })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsIn(STATUS_FILTERS, { message: 'Okänd status. Välj open, all eller en status.' })
+  @IsIn(STATUS_FILTERS, { message: 'Okänd status. Välj en status i listan.' })
   status?: DeviationStatusFilter;
 
   @ApiPropertyOptional({ enum: DEVIATION_SEVERITIES })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsIn(DEVIATION_SEVERITIES, { message: 'Välj allvarlighetsgrad: lag, medel eller hog.' })
+  @IsIn(DEVIATION_SEVERITIES, { message: 'Okänd allvarlighetsgrad. Välj låg, medel eller hög.' })
   severity?: DeviationSeverity;
 
   @ApiPropertyOptional({ enum: DEVIATION_CATEGORIES })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsIn(DEVIATION_CATEGORIES, { message: 'Okänd kategori.' })
+  @IsIn(DEVIATION_CATEGORIES, { message: 'Okänd kategori. Välj en kategori i listan.' })
   category?: DeviationCategory;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Kommun' })
@@ -52,25 +51,26 @@ export class DeviationListQueryDto {
   @ApiPropertyOptional({ description: 'Rapporterad från och med (ÅÅÅÅ-MM-DD)', example: '2026-01-01' })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(DATE, { message: 'Ange från-datum som ÅÅÅÅ-MM-DD.' })
+  @Validate(SwedishDate)
   from?: string;
 
   @ApiPropertyOptional({ description: 'Rapporterad till och med (ÅÅÅÅ-MM-DD)', example: '2026-12-31' })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(DATE, { message: 'Ange till-datum som ÅÅÅÅ-MM-DD.' })
+  @Validate(SwedishDate)
+  @Validate(NotBeforeFrom)
   to?: string;
 
   @ApiPropertyOptional({ enum: ['me'], description: 'me = bara avvikelser där du är ansvarig' })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsIn(['me'], { message: 'Ansvarig kan bara vara me (du själv) eller tomt för alla.' })
+  @IsIn(['me'], { message: 'Ansvarig kan bara vara du själv eller alla.' })
   assignee?: 'me';
 
   @ApiPropertyOptional({ enum: LIST_SORTS, default: 'oldest', description: 'oldest = äldst först, newest = nyast först, severity = allvarligast först' })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsIn(LIST_SORTS, { message: 'Sortera på oldest, newest eller severity.' })
+  @IsIn(LIST_SORTS, { message: 'Okänd sortering. Välj äldst först, nyast först eller allvarligast först.' })
   sort?: DeviationListSort;
 
   @ApiPropertyOptional({ description: 'Markören nextCursor från förra sidan' })
@@ -82,8 +82,8 @@ export class DeviationListQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @Transform(toInt)
   @IsOptional()
-  @IsInt({ message: 'limit måste vara ett heltal mellan 1 och 200.' })
-  @Min(1, { message: 'limit måste vara ett heltal mellan 1 och 200.' })
-  @Max(200, { message: 'limit måste vara ett heltal mellan 1 och 200.' })
+  @IsInt({ message: 'Antal per sida måste vara ett heltal mellan 1 och 200.' })
+  @Min(1, { message: 'Antal per sida måste vara ett heltal mellan 1 och 200.' })
+  @Max(200, { message: 'Antal per sida måste vara ett heltal mellan 1 och 200.' })
   limit?: number;
 }
