@@ -76,4 +76,27 @@ describe('the analyst’s review journeys', () => {
       expect(`${mail.text}${mail.html}`).not.toContain('(KOMMUN, AF)');
     }
   });
+
+  it('moving a report out while reviewing the weakest anchored first leads back to that order, not to date order', async () => {
+    const barrierId = await insertBarrier('Samtycke och blankett', ['FK', 'ANNAN']);
+    const members = [];
+    for (const [kommun, date] of [['Haninge', '2026-01-05'], ['Tyresö', '2026-03-01'], ['Salem', '2026-05-20']]) {
+      members.push(await addMember(barrierId, kommun, date, `rapportor.${kommun.toLowerCase()}@kommun.example.org`));
+    }
+    const page = await client.get(`/hinder/${barrierId}?ordning=forankring`);
+    expect(page.text).toContain('name="ordning" value="forankring"');
+    const form = /<form method="post" action="\/hinder\/[^"]+\/flytta-ut"[\s\S]*?<\/form>/.exec(page.text)?.[0] ?? '';
+    const fields = Object.fromEntries([...form.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)"/g)].filter((m) => m[1] !== '_csrf').map((m) => [m[1], m[2]]));
+    expect(fields.deviationId).toBeTruthy();
+    const moved = await client.postForm(`/hinder/${barrierId}/flytta-ut`, fields);
+    expect(moved.status).toBe(303);
+    expect(moved.location).toBe(`/hinder/${barrierId}?ordning=forankring&klart=flyttad-ut#rapporter`);
+    const back = await client.get(String(moved.location).split('#')[0]);
+    expect(back.text).toContain('Rapporten är flyttad ut.');
+    expect(back.text).toContain('<strong aria-current="true">svagast förankrade först</strong>');
+
+    // Without an order (an older page, the API's form) it is date order, as before.
+    const plain = await client.postForm(`/hinder/${barrierId}/flytta-ut`, { deviationId: members[2].id });
+    expect(plain.location).toBe(`/hinder/${barrierId}?klart=flyttad-ut#rapporter`);
+  });
 });
