@@ -99,4 +99,15 @@ describe('the analyst’s review journeys', () => {
     const plain = await client.postForm(`/hinder/${barrierId}/flytta-ut`, { deviationId: members[2].id });
     expect(plain.location).toBe(`/hinder/${barrierId}?klart=flyttad-ut#rapporter`);
   });
+
+  it('a thesaurus line with an unknown party in brackets is refused in Swedish and kept; a lower-case party is stored in capitals', async () => {
+    await client.get('/hinder/tesaurus');
+    const unknown = await client.postForm('/hinder/tesaurus', { line: 'bidrag [XYZ]: försörjningsstöd' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain('Parten inom hakparentes finns inte.');
+    expect(unknown.text).toContain('value="bidrag [XYZ]: försörjningsstöd"');
+    expect((await client.postForm('/hinder/tesaurus', { line: 'intyg [fk]: läkarintyget, intyg från läkare' })).status).toBe(303);
+    const rows = (await db.query(`SELECT line, canonical FROM thesaurus_entry ORDER BY created_at`)) as Array<{ line: string; canonical: string }>;
+    expect(rows).toEqual([{ line: 'intyg [FK]: läkarintyget, intyg från läkare', canonical: 'intyg' }]);
+  });
 });
