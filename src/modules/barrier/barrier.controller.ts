@@ -62,6 +62,17 @@ function membersHref(id: string, page: number, order: BarrierMemberOrder): strin
   return `/hinder/${id}${query ? `?${query}` : ''}#rapporter`;
 }
 
+/**
+ * Where a row's form (Flytta ut, Flytta dit) leads back to: the same order and page of the members, so an
+ * analyst working through the weakest anchored first keeps their place instead of landing in date order.
+ */
+function reviewHref(id: string, raw: unknown, done: string): string {
+  const values = formValues(raw);
+  const href = membersHref(id, pageNumber(values.sida), memberOrder(values.ordning));
+  const [path, fragment] = href.split('#');
+  return `${path}${path.includes('?') ? '&' : '?'}klart=${done}#${fragment}`;
+}
+
 function pageLinks(id: string, page: BarrierDetail['membersPage'], order: BarrierMemberOrder): { previous: string | null; next: string | null } | null {
   if (!page || page.pages <= 1) return null;
   return { previous: page.page > 1 ? membersHref(id, page.page - 1, order) : null, next: page.page < page.pages ? membersHref(id, page.page + 1, order) : null };
@@ -290,7 +301,7 @@ export class BarrierController {
     return this.handle(request, reply, id, 'moveIn', BarrierMoveInFormDto, raw, async (user, dto) => {
       await this.barriers.moveIn(user, id, dto.report);
       // "Flytta dit" on another barrier's page: back to the page the analyst is reviewing.
-      return dto.returnTo && dto.returnTo !== id ? `/hinder/${dto.returnTo}?klart=flyttad-vidare#rapporter` : `/hinder/${id}?klart=flyttad-in`;
+      return dto.returnTo && dto.returnTo !== id ? reviewHref(dto.returnTo, raw, 'flyttad-vidare') : `/hinder/${id}?klart=flyttad-in`;
     });
   }
 
@@ -299,7 +310,7 @@ export class BarrierController {
   moveOutFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     return this.handle(request, reply, id, 'moveOut', BarrierMoveOutDto, raw, async (user, dto) => {
       await this.barriers.moveOut(user, id, dto.deviationId);
-      return `/hinder/${id}?klart=flyttad-ut`;
+      return reviewHref(id, raw, 'flyttad-ut');
     });
   }
 

@@ -11,7 +11,9 @@ import { ThesaurusEntry } from './thesaurus-entry.entity';
  * "Begrepp [PART]: variant, variant", "! allmänt ord, allmänt ord" or "= löst på plats, fras" (the engine's
  * thesaurus format; see thesaurus.sv.txt).
  */
-const CONCEPT_LINE = /^([^:!=#\n][^:\n]*?)\s*(?:\[(AF|FK|KOMMUN|REGION|ANNAN)\])?\s*:\s*(\S[^\n]*)$/u;
+const CONCEPT_LINE = /^([^:!=#\n][^:\n]*?)\s*(?:\[(AF|FK|KOMMUN|REGION|ANNAN)\])?\s*:\s*(\S[^\n]*)$/iu;
+/** Any bracket before the colon: "[XYZ]" or a typo would otherwise become part of the concept's name. */
+const BRACKET_BEFORE_COLON = /^[^:]*\[[^\]]*\]?[^:]*:/u;
 const GENERIC_LINE = /^!\s*(\S[^\n]*)$/u;
 const SETTLED_LINE = /^=\s*(\S[^\n]*)$/u;
 export const THESAURUS_LINE_MAX = 500;
@@ -42,8 +44,10 @@ export function parseThesaurusLine(input: string): ParsedThesaurusLine | null {
   if (!concept) return null;
   const canonical = concept[1].trim().replace(/\s+/g, ' ');
   const variants = variantsOf(concept[3]);
-  if (!canonical || variants.length === 0) return null;
-  return { line: `${canonical}${concept[2] ? ` [${concept[2]}]` : ''}: ${variants.join(', ')}`, canonical };
+  if (!canonical || variants.length === 0 || canonical.includes('[')) return null;
+  // The engine reads the party in capitals only ("[fk]" would silently be no party).
+  const party = concept[2]?.toUpperCase();
+  return { line: `${canonical}${party ? ` [${party}]` : ''}: ${variants.join(', ')}`, canonical };
 }
 
 /** The analyst's additions to the engine's thesaurus. Changing them makes the next pattern run a full one. */
@@ -67,6 +71,11 @@ export class ThesaurusService {
 
   async add(user: AuthUser, input: string): Promise<ThesaurusEntry> {
     const parsed = parseThesaurusLine(input);
+    if (!parsed && BRACKET_BEFORE_COLON.test(input.trim()) && !/^[!=]/u.test(input.trim())) {
+      throw new DomainError('thesaurus_line_invalid', 'Parten inom hakparentes finns inte. Skriv AF, FK, KOMMUN, REGION eller ANNAN, eller ta bort hakparentesen.', 400, [
+        { field: 'line', message: 'Skriv parten som [AF], [FK], [KOMMUN], [REGION] eller [ANNAN], t.ex. sjukpenning [FK]: sjukpenningen.' },
+      ]);
+    }
     if (!parsed || parsed.line.length > THESAURUS_LINE_MAX) {
       throw new DomainError('thesaurus_line_invalid', 'Raden följer inte formatet. Skriv till exempel: sjukpenning [FK]: sjukpenningen, sjukersättning', 400, [
         { field: 'line', message: `Skriv begreppet, ett kolon och varianterna åtskilda med kommatecken (högst ${THESAURUS_LINE_MAX} tecken).` },

@@ -22,7 +22,7 @@ import {
 import { GeneratedTexts, Letter, LetterEvidenceSnapshot } from './letter.entity';
 import { buildLetterDocument, LetterDocumentModel } from './letter-document';
 import { renderLetterDocx } from './letter-docx';
-import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
+import { barrierNameForLetter, LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
 import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder, sortOldestFirst } from './letter-evidence';
 import { assertLetterHasNoPersonalData } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
@@ -621,7 +621,7 @@ export class LetterService {
             references: reporter.refs,
             recipientName: recipientName(letter.recipient),
             subject: letter.subject,
-            barrierName: letter.evidenceSnapshot.barrierName,
+            barrierName: barrierNameForLetter(letter.evidenceSnapshot.barrierName),
             reportCount: letter.evidenceSnapshot.reportCount,
             municipalityCount: letter.evidenceSnapshot.municipalities.length,
           },

@@ -1,0 +1,113 @@
+import { DataSource } from 'typeorm';
+import { FixedClock } from '../src/common/clock/clock';
+import { LetterService } from '../src/modules/letter/letter.service';
+import { User } from '../src/modules/user/user.entity';
+import { createUser, TEST_PASSWORD } from './support/factories';
+import { HttpClient } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * What a demanding verksamhetsutvecklare ran into while reviewing barriers and letters: each test
+ * is one such journey over HTTP on a real Postgres. Barriers and reports are inserted directly.
+ */
+describe('the analyst’s review journeys', () => {
+  const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  let t: TestApp;
+  let db: DataSource;
+  let analyst: User;
+  let client: HttpClient;
+
+  async function insertBarrier(name: string, parties: string[]): Promise<string> {
+    const rows = (await db.query(
+      `INSERT INTO barrier (name, status, parties, terms, escalation_reason, escalated_at, member_count)
+       VALUES ($1, 'eskalerad', $2, '{krav}', 'Återkommer i flera kommuner.', $3, 0) RETURNING id`,
+      [name, parties, clock.now()],
+    )) as Array<{ id: string }>;
+    return rows[0].id;
+  }
+
+  async function addMember(barrier: string, kommun: string, occurredOn: string, reporterEmail: string): Promise<{ id: string; reference: string }> {
+    const rows = (await db.query(
+      `WITH place AS (SELECT id, subproject_id FROM municipality WHERE name = $1)
+       INSERT INTO deviation (municipality_id, subproject_id, reporter_email, occurred_on, reported_at, category, parties,
+                              title, description, consequence, severity, status)
+       SELECT p.id, p.subproject_id, $2, $3, ($3::date + time '10:00') AT TIME ZONE 'Europe/Stockholm', 'gransnitt', '{KOMMUN,AF}',
+              'Krav på arbetssökande', 'Socialtjänsten kräver inskrivning på AF som villkor för bistånd, fast deltagaren inte kan arbeta.',
+              'Deltagaren riskerar att bli utan försörjning.', 'medel', 'mottagen'
+         FROM place p
+       RETURNING id, reference`,
+      [kommun, reporterEmail, occurredOn],
+    )) as Array<{ id: string; reference: string }>;
+    await db.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source) VALUES ($1, $2, 'engine')`, [barrier, rows[0].id]);
+    await db.query(`UPDATE barrier SET member_count = member_count + 1 WHERE id = $1`, [barrier]);
+    return rows[0];
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    db = t.app.get(DataSource);
+    analyst = await createUser(t.app, 'analyst');
+    client = new HttpClient(t.baseUrl);
+    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
+  });
+  afterAll(() => t.close());
+
+  it('a letter and the reporters’ mail name a generated barrier without the app’s party codes', async () => {
+    const barrierId = await insertBarrier('Ekonomiskt bistånd, arbetssökande och krav (KOMMUN, AF)', ['KOMMUN', 'AF']);
+    for (const [kommun, date] of [['Haninge', '2026-02-01'], ['Botkyrka', '2026-04-10'], ['Järfälla', '2026-09-01']]) {
+      await addMember(barrierId, kommun, date, `rapportor.${kommun.toLowerCase()}@kommun.example.org`);
+    }
+    const { letterId } = await t.app.get(LetterService).upsertDraftForBarrier(barrierId);
+    const row = ((await db.query(`SELECT subject, summary FROM letter WHERE id = $1`, [letterId])) as Array<{ subject: string; summary: string }>)[0];
+    expect(row.subject).toBe('Skrivelse angående ekonomiskt bistånd, arbetssökande och krav');
+    expect(row.summary).toContain('beskriver samma återkommande hinder: ekonomiskt bistånd, arbetssökande och krav.');
+    expect(`${row.subject}\n${row.summary}`).not.toMatch(/\((KOMMUN|AF)/);
+
+    // Granska and send through the page, as the analyst does; the reporters' mail names the barrier the same way.
+    for (const action of ['review', 'send']) {
+      const page = await client.get(`/skrivelser/${letterId}`);
+      const version = /name="version" value="(\d+)"/.exec(page.text)?.[1];
+      expect((await client.postForm(`/skrivelser/${letterId}/status`, { version: version ?? '', action })).status).toBe(303);
+    }
+    const mails = (await db.query(`SELECT text, html FROM mail_outbox WHERE template = 'letter-sent'`)) as Array<{ text: string; html: string }>;
+    expect(mails).toHaveLength(3);
+    for (const mail of mails) {
+      expect(mail.text).toContain('om ett strukturellt hinder: Ekonomiskt bistånd, arbetssökande och krav.');
+      expect(`${mail.text}${mail.html}`).not.toContain('(KOMMUN, AF)');
+    }
+  });
+
+  it('moving a report out while reviewing the weakest anchored first leads back to that order, not to date order', async () => {
+    const barrierId = await insertBarrier('Samtycke och blankett', ['FK', 'ANNAN']);
+    const members = [];
+    for (const [kommun, date] of [['Haninge', '2026-01-05'], ['Tyresö', '2026-03-01'], ['Salem', '2026-05-20']]) {
+      members.push(await addMember(barrierId, kommun, date, `rapportor.${kommun.toLowerCase()}@kommun.example.org`));
+    }
+    const page = await client.get(`/hinder/${barrierId}?ordning=forankring`);
+    expect(page.text).toContain('name="ordning" value="forankring"');
+    const form = /<form method="post" action="\/hinder\/[^"]+\/flytta-ut"[\s\S]*?<\/form>/.exec(page.text)?.[0] ?? '';
+    const fields = Object.fromEntries([...form.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)"/g)].filter((m) => m[1] !== '_csrf').map((m) => [m[1], m[2]]));
+    expect(fields.deviationId).toBeTruthy();
+    const moved = await client.postForm(`/hinder/${barrierId}/flytta-ut`, fields);
+    expect(moved.status).toBe(303);
+    expect(moved.location).toBe(`/hinder/${barrierId}?ordning=forankring&klart=flyttad-ut#rapporter`);
+    const back = await client.get(String(moved.location).split('#')[0]);
+    expect(back.text).toContain('Rapporten är flyttad ut.');
+    expect(back.text).toContain('<strong aria-current="true">svagast förankrade först</strong>');
+
+    // Without an order (an older page, the API's form) it is date order, as before.
+    const plain = await client.postForm(`/hinder/${barrierId}/flytta-ut`, { deviationId: members[2].id });
+    expect(plain.location).toBe(`/hinder/${barrierId}?klart=flyttad-ut#rapporter`);
+  });
+
+  it('a thesaurus line with an unknown party in brackets is refused in Swedish and kept; a lower-case party is stored in capitals', async () => {
+    await client.get('/hinder/tesaurus');
+    const unknown = await client.postForm('/hinder/tesaurus', { line: 'bidrag [XYZ]: försörjningsstöd' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain('Parten inom hakparentes finns inte.');
+    expect(unknown.text).toContain('value="bidrag [XYZ]: försörjningsstöd"');
+    expect((await client.postForm('/hinder/tesaurus', { line: 'intyg [fk]: läkarintyget, intyg från läkare' })).status).toBe(303);
+    const rows = (await db.query(`SELECT line, canonical FROM thesaurus_entry ORDER BY created_at`)) as Array<{ line: string; canonical: string }>;
+    expect(rows).toEqual([{ line: 'intyg [FK]: läkarintyget, intyg från läkare', canonical: 'intyg' }]);
+  });
+});
