@@ -143,6 +143,16 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     expect(pageText((await (await signedIn(newcomer)).get('/')).text)).toContain('Du har inte rapporterat någon avvikelse ännu.');
   });
 
+  it('counts agree in number: one report is "1 avvikelse", one open is "1 öppen avvikelse, 1 försenad"', async () => {
+    // Roslagen has exactly one report, open and late since October.
+    const staffText = pageText((await (await signedIn(users.staffRos)).get('/')).text);
+    expect(staffText).toContain('Du har rapporterat 1 avvikelse; den är inte avslutad än.');
+    const leadRos = await createUser(t.app, 'lead', { subproject: 'MIA Roslagen' });
+    const leadText = pageText((await (await signedIn(leadRos)).get('/')).text);
+    expect(leadText).toContain('1 öppen avvikelse, 1 försenad.');
+    expect(leadText).not.toMatch(/\b1 öppna avvikelser|\b1 försenade\b/);
+  });
+
   it('the analyst sees barriers by status, escalated barriers still without a letter, and letters by status', async () => {
     const insertBarrier = async (name: string, status: string, createdAt: string): Promise<string> => {
       const [row] = (await db().query(
