@@ -338,6 +338,29 @@ describe('triage: status, audit log, assignment, moving, notes and the reporter 
     expect(replies[0].text).not.toContain('Tack, vi tittar på det i veckan.');
   });
 
+  it('the reporter writes to the delprojekt: "Skicka", a notice that it was sent, and a timeline line that is not "svar … med rapportören"', async () => {
+    const filed = await fileDeviation(t.app, staff, 'Huddinge');
+    const reporter = await signIn(staff);
+    const form = await reporter.get(`/avvikelser/${filed.id}`);
+    expect(form.text).toMatch(/<button type="submit" class="button secondary">Skicka<\/button>/);
+    const sent = await reporter.postForm(`/avvikelser/${filed.id}/kommentarer`, { visibility: 'reporter', body: 'Jag kan berätta mer på telefon.' });
+    expect(sent.status).toBe(303);
+    const after = await reporter.get(sent.headers.get('location') ?? '');
+    expect(after.text).toContain('Meddelandet är skickat till delprojektet.');
+    expect(after.text).not.toContain('Svaret är sparat.');
+    expect(after.text).toContain('Skrev till delprojektet');
+    expect(after.text).not.toContain('Skrev ett svar i dialogen med rapportören');
+
+    // The lead's answer still reads as an answer, to the lead and to the reporter.
+    const client = await signIn(lead);
+    await client.get(`/avvikelser/${filed.id}`);
+    const answered = await client.postForm(`/avvikelser/${filed.id}/kommentarer`, { visibility: 'reporter', body: 'Tack, jag ringer dig.' });
+    const leadView = await client.get(answered.headers.get('location') ?? '');
+    expect(leadView.text).toContain('Svaret är sparat.');
+    expect(leadView.text).toMatch(/<button type="submit" class="button secondary">Spara<\/button>/);
+    expect((await reporter.get(`/avvikelser/${filed.id}`)).text).toContain('Skrev ett svar i dialogen med rapportören');
+  });
+
   it('keeps the audit log append-only in the database itself', async () => {
     const filed = await fileDeviation(t.app, staff, 'Huddinge');
     await expect(db().query(`UPDATE deviation_event SET kind = 'closed' WHERE deviation_id = $1`, [filed.id])).rejects.toThrow(

@@ -54,6 +54,9 @@ const DONE_NOTICES: Record<string, string> = {
   reporter: 'Svaret är sparat.',
 };
 
+/** The reporter's own message goes to the delprojekt; "Svaret är sparat" is how the lead sees it. */
+const REPORTER_MESSAGE_SENT = 'Meddelandet är skickat till delprojektet.';
+
 
 
 function queryString(values: Record<string, string | undefined>): string {
@@ -331,7 +334,7 @@ export class DeviationPageController {
       {
         view,
         d: view.deviation,
-        notice,
+        notice: notice === DONE_NOTICES.reporter && !view.permissions.seesInternal ? REPORTER_MESSAGE_SENT : notice,
         state: { status: forms.status ?? empty(), assign: forms.assign ?? empty(), move: forms.move ?? empty(), comment: forms.comment ?? empty() },
         actionButtons: view.permissions.actions.map((action) => ({ value: action, label: ACTION_LABELS[action] })),
         needsResolution: view.permissions.actions.some((a) => a === 'resolve' || (a === 'close' && !view.deviation.resolution)),

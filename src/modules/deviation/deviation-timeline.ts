@@ -5,6 +5,8 @@ export interface TimelineEventInput {
   id: string;
   kind: DeviationEventKind;
   actorName: string | null;
+  /** The actor filed the report: their messages go to the delprojekt, not "to the reporter". */
+  actorIsReporter?: boolean;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   createdAt: Date;
@@ -67,7 +69,7 @@ export function describeEvent(event: TimelineEventInput): TimelineEntry {
       what = 'Skrev en intern anteckning';
       break;
     case 'reply_added':
-      what = 'Skrev ett svar i dialogen med rapportören';
+      what = event.actorIsReporter ? 'Skrev till delprojektet' : 'Skrev ett svar i dialogen med rapportören';
       break;
     default:
       what = `${STATUS_VERBS[event.kind] ?? 'Ändrade avvikelsen'} (${statusLabel(before?.status)} → ${statusLabel(after?.status)})`;

@@ -858,8 +858,11 @@ export class DeviationService {
 
   private async events(deviationId: string, seesInternal: boolean): Promise<ReturnType<typeof describeEvent>[]> {
     const rows = (await this.dataSource.query(
-      `SELECT e.id::text AS id, e.kind, e.before, e.after, e.created_at, u.name AS actor_name
-         FROM deviation_event e LEFT JOIN app_user u ON u.id = e.actor_id
+      `SELECT e.id::text AS id, e.kind, e.before, e.after, e.created_at, u.name AS actor_name,
+              (e.actor_id IS NOT NULL AND e.actor_id = d.reporter_id) AS actor_is_reporter
+         FROM deviation_event e
+         JOIN deviation d ON d.id = e.deviation_id
+         LEFT JOIN app_user u ON u.id = e.actor_id
         WHERE e.deviation_id = $1 AND ($2::boolean OR e.kind <> 'note_added')
         ORDER BY e.id`,
       [deviationId, seesInternal],
@@ -870,9 +873,18 @@ export class DeviationService {
       after: Record<string, unknown> | null;
       created_at: Date;
       actor_name: string | null;
+      actor_is_reporter: boolean;
     }>;
     return rows.map((row) =>
-      describeEvent({ id: row.id, kind: row.kind, before: row.before, after: row.after, createdAt: row.created_at, actorName: row.actor_name }),
+      describeEvent({
+        id: row.id,
+        kind: row.kind,
+        before: row.before,
+        after: row.after,
+        createdAt: row.created_at,
+        actorName: row.actor_name,
+        actorIsReporter: row.actor_is_reporter,
+      }),
     );
   }
 
