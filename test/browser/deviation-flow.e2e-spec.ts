@@ -193,6 +193,30 @@ describe('filing a deviation in the browser and reading it in the lead’s queue
     }
   });
 
+  it('on a 375 px phone no radio or checkbox is squeezed by a long label, and "Logga ut" stays on one line', async () => {
+    const { context, page } = await newBrowserPage(browser, t.baseUrl, { width: 375, height: 812 });
+    try {
+      await signIn(page, staff.email, TEST_PASSWORD);
+      await page.goto('/avvikelser/ny');
+      const controls = await page.locator('input[type=radio], input[type=checkbox]').evaluateAll((els) =>
+        els.map((el) => {
+          const box = el.getBoundingClientRect();
+          return { value: (el as unknown as { value: string }).value, width: Math.round(box.width), height: Math.round(box.height) };
+        }),
+      );
+      expect(controls.length).toBeGreaterThan(10);
+      // Every control as drawn as its neighbours (1.25rem square), whatever the length of its label.
+      expect(controls.filter((c) => c.width !== c.height || c.width < 20)).toEqual([]);
+      const logout = page.getByRole('button', { name: 'Logga ut' });
+      const height = (await logout.boundingBox())?.height ?? 0;
+      const lineHeight = await logout.evaluate((el) => parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { lineHeight: string } }).getComputedStyle(el).lineHeight));
+      expect(height).toBeLessThan(lineHeight * 1.5);
+      await screenshot(page, 'phone-375-new-deviation');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('saves screenshots of the dashboard at desktop and phone width, for the analyst and the lead', async () => {
     const problems: Record<string, string[]> = {};
     for (const [role, user] of [
