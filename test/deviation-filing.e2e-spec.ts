@@ -123,6 +123,23 @@ describe('filing a deviation: form, API, personal-data guard, routing and Mina a
     expect(await counts()).toEqual(before);
   });
 
+  it('tells every problem in one round: a missing choice, a date in the future and personal data come back together, in the form’s order', async () => {
+    const client = await signIn(hbsStaff);
+    await client.get('/avvikelser/ny');
+    const before = await counts();
+    const description = `Deltagaren har personnummer ${PERSONNUMMER} och väntar.`;
+    const result = await client.postForm('/avvikelser/ny', await formFields('Huddinge', { severity: '', occurredOn: '2026-11-24', description }));
+    expect(result.status).toBe(422);
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(result.text)?.[0] ?? '';
+    expect(summary).toContain('Inget har sparats.');
+    expect([...summary.matchAll(/href="#falt-(\w+)"/g)].map((m) => m[1])).toEqual(['occurredOn', 'description', 'severity']);
+    expect(result.text).toContain('Datumet kan inte vara i framtiden.');
+    expect(result.text).toContain('Beskrivningen innehåller något som liknar ett personnummer');
+    expect(result.text).toContain('Välj hur allvarligt det är: låg, medel eller hög.');
+    expect(result.text).toContain(description);
+    expect(await counts()).toEqual(before);
+  });
+
   it('files from the form, routes to the kommun’s delprojekt and mails only its leads, with a link', async () => {
     smtp.clear();
     await db().query(`DELETE FROM mail_outbox`);

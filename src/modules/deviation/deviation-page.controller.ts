@@ -54,6 +54,9 @@ const DONE_NOTICES: Record<string, string> = {
   reporter: 'Svaret är sparat.',
 };
 
+/** The filing form's fields, top to bottom. */
+const FORM_FIELDS = ['municipalityId', 'occurredOn', 'category', 'parties', 'title', 'description', 'consequence', 'severity', 'tried'] as const;
+
 /** The reporter's own message goes to the delprojekt; "Svaret är sparat" is how the lead sees it. */
 const REPORTER_MESSAGE_SENT = 'Meddelandet är skickat till delprojektet.';
 
@@ -95,7 +98,23 @@ export class DeviationPageController {
     const values = formValues(raw);
     values.parties = values.parties === undefined ? [] : Array.isArray(values.parties) ? values.parties : [values.parties];
     const form = await validateForm(DeviationCreateDto, raw);
-    if (!form.value) return this.renderNewForm(request, reply, { values, errors: form.errors }, 400);
+    if (!form.value) {
+      const text = (key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string).trim() : undefined);
+      const more = this.deviations.filingProblems(user, {
+        occurredOn: text('occurredOn'),
+        title: text('title'),
+        description: text('description'),
+        consequence: text('consequence'),
+        tried: text('tried'),
+      });
+      // In the form's order, so the summary reads top to bottom; the form's own message wins on a field.
+      const extra: Record<string, string> = Object.assign({}, ...more.map((error) => fieldErrors(error)));
+      const errors: Record<string, string> = {};
+      for (const field of FORM_FIELDS) if (form.errors[field] ?? extra[field]) errors[field] = form.errors[field] ?? extra[field];
+      for (const [field, message] of Object.entries({ ...extra, ...form.errors })) errors[field] ??= message;
+      const personalData = more.find((error) => error.code === 'personal_data_found');
+      return this.renderNewForm(request, reply, { values, errors, formError: personalData?.message }, personalData ? 422 : 400);
+    }
     try {
       const filed = await this.deviations.file(user, form.value);
       return redirectAfterPost(reply, `/avvikelser/${filed.id}?skickad=1`);

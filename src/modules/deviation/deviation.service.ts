@@ -192,6 +192,32 @@ export class DeviationService {
   // ── Filing ────────────────────────────────────────────────────────────────────────────────
 
   /**
+   * What file() would refuse beyond the form's own rules (a date in the future, personal data), for a
+   * form that already failed those rules: the writer then gets every problem in one round instead of
+   * fixing the form, sending it, and only then hearing about the personnummer.
+   */
+  filingProblems(reporter: AuthUser, texts: Partial<Record<'occurredOn' | 'title' | 'description' | 'consequence' | 'tried', string>>): DomainError[] {
+    const found: DomainError[] = [];
+    const collect = (check: () => void): void => {
+      try {
+        check();
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        found.push(error);
+      }
+    };
+    // A malformed date already has the form's own message.
+    if (texts.occurredOn && isIsoDate(texts.occurredOn)) collect(() => this.checkOccurredOn(texts.occurredOn as string, this.clock.now()));
+    collect(() =>
+      assertNoPersonalData(
+        { title: texts.title, description: texts.description, consequence: texts.consequence, tried: texts.tried },
+        { ignoredEmailAddresses: [reporter.email] },
+      ),
+    );
+    return found;
+  }
+
+  /**
    * Files a report for the signed-in user. The hot path: checks in memory, then one statement (report,
    * audit event, the leads' mails) shared with reports filed at the same moment (DeviationFilingWriter).
    */
