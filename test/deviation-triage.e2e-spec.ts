@@ -150,6 +150,39 @@ describe('triage: status, audit log, assignment, moving, notes and the reporter 
     expect(mine.text).toContain('status-avslutad">Avslutad<');
   });
 
+  it('tells the reporter when a resolved and closed report is reopened, without the free-text reason', async () => {
+    const filed = await fileDeviation(t.app, staff, 'Huddinge');
+    const token = await createApiToken(t.app, lead);
+    const client = new HttpClient(t.baseUrl);
+    await client.api('POST', `/api/deviations/${filed.id}/accept`, undefined, token);
+    await client.api('POST', `/api/deviations/${filed.id}/resolve`, { resolution: 'AF och FK har bokat ett gemensamt möte.' }, token);
+    await client.api('POST', `/api/deviations/${filed.id}/close`, undefined, token);
+    await deliver();
+    smtp.clear();
+
+    const reopened = await client.api('POST', `/api/deviations/${filed.id}/reopen`, { comment: 'Mötet blev inte av, deltagaren väntar fortfarande.' }, token);
+    expect(reopened.status).toBe(200);
+    const mails = await deliver();
+    expect(mails).toHaveLength(1);
+    const [mail] = mails;
+    expect(mail.to).toEqual([staff.email]);
+    expect(mail.subject).toBe(`Din avvikelse ${filed.reference} är öppnad igen`);
+    expect(mail.text).toContain(`Lars Ledare i MIA HBS har öppnat din avvikelse ${filed.reference}`);
+    expect(mail.text).toContain(`http://127.0.0.1/avvikelser/${filed.id}`);
+    // Like a reply, the lead's reason stays in the system.
+    expect(mail.text).not.toContain('Mötet blev inte av');
+    expect(mail.text).toContain('står i avvikelsens tidslinje');
+
+    // A lead reopening a report they filed themselves mails no one.
+    const own = await fileDeviation(t.app, lead, 'Huddinge');
+    await client.api('POST', `/api/deviations/${own.id}/accept`, undefined, token);
+    await client.api('POST', `/api/deviations/${own.id}/resolve`, { resolution: 'Löst.' }, token);
+    await deliver();
+    smtp.clear();
+    await client.api('POST', `/api/deviations/${own.id}/reopen`, undefined, token);
+    expect(await deliver()).toHaveLength(0);
+  });
+
   it('refuses invalid transitions with a clear Swedish 409 or 422 and changes nothing', async () => {
     const filed = await fileDeviation(t.app, staff, 'Huddinge');
     const token = await createApiToken(t.app, lead);

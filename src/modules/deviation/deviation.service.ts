@@ -168,6 +168,8 @@ const REPORTER_NOTICES: Partial<Record<DeviationAction, ReporterNotice>> = {
   accept: 'deviation-accepted',
   resolve: 'deviation-resolved',
   escalate: 'deviation-escalated',
+  // Told it was resolved, escalated or closed, the reporter must also hear that it is not.
+  reopen: 'deviation-reopened',
 };
 
 /**
@@ -524,6 +526,8 @@ export class DeviationService {
         await this.notifier.toReporter(manager, notice, mailable(updated), row.reporter_address, eventId, {
           resolution: changes.resolution ?? row.resolution,
           actorName: user.name,
+          // Only whether there is a reason: like a reply, the lead's words stay in the system.
+          hasComment: Boolean(comment),
         });
       }
       if (action === 'escalate') {
