@@ -298,8 +298,18 @@ describe('triage: status, audit log, assignment, moving, notes and the reporter 
     await client.get(`/avvikelser/${filed.id}`);
     const moved = await client.postForm(`/avvikelser/${filed.id}/flytta`, { municipalityId: await municipalityId(t.app, 'Täby'), comment: 'Deltagaren bor i Täby.' });
     expect(moved.status).toBe(303);
-    expect(moved.location).toBe(`/delprojekt/ko?flyttad=${encodeURIComponent('MIA Roslagen')}`);
+    // The queue is told which report, and looks up where it went: the address cannot make it say anything else.
+    expect(moved.location).toBe(`/delprojekt/ko?flyttad=${filed.id}`);
     expect((await client.get(moved.location ?? '')).text).toContain('Avvikelsen är flyttad till MIA Roslagen');
+    for (const forged of [
+      `/delprojekt/ko?flyttad=${encodeURIComponent('Ring 070-123 45 67 genast')}`,
+      '/delprojekt/ko?flyttad=00000000-0000-4000-8000-000000000000',
+    ]) {
+      const queue = await client.get(forged);
+      expect(queue.status).toBe(200);
+      expect(queue.text).not.toContain('Avvikelsen är flyttad');
+      expect(queue.text).not.toContain('Ring 070');
+    }
     expect((await client.get(`/avvikelser/${filed.id}`)).status).toBe(404);
 
     const [row] = (await db().query(
@@ -326,6 +336,11 @@ describe('triage: status, audit log, assignment, moving, notes and the reporter 
     expect(page.status).toBe(200);
     expect(page.text).toContain('Flyttade avvikelsen från Huddinge (MIA HBS) till Täby (MIA Roslagen)');
     expect(page.text).toContain('Kommentar: Deltagaren bor i Täby.');
+
+    // Nor does the id of a report the lead did not move away: one the new owner sees, one still in the lead's delprojekt.
+    expect((await roslagen.get(`/delprojekt/ko?flyttad=${filed.id}`)).text).not.toContain('Avvikelsen är flyttad');
+    const notMoved = await fileDeviation(t.app, staff, 'Huddinge');
+    expect((await client.get(`/delprojekt/ko?flyttad=${notMoved.id}`)).text).not.toContain('Avvikelsen är flyttad');
   });
 
   it('keeps internal notes from the reporter, mails them replies, and guards notes against personal data', async () => {
