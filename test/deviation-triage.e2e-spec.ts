@@ -150,6 +150,39 @@ describe('triage: status, audit log, assignment, moving, notes and the reporter 
     expect(mine.text).toContain('status-avslutad">Avslutad<');
   });
 
+  it('tells the reporter when a resolved and closed report is reopened, without the free-text reason', async () => {
+    const filed = await fileDeviation(t.app, staff, 'Huddinge');
+    const token = await createApiToken(t.app, lead);
+    const client = new HttpClient(t.baseUrl);
+    await client.api('POST', `/api/deviations/${filed.id}/accept`, undefined, token);
+    await client.api('POST', `/api/deviations/${filed.id}/resolve`, { resolution: 'AF och FK har bokat ett gemensamt möte.' }, token);
+    await client.api('POST', `/api/deviations/${filed.id}/close`, undefined, token);
+    await deliver();
+    smtp.clear();
+
+    const reopened = await client.api('POST', `/api/deviations/${filed.id}/reopen`, { comment: 'Mötet blev inte av, deltagaren väntar fortfarande.' }, token);
+    expect(reopened.status).toBe(200);
+    const mails = await deliver();
+    expect(mails).toHaveLength(1);
+    const [mail] = mails;
+    expect(mail.to).toEqual([staff.email]);
+    expect(mail.subject).toBe(`Din avvikelse ${filed.reference} är öppnad igen`);
+    expect(mail.text).toContain(`Lars Ledare i MIA HBS har öppnat din avvikelse ${filed.reference}`);
+    expect(mail.text).toContain(`http://127.0.0.1/avvikelser/${filed.id}`);
+    // Like a reply, the lead's reason stays in the system.
+    expect(mail.text).not.toContain('Mötet blev inte av');
+    expect(mail.text).toContain('står i avvikelsens tidslinje');
+
+    // A lead reopening a report they filed themselves mails no one.
+    const own = await fileDeviation(t.app, lead, 'Huddinge');
+    await client.api('POST', `/api/deviations/${own.id}/accept`, undefined, token);
+    await client.api('POST', `/api/deviations/${own.id}/resolve`, { resolution: 'Löst.' }, token);
+    await deliver();
+    smtp.clear();
+    await client.api('POST', `/api/deviations/${own.id}/reopen`, undefined, token);
+    expect(await deliver()).toHaveLength(0);
+  });
+
   it('refuses invalid transitions with a clear Swedish 409 or 422 and changes nothing', async () => {
     const filed = await fileDeviation(t.app, staff, 'Huddinge');
     const token = await createApiToken(t.app, lead);
@@ -265,8 +298,18 @@ describe('triage: status, audit log, assignment, moving, notes and the reporter 
     await client.get(`/avvikelser/${filed.id}`);
     const moved = await client.postForm(`/avvikelser/${filed.id}/flytta`, { municipalityId: await municipalityId(t.app, 'Täby'), comment: 'Deltagaren bor i Täby.' });
     expect(moved.status).toBe(303);
-    expect(moved.location).toBe(`/delprojekt/ko?flyttad=${encodeURIComponent('MIA Roslagen')}`);
+    // The queue is told which report, and looks up where it went: the address cannot make it say anything else.
+    expect(moved.location).toBe(`/delprojekt/ko?flyttad=${filed.id}`);
     expect((await client.get(moved.location ?? '')).text).toContain('Avvikelsen är flyttad till MIA Roslagen');
+    for (const forged of [
+      `/delprojekt/ko?flyttad=${encodeURIComponent('Ring 070-123 45 67 genast')}`,
+      '/delprojekt/ko?flyttad=00000000-0000-4000-8000-000000000000',
+    ]) {
+      const queue = await client.get(forged);
+      expect(queue.status).toBe(200);
+      expect(queue.text).not.toContain('Avvikelsen är flyttad');
+      expect(queue.text).not.toContain('Ring 070');
+    }
     expect((await client.get(`/avvikelser/${filed.id}`)).status).toBe(404);
 
     const [row] = (await db().query(
@@ -293,6 +336,11 @@ describe('triage: status, audit log, assignment, moving, notes and the reporter 
     expect(page.status).toBe(200);
     expect(page.text).toContain('Flyttade avvikelsen från Huddinge (MIA HBS) till Täby (MIA Roslagen)');
     expect(page.text).toContain('Kommentar: Deltagaren bor i Täby.');
+
+    // Nor does the id of a report the lead did not move away: one the new owner sees, one still in the lead's delprojekt.
+    expect((await roslagen.get(`/delprojekt/ko?flyttad=${filed.id}`)).text).not.toContain('Avvikelsen är flyttad');
+    const notMoved = await fileDeviation(t.app, staff, 'Huddinge');
+    expect((await client.get(`/delprojekt/ko?flyttad=${notMoved.id}`)).text).not.toContain('Avvikelsen är flyttad');
   });
 
   it('keeps internal notes from the reporter, mails them replies, and guards notes against personal data', async () => {

@@ -524,4 +524,31 @@ describe('skrivelser (letters) over HTTP with a real database', () => {
     const result = await analystClient.postForm(`/skrivelser/${letterId}/status`, { action: 'review' }, { csrf: null });
     expect(result.status).toBe(403);
   });
+
+  it('quotes nothing that says the matter was settled locally, and no bare "Personnr: [… borttaget]." (snapshot, DOCX, print page)', async () => {
+    const barrier = await insertBarrier('Sjukpenning upphör utan inskrivning på AF', ['FK', 'AF'], ['sjukpenning']);
+    for (const seed of [
+      { kommun: 'Haninge', occurredOn: '2019-04-02', description: 'Personnr: 850312-1231. FK drog in sjukpenningen och AF skrev inte in deltagaren.', tried: 'Ringde handläggaren, frågan löst lokalt.' },
+      { kommun: 'Botkyrka', occurredOn: '2019-04-10', description: 'AF ville inte skriva in deltagaren förrän FK fattat beslut om sjukpenningen.', resolution: 'Internt fel rättat i vår rutin för kallelser.' },
+      { kommun: 'Salem', occurredOn: '2019-05-05', description: 'FK och AF hänvisar till varandra när sjukpenningen upphör.', tried: 'Trepartsmöte med FK och AF, ingen ville ta ansvar.' },
+    ] satisfies MemberSeed[]) {
+      await addMember(barrier, seed);
+    }
+    const id = (await letters.upsertDraftForBarrier(barrier)).letterId as string;
+    const row = await letterRow(id);
+    const snapshot = row.evidence_snapshot as { excerpts: Array<{ text: string }>; triedLocally: Array<{ text: string }> };
+    expect(snapshot.triedLocally.map((q) => q.text)).toEqual(['Trepartsmöte med FK och AF, ingen ville ta ansvar.']);
+    expect(snapshot.excerpts.map((q) => q.text)).toContain('FK drog in sjukpenningen och AF skrev inte in deltagaren.');
+
+    const xml = unzipEntries((await download(`/skrivelser/${id}.docx`, analystToken)).body).get('word/document.xml')?.toString('utf8') ?? '';
+    const page = await analystClient.get(`/skrivelser/${id}/utskrift`);
+    expect(page.status).toBe(200);
+    for (const text of [docxParagraphs(xml).join('\n'), page.text]) {
+      expect(text).toContain('Trepartsmöte med FK och AF, ingen ville ta ansvar.');
+      expect(text).toContain('FK drog in sjukpenningen och AF skrev inte in deltagaren.');
+      expect(text).not.toContain('löst lokalt');
+      expect(text).not.toContain('Internt fel rättat');
+      expect(text).not.toContain('Personnr');
+    }
+  });
 });

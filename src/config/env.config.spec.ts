@@ -17,6 +17,17 @@ describe('loadEnvConfig', () => {
     for (const key of Object.keys(new EnvConfig())) expect(Object.prototype.hasOwnProperty.call(config, key)).toBe(true);
   });
 
+  it('links mail to the port the app listens on when BASE_URL is not set', () => {
+    expect(loadEnvConfig({}).BASE_URL).toBe('http://localhost:3000');
+    expect(loadEnvConfig({ PORT: '3103' }).BASE_URL).toBe('http://localhost:3103');
+    expect(loadEnvConfig({ PORT: '3103', BASE_URL: '' }).BASE_URL).toBe('http://localhost:3103');
+    expect(loadEnvConfig({ PORT: '3103', BASE_URL: 'https://avvikelser.example.se' }).BASE_URL).toBe('https://avvikelser.example.se');
+    // A bad port is reported once, as the port, not again as a bad address.
+    expect(() => loadEnvConfig({ PORT: 'abc' })).toThrow(new EnvValidationError(['PORT: PORT måste vara ett heltal']));
+    // A given address is still validated.
+    expect(() => loadEnvConfig({ PORT: '3103', BASE_URL: 'avvikelser.example.se' })).toThrow(/BASE_URL: BASE_URL måste vara en http\(s\)-adress/);
+  });
+
   it('names each bad variable once, in Swedish', () => {
     try {
       loadEnvConfig({ PORT: 'abc', DATABASE_URL: 'mysql://root@localhost/x', LOG_LEVEL: 'loud' });

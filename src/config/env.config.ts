@@ -50,6 +50,7 @@ export class EnvConfig {
   APP_SECRET = DEV_SECRET;
 
   @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, { message: 'BASE_URL måste vara en http(s)-adress, t.ex. https://avvikelser.example.se' })
+  /** Unset: http://localhost:<PORT> (loadEnvConfig), so mail links reach the app on its own port. */
   BASE_URL = 'http://localhost:3000';
 
   @IsOptional()
@@ -145,6 +146,8 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     if (value !== undefined && value !== '') raw[key] = value;
   }
   const config = plainToInstance(EnvConfig, raw);
+  // A bad PORT is reported as itself, not once more as a bad default address.
+  if (raw.BASE_URL === undefined && Number.isInteger(config.PORT)) config.BASE_URL = `http://localhost:${config.PORT}`;
   // One message per variable: the topmost decorator (the type check) is reported last by class-validator.
   const problems = validateSync(config, { skipMissingProperties: false }).map((error) => {
     const messages = Object.values(error.constraints ?? {});

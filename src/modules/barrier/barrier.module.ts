@@ -35,6 +35,6 @@ import { ThesaurusService } from './thesaurus.service';
     PatternsJob,
     { provide: PatternEngine, useClass: EnginePatternEngine },
   ],
-  exports: [BarrierService, BarrierLetterHook, PatternsService, PatternsJob],
+  exports: [BarrierService, BarrierLetterHook, PatternsService, PatternsJob, ThesaurusService],
 })
 export class BarrierModule {}

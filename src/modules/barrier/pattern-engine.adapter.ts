@@ -12,7 +12,7 @@ import { FullRunInput } from './full-run';
 import { ClusteringScores, FullRunOutcome, FullRunRequest, GeneratorPlace, IncrementalOutcome, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
 
 /** The default thesaurus beside the compiled engine, or in src/ when a build did not copy it. */
-function defaultThesaurusPath(): string {
+export function defaultThesaurusPath(): string {
   const candidates = [join(__dirname, 'engine', 'thesaurus.sv.txt'), resolve(process.cwd(), 'src', 'modules', 'barrier', 'engine', 'thesaurus.sv.txt')];
   return candidates.find((path) => existsSync(path)) ?? candidates[0];
 }

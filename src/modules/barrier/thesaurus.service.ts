@@ -5,6 +5,10 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { detectPii } from '../../common/pii/pii-detector';
+import { combineThesaurus, loadDefaultThesaurus } from './engine/default-thesaurus';
+import { isSettledLocally } from './engine/settled-locally';
+import { parseThesaurus } from './engine/thesaurus';
+import { defaultThesaurusPath } from './pattern-engine.adapter';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
 
 /**
@@ -53,7 +57,24 @@ export function parseThesaurusLine(input: string): ParsedThesaurusLine | null {
 /** The analyst's additions to the engine's thesaurus. Changing them makes the next pattern run a full one. */
 @Injectable()
 export class ThesaurusService {
+  /** The parsed thesaurus behind settledLocallyCheck, kept until the analyst's lines change. */
+  private settled: { lines: string; check: (text: string) => boolean } | null = null;
+
   constructor(@InjectRepository(ThesaurusEntry) private readonly entries: Repository<ThesaurusEntry>) {}
+
+  /**
+   * The engine's own test of whether a text says its matter was settled locally (the default thesaurus's
+   * and the analyst's "=" lines, negations respected), for those who quote reports: a letter must not
+   * quote "frågan löst lokalt" as evidence of a structural barrier.
+   */
+  async settledLocallyCheck(): Promise<(text: string) => boolean> {
+    const lines = (await this.lines()).join('\n');
+    if (this.settled?.lines !== lines) {
+      const thesaurus = parseThesaurus(combineThesaurus(loadDefaultThesaurus(defaultThesaurusPath()), lines ? lines.split('\n') : []));
+      this.settled = { lines, check: (text) => isSettledLocally(thesaurus, [text]) };
+    }
+    return this.settled.check;
+  }
 
   list(): Promise<ThesaurusEntry[]> {
     return this.entries.find({ order: { createdAt: 'ASC', id: 'ASC' } });

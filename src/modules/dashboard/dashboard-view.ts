@@ -271,7 +271,7 @@ function overdueView(data: DashboardData, acceptDays: number, resolveDays: numbe
     title: 'Försenade avvikelser per delprojekt',
     intro:
       `En avvikelse ska tas emot inom ${acceptDays} arbetsdagar och åtgärdas, eskaleras eller avslutas inom ${resolveDays} dagar. ` +
-      'Här räknas de som i dag har passerat gränsen.',
+      'Här räknas de som i dag har passerat gränsen. Väntar på åtgärd: ny, mottagen eller under utredning.',
     summary,
     spec: rows.length
       ? pairedBarSpec({
@@ -290,8 +290,9 @@ function overdueView(data: DashboardData, acceptDays: number, resolveDays: numbe
       : null,
     empty: rows.length ? null : 'Inga delprojekt med de valda filtren.',
     table: {
-      caption: 'Öppna och försenade avvikelser per delprojekt',
-      columns: ['Delprojekt', 'Öppna', 'Ej mottagna i tid', 'Ej åtgärdade i tid'],
+      caption: 'Avvikelser som väntar på åtgärd och försenade, per delprojekt',
+      // Not "Öppna": elsewhere (start page, queue, API status=open) that is everything not yet avslutad.
+      columns: ['Delprojekt', 'Väntar på åtgärd', 'Ej mottagna i tid', 'Ej åtgärdade i tid'],
       rows: rows.map((r) => ({ header: r.subproject, cells: [count(r.open), count(r.notAccepted), count(r.notResolved)] })),
     },
   };

@@ -95,7 +95,7 @@ export interface HandlingTimeData {
 export interface OverdueData {
   subprojectId: string;
   subproject: string;
-  /** Not yet åtgärdad, eskalerad or avslutad. */
+  /** Not yet åtgärdad, eskalerad or avslutad: "Väntar på åtgärd" (narrower than the queue's "öppna"). */
   open: number;
   /** Still ny after the accept deadline. */
   notAccepted: number;

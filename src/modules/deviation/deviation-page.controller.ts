@@ -222,7 +222,7 @@ export class DeviationPageController {
     try {
       const moved = await this.deviations.move(user, id, form.value.municipalityId, form.value.comment);
       // A lead who moves a report to another delprojekt no longer sees it; back to the queue.
-      if (!moved.stillVisible) return redirectAfterPost(reply, `/delprojekt/ko?flyttad=${encodeURIComponent(moved.subprojectName)}`);
+      if (!moved.stillVisible) return redirectAfterPost(reply, `/delprojekt/ko?flyttad=${id}`);
     } catch (error) {
       if (!(error instanceof DomainError) || error.status === 404) throw error;
       return this.renderReport(request, reply, id, { move: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
@@ -296,7 +296,8 @@ export class DeviationPageController {
       .sort((a, b) => a.label.localeCompare(b.label, 'sv'));
     const nextUrl = result.nextCursor ? `${page.basePath}${queryString({ ...values, cursor: result.nextCursor })}` : null;
     const failed = Object.keys(errors).length > 0 || formError !== undefined;
-    const movedTo = typeof raw.flyttad === 'string' ? raw.flyttad : null;
+    // The report's id, never a name: the notice says only what the database says.
+    const movedTo = typeof raw.flyttad === 'string' ? await this.deviations.movedAwayTo(user, raw.flyttad) : null;
     return this.pages.send(
       request,
       reply,

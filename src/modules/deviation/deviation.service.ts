@@ -168,6 +168,8 @@ const REPORTER_NOTICES: Partial<Record<DeviationAction, ReporterNotice>> = {
   accept: 'deviation-accepted',
   resolve: 'deviation-resolved',
   escalate: 'deviation-escalated',
+  // Told it was resolved, escalated or closed, the reporter must also hear that it is not.
+  reopen: 'deviation-reopened',
 };
 
 /**
@@ -390,6 +392,24 @@ export class DeviationService {
     };
   }
 
+  /**
+   * Where a report the user moved out of their sight went, for the queue's notice after the move; null
+   * unless the user moved it and can no longer see it, so a hand-written address shows nothing.
+   */
+  async movedAwayTo(user: AuthUser, id: string): Promise<string | null> {
+    if (!UUID.test(id)) return null;
+    const rows = (await this.dataSource.query(
+      `SELECT s.name AS subproject_name, d.subproject_id, d.reporter_id, d.reporter_email, d.status
+         FROM deviation d JOIN subproject s ON s.id = d.subproject_id
+        WHERE d.id = $1 AND EXISTS (SELECT 1 FROM deviation_event e WHERE e.deviation_id = d.id AND e.kind = 'moved' AND e.actor_id = $2)`,
+      [id, user.id],
+    )) as Array<Pick<DetailRow, 'subproject_name' | 'subproject_id' | 'reporter_id' | 'reporter_email' | 'status'>>;
+    const row = rows[0];
+    if (!row) return null;
+    const gone = !canRead(user, { subprojectId: row.subproject_id, reporterId: row.reporter_id, reporterEmail: row.reporter_email, status: row.status });
+    return gone ? row.subproject_name : null;
+  }
+
   /** Leads the report can be assigned to: the active leads of the owning delprojekt. */
   async assignableLeads(subprojectId: string): Promise<Array<{ id: string; name: string }>> {
     return (await this.dataSource.query(
@@ -550,6 +570,8 @@ export class DeviationService {
         await this.notifier.toReporter(manager, notice, mailable(updated), row.reporter_address, eventId, {
           resolution: changes.resolution ?? row.resolution,
           actorName: user.name,
+          // Only whether there is a reason: like a reply, the lead's words stay in the system.
+          hasComment: Boolean(comment),
         });
       }
       if (action === 'escalate') {

@@ -111,6 +111,17 @@ export function anonymiseExcerpt(raw: string, options: AnonymiseOptions = {}): A
 }
 
 /**
+ * "Personnr: [personnummer borttaget]. " or "Namn: [namn borttaget], tel: [telefonnummer borttaget]. " at the
+ * start of a text: a label left bare by the masking says nothing in a letter but that something was there.
+ */
+const LEADING_REMOVED_LABEL = /^(?:[\p{L}][\p{L}\p{N} /-]{0,30}:\s*\[[^\]]*bortt\p{L}*\]\s*[.,;]?\s*)+/u;
+
+/** The text without leading "Label: [… borttaget]." fragments. */
+export function dropRemovedLabels(text: string): string {
+  return text.replace(LEADING_REMOVED_LABEL, '');
+}
+
+/**
  * At most `max` characters: whole sentences when they fit, else cut at a word with "…".
  * Never cuts inside a "[… borttaget]" placeholder.
  */

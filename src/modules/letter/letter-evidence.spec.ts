@@ -1,3 +1,7 @@
+import { join } from 'node:path';
+import { loadDefaultThesaurus } from '../barrier/engine/default-thesaurus';
+import { isSettledLocally } from '../barrier/engine/settled-locally';
+import { parseThesaurus } from '../barrier/engine/thesaurus';
 import { anonymiseExcerpt, shortenExcerpt } from './excerpt-anonymiser';
 import {
   buildLetterEvidence,
@@ -174,6 +178,39 @@ function allQuotesChosen(members: readonly EvidenceMember[], max: number): Array
     .sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.reference.localeCompare(b.reference))
     .map(({ text, municipality, quarter }) => ({ text, municipality, quarter }));
 }
+
+describe('quotes that would undercut the letter', () => {
+  const thesaurus = parseThesaurus(loadDefaultThesaurus(join(__dirname, '..', 'barrier', 'engine', 'thesaurus.sv.txt')));
+  const isSettled = (text: string): boolean => isSettledLocally(thesaurus, [text]);
+
+  it('leaves out quotes saying the matter was settled locally, by the thesaurus\'s "=" lines', () => {
+    const members = [
+      member({ municipality: 'Haninge', occurredOn: '2018-03-01', tried: 'Ringde handläggaren, frågan löst lokalt.' }),
+      member({ municipality: 'Botkyrka', occurredOn: '2018-03-02', resolution: 'Internt fel rättat i vår rutin för kallelser.' }),
+      member({ municipality: 'Salem', occurredOn: '2018-03-03', tried: 'Trepartsmöte med FK och AF, ingen ville ta ansvar.' }),
+      member({ municipality: 'Järfälla', occurredOn: '2018-03-04', tried: 'Felet är ännu inte rättat hos FK trots två påminnelser.' }),
+      member({ municipality: 'Haninge', occurredOn: '2018-03-05', description: 'AF skrev ut deltagaren, men det löste sig samma dag efter ett samtal.' }),
+    ];
+    const evidence = buildLetterEvidence(members, [], { keepWords, isSettled });
+    expect(evidence.triedLocally.map((q) => q.text)).toEqual([
+      'Trepartsmöte med FK och AF, ingen ville ta ansvar.',
+      // A negation keeps it: the problem remains.
+      'Felet är ännu inte rättat hos FK trots två påminnelser.',
+    ]);
+    expect(evidence.excerpts.map((q) => q.text)).not.toContain('AF skrev ut deltagaren, men det löste sig samma dag efter ett samtal.');
+    // Without the check (as before) they were quoted.
+    expect(buildLetterEvidence(members, [], { keepWords }).triedLocally).toHaveLength(4);
+  });
+
+  it('drops a leading label whose value was removed, "Personnr: [personnummer borttaget]."', () => {
+    const members = [
+      member({ municipality: 'Haninge', description: 'Personnr: 850312-1231. FK och AF hänvisar till varandra och deltagaren får ingen ersättning.' }),
+      member({ municipality: 'Botkyrka', description: 'Namn: Anna Svensson, tel: 070-123 45 67. Kommunen kräver inskrivning på AF först.' }),
+    ];
+    const texts = buildLetterEvidence(members, [], { keepWords }).excerpts.map((q) => q.text);
+    expect(texts).toEqual(['FK och AF hänvisar till varandra och deltagaren får ingen ersättning.', 'Kommunen kräver inskrivning på AF först.']);
+  });
+});
 
 describe('quotes from many reports', () => {
   const places = ['Haninge', 'Botkyrka', 'Salem', 'Järfälla', 'Nynäshamn', 'Tyresö'];

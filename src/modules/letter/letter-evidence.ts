@@ -1,4 +1,4 @@
-import { anonymiseExcerpt, shortenExcerpt } from './excerpt-anonymiser';
+import { anonymiseExcerpt, dropRemovedLabels, shortenExcerpt } from './excerpt-anonymiser';
 
 /**
  * The evidence of a letter, built from the barrier's member reports: how many, where, when, which
@@ -87,6 +87,11 @@ export interface EvidenceOptions {
   maxQuotes?: number;
   excerptLength?: number;
   quoteLength?: number;
+  /**
+   * Whether a report's text says its matter was settled locally ("löst lokalt", "rättat"): quoted, it would
+   * undercut the letter. The barrier engine's isSettledLocally with the thesaurus's "=" lines; none by default.
+   */
+  isSettled?: (text: string) => boolean;
 }
 
 const DEFAULTS = { maxExcerpts: 5, maxQuotes: 5, excerptLength: 200, quoteLength: 160 };
@@ -197,6 +202,7 @@ function chooseQuotes(
   max: number,
   length: number,
   keepWords: ReadonlySet<string>,
+  isSettled: (text: string) => boolean,
 ): Candidate[] | null {
   // Reports not yet looked at, per kommun: one of them could still be the first quote from its kommun.
   const unread = new Map<string, number>();
@@ -230,9 +236,9 @@ function chooseQuotes(
     for (const field of fields) {
       const text = textsOf(index, field);
       if (text === undefined) return null;
-      if (!text || text.trim().length === 0) continue;
+      if (!text || text.trim().length === 0 || isSettled(text)) continue;
       const anonymised = anonymiseExcerpt(text, { keepWords });
-      const short = shortenExcerpt(anonymised.text, length);
+      const short = shortenExcerpt(dropRemovedLabels(anonymised.text), length);
       const key = short.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
       if (short.length < 15 || seen.has(key)) continue;
       seen.add(key);
@@ -292,9 +298,12 @@ export function buildLetterEvidenceFrom(
 ): LetterEvidence | null {
   const settings = { ...DEFAULTS, ...options };
   const keepWords = options.keepWords ?? new Set<string>();
-  const excerpts = chooseQuotes(members, order, ['description'], textsOf, settings.maxExcerpts, settings.excerptLength, keepWords);
-  const consequences = chooseQuotes(members, order, ['consequence'], textsOf, settings.maxQuotes, settings.quoteLength, keepWords);
-  const triedLocally = chooseQuotes(members, order, ['resolution', 'tried'], textsOf, settings.maxQuotes, settings.quoteLength, keepWords);
+  const isSettled = options.isSettled ?? ((): boolean => false);
+  const choose = (fields: readonly EvidenceTextField[], max: number, length: number): Candidate[] | null =>
+    chooseQuotes(members, order, fields, textsOf, max, length, keepWords, isSettled);
+  const excerpts = choose(['description'], settings.maxExcerpts, settings.excerptLength);
+  const consequences = choose(['consequence'], settings.maxQuotes, settings.quoteLength);
+  const triedLocally = choose(['resolution', 'tried'], settings.maxQuotes, settings.quoteLength);
   if (excerpts === null || consequences === null || triedLocally === null) return null;
 
   const dates = members.map((m) => m.occurredOn).sort();

@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
 import { formatDate } from '../../common/templates/formatting';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
+import { ThesaurusService } from '../barrier/thesaurus.service';
 import { MailOutboxService } from '../mail/mail-outbox.service';
 import {
   DEFAULT_RECIPIENT,
@@ -212,6 +213,7 @@ export class LetterService {
     private readonly mail: MailOutboxService,
     private readonly templates: TemplateRenderer,
     private readonly clock: Clock,
+    private readonly thesaurus: ThesaurusService,
   ) {}
 
   // ── Drafts from barriers ──────────────────────────────────────────────────────────────────
@@ -402,6 +404,8 @@ export class LetterService {
   /** The evidence, loading the texts of the newest members until the quotes are settled (usually a few dozen). */
   private async buildEvidence(manager: EntityManager, members: readonly MemberFacts[], parties: readonly string[], keepWords: ReadonlySet<string>): Promise<LetterEvidence> {
     const order = quoteOrder(members);
+    // Quotes saying the matter was settled locally would undercut the letter; the engine's own test says which.
+    const isSettled = await this.thesaurus.settledLocallyCheck();
     const texts = new Map<number, EvidenceTexts>();
     const textOf = (index: number, field: EvidenceTextField): string | null | undefined =>
       members[index].empty.has(field) ? '' : texts.get(index)?.[field];
@@ -415,7 +419,7 @@ export class LetterService {
         const row = byId.get(members[index].id);
         if (row) texts.set(index, row);
       }
-      const evidence = buildLetterEvidenceFrom(members, textOf, parties, { keepWords }, order);
+      const evidence = buildLetterEvidenceFrom(members, textOf, parties, { keepWords, isSettled }, order);
       // Null only while some members' texts are not loaded yet.
       if (evidence) return evidence;
       if (loaded + batch >= order.length) throw new Error(`Underlaget för skrivelsen kunde inte byggas: texter saknas för ${order.length - texts.size} rapporter`);
