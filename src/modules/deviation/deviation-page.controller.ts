@@ -212,7 +212,9 @@ export class DeviationPageController implements OnModuleInit {
     let notice: string | null = null;
     if (query.skickad === '1') notice = 'filed';
     else if (typeof query.klart === 'string' && query.klart in DONE_NOTICES) notice = DONE_NOTICES[query.klart];
-    return this.renderReport(request, reply, id, {}, 200, notice);
+    const sent = await this.renderReport(request, reply, id, {}, 200, notice);
+    await this.deviations.noteReporterView(request.user as AuthUser, id);
+    return sent;
   }
 
   @Post('avvikelser/:id/status')
