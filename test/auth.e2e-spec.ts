@@ -147,6 +147,10 @@ describe('sign-in, roles and deny-by-default over HTTP', () => {
     const out = await cookieClient.postForm('/logga-ut', {});
     expect(out.status).toBe(303);
     expect((await cookieClient.get('/')).status).toBe(303);
+    // The login page the browser lands on says so; an ordinary visit to it does not.
+    expect(out.location).toBe('/logga-in?utloggad=1');
+    expect((await cookieClient.get(out.location as string)).text).toContain('<p class="notice" role="status">Du är utloggad.</p>');
+    expect((await cookieClient.get('/logga-in')).text).not.toContain('Du är utloggad.');
   });
 
   it('sends security headers', async () => {

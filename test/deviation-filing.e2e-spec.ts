@@ -68,6 +68,12 @@ describe('filing a deviation: form, API, personal-data guard, routing and Mina a
       expect(page.text).toContain(`id="hjalp-${field}"`);
     }
     expect(page.text).toContain('Gränssnitt mellan huvudmän');
+    // Every required field says so, the two radio groups too; the optional ones do not.
+    for (const legend of ['Vad gäller det?', 'Hur allvarligt är det?']) {
+      expect(page.text).toContain(`<legend>${legend} <span class="required">(obligatoriskt)</span></legend>`);
+    }
+    expect(page.text).toContain('<legend>Vilka parter berörs?</legend>');
+    expect(page.text.match(/\(obligatoriskt\)/g)).toHaveLength(7);
     expect(page.text).toContain('name="viewport"');
   });
 

@@ -2,7 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { FastifyReply } from 'fastify';
 import { AuthenticatedRequest, isApiRequest } from '../auth/auth-user';
 import { DomainError, FieldProblem } from '../errors/domain-error';
+import { hasValidCsrfToken } from '../security/csrf';
+import { ResumableForms } from '../security/resumable-forms';
 import { PageRenderer } from '../templates/page-renderer';
+import { formValues } from '../validation/validation';
 
 interface ErrorBody {
   error: { code: string; message: string; fields?: FieldProblem[]; details?: Record<string, unknown> };
@@ -42,7 +45,10 @@ function statusOf(exception: unknown): number {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Fel');
 
-  constructor(private readonly pages: PageRenderer) {}
+  constructor(
+    private readonly pages: PageRenderer,
+    private readonly resumable: ResumableForms,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
@@ -74,6 +80,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       void reply.status(status).header('cache-control', 'no-store').send(body);
       return;
     }
+    if (status === 401 && request.method === 'POST' && this.resumeForm(request, reply)) return;
     if (status === 401) {
       const next = request.method === 'GET' ? `?nasta=${encodeURIComponent(request.url)}` : '';
       void reply.redirect(`/logga-in${next}`, 303);
@@ -85,5 +92,25 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error('Felsidan kunde inte visas', renderError instanceof Error ? renderError.stack : String(renderError));
       void reply.status(status).header('content-type', 'text/plain; charset=utf-8').send(body.error.message);
     }
+  }
+
+  /**
+   * A text form posted after the login ended: show it again, filled in, with a way to sign in
+   * in another tab and send again. Nothing posted is stored or logged. Only when the request's
+   * CSRF token matches this browser's cookie, so another site cannot make us show its text.
+   */
+  private resumeForm(request: AuthenticatedRequest, reply: FastifyReply): boolean {
+    if (!hasValidCsrfToken(request)) return false;
+    const found = this.resumable.find(request.url.split('?')[0]);
+    if (!found) return false;
+    const values = formValues(request.body);
+    void found.form
+      .render(request, values, found.match)
+      .then((page) => this.pages.send(request, reply, page.template, { ...page.data, sessionEnded: true }, { status: 401 }))
+      .catch((error: unknown) => {
+        this.logger.error('Formuläret kunde inte visas igen', error instanceof Error ? error.stack : String(error));
+        if (!reply.sent) void reply.redirect('/logga-in', 303);
+      });
+    return true;
   }
 }

@@ -27,9 +27,14 @@ export class AuthController {
   @Public()
   @Get('logga-in')
   @ApiExcludeEndpoint()
-  loginPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Query('nasta') next?: string): FastifyReply {
+  loginPage(
+    @Req() request: AuthenticatedRequest,
+    @Res() reply: FastifyReply,
+    @Query('nasta') next?: string,
+    @Query('utloggad') loggedOut?: string,
+  ): FastifyReply {
     if (request.user) return reply.redirect(safeNext(next), 303);
-    return this.pages.send(request, reply, 'login', { email: '', next: safeNext(next), errors: {} });
+    return this.pages.send(request, reply, 'login', { email: '', next: safeNext(next), errors: {}, loggedOut: loggedOut === '1' });
   }
 
   @Public()
@@ -68,7 +73,7 @@ export class AuthController {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await this.auth.destroySession(token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return redirectAfterPost(reply, '/logga-in');
+    return redirectAfterPost(reply, '/logga-in?utloggad=1');
   }
 
   @Get('api/me')

@@ -33,6 +33,14 @@ export class InvalidCredentialsError extends DomainError {
   }
 }
 
+export class WrongCurrentPasswordError extends DomainError {
+  constructor() {
+    super('wrong_current_password', 'Det nuvarande lösenordet stämmer inte.', 400, [
+      { field: 'currentPassword', message: 'Det nuvarande lösenordet stämmer inte.' },
+    ]);
+  }
+}
+
 export interface CreatedApiToken {
   id: string;
   name: string;
@@ -58,8 +66,39 @@ export class AuthService {
     private readonly clock: Clock,
   ) {}
 
-  /** Checks the password, counting failures per e-mail and per address so guessing is slow. */
+  /** Signs in: checks the password (see checkPassword) and notes when. */
   async verifyCredentials(emailInput: string, password: string, ip: string): Promise<AuthUser> {
+    const user = await this.checkPassword(emailInput, password, ip);
+    await this.users.update(user.id, { lastLoginAt: this.clock.now() });
+    return toAuthUser(user);
+  }
+
+  /**
+   * Changes the signed-in user's own password. A wrong current password counts as a failed sign-in
+   * (same lock-out), so the form cannot be used to guess. Every other session of the user ends;
+   * the one given (this browser) is kept. Passwords are never logged.
+   */
+  async changeOwnPassword(user: AuthUser, keepSessionId: string | undefined, currentPassword: string, newPassword: string, ip: string): Promise<void> {
+    try {
+      await this.checkPassword(user.email, currentPassword, ip);
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) throw new WrongCurrentPasswordError();
+      throw error;
+    }
+    if (currentPassword === newPassword) {
+      throw new DomainError('password_unchanged', 'Det nya lösenordet är samma som det nuvarande.', 400, [
+        { field: 'newPassword', message: 'Välj ett annat lösenord än det du har nu.' },
+      ]);
+    }
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.users.manager.transaction(async (manager) => {
+      await manager.update(User, user.id, { passwordHash });
+      await manager.query('DELETE FROM user_session WHERE user_id = $1 AND ($2::uuid IS NULL OR id <> $2::uuid)', [user.id, keepSessionId ?? null]);
+    });
+  }
+
+  /** Checks the password, counting failures per e-mail and per address so guessing is slow. */
+  private async checkPassword(emailInput: string, password: string, ip: string): Promise<User> {
     const email = emailInput.trim().toLowerCase();
     const since = new Date(this.clock.now().getTime() - LOGIN_WINDOW_MS);
     const [byEmail, byIp] = await Promise.all([
@@ -79,8 +118,7 @@ export class AuthService {
     const succeeded = ok && !!user && user.active;
     await this.attempts.insert({ email, ip, succeeded });
     if (!succeeded || !user) throw new InvalidCredentialsError();
-    await this.users.update(user.id, { lastLoginAt: this.clock.now() });
-    return toAuthUser(user);
+    return user;
   }
 
   async createSession(userId: string): Promise<string> {

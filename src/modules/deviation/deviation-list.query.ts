@@ -147,8 +147,17 @@ export function buildListQuery(scope: ListScope, filters: ListFilters, sort: Dev
     if (filters.statuses.length === 0) return null;
     conditions.push(`d.status = ANY(${params.add(filters.statuses)}::text[])`);
     if (after) conditions.push(keysetCondition(after, params));
+    // "Nytt svar": a message to the reporter from someone else, newer than the reporter's last view
+    // (or than the filing, if they never opened it since).
+    const user = `${params.add(scope.userId)}::uuid`;
+    const newReply = `EXISTS (
+      SELECT 1 FROM deviation_comment c
+       WHERE c.deviation_id = d.id AND c.visibility = 'reporter' AND c.author_id <> ${user}
+         AND c.created_at > COALESCE(
+           (SELECT v.last_viewed_at FROM deviation_reporter_view v WHERE v.deviation_id = d.id AND v.user_id = ${user}),
+           d.reported_at)) AS new_reply`;
     return {
-      sql: `SELECT ${LIST_COLUMNS} FROM deviation d ${LIST_JOINS} WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${params.add(fetch)}`,
+      sql: `SELECT ${LIST_COLUMNS}, ${newReply} FROM deviation d ${LIST_JOINS} WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${params.add(fetch)}`,
       params: params.values,
     };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, OnModuleInit, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Roles } from '../../common/auth/auth.decorators';
@@ -6,11 +6,13 @@ import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
+import { ResumableForms } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { BarrierService } from '../barrier/barrier.service';
 import {
   CATEGORY_LABELS,
+  CommentVisibility,
   COMMENT_VISIBILITY_LABELS,
   COMMENT_VISIBILITIES,
   DEVIATION_CATEGORIES,
@@ -62,6 +64,18 @@ const REPORTER_MESSAGE_SENT = 'Meddelandet är skickat till delprojektet.';
 
 
 
+/** What a comment posted after the login ended is, in words that fit both the reporter and the lead. */
+const RESUMED_COMMENT_KINDS: Record<CommentVisibility, string> = {
+  internal: 'en intern anteckning, som bara delprojektledare och verksamhetsutvecklare ser',
+  reporter: 'ett meddelande i dialogen mellan rapportören och delprojektet',
+};
+
+/** Checkboxes post nothing, one value or several; the form always wants a list. */
+function withParties(values: FormValues): FormValues {
+  values.parties = values.parties === undefined ? [] : Array.isArray(values.parties) ? values.parties : [values.parties];
+  return values;
+}
+
 function queryString(values: Record<string, string | undefined>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(values)) if (value) params.set(key, value);
@@ -72,13 +86,34 @@ function queryString(values: Record<string, string | undefined>): string {
 /** The deviation pages: file (/avvikelser/ny), follow (mina), triage (/delprojekt/ko, /avvikelser) and the report page. */
 @ApiExcludeController()
 @Controller()
-export class DeviationPageController {
+export class DeviationPageController implements OnModuleInit {
   constructor(
     private readonly deviations: DeviationService,
     private readonly pages: PageRenderer,
     private readonly clock: Clock,
     private readonly barriers: BarrierService,
+    private readonly resumable: ResumableForms,
   ) {}
+
+  /** The filing form and the comment form come back filled in when posted after the login ended. */
+  onModuleInit(): void {
+    this.resumable.register({
+      path: /^\/avvikelser\/ny$/,
+      render: async (_request, values) => ({
+        template: 'deviation-new',
+        data: this.newFormData({ values: withParties(values), errors: {} }, await this.deviations.municipalityOptions()),
+      }),
+    });
+    this.resumable.register({
+      path: /^\/avvikelser\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/kommentarer$/,
+      // The report itself is not shown: without a login we do not know who may see it.
+      render: async (_request, values, match) => {
+        const visibility = typeof values.visibility === 'string' ? values.visibility : '';
+        const kind = (COMMENT_VISIBILITIES as readonly string[]).includes(visibility) ? RESUMED_COMMENT_KINDS[visibility as CommentVisibility] : null;
+        return { template: 'deviation-comment-resume', data: { id: match[1], values, kind } };
+      },
+    });
+  }
 
   // ── Filing ────────────────────────────────────────────────────────────────────────────────
 
@@ -95,8 +130,7 @@ export class DeviationPageController {
   @Roles('staff', 'lead', 'analyst')
   async file(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = formValues(raw);
-    values.parties = values.parties === undefined ? [] : Array.isArray(values.parties) ? values.parties : [values.parties];
+    const values = withParties(formValues(raw));
     const form = await validateForm(DeviationCreateDto, raw);
     if (!form.value) {
       const text = (key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string).trim() : undefined);
@@ -178,7 +212,9 @@ export class DeviationPageController {
     let notice: string | null = null;
     if (query.skickad === '1') notice = 'filed';
     else if (typeof query.klart === 'string' && query.klart in DONE_NOTICES) notice = DONE_NOTICES[query.klart];
-    return this.renderReport(request, reply, id, {}, 200, notice);
+    const sent = await this.renderReport(request, reply, id, {}, 200, notice);
+    await this.deviations.noteReporterView(request.user as AuthUser, id);
+    return sent;
   }
 
   @Post('avvikelser/:id/status')
@@ -249,21 +285,19 @@ export class DeviationPageController {
 
   private async renderNewForm(request: AuthenticatedRequest, reply: FastifyReply, form: FormState, status = 200): Promise<FastifyReply> {
     const options = await this.deviations.filingOptions(request.user as AuthUser);
-    return this.pages.send(
-      request,
-      reply,
-      'deviation-new',
-      {
-        form,
-        municipalityOptions: options.municipalities,
-        categoryOptions: labelled(DEVIATION_CATEGORIES, CATEGORY_LABELS),
-        partyOptions: labelled(DEVIATION_PARTIES, PARTY_LABELS),
-        severityOptions: labelled(DEVIATION_SEVERITIES, SEVERITY_LABELS),
-        today: stockholmDate(this.clock.now()),
-        limits: { title: TITLE_MAX, description: DESCRIPTION_MAX, consequence: CONSEQUENCE_MAX, tried: TRIED_MAX },
-      },
-      { status },
-    );
+    return this.pages.send(request, reply, 'deviation-new', this.newFormData(form, options.municipalities), { status });
+  }
+
+  private newFormData(form: FormState, municipalityOptions: Array<{ value: string; label: string }>): object {
+    return {
+      form,
+      municipalityOptions: municipalityOptions.map(({ value, label }) => ({ value, label })),
+      categoryOptions: labelled(DEVIATION_CATEGORIES, CATEGORY_LABELS),
+      partyOptions: labelled(DEVIATION_PARTIES, PARTY_LABELS),
+      severityOptions: labelled(DEVIATION_SEVERITIES, SEVERITY_LABELS),
+      today: stockholmDate(this.clock.now()),
+      limits: { title: TITLE_MAX, description: DESCRIPTION_MAX, consequence: CONSEQUENCE_MAX, tried: TRIED_MAX },
+    };
   }
 
   private async renderList(

@@ -124,6 +124,8 @@ interface ListRow {
   resolved_at: Date | null;
   escalated_at: Date | null;
   closed_at: Date | null;
+  /** Only in the reporter's own list. */
+  new_reply?: boolean;
 }
 
 const DETAIL_SELECT = `
@@ -408,6 +410,18 @@ export class DeviationService {
     if (!row) return null;
     const gone = !canRead(user, { subprojectId: row.subproject_id, reporterId: row.reporter_id, reporterEmail: row.reporter_email, status: row.status });
     return gone ? row.subproject_name : null;
+  }
+
+  /** The reporter opened their report: messages to them up to now are read ("Nytt svar" goes away). */
+  async noteReporterView(user: AuthUser, id: string): Promise<void> {
+    if (!UUID.test(id)) return;
+    await this.dataSource.query(
+      `INSERT INTO deviation_reporter_view (deviation_id, user_id, last_viewed_at)
+       SELECT d.id, $2::uuid, $4 FROM deviation d
+        WHERE d.id = $1::uuid AND (d.reporter_id = $2::uuid OR (d.reporter_id IS NULL AND d.reporter_email = $3))
+       ON CONFLICT (deviation_id, user_id) DO UPDATE SET last_viewed_at = GREATEST(deviation_reporter_view.last_viewed_at, EXCLUDED.last_viewed_at)`,
+      [id, user.id, user.email.toLowerCase(), this.clock.now()],
+    );
   }
 
   /** Leads the report can be assigned to: the active leads of the owning delprojekt. */
@@ -828,7 +842,7 @@ export class DeviationService {
     const pageRows = hasMore ? rows.slice(0, limit) : rows;
     const last = pageRows[pageRows.length - 1];
     return {
-      items: pageRows.map((row) => this.toListItem(row)),
+      items: pageRows.map((row) => (scope.kind === 'reporter' ? { ...this.toListItem(row), newReply: row.new_reply === true } : this.toListItem(row))),
       nextCursor: hasMore && last ? encodeCursor({ sort, severityOrder: last.severity_order, reportedAt: last.reported_at_key, id: last.id }) : null,
     };
   }

@@ -41,6 +41,8 @@ export interface DeviationListItem {
   closedAt: Date | null;
   overdue: OverdueFlags;
   path: string;
+  /** Only in the reporter's own list: the delprojekt has written to them since they last opened it. */
+  newReply?: boolean;
 }
 
 export interface DeviationPage {

@@ -1,0 +1,144 @@
+import { DataSource } from 'typeorm';
+import { FixedClock } from '../src/common/clock/clock';
+import { User } from '../src/modules/user/user.entity';
+import { deviationBody, fileDeviation, municipalityId } from './support/deviation-factories';
+import { createUser, TEST_PASSWORD } from './support/factories';
+import { HttpClient } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+/** The form fields as a browser would post them again: inputs, checked choices, textareas, selected options. */
+function formFieldsOf(html: string, action: string): Record<string, string[]> {
+  const start = html.indexOf(`<form method="post" action="${action}"`);
+  const form = html.slice(start, html.indexOf('</form>', start));
+  const unescape = (text: string): string =>
+    text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  const fields: Record<string, string[]> = {};
+  const add = (name: string, value: string): void => {
+    (fields[name] ??= []).push(unescape(value));
+  };
+  for (const m of form.matchAll(/<input([^>]*)>/g)) {
+    const attrs = m[1];
+    const name = /name="([^"]*)"/.exec(attrs)?.[1];
+    const value = /value="([^"]*)"/.exec(attrs)?.[1] ?? '';
+    const type = /type="([^"]*)"/.exec(attrs)?.[1] ?? 'text';
+    if (!name) continue;
+    if ((type === 'checkbox' || type === 'radio') && !/ checked/.test(attrs)) continue;
+    add(name, value);
+  }
+  for (const m of form.matchAll(/<textarea[^>]*name="([^"]*)"[^>]*>([\s\S]*?)<\/textarea>/g)) add(m[1], m[2]);
+  for (const m of form.matchAll(/<select[^>]*name="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const selected = /<option value="([^"]*)" selected>/.exec(m[2]);
+    if (selected) add(m[1], selected[1]);
+  }
+  return fields;
+}
+
+describe('a form posted after the login ended comes back filled in, and can be sent again once signed in', () => {
+  let t: TestApp;
+  const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  let staff: User;
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    staff = await createUser(t.app, 'staff', { subproject: 'MIA HBS', name: 'Hanna Handläggare' });
+  });
+  afterAll(() => t.close());
+
+  const db = (): DataSource => t.app.get(DataSource);
+  const signIn = async (): Promise<HttpClient> => {
+    const client = new HttpClient(t.baseUrl);
+    expect((await client.login(staff.email, TEST_PASSWORD)).status).toBe(303);
+    return client;
+  };
+
+  it('filing form: post without a session → the same form, filled and escaped → sign in → send again → stored', async () => {
+    const client = await signIn();
+    await client.get('/avvikelser/ny');
+    // Logged out in another tab.
+    expect((await client.postForm('/logga-ut', {})).status).toBe(303);
+    expect(client.hasCookie('avv_sid')).toBe(false);
+
+    const title = 'AF <b>och</b> FK "hänvisar" & skickar tillbaka';
+    const fields = deviationBody(await municipalityId(t.app, 'Huddinge'), {
+      title,
+      parties: ['AF', 'REGION'],
+      severity: 'hog',
+      category: 'regelverk',
+      tried: 'Ringde <script>alert(1)</script> två gånger.',
+    }) as Record<string, string | string[]>;
+    const resumed = await client.postForm('/avvikelser/ny', fields);
+    expect(resumed.status).toBe(401);
+    expect(resumed.headers.get('cache-control')).toBe('no-store');
+    expect(resumed.text).toContain('Din inloggning har gått ut');
+    expect(resumed.text).toContain('<a href="/logga-in" target="_blank" rel="noopener">Logga in i en ny flik</a>');
+    expect(resumed.text).not.toContain('<script>alert(1)</script>');
+    expect(resumed.text).toContain('Ringde &lt;script&gt;alert(1)&lt;/script&gt; två gånger.');
+    expect(resumed.text).not.toContain('Hanna Handläggare');
+    const again = formFieldsOf(resumed.text, '/avvikelser/ny');
+    const { _csrf: token, ...posted } = again;
+    expect(posted).toEqual({
+      municipalityId: [fields.municipalityId],
+      occurredOn: [fields.occurredOn],
+      category: ['regelverk'],
+      parties: ['AF', 'REGION'],
+      title: [title],
+      description: [fields.description],
+      consequence: [fields.consequence],
+      severity: ['hog'],
+      tried: ['Ringde <script>alert(1)</script> två gånger.'],
+    });
+    const [{ count: before }] = (await db().query('SELECT count(*)::int AS count FROM deviation')) as Array<{ count: number }>;
+    expect(before).toBe(0);
+
+    // Signs in in a new tab (same browser, same cookies), then sends the re-shown form as it is.
+    expect((await client.login(staff.email, TEST_PASSWORD)).status).toBe(303);
+    const sent = await client.postForm('/avvikelser/ny', posted, { csrf: token[0] });
+    expect(sent.status).toBe(303);
+    expect(sent.location).toMatch(/^\/avvikelser\/[0-9a-f-]{36}\?skickad=1$/);
+    const rows = (await db().query('SELECT title, tried, severity, parties FROM deviation')) as Array<Record<string, unknown>>;
+    expect(rows).toEqual([{ title, tried: 'Ringde <script>alert(1)</script> två gånger.', severity: 'hog', parties: ['AF', 'REGION'] }]);
+  });
+
+  it('comment form: the message comes back, nothing of the report is shown, and it is stored after signing in', async () => {
+    const filed = await fileDeviation(t.app, staff, 'Huddinge');
+    const client = await signIn();
+    await client.get(`/avvikelser/${filed.id}`);
+    await db().query('DELETE FROM user_session WHERE user_id = $1', [staff.id]);
+
+    const body = 'Har ni hört av er till FK? Jag väntar på besked <innan fredag>.';
+    const resumed = await client.postForm(`/avvikelser/${filed.id}/kommentarer`, { visibility: 'reporter', body });
+    expect(resumed.status).toBe(401);
+    expect(resumed.text).toContain('Din inloggning har gått ut');
+    expect(resumed.text).toContain('Jag väntar på besked &lt;innan fredag&gt;.');
+    expect(resumed.text).not.toContain('AF och FK hänvisar till varandra');
+    const { _csrf: token, ...posted } = formFieldsOf(resumed.text, `/avvikelser/${filed.id}/kommentarer`);
+    expect(posted).toEqual({ visibility: ['reporter'], body: [body] });
+
+    expect((await client.login(staff.email, TEST_PASSWORD)).status).toBe(303);
+    const sent = await client.postForm(`/avvikelser/${filed.id}/kommentarer`, posted, { csrf: token[0] });
+    expect(sent.status).toBe(303);
+    const comments = (await db().query('SELECT body FROM deviation_comment WHERE deviation_id = $1', [filed.id])) as Array<{ body: string }>;
+    expect(comments).toEqual([{ body }]);
+  });
+
+  it('shows nothing posted when the CSRF token is not this browser’s, and a page without a session still goes to the login', async () => {
+    const victim = new HttpClient(t.baseUrl);
+    await victim.get('/logga-in');
+    const attacker = new HttpClient(t.baseUrl);
+    await attacker.get('/logga-in');
+    const forged = await victim.postForm('/avvikelser/ny', { title: 'Text från en annan webbplats' }, { csrf: attacker.csrfToken });
+    expect(forged.status).toBe(403);
+    expect(forged.text).not.toContain('Text från en annan webbplats');
+    const missing = await victim.postForm('/avvikelser/ny', { title: 'Text från en annan webbplats' }, { csrf: null });
+    expect(missing.status).toBe(403);
+    expect(missing.text).not.toContain('Text från en annan webbplats');
+
+    // A form that is not a text form still goes to the login page, and so does a page.
+    const other = await victim.postForm('/avvikelser/00000000-0000-0000-0000-000000000000/status', { action: 'accept' });
+    expect(other.status).toBe(303);
+    expect(other.location).toBe('/logga-in');
+    const page = await victim.get('/avvikelser/ny');
+    expect(page.status).toBe(303);
+    expect(page.location).toBe('/logga-in?nasta=%2Favvikelser%2Fny');
+  });
+});
