@@ -13,7 +13,7 @@ import { isBarrierProfile, similarBarriers } from './barrier-similarity';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus, WEAK_ANCHORING } from './barrier.constants';
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierStore } from './barrier-store';
-import { quarterTrend, sparkline, TREND_LABELS } from './barrier-trend';
+import { quarterOf, quarterTrend, sparkline, TREND_LABELS } from './barrier-trend';
 import { BarrierAssignment, BarrierDetail, BarrierMemberOrder, BarrierMemberView, BarrierNotice, BarrierSummary } from './barrier.types';
 
 interface BarrierRow {
@@ -85,8 +85,9 @@ function byCount(counts: Record<string, number>): Array<{ name: string; count: n
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'sv'));
 }
 
-function summaryOf(row: BarrierRow, quarters: Map<string, number>): BarrierSummary {
-  const trend = quarterTrend(quarters);
+/** `currentQuarter`: today's in Swedish time, so every barrier's quarters end at the same place. */
+function summaryOf(row: BarrierRow, quarters: Map<string, number>, currentQuarter: string): BarrierSummary {
+  const trend = quarterTrend(quarters, currentQuarter);
   return {
     id: row.id,
     name: row.name,
@@ -140,13 +141,17 @@ export class BarrierService {
 
   // ── Reading ───────────────────────────────────────────────────────────────────────────────
 
+  private currentQuarter(): string {
+    return quarterOf(stockholmDate(this.clock.now()));
+  }
+
   async list(): Promise<BarrierSummary[]> {
     const rows = (await this.dataSource.query(
       `SELECT ${BARRIER_COLUMNS} FROM barrier b WHERE b.status = ANY($1) ORDER BY ${STATUS_ORDER_SQL}, b.member_count DESC, b.name, b.id`,
       [ACTIVE_BARRIER_STATUSES],
     )) as BarrierRow[];
     const quarters = await this.quarterCounts(rows.map((row) => row.id));
-    return rows.map((row) => summaryOf(row, quarters.get(row.id) ?? new Map()));
+    return rows.map((row) => summaryOf(row, quarters.get(row.id) ?? new Map(), this.currentQuarter()));
   }
 
   /**
@@ -251,7 +256,7 @@ export class BarrierService {
       path: `/avvikelser/${member.id}`,
     }));
     return {
-      ...summaryOf(row, quarters.get(id) ?? new Map()),
+      ...summaryOf(row, quarters.get(id) ?? new Map(), this.currentQuarter()),
       members: memberViews,
       excluded: excluded.map((x) => ({ deviationId: x.id, reference: x.reference, title: x.title, path: `/avvikelser/${x.id}` })),
       membersPage,
