@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
+import { LetterService } from '../src/modules/letter/letter.service';
 import { User } from '../src/modules/user/user.entity';
 import { createUser, TEST_PASSWORD } from './support/factories';
 import { HttpClient } from './support/http-client';
@@ -86,5 +87,71 @@ describe('the analyst’s pages, second review', () => {
     expect(body.trend.quarters.map((q) => q.label).at(-1)).toBe('2026 K4');
     const all = (await client.api('GET', '/api/barriers')).json<Array<{ id: string; trend: { direction: string } }>>();
     expect(all.find((b) => b.id === waning)?.trend.direction).toBe('minskar');
+  });
+  it('marking a letter sent asks for the date and a confirmation that names the mail, and refuses a future or too early date in Swedish', async () => {
+    const barrierId = await insertBarrier('Krav på inskrivning', ['KOMMUN', 'AF']);
+    for (const [kommun, date] of [['Haninge', '2026-02-01'], ['Botkyrka', '2026-04-10'], ['Järfälla', '2026-09-01']]) {
+      await addMember(barrierId, kommun, date, `rapportor.${kommun.toLowerCase()}@kommun.example.org`);
+    }
+    const letterId = (await t.app.get(LetterService).upsertDraftForBarrier(barrierId)).letterId ?? '';
+    await db.query(`UPDATE letter SET created_at = '2026-11-02T08:00:00Z' WHERE id = $1`, [letterId]);
+    const version = async (): Promise<string> => /name="version" value="(\d+)"/.exec((await client.get(`/skrivelser/${letterId}`)).text)?.[1] ?? '';
+    expect((await client.postForm(`/skrivelser/${letterId}/status`, { version: await version(), action: 'review' })).status).toBe(303);
+
+    const page = await client.get(`/skrivelser/${letterId}`);
+    expect(page.text).toContain('Rapportörerna till 3 avvikelser får e-post');
+    expect(page.text).toMatch(/<label for="falt-status-sentOn">Skickad den/);
+    expect(page.text).toContain('name="sentOn" type="date" value="2026-11-23"');
+    expect(page.text).toContain('min="2026-11-02" max="2026-11-23"');
+    const sentCount = async (): Promise<number> =>
+      ((await db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE template = 'letter-sent'`)) as Array<{ n: number }>)[0].n;
+    const before = await sentCount();
+    const status = async (): Promise<string> => ((await db.query(`SELECT status FROM letter WHERE id = $1`, [letterId])) as Array<{ status: string }>)[0].status;
+
+    // One click is not enough: without the confirmation nothing is sent, and the date typed is kept.
+    const v = await version();
+    const unconfirmed = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-11-20' });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.text).toContain('Kryssa i rutan för att bekräfta att skrivelsen är skickad och att rapportörerna till 3 avvikelser ska få e-post.');
+    expect(unconfirmed.text).toContain('value="2026-11-20"');
+    expect(await status()).toBe('granskad');
+
+    const future = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-11-24', bekraftat: 'ja' });
+    expect(future.status).toBe(400);
+    expect(future.text).toContain('Datumet kan inte vara i framtiden (i dag är det 2026-11-23).');
+    expect(future.text).toContain('value="2026-11-24"');
+    expect(future.text).toMatch(/value="ja" checked/);
+    const early = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-11-01', bekraftat: 'ja' });
+    expect(early.status).toBe(400);
+    expect(early.text).toContain('Skrivelsen skapades 2026-11-02; den kan inte ha skickats före det.');
+    const nonsense = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-02-30', bekraftat: 'ja' });
+    expect(nonsense.status).toBe(400);
+    expect(nonsense.text).toContain('Skriv datumet då skrivelsen skickades som ÅÅÅÅ-MM-DD');
+    expect(await status()).toBe('granskad');
+    expect(await sentCount()).toBe(before);
+
+    const sent = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-11-20', bekraftat: 'ja' });
+    expect(sent.status).toBe(303);
+    const row = ((await db.query(`SELECT status, to_char(sent_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD HH24:MI') AS sent FROM letter WHERE id = $1`, [letterId])) as Array<{
+      status: string;
+      sent: string;
+    }>)[0];
+    expect(row).toEqual({ status: 'skickad', sent: '2026-11-20 00:00' });
+    expect(await sentCount()).toBe(before + 3);
+    expect((await client.get(`/skrivelser/${letterId}/utskrift`)).text).toContain('2026-11-20');
+  });
+
+  it('the API marks a letter sent on a given day, with the same rules', async () => {
+    const barrierId = await insertBarrier('Krav på läkarintyg', ['FK', 'REGION']);
+    await addMember(barrierId, 'Salem', '2026-03-01', 'rapportor.salem@kommun.example.org');
+    const letterId = (await t.app.get(LetterService).upsertDraftForBarrier(barrierId)).letterId ?? '';
+    await client.get('/skrivelser');
+    expect((await client.api('POST', `/api/letters/${letterId}/transitions`, { action: 'review' })).status).toBe(201);
+    const future = await client.api('POST', `/api/letters/${letterId}/transitions`, { action: 'send', sentOn: '2027-01-01' });
+    expect(future.status).toBe(400);
+    expect(future.text).toContain('Datumet kan inte vara i framtiden');
+    const sent = await client.api('POST', `/api/letters/${letterId}/transitions`, { action: 'send', sentOn: '2026-11-23' });
+    expect(sent.status).toBe(201);
+    expect(new Date(sent.json<{ sentAt: string }>().sentAt).toISOString()).toBe(clock.now().toISOString());
   });
 });
