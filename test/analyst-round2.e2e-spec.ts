@@ -154,4 +154,19 @@ describe('the analyst’s pages, second review', () => {
     expect(sent.status).toBe(201);
     expect(new Date(sent.json<{ sentAt: string }>().sentAt).toISOString()).toBe(clock.now().toISOString());
   });
+  it('barrier pages name the parties in Swedish, not by the app’s codes', async () => {
+    const barrierId = await insertBarrier('Samtycke och blankett (FK, ANNAN)', ['FK', 'ANNAN']);
+    await addMember(barrierId, 'Haninge', '2026-10-05', 'rapportor@kommun.example.org', ['delar termerna: samtycke', 'parter ANNAN+FK']);
+    const list = await client.get('/hinder');
+    const row = rowOf(list.text, barrierId);
+    expect(row).toContain('>Samtycke och blankett</a>');
+    expect(row).toContain('Försäkringskassan, Annan (t.ex. skola, CSN, utförare)');
+    expect(row).not.toMatch(/\b(FK|ANNAN)\b/);
+    const page = await client.get(`/hinder/${barrierId}`);
+    expect(page.text).toContain('<h1>Samtycke och blankett</h1>');
+    expect(page.text).toContain('<li>parterna annan part och Försäkringskassan</li>');
+    expect(page.text).not.toContain('parter ANNAN+FK');
+    // The stored name stays; renaming starts from it.
+    expect(page.text).toContain('value="Samtycke och blankett (FK, ANNAN)"');
+  });
 });

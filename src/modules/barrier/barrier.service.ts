@@ -14,6 +14,7 @@ import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, Ba
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierStore } from './barrier-store';
 import { quarterOf, quarterTrend, sparkline, TREND_LABELS } from './barrier-trend';
+import { barrierDisplayName, readableReason } from './barrier-wording';
 import { BarrierAssignment, BarrierDetail, BarrierMemberOrder, BarrierMemberView, BarrierNotice, BarrierSummary } from './barrier.types';
 
 interface BarrierRow {
@@ -91,6 +92,7 @@ function summaryOf(row: BarrierRow, quarters: Map<string, number>, currentQuarte
   return {
     id: row.id,
     name: row.name,
+    displayName: barrierDisplayName(row.name),
     nameSource: row.name_source,
     status: row.status,
     statusLabel: BARRIER_STATUS_LABELS[row.status],
@@ -239,6 +241,7 @@ export class BarrierService {
       categoryLabel: CATEGORY_LABELS[member.category] ?? member.category,
       statusLabel: STATUS_LABELS[member.status] ?? member.status,
       reasons: member.reason,
+      reasonLabels: member.reason.map(readableReason),
       anchoring: member.anchoring,
       anchoringLabel: anchoringLabel(member.anchoring, member.confirmed_by_analyst),
       betterPlace:
@@ -247,6 +250,7 @@ export class BarrierService {
           : {
               barrierId: member.better_id,
               name: member.better_name,
+              displayName: barrierDisplayName(member.better_name),
               anchoring: member.better_anchoring,
               anchoringText: member.better_anchoring === null ? null : formatAnchoring(member.better_anchoring),
               path: `/hinder/${member.better_id}`,
