@@ -67,7 +67,8 @@ describe('the analyst’s review journeys', () => {
     for (const action of ['review', 'send']) {
       const page = await client.get(`/skrivelser/${letterId}`);
       const version = /name="version" value="(\d+)"/.exec(page.text)?.[1];
-      expect((await client.postForm(`/skrivelser/${letterId}/status`, { version: version ?? '', action })).status).toBe(303);
+      const confirm: Record<string, string> = action === 'send' ? { bekraftat: 'ja' } : {};
+      expect((await client.postForm(`/skrivelser/${letterId}/status`, { version: version ?? '', action, ...confirm })).status).toBe(303);
     }
     const mails = (await db.query(`SELECT text, html FROM mail_outbox WHERE template = 'letter-sent'`)) as Array<{ text: string; html: string }>;
     expect(mails).toHaveLength(3);

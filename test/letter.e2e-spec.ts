@@ -419,7 +419,7 @@ describe('skrivelser (letters) over HTTP with a real database', () => {
     expect(await db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE template = 'letter-sent'`)).toEqual([{ n: 0 }]);
 
     await analystClient.get(`/skrivelser/${letterId}`);
-    const sent = await analystClient.postForm(`/skrivelser/${letterId}/status`, { action: 'send', version: String(row.version) });
+    const sent = await analystClient.postForm(`/skrivelser/${letterId}/status`, { action: 'send', version: String(row.version), sentOn: '2026-11-23', bekraftat: 'ja' });
     expect(sent.status).toBe(303);
     row = await letterRow(letterId);
     expect(row.status).toBe('skickad');

@@ -7,23 +7,43 @@ describe('quarterTrend', () => {
     expect(quarterOf('2018-12-31')).toBe('2018-Q4');
   });
 
-  it('fills empty quarters and says the trend of the last two', () => {
-    const trend = quarterTrend(new Map([['2017-Q4', 2], ['2018-Q2', 1], ['2018-Q3', 4]]));
+  it('fills empty quarters up to the current quarter', () => {
+    const trend = quarterTrend(new Map([['2017-Q4', 2], ['2018-Q2', 1], ['2018-Q3', 4]]), '2018-Q4');
     expect(trend.quarters).toEqual([
       { quarter: '2017-Q4', label: '2017 K4', count: 2 },
       { quarter: '2018-Q1', label: '2018 K1', count: 0 },
       { quarter: '2018-Q2', label: '2018 K2', count: 1 },
       { quarter: '2018-Q3', label: '2018 K3', count: 4 },
+      { quarter: '2018-Q4', label: '2018 K4', count: 0 },
     ]);
+    // The current quarter has only begun: the last complete one against the one before decides.
     expect(trend.direction).toBe('okar');
-    expect(quarterTrend(new Map([['2018-Q1', 3], ['2018-Q2', 1]])).direction).toBe('minskar');
-    expect(quarterTrend(new Map([['2018-Q1', 3]])).direction).toBe('oforandrad');
-    expect(quarterTrend(new Map()).quarters).toEqual([]);
+    expect(quarterTrend(new Map([['2018-Q1', 3], ['2018-Q2', 1]]), '2018-Q3').direction).toBe('minskar');
+    expect(quarterTrend(new Map([['2018-Q1', 3], ['2018-Q2', 3]]), '2018-Q3').direction).toBe('oforandrad');
+    expect(quarterTrend(new Map(), '2018-Q3').quarters).toEqual([]);
   });
 
-  it('keeps only the latest quarters, across years', () => {
-    const trend = quarterTrend(new Map([['2016-Q1', 1], ['2019-Q1', 2]]), 3);
-    expect(trend.quarters.map((q) => q.label)).toEqual(['2018 K3', '2018 K4', '2019 K1']);
+  it('says "ökar" as soon as the current quarter has more than the whole last one', () => {
+    expect(quarterTrend(new Map([['2018-Q1', 5], ['2018-Q2', 1], ['2018-Q3', 2]]), '2018-Q3').direction).toBe('okar');
+    expect(quarterTrend(new Map([['2018-Q1', 2], ['2018-Q2', 1], ['2018-Q3', 1]]), '2018-Q3').direction).toBe('minskar');
+  });
+
+  it('shows a barrier that has gone quiet as quiet, not by its own last quarters', () => {
+    // Latest report 2025-10-11, today in 2026 K4: it used to say "Ökar" (2025 K3: 1 → 2025 K4: 3).
+    const trend = quarterTrend(new Map([['2025-Q3', 1], ['2025-Q4', 3]]), '2026-Q4');
+    expect(trend.direction).toBe('tyst');
+    expect(trend.quarters.map((q) => q.label)).toEqual(['2025 K3', '2025 K4', '2026 K1', '2026 K2', '2026 K3', '2026 K4']);
+    // Quiet in the last complete quarter but a report now: rising again.
+    expect(quarterTrend(new Map([['2025-Q4', 3], ['2026-Q4', 1]]), '2026-Q4').direction).toBe('okar');
+    // Reports last quarter, none yet this quarter: the last complete quarter decides.
+    expect(quarterTrend(new Map([['2026-Q2', 4], ['2026-Q3', 1]]), '2026-Q4').direction).toBe('minskar');
+  });
+
+  it('keeps only the latest quarters, across years, ending at the current one', () => {
+    const trend = quarterTrend(new Map([['2016-Q1', 1], ['2019-Q1', 2]]), '2019-Q2', 3);
+    expect(trend.quarters.map((q) => q.label)).toEqual(['2018 K4', '2019 K1', '2019 K2']);
+    // A report dated after today still shows.
+    expect(quarterTrend(new Map([['2019-Q3', 1]]), '2019-Q2', 3).quarters.map((q) => q.label)).toEqual(['2019 K3']);
   });
 });
 

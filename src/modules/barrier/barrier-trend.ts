@@ -8,9 +8,10 @@ export interface QuarterCount {
   count: number;
 }
 
-export type TrendDirection = 'okar' | 'minskar' | 'oforandrad';
+/** `tyst`: no report in the current quarter nor in the one before (the barrier has gone quiet). */
+export type TrendDirection = 'okar' | 'minskar' | 'oforandrad' | 'tyst';
 
-export const TREND_LABELS: Record<TrendDirection, string> = { okar: 'Ökar', minskar: 'Minskar', oforandrad: 'Oförändrad' };
+export const TREND_LABELS: Record<TrendDirection, string> = { okar: 'Ökar', minskar: 'Minskar', oforandrad: 'Oförändrad', tyst: 'Tyst' };
 
 export interface QuarterTrend {
   quarters: QuarterCount[];
@@ -22,6 +23,12 @@ export function quarterOf(date: string): string {
   return `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
 }
 
+function previousQuarter(quarter: string): string {
+  const year = Number(quarter.slice(0, 4));
+  const q = Number(quarter.slice(6));
+  return q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`;
+}
+
 function nextQuarter(quarter: string): string {
   const year = Number(quarter.slice(0, 4));
   const q = Number(quarter.slice(6));
@@ -29,22 +36,29 @@ function nextQuarter(quarter: string): string {
 }
 
 /**
- * The last `maxQuarters` quarters up to the barrier's latest, empty quarters included (a gap is news),
- * and the direction from the second-to-last quarter to the last.
+ * The last `maxQuarters` quarters up to `currentQuarter` (today's, in Swedish time), empty quarters
+ * included (a gap is news), so every barrier is read over the same window however long it has been quiet.
+ * The current quarter is not over yet, so the direction is: `tyst` when neither it nor the last complete
+ * quarter has a report; `okar` when it already has more than the last complete quarter; otherwise the last
+ * complete quarter against the one before it.
  */
-export function quarterTrend(countsByQuarter: ReadonlyMap<string, number>, maxQuarters = 8): QuarterTrend {
+export function quarterTrend(countsByQuarter: ReadonlyMap<string, number>, currentQuarter: string, maxQuarters = 8): QuarterTrend {
   const known = [...countsByQuarter.keys()].sort();
   if (known.length === 0) return { quarters: [], direction: 'oforandrad' };
-  const all: string[] = [];
-  for (let quarter = known[0]; quarter <= known[known.length - 1]; quarter = nextQuarter(quarter)) all.push(quarter);
-  const quarters = all.slice(-maxQuarters).map((quarter) => ({
-    quarter,
-    label: `${quarter.slice(0, 4)} K${quarter.slice(6)}`,
-    count: countsByQuarter.get(quarter) ?? 0,
-  }));
-  const last = quarters[quarters.length - 1]?.count ?? 0;
-  const before = quarters.length > 1 ? quarters[quarters.length - 2].count : last;
-  return { quarters, direction: last > before ? 'okar' : last < before ? 'minskar' : 'oforandrad' };
+  // A report dated after today (a typing mistake) still shows rather than vanishing.
+  const end = known[known.length - 1] > currentQuarter ? known[known.length - 1] : currentQuarter;
+  let start = end;
+  for (let i = 1; i < maxQuarters && start > known[0]; i += 1) start = previousQuarter(start);
+  const quarters: QuarterCount[] = [];
+  for (let quarter = start; quarter <= end; quarter = nextQuarter(quarter)) {
+    quarters.push({ quarter, label: `${quarter.slice(0, 4)} K${quarter.slice(6)}`, count: countsByQuarter.get(quarter) ?? 0 });
+  }
+  const current = countsByQuarter.get(currentQuarter) ?? 0;
+  const last = countsByQuarter.get(previousQuarter(currentQuarter)) ?? 0;
+  const before = countsByQuarter.get(previousQuarter(previousQuarter(currentQuarter))) ?? 0;
+  const direction: TrendDirection =
+    current === 0 && last === 0 ? 'tyst' : current > last ? 'okar' : last > before ? 'okar' : last < before ? 'minskar' : 'oforandrad';
+  return { quarters, direction };
 }
 
 const BARS = '▁▂▃▄▅▆▇█';

@@ -13,7 +13,8 @@ import { isBarrierProfile, similarBarriers } from './barrier-similarity';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus, WEAK_ANCHORING } from './barrier.constants';
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierStore } from './barrier-store';
-import { quarterTrend, sparkline, TREND_LABELS } from './barrier-trend';
+import { quarterOf, quarterTrend, sparkline, TREND_LABELS } from './barrier-trend';
+import { barrierDisplayName, readableReason } from './barrier-wording';
 import { BarrierAssignment, BarrierDetail, BarrierMemberOrder, BarrierMemberView, BarrierNotice, BarrierSummary } from './barrier.types';
 
 interface BarrierRow {
@@ -85,11 +86,13 @@ function byCount(counts: Record<string, number>): Array<{ name: string; count: n
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'sv'));
 }
 
-function summaryOf(row: BarrierRow, quarters: Map<string, number>): BarrierSummary {
-  const trend = quarterTrend(quarters);
+/** `currentQuarter`: today's in Swedish time, so every barrier's quarters end at the same place. */
+function summaryOf(row: BarrierRow, quarters: Map<string, number>, currentQuarter: string): BarrierSummary {
+  const trend = quarterTrend(quarters, currentQuarter);
   return {
     id: row.id,
     name: row.name,
+    displayName: barrierDisplayName(row.name),
     nameSource: row.name_source,
     status: row.status,
     statusLabel: BARRIER_STATUS_LABELS[row.status],
@@ -140,13 +143,17 @@ export class BarrierService {
 
   // ── Reading ───────────────────────────────────────────────────────────────────────────────
 
+  private currentQuarter(): string {
+    return quarterOf(stockholmDate(this.clock.now()));
+  }
+
   async list(): Promise<BarrierSummary[]> {
     const rows = (await this.dataSource.query(
       `SELECT ${BARRIER_COLUMNS} FROM barrier b WHERE b.status = ANY($1) ORDER BY ${STATUS_ORDER_SQL}, b.member_count DESC, b.name, b.id`,
       [ACTIVE_BARRIER_STATUSES],
     )) as BarrierRow[];
     const quarters = await this.quarterCounts(rows.map((row) => row.id));
-    return rows.map((row) => summaryOf(row, quarters.get(row.id) ?? new Map()));
+    return rows.map((row) => summaryOf(row, quarters.get(row.id) ?? new Map(), this.currentQuarter()));
   }
 
   /**
@@ -234,6 +241,7 @@ export class BarrierService {
       categoryLabel: CATEGORY_LABELS[member.category] ?? member.category,
       statusLabel: STATUS_LABELS[member.status] ?? member.status,
       reasons: member.reason,
+      reasonLabels: member.reason.map(readableReason),
       anchoring: member.anchoring,
       anchoringLabel: anchoringLabel(member.anchoring, member.confirmed_by_analyst),
       betterPlace:
@@ -242,6 +250,7 @@ export class BarrierService {
           : {
               barrierId: member.better_id,
               name: member.better_name,
+              displayName: barrierDisplayName(member.better_name),
               anchoring: member.better_anchoring,
               anchoringText: member.better_anchoring === null ? null : formatAnchoring(member.better_anchoring),
               path: `/hinder/${member.better_id}`,
@@ -251,7 +260,7 @@ export class BarrierService {
       path: `/avvikelser/${member.id}`,
     }));
     return {
-      ...summaryOf(row, quarters.get(id) ?? new Map()),
+      ...summaryOf(row, quarters.get(id) ?? new Map(), this.currentQuarter()),
       members: memberViews,
       excluded: excluded.map((x) => ({ deviationId: x.id, reference: x.reference, title: x.title, path: `/avvikelser/${x.id}` })),
       membersPage,

@@ -7,6 +7,8 @@ import { QuarterCount, TrendDirection } from './barrier-trend';
 export interface BarrierSummary {
   id: string;
   name: string;
+  /** The name as pages show it: a generated name without its trailing party codes (barrier-wording.ts). */
+  displayName: string;
   nameSource: 'generated' | 'analyst';
   status: BarrierStatus;
   statusLabel: string;
@@ -73,12 +75,14 @@ export interface BarrierMemberView {
   statusLabel: string;
   /** Why it belongs (Swedish). */
   reasons: string[];
+  /** The reasons as the page shows them: party codes in words. */
+  reasonLabels: string[];
   /** How firmly the pattern run found it anchored, 0-15 (low: worth a look); null when no run has scored it. */
   anchoring: number | null;
   /** The same for the page (Swedish), or null for a confirmed report. */
   anchoringLabel: string | null;
   /** An active barrier the last full run found would anchor this unconfirmed report far better, with its anchoring there. */
-  betterPlace: { barrierId: string; name: string; anchoring: number | null; anchoringText: string | null; path: string } | null;
+  betterPlace: { barrierId: string; name: string; displayName: string; anchoring: number | null; anchoringText: string | null; path: string } | null;
   confirmedByAnalyst: boolean;
   source: BarrierMemberSource;
   path: string;

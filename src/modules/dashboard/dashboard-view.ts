@@ -298,7 +298,7 @@ function overdueView(data: DashboardData, acceptDays: number, resolveDays: numbe
   };
 }
 
-const TREND_LABELS = { okar: 'ökar', minskar: 'minskar', oforandrad: 'oförändrad' } as const;
+const TREND_LABELS = { okar: 'ökar', minskar: 'minskar', oforandrad: 'oförändrad', tyst: 'tyst' } as const;
 
 function quarterText(quarter: { label: string; count: number } | undefined): string {
   return quarter ? `${quarter.label}: ${quarter.count}` : '–';
@@ -311,7 +311,7 @@ function barrierView(data: DashboardData): ChartView {
     key: 'hinder',
     heading: 'Strukturella hinder: storlek och trend',
     title: 'Avvikelser per strukturellt hinder',
-    intro: 'Antal avvikelser som hör till varje hinder med de valda filtren, och trenden: hindrets senaste kvartal jämfört med kvartalet före (efter när det hände), som på sidan Hinder.',
+    intro: 'Antal avvikelser som hör till varje hinder med de valda filtren, och trenden efter när det hände, som på sidan Hinder: det senaste hela kvartalet jämfört med kvartalet före, ökar redan om innevarande kvartal har fler, tyst om varken innevarande eller förra kvartalet har någon.',
     summary: items.length
       ? `Störst: ${items[0].title} med ${plural(items[0].reports, 'avvikelse', 'avvikelser')} i ${plural(items[0].municipalities, 'kommun', 'kommuner')}, ${TREND_LABELS[items[0].trend]}.`
       : section.available

@@ -7,7 +7,8 @@ import { ForbiddenError, ValidationFailedError } from '../../common/errors/domai
 import { AppConfigService } from '../../config/app-config.service';
 import { CATEGORY_LABELS, DEVIATION_CATEGORIES, DEVIATION_PARTIES, DeviationParty } from '../deviation/deviation.constants';
 import { DeadlinePolicy } from '../deviation/deviation-deadlines';
-import { quarterTrend } from '../barrier/barrier-trend';
+import { stockholmDate } from '../../common/calendar/working-days';
+import { quarterOf, quarterTrend } from '../barrier/barrier-trend';
 import { Municipality } from '../organisation/municipality.entity';
 import { OrganisationService } from '../organisation/organisation.service';
 import {
@@ -179,7 +180,7 @@ export class DashboardService {
       this.dataSource.query(deadlines.sql, deadlines.params) as Promise<DeadlineRaw[]>,
       this.queryInMemory<DurationRaw>(accept.sql, accept.params),
       this.queryInMemory<DurationRaw>(resolve.sql, resolve.params),
-      this.barrierSizes(barrierSchema, filters),
+      this.barrierSizes(barrierSchema, filters, now),
       this.barrierEffect(barrierSchema, filters, now),
     ]);
     const raw = sumCounts(countRows);
@@ -297,8 +298,11 @@ export class DashboardService {
     return barrierSchemaFrom(rows);
   }
 
-  private async barrierSizes(schema: BarrierSchema | null, filters: DashboardFilters): Promise<BarrierSection<BarrierSizeData>> {
+  private async barrierSizes(schema: BarrierSchema | null, filters: DashboardFilters, now: Date): Promise<BarrierSection<BarrierSizeData>> {
     if (!schema) return { available: false, reason: 'Inga hinder ännu.' };
+    // Every barrier's quarters end at the same place: today's quarter, or the filtered period's end if earlier.
+    const today = stockholmDate(now);
+    const currentQuarter = quarterOf(filters.to && filters.to < today ? filters.to : today);
     try {
       const query = buildBarrierSizeQuery(schema, filters);
       const rows = (await this.dataSource.query(query.sql, query.params)) as Array<{
@@ -317,7 +321,7 @@ export class DashboardService {
       }
       if (!barriers.size) return { available: false, reason: 'Inga hinder ännu.' };
       const items = [...barriers].map(([id, entry]) => {
-        const trend = quarterTrend(entry.quarters);
+        const trend = quarterTrend(entry.quarters, currentQuarter);
         const reports = [...entry.quarters.values()].reduce((sum, n) => sum + n, 0);
         return { id, title: entry.title, reports, municipalities: entry.municipalities, quarters: trend.quarters, trend: trend.direction };
       });

@@ -1,3 +1,4 @@
+import { TrendDirection } from '../barrier/barrier-trend';
 import { DeviationCategory, DeviationParty } from '../deviation/deviation.constants';
 
 export interface NamedRef {
@@ -109,10 +110,10 @@ export interface BarrierSizeData {
   /** Linked reports within the filters. */
   reports: number;
   municipalities: number;
-  /** Linked reports per quarter of occurrence, the last eight up to the barrier's latest, gaps as 0. */
+  /** Linked reports per quarter of occurrence, the last eight up to today's (or the period's end), gaps as 0. */
   quarters: Array<{ quarter: string; label: string; count: number }>;
-  /** The latest quarter against the one before (barrier-trend.ts, as on the barrier pages). */
-  trend: 'okar' | 'minskar' | 'oforandrad';
+  /** As on the barrier pages (quarterTrend in barrier-trend.ts). */
+  trend: TrendDirection;
 }
 
 export interface BarrierEffectData {

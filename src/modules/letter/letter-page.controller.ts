@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
+import { stockholmDate } from '../../common/calendar/working-days';
+import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
@@ -36,6 +38,11 @@ const NOTICES: Record<string, string> = {
   answer: 'Svaret är registrerat.',
 };
 
+/** How many reports' reporters are mailed when the letter is marked as sent. */
+function reportsOf(letter: LetterView): number {
+  return letter.evidenceSnapshot.memberIds?.length ?? letter.evidenceSnapshot.reportCount;
+}
+
 const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created: 'created', refreshed: 'refreshed', unchanged: 'unchanged' };
 
 
@@ -48,6 +55,7 @@ export class LetterPageController {
   constructor(
     private readonly letters: LetterService,
     private readonly pages: PageRenderer,
+    private readonly clock: Clock,
   ) {}
 
   @Get('skrivelser')
@@ -113,6 +121,14 @@ export class LetterPageController {
     const values = formValues(raw);
     const form = await validateForm(LetterTransitionDto, values);
     if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { status: { values, errors: form.errors } }, 400);
+    // Sending mails every reporter and cannot be undone: the page asks for it to be confirmed (the API call is itself explicit).
+    // (A letter that cannot be sent yet gets the workflow's own answer below.)
+    const unconfirmed = form.value.action === 'send' && values.bekraftat !== 'ja' ? await this.letters.get(id) : null;
+    if (unconfirmed?.actions.includes('send')) {
+      const letter = unconfirmed;
+      const errors = { bekraftat: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att rapportörerna till ${reportsOf(letter)} avvikelser ska få e-post.` };
+      return this.renderEditor(request, reply, letter, { status: { values, errors } }, 400);
+    }
     try {
       await this.letters.transition(request.user as AuthUser, id, form.value);
     } catch (error) {
@@ -160,8 +176,12 @@ export class LetterPageController {
         notice,
         state: { text: forms.text ?? { values: { ...letter }, errors: {} }, status: forms.status ?? empty(), refresh: forms.refresh ?? empty() },
         sections: LETTER_SECTIONS.map((key) => ({ key, heading: LETTER_SECTION_HEADINGS[key] })),
-        actionButtons: letter.actions.filter((a) => a !== 'answer').map((action) => ({ value: action, label: LETTER_ACTION_LABELS[action] })),
+        actionButtons: letter.actions.filter((a) => a !== 'answer' && a !== 'send').map((action) => ({ value: action, label: LETTER_ACTION_LABELS[action] })),
         canAnswer: letter.actions.includes('answer'),
+        canSend: letter.actions.includes('send'),
+        sendReports: reportsOf(letter),
+        today: stockholmDate(this.clock.now()),
+        createdOn: stockholmDate(letter.createdAt),
         limits: LETTER_FIELD_MAX,
         timeline,
       },

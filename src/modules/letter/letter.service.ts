@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/clock/clock';
+import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
 import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
 import { formatDate } from '../../common/templates/formatting';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
@@ -583,22 +584,49 @@ export class LetterService {
       // The whole letter is checked again before it is approved or leaves: the job may have refreshed generated text.
       if (dto.action === 'review' || dto.action === 'send') assertLetterHasNoPersonalData(this.textsOf(letter));
       const now = this.clock.now();
+      const sentAt = dto.action === 'send' ? this.sentAtFor(dto.sentOn, letter, now) : now;
       const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
       const params: unknown[] = [id, to, user.id, now];
       if (dto.action === 'review') sets.push('reviewed_at = $4', 'reviewed_by_id = $3');
       if (dto.action === 'reopen') sets.push('reviewed_at = NULL', 'reviewed_by_id = NULL');
-      if (dto.action === 'send') sets.push('sent_at = $4', 'sent_by_id = $3');
+      if (dto.action === 'send') {
+        params.push(sentAt);
+        sets.push('sent_at = $5', 'sent_by_id = $3');
+      }
       if (dto.action === 'answer') {
         params.push(answer);
         sets.push('answer = $5', 'answered_at = $4', 'answered_by_id = $3');
       }
       await manager.query(`UPDATE letter SET ${sets.join(', ')} WHERE id = $1`, params);
       const after: Record<string, unknown> = { status: to };
-      if (dto.action === 'send') after.notifiedReporters = await this.notifyReporters(manager, { ...letter, sentAt: now });
+      if (dto.action === 'send') after.notifiedReporters = await this.notifyReporters(manager, { ...letter, sentAt });
       const kinds: Record<LetterAction, LetterEventKind> = { review: 'reviewed', reopen: 'reopened', send: 'sent', answer: 'answered' };
       await this.logEvent(manager, id, user.id, kinds[dto.action], { status: letter.status }, after);
     });
     return this.get(id);
+  }
+
+  /**
+   * When the letter left, from "Skickad den" (YYYY-MM-DD, Swedish time; empty = today): printed in the letter
+   * and the start of its effect on the overview, so not in the future and not before the letter was created.
+   * Today is the moment of marking; an earlier day is its midnight, Swedish time, as a local fix's date.
+   */
+  private sentAtFor(sentOn: string | undefined, letter: Letter, now: Date): Date {
+    const today = stockholmDate(now);
+    const date = sentOn?.trim() || today;
+    const problem = (message: string): ValidationFailedError => new ValidationFailedError([{ field: 'sentOn', message }]);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isIsoDate(date)) throw problem('Skriv datumet då skrivelsen skickades som ÅÅÅÅ-MM-DD, till exempel ' + today + '.');
+    if (date > today) throw problem(`Datumet kan inte vara i framtiden (i dag är det ${today}).`);
+    const created = stockholmDate(letter.createdAt);
+    if (date < created) throw problem(`Skrivelsen skapades ${created}; den kan inte ha skickats före det.`);
+    if (date === today) return now;
+    const [year, month, day] = date.split('-').map(Number);
+    // Midnight in Stockholm: try the UTC offsets Sweden uses (+1, +2) and keep the one that lands on the date.
+    for (const offset of [1, 2]) {
+      const candidate = new Date(Date.UTC(year, month - 1, day, -offset));
+      if (stockholmDate(candidate) === date && stockholmDate(new Date(candidate.getTime() - 1)) !== date) return candidate;
+    }
+    return new Date(Date.UTC(year, month - 1, day, -1));
   }
 
   /** One mail per reporter of a report in the letter, naming their reports; queued with the status change. */

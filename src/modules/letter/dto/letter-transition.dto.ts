@@ -17,6 +17,16 @@ export class LetterTransitionDto {
   @MaxLength(LETTER_FIELD_MAX.answer, { message: `Svaret får vara högst ${LETTER_FIELD_MAX.answer} tecken.` })
   answer?: string;
 
+  @ApiPropertyOptional({
+    description: 'För send: dagen skrivelsen skickades, ÅÅÅÅ-MM-DD (svensk tid); utelämnad betyder i dag. Inte i framtiden, inte före skrivelsen skapades.',
+    example: '2026-11-20',
+  })
+  @Transform(tidyText)
+  @IsOptional()
+  @IsString({ message: 'Skriv datumet som ÅÅÅÅ-MM-DD.' })
+  @MaxLength(10, { message: 'Skriv datumet då skrivelsen skickades som ÅÅÅÅ-MM-DD.' })
+  sentOn?: string;
+
   @ApiPropertyOptional({ description: 'Versionen du utgick från; utelämnad betyder senaste' })
   @Transform(toInteger)
   @IsOptional()

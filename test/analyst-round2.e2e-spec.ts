@@ -1,0 +1,172 @@
+import { DataSource } from 'typeorm';
+import { FixedClock } from '../src/common/clock/clock';
+import { LetterService } from '../src/modules/letter/letter.service';
+import { User } from '../src/modules/user/user.entity';
+import { createUser, TEST_PASSWORD } from './support/factories';
+import { HttpClient } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * The second review of the analyst's pages: each test is one finding, over HTTP on a real Postgres.
+ * Barriers and reports are inserted directly. Today is Monday 23 November 2026 (2026 K4).
+ */
+describe('the analyst’s pages, second review', () => {
+  const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  let t: TestApp;
+  let db: DataSource;
+  let analyst: User;
+  let client: HttpClient;
+
+  async function insertBarrier(name: string, parties: string[]): Promise<string> {
+    const rows = (await db.query(
+      `INSERT INTO barrier (name, status, parties, terms, escalation_reason, escalated_at, member_count)
+       VALUES ($1, 'eskalerad', $2, '{krav}', 'Återkommer i flera kommuner.', $3, 0) RETURNING id`,
+      [name, parties, clock.now()],
+    )) as Array<{ id: string }>;
+    return rows[0].id;
+  }
+
+  async function addMember(barrier: string, kommun: string, occurredOn: string, reporterEmail: string, reason: string[] = []): Promise<{ id: string; reference: string }> {
+    const rows = (await db.query(
+      `WITH place AS (SELECT id, subproject_id FROM municipality WHERE name = $1)
+       INSERT INTO deviation (municipality_id, subproject_id, reporter_email, occurred_on, reported_at, category, parties,
+                              title, description, consequence, severity, status)
+       SELECT p.id, p.subproject_id, $2, $3, ($3::date + time '10:00') AT TIME ZONE 'Europe/Stockholm', 'gransnitt', '{KOMMUN,AF}',
+              'Krav på arbetssökande', 'Socialtjänsten kräver inskrivning på AF som villkor för bistånd, fast deltagaren inte kan arbeta.',
+              'Deltagaren riskerar att bli utan försörjning.', 'medel', 'mottagen'
+         FROM place p
+       RETURNING id, reference`,
+      [kommun, reporterEmail, occurredOn],
+    )) as Array<{ id: string; reference: string }>;
+    await db.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source, reason) VALUES ($1, $2, 'engine', $3)`, [barrier, rows[0].id, reason]);
+    await db.query(`UPDATE barrier SET member_count = member_count + 1 WHERE id = $1`, [barrier]);
+    return rows[0];
+  }
+
+  /** The /hinder table row of one barrier. */
+  function rowOf(html: string, barrierId: string): string {
+    const rows = html.match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
+    return rows.find((row) => row.includes(`/hinder/${barrierId}"`)) ?? '';
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    db = t.app.get(DataSource);
+    analyst = await createUser(t.app, 'analyst');
+    client = new HttpClient(t.baseUrl);
+    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
+  });
+  afterAll(() => t.close());
+
+  it('every barrier’s quarters run to today’s quarter, so one that has gone quiet shows as quiet, not rising', async () => {
+    const quiet = await insertBarrier('Tyst hinder', ['KOMMUN', 'AF']);
+    for (const [kommun, date] of [['Haninge', '2025-08-01'], ['Botkyrka', '2025-10-02'], ['Järfälla', '2025-10-11']]) {
+      await addMember(quiet, kommun, date, 'rapportor@kommun.example.org');
+    }
+    const waning = await insertBarrier('Avtagande hinder', ['KOMMUN', 'AF']);
+    for (const [kommun, date] of [['Haninge', '2026-04-01'], ['Tyresö', '2026-05-01'], ['Salem', '2026-06-01'], ['Huddinge', '2026-08-01']]) {
+      await addMember(waning, kommun, date, 'rapportor@kommun.example.org');
+    }
+
+    const list = await client.get('/hinder');
+    expect(list.status).toBe(200);
+    const quietRow = rowOf(list.text, quiet);
+    expect(quietRow).toContain('Tyst');
+    expect(quietRow).not.toContain('Ökar');
+    expect(quietRow).toContain('2026 K4: 0');
+    const waningRow = rowOf(list.text, waning);
+    expect(waningRow).toContain('Minskar');
+    expect(waningRow).toContain('2026 K4: 0.');
+
+    const page = await client.get(`/hinder/${quiet}`);
+    expect(page.text).toContain('2026 K3: 0 · 2026 K4: 0 (tyst)');
+
+    const api = await client.api('GET', `/api/barriers/${quiet}`);
+    const body = api.json<{ trend: { quarters: Array<{ label: string }>; direction: string } }>();
+    expect(body.trend.direction).toBe('tyst');
+    expect(body.trend.quarters.map((q) => q.label).at(-1)).toBe('2026 K4');
+    const all = (await client.api('GET', '/api/barriers')).json<Array<{ id: string; trend: { direction: string } }>>();
+    expect(all.find((b) => b.id === waning)?.trend.direction).toBe('minskar');
+  });
+  it('marking a letter sent asks for the date and a confirmation that names the mail, and refuses a future or too early date in Swedish', async () => {
+    const barrierId = await insertBarrier('Krav på inskrivning', ['KOMMUN', 'AF']);
+    for (const [kommun, date] of [['Haninge', '2026-02-01'], ['Botkyrka', '2026-04-10'], ['Järfälla', '2026-09-01']]) {
+      await addMember(barrierId, kommun, date, `rapportor.${kommun.toLowerCase()}@kommun.example.org`);
+    }
+    const letterId = (await t.app.get(LetterService).upsertDraftForBarrier(barrierId)).letterId ?? '';
+    await db.query(`UPDATE letter SET created_at = '2026-11-02T08:00:00Z' WHERE id = $1`, [letterId]);
+    const version = async (): Promise<string> => /name="version" value="(\d+)"/.exec((await client.get(`/skrivelser/${letterId}`)).text)?.[1] ?? '';
+    expect((await client.postForm(`/skrivelser/${letterId}/status`, { version: await version(), action: 'review' })).status).toBe(303);
+
+    const page = await client.get(`/skrivelser/${letterId}`);
+    expect(page.text).toContain('Rapportörerna till 3 avvikelser får e-post');
+    expect(page.text).toMatch(/<label for="falt-status-sentOn">Skickad den/);
+    expect(page.text).toContain('name="sentOn" type="date" value="2026-11-23"');
+    expect(page.text).toContain('min="2026-11-02" max="2026-11-23"');
+    const sentCount = async (): Promise<number> =>
+      ((await db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE template = 'letter-sent'`)) as Array<{ n: number }>)[0].n;
+    const before = await sentCount();
+    const status = async (): Promise<string> => ((await db.query(`SELECT status FROM letter WHERE id = $1`, [letterId])) as Array<{ status: string }>)[0].status;
+
+    // One click is not enough: without the confirmation nothing is sent, and the date typed is kept.
+    const v = await version();
+    const unconfirmed = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-11-20' });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.text).toContain('Kryssa i rutan för att bekräfta att skrivelsen är skickad och att rapportörerna till 3 avvikelser ska få e-post.');
+    expect(unconfirmed.text).toContain('value="2026-11-20"');
+    expect(await status()).toBe('granskad');
+
+    const future = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-11-24', bekraftat: 'ja' });
+    expect(future.status).toBe(400);
+    expect(future.text).toContain('Datumet kan inte vara i framtiden (i dag är det 2026-11-23).');
+    expect(future.text).toContain('value="2026-11-24"');
+    expect(future.text).toMatch(/value="ja" checked/);
+    const early = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-11-01', bekraftat: 'ja' });
+    expect(early.status).toBe(400);
+    expect(early.text).toContain('Skrivelsen skapades 2026-11-02; den kan inte ha skickats före det.');
+    const nonsense = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-02-30', bekraftat: 'ja' });
+    expect(nonsense.status).toBe(400);
+    expect(nonsense.text).toContain('Skriv datumet då skrivelsen skickades som ÅÅÅÅ-MM-DD');
+    expect(await status()).toBe('granskad');
+    expect(await sentCount()).toBe(before);
+
+    const sent = await client.postForm(`/skrivelser/${letterId}/status`, { version: v, action: 'send', sentOn: '2026-11-20', bekraftat: 'ja' });
+    expect(sent.status).toBe(303);
+    const row = ((await db.query(`SELECT status, to_char(sent_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD HH24:MI') AS sent FROM letter WHERE id = $1`, [letterId])) as Array<{
+      status: string;
+      sent: string;
+    }>)[0];
+    expect(row).toEqual({ status: 'skickad', sent: '2026-11-20 00:00' });
+    expect(await sentCount()).toBe(before + 3);
+    expect((await client.get(`/skrivelser/${letterId}/utskrift`)).text).toContain('2026-11-20');
+  });
+
+  it('the API marks a letter sent on a given day, with the same rules', async () => {
+    const barrierId = await insertBarrier('Krav på läkarintyg', ['FK', 'REGION']);
+    await addMember(barrierId, 'Salem', '2026-03-01', 'rapportor.salem@kommun.example.org');
+    const letterId = (await t.app.get(LetterService).upsertDraftForBarrier(barrierId)).letterId ?? '';
+    await client.get('/skrivelser');
+    expect((await client.api('POST', `/api/letters/${letterId}/transitions`, { action: 'review' })).status).toBe(201);
+    const future = await client.api('POST', `/api/letters/${letterId}/transitions`, { action: 'send', sentOn: '2027-01-01' });
+    expect(future.status).toBe(400);
+    expect(future.text).toContain('Datumet kan inte vara i framtiden');
+    const sent = await client.api('POST', `/api/letters/${letterId}/transitions`, { action: 'send', sentOn: '2026-11-23' });
+    expect(sent.status).toBe(201);
+    expect(new Date(sent.json<{ sentAt: string }>().sentAt).toISOString()).toBe(clock.now().toISOString());
+  });
+  it('barrier pages name the parties in Swedish, not by the app’s codes', async () => {
+    const barrierId = await insertBarrier('Samtycke och blankett (FK, ANNAN)', ['FK', 'ANNAN']);
+    await addMember(barrierId, 'Haninge', '2026-10-05', 'rapportor@kommun.example.org', ['delar termerna: samtycke', 'parter ANNAN+FK']);
+    const list = await client.get('/hinder');
+    const row = rowOf(list.text, barrierId);
+    expect(row).toContain('>Samtycke och blankett</a>');
+    expect(row).toContain('Försäkringskassan, Annan (t.ex. skola, CSN, utförare)');
+    expect(row).not.toMatch(/\b(FK|ANNAN)\b/);
+    const page = await client.get(`/hinder/${barrierId}`);
+    expect(page.text).toContain('<h1>Samtycke och blankett</h1>');
+    expect(page.text).toContain('<li>parterna annan part och Försäkringskassan</li>');
+    expect(page.text).not.toContain('parter ANNAN+FK');
+    // The stored name stays; renaming starts from it.
+    expect(page.text).toContain('value="Samtycke och blankett (FK, ANNAN)"');
+  });
+});

@@ -1,0 +1,74 @@
+import { Browser, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { LetterService } from '../../src/modules/letter/letter.service';
+import { User } from '../../src/modules/user/user.entity';
+import { launchBrowser, newBrowserPage, signIn } from '../support/browser';
+import { createUser, TEST_PASSWORD } from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/** A phone held upright: the analyst reads barriers and letters on the way to a meeting. */
+const NARROW = { width: 375, height: 812 };
+
+/** The analyst's pages in a real browser: they fit a phone, and nothing the pages ask for is missing. */
+describe('the analyst’s pages in the browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let analyst: User;
+  let barrierId = '';
+  let letterId = '';
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    analyst = await createUser(t.app, 'analyst');
+    const db = t.app.get(DataSource);
+    // A long unbroken name, as the engine can make of a compound word and an address.
+    const name = `Ekonomisktbiståndarbetssökandekravochinskrivningsvillkor${'x'.repeat(60)} (KOMMUN, AF)`;
+    barrierId = ((await db.query(
+      `INSERT INTO barrier (name, status, parties, terms, escalation_reason, escalated_at, member_count)
+       VALUES ($1, 'eskalerad', '{KOMMUN,AF}', '{krav}', 'Återkommer i flera kommuner.', now(), 0) RETURNING id`,
+      [name],
+    )) as Array<{ id: string }>)[0].id;
+    for (const [kommun, date] of [['Haninge', '2026-02-01'], ['Botkyrka', '2026-04-10'], ['Järfälla', '2026-09-01']]) {
+      const [row] = (await db.query(
+        `WITH place AS (SELECT id, subproject_id FROM municipality WHERE name = $1)
+         INSERT INTO deviation (municipality_id, subproject_id, reporter_email, occurred_on, reported_at, category, parties,
+                                title, description, consequence, severity, status)
+         SELECT p.id, p.subproject_id, 'rapportor@kommun.example.org', $2, ($2::date + time '10:00') AT TIME ZONE 'Europe/Stockholm', 'gransnitt', '{KOMMUN,AF}',
+                'Kravpåarbetssökandeochinskrivningsomvillkorförekonomisktbistånd', 'Socialtjänsten kräver inskrivning på AF som villkor för bistånd.',
+                'Deltagaren riskerar att bli utan försörjning.', 'medel', 'mottagen'
+           FROM place p RETURNING id`,
+        [kommun, date],
+      )) as Array<{ id: string }>;
+      await db.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source, reason) VALUES ($1, $2, 'engine', '{"parter KOMMUN+AF"}')`, [barrierId, row.id]);
+    }
+    await db.query(`UPDATE barrier SET member_count = 3 WHERE id = $1`, [barrierId]);
+    letterId = (await t.app.get(LetterService).upsertDraftForBarrier(barrierId)).letterId ?? '';
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function pageWidth(page: Page, path: string): Promise<number> {
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(200);
+    return page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+  }
+
+  it('at 375 px wide /hinder, a barrier page and the letters do not scroll sideways; wide tables scroll in their own region', async () => {
+    const { context, page } = await newBrowserPage(browser, t.baseUrl, NARROW);
+    try {
+      await signIn(page, analyst.email, TEST_PASSWORD);
+      const widths: Record<string, number> = {};
+      for (const path of ['/hinder', `/hinder/${barrierId}`, '/skrivelser', `/skrivelser/${letterId}`]) widths[path] = await pageWidth(page, path);
+      expect(widths).toEqual({ '/hinder': 375, [`/hinder/${barrierId}`]: 375, '/skrivelser': 375, [`/skrivelser/${letterId}`]: 375 });
+      // The table regions can be reached and scrolled with the keyboard, and are named.
+      await page.goto('/hinder');
+      const region = page.locator('.table-scroll[role="region"][tabindex="0"]');
+      expect(await region.count()).toBe(1);
+      expect(await region.getAttribute('aria-label')).toBeTruthy();
+    } finally {
+      await context.close();
+    }
+  });
+});
