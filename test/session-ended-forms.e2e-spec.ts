@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
+import { LetterService } from '../src/modules/letter/letter.service';
 import { User } from '../src/modules/user/user.entity';
 import { deviationBody, fileDeviation, municipalityId } from './support/deviation-factories';
 import { createUser, TEST_PASSWORD } from './support/factories';
@@ -140,5 +141,139 @@ describe('a form posted after the login ended comes back filled in, and can be s
     const page = await victim.get('/avvikelser/ny');
     expect(page.status).toBe(303);
     expect(page.location).toBe('/logga-in?nasta=%2Favvikelser%2Fny');
+  });
+});
+
+describe('the analyst’s and the lead’s text forms come back too', () => {
+  let t: TestApp;
+  const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  let analyst: User;
+  let lead: User;
+  let staff: User;
+  let barrierId: string;
+  let letterId: string;
+
+  const db = (): DataSource => t.app.get(DataSource);
+  const signIn = async (user: User): Promise<HttpClient> => {
+    const client = new HttpClient(t.baseUrl);
+    expect((await client.login(user.email, TEST_PASSWORD)).status).toBe(303);
+    return client;
+  };
+  const endSession = (user: User): Promise<unknown> => db().query('DELETE FROM user_session WHERE user_id = $1', [user.id]);
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    analyst = await createUser(t.app, 'analyst', { name: 'Vera Verksam' });
+    lead = await createUser(t.app, 'lead', { subproject: 'MIA HBS', name: 'Ludvig Ledare' });
+    staff = await createUser(t.app, 'staff', { subproject: 'MIA HBS' });
+    const [{ id }] = (await db().query(
+      `INSERT INTO barrier (name, status, parties, terms, escalation_reason, escalated_at, member_count)
+       VALUES ('Krav på inskrivning (KOMMUN, AF)', 'eskalerad', '{KOMMUN,AF}', '{krav}', 'Återkommer i flera kommuner.', $1, 0) RETURNING id`,
+      [clock.now()],
+    )) as Array<{ id: string }>;
+    barrierId = id;
+    for (const kommun of ['Haninge', 'Botkyrka', 'Järfälla']) {
+      const filed = await fileDeviation(t.app, staff, 'Huddinge', { title: `Krav på inskrivning i ${kommun}` });
+      await db().query(`INSERT INTO barrier_member (barrier_id, deviation_id, source) VALUES ($1, $2, 'engine')`, [barrierId, filed.id]);
+    }
+    await db().query('UPDATE barrier SET member_count = 3 WHERE id = $1', [barrierId]);
+    const drafted = await t.app.get(LetterService).upsertDraftForBarrier(barrierId);
+    if (!drafted.letterId) throw new Error('Inget utkast skapades');
+    letterId = drafted.letterId;
+  });
+  afterAll(() => t.close());
+
+  it('letter editor: an hour’s text posted after the login ended comes back, and is saved after signing in', async () => {
+    const client = await signIn(analyst);
+    const editor = await client.get(`/skrivelser/${letterId}`);
+    const { _csrf: pageToken, ...fields } = formFieldsOf(editor.text, `/skrivelser/${letterId}`);
+    expect(pageToken).toHaveLength(1);
+    expect(Object.keys(fields).sort()).toEqual(
+      ['consequences', 'evidence', 'interfaceRules', 'recipient', 'requestedAction', 'subject', 'summary', 'triedLocally', 'version'].sort(),
+    );
+    expect((await client.postForm('/logga-ut', {})).status).toBe(303);
+
+    const summary = 'Vi har skrivit länge.\n\nKommunen <script>alert(1)</script> kräver "inskrivning" & AF säger nej.';
+    const posted = { ...fields, summary: [summary], requestedAction: ['Att rådet tar upp frågan.'] };
+    const resumed = await client.postForm(`/skrivelser/${letterId}`, posted);
+    expect(resumed.status).toBe(401);
+    expect(resumed.headers.get('cache-control')).toBe('no-store');
+    expect(resumed.text).toContain('Din inloggning har gått ut');
+    expect(resumed.text).toContain('klicka på ”Spara utkast” igen');
+    expect(resumed.text).toContain('Kommunen &lt;script&gt;alert(1)&lt;/script&gt; kräver');
+    expect(resumed.text).not.toContain('<script>alert(1)</script>');
+    expect(resumed.text).toContain('<label for="falt-summary">Bakgrund och hinder</label>');
+    expect(resumed.text).toContain('<button type="submit" class="button">Spara utkast</button>');
+    // Nothing that only a signed-in user may see: not the letter's log, status, barrier or who edited it.
+    for (const hidden of ['Vera Verksam', 'Krav på inskrivning (KOMMUN', 'rubrik-logg', 'Uppdatera underlaget nu', 'Förhandsgranska']) expect(resumed.text).not.toContain(hidden);
+    const { _csrf: token, ...again } = formFieldsOf(resumed.text, `/skrivelser/${letterId}`);
+    expect(again).toEqual(posted);
+    const before = (await db().query('SELECT summary FROM letter WHERE id = $1', [letterId])) as Array<{ summary: string }>;
+    expect(before[0].summary).not.toContain('Vi har skrivit länge.');
+
+    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
+    const sent = await client.postForm(`/skrivelser/${letterId}`, again, { csrf: token[0] });
+    expect(sent.status).toBe(303);
+    expect(sent.location).toBe(`/skrivelser/${letterId}?klart=sparat`);
+    const rows = (await db().query('SELECT summary, requested_action FROM letter WHERE id = $1', [letterId])) as Array<Record<string, string>>;
+    expect(rows).toEqual([{ summary, requested_action: 'Att rådet tar upp frågan.' }]);
+  });
+
+  it('letter editor: a post whose CSRF token is not this browser’s shows nothing of it', async () => {
+    const victim = new HttpClient(t.baseUrl);
+    await victim.get('/logga-in');
+    const attacker = new HttpClient(t.baseUrl);
+    await attacker.get('/logga-in');
+    for (const csrf of [attacker.csrfToken, null]) {
+      const forged = await victim.postForm(`/skrivelser/${letterId}`, { summary: 'Text från en annan webbplats', version: '1' }, { csrf });
+      expect(forged.status).toBe(403);
+      expect(forged.text).not.toContain('Text från en annan webbplats');
+    }
+  });
+
+  it('a lead’s status change with a comment comes back with the same button, and is done after signing in', async () => {
+    const filed = await fileDeviation(t.app, staff, 'Huddinge');
+    const client = await signIn(lead);
+    await client.get(`/avvikelser/${filed.id}`);
+    await endSession(lead);
+    const posted = { action: 'accept', comment: 'Vi tar den här <i>direkt</i>.' };
+    const resumed = await client.postForm(`/avvikelser/${filed.id}/status`, posted);
+    expect(resumed.status).toBe(401);
+    expect(resumed.text).toContain('Vi tar den här &lt;i&gt;direkt&lt;/i&gt;.');
+    expect(resumed.text).toContain('<button type="submit" class="button" name="action" value="accept">Ta emot</button>');
+    expect(resumed.text).not.toContain('AF och FK hänvisar till varandra');
+    const { _csrf: token, ...again } = formFieldsOf(resumed.text, `/avvikelser/${filed.id}/status`);
+    expect(again).toEqual({ comment: [posted.comment] });
+
+    expect((await client.login(lead.email, TEST_PASSWORD)).status).toBe(303);
+    // The browser sends the pressed button's name and value with the fields.
+    const sent = await client.postForm(`/avvikelser/${filed.id}/status`, { ...again, action: 'accept' }, { csrf: token[0] });
+    expect(sent.status).toBe(303);
+    const rows = (await db().query('SELECT status FROM deviation WHERE id = $1', [filed.id])) as Array<{ status: string }>;
+    expect(rows).toEqual([{ status: 'mottagen' }]);
+  });
+
+  it('the move comment and the barrier page’s rename and local fix come back filled in', async () => {
+    const filed = await fileDeviation(t.app, staff, 'Huddinge');
+    const leadClient = await signIn(lead);
+    await leadClient.get(`/avvikelser/${filed.id}`);
+    await endSession(lead);
+    const botkyrka = await municipalityId(t.app, 'Botkyrka');
+    const moved = await leadClient.postForm(`/avvikelser/${filed.id}/flytta`, { municipalityId: botkyrka, comment: 'Gäller egentligen Botkyrka.' });
+    expect(moved.status).toBe(401);
+    expect(formFieldsOf(moved.text, `/avvikelser/${filed.id}/flytta`)).toMatchObject({ municipalityId: [botkyrka], comment: ['Gäller egentligen Botkyrka.'] });
+    expect(moved.text).toContain('<button type="submit" class="button">Flytta</button>');
+
+    const client = await signIn(analyst);
+    await client.get(`/hinder/${barrierId}`);
+    await endSession(analyst);
+    const renamed = await client.postForm(`/hinder/${barrierId}/namn`, { name: 'Krav på inskrivning hos AF' });
+    expect(renamed.status).toBe(401);
+    expect(formFieldsOf(renamed.text, `/hinder/${barrierId}/namn`)).toMatchObject({ name: ['Krav på inskrivning hos AF'] });
+    expect(renamed.text).not.toContain('Krav på inskrivning i Haninge');
+    const fixed = await client.postForm(`/hinder/${barrierId}/lokal-atgard`, { date: '2026-11-01', note: 'Ny rutin för samtycke i Huddinge.' });
+    expect(fixed.status).toBe(401);
+    expect(formFieldsOf(fixed.text, `/hinder/${barrierId}/lokal-atgard`)).toMatchObject({ date: ['2026-11-01'], note: ['Ny rutin för samtycke i Huddinge.'] });
+    expect(fixed.text).toContain('<label for="falt-note">Vad gjordes?</label>');
   });
 });

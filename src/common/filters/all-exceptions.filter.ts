@@ -106,7 +106,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const values = formValues(request.body);
     void found.form
       .render(request, values, found.match)
-      .then((page) => this.pages.send(request, reply, page.template, { ...page.data, sessionEnded: true }, { status: 401 }))
+      .then((page) => {
+        if (page) this.pages.send(request, reply, page.template, { ...page.data, sessionEnded: true }, { status: 401 });
+        else void reply.redirect('/logga-in', 303);
+      })
       .catch((error: unknown) => {
         this.logger.error('Formuläret kunde inte visas igen', error instanceof Error ? error.stack : String(error));
         if (!reply.sent) void reply.redirect('/logga-in', 303);

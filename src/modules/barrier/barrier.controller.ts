@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, OnModuleInit, Param, ParseUUIDPipe, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClassConstructor } from 'class-transformer';
 import { FastifyReply } from 'fastify';
@@ -7,6 +7,7 @@ import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
+import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
@@ -86,14 +87,56 @@ function pageLinks(id: string, page: BarrierDetail['membersPage'], order: Barrie
 @ApiBearerAuth()
 @Roles('analyst')
 @Controller()
-export class BarrierController {
+export class BarrierController implements OnModuleInit {
   constructor(
     private readonly barriers: BarrierService,
     private readonly thesaurus: ThesaurusService,
     private readonly pages: PageRenderer,
     private readonly clock: Clock,
     private readonly patterns: PatternsJob,
+    private readonly resumable: ResumableForms,
   ) {}
+
+  /** The barrier page's text forms come back filled in when posted after the login ended. */
+  onModuleInit(): void {
+    const back = (id: string): { href: string; label: string } => ({ href: `/hinder/${id}`, label: 'Till hindret' });
+    this.resumable.register({
+      path: new RegExp(`^/hinder/${ID_IN_PATH}/namn$`),
+      render: async (_request, values, match) =>
+        resumedForm({
+          heading: 'Byt namn',
+          action: `/hinder/${match[1]}/namn`,
+          fields: [{ name: 'name', label: 'Hindrets namn', kind: 'text', value: postedText(values, 'name') }],
+          button: { label: 'Spara namnet' },
+          back: back(match[1]),
+        }),
+    });
+    this.resumable.register({
+      path: new RegExp(`^/hinder/${ID_IN_PATH}/lokal-atgard$`),
+      render: async (_request, values, match) =>
+        resumedForm({
+          heading: 'Lokal åtgärd',
+          action: `/hinder/${match[1]}/lokal-atgard`,
+          fields: [
+            { name: 'date', label: 'Datum då åtgärden infördes', kind: 'date', value: postedText(values, 'date') },
+            { name: 'note', label: 'Vad gjordes?', kind: 'textarea', rows: 3, value: postedText(values, 'note') },
+          ],
+          button: { label: 'Spara den lokala åtgärden' },
+          back: back(match[1]),
+        }),
+    });
+    this.resumable.register({
+      path: /^\/hinder\/tesaurus$/,
+      render: async (_request, values) =>
+        resumedForm({
+          heading: 'Lägg till en rad i tesaurusen',
+          action: '/hinder/tesaurus',
+          fields: [{ name: 'line', label: 'Rad', kind: 'text', value: postedText(values, 'line') }],
+          button: { label: 'Lägg till' },
+          back: { href: '/hinder/tesaurus', label: 'Till tesaurusen' },
+        }),
+    });
+  }
 
   // ── API ───────────────────────────────────────────────────────────────────────────────────
 

@@ -6,7 +6,7 @@ import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
-import { ResumableForms } from '../../common/security/resumable-forms';
+import { ID_IN_PATH, postedText, ResumableForms, ResumedField, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { BarrierService } from '../barrier/barrier.service';
@@ -24,7 +24,7 @@ import {
 } from './deviation.constants';
 import { DeviationService } from './deviation.service';
 import { DeviationPage } from './deviation.types';
-import { ACTION_LABELS, DEVIATION_STATUSES, STATUS_LABELS } from './deviation-workflow';
+import { ACTION_LABELS, DEVIATION_ACTIONS, DeviationAction, DEVIATION_STATUSES, STATUS_LABELS } from './deviation-workflow';
 import { DeviationAssignDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationStatusFormDto } from './dto/deviation-action.dto';
 import { CONSEQUENCE_MAX, DESCRIPTION_MAX, DeviationCreateDto, TITLE_MAX, TRIED_MAX } from './dto/deviation-create.dto';
 import { DeviationListQueryDto, LIST_SORTS } from './dto/deviation-list-query.dto';
@@ -65,6 +65,7 @@ const REPORTER_MESSAGE_SENT = 'Meddelandet är skickat till delprojektet.';
 
 
 /** What a comment posted after the login ended is, in words that fit both the reporter and the lead. */
+
 const RESUMED_COMMENT_KINDS: Record<CommentVisibility, string> = {
   internal: 'en intern anteckning, som bara delprojektledare och verksamhetsutvecklare ser',
   reporter: 'ett meddelande i dialogen mellan rapportören och delprojektet',
@@ -95,7 +96,7 @@ export class DeviationPageController implements OnModuleInit {
     private readonly resumable: ResumableForms,
   ) {}
 
-  /** The filing form and the comment form come back filled in when posted after the login ended. */
+  /** The forms where people write come back filled in when posted after the login ended. */
   onModuleInit(): void {
     this.resumable.register({
       path: /^\/avvikelser\/ny$/,
@@ -105,12 +106,51 @@ export class DeviationPageController implements OnModuleInit {
       }),
     });
     this.resumable.register({
-      path: /^\/avvikelser\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/kommentarer$/,
+      path: new RegExp(`^/avvikelser/${ID_IN_PATH}/kommentarer$`),
       // The report itself is not shown: without a login we do not know who may see it.
       render: async (_request, values, match) => {
         const visibility = typeof values.visibility === 'string' ? values.visibility : '';
         const kind = (COMMENT_VISIBILITIES as readonly string[]).includes(visibility) ? RESUMED_COMMENT_KINDS[visibility as CommentVisibility] : null;
         return { template: 'deviation-comment-resume', data: { id: match[1], values, kind } };
+      },
+    });
+    const back = (id: string): { href: string; label: string } => ({ href: `/avvikelser/${id}`, label: 'Till avvikelsen' });
+    this.resumable.register({
+      path: new RegExp(`^/avvikelser/${ID_IN_PATH}/status$`),
+      // The lead's resolution and comment; a bare button press (nothing written) goes to the login page.
+      render: async (_request, values, match) => {
+        const action = postedText(values, 'action');
+        const resolution = postedText(values, 'resolution');
+        const comment = postedText(values, 'comment');
+        if (!(DEVIATION_ACTIONS as readonly string[]).includes(action) || !(resolution.trim() || comment.trim())) return null;
+        const fields: ResumedField[] = [];
+        if ('resolution' in values) fields.push({ name: 'resolution', label: 'Åtgärd – vad gjordes?', kind: 'textarea', rows: 3, value: resolution });
+        fields.push({ name: 'comment', label: 'Kommentar till loggen (valfritt)', kind: 'textarea', rows: 2, value: comment });
+        return resumedForm({
+          heading: 'Ändra status',
+          action: `/avvikelser/${match[1]}/status`,
+          fields,
+          button: { label: ACTION_LABELS[action as DeviationAction], name: 'action', value: action },
+          back: back(match[1]),
+        });
+      },
+    });
+    this.resumable.register({
+      path: new RegExp(`^/avvikelser/${ID_IN_PATH}/flytta$`),
+      render: async (_request, values, match) => {
+        const comment = postedText(values, 'comment');
+        if (!comment.trim()) return null;
+        const options = (await this.deviations.municipalityOptions()).map(({ value, label }) => ({ value, label }));
+        return resumedForm({
+          heading: 'Flytta till en annan kommun',
+          action: `/avvikelser/${match[1]}/flytta`,
+          fields: [
+            { name: 'municipalityId', label: 'Ny kommun', kind: 'select', options, placeholder: 'Välj kommun', value: postedText(values, 'municipalityId') },
+            { name: 'comment', label: 'Varför? (valfritt)', kind: 'textarea', rows: 2, value: comment },
+          ],
+          button: { label: 'Flytta' },
+          back: back(match[1]),
+        });
       },
     });
   }

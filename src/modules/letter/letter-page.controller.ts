@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, OnModuleInit, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Roles } from '../../common/auth/auth.decorators';
@@ -6,6 +6,7 @@ import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
+import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
@@ -51,12 +52,60 @@ const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created:
 @ApiExcludeController()
 @Roles('analyst')
 @Controller()
-export class LetterPageController {
+export class LetterPageController implements OnModuleInit {
   constructor(
     private readonly letters: LetterService,
     private readonly pages: PageRenderer,
     private readonly clock: Clock,
+    private readonly resumable: ResumableForms,
   ) {}
+
+  /**
+   * The letter's text and the recipient's answer come back filled in when posted after the login
+   * ended (an analyst may write for an hour). Nothing of the letter but what was posted is shown.
+   */
+  onModuleInit(): void {
+    this.resumable.register({
+      path: new RegExp(`^/skrivelser/${ID_IN_PATH}$`),
+      render: async (_request, values, match) =>
+        resumedForm({
+          heading: 'Skrivelsens text',
+          action: `/skrivelser/${match[1]}`,
+          fields: [
+            { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
+            { name: 'recipient', label: 'Mottagare', kind: 'textarea', rows: 3, value: postedText(values, 'recipient') },
+            { name: 'subject', label: 'Ämnesrad', kind: 'text', value: postedText(values, 'subject') },
+            ...LETTER_SECTIONS.map((key) => ({
+              name: key,
+              label: LETTER_SECTION_HEADINGS[key],
+              kind: 'textarea' as const,
+              rows: key === 'evidence' ? 10 : 7,
+              value: postedText(values, key),
+            })),
+          ],
+          button: { label: 'Spara utkast' },
+          back: { href: `/skrivelser/${match[1]}`, label: 'Till skrivelsen' },
+        }),
+    });
+    this.resumable.register({
+      path: new RegExp(`^/skrivelser/${ID_IN_PATH}/status$`),
+      // Only the recipient's answer is written; the other state buttons go to the login page.
+      render: async (_request, values, match) =>
+        postedText(values, 'action') !== 'answer' || !postedText(values, 'answer').trim()
+          ? null
+          : resumedForm({
+              heading: 'Registrera mottagarens svar',
+              action: `/skrivelser/${match[1]}/status`,
+              fields: [
+                { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
+                { name: 'action', label: 'Åtgärd', kind: 'hidden', value: 'answer' },
+                { name: 'answer', label: 'Mottagarens svar', kind: 'textarea', rows: 6, value: postedText(values, 'answer') },
+              ],
+              button: { label: 'Registrera svar' },
+              back: { href: `/skrivelser/${match[1]}`, label: 'Till skrivelsen' },
+            }),
+    });
+  }
 
   @Get('skrivelser')
   async list(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
