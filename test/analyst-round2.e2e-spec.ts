@@ -169,4 +169,29 @@ describe('the analyst’s pages, second review', () => {
     // The stored name stays; renaming starts from it.
     expect(page.text).toContain('value="Samtycke och blankett (FK, ANNAN)"');
   });
+
+  it('the merge list, the letters and the overview name barriers without the party codes; the stored name and the API keep them', async () => {
+    const own = await insertBarrier('Intyg och väntetid (FK, REGION)', ['FK', 'REGION']);
+    const other = await insertBarrier('Arbetsträning och arbetsmarknadsenheten (KOMMUN, ANNAN)', ['KOMMUN', 'ANNAN']);
+    for (const barrier of [own, other]) await addMember(barrier, 'Botkyrka', '2026-10-12', 'rapportor@kommun.example.org');
+    const page = await client.get(`/hinder/${own}`);
+    expect(page.text).toContain(`<option value="${other}">Arbetsträning och arbetsmarknadsenheten</option>`);
+    expect(page.text).not.toContain('arbetsmarknadsenheten (KOMMUN, ANNAN)');
+
+    const { letterId } = await t.app.get(LetterService).upsertDraftForBarrier(own);
+    const letters = await client.get('/skrivelser');
+    expect(letters.text).toContain(`<a href="/skrivelser/${letterId}">Intyg och väntetid</a>`);
+    expect(letters.text).toContain(`<option value="${other}">Arbetsträning och arbetsmarknadsenheten (eskalerat)</option>`);
+    expect(letters.text).not.toMatch(/\((?:FK|REGION|KOMMUN|ANNAN|AF)(?:, (?:FK|REGION|KOMMUN|ANNAN|AF))*\)/);
+    const editor = await client.get(`/skrivelser/${letterId}`);
+    expect(editor.text).toContain('Hinder: Intyg och väntetid</span>');
+
+    const overview = await client.get('/oversikt');
+    expect(overview.text).toContain('Intyg och väntetid');
+    expect(overview.text).not.toContain('väntetid (FK, REGION)');
+    expect(overview.text).not.toContain('arbetsmarknadsenheten (KOMMUN, ANNAN)');
+
+    const api = await client.get(`/api/barriers/${own}`);
+    expect((JSON.parse(api.text) as { name: string }).name).toBe('Intyg och väntetid (FK, REGION)');
+  });
 });

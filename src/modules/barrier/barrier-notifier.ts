@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MailOutboxService } from '../mail/mail-outbox.service';
 import { swedishList } from './barrier-escalation';
+import { barrierDisplayName } from './barrier-wording';
 
 export interface EscalatedBarrierMail {
   id: string;
@@ -33,7 +34,7 @@ export class BarrierNotifier {
           to: analysts.map((analyst) => analyst.email),
           template: 'barrier-escalated',
           context: {
-            name: barrier.name,
+            name: barrierDisplayName(barrier.name),
             reason: barrier.reason,
             memberCount: barrier.memberCount,
             municipalityCount: barrier.municipalities.length,

@@ -428,7 +428,7 @@ export class BarrierController implements OnModuleInit {
         formState: forms,
         selectedForSplit: Array.isArray(selected) ? selected : typeof selected === 'string' ? [selected] : [],
         nameMax: BARRIER_NAME_MAX,
-        mergeOptions: barrier.mergeCandidates.map((candidate) => ({ value: candidate.id, label: candidate.name })),
+        mergeOptions: barrier.mergeCandidates.map((candidate) => ({ value: candidate.id, label: candidate.displayName })),
         active: ACTIVE_BARRIER_STATUSES.includes(barrier.status),
         today,
         localFixDefaults: { date: suggested ?? barrier.localFix?.date ?? today, note: barrier.localFix?.note ?? '' },

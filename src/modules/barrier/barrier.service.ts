@@ -264,12 +264,12 @@ export class BarrierService {
       members: memberViews,
       excluded: excluded.map((x) => ({ deviationId: x.id, reference: x.reference, title: x.title, path: `/avvikelser/${x.id}` })),
       membersPage,
-      mergeCandidates: others.map(({ id: otherId, name }) => ({ id: otherId, name })),
+      mergeCandidates: others.map(({ id: otherId, name }) => ({ id: otherId, name, displayName: barrierDisplayName(name) })),
       similar: isBarrierProfile(own?.model)
         ? similarBarriers(
             own.model,
             others.map((other) => ({ id: other.id, name: other.name, profile: isBarrierProfile(other.model) ? other.model : null })),
-          )
+          ).map((similar) => ({ ...similar, displayName: barrierDisplayName(similar.name) }))
         : [],
       locallyResolved: resolved[0]?.n && resolved[0].latest ? { count: resolved[0].n, latest: resolved[0].latest } : null,
     };

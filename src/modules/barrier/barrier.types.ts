@@ -99,9 +99,9 @@ export interface BarrierDetail extends BarrierSummary {
   /** Reports the analyst moved out; the engine will not put them back. */
   excluded: Array<{ deviationId: string; reference: string; title: string; path: string }>;
   /** Other active barriers, for "merge with". */
-  mergeCandidates: Array<{ id: string; name: string }>;
+  mergeCandidates: Array<{ id: string; name: string; displayName: string }>;
   /** Active barriers whose reports say much the same: candidates to merge with this one. */
-  similar: SimilarBarrier[];
+  similar: Array<SimilarBarrier & { displayName: string }>;
 }
 
 /** What a member report's page shows its lead and reporter. */

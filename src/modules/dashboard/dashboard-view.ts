@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { toCsvLine } from '../../common/csv/csv';
 import { formatNumber, heatmapSpec, horizontalBarSpec, monthlyBarSpec, pairedBarSpec, PairedValue } from '../../common/charts/chart-specs';
+import { barrierDisplayName } from '../barrier/barrier-wording';
 import { CATEGORY_LABELS, DEVIATION_PARTIES, DeviationCategory, PARTY_LABELS } from '../deviation/deviation.constants';
 import { DashboardData } from './dashboard.types';
 import { PARTY_SHORT_LABELS } from './dashboard.service';
@@ -306,7 +307,8 @@ function quarterText(quarter: { label: string; count: number } | undefined): str
 
 function barrierView(data: DashboardData): ChartView {
   const section = data.barriers;
-  const items = section.available ? section.items : [];
+  // Pages and CSV name a barrier as the barrier page does (the API keeps the stored name).
+  const items = (section.available ? section.items : []).map((b) => ({ ...b, title: barrierDisplayName(b.title) }));
   return {
     key: 'hinder',
     heading: 'Strukturella hinder: storlek och trend',
@@ -344,7 +346,7 @@ function barrierView(data: DashboardData): ChartView {
 
 function effectView(data: DashboardData): ChartView {
   const section = data.effect;
-  const items = section.available ? section.items : [];
+  const items = (section.available ? section.items : []).map((e) => ({ ...e, title: barrierDisplayName(e.title) }));
   const label = (e: (typeof items)[number]): string => `${e.title} (${e.actionLabel.toLowerCase()} ${e.date})`;
   return {
     key: 'effekt',

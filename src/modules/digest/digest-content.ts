@@ -1,4 +1,5 @@
 import { calendarDaysBetween, IsoDate, stockholmDate } from '../../common/calendar/working-days';
+import { barrierDisplayName } from '../barrier/barrier-wording';
 import { DeadlinePolicy, deadlinesFor } from '../deviation/deviation-deadlines';
 import { DeviationStatus } from '../deviation/deviation-workflow';
 
@@ -180,7 +181,7 @@ export function analystDigestContext(
   const since = digestPeriodStart(now).getTime();
   const line = (row: DigestBarrierRow, at: Date): DigestBarrierLine => ({
     id: row.id,
-    name: row.name,
+    name: barrierDisplayName(row.name),
     memberCount: row.memberCount,
     on: stockholmDate(at),
     reason: row.escalationReason,
@@ -194,7 +195,7 @@ export function analystDigestContext(
     .sort(newest);
   const letters = [...input.letters]
     .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime())
-    .map((l) => ({ id: l.id, subject: l.subject, statusLabel: LETTER_STATUS_LABELS[l.status], barrierName: l.barrierName, path: `/skrivelser/${l.id}` }));
+    .map((l) => ({ id: l.id, subject: l.subject, statusLabel: LETTER_STATUS_LABELS[l.status], barrierName: barrierDisplayName(l.barrierName), path: `/skrivelser/${l.id}` }));
   return {
     week: weekNumberOf(slot),
     hasBarriers: input.barrierTotal > 0,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
-import { DEVIATION_PARTIES } from '../deviation/deviation.constants';
+import { barrierDisplayName } from '../barrier/barrier-wording';
 import { DEFAULT_RECIPIENT, LetterSection, PARTY_NAMES } from './letter.constants';
 import { LetterEvidence, QuarterCount, TREND_LABELS } from './letter-evidence';
 
@@ -45,18 +45,6 @@ export function lowerFirst(text: string): string {
   const trimmed = text.trim();
   if (trimmed.length < 2) return trimmed.toLowerCase();
   return /\p{Ll}/u.test(trimmed.charAt(1)) ? trimmed.charAt(0).toLowerCase() + trimmed.slice(1) : trimmed;
-}
-
-const PARTY_CODE_SUFFIX = new RegExp(`\\s*\\((?:${DEVIATION_PARTIES.join('|')})(?:,\\s*(?:${DEVIATION_PARTIES.join('|')}))*\\)\\s*$`, 'u');
-
-/**
- * The barrier's name as a formal letter or a reporter's mail says it: a generated name ends in the party
- * codes ("… (KOMMUN, AF)"), which are the app's shorthand, not words for Nationella rådet or a reporter.
- */
-export function barrierNameForLetter(name: string): string {
-  const trimmed = name.trim();
-  const stripped = trimmed.replace(PARTY_CODE_SUFFIX, '');
-  return stripped === '' ? trimmed : stripped;
 }
 
 /** The recipient as named in a sentence: the first line of the address block. */
@@ -107,8 +95,8 @@ export function draftContext(input: DraftInput): DraftContext {
   const { evidence } = input;
   const parties = evidence.parties.filter((p) => PARTY_NAMES[p.name] !== undefined);
   return {
-    barrierName: barrierNameForLetter(input.barrierName),
-    barrierNameLower: lowerFirst(barrierNameForLetter(input.barrierName)),
+    barrierName: barrierDisplayName(input.barrierName),
+    barrierNameLower: lowerFirst(barrierDisplayName(input.barrierName)),
     recipientName: recipientName(input.recipient),
     reportCount: evidence.reportCount,
     municipalityCount: evidence.municipalities.length,

@@ -8,6 +8,7 @@ import { DomainError, NotFoundError, ValidationFailedError } from '../../common/
 import { formatDate } from '../../common/templates/formatting';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { ThesaurusService } from '../barrier/thesaurus.service';
+import { barrierDisplayName } from '../barrier/barrier-wording';
 import { MailOutboxService } from '../mail/mail-outbox.service';
 import {
   DEFAULT_RECIPIENT,
@@ -24,7 +25,7 @@ import {
 import { GeneratedTexts, Letter, LetterEvidenceSnapshot } from './letter.entity';
 import { buildLetterDocument, LetterDocumentModel } from './letter-document';
 import { renderLetterDocx } from './letter-docx';
-import { barrierNameForLetter, LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
+import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
 import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder, sortOldestFirst } from './letter-evidence';
 import { assertLetterHasNoPersonalData } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
@@ -61,6 +62,8 @@ export interface LetterListItem {
   id: string;
   barrierId: string;
   barrierName: string;
+  /** The name as pages show it: a generated name without its party codes. */
+  barrierDisplayName: string;
   subject: string;
   status: LetterStatus;
   statusLabel: string;
@@ -73,6 +76,7 @@ export interface LetterView {
   id: string;
   barrierId: string;
   barrierName: string;
+  barrierDisplayName: string;
   status: LetterStatus;
   statusLabel: string;
   recipient: string;
@@ -451,6 +455,7 @@ export class LetterService {
       id: row.id,
       barrierId: row.barrier_id,
       barrierName: row.barrier_name,
+      barrierDisplayName: barrierDisplayName(row.barrier_name),
       subject: row.subject,
       status: row.status,
       statusLabel: LETTER_STATUS_LABELS[row.status],
@@ -476,6 +481,7 @@ export class LetterService {
       id: letter.id,
       barrierId: letter.barrierId,
       barrierName: barrier[0]?.name ?? letter.evidenceSnapshot.barrierName,
+      barrierDisplayName: barrierDisplayName(barrier[0]?.name ?? letter.evidenceSnapshot.barrierName),
       status: letter.status,
       statusLabel: LETTER_STATUS_LABELS[letter.status],
       recipient: letter.recipient,
@@ -537,7 +543,7 @@ export class LetterService {
         ORDER BY (b.status = 'eskalerad') DESC, b.member_count DESC, b.name`,
       [ACTIVE_BARRIER_STATUSES],
     )) as Array<{ id: string; name: string; status: string }>;
-    return rows.map((row) => ({ value: row.id, label: row.status === 'eskalerad' ? `${row.name} (eskalerat)` : row.name }));
+    return rows.map((row) => ({ value: row.id, label: row.status === 'eskalerad' ? `${barrierDisplayName(row.name)} (eskalerat)` : barrierDisplayName(row.name) }));
   }
 
   // ── Editing and the letter's life ─────────────────────────────────────────────────────────
@@ -653,7 +659,7 @@ export class LetterService {
             references: reporter.refs,
             recipientName: recipientName(letter.recipient),
             subject: letter.subject,
-            barrierName: barrierNameForLetter(letter.evidenceSnapshot.barrierName),
+            barrierName: barrierDisplayName(letter.evidenceSnapshot.barrierName),
             reportCount: letter.evidenceSnapshot.reportCount,
             municipalityCount: letter.evidenceSnapshot.municipalities.length,
           },
