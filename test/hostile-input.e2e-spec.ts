@@ -50,3 +50,30 @@ describe('hostile input through the HTTP stack', () => {
     expect(JSON.stringify(await response.json())).toContain('Skriv en giltig e-postadress');
   });
 });
+
+describe('updating a user with null fields', () => {
+  let t: TestApp;
+  let adminToken: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    adminToken = await createApiToken(t.app, await createUser(t.app, 'admin'));
+    userId = (await createUser(t.app, 'staff')).id;
+  });
+  afterAll(() => t.close(), 60_000);
+
+  it.each(['active', 'name', 'role', 'password'])('%s: null is a Swedish 400 naming the field, and the user is unchanged', async (field) => {
+    const response = await fetch(`${t.baseUrl}/api/users/${userId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ [field]: null }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; fields: Array<{ field: string; message: string }> } };
+    expect(body.error.code).toBe('validation_failed');
+    expect([...new Set(body.error.fields.map((problem) => problem.field))]).toEqual([field]);
+    const [user] = await t.app.get(DataSource).query(`SELECT active, role FROM app_user WHERE id = $1`, [userId]);
+    expect(user).toEqual({ active: true, role: 'staff' });
+  });
+});
