@@ -10,6 +10,7 @@ import { registerCsrf } from './common/security/csrf';
 import { securityHeaders } from './common/security/security-headers';
 import { templatesRoot } from './common/templates/template-renderer';
 import { stripNul } from './common/validation/strip-nul';
+import { decodeImportFile } from './modules/import-export/import-decoding';
 import { AppValidationPipe } from './common/validation/validation';
 import { AppConfigService } from './config/app-config.service';
 
@@ -48,11 +49,12 @@ export async function createApp(config: AppConfigService, options: CreateAppOpti
   });
   await app.register(fastifyStatic as never, { root: join(templatesRoot(), 'static'), prefix: '/static/', decorateReply: false } as never);
   registerCsrf(fastify, config.env.APP_SECRET, config.secureCookies);
-  // Import files arrive as plain text (JSONL or CSV); up to 50 MB.
+  // Import files arrive as plain text (JSONL or CSV); up to 50 MB, in UTF-8, UTF-16 with a BOM or Windows-1252.
   fastify.addContentTypeParser(
     ['text/csv', 'application/x-ndjson', 'application/jsonl', 'text/plain'],
-    { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 },
-    (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: string) => void) => done(null, body.toString()),
+    { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 },
+    (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: string) => void) =>
+      done(null, typeof body === 'string' ? body : decodeImportFile(body)),
   );
 
   fastify.addHook('preValidation', async (request: { body: unknown }) => {

@@ -225,3 +225,59 @@ describe('import and export of deviations', () => {
     expect(csv.stdout.split('\r\n')[0]).toContain('externalId,kommun,occurredOn');
   }, 240_000);
 });
+
+describe('import files in the encodings Excel and older systems write', () => {
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    token = await createApiToken(t.app, await createUser(t.app, 'analyst'));
+  });
+  afterAll(() => t.close());
+
+  // As Excel on a Swedish Windows saves it: semicolons, CRLF, å ä ö in kommun and text.
+  const csv = (prefix: string): string =>
+    'externalId;kommun;occurredOn;category;parties;title;description;consequence;severity\r\n' +
+    `${prefix}-1;Södertälje;2026-03-02;gransnitt;AF|FK;Åtgärd saknas i Södertälje;Ärendet föll mellan stolarna när AF och FK hänvisade till varandra.;Deltagaren fick vänta på besked.;hog\r\n` +
+    `${prefix}-2;Österåker;2026-03-03;regelverk;KOMMUN;Ekonomiskt bistånd kräver sökande;Socialtjänsten kräver att deltagaren står som arbetssökande hos AF.;Ingen ersättning under tiden.;medel\r\n`;
+
+  const send = async (body: Buffer): Promise<Summary> => {
+    const response = await fetch(`${t.baseUrl}/api/deviations/import?format=csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body,
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Summary;
+  };
+  const stored = (prefix: string): Promise<Array<{ kommun: string; title: string }>> =>
+    t.app.get(DataSource).query(
+      `SELECT m.name AS kommun, d.title FROM deviation d JOIN municipality m ON m.id = d.municipality_id WHERE d.external_id LIKE $1 ORDER BY d.external_id`,
+      [`${prefix}-%`],
+    );
+
+  it.each([
+    ['Windows-1252 (Latin-1)', 'W', (text: string) => Buffer.from(text, 'latin1')],
+    ['UTF-16 with a byte order mark', 'U', (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-8 with a byte order mark', 'B', (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])],
+  ])('%s: every row in, with å, ä and ö intact', async (_name, prefix, encode) => {
+    const summary = await send(encode(csv(prefix)));
+    expect(summary).toMatchObject({ lines: 2, created: 2, rejected: [] });
+    expect(await stored(prefix)).toEqual([
+      { kommun: 'Södertälje', title: 'Åtgärd saknas i Södertälje' },
+      { kommun: 'Österåker', title: 'Ekonomiskt bistånd kräver sökande' },
+    ]);
+  });
+
+  it('the same from the command line', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'import-')), 'excel.csv');
+    writeFileSync(file, Buffer.from(csv('C'), 'latin1'));
+    const run = promisify(execFile);
+    const imported = await run(process.execPath, [builtEntry('cli/cli.js'), 'import', file], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: t.db.url, NO_COLOR: '1' } });
+    expect(imported.stdout).toContain('2 nya, 0 fanns redan, 0 avvisade');
+    expect((await stored('C')).map((row) => row.kommun)).toEqual(['Södertälje', 'Österåker']);
+  }, 120_000);
+});

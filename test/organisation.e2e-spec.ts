@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { createApiToken, createUser, subprojectId, TEST_PASSWORD } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
@@ -56,7 +57,14 @@ describe('organisation as data, administered from pages and API', () => {
     expect(findMunicipality(tree, 'Norrtälje')?.subproject).toBe('MIA Norrtälje');
 
     const vallentuna = findMunicipality(tree, 'Täby');
-    expect((await admin.postForm(`/admin/organisation/kommuner/${vallentuna?.id}/flytta`, { subprojectId: norrtalje })).status).toBe(303);
+    // The first send asks; nothing moves until it is confirmed.
+    const asked = await admin.postForm(`/admin/organisation/kommuner/${vallentuna?.id}/flytta`, { subprojectId: norrtalje });
+    expect(asked.status).toBe(200);
+    expect(asked.text).toContain('Flytta Täby till MIA Norrtälje?');
+    tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    expect(findMunicipality(tree, 'Täby')?.subproject).toBe('MIA Roslagen');
+    const confirmed = await admin.postForm(`/admin/organisation/kommuner/${vallentuna?.id}/flytta`, { subprojectId: norrtalje, confirmed: '1', openDeviations: 'stay' });
+    expect(confirmed.status).toBe(303);
     tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
     expect(findMunicipality(tree, 'Täby')?.subproject).toBe('MIA Norrtälje');
   });
@@ -87,6 +95,79 @@ describe('organisation as data, administered from pages and API', () => {
     const missing = await api.api('PATCH', `/api/municipalities/${id}`, { subprojectId: '6f1c1f5e-0000-4000-8000-000000000000' }, token);
     expect(missing.status).toBe(404);
     expect(missing.json<{ error: { message: string } }>().error.message).toBe('Delprojektet hittades inte.');
+  });
+
+  it('moving a kommun asks first, says how many open reports it has, and moves them along when told to', async () => {
+    const db = t.app.get(DataSource);
+    const staff = await createUser(t.app, 'staff', { subproject: 'MIA Södertälje' });
+    const lead = await createUser(t.app, 'lead', { subproject: 'MIA Södertälje' });
+    const staffToken = await createApiToken(t.app, staff);
+    const tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    const nykvarn = findMunicipality(tree, 'Nykvarn');
+    const file = async (title: string): Promise<string> => {
+      const response = await new HttpClient(t.baseUrl).api(
+        'POST',
+        '/api/deviations',
+        {
+          municipalityId: nykvarn?.id,
+          occurredOn: '2026-01-12',
+          category: 'gransnitt',
+          parties: ['AF', 'FK'],
+          title,
+          description: 'AF och FK hänvisar till varandra om vem som ska bedöma arbetsförmågan.',
+          consequence: 'Deltagaren fick vänta.',
+          severity: 'medel',
+        },
+        staffToken,
+      );
+      expect(response.status).toBe(201);
+      return response.json<{ id: string }>().id;
+    };
+    const open = await file('Öppen avvikelse i Nykvarn');
+    const assigned = await file('Tilldelad avvikelse i Nykvarn');
+    const closed = await file('Avslutad avvikelse i Nykvarn');
+    await db.query(`UPDATE deviation SET assignee_id = $2 WHERE id = $1`, [assigned, lead.id]);
+    await db.query(`UPDATE deviation SET status = 'avslutad', resolution = 'Löst.', closed_at = now() WHERE id = $1`, [closed]);
+    const hbs = await subprojectId(t.app, 'MIA HBS');
+
+    await admin.get('/admin/organisation');
+    const asked = await admin.postForm(`/admin/organisation/kommuner/${nykvarn?.id}/flytta`, { subprojectId: hbs });
+    expect(asked.status).toBe(200);
+    expect(asked.text).toContain('Flytta Nykvarn till MIA HBS?');
+    expect(asked.text).toContain('2 öppna avvikelser från Nykvarn ägs nu av MIA Södertälje');
+    expect(asked.text).toContain('href="/admin/organisation">Avbryt</a>');
+    const owners = async (): Promise<Record<string, string>> =>
+      Object.fromEntries(
+        ((await db.query(`SELECT d.id, s.name FROM deviation d JOIN subproject s ON s.id = d.subproject_id WHERE d.id = ANY($1::uuid[])`, [[open, assigned, closed]])) as Array<{
+          id: string;
+          name: string;
+        }>).map((row) => [row.id, row.name]),
+      );
+    expect(await owners()).toEqual({ [open]: 'MIA Södertälje', [assigned]: 'MIA Södertälje', [closed]: 'MIA Södertälje' });
+
+    const moved = await admin.postForm(`/admin/organisation/kommuner/${nykvarn?.id}/flytta`, { subprojectId: hbs, confirmed: '1', openDeviations: 'follow' });
+    expect(moved.status).toBe(303);
+    expect(await owners()).toEqual({ [open]: 'MIA HBS', [assigned]: 'MIA HBS', [closed]: 'MIA Södertälje' });
+    const [{ assignee_id: assigneeAfter }] = await db.query(`SELECT assignee_id FROM deviation WHERE id = $1`, [assigned]);
+    expect(assigneeAfter).toBeNull();
+    const events = (await db.query(`SELECT deviation_id, before->>'subprojectName' AS "from", after->>'subprojectName' AS "to" FROM deviation_event WHERE kind = 'moved' AND deviation_id = ANY($1::uuid[]) ORDER BY deviation_id`, [
+      [open, assigned, closed],
+    ])) as Array<{ deviation_id: string; from: string; to: string }>;
+    expect(events.map(({ from, to }) => [from, to])).toEqual([
+      ['MIA Södertälje', 'MIA HBS'],
+      ['MIA Södertälje', 'MIA HBS'],
+    ]);
+
+    // Back through the API: by default the open reports stay, and the answer says how many.
+    const token = await createApiToken(t.app, await createUser(t.app, 'admin'));
+    const sodertalje = await subprojectId(t.app, 'MIA Södertälje');
+    const back = await new HttpClient(t.baseUrl).api('PATCH', `/api/municipalities/${nykvarn?.id}`, { subprojectId: sodertalje }, token);
+    expect(back.status).toBe(200);
+    expect(back.json<{ movedDeviations: number; stayedDeviations: number }>()).toMatchObject({ movedDeviations: 0, stayedDeviations: 2 });
+    expect(await owners()).toEqual({ [open]: 'MIA HBS', [assigned]: 'MIA HBS', [closed]: 'MIA Södertälje' });
+    const again = await new HttpClient(t.baseUrl).api('PATCH', `/api/municipalities/${nykvarn?.id}`, { subprojectId: sodertalje }, token);
+    expect(again.status).toBe(422);
+    expect(again.json<{ error: { message: string } }>().error.message).toBe('Nykvarn hör redan till MIA Södertälje. Välj ett annat delprojekt.');
   });
 
   it('an admin manages users: create with a delprojekt, change role, deactivate', async () => {

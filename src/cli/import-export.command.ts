@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ImportExportService, describeMasked } from '../modules/import-export/import-export.service';
+import { decodeImportFile } from '../modules/import-export/import-decoding';
 import { formatFromFileName, ImportFormat } from '../modules/import-export/import-parser';
 import { CliCommand, CliUsageError, parseOptions, withAppContext } from './cli-command';
 
@@ -16,7 +17,7 @@ export const importCommand: CliCommand = {
     if (!format) throw new CliUsageError('Kan inte avgöra formatet: ange --format jsonl eller --format csv.');
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = decodeImportFile(await readFile(file));
     } catch {
       context.stderr.write(`Filen ${file} kan inte läsas.\n`);
       return 1;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { detectPii } from '../../common/pii/pii-detector';
@@ -65,10 +65,11 @@ export class ThesaurusService {
   /**
    * The engine's own test of whether a text says its matter was settled locally (the default thesaurus's
    * and the analyst's "=" lines, negations respected), for those who quote reports: a letter must not
-   * quote "frågan löst lokalt" as evidence of a structural barrier.
+   * quote "frågan löst lokalt" as evidence of a structural barrier. Inside a transaction, pass its manager:
+   * on a one-connection pool (the embedded database) asking for another connection would wait for itself.
    */
-  async settledLocallyCheck(): Promise<(text: string) => boolean> {
-    const lines = (await this.lines()).join('\n');
+  async settledLocallyCheck(manager?: EntityManager): Promise<(text: string) => boolean> {
+    const lines = (await this.lines(manager)).join('\n');
     if (this.settled?.lines !== lines) {
       const thesaurus = parseThesaurus(combineThesaurus(loadDefaultThesaurus(defaultThesaurusPath()), lines ? lines.split('\n') : []));
       this.settled = { lines, check: (text) => isSettledLocally(thesaurus, [text]) };
@@ -76,13 +77,14 @@ export class ThesaurusService {
     return this.settled.check;
   }
 
-  list(): Promise<ThesaurusEntry[]> {
-    return this.entries.find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  list(manager?: EntityManager): Promise<ThesaurusEntry[]> {
+    const entries = manager ? manager.getRepository(ThesaurusEntry) : this.entries;
+    return entries.find({ order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   /** The lines in the order they were added: later lines win in the engine. */
-  async lines(): Promise<string[]> {
-    return (await this.list()).map((entry) => entry.line);
+  async lines(manager?: EntityManager): Promise<string[]> {
+    return (await this.list(manager)).map((entry) => entry.line);
   }
 
   /** Identifies the analyst's thesaurus: a different hash means the stored model is out of date. */

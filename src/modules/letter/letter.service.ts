@@ -410,7 +410,7 @@ export class LetterService {
   private async buildEvidence(manager: EntityManager, members: readonly MemberFacts[], parties: readonly string[], keepWords: ReadonlySet<string>): Promise<LetterEvidence> {
     const order = quoteOrder(members);
     // Quotes saying the matter was settled locally would undercut the letter; the engine's own test says which.
-    const isSettled = await this.thesaurus.settledLocallyCheck();
+    const isSettled = await this.thesaurus.settledLocallyCheck(manager);
     const texts = new Map<number, EvidenceTexts>();
     const textOf = (index: number, field: EvidenceTextField): string | null | undefined =>
       members[index].empty.has(field) ? '' : texts.get(index)?.[field];

@@ -2,8 +2,8 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Req, Res } fr
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { ClassConstructor } from 'class-transformer';
 import { FastifyReply } from 'fastify';
-import { Roles } from '../../common/auth/auth.decorators';
-import { AuthenticatedRequest } from '../../common/auth/auth-user';
+import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
+import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { validateForm } from '../../common/validation/validation';
@@ -49,8 +49,13 @@ export class OrganisationController {
 
   @Roles('admin')
   @Patch('api/municipalities/:id')
-  moveMunicipality(@Param('id', uuid) id: string, @Body() dto: MunicipalityMoveDto): Promise<Municipality> {
-    return this.organisation.moveMunicipality(id, dto.subprojectId);
+  async moveMunicipality(
+    @CurrentUser() user: AuthUser,
+    @Param('id', uuid) id: string,
+    @Body() dto: MunicipalityMoveDto,
+  ): Promise<Municipality & { movedDeviations: number; stayedDeviations: number }> {
+    const result = await this.organisation.moveMunicipality(id, dto.subprojectId, { openDeviations: dto.openDeviations ?? 'stay', actorId: user.id });
+    return { ...result.municipality, movedDeviations: result.movedDeviations, stayedDeviations: result.stayedDeviations };
   }
 
   // Pages for the administrator.
@@ -86,8 +91,26 @@ export class OrganisationController {
   @Roles('admin')
   @Post('admin/organisation/kommuner/:id/flytta')
   @ApiExcludeEndpoint()
-  move(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() body: unknown): Promise<FastifyReply> {
-    return this.handleForm(request, reply, body, `move-${id}`, MunicipalityMoveDto, (dto) => this.organisation.moveMunicipality(id, dto.subprojectId));
+  async move(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() body: unknown): Promise<FastifyReply> {
+    const raw = (body ?? {}) as Record<string, unknown>;
+    const form = await validateForm(MunicipalityMoveDto, body);
+    // Moving a kommun changes who gets its reports: the first send asks, and says what happens to its open reports.
+    if (form.value && raw.confirmed !== '1') {
+      const municipality = await this.organisation.getMunicipality(id);
+      if (municipality.subprojectId !== form.value.subprojectId) {
+        const [from, to, openDeviations] = await Promise.all([
+          this.organisation.getSubproject(municipality.subprojectId),
+          this.organisation.getSubproject(form.value.subprojectId),
+          this.organisation.openDeviationCount(id),
+        ]);
+        return this.pages.send(request, reply, 'admin-municipality-move', { municipality, from, to, openDeviations });
+      }
+    }
+    const user = request.user;
+    return this.handleForm(request, reply, body, `move-${id}`, MunicipalityMoveDto, async (dto) => {
+      const result = await this.organisation.moveMunicipality(id, dto.subprojectId, { openDeviations: dto.openDeviations ?? 'stay', actorId: user?.id ?? null });
+      return result;
+    });
   }
 
   private async handleForm<T extends object>(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { FederationCreateDto, MunicipalityCreateDto, SubprojectCreateDto } from './dto/organisation.dto';
 import { Federation } from './federation.entity';
@@ -15,6 +16,18 @@ export interface OrganisationTree {
   }>;
 }
 
+export type MunicipalityMoveOpenDeviations = 'follow' | 'stay';
+
+export interface MunicipalityMoveResult {
+  municipality: Municipality;
+  fromSubprojectName: string;
+  toSubprojectName: string;
+  /** Open reports that moved with the kommun. */
+  movedDeviations: number;
+  /** Open reports that stayed with the old delprojekt. */
+  stayedDeviations: number;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
 }
@@ -25,6 +38,7 @@ export class OrganisationService {
     @InjectRepository(Federation) private readonly federations: Repository<Federation>,
     @InjectRepository(Subproject) private readonly subprojects: Repository<Subproject>,
     @InjectRepository(Municipality) private readonly municipalities: Repository<Municipality>,
+    private readonly clock: Clock,
   ) {}
 
   async tree(): Promise<OrganisationTree> {
@@ -94,12 +108,68 @@ export class OrganisationService {
     );
   }
 
-  /** Moving a kommun changes which delprojekt owns its future reports. */
-  async moveMunicipality(id: string, subprojectId: string): Promise<Municipality> {
-    const municipality = await this.getMunicipality(id);
-    await this.getSubproject(subprojectId);
-    municipality.subprojectId = subprojectId;
-    return this.municipalities.save(municipality);
+  /** Open (not closed) reports from a kommun, which its delprojekt still owns after a move unless they follow. */
+  openDeviationCount(municipalityId: string): Promise<number> {
+    return this.countOpen(this.municipalities.manager, municipalityId);
+  }
+
+  /**
+   * Moving a kommun changes which delprojekt owns its future reports. Its open reports stay with the old
+   * delprojekt unless `openDeviations` is 'follow': then they move too, in the same transaction, each
+   * with a 'moved' event in its timeline and its assignee cleared (the new delprojekt's leads decide).
+   */
+  async moveMunicipality(
+    id: string,
+    subprojectId: string,
+    options: { openDeviations?: MunicipalityMoveOpenDeviations; actorId?: string | null } = {},
+  ): Promise<MunicipalityMoveResult> {
+    return this.municipalities.manager.transaction(async (manager) => {
+      const municipality = await manager.findOne(Municipality, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!municipality) throw new NotFoundError('Kommunen');
+      const [target, source] = await Promise.all([
+        manager.findOne(Subproject, { where: { id: subprojectId } }),
+        manager.findOne(Subproject, { where: { id: municipality.subprojectId } }),
+      ]);
+      if (!target) throw new NotFoundError('Delprojektet');
+      if (municipality.subprojectId === subprojectId) {
+        const message = `${municipality.name} hör redan till ${target.name}. Välj ett annat delprojekt.`;
+        throw new DomainError('same_subproject', message, 422, [{ field: 'subprojectId', message }]);
+      }
+      municipality.subprojectId = subprojectId;
+      await manager.save(municipality);
+      let movedDeviations = 0;
+      if (options.openDeviations === 'follow') {
+        const moved = (await manager.query(
+          `WITH open AS (
+             SELECT id, subproject_id, assignee_id FROM deviation
+              WHERE municipality_id = $1 AND status <> 'avslutad' AND subproject_id <> $2
+              FOR UPDATE),
+           updated AS (
+             UPDATE deviation d SET subproject_id = $2, assignee_id = NULL, updated_at = $5 FROM open o WHERE d.id = o.id RETURNING d.id)
+           INSERT INTO deviation_event (deviation_id, actor_id, kind, before, after, created_at)
+           SELECT o.id, $4, 'moved',
+                  jsonb_build_object('municipalityId', $1::uuid, 'municipalityName', $3::text, 'subprojectId', o.subproject_id, 'subprojectName', s.name)
+                    || CASE WHEN o.assignee_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('assigneeId', o.assignee_id) END,
+                  jsonb_build_object('municipalityId', $1::uuid, 'municipalityName', $3::text, 'subprojectId', $2::uuid, 'subprojectName', $6::text,
+                                     'comment', 'Kommunen flyttades till ' || $6::text || '.')
+                    || CASE WHEN o.assignee_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('assigneeId', NULL) END,
+                  $5
+             FROM open o JOIN subproject s ON s.id = o.subproject_id JOIN updated u ON u.id = o.id
+           RETURNING id`,
+          [municipality.id, subprojectId, municipality.name, options.actorId ?? null, this.clock.now(), target.name],
+        )) as unknown[];
+        movedDeviations = moved.length;
+      }
+      const stayed = options.openDeviations === 'follow' ? 0 : await this.countOpen(manager, municipality.id);
+      return { municipality, fromSubprojectName: source?.name ?? '', toSubprojectName: target.name, movedDeviations, stayedDeviations: stayed };
+    });
+  }
+
+  private async countOpen(manager: EntityManager, municipalityId: string): Promise<number> {
+    const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM deviation WHERE municipality_id = $1 AND status <> 'avslutad'`, [municipalityId])) as Array<{
+      n: number;
+    }>;
+    return n;
   }
 
   private async saveUnique<T>(save: () => Promise<T>, duplicateMessage: string): Promise<T> {

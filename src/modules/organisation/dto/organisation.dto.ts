@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import type { MunicipalityMoveOpenDeviations } from '../organisation.service';
 import { trimString } from '../../../common/validation/validation';
 
 export class FederationCreateDto {
@@ -42,4 +43,13 @@ export class MunicipalityMoveDto {
   @ApiProperty({ description: 'Id för delprojektet som kommunen ska tillhöra' })
   @IsUUID('all', { message: 'Välj ett delprojekt.' })
   subprojectId: string;
+
+  @ApiPropertyOptional({
+    enum: ['follow', 'stay'],
+    default: 'stay',
+    description: 'Kommunens öppna avvikelser: follow flyttar dem till det nya delprojektet, stay låter dem stanna hos det gamla',
+  })
+  @IsOptional()
+  @IsIn(['follow', 'stay'], { message: 'Välj om kommunens öppna avvikelser ska följa med eller stanna.' })
+  openDeviations?: MunicipalityMoveOpenDeviations;
 }

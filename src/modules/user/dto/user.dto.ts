@@ -13,6 +13,9 @@ const toBoolean = ({ value }: { value: unknown }): unknown =>
 
 export const PASSWORD_MIN_LENGTH = 12;
 
+/** Like IsOptional, but only a missing field is "leave unchanged": null is checked, and refused, like any other value. */
+const OmittedOrChecked = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
+
 export class UserCreateDto {
   @ApiProperty({ example: 'anna.berg@kommun.se' })
   @Transform(lowerEmail)
@@ -47,14 +50,14 @@ export class UserCreateDto {
 export class UserUpdateDto {
   @ApiPropertyOptional()
   @Transform(emptyToUndefined)
-  @IsOptional()
+  @OmittedOrChecked()
   @IsString({ message: 'Skriv personens namn.' })
   @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
   @MaxLength(120, { message: 'Namnet får vara högst 120 tecken.' })
   name?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @OmittedOrChecked()
   @IsIn(ROLES, { message: 'Välj en roll: medarbetare, delprojektledare, verksamhetsutvecklare eller administratör.' })
   role?: Role;
 
@@ -67,13 +70,13 @@ export class UserUpdateDto {
 
   @ApiPropertyOptional()
   @Transform(toBoolean)
-  @IsOptional()
+  @OmittedOrChecked()
   @IsBoolean({ message: 'Ange om kontot är aktivt.' })
   active?: boolean;
 
   @ApiPropertyOptional({ minLength: PASSWORD_MIN_LENGTH, description: 'Nytt lösenord; lämna tomt för att behålla' })
   @Transform(emptyToUndefined)
-  @IsOptional()
+  @OmittedOrChecked()
   @IsString({ message: `Lösenordet måste vara minst ${PASSWORD_MIN_LENGTH} tecken.` })
   @MinLength(PASSWORD_MIN_LENGTH, { message: `Lösenordet måste vara minst ${PASSWORD_MIN_LENGTH} tecken.` })
   @MaxLength(200, { message: 'Lösenordet får vara högst 200 tecken.' })
