@@ -28,6 +28,14 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   mkdirSync(dir, { recursive: true });
   const db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  // PGlite is a single backend behind the socket, so session state outlives the client connection that
+  // made it: after the pool replaces a connection (pg closes one idle for 10 s, or one dropped after an
+  // error) the new one would find the old one's named statements, and every filing ('deviation-file')
+  // would fail with 42P05 until a restart. Each connection starts without them. This is queued on
+  // PGlite's lock as the connection is attached, before the socket's first message is read.
+  server.addEventListener('connection', () => {
+    void db.exec('DEALLOCATE ALL').catch(() => undefined);
+  });
   await server.start();
   return {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,
