@@ -252,9 +252,9 @@ export class DeviationPageController implements OnModuleInit {
     let notice: string | null = null;
     if (query.skickad === '1') notice = 'filed';
     else if (typeof query.klart === 'string' && query.klart in DONE_NOTICES) notice = DONE_NOTICES[query.klart];
-    const sent = await this.renderReport(request, reply, id, {}, 200, notice);
+    // Recorded before the page is sent: the reporter's next page (their list) must already see it read.
     await this.deviations.noteReporterView(request.user as AuthUser, id);
-    return sent;
+    return this.renderReport(request, reply, id, {}, 200, notice);
   }
 
   @Post('avvikelser/:id/status')
