@@ -326,10 +326,19 @@ describe('triage: status, audit log, assignment, moving, notes and the reporter 
       after: { municipalityName: 'Täby', subprojectName: 'MIA Roslagen', assigneeId: null, comment: 'Deltagaren bor i Täby.' },
     });
     const mails = await deliver();
-    expect(mails).toHaveLength(1);
-    expect(mails[0].to).toEqual([roslagenLead.email]);
-    expect(mails[0].subject).toBe(`Avvikelse ${filed.reference} har flyttats till MIA Roslagen: Gäller egentligen Täby`);
-    expect(mails[0].text).toContain('Huddinge (MIA HBS)');
+    expect(mails).toHaveLength(2);
+    const toLeads = mails.find((mail) => mail.to.includes(roslagenLead.email));
+    expect(toLeads?.to).toEqual([roslagenLead.email]);
+    expect(toLeads?.subject).toBe(`Avvikelse ${filed.reference} har flyttats till MIA Roslagen: Gäller egentligen Täby`);
+    expect(toLeads?.text).toContain('Huddinge (MIA HBS)');
+    // The reporter hears which delprojekt handles it now; the lead's comment stays in the system.
+    const toReporter = mails.find((mail) => mail.to.includes(staff.email));
+    expect(toReporter?.to).toEqual([staff.email]);
+    expect(toReporter?.subject).toBe(`Din avvikelse ${filed.reference} hanteras nu av MIA Roslagen`);
+    expect(toReporter?.text).toContain('Lars Ledare har flyttat din avvikelse');
+    expect(toReporter?.text).toContain('från Huddinge till Täby; varför står i avvikelsens tidslinje. Nu är det MIA Roslagen som hanterar den.');
+    expect(toReporter?.text).toContain(`/avvikelser/${filed.id}`);
+    expect(toReporter?.text).not.toContain('Deltagaren bor i Täby');
 
     const roslagen = await signIn(roslagenLead);
     const page = await roslagen.get(`/avvikelser/${filed.id}`);
@@ -341,6 +350,29 @@ describe('triage: status, audit log, assignment, moving, notes and the reporter 
     expect((await roslagen.get(`/delprojekt/ko?flyttad=${filed.id}`)).text).not.toContain('Avvikelsen är flyttad');
     const notMoved = await fileDeviation(t.app, staff, 'Huddinge');
     expect((await client.get(`/delprojekt/ko?flyttad=${notMoved.id}`)).text).not.toContain('Avvikelsen är flyttad');
+  });
+
+  it('mails no reporter who moved their own report, and tells the reporter of a move within the delprojekt', async () => {
+    const own = await fileDeviation(t.app, lead, 'Huddinge', { title: 'Ledarens egen rapport' });
+    const client = await signIn(lead);
+    await deliver();
+    smtp.clear();
+    await client.get(`/avvikelser/${own.id}`);
+    expect((await client.postForm(`/avvikelser/${own.id}/flytta`, { municipalityId: await municipalityId(t.app, 'Täby') })).status).toBe(303);
+    const mails = await deliver();
+    expect(mails.map((mail) => mail.to)).toEqual([[roslagenLead.email]]);
+
+    smtp.clear();
+    const filed = await fileDeviation(t.app, staff, 'Huddinge', { title: 'Gäller Salem' });
+    await deliver();
+    smtp.clear();
+    await client.get(`/avvikelser/${filed.id}`);
+    expect((await client.postForm(`/avvikelser/${filed.id}/flytta`, { municipalityId: await municipalityId(t.app, 'Salem') })).status).toBe(303);
+    const within = await deliver();
+    expect(within).toHaveLength(1);
+    expect(within[0].to).toEqual([staff.email]);
+    expect(within[0].text).toContain('från Huddinge till Salem. Den hanteras fortfarande av MIA HBS.');
+    expect(within[0].text).not.toContain('tidslinje');
   });
 
   it('keeps internal notes from the reporter, mails them replies, and guards notes against personal data', async () => {

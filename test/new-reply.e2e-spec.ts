@@ -61,4 +61,39 @@ describe('"Nytt svar" in Mina avvikelser when the delprojekt has written since t
     await leadClient.get(`/avvikelser/${answered.id}`);
     expect(await marked(staffClient)).toEqual(['Besvarad avvikelse']);
   });
+
+  it('the start page marks the same reports and counts them, linking to Mina avvikelser', async () => {
+    const reporter = await createUser(t.app, 'staff', { subproject: 'MIA HBS', name: 'Sara Startsida' });
+    const first = await fileDeviation(t.app, reporter, 'Huddinge', { title: 'Första besvarade' });
+    const second = await fileDeviation(t.app, reporter, 'Salem', { title: 'Andra besvarade' });
+    await fileDeviation(t.app, reporter, 'Botkyrka', { title: 'Obesvarad' });
+    const leadClient = await signIn(lead);
+    const staffClient = await signIn(reporter);
+    /** The titles in the start page's own list that carry "Nytt svar", and the page text. */
+    const home = async (): Promise<{ marked: string[]; text: string; html: string }> => {
+      const page = await staffClient.get('/');
+      expect(page.status).toBe(200);
+      const list = /<h2 id="rubrik-mina">[\s\S]*?<\/section>/.exec(page.text)?.[0] ?? '';
+      const marked = [...list.matchAll(/<li>([\s\S]*?)<\/li>/g)]
+        .filter((m) => m[1].includes('Nytt svar'))
+        .map((m) => /<a href="[^"]+">([^<]+)<\/a>/.exec(m[1])?.[1] ?? '');
+      return { marked, text: list.replace(/<[^>]+>/g, ''), html: list };
+    };
+    expect((await home()).marked).toEqual([]);
+    expect((await home()).text).not.toMatch(/nya? svar/);
+
+    await write(leadClient, first.id, 'reporter', 'Vi tittar på det.');
+    await write(leadClient, second.id, 'reporter', 'Vi har kontaktat AF.');
+    const both = await home();
+    expect(both.marked.sort()).toEqual(['Andra besvarade', 'Första besvarade']);
+    expect(both.text).toContain('2 avvikelser har nya svar');
+    expect(both.html).toMatch(/<a href="\/avvikelser\/mina">2 avvikelser har nya svar<\/a>/);
+    expect((await marked(staffClient)).sort()).toEqual(both.marked);
+
+    clock.set(new Date(clock.now().getTime() + 60_000));
+    expect((await staffClient.get(`/avvikelser/${first.id}`)).status).toBe(200);
+    const one = await home();
+    expect(one.marked).toEqual(['Andra besvarade']);
+    expect(one.text).toContain('1 avvikelse har nytt svar');
+  });
 });

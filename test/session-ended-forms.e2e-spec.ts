@@ -276,4 +276,37 @@ describe('the analyst’s and the lead’s text forms come back too', () => {
     expect(formFieldsOf(fixed.text, `/hinder/${barrierId}/lokal-atgard`)).toMatchObject({ date: ['2026-11-01'], note: ['Ny rutin för samtycke i Huddinge.'] });
     expect(fixed.text).toContain('<label for="falt-note">Vad gjordes?</label>');
   });
+
+  it('"Markera skickad": the date and the ticked confirmation come back, and the letter is sent after signing in', async () => {
+    // Two days after the letter was drafted, so the date posted is not the form's default (today).
+    clock.set(new Date('2026-11-25T09:00:00Z'));
+    const client = await signIn(analyst);
+    expect((await client.postForm(`/skrivelser/${letterId}/status`, { action: 'review' })).status).toBe(303);
+    const editor = await client.get(`/skrivelser/${letterId}`);
+    const [{ version }] = (await db().query('SELECT version FROM letter WHERE id = $1', [letterId])) as Array<{ version: number }>;
+    expect(editor.text).toContain('Markera skickad');
+    await endSession(analyst);
+
+    const posted = { version: String(version), action: 'send', sentOn: '2026-11-24', bekraftat: 'ja' };
+    const resumed = await client.postForm(`/skrivelser/${letterId}/status`, posted);
+    expect(resumed.status).toBe(401);
+    expect(resumed.text).toContain('Din inloggning har gått ut');
+    expect(resumed.text).toContain('<label for="falt-sentOn">Skickad den</label>');
+    expect(resumed.text).toContain('<button type="submit" class="button">Markera skickad</button>');
+    for (const hidden of ['Vera Verksam', 'Krav på inskrivning (KOMMUN', 'rubrik-logg']) expect(resumed.text).not.toContain(hidden);
+    const { _csrf: token, ...again } = formFieldsOf(resumed.text, `/skrivelser/${letterId}/status`);
+    expect(again).toEqual({ version: [String(version)], action: ['send'], sentOn: ['2026-11-24'], bekraftat: ['ja'] });
+    // Not ticked: it comes back not ticked (the signed-in page then asks for it).
+    const unticked = await client.postForm(`/skrivelser/${letterId}/status`, { ...posted, bekraftat: '' });
+    expect(unticked.status).toBe(401);
+    expect(formFieldsOf(unticked.text, `/skrivelser/${letterId}/status`)).not.toHaveProperty('bekraftat');
+    expect((await db().query('SELECT status FROM letter WHERE id = $1', [letterId])) as unknown[]).toEqual([{ status: 'granskad' }]);
+
+    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
+    const sent = await client.postForm(`/skrivelser/${letterId}/status`, again, { csrf: token[0] });
+    expect(sent.status).toBe(303);
+    expect(sent.location).toBe(`/skrivelser/${letterId}?klart=send`);
+    const rows = (await db().query(`SELECT status, to_char(sent_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS sent_on FROM letter WHERE id = $1`, [letterId])) as unknown[];
+    expect(rows).toEqual([{ status: 'skickad', sent_on: '2026-11-24' }]);
+  });
 });

@@ -24,8 +24,10 @@ export interface ResumableForm {
 export interface ResumedField {
   name: string;
   label: string;
-  kind: 'hidden' | 'text' | 'date' | 'textarea' | 'select';
+  kind: 'hidden' | 'text' | 'date' | 'textarea' | 'select' | 'checkboxes';
+  /** For checkboxes: the checked option's value, '' when none was checked. */
   value: string;
+  /** The choices of a select, or the boxes of a checkboxes field (its label is then the legend). */
   options?: ReadonlyArray<{ value: string; label: string }>;
   placeholder?: string;
   rows?: number;

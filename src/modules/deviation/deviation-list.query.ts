@@ -124,6 +124,28 @@ const LIST_JOINS = `
   JOIN subproject s ON s.id = d.subproject_id
   LEFT JOIN app_user a ON a.id = d.assignee_id`;
 
+/**
+ * The reports `d` that are the reporter's own (Mina avvikelser, the start page): filed by their
+ * account, or under their e-mail before they had one. Arguments are SQL parameter references.
+ */
+export function reporterCondition(userRef: string, emailRef: string): string {
+  return `(d.reporter_id = ${userRef} OR (d.reporter_id IS NULL AND d.reporter_email = ${emailRef}))`;
+}
+
+/**
+ * "Nytt svar" on report `d` for the reporter `userRef` (an SQL reference to a uuid): a message to
+ * the reporter from someone else, newer than the reporter's last view (deviation_reporter_view)
+ * or than the filing, if they never opened it since. The one copy of the rule.
+ */
+export function newReplyCondition(userRef: string): string {
+  return `EXISTS (
+      SELECT 1 FROM deviation_comment c
+       WHERE c.deviation_id = d.id AND c.visibility = 'reporter' AND c.author_id <> ${userRef}
+         AND c.created_at > COALESCE(
+           (SELECT v.last_viewed_at FROM deviation_reporter_view v WHERE v.deviation_id = d.id AND v.user_id = ${userRef}),
+           d.reported_at))`;
+}
+
 export interface BuiltQuery {
   sql: string;
   params: unknown[];
@@ -141,21 +163,13 @@ export function buildListQuery(scope: ListScope, filters: ListFilters, sort: Dev
 
   if (scope.kind === 'reporter') {
     const conditions = [
-      `(d.reporter_id = ${params.add(scope.userId)}::uuid OR (d.reporter_id IS NULL AND d.reporter_email = ${params.add(scope.email.toLowerCase())}))`,
+      reporterCondition(`${params.add(scope.userId)}::uuid`, params.add(scope.email.toLowerCase())),
       ...filterConditions(filters, params),
     ];
     if (filters.statuses.length === 0) return null;
     conditions.push(`d.status = ANY(${params.add(filters.statuses)}::text[])`);
     if (after) conditions.push(keysetCondition(after, params));
-    // "Nytt svar": a message to the reporter from someone else, newer than the reporter's last view
-    // (or than the filing, if they never opened it since).
-    const user = `${params.add(scope.userId)}::uuid`;
-    const newReply = `EXISTS (
-      SELECT 1 FROM deviation_comment c
-       WHERE c.deviation_id = d.id AND c.visibility = 'reporter' AND c.author_id <> ${user}
-         AND c.created_at > COALESCE(
-           (SELECT v.last_viewed_at FROM deviation_reporter_view v WHERE v.deviation_id = d.id AND v.user_id = ${user}),
-           d.reported_at)) AS new_reply`;
+    const newReply = `${newReplyCondition(`${params.add(scope.userId)}::uuid`)} AS new_reply`;
     return {
       sql: `SELECT ${LIST_COLUMNS}, ${newReply} FROM deviation d ${LIST_JOINS} WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${params.add(fetch)}`,
       params: params.values,

@@ -16,7 +16,14 @@ export interface MailableDeviation {
   status: DeviationStatus;
 }
 
-export type ReporterNotice = 'deviation-accepted' | 'deviation-resolved' | 'deviation-escalated' | 'deviation-closed' | 'deviation-reopened' | 'deviation-reply';
+export type ReporterNotice =
+  | 'deviation-accepted'
+  | 'deviation-resolved'
+  | 'deviation-escalated'
+  | 'deviation-closed'
+  | 'deviation-reopened'
+  | 'deviation-reply'
+  | 'deviation-moved-reporter';
 
 type KnownBeforeInsert = Omit<MailableDeviation, 'reference' | 'municipalityName' | 'subprojectName'>;
 
@@ -90,7 +97,7 @@ export class DeviationNotifier {
     );
   }
 
-  /** Closing the loop: the reporter hears when their report is accepted, resolved, escalated, closed, reopened or answered. */
+  /** Closing the loop: the reporter hears when their report is accepted, resolved, escalated, closed, reopened, answered or moved. */
   async toReporter(manager: EntityManager, notice: ReporterNotice, deviation: MailableDeviation, reporterEmail: string | null, eventId: string, extra: object = {}): Promise<void> {
     if (!reporterEmail) return;
     await this.mail.enqueue(

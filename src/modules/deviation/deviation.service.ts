@@ -630,7 +630,8 @@ export class DeviationService {
 
   /**
    * Moves a report to another kommun; if that kommun belongs to another delprojekt, the new
-   * delprojekt owns it from now on, its assignee is cleared and its leads are mailed.
+   * delprojekt owns it from now on, its assignee is cleared and its leads are mailed. The reporter is
+   * told where it is now (unless they moved it themselves).
    * Returns whether the user can still see it (a lead who moves it away cannot).
    */
   async move(user: AuthUser, id: string, municipalityId: string, comment?: string): Promise<{ stillVisible: boolean; subprojectName: string }> {
@@ -685,6 +686,17 @@ export class DeviationService {
           leads.map((lead) => lead.email),
           { municipalityName: row.municipality_name, subprojectName: row.subproject_name },
           eventId,
+        );
+      }
+      // The reporter learns who handles it now (only whether there is a reason: the words stay in the system).
+      if (!isReporter(user, facts(row)) && row.reporter_active !== false) {
+        await this.notifier.toReporter(
+          manager,
+          'deviation-moved-reporter',
+          mailable({ ...row, municipality_name: target.name, subproject_name: target.subproject_name }),
+          row.reporter_address,
+          eventId,
+          { actorName: user.name, fromMunicipalityName: row.municipality_name, ownerChanged: ownerChanges, hasComment: Boolean(comment?.trim()) },
         );
       }
       const stillVisible = canRead(user, { ...facts(row), subprojectId: target.subproject_id });

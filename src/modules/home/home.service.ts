@@ -7,6 +7,7 @@ import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierStatus } from '.
 import { overdueCutoffs } from '../dashboard/dashboard-overdue';
 import { overdueCondition, Params } from '../dashboard/dashboard.query';
 import { DeadlinePolicy } from '../deviation/deviation-deadlines';
+import { newReplyCondition, reporterCondition } from '../deviation/deviation-list.query';
 import { DeviationService } from '../deviation/deviation.service';
 import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
 import { LETTER_STATUS_LABELS, LETTER_STATUSES, LetterStatus } from '../letter/letter.constants';
@@ -50,7 +51,9 @@ export interface LeadWork {
 export interface StaffWork {
   total: number;
   open: number;
-  recent: HomeReportLine[];
+  /** Own reports the delprojekt has written to since the reporter last opened them ("Nytt svar"). */
+  newReplies: number;
+  recent: Array<HomeReportLine & { newReply: boolean }>;
 }
 
 export interface CountRow<S extends string> {
@@ -127,19 +130,29 @@ export class HomeService {
   }
 
   async staffWork(user: AuthUser): Promise<StaffWork> {
+    // Same reports and same "Nytt svar" rule as Mina avvikelser (deviation-list.query.ts).
+    const mine = reporterCondition('$1::uuid', '$2');
+    const newReply = newReplyCondition('$1::uuid');
     const [totals] = (await this.dataSource.query(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status <> 'avslutad')::int AS open FROM deviation WHERE reporter_id = $1`,
-      [user.id],
-    )) as Array<{ total: number; open: number }>;
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE d.status <> 'avslutad')::int AS open,
+              count(*) FILTER (WHERE ${newReply})::int AS new_replies
+         FROM deviation d WHERE ${mine}`,
+      [user.id, user.email.toLowerCase()],
+    )) as Array<{ total: number; open: number; new_replies: number }>;
     const recent = (await this.dataSource.query(
-      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, m.name AS municipality_name
+      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, m.name AS municipality_name, ${newReply} AS new_reply
          FROM deviation d JOIN municipality m ON m.id = d.municipality_id
-        WHERE d.reporter_id = $1
+        WHERE ${mine}
         ORDER BY d.reported_at DESC, d.id DESC
-        LIMIT $2`,
-      [user.id, HOME_LIST_LIMIT],
-    )) as ReportRow[];
-    return { total: totals.total, open: totals.open, recent: recent.map(toLine) };
+        LIMIT $3`,
+      [user.id, user.email.toLowerCase(), HOME_LIST_LIMIT],
+    )) as Array<ReportRow & { new_reply: boolean }>;
+    return {
+      total: totals.total,
+      open: totals.open,
+      newReplies: totals.new_replies,
+      recent: recent.map((row) => ({ ...toLine(row), newReply: row.new_reply === true })),
+    };
   }
 
   async analystWork(): Promise<AnalystWork> {

@@ -89,9 +89,29 @@ export class LetterPageController implements OnModuleInit {
     });
     this.resumable.register({
       path: new RegExp(`^/skrivelser/${ID_IN_PATH}/status$`),
-      // Only the recipient's answer is written; the other state buttons go to the login page.
+      // The recipient's answer and the send form (its date and confirmation); the other state buttons go to the login page.
       render: async (_request, values, match) =>
-        postedText(values, 'action') !== 'answer' || !postedText(values, 'answer').trim()
+        postedText(values, 'action') === 'send'
+          ? resumedForm({
+              heading: 'Markera skickad',
+              action: `/skrivelser/${match[1]}/status`,
+              fields: [
+                { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
+                { name: 'action', label: 'Åtgärd', kind: 'hidden', value: 'send' },
+                { name: 'sentOn', label: 'Skickad den', kind: 'date', value: postedText(values, 'sentOn') },
+                {
+                  name: 'bekraftat',
+                  label: 'Bekräfta',
+                  kind: 'checkboxes',
+                  // Without a login the page may not say how many reports the letter holds.
+                  options: [{ value: 'ja', label: 'Skrivelsen är skickad. Rapportörerna till avvikelserna i skrivelsen får e-post.' }],
+                  value: postedText(values, 'bekraftat') === 'ja' ? 'ja' : '',
+                },
+              ],
+              button: { label: 'Markera skickad' },
+              back: { href: `/skrivelser/${match[1]}`, label: 'Till skrivelsen' },
+            })
+          : postedText(values, 'action') !== 'answer' || !postedText(values, 'answer').trim()
           ? null
           : resumedForm({
               heading: 'Registrera mottagarens svar',
