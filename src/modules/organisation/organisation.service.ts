@@ -108,6 +108,30 @@ export class OrganisationService {
     );
   }
 
+  /**
+   * Renames keep the id, so everything that points at a unit (users, reports, events) follows; text written
+   * earlier (timeline events, mails, letters' evidence) keeps the name it had. A kommun is found by its new
+   * name only: an import by the old name is refused like any unknown kommun.
+   */
+  async renameFederation(id: string, name: string): Promise<Federation> {
+    const federation = await this.federations.findOne({ where: { id } });
+    if (!federation) throw new NotFoundError('Samordningsförbundet');
+    federation.name = name;
+    return this.saveUnique(() => this.federations.save(federation), `Det finns redan ett förbund som heter ${name}.`, 'name');
+  }
+
+  async renameSubproject(id: string, name: string): Promise<Subproject> {
+    const subproject = await this.getSubproject(id);
+    subproject.name = name;
+    return this.saveUnique(() => this.subprojects.save(subproject), `Det finns redan ett delprojekt som heter ${name}.`, 'name');
+  }
+
+  async renameMunicipality(id: string, name: string): Promise<Municipality> {
+    const municipality = await this.getMunicipality(id);
+    municipality.name = name;
+    return this.saveUnique(() => this.municipalities.save(municipality), `Det finns redan en kommun som heter ${name}.`, 'name');
+  }
+
   /** Open (not closed) reports from a kommun, which its delprojekt still owns after a move unless they follow. */
   openDeviationCount(municipalityId: string): Promise<number> {
     return this.countOpen(this.municipalities.manager, municipalityId);
@@ -172,11 +196,11 @@ export class OrganisationService {
     return n;
   }
 
-  private async saveUnique<T>(save: () => Promise<T>, duplicateMessage: string): Promise<T> {
+  private async saveUnique<T>(save: () => Promise<T>, duplicateMessage: string, field?: string): Promise<T> {
     try {
       return await save();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('duplicate_name', duplicateMessage, 409);
+      if (isUniqueViolation(error)) throw new DomainError('duplicate_name', duplicateMessage, 409, field ? [{ field, message: duplicateMessage }] : []);
       throw error;
     }
   }
