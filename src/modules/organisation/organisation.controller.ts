@@ -183,13 +183,19 @@ export class OrganisationController {
   }
 
   private async renderPage(request: AuthenticatedRequest, reply: FastifyReply, forms: Record<string, unknown>, status = 200): Promise<FastifyReply> {
-    const [tree, subprojects] = await Promise.all([this.organisation.tree(), this.organisation.listSubprojects()]);
+    const [tree, subprojects, withoutLead] = await Promise.all([
+      this.organisation.tree(),
+      this.organisation.listSubprojects(),
+      this.organisation.subprojectsWithoutActiveLead(),
+    ]);
     const saved = (request.query as Record<string, unknown>).sparat === '1';
     return this.pages.send(request, reply, 'admin-organisation', {
         tree,
         subprojectOptions: subprojects.map((s) => ({ value: s.id, label: s.name })),
         federationOptions: tree.federations.map((f) => ({ value: f.id, label: f.name })),
         formState: forms,
+        withoutLead,
+        withoutLeadIds: withoutLead.map((s) => s.id),
         saved,
       }, { status });
   }

@@ -64,6 +64,15 @@ export class OrganisationService {
     };
   }
 
+  /** Delprojekt with no active lead: their new reports mail no one. */
+  async subprojectsWithoutActiveLead(): Promise<Array<{ id: string; name: string }>> {
+    return (await this.subprojects.query(
+      `SELECT s.id, s.name FROM subproject s
+        WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.subproject_id = s.id AND u.role = 'lead' AND u.active)
+        ORDER BY s.name`,
+    )) as Array<{ id: string; name: string }>;
+  }
+
   listSubprojects(): Promise<Subproject[]> {
     return this.subprojects.find({ order: { name: 'ASC' } });
   }
