@@ -6,8 +6,16 @@ import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { validateForm } from '../../common/validation/validation';
-import { FederationCreateDto, MunicipalityCreateDto, MunicipalityMoveDto, SubprojectCreateDto } from './dto/organisation.dto';
+import { fieldErrors, validateForm } from '../../common/validation/validation';
+import {
+  FederationCreateDto,
+  MunicipalityCreateDto,
+  MunicipalityMoveDto,
+  MunicipalityRenameDto,
+  MunicipalityUpdateDto,
+  SubprojectCreateDto,
+  UnitRenameDto,
+} from './dto/organisation.dto';
 import { Federation } from './federation.entity';
 import { Municipality } from './municipality.entity';
 import { OrganisationService, OrganisationTree } from './organisation.service';
@@ -48,14 +56,34 @@ export class OrganisationController {
   }
 
   @Roles('admin')
+  @Patch('api/federations/:id')
+  renameFederation(@Param('id', uuid) id: string, @Body() dto: UnitRenameDto): Promise<Federation> {
+    return this.organisation.renameFederation(id, dto.name);
+  }
+
+  @Roles('admin')
+  @Patch('api/subprojects/:id')
+  renameSubproject(@Param('id', uuid) id: string, @Body() dto: UnitRenameDto): Promise<Subproject> {
+    return this.organisation.renameSubproject(id, dto.name);
+  }
+
+  /** A new name, a new delprojekt, or both; the counts of open reports are there when it moved. */
+  @Roles('admin')
   @Patch('api/municipalities/:id')
-  async moveMunicipality(
+  async updateMunicipality(
     @CurrentUser() user: AuthUser,
     @Param('id', uuid) id: string,
-    @Body() dto: MunicipalityMoveDto,
-  ): Promise<Municipality & { movedDeviations: number; stayedDeviations: number }> {
+    @Body() dto: MunicipalityUpdateDto,
+  ): Promise<Municipality & { movedDeviations?: number; stayedDeviations?: number }> {
+    if (dto.name === undefined && dto.subprojectId === undefined) {
+      const message = 'Ange ett nytt namn (name) eller ett nytt delprojekt (subprojectId).';
+      throw new DomainError('nothing_to_change', message, 400, [{ field: 'name', message }]);
+    }
+    let municipality = dto.name !== undefined ? await this.organisation.renameMunicipality(id, dto.name) : await this.organisation.getMunicipality(id);
+    if (dto.subprojectId === undefined) return { ...municipality };
     const result = await this.organisation.moveMunicipality(id, dto.subprojectId, { openDeviations: dto.openDeviations ?? 'stay', actorId: user.id });
-    return { ...result.municipality, movedDeviations: result.movedDeviations, stayedDeviations: result.stayedDeviations };
+    municipality = result.municipality;
+    return { ...municipality, movedDeviations: result.movedDeviations, stayedDeviations: result.stayedDeviations };
   }
 
   // Pages for the administrator.
@@ -113,6 +141,27 @@ export class OrganisationController {
     });
   }
 
+  @Roles('admin')
+  @Post('admin/organisation/forbund/:id/namn')
+  @ApiExcludeEndpoint()
+  renameFederationForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() body: unknown): Promise<FastifyReply> {
+    return this.handleForm(request, reply, body, `rename-${id}`, UnitRenameDto, (dto) => this.organisation.renameFederation(id, dto.name));
+  }
+
+  @Roles('admin')
+  @Post('admin/organisation/delprojekt/:id/namn')
+  @ApiExcludeEndpoint()
+  renameSubprojectForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() body: unknown): Promise<FastifyReply> {
+    return this.handleForm(request, reply, body, `rename-${id}`, UnitRenameDto, (dto) => this.organisation.renameSubproject(id, dto.name));
+  }
+
+  @Roles('admin')
+  @Post('admin/organisation/kommuner/:id/namn')
+  @ApiExcludeEndpoint()
+  renameMunicipalityForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() body: unknown): Promise<FastifyReply> {
+    return this.handleForm(request, reply, body, `rename-${id}`, MunicipalityRenameDto, (dto) => this.organisation.renameMunicipality(id, dto.name));
+  }
+
   private async handleForm<T extends object>(
     request: AuthenticatedRequest,
     reply: FastifyReply,
@@ -128,19 +177,25 @@ export class OrganisationController {
       await action(form.value);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return this.renderPage(request, reply, { [formName]: { values, errors: {}, formError: error.message } }, error.status);
+      return this.renderPage(request, reply, { [formName]: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
     }
     return redirectAfterPost(reply, '/admin/organisation?sparat=1');
   }
 
   private async renderPage(request: AuthenticatedRequest, reply: FastifyReply, forms: Record<string, unknown>, status = 200): Promise<FastifyReply> {
-    const [tree, subprojects] = await Promise.all([this.organisation.tree(), this.organisation.listSubprojects()]);
+    const [tree, subprojects, withoutLead] = await Promise.all([
+      this.organisation.tree(),
+      this.organisation.listSubprojects(),
+      this.organisation.subprojectsWithoutActiveLead(),
+    ]);
     const saved = (request.query as Record<string, unknown>).sparat === '1';
     return this.pages.send(request, reply, 'admin-organisation', {
         tree,
         subprojectOptions: subprojects.map((s) => ({ value: s.id, label: s.name })),
         federationOptions: tree.federations.map((f) => ({ value: f.id, label: f.name })),
         formState: forms,
+        withoutLead,
+        withoutLeadIds: withoutLead.map((s) => s.id),
         saved,
       }, { status });
   }

@@ -64,6 +64,15 @@ export class OrganisationService {
     };
   }
 
+  /** Delprojekt with no active lead: their new reports mail no one. */
+  async subprojectsWithoutActiveLead(): Promise<Array<{ id: string; name: string }>> {
+    return (await this.subprojects.query(
+      `SELECT s.id, s.name FROM subproject s
+        WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.subproject_id = s.id AND u.role = 'lead' AND u.active)
+        ORDER BY s.name`,
+    )) as Array<{ id: string; name: string }>;
+  }
+
   listSubprojects(): Promise<Subproject[]> {
     return this.subprojects.find({ order: { name: 'ASC' } });
   }
@@ -106,6 +115,30 @@ export class OrganisationService {
       () => this.municipalities.save(this.municipalities.create({ name: dto.name, subprojectId: dto.subprojectId })),
       `Det finns redan en kommun som heter ${dto.name}.`,
     );
+  }
+
+  /**
+   * Renames keep the id, so everything that points at a unit (users, reports, events) follows; text written
+   * earlier (timeline events, mails, letters' evidence) keeps the name it had. A kommun is found by its new
+   * name only: an import by the old name is refused like any unknown kommun.
+   */
+  async renameFederation(id: string, name: string): Promise<Federation> {
+    const federation = await this.federations.findOne({ where: { id } });
+    if (!federation) throw new NotFoundError('Samordningsförbundet');
+    federation.name = name;
+    return this.saveUnique(() => this.federations.save(federation), `Det finns redan ett förbund som heter ${name}.`, 'name');
+  }
+
+  async renameSubproject(id: string, name: string): Promise<Subproject> {
+    const subproject = await this.getSubproject(id);
+    subproject.name = name;
+    return this.saveUnique(() => this.subprojects.save(subproject), `Det finns redan ett delprojekt som heter ${name}.`, 'name');
+  }
+
+  async renameMunicipality(id: string, name: string): Promise<Municipality> {
+    const municipality = await this.getMunicipality(id);
+    municipality.name = name;
+    return this.saveUnique(() => this.municipalities.save(municipality), `Det finns redan en kommun som heter ${name}.`, 'name');
   }
 
   /** Open (not closed) reports from a kommun, which its delprojekt still owns after a move unless they follow. */
@@ -172,11 +205,11 @@ export class OrganisationService {
     return n;
   }
 
-  private async saveUnique<T>(save: () => Promise<T>, duplicateMessage: string): Promise<T> {
+  private async saveUnique<T>(save: () => Promise<T>, duplicateMessage: string, field?: string): Promise<T> {
     try {
       return await save();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('duplicate_name', duplicateMessage, 409);
+      if (isUniqueViolation(error)) throw new DomainError('duplicate_name', duplicateMessage, 409, field ? [{ field, message: duplicateMessage }] : []);
       throw error;
     }
   }

@@ -12,7 +12,7 @@ import { AuthService, CreatedApiToken } from '../auth/auth.service';
 import { OrganisationService } from '../organisation/organisation.service';
 import { UserCreateDto, UserUpdateDto } from './dto/user.dto';
 import { User } from './user.entity';
-import { UserService } from './user.service';
+import { noActiveLeadMessage, UserService } from './user.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -25,6 +25,13 @@ export interface UserView {
   subprojectName: string | null;
   active: boolean;
   lastLoginAt: Date | null;
+}
+
+/** A change that was saved but has a consequence the administrator should know about. */
+export interface UserWarning {
+  code: 'subproject_without_lead';
+  subprojectId: string;
+  message: string;
 }
 
 function toView(user: User): UserView {
@@ -63,10 +70,14 @@ export class UserController {
   }
 
   @Patch('api/users/:id')
-  async update(@Param('id', uuid) id: string, @Body() dto: UserUpdateDto): Promise<UserView> {
+  async update(@Param('id', uuid) id: string, @Body() dto: UserUpdateDto): Promise<UserView & { warnings: UserWarning[] }> {
+    const leftWithoutLead = await this.users.delprojektLeftWithoutLead(id, dto);
     const user = await this.users.update(id, dto);
     if (dto.active === false || dto.password !== undefined) await this.auth.endAllSessions(id);
-    return toView(user);
+    const warnings: UserWarning[] = leftWithoutLead
+      ? [{ code: 'subproject_without_lead', subprojectId: leftWithoutLead.id, message: noActiveLeadMessage(leftWithoutLead.name) }]
+      : [];
+    return { ...toView(user), warnings };
   }
 
   @Post('api/users/:id/tokens')
@@ -123,6 +134,17 @@ export class UserController {
     const nameMissing = typeof raw.name !== 'string' || raw.name.trim() === '';
     const errors = { ...(form.value ? {} : form.errors), ...(nameMissing ? { name: 'Skriv personens namn.' } : {}) };
     if (!form.value || nameMissing) return this.renderEdit(request, reply, user, { values, errors }, 400);
+    // Leaving a delprojekt without an active lead is allowed, but only once the administrator has read what it means.
+    if (raw.confirmed !== '1') {
+      const leftWithoutLead = await this.users.delprojektLeftWithoutLead(id, form.value);
+      if (leftWithoutLead)
+        return this.renderEdit(request, reply, user, {
+          values,
+          errors: {},
+          confirm: noActiveLeadMessage(leftWithoutLead.name),
+          passwordCleared: form.value.password !== undefined,
+        });
+    }
     try {
       await this.users.update(id, form.value);
       if (form.value.active === false || form.value.password !== undefined) await this.auth.endAllSessions(id);

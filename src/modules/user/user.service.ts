@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Not, QueryFailedError, Repository } from 'typeorm';
 import { PasswordHasher } from '../../common/auth/password-hasher';
 import { Role, SUBPROJECT_ROLES } from '../../common/auth/role';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { OrganisationService } from '../organisation/organisation.service';
 import { UserCreateDto, UserUpdateDto } from './dto/user.dto';
 import { User } from './user.entity';
+
+/** What the user page asks and the API warns: a delprojekt without an active lead notifies no one. */
+export function noActiveLeadMessage(subprojectName: string): string {
+  return `${subprojectName} har då ingen aktiv delprojektledare: nya avvikelser där meddelas ingen.`;
+}
 
 export class SubprojectRequiredError extends DomainError {
   constructor() {
@@ -76,6 +81,23 @@ export class UserService {
     if (dto.password !== undefined) changes.passwordHash = await this.hasher.hash(dto.password);
     await this.users.update(id, changes);
     return this.get(id);
+  }
+
+  /**
+   * The delprojekt that this change would leave without an active lead (new reports there would mail no
+   * one), or null. Only a change to an active lead can do that: deactivating, another role or another delprojekt.
+   */
+  async delprojektLeftWithoutLead(id: string, dto: UserUpdateDto): Promise<{ id: string; name: string } | null> {
+    const user = await this.get(id);
+    if (user.role !== 'lead' || !user.active || !user.subprojectId) return null;
+    const role = dto.role ?? user.role;
+    const active = dto.active ?? user.active;
+    const subprojectId = dto.subprojectId !== undefined ? dto.subprojectId : user.subprojectId;
+    if (role === 'lead' && active && subprojectId === user.subprojectId) return null;
+    const others = await this.users.count({ where: { subprojectId: user.subprojectId, role: 'lead', active: true, id: Not(id) } });
+    if (others > 0) return null;
+    const subproject = await this.organisation.getSubproject(user.subprojectId);
+    return { id: subproject.id, name: subproject.name };
   }
 
   /** Staff and leads need a delprojekt; analysts and admins see everything and have none. */

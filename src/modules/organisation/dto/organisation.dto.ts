@@ -53,3 +53,48 @@ export class MunicipalityMoveDto {
   @IsIn(['follow', 'stay'], { message: 'Välj om kommunens öppna avvikelser ska följa med eller stanna.' })
   openDeviations?: MunicipalityMoveOpenDeviations;
 }
+
+/** A new name for a förbund or a delprojekt: trimmed, checked like a new one. */
+export class UnitRenameDto {
+  @ApiProperty({ example: 'MIA Östra Södertörn' })
+  @Transform(trimString)
+  @IsString({ message: 'Skriv det nya namnet.' })
+  @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
+  @MaxLength(120, { message: 'Namnet får vara högst 120 tecken.' })
+  name: string;
+}
+
+/** A new name for a kommun. */
+export class MunicipalityRenameDto {
+  @ApiProperty({ example: 'Nynäshamn' })
+  @Transform(trimString)
+  @IsString({ message: 'Skriv det nya namnet.' })
+  @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
+  @MaxLength(80, { message: 'Namnet får vara högst 80 tecken.' })
+  name: string;
+}
+
+/** PATCH of a kommun through the API: a new name, a new delprojekt, or both. */
+export class MunicipalityUpdateDto {
+  @ApiPropertyOptional({ example: 'Nynäshamn', description: 'Nytt namn (2–80 tecken)' })
+  @IsOptional()
+  @Transform(trimString)
+  @IsString({ message: 'Skriv det nya namnet.' })
+  @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
+  @MaxLength(80, { message: 'Namnet får vara högst 80 tecken.' })
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Id för delprojektet som kommunen ska tillhöra' })
+  @IsOptional()
+  @IsUUID('all', { message: 'Välj ett delprojekt.' })
+  subprojectId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['follow', 'stay'],
+    default: 'stay',
+    description: 'Vid flytt, kommunens öppna avvikelser: follow flyttar dem till det nya delprojektet, stay låter dem stanna hos det gamla',
+  })
+  @IsOptional()
+  @IsIn(['follow', 'stay'], { message: 'Välj om kommunens öppna avvikelser ska följa med eller stanna.' })
+  openDeviations?: MunicipalityMoveOpenDeviations;
+}
