@@ -490,6 +490,8 @@ export async function submitFormEmpty(page: Page, formIndex: number): Promise<nu
   const form = page.locator('form').nth(formIndex);
   await form.evaluate((element) => {
     const el = element as unknown as DomElement;
+    // A form folded into a <details> (e.g. "Byt namn" per unit) is sent the way a user would: opened first.
+    for (let details = el.closest('details'); details !== null; details = details.parentElement?.closest('details') ?? null) details.setAttribute('open', '');
     for (const field of Array.from(el.querySelectorAll('input, textarea'))) {
       const type = (field.getAttribute('type') ?? 'text').toLowerCase();
       if (['hidden', 'checkbox', 'radio', 'submit', 'button', 'file'].includes(type)) continue;
