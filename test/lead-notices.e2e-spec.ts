@@ -8,8 +8,8 @@ import { HttpClient } from './support/http-client';
 import { SmtpCatcher } from './support/smtp-catcher';
 import { startTestApp, TestApp } from './support/test-app';
 
-/** The delprojektledare's weekly round, as found in a review: what the lead and the reporter read and are told. */
-describe('the lead’s round: what the lead and the reporter read and are told', () => {
+/** The delprojektledare's weekly round: what the lead and the reporter read and are told. */
+describe('what the lead and the reporter read and are told', () => {
   let smtp: SmtpCatcher;
   let t: TestApp;
   const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));

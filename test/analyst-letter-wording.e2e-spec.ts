@@ -7,10 +7,10 @@ import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * What a demanding verksamhetsutvecklare ran into while reviewing barriers and letters: each test
- * is one such journey over HTTP on a real Postgres. Barriers and reports are inserted directly.
+ * The verksamhetsutvecklare's journeys through barriers and letters, one per test, over HTTP on a real
+ * Postgres. Barriers and reports are inserted directly.
  */
-describe('the analyst’s review journeys', () => {
+describe('the analyst: letters without party codes, the review order kept, thesaurus parties', () => {
   const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
   let t: TestApp;
   let db: DataSource;

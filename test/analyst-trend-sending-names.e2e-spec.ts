@@ -7,10 +7,10 @@ import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * The second review of the analyst's pages: each test is one finding, over HTTP on a real Postgres.
+ * The analyst's pages, one behaviour per test, over HTTP on a real Postgres.
  * Barriers and reports are inserted directly. Today is Monday 23 November 2026 (2026 K4).
  */
-describe('the analyst’s pages, second review', () => {
+describe('the analyst: trend to today’s quarter, marking a letter sent, barrier names without codes', () => {
   const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
   let t: TestApp;
   let db: DataSource;
