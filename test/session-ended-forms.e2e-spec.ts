@@ -111,6 +111,7 @@ describe('a form posted after the login ended comes back filled in, and can be s
     expect(resumed.status).toBe(401);
     expect(resumed.text).toContain('Din inloggning har gått ut');
     expect(resumed.text).toContain('Jag väntar på besked &lt;innan fredag&gt;.');
+    expect(resumed.text).toContain('Det här är ett meddelande i dialogen mellan rapportören och delprojektet.');
     expect(resumed.text).not.toContain('AF och FK hänvisar till varandra');
     const { _csrf: token, ...posted } = formFieldsOf(resumed.text, `/avvikelser/${filed.id}/kommentarer`);
     expect(posted).toEqual({ visibility: ['reporter'], body: [body] });

@@ -36,6 +36,8 @@ export interface ResumedField {
 /** A text form shown again with only what was posted: same path, same fields, the same button. */
 export interface ResumedFormSpec {
   heading: string;
+  /** A sentence under the heading, e.g. who will read what was written. */
+  intro?: string;
   action: string;
   fields: ResumedField[];
   button: { label: string; name?: string; value?: string };

@@ -98,6 +98,7 @@ export class DeviationPageController implements OnModuleInit {
 
   /** The forms where people write come back filled in when posted after the login ended. */
   onModuleInit(): void {
+    const back = (id: string): { href: string; label: string } => ({ href: `/avvikelser/${id}`, label: 'Till avvikelsen' });
     this.resumable.register({
       path: /^\/avvikelser\/ny$/,
       render: async (_request, values) => ({
@@ -109,12 +110,21 @@ export class DeviationPageController implements OnModuleInit {
       path: new RegExp(`^/avvikelser/${ID_IN_PATH}/kommentarer$`),
       // The report itself is not shown: without a login we do not know who may see it.
       render: async (_request, values, match) => {
-        const visibility = typeof values.visibility === 'string' ? values.visibility : '';
+        const visibility = postedText(values, 'visibility');
         const kind = (COMMENT_VISIBILITIES as readonly string[]).includes(visibility) ? RESUMED_COMMENT_KINDS[visibility as CommentVisibility] : null;
-        return { template: 'deviation-comment-resume', data: { id: match[1], values, kind } };
+        return resumedForm({
+          heading: 'Skriv i avvikelsen',
+          intro: kind ? `Det här är ${kind}.` : undefined,
+          action: `/avvikelser/${match[1]}/kommentarer`,
+          fields: [
+            { name: 'visibility', label: '', kind: 'hidden', value: visibility },
+            { name: 'body', label: 'Det du skrev', kind: 'textarea', rows: 5, value: postedText(values, 'body') },
+          ],
+          button: { label: 'Skicka' },
+          back: back(match[1]),
+        });
       },
     });
-    const back = (id: string): { href: string; label: string } => ({ href: `/avvikelser/${id}`, label: 'Till avvikelsen' });
     this.resumable.register({
       path: new RegExp(`^/avvikelser/${ID_IN_PATH}/status$`),
       // The lead's resolution and comment; a bare button press (nothing written) goes to the login page.
