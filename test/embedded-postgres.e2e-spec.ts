@@ -34,6 +34,15 @@ describe('the embedded database across connections', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('answers the query after one that failed outside a transaction', async () => {
+    // As the filing's statement runs: on pg's pool, which drops the connection whose query failed and
+    // opens a new one straight away.
+    const sql = 'SELECT 1 / $1::int AS x';
+    await expect(queryPrepared(dataSource, 'embedded-division', sql, [0])).rejects.toThrow('division by zero');
+    expect(await queryPrepared(dataSource, 'embedded-division', sql, [1])).toEqual([{ x: 1 }]);
+    expect(await dataSource.query('SELECT 2 AS y')).toEqual([{ y: 2 }]);
+  });
+
   it('runs a named statement again on the connection that replaces the first one', async () => {
     const sql = 'SELECT $1::int * 2 AS doubled';
     expect(await queryPrepared<{ doubled: number }>(dataSource, 'embedded-doubling', sql, [2])).toEqual([{ doubled: 4 }]);

@@ -27,7 +27,10 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   }
   mkdirSync(dir, { recursive: true });
   const db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  // The app's pool holds one connection, but the server admits a second: pg's pool drops a connection
+  // whose query failed and opens the next one at once, before the server has let go of the old one; with
+  // room for one, that next connection was refused and the request after any database error answered 500.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
   // PGlite is a single backend behind the socket, so session state outlives the client connection that
   // made it: after the pool replaces a connection (pg closes one idle for 10 s, or one dropped after an
   // error) the new one would find the old one's named statements, and every filing ('deviation-file')
