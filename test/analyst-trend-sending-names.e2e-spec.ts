@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { LetterService } from '../src/modules/letter/letter.service';
 import { User } from '../src/modules/user/user.entity';
+import { addBarrierMember, insertEscalatedBarrier } from './support/barrier-factories';
 import { createUser, TEST_PASSWORD } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
@@ -17,31 +18,9 @@ describe('the analyst: trend to today’s quarter, marking a letter sent, barrie
   let analyst: User;
   let client: HttpClient;
 
-  async function insertBarrier(name: string, parties: string[]): Promise<string> {
-    const rows = (await db.query(
-      `INSERT INTO barrier (name, status, parties, terms, escalation_reason, escalated_at, member_count)
-       VALUES ($1, 'eskalerad', $2, '{krav}', 'Återkommer i flera kommuner.', $3, 0) RETURNING id`,
-      [name, parties, clock.now()],
-    )) as Array<{ id: string }>;
-    return rows[0].id;
-  }
-
-  async function addMember(barrier: string, kommun: string, occurredOn: string, reporterEmail: string, reason: string[] = []): Promise<{ id: string; reference: string }> {
-    const rows = (await db.query(
-      `WITH place AS (SELECT id, subproject_id FROM municipality WHERE name = $1)
-       INSERT INTO deviation (municipality_id, subproject_id, reporter_email, occurred_on, reported_at, category, parties,
-                              title, description, consequence, severity, status)
-       SELECT p.id, p.subproject_id, $2, $3, ($3::date + time '10:00') AT TIME ZONE 'Europe/Stockholm', 'gransnitt', '{KOMMUN,AF}',
-              'Krav på arbetssökande', 'Socialtjänsten kräver inskrivning på AF som villkor för bistånd, fast deltagaren inte kan arbeta.',
-              'Deltagaren riskerar att bli utan försörjning.', 'medel', 'mottagen'
-         FROM place p
-       RETURNING id, reference`,
-      [kommun, reporterEmail, occurredOn],
-    )) as Array<{ id: string; reference: string }>;
-    await db.query(`INSERT INTO barrier_member (barrier_id, deviation_id, source, reason) VALUES ($1, $2, 'engine', $3)`, [barrier, rows[0].id, reason]);
-    await db.query(`UPDATE barrier SET member_count = member_count + 1 WHERE id = $1`, [barrier]);
-    return rows[0];
-  }
+  const insertBarrier = (name: string, parties: string[]): Promise<string> => insertEscalatedBarrier(db, name, parties, clock.now());
+  const addMember = (barrier: string, kommun: string, occurredOn: string, reporterEmail: string, reason: string[] = []): Promise<{ id: string; reference: string }> =>
+    addBarrierMember(db, barrier, { kommun, occurredOn, reporterEmail, reason });
 
   /** The /hinder table row of one barrier. */
   function rowOf(html: string, barrierId: string): string {
