@@ -97,6 +97,9 @@ const SETS = [
   // Written blind in the samples' hand in session 13 and measured once there, with the engine as it was (seeds 1-24):
   // 0.453 / 0.548 (seeds 1-4: 0.579).
   { name: 'holdout-24', dir: fixture('patterns-holdout-24'), floorNone: 0.42, floorThree: 0.55 },
+  // Written blind in the samples' hand in session 13 and kept unmeasured until session 15, when it was measured once
+  // with the engine as it stood (seeds 1-24): 0.475 / 0.533 (seeds 1-4: 0.529). Nothing was chosen on it.
+  { name: 'holdout-25', dir: fixture('patterns-holdout-25'), floorNone: 0.45, floorThree: 0.5 },
 ];
 
 function readLines<T>(file: string): T[] {
