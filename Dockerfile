@@ -2,6 +2,10 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+# npm ci runs the package's prepare script, so the script must be here first. The image runs on PostgreSQL
+# (DATABASE_URL), so the embedded database's ready-made cluster that the script prepares is skipped.
+COPY scripts ./scripts
+ENV AVVIKELSER_NO_PGLITE_TEMPLATE=1
 RUN npm ci --no-audit --no-fund --loglevel=warn
 COPY tsconfig.json tsconfig.build.json nest-cli.json .swcrc ./
 COPY src ./src

@@ -8,6 +8,8 @@ const { join } = require('node:path');
 const target = join(__dirname, '..', 'node_modules', '.cache', 'avvikelser', 'pglite-template');
 
 async function main() {
+  // Set by the Dockerfile: the image runs on PostgreSQL, and the cluster would only add 40 MB to it.
+  if (process.env.AVVIKELSER_NO_PGLITE_TEMPLATE) return;
   if (existsSync(join(target, 'PG_VERSION'))) return;
   const { PGlite } = require('@electric-sql/pglite');
   const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm');

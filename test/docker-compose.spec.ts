@@ -77,3 +77,67 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty('db-data');
   });
 });
+
+/** The Dockerfile's stages as COPY sources and RUN commands in order (no Docker engine runs here to build it). */
+interface Step {
+  kind: 'copy' | 'run';
+  /** COPY: the sources (repository paths); RUN: the command. */
+  value: string[];
+}
+
+function dockerStages(text: string): Step[][] {
+  const stages: Step[][] = [];
+  for (const line of text.split('\n').map((raw) => raw.trim())) {
+    if (/^FROM\s/i.test(line)) stages.push([]);
+    const copy = /^COPY\s+(.+)$/i.exec(line);
+    if (copy && !/--from=/.test(copy[1])) stages[stages.length - 1].push({ kind: 'copy', value: copy[1].split(/\s+/).slice(0, -1) });
+    const run = /^RUN\s+(.+)$/i.exec(line);
+    if (run) stages[stages.length - 1].push({ kind: 'run', value: [run[1]] });
+  }
+  return stages;
+}
+
+/** What the build stage has copied before the first RUN whose command matches. */
+function copiedBefore(stage: Step[], command: RegExp): string[] {
+  const copied: string[] = [];
+  for (const step of stage) {
+    if (step.kind === 'run' && command.test(step.value[0])) return copied;
+    if (step.kind === 'copy') copied.push(...step.value.map((source) => source.replace(/^\.\//, '').replace(/\/$/, '')));
+  }
+  throw new Error(`Dockerfile runs no ${String(command)}`);
+}
+
+const covers = (copied: readonly string[], path: string): boolean => copied.some((source) => path === source || path.startsWith(`${source}/`));
+
+describe('Dockerfile', () => {
+  const [build, final] = dockerStages(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+  it('has the files that the scripts npm ci runs for the package itself need, before it runs', () => {
+    // npm ci runs these of the root package; a missing script file fails the whole image build.
+    const lifecycle = ['preinstall', 'install', 'postinstall', 'preprepare', 'prepare', 'postprepare'];
+    const files = lifecycle.flatMap((name) => [...(pkg.scripts[name] ?? '').matchAll(/\bnode\s+(\S+)/g)].map((match) => match[1]));
+    expect(files.length).toBeGreaterThan(0);
+    const copied = copiedBefore(build, /\bnpm ci\b/);
+    for (const file of files) expect({ file, copied: covers(copied, file) }).toEqual({ file, copied: true });
+  });
+
+  it('has what the build reads before it builds', () => {
+    const copied = copiedBefore(build, /\bnpm run build\b/);
+    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', '.swcrc', 'src/main.ts']) {
+      expect({ file, copied: covers(copied, file) }).toEqual({ file, copied: true });
+    }
+  });
+
+  it('copies only files that exist and that .dockerignore lets through', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    for (const source of [...build, ...final].filter((step) => step.kind === 'copy').flatMap((step) => step.value)) {
+      const path = source.replace(/^\.\//, '').replace(/\/$/, '');
+      expect({ path, exists: existsSync(join(ROOT, path)), ignored: covers(ignored, path) }).toEqual({ path, exists: true, ignored: false });
+    }
+  });
+
+  it('ships the templates the app renders at run time', () => {
+    expect(final.some((step) => step.kind === 'copy' && step.value.some((source) => source.replace(/^\.\//, '') === 'templates'))).toBe(true);
+  });
+});
