@@ -8,10 +8,11 @@ const NAMED_UNITS = [
 ] as const;
 
 /**
- * The SQL expression a name is compared by: the import and the lookups by name use the same one, so
- * the index below guarantees that a name finds at most one unit.
+ * What a name is compared by. The app's lookups by name (sameNameCondition in organisation-name.query.ts)
+ * use the same expression, so the index guarantees one unit or none; written out here because a migration
+ * must not change when app code does.
  */
-export const NAME_KEY_SQL = 'lower(btrim(name))';
+const NAME_KEY_SQL = 'lower(btrim(name))';
 
 /**
  * Förbund, delprojekt and kommuner are unique by name ignoring case and surrounding spaces, not only by
