@@ -185,6 +185,37 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     expect((await (await signedIn(users.admin)).get('/')).text).toContain('href="/admin/utskick"');
   });
 
+  it('an admin sees the delprojekt without an active lead, as on the organisation page, until one has a lead', async () => {
+    const withoutLead = async (client: HttpClient): Promise<string[]> => {
+      const notice = /<section class="notice-warning without-lead"[\s\S]*?<\/section>/.exec((await client.get('/')).text);
+      return notice ? [...notice[0].matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]) : [];
+    };
+    const admin = await signedIn(users.admin);
+    // Östra Södertörn and Roslagen have leads (made by the tests above); the other four have none.
+    expect(await withoutLead(admin)).toEqual(['MIA HBS', 'MIA Järfälla', 'MIA Stockholm', 'MIA Södertälje']);
+    const page = (await admin.get('/')).text;
+    expect(pageText(page)).toContain('Delprojekt utan aktiv delprojektledare Nya avvikelser i de här delprojekten meddelas ingen. Ge en användare rollen delprojektledare där under Användare.');
+    expect(page).toContain('under <a href="/admin/anvandare">Användare</a>');
+
+    const stockholmLead = await createUser(t.app, 'lead', { subproject: 'MIA Stockholm' });
+    expect(await withoutLead(admin)).toEqual(['MIA HBS', 'MIA Järfälla', 'MIA Södertälje']);
+    // An inactive lead reaches no one, by the same rule.
+    await db().query(`UPDATE app_user SET active = false WHERE id = $1`, [stockholmLead.id]);
+    expect(await withoutLead(admin)).toContain('MIA Stockholm');
+    await db().query(`UPDATE app_user SET active = true WHERE id = $1`, [stockholmLead.id]);
+    for (const name of ['MIA HBS', 'MIA Järfälla']) await createUser(t.app, 'lead', { subproject: name });
+    expect(await withoutLead(admin)).toEqual(['MIA Södertälje']);
+    expect(pageText((await admin.get('/')).text)).toContain('Nya avvikelser i det här delprojektet meddelas ingen.');
+    await createUser(t.app, 'lead', { subproject: 'MIA Södertälje' });
+    expect(await withoutLead(admin)).toEqual([]);
+    expect((await admin.get('/')).text).not.toContain('Delprojekt utan aktiv delprojektledare');
+
+    // Only the admin is told: it is theirs to fix.
+    await db().query(`UPDATE app_user SET active = false WHERE id = $1`, [stockholmLead.id]);
+    expect(await withoutLead(admin)).toEqual(['MIA Stockholm']);
+    for (const role of ['lead', 'analyst', 'staff']) expect(await withoutLead(await signedIn(users[role]))).toEqual([]);
+  });
+
   it('an address that does not exist gives the 404 page with the menu of whoever is signed in, and JSON under /api', async () => {
     const lead = await signedIn(users.lead);
     const page = await lead.get('/sidan-finns-inte');

@@ -18,9 +18,7 @@ export const userCreateCommand: CliCommand = {
     }
     return withAppContext(context, async (app) => {
       const subprojectName = options.get('subproject');
-      const subproject = subprojectName
-        ? (await app.get(OrganisationService).listSubprojects()).find((s) => s.name.toLowerCase() === subprojectName.toLowerCase())
-        : undefined;
+      const subproject = subprojectName ? await app.get(OrganisationService).findSubprojectByName(subprojectName) : null;
       if (subprojectName && !subproject) {
         context.stderr.write(`Delprojektet "${subprojectName}" finns inte.\n`);
         return 1;

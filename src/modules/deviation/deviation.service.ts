@@ -7,6 +7,7 @@ import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
 import { DomainError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
 import { AppConfigService } from '../../config/app-config.service';
+import { sameNameCondition } from '../organisation/organisation-name.query';
 import {
   CATEGORY_LABELS,
   COMMENT_VISIBILITY_LABELS,
@@ -280,7 +281,7 @@ export class DeviationService {
         `WITH target AS (
            SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name
              FROM municipality m JOIN subproject s ON s.id = m.subproject_id
-            WHERE lower(m.name) = lower($1)
+            WHERE ${sameNameCondition('m.name', '$1')}
          ), inserted AS (
            INSERT INTO deviation (external_id, municipality_id, subproject_id, reporter_id, reporter_email, occurred_on, reported_at,
                                   category, parties, title, description, consequence, tried, severity, created_at, updated_at,

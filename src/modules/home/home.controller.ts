@@ -35,6 +35,8 @@ export class HomeController {
       staffWork: user && role === 'staff' ? await this.work.staffWork(user) : null,
       analystWork: role === 'analyst' ? await this.work.analystWork() : null,
       adminWork: role === 'admin' ? await this.work.adminWork() : null,
+      // The same rule and list as Admin → Organisation: new reports there mail no one until a lead is set.
+      withoutLead: role === 'admin' ? await this.organisation.subprojectsWithoutActiveLead() : null,
     });
   }
 

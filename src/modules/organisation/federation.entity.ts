@@ -5,7 +5,8 @@ import { Subproject } from './subproject.entity';
 /** Samordningsförbund. */
 @Entity('federation')
 export class Federation extends AppBaseEntity {
-  @Column({ type: 'text', unique: true })
+  /** Unique ignoring case and surrounding spaces: the index federation_name_lower_key (migration 1763900001300). */
+  @Column({ type: 'text' })
   name: string;
 
   @OneToMany(() => Subproject, (subproject) => subproject.federation)

@@ -5,7 +5,8 @@ import { Subproject } from './subproject.entity';
 /** Kommun. Which delprojekt it belongs to is data: an admin can move it. */
 @Entity('municipality')
 export class Municipality extends AppBaseEntity {
-  @Column({ type: 'text', unique: true })
+  /** Unique ignoring case and surrounding spaces: the index municipality_name_lower_key (migration 1763900001300). */
+  @Column({ type: 'text' })
   name: string;
 
   @Column({ type: 'uuid' })

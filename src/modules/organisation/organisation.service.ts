@@ -6,6 +6,7 @@ import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { FederationCreateDto, MunicipalityCreateDto, SubprojectCreateDto } from './dto/organisation.dto';
 import { Federation } from './federation.entity';
 import { Municipality } from './municipality.entity';
+import { sameNameCondition } from './organisation-name.query';
 import { Subproject } from './subproject.entity';
 
 export interface OrganisationTree {
@@ -93,19 +94,27 @@ export class OrganisationService {
     return municipality;
   }
 
+  /** Ignoring case and surrounding spaces, like the import; the unique index makes the answer one or none. */
   async findMunicipalityByName(name: string): Promise<Municipality | null> {
-    return this.municipalities.createQueryBuilder('m').where('lower(m.name) = lower(:name)', { name: name.trim() }).getOne();
+    return this.municipalities.createQueryBuilder('m').where(sameNameCondition('m.name', ':name'), { name }).getOne();
+  }
+
+  /** Ignoring case and surrounding spaces, like a kommun. */
+  async findSubprojectByName(name: string): Promise<Subproject | null> {
+    return this.subprojects.createQueryBuilder('s').where(sameNameCondition('s.name', ':name'), { name }).getOne();
   }
 
   async createFederation(dto: FederationCreateDto): Promise<Federation> {
-    return this.saveUnique(() => this.federations.save(this.federations.create({ name: dto.name })), `Det finns redan ett förbund som heter ${dto.name}.`);
+    return this.saveUnique(() => this.federations.save(this.federations.create({ name: dto.name })), this.federations, dto.name, (taken) => `Det finns redan ett förbund som heter ${taken}.`);
   }
 
   async createSubproject(dto: SubprojectCreateDto): Promise<Subproject> {
     if (!(await this.federations.exists({ where: { id: dto.federationId } }))) throw new NotFoundError('Samordningsförbundet');
     return this.saveUnique(
       () => this.subprojects.save(this.subprojects.create({ name: dto.name, federationId: dto.federationId })),
-      `Det finns redan ett delprojekt som heter ${dto.name}.`,
+      this.subprojects,
+      dto.name,
+      (taken) => `Det finns redan ett delprojekt som heter ${taken}.`,
     );
   }
 
@@ -113,7 +122,9 @@ export class OrganisationService {
     await this.getSubproject(dto.subprojectId);
     return this.saveUnique(
       () => this.municipalities.save(this.municipalities.create({ name: dto.name, subprojectId: dto.subprojectId })),
-      `Det finns redan en kommun som heter ${dto.name}.`,
+      this.municipalities,
+      dto.name,
+      (taken) => `Det finns redan en kommun som heter ${taken}.`,
     );
   }
 
@@ -126,19 +137,19 @@ export class OrganisationService {
     const federation = await this.federations.findOne({ where: { id } });
     if (!federation) throw new NotFoundError('Samordningsförbundet');
     federation.name = name;
-    return this.saveUnique(() => this.federations.save(federation), `Det finns redan ett förbund som heter ${name}.`, 'name');
+    return this.saveUnique(() => this.federations.save(federation), this.federations, name, (taken) => `Det finns redan ett förbund som heter ${taken}.`, 'name');
   }
 
   async renameSubproject(id: string, name: string): Promise<Subproject> {
     const subproject = await this.getSubproject(id);
     subproject.name = name;
-    return this.saveUnique(() => this.subprojects.save(subproject), `Det finns redan ett delprojekt som heter ${name}.`, 'name');
+    return this.saveUnique(() => this.subprojects.save(subproject), this.subprojects, name, (taken) => `Det finns redan ett delprojekt som heter ${taken}.`, 'name');
   }
 
   async renameMunicipality(id: string, name: string): Promise<Municipality> {
     const municipality = await this.getMunicipality(id);
     municipality.name = name;
-    return this.saveUnique(() => this.municipalities.save(municipality), `Det finns redan en kommun som heter ${name}.`, 'name');
+    return this.saveUnique(() => this.municipalities.save(municipality), this.municipalities, name, (taken) => `Det finns redan en kommun som heter ${taken}.`, 'name');
   }
 
   /** Open (not closed) reports from a kommun, which its delprojekt still owns after a move unless they follow. */
@@ -205,12 +216,24 @@ export class OrganisationService {
     return n;
   }
 
-  private async saveUnique<T>(save: () => Promise<T>, duplicateMessage: string, field?: string): Promise<T> {
+  /**
+   * Names are unique ignoring case and surrounding spaces (the database's unique index says so). The
+   * message names the unit that holds the name as it is spelt, so "huddinge" is told about "Huddinge".
+   */
+  private async saveUnique<T, U extends { name: string }>(
+    save: () => Promise<T>,
+    repository: Repository<U>,
+    name: string,
+    duplicateMessage: (takenName: string) => string,
+    field?: string,
+  ): Promise<T> {
     try {
       return await save();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('duplicate_name', duplicateMessage, 409, field ? [{ field, message: duplicateMessage }] : []);
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      const holder = await repository.createQueryBuilder('unit').where(sameNameCondition('unit.name', ':name'), { name }).getOne();
+      const message = duplicateMessage(holder?.name ?? name);
+      throw new DomainError('duplicate_name', message, 409, field ? [{ field, message }] : []);
     }
   }
 }

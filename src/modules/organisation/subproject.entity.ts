@@ -6,7 +6,8 @@ import { Municipality } from './municipality.entity';
 /** Delprojekt: the local subproject that owns the deviations of its kommuner. */
 @Entity('subproject')
 export class Subproject extends AppBaseEntity {
-  @Column({ type: 'text', unique: true })
+  /** Unique ignoring case and surrounding spaces: the index subproject_name_lower_key (migration 1763900001300). */
+  @Column({ type: 'text' })
   name: string;
 
   @Column({ type: 'uuid' })
