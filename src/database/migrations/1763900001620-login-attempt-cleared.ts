@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * happened instead of being deleted. Old rows have no `cleared_at` and count as before (they age out of
  * the 15-minute window anyway). Counting by e-mail and by address keeps using the two existing indexes.
  */
-export class LoginAttemptCleared1763900001300 implements MigrationInterface {
-  name = 'LoginAttemptCleared1763900001300';
+export class LoginAttemptCleared1763900001620 implements MigrationInterface {
+  name = 'LoginAttemptCleared1763900001620';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE login_attempt ADD COLUMN cleared_at timestamptz`);
