@@ -82,7 +82,7 @@ describe('changing your own password at /konto/losenord', () => {
     const locked = await client.postForm('/konto/losenord', { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
     expect(locked.status).toBe(429);
     expect(locked.text).toContain(
-      'Du har skrivit fel nuvarande lösenord för många gånger. Du är fortfarande inloggad, men kan inte byta lösenord eller logga in härifrån förrän om 15 minuter.',
+      'Du har skrivit fel nuvarande lösenord för många gånger. Du är fortfarande inloggad, men från den här datorn går det inte att byta lösenord eller logga in igen förrän om 15 minuter.',
     );
     expect(locked.headers.get('retry-after')).toBe('900');
     expect((await client.get('/')).status).toBe(200);

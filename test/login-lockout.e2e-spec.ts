@@ -71,7 +71,7 @@ describe('sign-in lock-out counts per e-mail and computer, so nobody can lock a 
     const client = computer();
     await failFiveTimes(client, staff.email);
     const locked = await client.login(staff.email, TEST_PASSWORD);
-    expectLocked(locked, `${PAIR_LOCKED} Försök igen om 15 minuter. Har du glömt lösenordet? Administratören i ditt projekt ger dig ett nytt.`);
+    expectLocked(locked, `${PAIR_LOCKED} Försök igen om 15 minuter. Har du glömt lösenordet? Administratören i ditt projekt ger dig ett nytt, och det gäller direkt.`);
     expect(locked.headers.get('retry-after')).toBe('900');
     expect(locked.text).toContain(`value="${staff.email}"`);
     expect(client.hasCookie('avv_sid')).toBe(false);
@@ -121,6 +121,19 @@ describe('sign-in lock-out counts per e-mail and computer, so nobody can lock a 
     // Five more are allowed before the lock, as if the first four never happened.
     await failFiveTimes(client, analyst.email);
     expectLocked(await client.login(analyst.email, TEST_PASSWORD), PAIR_LOCKED);
+  });
+
+  it('a new password from the administrator lifts the locks on the address at once', async () => {
+    const staff = await createUser(t.app, 'staff');
+    const admin = await createUser(t.app, 'admin');
+    const locked = computer();
+    await failFiveTimes(locked, staff.email);
+    expectLocked(await locked.login(staff.email, TEST_PASSWORD), PAIR_LOCKED);
+
+    const adminClient = computer();
+    expect((await adminClient.login(admin.email, TEST_PASSWORD)).status).toBe(303);
+    expect((await adminClient.api('PATCH', `/api/users/${staff.id}`, { password: 'ett nytt lösenord från admin' })).status).toBe(200);
+    expect((await locked.login(staff.email, 'ett nytt lösenord från admin')).status).toBe(303);
   });
 
   it('stops one computer guessing at many addresses: after 30 failures it is locked for every address', async () => {

@@ -26,7 +26,7 @@ const TOKEN_PREFIX = 'avv_';
 const SIGN_IN_LOCKED: Record<LoginLimit, (minutes: string) => string> = {
   pair: (minutes) =>
     `För många misslyckade inloggningar med den här e-postadressen från den här datorn eller det här nätverket. Försök igen om ${minutes}. ` +
-    'Har du glömt lösenordet? Administratören i ditt projekt ger dig ett nytt.',
+    'Har du glömt lösenordet? Administratören i ditt projekt ger dig ett nytt, och det gäller direkt.',
   ip: (minutes) =>
     `För många misslyckade inloggningar från den här datorn eller det här nätverket, med olika e-postadresser. Försök igen om ${minutes}.`,
   account: (minutes) =>
@@ -37,8 +37,8 @@ const SIGN_IN_LOCKED: Record<LoginLimit, (minutes: string) => string> = {
 /** The same locks met on Byt lösenord, where the user is signed in and it is their own account. */
 const PASSWORD_CHANGE_LOCKED: Record<LoginLimit, (minutes: string) => string> = {
   pair: (minutes) =>
-    `Du har skrivit fel nuvarande lösenord för många gånger. Du är fortfarande inloggad, men kan inte byta lösenord eller logga in härifrån förrän om ${minutes}. ` +
-    'Har du glömt lösenordet? Logga ut och be administratören i ditt projekt om ett nytt.',
+    `Du har skrivit fel nuvarande lösenord för många gånger. Du är fortfarande inloggad, men från den här datorn går det inte att byta lösenord eller logga in igen förrän om ${minutes}. ` +
+    'Har du glömt lösenordet? Be administratören i ditt projekt om ett nytt; det gäller direkt.',
   ip: (minutes) =>
     `För många misslyckade inloggningar från den här datorn eller det här nätverket. Du är fortfarande inloggad; försök byta lösenord igen om ${minutes}.`,
   account: (minutes) =>
