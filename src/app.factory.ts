@@ -21,7 +21,9 @@ export interface CreateAppOptions {
 
 /** Builds the whole HTTP application; main.ts and the e2e tests share it, so tests run what ships. */
 export async function createApp(config: AppConfigService, options: CreateAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: false });
+  // The client address counts in the sign-in limits; X-Forwarded-For only from proxies named in TRUST_PROXY.
+  const trustedProxies = config.env.trustedProxies;
+  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: trustedProxies.length ? trustedProxies : false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.poolSize), adapter, {
     logger: options.logger ?? undefined,
     bufferLogs: false,

@@ -81,7 +81,43 @@ describe('changing your own password at /konto/losenord', () => {
     }
     const locked = await client.postForm('/konto/losenord', { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
     expect(locked.status).toBe(429);
-    expect(locked.text).toContain('För många misslyckade inloggningar. Vänta 15 minuter och försök igen.');
-    expect((await new HttpClient(t.baseUrl).login(user.email, TEST_PASSWORD)).status).toBe(429);
+    expect(locked.text).toContain(
+      'Du har skrivit fel nuvarande lösenord för många gånger. Du är fortfarande inloggad, men från den här datorn går det inte att byta lösenord eller logga in igen förrän om 15 minuter.',
+    );
+    expect(locked.headers.get('retry-after')).toBe('900');
+    expect((await client.get('/')).status).toBe(200);
+    const login = await new HttpClient(t.baseUrl).login(user.email, TEST_PASSWORD);
+    expect(login.status).toBe(429);
+    expect(login.text).toContain('För många misslyckade inloggningar med den här e-postadressen från den här datorn eller det här nätverket.');
+  });
+
+  it('the lock from wrong current passwords holds on that computer only: elsewhere the user signs in and changes the password', async () => {
+    const user = await createUser(t.app, 'lead');
+    const client = await signIn(user);
+    await client.get('/konto/losenord');
+    for (let i = 0; i < 5; i += 1) {
+      expect((await client.postForm('/konto/losenord', { currentPassword: `gissning-${i}`, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })).status).toBe(400);
+    }
+    expect((await client.postForm('/konto/losenord', { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })).status).toBe(429);
+
+    const otherComputer = new HttpClient(t.baseUrl, { from: '127.0.0.2' });
+    expect((await otherComputer.login(user.email, TEST_PASSWORD)).status).toBe(303);
+    await otherComputer.get('/konto/losenord');
+    const changed = await otherComputer.postForm('/konto/losenord', { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    expect(changed.status).toBe(303);
+  });
+
+  it('a right current password clears the earlier wrong ones on that computer', async () => {
+    const user = await createUser(t.app, 'staff');
+    const client = await signIn(user);
+    await client.get('/konto/losenord');
+    const wrongOnce = (i: number) => client.postForm('/konto/losenord', { currentPassword: `gissning-${i}`, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    for (let i = 0; i < 4; i += 1) expect((await wrongOnce(i)).status).toBe(400);
+    // Right current password (the new one is refused for being the same, but the current one was right).
+    const same = await client.postForm('/konto/losenord', { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD, confirmPassword: TEST_PASSWORD });
+    expect(same.status).toBe(400);
+    expect(same.text).toContain('Välj ett annat lösenord än det du har nu.');
+    for (let i = 4; i < 8; i += 1) expect((await wrongOnce(i)).status).toBe(400);
+    expect((await new HttpClient(t.baseUrl).login(user.email, TEST_PASSWORD)).status).toBe(303);
   });
 });

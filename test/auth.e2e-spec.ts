@@ -50,7 +50,7 @@ describe('sign-in, roles and deny-by-default over HTTP', () => {
     expect(result.text).toContain('Skriv ditt lösenord.');
   });
 
-  it('locks sign-in after five failures for the same e-mail', async () => {
+  it('locks sign-in after five failures for the same e-mail from the same computer', async () => {
     const user = await createUser(t.app, 'lead');
     const client = new HttpClient(t.baseUrl);
     for (let i = 0; i < 5; i++) expect((await client.login(user.email, `fel-${i}-losenord`)).status).toBe(401);

@@ -43,6 +43,18 @@ describe('loadEnvConfig', () => {
     }
   });
 
+  it('trusts no proxy unless TRUST_PROXY names it, and refuses anything but addresses and ranges', () => {
+    expect(loadEnvConfig({}).trustedProxies).toEqual([]);
+    expect(loadEnvConfig({ TRUST_PROXY: '10.0.0.5' }).trustedProxies).toEqual(['10.0.0.5']);
+    expect(loadEnvConfig({ TRUST_PROXY: ' 172.18.0.0/16, fd00::/8 ,127.0.0.1' }).trustedProxies).toEqual(['172.18.0.0/16', 'fd00::/8', '127.0.0.1']);
+    // "true" or a hop count would believe a header any client can write when the app is reached directly.
+    for (const bad of ['true', '1', 'proxy.example.se', '10.0.0.0/33', '10.0.0.0/8/1', 'fd00::/129', ',', '10.0.0.5;10.0.0.6']) {
+      expect(() => loadEnvConfig({ TRUST_PROXY: bad })).toThrow(new EnvValidationError([
+        'TRUST_PROXY: TRUST_PROXY måste vara proxyns IP-adress eller nät, flera med komma, t.ex. 10.0.0.5 eller 172.18.0.0/16',
+      ]));
+    }
+  });
+
   it('demands a real secret in production', () => {
     expect(() => loadEnvConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@y/z' })).toThrow(/APP_SECRET: måste sättas/);
   });

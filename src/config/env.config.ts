@@ -8,13 +8,28 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { isIP } from 'node:net';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
 const DEV_SECRET = 'utvecklingshemlighet-byt-i-produktion';
+
+/** 10.0.0.5 or 10.0.0.0/8 (IPv4 or IPv6), the way the reverse proxy's address is written in TRUST_PROXY. */
+export function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
 
 /**
  * Every setting the app reads from the environment, validated once at boot.
@@ -123,8 +138,25 @@ export class EnvConfig {
   @Matches(/^\s*(\S+\s+){4,5}\S+\s*$/, { message: 'DIGEST_CRON måste vara ett cron-uttryck med 5 eller 6 fält, t.ex. "0 7 * * 1" (klockan 07.00 varje måndag)' })
   DIGEST_CRON = '0 7 * * 1';
 
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed, as addresses or ranges (comma-separated).
+   * Unset: the address of whoever connects is the client's, and the header is ignored, since anyone
+   * can write it and would otherwise pick the address the sign-in limits count them under.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: { validate: (value: unknown) => typeof value === 'string' && splitList(value).length > 0 && splitList(value).every(isAddressOrRange) },
+  }, { message: 'TRUST_PROXY måste vara proxyns IP-adress eller nät, flera med komma, t.ex. 10.0.0.5 eller 172.18.0.0/16' })
+  TRUST_PROXY?: string = undefined;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
+  }
+
+  /** TRUST_PROXY as a list; empty when no proxy is trusted. */
+  get trustedProxies(): string[] {
+    return this.TRUST_PROXY ? splitList(this.TRUST_PROXY) : [];
   }
 
   get usesEmbeddedDatabase(): boolean {

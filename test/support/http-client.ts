@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 /** A tiny browser: keeps cookies, follows nothing by itself, finds the CSRF token in pages. */
 export interface HttpResult {
   status: number;
@@ -11,7 +13,15 @@ export class HttpClient {
   private readonly cookies = new Map<string, string>();
   private csrf = '';
 
-  constructor(readonly baseUrl: string) {}
+  /**
+   * `from`: the loopback address to connect from (any of 127.0.0.0/8 on Linux), so a test can be a
+   * second computer with its own client address, as the app sees it without a proxy. `headers`: sent
+   * with every request (e.g. X-Forwarded-For, as a proxy would add it).
+   */
+  constructor(
+    readonly baseUrl: string,
+    readonly options: { from?: string; headers?: Record<string, string> } = {},
+  ) {}
 
   get csrfToken(): string {
     return this.csrf;
@@ -22,9 +32,11 @@ export class HttpClient {
   }
 
   async request(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
-    const headers: Record<string, string> = { ...init.headers };
+    const headers: Record<string, string> = { ...this.options.headers, ...init.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: init.body, redirect: 'manual' });
+    const response = this.options.from
+      ? await sendFrom(this.options.from, `${this.baseUrl}${path}`, method, headers, init.body)
+      : await fetch(`${this.baseUrl}${path}`, { method, headers, body: init.body, redirect: 'manual' });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair, ...attributes] = cookie.split(';');
       const index = pair.indexOf('=');
@@ -74,4 +86,26 @@ export class HttpClient {
     await this.get('/logga-in');
     return this.postForm('/logga-in', { email, password });
   }
+}
+
+/** fetch cannot choose the local address; node:http can. Answers as a fetch Response for the same handling. */
+function sendFrom(localAddress: string, url: string, method: string, headers: Record<string, string>, body?: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, headers, localAddress }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('error', reject);
+      incoming.on('end', () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, item);
+        }
+        const status = incoming.statusCode ?? 500;
+        const empty = status === 204 || status === 304;
+        resolve(new Response(empty ? null : Buffer.concat(chunks), { status, headers: responseHeaders }));
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }

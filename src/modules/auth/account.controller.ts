@@ -6,7 +6,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { fieldErrors, validateForm } from '../../common/validation/validation';
 import { PASSWORD_MIN_LENGTH } from '../user/dto/user.dto';
-import { AuthService } from './auth.service';
+import { AuthService, LoginRateLimitedError } from './auth.service';
 import { PasswordChangeDto } from './dto/password-change.dto';
 
 /** The order errors are listed in, as the fields stand on the page. */
@@ -41,6 +41,7 @@ export class AccountController {
       await this.auth.changeOwnPassword(user, request.sessionId, form.value.currentPassword, form.value.newPassword, request.ip);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
+      if (error instanceof LoginRateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
       const fields = fieldErrors(error);
       return this.render(request, reply, fields, Object.keys(fields).length ? undefined : error.message, error.status);
     }

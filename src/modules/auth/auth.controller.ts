@@ -7,7 +7,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { validateForm } from '../../common/validation/validation';
 import { AppConfigService } from '../../config/app-config.service';
-import { AuthService, SESSION_COOKIE } from './auth.service';
+import { AuthService, LoginRateLimitedError, SESSION_COOKIE } from './auth.service';
 import { ApiTokenCreateDto } from './dto/api-token-create.dto';
 import { LoginFormDto } from './dto/login-form.dto';
 
@@ -59,6 +59,7 @@ export class AuthController {
       });
       return redirectAfterPost(reply, next);
     } catch (error) {
+      if (error instanceof LoginRateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
       if (error instanceof DomainError) {
         return this.pages.send(request, reply, 'login', { email, next, errors: {}, formError: error.message }, { status: error.status });
       }

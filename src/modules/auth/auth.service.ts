@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { PasswordHasher } from '../../common/auth/password-hasher';
 import { hashSecret, newSecret } from '../../common/auth/tokens';
@@ -9,21 +9,53 @@ import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { User } from '../user/user.entity';
 import { ApiToken } from './api-token.entity';
 import { LoginAttempt } from './login-attempt.entity';
+import { clientKey, CountedFailure, decideLoginThrottle, LOGIN_WINDOW_MS, LoginLimit, minutesUntil } from './login-throttle';
 import { UserSession } from './user-session.entity';
 
 export const SESSION_COOKIE = 'avv_sid';
 const SESSION_IDLE_MS = 12 * 3_600_000;
 const SESSION_TOUCH_MS = 5 * 60_000;
-const LOGIN_WINDOW_MS = 15 * 60_000;
-const MAX_FAILURES_PER_EMAIL = 5;
-const MAX_FAILURES_PER_IP = 30;
 /** Tokens are looked up on every API call; a short cache keeps that off the database. */
 const TOKEN_CACHE_MS = 10_000;
 const TOKEN_PREFIX = 'avv_';
 
+/**
+ * What each lock says at sign-in. None says whether the address has an account: unknown addresses are
+ * counted and locked the same way.
+ */
+const SIGN_IN_LOCKED: Record<LoginLimit, (minutes: string) => string> = {
+  pair: (minutes) =>
+    `För många misslyckade inloggningar med den här e-postadressen från den här datorn eller det här nätverket. Försök igen om ${minutes}. ` +
+    'Har du glömt lösenordet? Administratören i ditt projekt ger dig ett nytt, och det gäller direkt.',
+  ip: (minutes) =>
+    `För många misslyckade inloggningar från den här datorn eller det här nätverket, med olika e-postadresser. Försök igen om ${minutes}.`,
+  account: (minutes) =>
+    `Inloggningen med den här e-postadressen är spärrad en stund efter många misslyckade försök från olika datorer. Försök igen om ${minutes}. ` +
+    'Säg till administratören i ditt projekt om det händer igen.',
+};
+
+/** The same locks met on Byt lösenord, where the user is signed in and it is their own account. */
+const PASSWORD_CHANGE_LOCKED: Record<LoginLimit, (minutes: string) => string> = {
+  pair: (minutes) =>
+    `Du har skrivit fel nuvarande lösenord för många gånger. Du är fortfarande inloggad, men från den här datorn går det inte att byta lösenord eller logga in igen förrän om ${minutes}. ` +
+    'Har du glömt lösenordet? Be administratören i ditt projekt om ett nytt; det gäller direkt.',
+  ip: (minutes) =>
+    `För många misslyckade inloggningar från den här datorn eller det här nätverket. Du är fortfarande inloggad; försök byta lösenord igen om ${minutes}.`,
+  account: (minutes) =>
+    `Ditt konto har fått många misslyckade inloggningar från olika datorer, så lösenordet kan inte bytas just nu. Försök igen om ${minutes} och säg till administratören i ditt projekt.`,
+};
+
+function minutesText(minutes: number): string {
+  return minutes === 1 ? '1 minut' : `${minutes} minuter`;
+}
+
 export class LoginRateLimitedError extends DomainError {
-  constructor() {
-    super('login_rate_limited', 'För många misslyckade inloggningar. Vänta 15 minuter och försök igen.', 429);
+  constructor(
+    readonly limit: LoginLimit,
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super('login_rate_limited', message, 429);
   }
 }
 
@@ -80,7 +112,7 @@ export class AuthService {
    */
   async changeOwnPassword(user: AuthUser, keepSessionId: string | undefined, currentPassword: string, newPassword: string, ip: string): Promise<void> {
     try {
-      await this.checkPassword(user.email, currentPassword, ip);
+      await this.checkPassword(user.email, currentPassword, ip, PASSWORD_CHANGE_LOCKED);
     } catch (error) {
       if (error instanceof InvalidCredentialsError) throw new WrongCurrentPasswordError();
       throw error;
@@ -97,15 +129,38 @@ export class AuthService {
     });
   }
 
-  /** Checks the password, counting failures per e-mail and per address so guessing is slow. */
-  private async checkPassword(emailInput: string, password: string, ip: string): Promise<User> {
+  /**
+   * Checks the password under the sign-in limits (login-throttle.ts): failures count per e-mail and
+   * client together, per client across all e-mails, and per e-mail from everywhere (a high ceiling).
+   * The attempt is written as a failure before the password is checked, so requests sent in parallel
+   * see each other and cannot slip past a limit while the hash is computed; a blocked attempt is
+   * removed again so that waiting, not retrying, is what lifts a lock. Success clears the pair's failures.
+   */
+  private async checkPassword(
+    emailInput: string,
+    password: string,
+    ip: string,
+    lockedMessages: Record<LoginLimit, (minutes: string) => string> = SIGN_IN_LOCKED,
+  ): Promise<User> {
     const email = emailInput.trim().toLowerCase();
-    const since = new Date(this.clock.now().getTime() - LOGIN_WINDOW_MS);
-    const [byEmail, byIp] = await Promise.all([
-      this.attempts.count({ where: { email, succeeded: false, createdAt: MoreThan(since) } }),
-      this.attempts.count({ where: { ip, succeeded: false, createdAt: MoreThan(since) } }),
-    ]);
-    if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) throw new LoginRateLimitedError();
+    const client = clientKey(ip);
+    const now = this.clock.now();
+    const [{ id: attemptId }] = (await this.attempts.query(
+      'INSERT INTO login_attempt (email, ip, succeeded, created_at) VALUES ($1, $2, false, $3) RETURNING id',
+      [email, client, now],
+    )) as Array<{ id: string }>;
+    const rows = (await this.attempts.query(
+      `SELECT email, ip, created_at FROM login_attempt
+        WHERE (email = $1 OR ip = $2) AND NOT succeeded AND cleared_at IS NULL AND created_at > $3 AND id <> $4`,
+      [email, client, new Date(now.getTime() - LOGIN_WINDOW_MS), attemptId],
+    )) as Array<{ email: string; ip: string; created_at: Date }>;
+    const failures: CountedFailure[] = rows.map((row) => ({ email: row.email, client: row.ip, at: row.created_at }));
+    const decision = decideLoginThrottle(failures, { email, client }, now);
+    if (!decision.allowed) {
+      await this.attempts.delete(attemptId);
+      const minutes = minutesUntil(decision.retryAt, now);
+      throw new LoginRateLimitedError(decision.limit, minutes * 60, lockedMessages[decision.limit](minutesText(minutes)));
+    }
 
     const user = await this.users
       .createQueryBuilder('user')
@@ -115,9 +170,15 @@ export class AuthService {
     // Verify against a dummy hash for unknown e-mails so timing does not reveal which exist.
     this.dummyHash ??= this.hasher.hash(newSecret());
     const ok = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), password);
-    const succeeded = ok && !!user && user.active;
-    await this.attempts.insert({ email, ip, succeeded });
-    if (!succeeded || !user) throw new InvalidCredentialsError();
+    if (!ok || !user || !user.active) throw new InvalidCredentialsError();
+    await this.attempts.manager.transaction(async (manager) => {
+      await manager.query('UPDATE login_attempt SET succeeded = true WHERE id = $1', [attemptId]);
+      await manager.query(
+        `UPDATE login_attempt SET cleared_at = $3
+          WHERE email = $1 AND ip = $2 AND NOT succeeded AND cleared_at IS NULL AND created_at > $4`,
+        [email, client, now, new Date(now.getTime() - LOGIN_WINDOW_MS)],
+      );
+    });
     return user;
   }
 

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Kept in Postgres so the sign-in rate limit holds across app instances. */
 @Entity('login_attempt')
@@ -9,12 +9,19 @@ export class LoginAttempt {
   @Column({ type: 'text' })
   email: string;
 
+  /** The client as counted (clientKey): the IPv4 address, or the /64 network of an IPv6 address. */
   @Column({ type: 'text' })
   ip: string;
 
+  /** Written false before the password is checked and set true on success, so attempts in flight count. */
   @Column({ type: 'boolean' })
   succeeded: boolean;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  /** From the app's Clock (not the database's now()), so the window can be tested with a fixed clock. */
+  @Column({ type: 'timestamptz' })
   createdAt: Date;
+
+  /** When a successful sign-in of the same e-mail and client cleared this failure; it no longer counts. */
+  @Column({ type: 'timestamptz', nullable: true })
+  clearedAt: Date | null;
 }

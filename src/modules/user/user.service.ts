@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Not, QueryFailedError, Repository } from 'typeorm';
 import { PasswordHasher } from '../../common/auth/password-hasher';
+import { Clock } from '../../common/clock/clock';
 import { Role, SUBPROJECT_ROLES } from '../../common/auth/role';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { OrganisationService } from '../organisation/organisation.service';
@@ -27,6 +28,7 @@ export class UserService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly organisation: OrganisationService,
     private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
   ) {}
 
   list(): Promise<User[]> {
@@ -78,8 +80,17 @@ export class UserService {
     const changes: Partial<User> = { role, subprojectId };
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.active !== undefined) changes.active = dto.active;
-    if (dto.password !== undefined) changes.passwordHash = await this.hasher.hash(dto.password);
-    await this.users.update(id, changes);
+    if (dto.password === undefined) {
+      await this.users.update(id, changes);
+      return this.get(id);
+    }
+    changes.passwordHash = await this.hasher.hash(dto.password);
+    await this.users.manager.transaction(async (manager) => {
+      await manager.update(User, id, changes);
+      // Earlier wrong guesses were at a password that no longer exists: the user signs in with the new
+      // one at once, even from a computer that was locked out.
+      await manager.query('UPDATE login_attempt SET cleared_at = $2 WHERE email = $1 AND NOT succeeded AND cleared_at IS NULL', [user.email, this.clock.now()]);
+    });
     return this.get(id);
   }
 
