@@ -87,6 +87,12 @@ describe('withPersonalDataNotices', () => {
     expect(shown.values).toBe(state.values);
   });
 
+  it('keeps the service’s messages when the shown text holds nothing to quote', () => {
+    const message = 'Rubriken innehåller något som liknar ett namn (tecken 1–15). Skriv om utan personuppgifter.';
+    const state: PersonalDataFormState = { values: { title: 'Ingenting här' }, errors: { title: message }, formError: 'x' };
+    expect(withPersonalDataNotices(state, refused([{ field: 'title', message }]), NAMES)).toBe(state);
+  });
+
   it('leaves a state alone for any other error', () => {
     const state = { values: {}, errors: { title: 'x' } };
     expect(withPersonalDataNotices(state, new DomainError('validation_failed', 'x', 400, [{ field: 'title', message: 'x' }]), NAMES)).toBe(state);

@@ -102,6 +102,8 @@ export function withPersonalDataNotices<T extends PersonalDataFormState>(
     errors[problem.field] = notice.message;
     personalData[problem.field] = notice;
   }
+  // Nothing to quote (the text shown differs from the text checked): the service's own messages still say where.
+  if (Object.keys(personalData).length === 0) return state;
   return { ...state, errors, formError: PERSONAL_DATA_FORM_MESSAGE, personalData };
 }
 
