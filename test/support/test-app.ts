@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { LoggerService } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock/clock';
@@ -21,6 +22,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Run on another test app's database, as a second instance; close() then leaves the database to its owner. */
   db?: TestDatabase;
+  /** The app's logger (e.g. the real AppLogger, to read what it writes); none unless TEST_APP_LOG is set. */
+  logger?: LoggerService;
 }
 
 /** The real application on its own fresh database, listening on a loopback port. */
@@ -36,7 +39,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const config = new AppConfigService(env, db.url, false);
-  const app = await createApp(config, { poolSize: env.DB_POOL_SIZE, logger: process.env.TEST_APP_LOG ? undefined : false });
+  const app = await createApp(config, { poolSize: env.DB_POOL_SIZE, logger: options.logger ?? (process.env.TEST_APP_LOG ? undefined : false) });
   const clock = options.clock;
   // The one Clock instance is already injected everywhere; delegating its now() reaches them all.
   if (clock) app.get(Clock).now = () => clock.now();

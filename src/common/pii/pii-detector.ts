@@ -5,7 +5,7 @@ import { findPhoneNumbers } from './phone-number';
 import { emptyPiiCounts, PII_KIND_LABELS, PII_KINDS, PII_MASKS, type PiiFinding, type PiiKind } from './pii-finding';
 import { findSwedishIdNumbers } from './swedish-id-number';
 
-export { PII_KIND_LABELS, PII_KINDS, PII_MASKS, type PiiFinding, type PiiKind } from './pii-finding';
+export { PII_KIND_LABELS, PII_KIND_PHRASES, PII_KINDS, PII_MASKS, type PiiFinding, type PiiKind } from './pii-finding';
 
 export interface MaskedText {
   readonly text: string;

@@ -12,6 +12,15 @@ export const PII_KIND_LABELS: Readonly<Record<PiiKind, string>> = {
   namn: 'namn',
 };
 
+/** Each kind as a Swedish noun phrase, for "… innehåller något som liknar <phrase>". */
+export const PII_KIND_PHRASES: Readonly<Record<PiiKind, string>> = {
+  personnummer: 'ett personnummer',
+  samordningsnummer: 'ett samordningsnummer',
+  telefonnummer: 'ett telefonnummer',
+  epost: 'en e-postadress',
+  namn: 'ett namn',
+};
+
 /** What the masker writes in place of each kind. */
 export const PII_MASKS: Readonly<Record<PiiKind, string>> = {
   personnummer: '[personnummer borttaget]',

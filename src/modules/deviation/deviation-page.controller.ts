@@ -8,6 +8,13 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, ResumedField, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
+import {
+  PersonalDataFormState,
+  personalDataRemovedState,
+  resumedButton,
+  wantsPiiRemoval,
+  withPersonalDataNotices,
+} from '../../common/templates/personal-data-form';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { BarrierService } from '../barrier/barrier.service';
 import {
@@ -21,6 +28,7 @@ import {
   labelled,
   PARTY_LABELS,
   SEVERITY_LABELS,
+  TEXT_FIELD_NAMES,
 } from './deviation.constants';
 import { DeviationService } from './deviation.service';
 import { DeviationPage } from './deviation.types';
@@ -30,11 +38,8 @@ import { CONSEQUENCE_MAX, DESCRIPTION_MAX, DeviationCreateDto, TITLE_MAX, TRIED_
 import { DeviationListQueryDto, LIST_SORTS } from './dto/deviation-list-query.dto';
 
 
-interface FormState {
-  values: FormValues;
-  errors: Record<string, string>;
-  formError?: string;
-}
+/** A form's values and errors; after a refusal for personal data also where it was found (see personal-data-form). */
+type FormState = PersonalDataFormState;
 
 const SORT_LABELS: Record<(typeof LIST_SORTS)[number], string> = {
   oldest: 'Äldst först',
@@ -58,6 +63,12 @@ const DONE_NOTICES: Record<string, string> = {
 
 /** The filing form's fields, top to bottom. */
 const FORM_FIELDS = ['municipalityId', 'occurredOn', 'category', 'parties', 'title', 'description', 'consequence', 'severity', 'tried'] as const;
+
+/** The free text the personal-data check reads, per form; "Ta bort personuppgifterna åt mig" masks these. */
+const FILING_TEXTS = ['title', 'description', 'consequence', 'tried'] as const;
+const STATUS_TEXTS = ['resolution', 'comment'] as const;
+const MOVE_TEXTS = ['comment'] as const;
+const COMMENT_TEXTS = ['body'] as const;
 
 /** The reporter's own message goes to the delprojekt; "Svaret är sparat" is how the lead sees it. */
 const REPORTER_MESSAGE_SENT = 'Meddelandet är skickat till delprojektet.';
@@ -120,7 +131,7 @@ export class DeviationPageController implements OnModuleInit {
             { name: 'visibility', label: '', kind: 'hidden', value: visibility },
             { name: 'body', label: 'Det du skrev', kind: 'textarea', rows: 5, value: postedText(values, 'body') },
           ],
-          button: { label: 'Skicka' },
+          button: resumedButton(values, { label: 'Skicka' }),
           back: back(match[1]),
         });
       },
@@ -132,7 +143,9 @@ export class DeviationPageController implements OnModuleInit {
         const action = postedText(values, 'action');
         const resolution = postedText(values, 'resolution');
         const comment = postedText(values, 'comment');
-        if (!(DEVIATION_ACTIONS as readonly string[]).includes(action) || !(resolution.trim() || comment.trim())) return null;
+        // "Ta bort personuppgifterna åt mig" posts no action; its text must come back all the same.
+        const removal = wantsPiiRemoval(values);
+        if (!(removal || (DEVIATION_ACTIONS as readonly string[]).includes(action)) || !(resolution.trim() || comment.trim())) return null;
         const fields: ResumedField[] = [];
         if ('resolution' in values) fields.push({ name: 'resolution', label: 'Åtgärd – vad gjordes?', kind: 'textarea', rows: 3, value: resolution });
         fields.push({ name: 'comment', label: 'Kommentar till loggen (valfritt)', kind: 'textarea', rows: 2, value: comment });
@@ -140,7 +153,7 @@ export class DeviationPageController implements OnModuleInit {
           heading: 'Ändra status',
           action: `/avvikelser/${match[1]}/status`,
           fields,
-          button: { label: ACTION_LABELS[action as DeviationAction], name: 'action', value: action },
+          button: resumedButton(values, { label: ACTION_LABELS[action as DeviationAction], name: 'action', value: action }),
           back: back(match[1]),
         });
       },
@@ -158,7 +171,7 @@ export class DeviationPageController implements OnModuleInit {
             { name: 'municipalityId', label: 'Ny kommun', kind: 'select', options, placeholder: 'Välj kommun', value: postedText(values, 'municipalityId') },
             { name: 'comment', label: 'Varför? (valfritt)', kind: 'textarea', rows: 2, value: comment },
           ],
-          button: { label: 'Flytta' },
+          button: resumedButton(values, { label: 'Flytta' }),
           back: back(match[1]),
         });
       },
@@ -181,31 +194,51 @@ export class DeviationPageController implements OnModuleInit {
   async file(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
     const values = withParties(formValues(raw));
+    if (wantsPiiRemoval(raw)) {
+      // Shown again with placeholders, never filed: the writer reads it over and presses Skicka.
+      const removed = personalDataRemovedState(values, FILING_TEXTS, TEXT_FIELD_NAMES, 'Skicka avvikelsen', this.piiOptions(user));
+      const { errors, formError } = await this.filingErrors(user, removed.values);
+      return this.renderNewForm(request, reply, { ...removed, errors, formError });
+    }
     const form = await validateForm(DeviationCreateDto, raw);
     if (!form.value) {
-      const text = (key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string).trim() : undefined);
-      const more = this.deviations.filingProblems(user, {
-        occurredOn: text('occurredOn'),
-        title: text('title'),
-        description: text('description'),
-        consequence: text('consequence'),
-        tried: text('tried'),
-      });
-      // In the form's order, so the summary reads top to bottom; the form's own message wins on a field.
-      const extra: Record<string, string> = Object.assign({}, ...more.map((error) => fieldErrors(error)));
-      const errors: Record<string, string> = {};
-      for (const field of FORM_FIELDS) if (form.errors[field] ?? extra[field]) errors[field] = form.errors[field] ?? extra[field];
-      for (const [field, message] of Object.entries({ ...extra, ...form.errors })) errors[field] ??= message;
-      const personalData = more.find((error) => error.code === 'personal_data_found');
-      return this.renderNewForm(request, reply, { values, errors, formError: personalData?.message }, personalData ? 422 : 400);
+      const state = await this.filingErrors(user, values);
+      return this.renderNewForm(request, reply, state, state.personalData ? 422 : 400);
     }
     try {
       const filed = await this.deviations.file(user, form.value);
       return redirectAfterPost(reply, `/avvikelser/${filed.id}?skickad=1`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return this.renderNewForm(request, reply, { values, errors: fieldErrors(error), formError: error.message }, error.status);
+      const state = withPersonalDataNotices({ values, errors: fieldErrors(error), formError: error.message }, error, TEXT_FIELD_NAMES, this.piiOptions(user));
+      return this.renderNewForm(request, reply, state, error.status);
     }
+  }
+
+  /** Every problem of a filing form in one round (the form's own rules, the date, personal data), in the form's order. */
+  private async filingErrors(user: AuthUser, values: FormValues): Promise<FormState> {
+    const form = await validateForm(DeviationCreateDto, values);
+    const text = (key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string).trim() : undefined);
+    const more = this.deviations.filingProblems(user, {
+      occurredOn: text('occurredOn'),
+      title: text('title'),
+      description: text('description'),
+      consequence: text('consequence'),
+      tried: text('tried'),
+    });
+    // In the form's order, so the summary reads top to bottom; the form's own message wins on a field.
+    const extra: Record<string, string> = Object.assign({}, ...more.map((error) => fieldErrors(error)));
+    const errors: Record<string, string> = {};
+    for (const field of FORM_FIELDS) if (form.errors[field] ?? extra[field]) errors[field] = form.errors[field] ?? extra[field];
+    for (const [field, message] of Object.entries({ ...extra, ...form.errors })) errors[field] ??= message;
+    const personalData = more.find((error) => error.code === 'personal_data_found');
+    const state: FormState = { values, errors, formError: personalData?.message };
+    return personalData ? withPersonalDataNotices(state, personalData, TEXT_FIELD_NAMES, this.piiOptions(user)) : state;
+  }
+
+  /** The writer's own address is not a participant's: the same exception the service makes. */
+  private piiOptions(user: AuthUser): { ignoredEmailAddresses: string[] } {
+    return { ignoredEmailAddresses: [user.email] };
   }
 
   // ── Lists ─────────────────────────────────────────────────────────────────────────────────
@@ -271,13 +304,19 @@ export class DeviationPageController implements OnModuleInit {
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
     const values = formValues(raw);
+    if (wantsPiiRemoval(raw)) {
+      // No next button named: the form has one per action, and the writer picks again.
+      const status = personalDataRemovedState(values, STATUS_TEXTS, TEXT_FIELD_NAMES, '', this.piiOptions(user));
+      return this.renderReport(request, reply, id, { status });
+    }
     const form = await validateForm(DeviationStatusFormDto, raw);
     if (!form.value) return this.renderReport(request, reply, id, { status: { values, errors: form.errors } }, 400);
     try {
       await this.deviations.transition(user, id, form.value.action, form.value);
     } catch (error) {
       if (!(error instanceof DomainError) || error.status === 404) throw error;
-      return this.renderReport(request, reply, id, { status: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+      const status = withPersonalDataNotices({ values, errors: fieldErrors(error), formError: error.message }, error, TEXT_FIELD_NAMES, this.piiOptions(user));
+      return this.renderReport(request, reply, id, { status }, error.status);
     }
     return redirectAfterPost(reply, `/avvikelser/${id}?klart=${form.value.action}`);
   }
@@ -303,6 +342,9 @@ export class DeviationPageController implements OnModuleInit {
   async move(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
     const values = formValues(raw);
+    if (wantsPiiRemoval(raw)) {
+      return this.renderReport(request, reply, id, { move: personalDataRemovedState(values, MOVE_TEXTS, TEXT_FIELD_NAMES, 'Flytta', this.piiOptions(user)) });
+    }
     const form = await validateForm(DeviationMoveDto, raw);
     if (!form.value) return this.renderReport(request, reply, id, { move: { values, errors: form.errors } }, 400);
     try {
@@ -311,7 +353,8 @@ export class DeviationPageController implements OnModuleInit {
       if (!moved.stillVisible) return redirectAfterPost(reply, `/delprojekt/ko?flyttad=${id}`);
     } catch (error) {
       if (!(error instanceof DomainError) || error.status === 404) throw error;
-      return this.renderReport(request, reply, id, { move: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+      const move = withPersonalDataNotices({ values, errors: fieldErrors(error), formError: error.message }, error, TEXT_FIELD_NAMES, this.piiOptions(user));
+      return this.renderReport(request, reply, id, { move }, error.status);
     }
     return redirectAfterPost(reply, `/avvikelser/${id}?klart=move`);
   }
@@ -320,13 +363,18 @@ export class DeviationPageController implements OnModuleInit {
   async comment(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
     const values = formValues(raw);
+    if (wantsPiiRemoval(raw)) {
+      // The button is "Spara" for a lead and "Skicka" for the reporter; the page names it as its form does.
+      return this.renderReport(request, reply, id, { comment: personalDataRemovedState(values, COMMENT_TEXTS, TEXT_FIELD_NAMES, 'Skicka', this.piiOptions(user)) });
+    }
     const form = await validateForm(DeviationCommentCreateDto, raw);
     if (!form.value) return this.renderReport(request, reply, id, { comment: { values, errors: form.errors } }, 400);
     try {
       await this.deviations.addComment(user, id, form.value);
     } catch (error) {
       if (!(error instanceof DomainError) || error.status === 404) throw error;
-      return this.renderReport(request, reply, id, { comment: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+      const comment = withPersonalDataNotices({ values, errors: fieldErrors(error), formError: error.message }, error, TEXT_FIELD_NAMES, this.piiOptions(user));
+      return this.renderReport(request, reply, id, { comment }, error.status);
     }
     return redirectAfterPost(reply, `/avvikelser/${id}?klart=${form.value.visibility}#kommentarer`);
   }

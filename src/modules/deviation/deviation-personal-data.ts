@@ -1,15 +1,6 @@
-import { detectPii, PiiDetectionOptions, PiiFinding } from '../../common/pii/pii-detector';
+import { detectPii, PII_KIND_PHRASES, PiiDetectionOptions, PiiFinding } from '../../common/pii/pii-detector';
 import { DomainError, FieldProblem } from '../../common/errors/domain-error';
 import { TEXT_FIELD_NAMES } from './deviation.constants';
-
-/** "… liknar <phrase>": the kinds the detector reports, as a Swedish noun phrase. */
-const KIND_PHRASES: Record<string, string> = {
-  personnummer: 'ett personnummer',
-  samordningsnummer: 'ett samordningsnummer',
-  telefonnummer: 'ett telefonnummer',
-  epost: 'en e-postadress',
-  namn: 'ett namn',
-};
 
 /** Where a finding is, never what: the found text must not travel further than the form it was typed in. */
 export interface PersonalDataFinding {
@@ -33,7 +24,7 @@ export class PersonalDataFoundError extends DomainError {
 }
 
 function phraseFor(finding: PiiFinding): string {
-  return KIND_PHRASES[finding.kind] ?? finding.label;
+  return PII_KIND_PHRASES[finding.kind];
 }
 
 /** "Beskrivningen innehåller något som liknar ett personnummer (tecken 45–57). Skriv om utan personuppgifter." */

@@ -8,11 +8,18 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
+import {
+  PersonalDataFormState,
+  personalDataRemovedState,
+  resumedButton,
+  wantsPiiRemoval,
+  withPersonalDataNotices,
+} from '../../common/templates/personal-data-form';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
 import { LetterUpdateDto } from './dto/letter-update.dto';
-import { LETTER_FIELD_MAX, LETTER_SECTION_HEADINGS, LETTER_SECTIONS } from './letter.constants';
+import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS } from './letter.constants';
 import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
 import { LetterService, LetterUpsertOutcome, LetterView } from './letter.service';
@@ -21,11 +28,11 @@ import { LETTER_ACTION_LABELS } from './letter-workflow';
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
 
-interface FormState {
-  values: FormValues;
-  errors: Record<string, string>;
-  formError?: string;
-}
+/** A form's values and errors; after a refusal for personal data also where it was found (see personal-data-form). */
+type FormState = PersonalDataFormState;
+
+/** The letter's free text, which the personal-data check reads and "Ta bort personuppgifterna åt mig" masks. */
+const LETTER_TEXTS = ['recipient', 'subject', ...LETTER_SECTIONS] as const;
 
 /** What the page says after a successful post (?klart=…). */
 const NOTICES: Record<string, string> = {
@@ -83,7 +90,7 @@ export class LetterPageController implements OnModuleInit {
               value: postedText(values, key),
             })),
           ],
-          button: { label: 'Spara utkast' },
+          button: resumedButton(values, { label: 'Spara utkast' }),
           back: { href: `/skrivelser/${match[1]}`, label: 'Till skrivelsen' },
         }),
     });
@@ -121,7 +128,7 @@ export class LetterPageController implements OnModuleInit {
                 { name: 'action', label: 'Åtgärd', kind: 'hidden', value: 'answer' },
                 { name: 'answer', label: 'Mottagarens svar', kind: 'textarea', rows: 6, value: postedText(values, 'answer') },
               ],
-              button: { label: 'Registrera svar' },
+              button: resumedButton(values, { label: 'Registrera svar' }),
               back: { href: `/skrivelser/${match[1]}`, label: 'Till skrivelsen' },
             }),
     });
@@ -171,6 +178,11 @@ export class LetterPageController implements OnModuleInit {
   @Post('skrivelser/:id')
   async save(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const values = formValues(raw);
+    if (wantsPiiRemoval(raw)) {
+      // Shown again with placeholders, not saved: the analyst reads it over and saves.
+      const text = personalDataRemovedState(values, LETTER_TEXTS, LETTER_FIELD_NAMES, 'Spara utkast');
+      return this.renderEditor(request, reply, await this.letters.get(id), { text });
+    }
     const form = await validateForm(LetterUpdateDto, values);
     if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { text: { values, errors: form.errors } }, 400);
     try {
@@ -180,7 +192,8 @@ export class LetterPageController implements OnModuleInit {
       const letter = await this.letters.get(id);
       // After a conflict the form carries the current version, so saving again is a deliberate overwrite.
       const kept = error.code === 'letter_version_conflict' ? { ...values, version: letter.version } : values;
-      return this.renderEditor(request, reply, letter, { text: { values: kept, errors: fieldErrors(error), formError: error.message } }, error.status);
+      const text = withPersonalDataNotices({ values: kept, errors: fieldErrors(error), formError: error.message }, error, LETTER_FIELD_NAMES);
+      return this.renderEditor(request, reply, letter, { text }, error.status);
     }
     return redirectAfterPost(reply, `/skrivelser/${id}?klart=sparat`);
   }
@@ -188,6 +201,10 @@ export class LetterPageController implements OnModuleInit {
   @Post('skrivelser/:id/status')
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const values = formValues(raw);
+    if (wantsPiiRemoval(raw) && values.action === 'answer') {
+      const status = personalDataRemovedState(values, ['answer'], LETTER_FIELD_NAMES, 'Registrera svar');
+      return this.renderEditor(request, reply, await this.letters.get(id), { status });
+    }
     const form = await validateForm(LetterTransitionDto, values);
     if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { status: { values, errors: form.errors } }, 400);
     // Sending mails every reporter and cannot be undone: the page asks for it to be confirmed (the API call is itself explicit).
@@ -202,7 +219,10 @@ export class LetterPageController implements OnModuleInit {
       await this.letters.transition(request.user as AuthUser, id, form.value);
     } catch (error) {
       if (!(error instanceof DomainError) || error.status === 404) throw error;
-      return this.renderEditor(request, reply, await this.letters.get(id), { status: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+      // Only the answer is the writer's own text here; review and send check the stored letter, which the text form shows.
+      const state = { values, errors: fieldErrors(error), formError: error.message };
+      const status = form.value.action === 'answer' ? withPersonalDataNotices(state, error, LETTER_FIELD_NAMES) : state;
+      return this.renderEditor(request, reply, await this.letters.get(id), { status }, error.status);
     }
     return redirectAfterPost(reply, `/skrivelser/${id}?klart=${form.value.action}`);
   }

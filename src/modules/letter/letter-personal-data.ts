@@ -1,15 +1,6 @@
 import { DomainError, FieldProblem } from '../../common/errors/domain-error';
-import { detectPii, PiiFinding } from '../../common/pii/pii-detector';
+import { detectPii, PII_KIND_PHRASES, PiiFinding } from '../../common/pii/pii-detector';
 import { LETTER_FIELD_NAMES } from './letter.constants';
-
-/** "… liknar <phrase>": the detector's kinds as Swedish noun phrases. */
-const KIND_PHRASES: Record<string, string> = {
-  personnummer: 'ett personnummer',
-  samordningsnummer: 'ett samordningsnummer',
-  telefonnummer: 'ett telefonnummer',
-  epost: 'en e-postadress',
-  namn: 'ett namn',
-};
 
 /** Where a finding is, never what: the text itself goes no further than the form. */
 export interface LetterPersonalDataFinding {
@@ -34,7 +25,7 @@ export class LetterPersonalDataError extends DomainError {
 
 /** "Underlaget innehåller något som liknar ett namn (tecken 120–133) …" */
 export function letterPersonalDataMessage(field: string, findings: readonly PiiFinding[]): string {
-  const parts = findings.map((finding) => `${KIND_PHRASES[finding.kind] ?? finding.label} (tecken ${finding.start + 1}–${finding.end})`);
+  const parts = findings.map((finding) => `${PII_KIND_PHRASES[finding.kind]} (tecken ${finding.start + 1}–${finding.end})`);
   const listed = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} och ${parts[parts.length - 1]}` : parts[0];
   const name = LETTER_FIELD_NAMES[field as keyof typeof LETTER_FIELD_NAMES] ?? 'Texten';
   return `${name} innehåller något som liknar ${listed}. Skriv om utan personuppgifter.`;

@@ -1,0 +1,145 @@
+import { DomainError } from '../errors/domain-error';
+import { detectPii, maskPii, PII_KIND_PHRASES, PiiDetectionOptions } from '../pii/pii-detector';
+import { PiiExcerpt, piiExcerpts } from '../pii/pii-excerpt';
+import { FormValues } from '../validation/validation';
+
+/**
+ * The button "Ta bort personuppgifterna åt mig" posts the form with this field. The form's own
+ * handler then shows the form again with placeholders instead of storing anything.
+ */
+export const PII_REMOVAL_FIELD = '_personuppgifter';
+export const PII_REMOVAL_VALUE = 'ta-bort';
+
+/**
+ * A form posted with "Ta bort personuppgifterna åt mig" after the login ended comes back (ResumableForms)
+ * with that same button, so "press it again" is true; the text is unchanged until then.
+ */
+export function resumedButton<T extends { label: string; name?: string; value?: string }>(values: unknown, button: T): T | { label: string; name: string; value: string } {
+  return wantsPiiRemoval(values) ? { label: 'Ta bort personuppgifterna åt mig', name: PII_REMOVAL_FIELD, value: PII_REMOVAL_VALUE } : button;
+}
+
+/** Said above the refused form; the quotes below say where. */
+export const PERSONAL_DATA_FORM_MESSAGE =
+  'Texten innehåller något som liknar personuppgifter om en deltagare. Inget har sparats. Det som hittades är markerat nedan: skriv om det, eller låt oss ta bort det åt dig.';
+
+/** More places than this in one field are counted, not quoted: the list must fit on a phone. */
+const MAX_QUOTES = 5;
+
+/** One refused field on a page: what was found (no positions) and where, in the writer's own words. */
+export interface PersonalDataNotice {
+  field: string;
+  message: string;
+  quotes: PiiExcerpt[];
+  /** Places found but not quoted. */
+  more: number;
+}
+
+/** What a form shows after "Ta bort personuppgifterna åt mig". */
+export interface PersonalDataRemovedNotice {
+  /** The changed fields in Swedish, lower case, e.g. ["rubriken", "beskrivningen"]. */
+  fields: string[];
+  /** The same as one phrase: "rubriken och beskrivningen". */
+  where: string;
+  /** What to press next, e.g. "Skicka avvikelsen"; '' for a form with a button per action. */
+  next: string;
+}
+
+/** The part of a page's form state this feature adds. */
+export interface PersonalDataFormState {
+  values: FormValues;
+  errors: Record<string, string>;
+  formError?: string;
+  personalData?: Record<string, PersonalDataNotice>;
+  piiRemoved?: PersonalDataRemovedNotice;
+}
+
+export function wantsPiiRemoval(raw: unknown): boolean {
+  return raw !== null && typeof raw === 'object' && (raw as Record<string, unknown>)[PII_REMOVAL_FIELD] === PII_REMOVAL_VALUE;
+}
+
+/** "a", "a och b", "a, b och c". */
+export function swedishList(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} och ${items[items.length - 1]}` : (items[0] ?? '');
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLocaleLowerCase('sv') + text.slice(1);
+}
+
+/** One field's notice, detected on the text exactly as the form shows it again; null when nothing is found there. */
+export function personalDataNotice(field: string, text: string, fieldName: string, options: PiiDetectionOptions = {}): PersonalDataNotice | null {
+  const findings = detectPii(text, options);
+  if (findings.length === 0) return null;
+  const kinds = [...new Set(findings.map((f) => f.kind))].map((kind) => PII_KIND_PHRASES[kind]);
+  const quotes = piiExcerpts(text, findings);
+  return {
+    field,
+    message: `${fieldName} innehåller något som liknar ${swedishList(kinds)}:`,
+    quotes: quotes.slice(0, MAX_QUOTES),
+    more: Math.max(0, quotes.length - MAX_QUOTES),
+  };
+}
+
+/**
+ * A form refused for personal data, as the page shows it: each refused field's message names the
+ * kind without character positions and carries quotes of the writer's text. Only fields whose error
+ * is the personal-data one change; a field's own validation message is left as it is.
+ */
+export function withPersonalDataNotices<T extends PersonalDataFormState>(
+  state: T,
+  refused: DomainError,
+  fieldNames: Readonly<Record<string, string>>,
+  options: PiiDetectionOptions = {},
+): T {
+  if (refused.code !== 'personal_data_found') return state;
+  const errors = { ...state.errors };
+  const personalData: Record<string, PersonalDataNotice> = {};
+  for (const problem of refused.fields) {
+    const value = state.values[problem.field];
+    if (typeof value !== 'string' || errors[problem.field] !== problem.message) continue;
+    const notice = personalDataNotice(problem.field, value, fieldNames[problem.field] ?? 'Texten', options);
+    if (!notice) continue;
+    errors[problem.field] = notice.message;
+    personalData[problem.field] = notice;
+  }
+  // Nothing to quote (the text shown differs from the text checked): the service's own messages still say where.
+  if (Object.keys(personalData).length === 0) return state;
+  return { ...state, errors, formError: PERSONAL_DATA_FORM_MESSAGE, personalData };
+}
+
+/**
+ * Masks the given text fields with the detector's placeholders ("[personnummer borttaget]"), keeping
+ * every other value. Masks again if a placeholder made a new finding, so the text is then accepted.
+ */
+export function removePersonalData(
+  values: FormValues,
+  fields: readonly string[],
+  fieldNames: Readonly<Record<string, string>>,
+  options: PiiDetectionOptions = {},
+): { values: FormValues; changed: string[] } {
+  const result: FormValues = { ...values };
+  delete result[PII_REMOVAL_FIELD];
+  const changed: string[] = [];
+  for (const field of fields) {
+    const original = values[field];
+    if (typeof original !== 'string') continue;
+    let text = original;
+    for (let round = 0; round < 3 && detectPii(text, options).length > 0; round++) text = maskPii(text, options).text;
+    if (text === original) continue;
+    result[field] = text;
+    changed.push(lowerFirst(fieldNames[field] ?? 'Texten'));
+  }
+  return { values: result, changed };
+}
+
+/** The form state after "Ta bort personuppgifterna åt mig": masked values and a notice saying what to do next. */
+export function personalDataRemovedState(
+  values: FormValues,
+  fields: readonly string[],
+  fieldNames: Readonly<Record<string, string>>,
+  next: string,
+  options: PiiDetectionOptions = {},
+): PersonalDataFormState {
+  const removal = removePersonalData(values, fields, fieldNames, options);
+  return { values: removal.values, errors: {}, piiRemoved: { fields: removal.changed, where: swedishList(removal.changed), next } };
+}
