@@ -243,7 +243,7 @@ describe('imported open reports: overdue and reminded from the import, like repo
     expect(overdue).not.toContain(refs.ny);
     const fresh = digest.text.slice(digest.text.indexOf('NYA DEN SENASTE VECKAN'), digest.text.indexOf('VÄNTAR PÅ ÅTGÄRD'));
     expect(fresh).toContain(`${refs.ny} Gammal remiss utan mottagare`);
-    expect(fresh).toContain('(importerad 2026-11-20, fristerna räknas från importen)');
+    expect(fresh).toContain('dagar gammal (importerad 2026-11-20, fristerna räknas från importen)\n');
     const waiting = digest.text.slice(digest.text.indexOf('VÄNTAR PÅ ÅTGÄRD'));
     expect(waiting).toContain(`${refs.mottagen} Gammalt beslut som dröjer`);
     expect(digest.html).toContain('Importerad 2026-11-20; fristerna räknas från importen');
@@ -267,7 +267,7 @@ describe('imported open reports: overdue and reminded from the import, like repo
     expect(reminder.subject).toBe(`Påminnelse: ${BULK + 1} avvikelser inte mottagna inom 2 arbetsdagar`);
     expect(reminder.text).toContain(`${refs.ny} Gammal remiss utan mottagare`);
     // Late by one working day from the import, not by years from the original date.
-    expect(reminder.text).toContain('Haninge, försenad 1 arbetsdag (importerad 2026-11-20, fristen räknas från importen)');
+    expect(reminder.text).toContain('Haninge, försenad 1 arbetsdag (importerad 2026-11-20, fristen räknas från importen)\n');
     expect(reminder.text).not.toContain(refs.mottagen);
     expect(reminder.text).not.toContain(refs.closed);
     expect(reminder.html).toContain('Importerad 2026-11-20; fristen räknas från importen');
@@ -297,7 +297,7 @@ describe('imported open reports: overdue and reminded from the import, like repo
     const analyst = mails.get(ANALYST);
     if (!analyst) throw new Error('Ingen påminnelse till analytikern');
     expect(analyst.text).toContain(`${refs.mottagen} Gammalt beslut som dröjer`);
-    expect(analyst.text).toContain('Tyresö (MIA Östra Södertörn), försenad 1 dag (importerad 2026-11-20, fristen räknas från importen)');
+    expect(analyst.text).toContain('Tyresö (MIA Östra Södertörn), försenad 1 dag (importerad 2026-11-20, fristen räknas från importen)\n');
     for (const mail of mails.values()) expect(mail.text).not.toContain(refs.closed);
     const reminded = (await db().query(`SELECT count(*)::int AS n FROM deviation_reminder WHERE deviation_id = $1`, [ids.closed])) as Array<{ n: number }>;
     expect(reminded[0].n).toBe(0);
