@@ -44,6 +44,7 @@ interface Row {
   subproject_id: string;
   status: DeviationStatus;
   reported_at: Date;
+  imported_at: Date;
   accepted_at: Date | null;
   resolved_at: Date | null;
   escalated_at: Date | null;
@@ -137,7 +138,10 @@ describe('översikten (dashboard) against independent counts', () => {
         resolved_at = CASE WHEN x.n % 6 IN (3, 5) THEN d.reported_at + (x.n % 41) * interval '1 day' + interval '2 hours' END,
         escalated_at = CASE WHEN x.n % 6 = 4 THEN d.reported_at + (x.n % 23) * interval '1 day' END,
         closed_at = CASE WHEN x.n % 6 = 5 THEN d.reported_at + (x.n % 41 + 4) * interval '1 day' END,
-        resolution = CASE WHEN x.n % 6 IN (3, 5) THEN 'Löst lokalt.' END
+        resolution = CASE WHEN x.n % 6 IN (3, 5) THEN 'Löst lokalt.' END,
+        -- Deadlines count from the import: every fourth stays imported today (on time however old), the rest
+        -- as if imported earlier, some on the day they were reported, some days later.
+        imported_at = CASE WHEN x.n % 4 = 0 THEN d.imported_at ELSE least(d.reported_at + (x.n % 3) * interval '1 day', d.imported_at) END
       FROM (SELECT id, substring(external_id FROM 3)::int AS n FROM deviation) x
       WHERE x.id = d.id`);
 
@@ -184,7 +188,7 @@ describe('översikten (dashboard) against independent counts', () => {
   async function rowsFor(filter: Filter): Promise<Row[]> {
     const wanted = new Set(expectedSamples(filter).map((s) => s.externalId));
     const rows = (await db.query(
-      `SELECT d.external_id, m.name AS municipality, s.name AS subproject, d.subproject_id, d.status, d.reported_at,
+      `SELECT d.external_id, m.name AS municipality, s.name AS subproject, d.subproject_id, d.status, d.reported_at, d.imported_at,
               d.accepted_at, d.resolved_at, d.escalated_at, d.closed_at
          FROM deviation d JOIN municipality m ON m.id = d.municipality_id JOIN subproject s ON s.id = d.subproject_id`,
     )) as Row[];
@@ -325,7 +329,7 @@ describe('översikten (dashboard) against independent counts', () => {
       // The deviation module's rule, report by report; and the resolve deadline once more in SQL.
       const policy = { acceptWithinWorkingDays: 2, resolveWithinDays: 30 };
       const open = own.filter((r) => ['ny', 'mottagen', 'under_utredning'].includes(r.status));
-      const flags = open.map((r) => deadlinesFor({ status: r.status, reportedAt: r.reported_at }, NOW, policy));
+      const flags = open.map((r) => deadlinesFor({ status: r.status, reportedAt: r.reported_at, importedAt: r.imported_at }, NOW, policy));
       const overdue = data.overdue.find((o) => o.subprojectId === h.subprojectId);
       const wantOverdue = {
         open: open.length,
@@ -339,7 +343,7 @@ describe('översikten (dashboard) against independent counts', () => {
       const sqlLate = (await db.query(
         `SELECT count(*)::int AS n FROM deviation
           WHERE external_id = ANY($1) AND subproject_id = $2 AND status IN ('ny', 'mottagen', 'under_utredning')
-            AND (reported_at AT TIME ZONE 'Europe/Stockholm')::date + 30 < ($3::timestamptz AT TIME ZONE 'Europe/Stockholm')::date`,
+            AND (imported_at AT TIME ZONE 'Europe/Stockholm')::date + 30 < ($3::timestamptz AT TIME ZONE 'Europe/Stockholm')::date`,
         [own.map((r) => r.external_id), h.subprojectId, NOW.toISOString()],
       )) as Array<{ n: number }>;
       expect(overdue?.notResolved).toBe(sqlLate[0].n);

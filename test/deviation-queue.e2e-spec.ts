@@ -210,7 +210,7 @@ describe('the lead’s queue and GET /api/deviations: filters, sorts, overdue ma
       const page = await new HttpClient(relaxed.baseUrl).api('GET', '/api/deviations', undefined, await createApiToken(relaxed.app, relaxedLead));
       const [item] = page.json<DeviationPage>().items;
       // Friday + 5 working days is next Friday; 3 calendar days is Monday.
-      expect(item.overdue).toEqual({ notAccepted: false, acceptBy: '2026-11-27', notResolved: true, resolveBy: '2026-11-23' });
+      expect(item.overdue).toEqual({ notAccepted: false, acceptBy: '2026-11-27', notResolved: true, resolveBy: '2026-11-23', countsFrom: '2026-11-20' });
     } finally {
       await relaxed.close();
     }

@@ -95,7 +95,7 @@ describe('reminders about overdue deviations, with real Postgres and SMTP', () =
     await fileAt('oldResolved', '2026-10-20T09:00:00Z', users.staffOs, 'Haninge', 'Intyg kom för sent');
     await act('oldResolved', users.leadOs1, 'accept', '2026-10-21T09:00:00Z');
     await act('oldResolved', users.leadOs1, 'resolve', '2026-10-22T09:00:00Z');
-    // Imported history, still "ny": never reminded.
+    // Imported history, closed in the earlier system: never reminded (open imports are, from the import: imported-deadlines.e2e-spec.ts).
     clock.set(new Date('2026-11-02T09:00:00Z'));
     await t.app.get(DeviationService).createFromImport({
       externalId: 'gammal-1',
@@ -107,6 +107,9 @@ describe('reminders about overdue deviations, with real Postgres and SMTP', () =
       title: 'Importerad historik',
       description: 'En situation från det gamla systemet.',
       severity: 'lag',
+      status: 'avslutad',
+      resolution: 'Löst i det gamla systemet.',
+      closedAt: '2026-10-05T10:00:00+02:00',
     });
 
     // Friday 20 November, 15:00: due to be accepted by Tuesday 24 November.

@@ -108,11 +108,12 @@ async function insertReports(client: Client, reports: readonly PatternReport[], 
     const batch = reports.slice(start, start + BATCH);
     await client.query(
       `INSERT INTO deviation (external_id, municipality_id, subproject_id, reporter_email, occurred_on, reported_at, category, parties,
-                              title, description, consequence, tried, severity, created_at, updated_at)
+                              title, description, consequence, tried, severity, created_at, updated_at, imported_at)
        SELECT x.external_id, m.id, m.subproject_id, 'bench@mia-example.se', x.occurred_on::date, x.occurred_on::date + time '10:00',
               x.category, CASE WHEN x.parties = '' THEN '{}'::text[] ELSE string_to_array(x.parties, ',') END,
               x.title, x.description, coalesce(x.consequence, ''), x.tried, 'medel',
-              CASE WHEN $10 THEN now() ELSE x.occurred_on::date + time '10:00' END, now()
+              CASE WHEN $10 THEN now() ELSE x.occurred_on::date + time '10:00' END, now(),
+              CASE WHEN $10 THEN now() ELSE x.occurred_on::date + time '10:00' END
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
               AS x(external_id, kommun, occurred_on, category, parties, title, description, consequence, tried)
          JOIN municipality m ON m.name = x.kommun`,

@@ -17,7 +17,7 @@ describe('overdueCutoffs', () => {
     for (let offset = -120; offset <= 1; offset++) {
       const day = addCalendarDays(moment.slice(0, 10), offset);
       for (const status of DEVIATION_STATUSES) {
-        const rule = deadlinesFor({ status, reportedAt: new Date(`${day}T12:00:00Z`) }, now, policy);
+        const rule = deadlinesFor({ status, reportedAt: new Date(`${day}T12:00:00Z`), importedAt: null }, now, policy);
         const notAccepted = cutoffs.notAccepted[status];
         const notResolved = cutoffs.notResolved[status];
         expect([day, status, 'ej mottagen', notAccepted !== undefined && day <= notAccepted]).toEqual([day, status, 'ej mottagen', rule.notAcceptedInTime]);

@@ -1,15 +1,16 @@
 import { addCalendarDays, calendarDaysBetween, IsoDate, stockholmDate } from '../../common/calendar/working-days';
-import { DeadlinePolicy, deadlinesFor } from '../deviation/deviation-deadlines';
+import { DeadlinePolicy, deadlinesFor, DeadlineSubject } from '../deviation/deviation-deadlines';
 import { DEVIATION_STATUSES, DeviationStatus } from '../deviation/deviation-workflow';
 
 /**
  * Overdue counts for 100 000 reports without running the deadline rule 100 000 times.
  *
- * The deviation module's rule (deadlinesFor) looks only at a report's status and the Swedish day it
- * came in, and a report that came in earlier is never due later: for each status, "overdue today"
- * holds for every day up to some last day and for none after it. That last day is found by binary
- * search, calling the rule itself about a dozen times per status and flag; SQL then counts the reports
- * that came in before the end of that day. The unit spec checks this against the rule day by day.
+ * The deviation module's rule (deadlinesFor) looks only at a report's status and the Swedish day its
+ * deadlines start (deadlineStart: the filing, or for an imported report the import), and a report whose
+ * deadlines started earlier is never due later: for each status, "overdue today" holds for every start
+ * day up to some last day and for none after it. That last day is found by binary search, calling the
+ * rule itself about a dozen times per status and flag; SQL then counts the reports whose deadlines
+ * started before the end of that day (deadlineStartSql). The unit spec checks this against the rule day by day.
  */
 
 /**
@@ -20,14 +21,14 @@ import { DEVIATION_STATUSES, DeviationStatus } from '../deviation/deviation-work
 const SEARCH_DAYS = 3660;
 
 export interface OverdueCutoffs {
-  /** Per status: the last Swedish day whose reports are not accepted in time today, or null for none. */
+  /** Per status: the last Swedish deadline-start day whose reports are not accepted in time today, or null for none. */
   notAccepted: Partial<Record<DeviationStatus, IsoDate>>;
   notResolved: Partial<Record<DeviationStatus, IsoDate>>;
 }
 
-/** Noon UTC lies on the same Swedish date, so the rule sees exactly that day. */
-function reportedOn(day: IsoDate): Date {
-  return new Date(`${day}T12:00:00Z`);
+/** A report filed at noon UTC on `day` (the same Swedish date), so the rule's deadlines start exactly that day. */
+function startingOn(status: DeviationStatus, day: IsoDate): DeadlineSubject {
+  return { status, reportedAt: new Date(`${day}T12:00:00Z`), importedAt: null };
 }
 
 /** The last day in the searched years for which `holds` is true, given it is true up to some day and false after. */
@@ -49,8 +50,8 @@ export function overdueCutoffs(now: Date, policy: DeadlinePolicy): OverdueCutoff
   const today = stockholmDate(now);
   const cutoffs: OverdueCutoffs = { notAccepted: {}, notResolved: {} };
   for (const status of DEVIATION_STATUSES) {
-    const accepted = lastDayWhere(today, (day) => deadlinesFor({ status, reportedAt: reportedOn(day) }, now, policy).notAcceptedInTime);
-    const resolved = lastDayWhere(today, (day) => deadlinesFor({ status, reportedAt: reportedOn(day) }, now, policy).notResolvedInTime);
+    const accepted = lastDayWhere(today, (day) => deadlinesFor(startingOn(status, day), now, policy).notAcceptedInTime);
+    const resolved = lastDayWhere(today, (day) => deadlinesFor(startingOn(status, day), now, policy).notResolvedInTime);
     if (accepted) cutoffs.notAccepted[status] = accepted;
     if (resolved) cutoffs.notResolved[status] = resolved;
   }

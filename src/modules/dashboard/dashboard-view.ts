@@ -272,7 +272,7 @@ function overdueView(data: DashboardData, acceptDays: number, resolveDays: numbe
     title: 'Försenade avvikelser per delprojekt',
     intro:
       `En avvikelse ska tas emot inom ${acceptDays} arbetsdagar och åtgärdas, eskaleras eller avslutas inom ${resolveDays} dagar. ` +
-      'Här räknas de som i dag har passerat gränsen. Väntar på åtgärd: ny, mottagen eller under utredning.',
+      'Här räknas de som i dag har passerat gränsen; för importerade avvikelser räknas fristerna från importen. Väntar på åtgärd: ny, mottagen eller under utredning.',
     summary,
     spec: rows.length
       ? pairedBarSpec({

@@ -1,3 +1,4 @@
+import { deadlineStartSql } from '../deviation/deviation-deadlines';
 import { DeviationStatus } from '../deviation/deviation-workflow';
 import { DashboardFilters } from './dashboard.types';
 
@@ -45,18 +46,22 @@ function whereClause(filters: DashboardFilters, params: Params, extra: string[] 
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
-/** Per status, the last Swedish day whose reports are overdue today (dashboard-overdue.ts). */
+/** Per status, the last Swedish deadline-start day whose reports are overdue today (dashboard-overdue.ts). */
 export interface OverdueCutoffDays {
   notAccepted: Partial<Record<DeviationStatus, string>>;
   notResolved: Partial<Record<DeviationStatus, string>>;
 }
 
-/** Statuses sharing a cutoff day are tested together: usually one condition per flag. */
+/**
+ * Statuses sharing a cutoff day are tested together: usually one condition per flag. The day is compared
+ * with when the deadlines start (the import, for an imported report), as deadlinesFor does.
+ */
 export function overdueCondition(cutoffs: Partial<Record<DeviationStatus, string>>, params: Params): string {
   const byDay = new Map<string, string[]>();
   for (const [status, day] of Object.entries(cutoffs)) byDay.set(day, [...(byDay.get(day) ?? []), status]);
   const parts = [...byDay].map(
-    ([day, statuses]) => `(d.status = ANY(${params.add(statuses)}::text[]) AND d.reported_at < ((${params.add(day)}::date + 1)::timestamp AT TIME ZONE ${SWEDISH}))`,
+    ([day, statuses]) =>
+      `(d.status = ANY(${params.add(statuses)}::text[]) AND ${deadlineStartSql('d')} < ((${params.add(day)}::date + 1)::timestamp AT TIME ZONE ${SWEDISH}))`,
   );
   return parts.length ? parts.join(' OR ') : 'false';
 }
@@ -84,9 +89,9 @@ SELECT CASE WHEN GROUPING(${month}) = 0 THEN 'month' ELSE 'cell' END AS kind,
 }
 
 /**
- * Open reports per delprojekt, and how many of them are overdue today: reports that came in before
- * the end of the status's cut-off day (dashboard-overdue.ts). Only open reports are read, which the
- * queue index (subproject_id, status, reported_at) serves on its own when no other filter is set.
+ * Open reports per delprojekt, and how many of them are overdue today: reports whose deadlines started
+ * before the end of the status's cut-off day (dashboard-overdue.ts). Only open reports are read, found
+ * by the queue index (subproject_id, status, reported_at) when no other filter is set.
  */
 export function buildDeadlineQuery(filters: DashboardFilters, cutoffs: OverdueCutoffDays): BuiltQuery {
   const params = new Params();

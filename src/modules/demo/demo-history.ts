@@ -21,8 +21,10 @@ function unit(text: string, salt: number): number {
 /**
  * Gives a demo report the history a real one of its age would have, in the import format's history
  * columns: most older reports accepted within days, handled locally and closed, some escalated as
- * structural; recent ones still new or being looked into, a few late. Deterministic per externalId,
- * and no time after `now`.
+ * structural; recent ones still new or being looked into. Deterministic per externalId, and no time
+ * after `now`. The demo comes in through the import, so its open reports' deadlines count from the day
+ * it is seeded (deviation-deadlines.ts): none is late on the first start; the new ones are two working
+ * days later.
  */
 export function withDemoHistory(row: Record<string, unknown>, now: Date): Record<string, unknown> {
   const id = String(row.externalId ?? '');
@@ -32,7 +34,7 @@ export function withDemoHistory(row: Record<string, unknown>, now: Date): Record
   const [u, v, w] = [unit(id, 1), unit(id, 2), unit(id, 3)];
   const latest = now.getTime() - 3_600_000;
   const at = (ms: number): string => new Date(Math.min(ms, latest)).toISOString();
-  // The newest: not yet accepted, and some of those waiting a little too long.
+  // The newest: not yet accepted, some of them reported a little while ago.
   if (ageDays < 3 || (ageDays < 10 && u > 0.55)) return row;
   const accepted = reported + (0.05 + 4 * u * u) * DAY_MS;
   const history: Record<string, unknown> = { status: 'mottagen', acceptedAt: at(accepted) };

@@ -115,7 +115,7 @@ function filterConditions(filters: ListFilters, params: Params): string[] {
 
 export const LIST_COLUMNS = `
   d.id, d.reference, d.title, d.status, d.severity, d.severity_order, d.category, d.parties,
-  d.reported_at, d.reported_at::text AS reported_at_key, d.occurred_on::text AS occurred_on,
+  d.reported_at, d.reported_at::text AS reported_at_key, d.imported_at, d.occurred_on::text AS occurred_on,
   d.municipality_id, m.name AS municipality_name, d.subproject_id, s.name AS subproject_name,
   d.assignee_id, a.name AS assignee_name, d.reporter_id, d.accepted_at, d.resolved_at, d.escalated_at, d.closed_at`;
 

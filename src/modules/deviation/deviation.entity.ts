@@ -39,8 +39,13 @@ export class Deviation extends AppBaseEntity {
   @Column({ type: 'date' })
   occurredOn: string;
 
+  /** In the earlier system, for an imported report. */
   @Column({ type: 'timestamptz' })
   reportedAt: Date;
+
+  /** When an imported report came into this system (set exactly when externalId is); its deadlines count from then. */
+  @Column({ type: 'timestamptz', nullable: true })
+  importedAt: Date | null;
 
   @Column({ type: 'text' })
   category: DeviationCategory;

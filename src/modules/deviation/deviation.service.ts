@@ -86,6 +86,7 @@ interface DetailRow {
   reporter_active: boolean | null;
   occurred_on: string;
   reported_at: Date;
+  imported_at: Date | null;
   category: DeviationCategory;
   parties: DeviationParty[];
   title: string;
@@ -114,6 +115,7 @@ interface ListRow {
   parties: DeviationParty[];
   reported_at: Date;
   reported_at_key: string;
+  imported_at: Date | null;
   occurred_on: string;
   municipality_id: string;
   municipality_name: string;
@@ -134,7 +136,7 @@ const DETAIL_SELECT = `
          d.subproject_id, s.name AS subproject_name,
          d.reporter_id, r.name AS reporter_name, d.reporter_email, COALESCE(r.email, d.reporter_email) AS reporter_address,
          r.active AS reporter_active,
-         d.occurred_on::text AS occurred_on, d.reported_at, d.category, d.parties, d.title, d.description,
+         d.occurred_on::text AS occurred_on, d.reported_at, d.imported_at, d.category, d.parties, d.title, d.description,
          d.consequence, d.tried, d.severity, d.status, d.assignee_id, a.name AS assignee_name, d.resolution,
          d.accepted_at, d.resolved_at, d.escalated_at, d.closed_at
     FROM deviation d
@@ -284,10 +286,10 @@ export class DeviationService {
             WHERE ${sameNameCondition('m.name', '$1')}
          ), inserted AS (
            INSERT INTO deviation (external_id, municipality_id, subproject_id, reporter_id, reporter_email, occurred_on, reported_at,
-                                  category, parties, title, description, consequence, tried, severity, created_at, updated_at,
+                                  category, parties, title, description, consequence, tried, severity, created_at, updated_at, imported_at,
                                   status, resolution, accepted_at, resolved_at, escalated_at, closed_at)
            SELECT $2, t.id, t.subproject_id, (SELECT u.id FROM app_user u WHERE u.email = $3::text), $3, $4, $5,
-                  $6, $7, $8, $9, $10, $11, $12, $13, $13,
+                  $6, $7, $8, $9, $10, $11, $12, $13, $13, $13,
                   $14, $15, $16, $17, $18, $19
              FROM target t
            ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
@@ -861,7 +863,7 @@ export class DeviationService {
   }
 
   private toListItem(row: ListRow | DetailRow): DeviationListItem {
-    const deadlines = deadlinesFor({ status: row.status, reportedAt: row.reported_at }, this.clock.now(), this.deadlinePolicy);
+    const deadlines = deadlinesFor({ status: row.status, reportedAt: row.reported_at, importedAt: row.imported_at }, this.clock.now(), this.deadlinePolicy);
     return {
       id: row.id,
       reference: row.reference,
@@ -878,6 +880,7 @@ export class DeviationService {
       assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '' } : null,
       occurredOn: row.occurred_on,
       reportedAt: row.reported_at,
+      importedAt: row.imported_at,
       acceptedAt: row.accepted_at,
       resolvedAt: row.resolved_at,
       escalatedAt: row.escalated_at,
@@ -887,6 +890,7 @@ export class DeviationService {
         notResolved: deadlines.notResolvedInTime,
         acceptBy: deadlines.acceptBy,
         resolveBy: deadlines.resolveBy,
+        countsFrom: deadlines.countsFrom,
       },
       path: `/avvikelser/${row.id}`,
     };

@@ -17,6 +17,8 @@ export interface OverdueFlags {
   notResolved: boolean;
   acceptBy: string;
   resolveBy: string;
+  /** The Swedish date both deadlines count from: the filing, or for an imported report the import. */
+  countsFrom: string;
 }
 
 export interface DeviationListItem {
@@ -35,6 +37,8 @@ export interface DeviationListItem {
   assignee: NamedRef | null;
   occurredOn: string;
   reportedAt: Date;
+  /** When an imported report came into this system; its deadlines count from then. Null if filed here. */
+  importedAt: Date | null;
   acceptedAt: Date | null;
   resolvedAt: Date | null;
   escalatedAt: Date | null;

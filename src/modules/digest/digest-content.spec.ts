@@ -4,8 +4,17 @@ const policy = { acceptWithinWorkingDays: 2, resolveWithinDays: 30 };
 // Monday 30 November 2026, 07:00 Swedish time.
 const now = new Date('2026-11-30T06:00:00Z');
 
-function report(id: string, status: DigestReportRow['status'], reportedAt: string): DigestReportRow {
-  return { id, reference: `AVV-2026-${id}`, title: `Titel ${id}`, status, reportedAt: new Date(reportedAt), municipalityName: 'Haninge', subprojectId: 's1' };
+function report(id: string, status: DigestReportRow['status'], reportedAt: string, importedAt: string | null = null): DigestReportRow {
+  return {
+    id,
+    reference: `AVV-2026-${id}`,
+    title: `Titel ${id}`,
+    status,
+    reportedAt: new Date(reportedAt),
+    importedAt: importedAt ? new Date(importedAt) : null,
+    municipalityName: 'Haninge',
+    subprojectId: 's1',
+  };
 }
 
 describe('the lead digest lists', () => {
@@ -32,6 +41,24 @@ describe('the lead digest lists', () => {
     ]);
     expect(lists.newReports.map((l) => [l.reference, l.ageDays, l.path])).toEqual([['AVV-2026-00003', 3, '/avvikelser/00003']]);
     expect(lists.waiting.map((l) => l.reference)).toEqual(['AVV-2026-00005', 'AVV-2026-00008']);
+  });
+
+  it('sorts imported reports by their import, not their original date: new on import week, overdue once the import-based deadline passes', () => {
+    const lists = classifyLeadReports(
+      [
+        report('00010', 'ny', '2019-03-04T09:00:00Z', '2026-11-27T10:00:00Z'), // imported Friday: accept by Tuesday, new
+        report('00011', 'mottagen', '2018-01-10T09:00:00Z', '2026-11-27T10:00:00Z'), // imported Friday, accepted there: waiting
+        report('00012', 'ny', '2019-03-04T09:00:00Z', '2026-11-24T10:00:00Z'), // imported Tuesday: accept by Thursday, overdue
+        report('00013', 'avslutad', '2019-03-04T09:00:00Z', '2026-11-27T10:00:00Z'), // closed: not in the digest
+      ],
+      now,
+      policy,
+    );
+    expect(lists.newReports.map((l) => [l.reference, l.importedOn])).toEqual([['AVV-2026-00010', '2026-11-27']]);
+    expect(lists.waiting.map((l) => l.reference)).toEqual(['AVV-2026-00011']);
+    expect(lists.overdue.map((l) => [l.reference, l.importedOn])).toEqual([['AVV-2026-00012', '2026-11-24']]);
+    // The age shown is the report's own (from the earlier system); the line says when it was imported.
+    expect(lists.newReports[0].ageDays).toBe(2828);
   });
 
   it('counts a report older than seven days that is still "ny" and not overdue as waiting', () => {

@@ -1,6 +1,6 @@
 import { calendarDaysBetween, IsoDate, stockholmDate } from '../../common/calendar/working-days';
 import { barrierDisplayName } from '../barrier/barrier-wording';
-import { DeadlinePolicy, deadlinesFor } from '../deviation/deviation-deadlines';
+import { DeadlinePolicy, deadlinesFor, deadlineStart } from '../deviation/deviation-deadlines';
 import { DeviationStatus } from '../deviation/deviation-workflow';
 
 /**
@@ -8,7 +8,8 @@ import { DeviationStatus } from '../deviation/deviation-workflow';
  *
  * Lead digest, per delprojekt: each open report lands in exactly one list, so a count in the subject
  * never counts a report twice: overdue (deadlinesFor, the rule the lists and reminders use) first, then
- * new (still "ny", reported in the last 7 days), then waiting (every other open report).
+ * new (still "ny", came in during the last 7 days: filed, or imported, as the deadlines count), then
+ * waiting (every other open report). Imported reports are in it like any other; their lines say so.
  * Analyst digest: barriers created and escalated in the last 7 days, and letters awaiting review.
  * Only titles and names are shown: titles passed the personal-data guard, descriptions never leave the system.
  */
@@ -25,6 +26,8 @@ export interface DigestReportRow {
   title: string;
   status: DeviationStatus;
   reportedAt: Date;
+  /** When an imported report came into this system; null if filed here. */
+  importedAt: Date | null;
   municipalityName: string;
   subprojectId: string;
 }
@@ -34,8 +37,10 @@ export interface DigestReportLine {
   reference: string;
   title: string;
   municipalityName: string;
-  /** Calendar days since the report came in (Swedish dates). */
+  /** Calendar days since the report was reported (Swedish dates; in the earlier system, if imported). */
   ageDays: number;
+  /** Swedish date an imported report came into this system (its deadlines count from then); null if filed here. */
+  importedOn: IsoDate | null;
   /** Appended to BASE_URL in the mail. */
   path: string;
 }
@@ -75,11 +80,12 @@ export function classifyLeadReports(rows: readonly DigestReportRow[], now: Date,
       title: row.title,
       municipalityName: row.municipalityName,
       ageDays: calendarDaysBetween(stockholmDate(row.reportedAt), today),
+      importedOn: row.importedAt ? stockholmDate(row.importedAt) : null,
       path: `/avvikelser/${row.id}`,
     };
     const deadlines = deadlinesFor(row, now, policy);
     if (deadlines.notAcceptedInTime || deadlines.notResolvedInTime) lists.overdue.push(line);
-    else if (row.status === 'ny' && row.reportedAt.getTime() >= since) lists.newReports.push(line);
+    else if (row.status === 'ny' && deadlineStart(row).getTime() >= since) lists.newReports.push(line);
     else lists.waiting.push(line);
   }
   lists.overdue.sort(byOldest);

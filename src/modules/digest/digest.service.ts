@@ -105,13 +105,22 @@ export class DigestService {
   private async loadOpenReports(subprojectIds: string[]): Promise<Map<string, DigestReportRow[]>> {
     const bySubproject = new Map<string, DigestReportRow[]>();
     if (subprojectIds.length === 0) return bySubproject;
-    // Imported reports are history from another system (as for reminders): their "ny" says nothing here.
+    // Imported reports too, like the queue: their deadlines count from the import (deadlinesFor).
     const rows = (await this.dataSource.query(
-      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.subproject_id, m.name AS municipality_name
+      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.imported_at, d.subproject_id, m.name AS municipality_name
          FROM deviation d JOIN municipality m ON m.id = d.municipality_id
-        WHERE d.subproject_id = ANY($1::uuid[]) AND d.status = ANY($2::text[]) AND d.external_id IS NULL`,
+        WHERE d.subproject_id = ANY($1::uuid[]) AND d.status = ANY($2::text[])`,
       [subprojectIds, OPEN_STATUSES],
-    )) as Array<{ id: string; reference: string; title: string; status: DeviationStatus; reported_at: Date; subproject_id: string; municipality_name: string }>;
+    )) as Array<{
+      id: string;
+      reference: string;
+      title: string;
+      status: DeviationStatus;
+      reported_at: Date;
+      imported_at: Date | null;
+      subproject_id: string;
+      municipality_name: string;
+    }>;
     for (const row of rows) {
       const list = bySubproject.get(row.subproject_id) ?? [];
       list.push({
@@ -120,6 +129,7 @@ export class DigestService {
         title: row.title,
         status: row.status,
         reportedAt: row.reported_at,
+        importedAt: row.imported_at,
         municipalityName: row.municipality_name,
         subprojectId: row.subproject_id,
       });

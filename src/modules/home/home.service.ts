@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock/clock';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierStatus } from '../barrier/barrier.constants';
 import { overdueCutoffs } from '../dashboard/dashboard-overdue';
 import { overdueCondition, Params } from '../dashboard/dashboard.query';
-import { DeadlinePolicy } from '../deviation/deviation-deadlines';
+import { DeadlinePolicy, deadlineStartSql } from '../deviation/deviation-deadlines';
 import { newReplyCondition, reporterCondition } from '../deviation/deviation-list.query';
 import { DeviationService } from '../deviation/deviation.service';
 import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
@@ -26,6 +26,8 @@ export interface HomeReportLine {
   statusLabel: string;
   municipalityName: string;
   reportedAt: Date;
+  /** When an imported report came into this system (its deadlines count from then); null if filed here. */
+  importedAt: Date | null;
 }
 
 export interface LeadStatusRow {
@@ -102,10 +104,10 @@ export class HomeService {
         WHERE d.subproject_id = ${countParams.add(user.subprojectId)} AND d.status = ANY(${countParams.add([...LEAD_STATUSES])}::text[])
         GROUP BY d.status`;
     const listParams = new Params();
-    const listSql = `SELECT d.id, d.reference, d.title, d.status, d.reported_at, m.name AS municipality_name
+    const listSql = `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.imported_at, m.name AS municipality_name
          FROM deviation d JOIN municipality m ON m.id = d.municipality_id
         WHERE d.subproject_id = ${listParams.add(user.subprojectId)} AND ${late(listParams)}
-        ORDER BY d.reported_at, d.id
+        ORDER BY ${deadlineStartSql('d')}, d.id
         LIMIT ${listParams.add(HOME_LIST_LIMIT)}`;
     const [counts, oldest] = await Promise.all([
       this.dataSource.query(countSql, countParams.values) as Promise<Array<{ status: DeviationStatus; count: number; overdue: number; mine: number }>>,
@@ -140,7 +142,7 @@ export class HomeService {
       [user.id, user.email.toLowerCase()],
     )) as Array<{ total: number; open: number; new_replies: number }>;
     const recent = (await this.dataSource.query(
-      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, m.name AS municipality_name, ${newReply} AS new_reply
+      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.imported_at, m.name AS municipality_name, ${newReply} AS new_reply
          FROM deviation d JOIN municipality m ON m.id = d.municipality_id
         WHERE ${mine}
         ORDER BY d.reported_at DESC, d.id DESC
@@ -192,6 +194,7 @@ interface ReportRow {
   title: string;
   status: DeviationStatus;
   reported_at: Date;
+  imported_at: Date | null;
   municipality_name: string;
 }
 
@@ -205,5 +208,6 @@ function toLine(row: ReportRow): HomeReportLine {
     statusLabel: STATUS_LABELS[row.status] ?? row.status,
     municipalityName: row.municipality_name,
     reportedAt: row.reported_at,
+    importedAt: row.imported_at,
   };
 }

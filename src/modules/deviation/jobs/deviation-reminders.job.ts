@@ -3,12 +3,14 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, 
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { stockholmDate } from '../../../common/calendar/working-days';
 import { Clock } from '../../../common/clock/clock';
 import { AppConfigService } from '../../../config/app-config.service';
 import { MailOutboxService } from '../../mail/mail-outbox.service';
 import { JobRunner, JobRunOutcome } from '../../scheduling/job-runner';
 import { scheduleConfiguredCron } from '../../scheduling/configured-cron';
 import { dailySlot, manualSlot } from '../../scheduling/job-slots';
+import { deadlineStartSql } from '../deviation-deadlines';
 import { DeviationStatus } from '../deviation-workflow';
 import {
   distributeReminders,
@@ -48,7 +50,7 @@ interface CandidateRow {
   title: string;
   status: DeviationStatus;
   reported_at: Date;
-  imported: boolean;
+  imported_at: Date | null;
   municipality_name: string;
   subproject_id: string;
   subproject_name: string;
@@ -164,16 +166,16 @@ export class DeviationRemindersJob implements OnApplicationBootstrap, BeforeAppl
   }
 
   private async loadCandidates(now: Date, policy: ReminderPolicy): Promise<Map<string, ReminderCandidate & { report: ReminderReport }>> {
-    // Imported reports are never reminded (see deviation-reminders.ts), so they are not read either.
+    // Imported reports too: their deadlines start at the import, so the cutoff is on the same start.
     const rows = (await this.dataSource.query(
-      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.external_id IS NOT NULL AS imported,
+      `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.imported_at,
               m.name AS municipality_name, d.subproject_id, s.name AS subproject_name,
               (SELECT max(r.reminded_on)::text FROM deviation_reminder r WHERE r.deviation_id = d.id AND r.kind = 'not_accepted') AS last_not_accepted,
               (SELECT max(r.reminded_on)::text FROM deviation_reminder r WHERE r.deviation_id = d.id AND r.kind = 'not_resolved') AS last_not_resolved
          FROM deviation d
          JOIN municipality m ON m.id = d.municipality_id
          JOIN subproject s ON s.id = d.subproject_id
-        WHERE d.status = ANY($1::text[]) AND d.reported_at < $2 AND d.external_id IS NULL`,
+        WHERE d.status = ANY($1::text[]) AND ${deadlineStartSql('d')} < $2`,
       [statusesThatCanBeOverdue(policy), overdueCandidateCutoff(now, policy)],
     )) as CandidateRow[];
     return new Map(
@@ -185,7 +187,7 @@ export class DeviationRemindersJob implements OnApplicationBootstrap, BeforeAppl
           id: row.id,
           status: row.status,
           reportedAt: row.reported_at,
-          imported: row.imported,
+          importedAt: row.imported_at,
           lastReminded,
           report: {
             id: row.id,
@@ -194,6 +196,7 @@ export class DeviationRemindersJob implements OnApplicationBootstrap, BeforeAppl
             municipalityName: row.municipality_name,
             subprojectId: row.subproject_id,
             subprojectName: row.subproject_name,
+            importedOn: row.imported_at ? stockholmDate(row.imported_at) : null,
           },
         };
         return [row.id, candidate];

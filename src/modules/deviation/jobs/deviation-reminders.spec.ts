@@ -22,7 +22,7 @@ function at7(date: string): Date {
 }
 
 function report(reportedAt: string, status: DeviationStatus = 'ny', extra: Partial<ReminderCandidate> = {}): ReminderCandidate {
-  return { id: 'r1', status, reportedAt: new Date(reportedAt), imported: false, lastReminded: {}, ...extra };
+  return { id: 'r1', status, reportedAt: new Date(reportedAt), importedAt: null, lastReminded: {}, ...extra };
 }
 
 function kinds(candidate: ReminderCandidate, now: Date, p: ReminderPolicy = policy): string[] {
@@ -104,8 +104,36 @@ describe('reminders: what is overdue', () => {
     expect(statusesThatCanBeOverdue(policy)).toEqual(['ny', 'mottagen', 'under_utredning']);
   });
 
-  it('imported reports are history and are not reminded', () => {
-    expect(kinds(report('2026-01-05T09:00:00Z', 'ny', { imported: true }), at7('2026-11-25'))).toEqual([]);
+  it('an imported open report is reminded like one filed on its import day, not by its original date', () => {
+    // Reported in the earlier system in 2019, imported Friday 20 November 2026 at 15:00.
+    const imported = report('2019-03-04T09:00:00Z', 'ny', { importedAt: new Date('2026-11-20T14:00:00Z') });
+    expect(kinds(imported, at7('2026-11-23'))).toEqual([]);
+    expect(kinds(imported, at7('2026-11-24'))).toEqual([]);
+    expect(kinds(imported, at7('2026-11-25'))).toEqual(['not_accepted:1']);
+    expect(planReminders([imported], at7('2026-11-25'), policy).due[0]).toMatchObject({ deadline: '2026-11-24' });
+    // Imported as accepted: only the resolve deadline applies, 30 days from the import.
+    const accepted = report('2019-03-04T09:00:00Z', 'mottagen', { importedAt: new Date('2026-11-20T14:00:00Z') });
+    expect(kinds(accepted, at7('2026-12-18'))).toEqual([]);
+    expect(kinds(accepted, at7('2026-12-21'))).toEqual(['not_resolved:1']);
+    // Imported as closed (or handled): never reminded.
+    for (const status of ['atgardad_lokalt', 'strukturellt_hinder', 'avslutad'] as const) {
+      expect(kinds(report('2019-03-04T09:00:00Z', status, { importedAt: new Date('2026-11-20T14:00:00Z') }), at7('2027-06-01'))).toEqual([]);
+    }
+  });
+
+  it('the first run after a big import of old open reports reminds about none of them', () => {
+    const importedAt = new Date('2026-11-23T09:00:00Z'); // Monday 10:00
+    const statuses: DeviationStatus[] = ['ny', 'mottagen', 'under_utredning'];
+    const candidates = Array.from({ length: 5000 }, (_, i) =>
+      report(new Date(Date.UTC(2015, 0, 1) + i * 17 * 3_600_000).toISOString(), statuses[i % 3], { id: `i${i}`, importedAt }),
+    );
+    expect(planReminders(candidates, new Date('2026-11-23T16:00:00Z'), policy).due).toEqual([]); // import day, after the import
+    expect(planReminders(candidates, at7('2026-11-24'), policy).due).toEqual([]);
+    expect(planReminders(candidates, at7('2026-11-25'), policy).due).toEqual([]); // accept by Wednesday: still on time
+    // Thursday: the ones still "ny" are late for acceptance, and only those.
+    const thursday = planReminders(candidates, at7('2026-11-26'), policy).due;
+    expect(thursday).toHaveLength(candidates.filter((c) => c.status === 'ny').length);
+    expect(new Set(thursday.map((d) => `${d.kind}:${d.daysOverdue}`))).toEqual(new Set(['not_accepted:1']));
   });
 
   it('reminds once per kind per day, and again only after the repeat interval while still overdue', () => {
@@ -133,10 +161,15 @@ describe('reminders: what is overdue', () => {
         const now = new Date(Date.UTC(2026, 0, 1) + hour * 3_600_000);
         const cutoff = overdueCandidateCutoff(now, p);
         // Being overdue only gets likelier the earlier a report came in, so checking the cutoff itself suffices.
-        expect(deadlinesFor({ status: 'ny', reportedAt: cutoff }, now, p)).toMatchObject({ notAcceptedInTime: false, notResolvedInTime: false });
+        expect(deadlinesFor({ status: 'ny', reportedAt: cutoff, importedAt: null }, now, p)).toMatchObject({ notAcceptedInTime: false, notResolvedInTime: false });
+        // The cutoff is on when the deadlines start: for an imported report, the import.
+        expect(deadlinesFor({ status: 'ny', reportedAt: new Date('2015-01-01T00:00:00Z'), importedAt: cutoff }, now, p)).toMatchObject({
+          notAcceptedInTime: false,
+          notResolvedInTime: false,
+        });
         if (p.resolveWithinDays === 1) {
           // …and the cutoff is tight: two days before it a report is overdue.
-          expect(deadlinesFor({ status: 'mottagen', reportedAt: new Date(cutoff.getTime() - 49 * 3_600_000) }, now, p).notResolvedInTime).toBe(true);
+          expect(deadlinesFor({ status: 'mottagen', reportedAt: new Date(cutoff.getTime() - 49 * 3_600_000), importedAt: null }, now, p).notResolvedInTime).toBe(true);
         }
       }
     }
@@ -146,11 +179,11 @@ describe('reminders: what is overdue', () => {
 describe('reminders: who gets which mail', () => {
   const reports = new Map<string, ReminderReport>(
     [
-      { id: 'a1', reference: 'AVV-2026-00001', title: 'Ingen tar emot', municipalityName: 'Haninge', subprojectId: 'OS', subprojectName: 'MIA Östra Södertörn' },
-      { id: 'a2', reference: 'AVV-2026-00002', title: 'Väntar på beslut', municipalityName: 'Tyresö', subprojectId: 'OS', subprojectName: 'MIA Östra Södertörn' },
-      { id: 'a3', reference: 'AVV-2026-00003', title: 'Stängd insats', municipalityName: 'Nynäshamn', subprojectId: 'OS', subprojectName: 'MIA Östra Södertörn' },
-      { id: 'b1', reference: 'AVV-2026-00004', title: 'Utan ledare', municipalityName: 'Järfälla', subprojectId: 'JA', subprojectName: 'MIA Järfälla' },
-      { id: 'b2', reference: 'AVV-2026-00005', title: 'Gammal', municipalityName: 'Järfälla', subprojectId: 'JA', subprojectName: 'MIA Järfälla' },
+      { id: 'a1', reference: 'AVV-2026-00001', title: 'Ingen tar emot', municipalityName: 'Haninge', subprojectId: 'OS', subprojectName: 'MIA Östra Södertörn', importedOn: null },
+      { id: 'a2', reference: 'AVV-2026-00002', title: 'Väntar på beslut', municipalityName: 'Tyresö', subprojectId: 'OS', subprojectName: 'MIA Östra Södertörn', importedOn: null },
+      { id: 'a3', reference: 'AVV-2026-00003', title: 'Stängd insats', municipalityName: 'Nynäshamn', subprojectId: 'OS', subprojectName: 'MIA Östra Södertörn', importedOn: null },
+      { id: 'b1', reference: 'AVV-2026-00004', title: 'Utan ledare', municipalityName: 'Järfälla', subprojectId: 'JA', subprojectName: 'MIA Järfälla', importedOn: null },
+      { id: 'b2', reference: 'AVV-2026-00005', title: 'Gammal', municipalityName: 'Järfälla', subprojectId: 'JA', subprojectName: 'MIA Järfälla', importedOn: null },
     ].map((r) => [r.id, r]),
   );
   const directory = {
@@ -188,6 +221,7 @@ describe('reminders: who gets which mail', () => {
       subprojectName: 'MIA Östra Södertörn',
       deadline: '2026-11-24',
       daysOverdue: 1,
+      importedOn: null,
       path: '/avvikelser/a1',
     });
     // Järfälla has no lead: its unaccepted report reached no one and is tried again on the next run.

@@ -1,5 +1,5 @@
 import { calendarDaysBetween, IsoDate, isWorkingDay, stockholmDate, workingDaysBetween } from '../../../common/calendar/working-days';
-import { DeadlinePolicy, deadlinesFor } from '../deviation-deadlines';
+import { DeadlinePolicy, deadlinesFor, DeadlineSubject } from '../deviation-deadlines';
 import { DEVIATION_STATUSES, DeviationStatus } from '../deviation-workflow';
 
 /**
@@ -13,8 +13,9 @@ import { DEVIATION_STATUSES, DeviationStatus } from '../deviation-workflow';
  *   and the next working day's run picks the report up.
  * - A report is reminded at most once per kind per day, and again only REMINDER_REPEAT_DAYS (default 7)
  *   days after the last reminder of that kind while it is still overdue.
- * - Imported reports are not reminded: they are history from another system, and their status here
- *   ("ny" on import) says nothing about whether they were handled there.
+ * - Imported reports are reminded like any other: their deadlines count from the import (deadlinesFor),
+ *   so an import of old open reports reminds no one on import day, and the first reminder comes only
+ *   when the delprojekt has had the same time as for a report filed that day.
  */
 
 export const REMINDER_KINDS = ['not_accepted', 'not_resolved'] as const;
@@ -25,11 +26,8 @@ export interface ReminderPolicy extends DeadlinePolicy {
   repeatAfterDays: number;
 }
 
-export interface ReminderCandidate {
+export interface ReminderCandidate extends DeadlineSubject {
   id: string;
-  status: DeviationStatus;
-  reportedAt: Date;
-  imported: boolean;
   /** Swedish date of the latest reminder of each kind, if any. */
   lastReminded: Partial<Record<ReminderKind, IsoDate>>;
 }
@@ -57,7 +55,6 @@ function repeatIsDue(lastReminded: IsoDate | undefined, today: IsoDate, repeatAf
 
 /** The reminders one report is due today (none, one or both kinds). */
 export function dueRemindersFor(candidate: ReminderCandidate, now: Date, policy: ReminderPolicy): DueReminder[] {
-  if (candidate.imported) return [];
   const today = stockholmDate(now);
   const deadlines = deadlinesFor(candidate, now, policy);
   const due: DueReminder[] = [];
@@ -83,15 +80,15 @@ export function statusesThatCanBeOverdue(policy: DeadlinePolicy): DeviationStatu
   const longAgo = new Date('2000-01-03T09:00:00Z');
   const muchLater = new Date('2010-01-04T09:00:00Z');
   return DEVIATION_STATUSES.filter((status) => {
-    const deadlines = deadlinesFor({ status, reportedAt: longAgo }, muchLater, policy);
+    const deadlines = deadlinesFor({ status, reportedAt: longAgo, importedAt: null }, muchLater, policy);
     return deadlines.notAcceptedInTime || deadlines.notResolvedInTime;
   });
 }
 
 /**
- * The earliest reported_at that can possibly be overdue today, so the job need not read every open
- * report: N working days are at least N calendar days, and one day of slack covers time zones and
- * summer time. The exact decision is still deadlinesFor's.
+ * The latest deadline start (deadlineStartSql: the filing, or the import) that can possibly be overdue
+ * today, so the job need not read every open report: N working days are at least N calendar days, and
+ * one day of slack covers time zones and summer time. The exact decision is still deadlinesFor's.
  */
 export function overdueCandidateCutoff(now: Date, policy: DeadlinePolicy): Date {
   const days = Math.min(policy.acceptWithinWorkingDays, policy.resolveWithinDays);
@@ -108,6 +105,8 @@ export interface ReminderReport {
   municipalityName: string;
   subprojectId: string;
   subprojectName: string;
+  /** Swedish date an imported report came into this system (the mail says so: its deadlines count from then); null if filed here. */
+  importedOn: IsoDate | null;
 }
 
 export interface ReminderDirectory {
@@ -125,6 +124,7 @@ export interface ReminderLine {
   subprojectName: string;
   deadline: IsoDate;
   daysOverdue: number;
+  importedOn: IsoDate | null;
   /** Appended to BASE_URL in the mail. */
   path: string;
 }
@@ -174,6 +174,7 @@ export function distributeReminders(due: readonly DueReminder[], reports: Readon
       subprojectName: report.subprojectName,
       deadline: reminder.deadline,
       daysOverdue: reminder.daysOverdue,
+      importedOn: report.importedOn,
       path: `/avvikelser/${report.id}`,
     };
     for (const email of recipients) {
