@@ -13,6 +13,7 @@ import { BarrierMemberWithoutForeignKeys1763900000900 } from './1763900000900-ba
 import { BarrierMemberAnchoring1763900001000 } from './1763900001000-barrier-member-anchoring';
 import { BarrierMemberBetterPlace1763900001100 } from './1763900001100-barrier-member-better-place';
 import { DeviationReporterView1763900001230 } from './1763900001230-deviation-reporter-view';
+import { DeviationEmbedding1763900001500 } from './1763900001500-deviation-embedding';
 
 /** In order. Each is reviewed SQL with up and down; the schema is never synchronised. */
-export const ALL_MIGRATIONS = [OrganisationAndAccess1763900000000, SeedDefaultOrganisation1763900000001, MailOutbox1763900000100, JobRun1763900000101, Deviation1763900000200, Barrier1763900000300, BarrierEngineSeen1763900000301, Letter1763900000400, DeviationReminder1763900000600, MailOutboxContext1763900000700, BarrierLocalFix1763900000800, BarrierMemberWithoutForeignKeys1763900000900, BarrierMemberAnchoring1763900001000, BarrierMemberBetterPlace1763900001100, DeviationReporterView1763900001230];
+export const ALL_MIGRATIONS = [OrganisationAndAccess1763900000000, SeedDefaultOrganisation1763900000001, MailOutbox1763900000100, JobRun1763900000101, Deviation1763900000200, Barrier1763900000300, BarrierEngineSeen1763900000301, Letter1763900000400, DeviationReminder1763900000600, MailOutboxContext1763900000700, BarrierLocalFix1763900000800, BarrierMemberWithoutForeignKeys1763900000900, BarrierMemberAnchoring1763900001000, BarrierMemberBetterPlace1763900001100, DeviationReporterView1763900001230, DeviationEmbedding1763900001500];
