@@ -296,7 +296,7 @@ export function explainBarrier(
     for (const id of m.direct) {
       const rank = termRank.get(id);
       if (rank === undefined) continue;
-      if (meaningRanks.has(rank)) sharesMeaning = true;
+      if (meaningRanks.size > 0 && meaningRanks.has(rank)) sharesMeaning = true;
       else shared.push(rank);
     }
     if (shared.length > 0) {
