@@ -108,6 +108,8 @@ describe('patterns with a language model (embeddings endpoint)', () => {
     expect(t1).not.toBeNull();
     expect(t2).toBe(t1);
     expect(server.requests).toHaveLength(0);
+    expect(await db().query(`SELECT count(*)::int AS n FROM deviation_embedding`)).toEqual([{ n: 0 }]);
+    expect(await db().query(`SELECT meaning_space FROM barrier_engine_state`)).toEqual([{ meaning_space: null }]);
     expect(summary).not.toMatch(/språkmodell/i);
   });
 
