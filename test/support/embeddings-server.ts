@@ -71,7 +71,7 @@ export class EmbeddingsServer {
     if (this.fault === 'http-500') return send(500, { error: `model crashed on: ${body.input.join(' | ')}` });
     if (this.fault === 'slow') {
       // Answers, but long after the app stopped waiting.
-      setTimeout(() => (response.destroyed ? undefined : send(200, { data: [] })), 5_000).unref();
+      setTimeout(() => (response.destroyed ? undefined : send(200, { data: [] })), 20_000).unref();
       return;
     }
     const data = body.input.map((text, index) => {
