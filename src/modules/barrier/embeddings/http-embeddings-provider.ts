@@ -81,7 +81,8 @@ export class HttpEmbeddingsProvider extends EmbeddingsProvider {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const name = nameOf(error);
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       return { failure: timedOut ? `no answer within ${timeoutMs} ms` : `the request failed (${networkCode(error)})`, retry: true };
     }
     if (!response.ok) {
@@ -112,9 +113,20 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// Duck-typed rather than instanceof: fetch's errors may come from another realm (a worker, a test's VM context).
+function nameOf(error: unknown): string | undefined {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
 /** The system error's code (ECONNREFUSED …) or the error's kind, without its message (it may hold the address). */
 function networkCode(error: unknown): string {
-  const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
-  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'unknown error';
+  const cause = typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined;
+  const causeCode = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown; errors?: unknown }).code : undefined;
+  if (typeof causeCode === 'string') return causeCode;
+  // Node reports a host with several addresses as an AggregateError of one error per address.
+  const errors = typeof cause === 'object' && cause !== null ? (cause as { errors?: unknown }).errors : undefined;
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
+  const firstCode = typeof first === 'object' && first !== null ? (first as { code?: unknown }).code : undefined;
+  return typeof firstCode === 'string' ? firstCode : (nameOf(error) ?? 'unknown error');
 }
