@@ -55,6 +55,18 @@ describe('loadEnvConfig', () => {
     }
   });
 
+  it('reads the optional language model for the pattern engine, and names what is missing in Swedish', () => {
+    expect(loadEnvConfig({}).EMBEDDINGS_URL).toBeUndefined();
+    const config = loadEnvConfig({ EMBEDDINGS_URL: 'http://ollama:11434/v1/embeddings', EMBEDDINGS_MODEL: 'bge-m3', EMBEDDINGS_API_KEY: 'k', EMBEDDINGS_TIMEOUT_MS: '5000' });
+    expect([config.EMBEDDINGS_URL, config.EMBEDDINGS_MODEL, config.EMBEDDINGS_API_KEY, config.EMBEDDINGS_TIMEOUT_MS]).toEqual(['http://ollama:11434/v1/embeddings', 'bge-m3', 'k', 5000]);
+    expect(() => loadEnvConfig({ EMBEDDINGS_URL: 'http://ollama:11434/v1/embeddings' })).toThrow(
+      new EnvValidationError(['EMBEDDINGS_MODEL: EMBEDDINGS_MODEL måste anges när EMBEDDINGS_URL är satt, t.ex. bge-m3']),
+    );
+    expect(() => loadEnvConfig({ EMBEDDINGS_URL: 'ollama:11434', EMBEDDINGS_MODEL: 'bge-m3' })).toThrow(/EMBEDDINGS_URL: EMBEDDINGS_URL måste vara en http\(s\)-adress/);
+    expect(() => loadEnvConfig({ EMBEDDINGS_MODEL: 'bge-m3' })).toThrow(/EMBEDDINGS_MODEL: gäller bara tillsammans med EMBEDDINGS_URL/);
+    expect(() => loadEnvConfig({ EMBEDDINGS_URL: 'http://x/v1/embeddings', EMBEDDINGS_MODEL: 'bge-m3', EMBEDDINGS_TIMEOUT_MS: '10' })).toThrow(/EMBEDDINGS_TIMEOUT_MS måste vara minst 100/);
+  });
+
   it('demands a real secret in production', () => {
     expect(() => loadEnvConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@y/z' })).toThrow(/APP_SECRET: måste sättas/);
   });

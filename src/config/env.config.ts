@@ -9,6 +9,7 @@ import {
   Min,
   MinLength,
   ValidateBy,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 import { isIP } from 'node:net';
@@ -150,6 +151,34 @@ export class EnvConfig {
   }, { message: 'TRUST_PROXY måste vara proxyns IP-adress eller nät, flera med komma, t.ex. 10.0.0.5 eller 172.18.0.0/16' })
   TRUST_PROXY?: string = undefined;
 
+  /**
+   * An optional language model for the pattern engine: an OpenAI-compatible embeddings endpoint (Ollama,
+   * vLLM, LocalAI, text-embeddings-inference) the organisation runs itself. Unset, the engine reads words only.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, {
+    message: 'EMBEDDINGS_URL måste vara en http(s)-adress till en embeddings-tjänst, t.ex. http://127.0.0.1:11434/v1/embeddings (Ollama)',
+  })
+  EMBEDDINGS_URL?: string = undefined;
+
+  /** The model the endpoint should use; needed as soon as EMBEDDINGS_URL is set. */
+  @ValidateIf((config: EnvConfig) => config.EMBEDDINGS_URL !== undefined)
+  @IsString({ message: 'EMBEDDINGS_MODEL måste anges när EMBEDDINGS_URL är satt, t.ex. bge-m3' })
+  @Matches(/^\S+$/, { message: 'EMBEDDINGS_MODEL måste vara modellens namn utan mellanslag, t.ex. bge-m3' })
+  EMBEDDINGS_MODEL?: string = undefined;
+
+  /** Sent as a bearer token to EMBEDDINGS_URL; never logged. */
+  @IsOptional()
+  @IsString()
+  EMBEDDINGS_API_KEY?: string = undefined;
+
+  /** How long one request to EMBEDDINGS_URL may take before it is retried (twice), then given up for the run. */
+  @Transform(toInt)
+  @IsInt({ message: 'EMBEDDINGS_TIMEOUT_MS måste vara ett heltal (millisekunder)' })
+  @Min(100, { message: 'EMBEDDINGS_TIMEOUT_MS måste vara minst 100 millisekunder' })
+  @Max(600_000, { message: 'EMBEDDINGS_TIMEOUT_MS får vara högst 600000 millisekunder (tio minuter)' })
+  EMBEDDINGS_TIMEOUT_MS = 30_000;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -187,6 +216,9 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   });
   if (config.isProduction && config.APP_SECRET === DEV_SECRET) {
     problems.push('APP_SECRET: måste sättas till en egen hemlig sträng i produktion');
+  }
+  if (config.EMBEDDINGS_MODEL !== undefined && config.EMBEDDINGS_URL === undefined) {
+    problems.push('EMBEDDINGS_MODEL: gäller bara tillsammans med EMBEDDINGS_URL (adressen till embeddings-tjänsten)');
   }
   if (problems.length > 0) throw new EnvValidationError(problems);
   return config;

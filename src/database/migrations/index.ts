@@ -15,7 +15,8 @@ import { BarrierMemberBetterPlace1763900001100 } from './1763900001100-barrier-m
 import { DeviationReporterView1763900001230 } from './1763900001230-deviation-reporter-view';
 import { OrganisationNameIgnoringCase1763900001300 } from './1763900001300-organisation-name-ignoring-case';
 import { DeviationImportedAt1763900001400 } from './1763900001400-deviation-imported-at';
+import { DeviationEmbedding1763900001500 } from './1763900001500-deviation-embedding';
 import { LoginAttemptCleared1763900001620 } from './1763900001620-login-attempt-cleared';
 
 /** In order. Each is reviewed SQL with up and down; the schema is never synchronised. */
-export const ALL_MIGRATIONS = [OrganisationAndAccess1763900000000, SeedDefaultOrganisation1763900000001, MailOutbox1763900000100, JobRun1763900000101, Deviation1763900000200, Barrier1763900000300, BarrierEngineSeen1763900000301, Letter1763900000400, DeviationReminder1763900000600, MailOutboxContext1763900000700, BarrierLocalFix1763900000800, BarrierMemberWithoutForeignKeys1763900000900, BarrierMemberAnchoring1763900001000, BarrierMemberBetterPlace1763900001100, DeviationReporterView1763900001230, OrganisationNameIgnoringCase1763900001300, DeviationImportedAt1763900001400, LoginAttemptCleared1763900001620];
+export const ALL_MIGRATIONS = [OrganisationAndAccess1763900000000, SeedDefaultOrganisation1763900000001, MailOutbox1763900000100, JobRun1763900000101, Deviation1763900000200, Barrier1763900000300, BarrierEngineSeen1763900000301, Letter1763900000400, DeviationReminder1763900000600, MailOutboxContext1763900000700, BarrierLocalFix1763900000800, BarrierMemberWithoutForeignKeys1763900000900, BarrierMemberAnchoring1763900001000, BarrierMemberBetterPlace1763900001100, DeviationReporterView1763900001230, OrganisationNameIgnoringCase1763900001300, DeviationImportedAt1763900001400, DeviationEmbedding1763900001500, LoginAttemptCleared1763900001620];

@@ -8,6 +8,8 @@ import { BarrierNotifier } from './barrier-notifier';
 
 export interface EngineStateRow {
   model: unknown;
+  /** The meaning space of the model's meaning keys (StoredMeaningSpace), null when it has none. */
+  meaning: unknown;
   thesaurusHash: string | null;
   reportsAtFullRun: number;
   fullRunAt: Date | null;
@@ -52,10 +54,11 @@ export class BarrierStore {
    */
   async lockState(manager: EntityManager): Promise<EngineStateRow> {
     const [row] = (await manager.query(
-      `SELECT model, thesaurus_hash, reports_at_full_run, full_run_at, full_run_requested, revision
+      `SELECT model, meaning_space, thesaurus_hash, reports_at_full_run, full_run_at, full_run_requested, revision
          FROM barrier_engine_state WHERE id = 1 FOR UPDATE`,
     )) as Array<{
       model: unknown;
+      meaning_space: unknown;
       thesaurus_hash: string | null;
       reports_at_full_run: number;
       full_run_at: Date | null;
@@ -64,6 +67,7 @@ export class BarrierStore {
     }>;
     return {
       model: row.model,
+      meaning: row.meaning_space,
       thesaurusHash: row.thesaurus_hash,
       reportsAtFullRun: row.reports_at_full_run,
       fullRunAt: row.full_run_at,

@@ -16,6 +16,10 @@ import { EnginePatternEngine } from './pattern-engine.adapter';
 import { PatternsService } from './patterns.service';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
 import { ThesaurusService } from './thesaurus.service';
+import { AppConfigService } from '../../config/app-config.service';
+import { EmbeddingsProvider } from './embeddings/embeddings-provider';
+import { embeddingsProviderFor } from './embeddings/embeddings-provider.factory';
+import { ReportMeaningService } from './embeddings/report-meaning.service';
 
 /**
  * Strukturella hinder: the pattern engine's barriers, the analyst's pages, escalation and the nightly job.
@@ -34,6 +38,9 @@ import { ThesaurusService } from './thesaurus.service';
     PatternsService,
     PatternsJob,
     { provide: PatternEngine, useClass: EnginePatternEngine },
+    // None unless EMBEDDINGS_URL is set: the engine then reads words only, as it always has.
+    { provide: EmbeddingsProvider, useFactory: (config: AppConfigService) => embeddingsProviderFor(config.env), inject: [AppConfigService] },
+    ReportMeaningService,
   ],
   exports: [BarrierService, BarrierLetterHook, PatternsService, PatternsJob, ThesaurusService],
 })

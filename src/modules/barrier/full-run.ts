@@ -11,6 +11,7 @@ export interface FullRunInput {
   confirmed: FullRunRequest['confirmed'];
   excluded: FullRunRequest['excluded'];
   previous: FullRunRequest['previous'];
+  meaningWeight?: number;
 }
 
 /**
@@ -25,6 +26,8 @@ export function fullRunOutcome(input: FullRunInput): FullRunOutcome {
     excluded: input.excluded,
     previous: input.previous,
     newId: randomUUID,
+    // Only with meaning keys: without them the stored options stay as they were.
+    ...(input.meaningWeight === undefined ? {} : { options: { meaningWeight: input.meaningWeight } }),
   });
   const { shared, perBarrier } = splitModel(result.model);
   return {

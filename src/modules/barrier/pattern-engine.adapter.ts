@@ -45,6 +45,7 @@ export class EnginePatternEngine extends PatternEngine {
       confirmed: request.confirmed,
       excluded: request.excluded,
       previous: request.previous,
+      meaningWeight: request.meaningWeight,
     });
   }
 

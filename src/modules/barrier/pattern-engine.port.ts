@@ -33,6 +33,8 @@ export interface FullRunRequest {
   /** Report id → barrier keys the analyst moved it out of. */
   excluded: ReadonlyMap<string, readonly string[]>;
   previous: ReadonlyArray<{ key: string; memberIds: readonly string[] }>;
+  /** Weight of the reports' meaning keys (EngineOptions.meaningWeight); only given when reports carry them. */
+  meaningWeight?: number;
 }
 
 /**

@@ -11,6 +11,8 @@ import { generatedBarrierName } from './barrier-naming';
 import { BarrierStore, EngineStateRow } from './barrier-store';
 import { PatternBarrier, PatternEngine, PatternReport } from './pattern-engine.port';
 import { ThesaurusService } from './thesaurus.service';
+import { DEFAULT_MEANING_WEIGHT } from './engine/meaning-features';
+import { MeaningOutcome, ReportMeaningService, StoredMeaningSpace } from './embeddings/report-meaning.service';
 
 export type PatternsRunMode = 'auto' | 'full';
 
@@ -32,6 +34,12 @@ export interface PatternsRunSummary {
   durationMs: number;
   /** Where the time went: reading reports, the engine, writing barriers, letters (ms). */
   phases: { readMs: number; engineMs: number; writeMs: number; lettersMs: number };
+  /**
+   * The optional language model (EMBEDDINGS_URL): 'off' when none is configured, 'used' when the reports'
+   * meaning was compared too, 'unavailable' when it could not be reached or answered nonsense and the run
+   * compared words only.
+   */
+  languageModel: MeaningOutcome['status'];
 }
 
 /** New reports since the last full run beyond this share (and at least FULL_RUN_MIN_NEW) make the next run full. */
@@ -53,8 +61,8 @@ interface ReportRow {
   occurred_on: string;
 }
 
-function toPatternReport(row: ReportRow): PatternReport {
-  return {
+function toPatternReport(row: ReportRow, meaningKeys?: readonly string[]): PatternReport {
+  const report: PatternReport = {
     id: row.id,
     title: row.title,
     description: row.description,
@@ -66,6 +74,9 @@ function toPatternReport(row: ReportRow): PatternReport {
     subproject: row.subproject,
     occurredOn: row.occurred_on,
   };
+  // Only when there are keys: without a language model the engine gets exactly what it always got.
+  if (meaningKeys !== undefined) report.meaningKeys = meaningKeys;
+  return report;
 }
 
 /** Reasons travel to SQL as one text per report, split on the unit separator (cheaper than JSON for 100 000 rows). */
@@ -172,6 +183,7 @@ export class PatternsService {
     private readonly thesaurus: ThesaurusService,
     private readonly letters: BarrierLetterHook,
     private readonly clock: Clock,
+    private readonly meaning: ReportMeaningService,
   ) {}
 
   async run(mode: PatternsRunMode = 'auto'): Promise<PatternsRunSummary> {
@@ -211,13 +223,29 @@ export class PatternsService {
       (summary.mode === 'incremental' ? ` (${summary.placed} placerade i hinder)` : '') +
       `. ${summary.activeBarriers} hinder ` +
       `(${summary.created} nya, ${summary.updated} ändrade, ${summary.dissolved} upplösta), ${summary.escalated} eskalerade nu, ` +
-      `${summary.letters} skrivelseutkast. ${summary.durationMs} ms.`
+      `${summary.letters} skrivelseutkast. ${summary.durationMs} ms.` +
+      (summary.languageModel === 'used' ? ' Rapporternas innebörd jämfördes också med språkmodellen.' : '') +
+      (summary.languageModel === 'unavailable'
+        ? ' Språkmodellen kunde inte nås i den här körningen, så rapporterna jämfördes bara på sina ord.'
+        : '')
     );
+  }
+
+  /** The language model's vectors as meaning keys, or why not; a failure is one warning (no texts) and words only. */
+  private async meaningFor(rows: readonly ReportRow[], stored: StoredMeaningSpace | null): Promise<MeaningOutcome> {
+    if (!this.meaning.enabled || rows.length === 0) return { status: 'off' };
+    const outcome = stored === null ? await this.meaning.forFullRun(rows) : await this.meaning.forIncremental(rows, stored);
+    if (outcome.status === 'unavailable') {
+      this.logger.warn(`The embeddings endpoint could not be used (${outcome.reason}); this run compares the reports on their words only`);
+    }
+    return outcome;
   }
 
   private fullRunReason(state: EngineStateRow, thesaurusHash: string, newCount: number): string | null {
     if (state.model === null) return 'ingen tidigare modell';
     if (state.thesaurusHash !== thesaurusHash) return 'tesaurusen eller motorn har ändrats';
+    // The model's meaning keys must be of the language model configured now (none, when none is).
+    if (!this.meaning.matches(state.meaning)) return 'språkmodellen har lagts till, bytts, tagits bort eller inte kunnat nås förra gången';
     if (state.fullRunRequested) return 'hinder har ändrats av verksamhetsutvecklare';
     if (newCount >= FULL_RUN_MIN_NEW && newCount > state.reportsAtFullRun * FULL_RUN_NEW_SHARE) return `${newCount} nya rapporter sedan förra fulla körningen`;
     const age = state.fullRunAt ? this.clock.now().getTime() - state.fullRunAt.getTime() : Infinity;
@@ -285,7 +313,9 @@ export class PatternsService {
     const phases = { readMs: 0, engineMs: 0, writeMs: 0, lettersMs: 0 };
     let mark = performance.now();
     const rows = await this.loadReports('all');
-    const reports = rows.map(toPatternReport);
+    const meaning = await this.meaningFor(rows, null);
+    const keys = meaning.status === 'used' ? meaning.keys : null;
+    const reports = rows.map((row) => toPatternReport(row, keys?.get(row.id)));
     const previous = await this.previousBarriers(this.dataSource.manager);
     const choices = await this.analystChoices(this.dataSource.manager);
     phases.readMs = Math.round(performance.now() - mark);
@@ -295,6 +325,7 @@ export class PatternsService {
       confirmed: choices.confirmed,
       excluded: choices.excluded,
       previous: previous.map((barrier) => ({ key: barrier.id, memberIds: barrier.memberIds })),
+      ...(keys === null ? {} : { meaningWeight: DEFAULT_MEANING_WEIGHT }),
     });
     phases.engineMs = Math.round(performance.now() - mark);
     mark = performance.now();
@@ -363,9 +394,9 @@ export class PatternsService {
       await manager.query(
         `UPDATE barrier_engine_state
             SET model = $1, thesaurus_hash = $2, reports_at_full_run = $3, full_run_at = $4,
-                full_run_requested = full_run_requested AND revision <> $5, updated_at = $4
+                full_run_requested = full_run_requested AND revision <> $5, meaning_space = $6, updated_at = $4
           WHERE id = 1`,
-        [JSON.stringify(outcome.model.shared), thesaurusHash, reports.length, now, state.revision],
+        [JSON.stringify(outcome.model.shared), thesaurusHash, reports.length, now, state.revision, meaning.status === 'used' ? JSON.stringify(meaning.space) : null],
       );
       await this.markSeen(manager, unseen ?? reports.map((report) => report.id), now);
       phases.writeMs = Math.round(performance.now() - mark);
@@ -383,6 +414,7 @@ export class PatternsService {
         activeBarriers: (await this.store.activeIds(manager)).length,
         durationMs: 0,
         phases,
+        languageModel: meaning.status,
       };
     });
   }
@@ -524,15 +556,19 @@ export class PatternsService {
     let reasons: Record<string, string[]> = {};
     let anchoring: Record<string, number> = {};
     let mark = performance.now();
+    let meaning: MeaningOutcome = { status: 'off' };
     if (rows.length > 0) {
       const perBarrier = new Map<string, unknown>();
       const models = (await this.dataSource.query(`SELECT id, model FROM barrier WHERE status = ANY($1) AND model IS NOT NULL ORDER BY id`, [
         ACTIVE_BARRIER_STATUSES,
       ])) as Array<{ id: string; model: unknown }>;
       for (const row of models) perBarrier.set(row.id, row.model);
+      // A full run decides when the stored model's meaning space no longer matches (fullRunReason), so it matches here.
+      if (state.meaning !== null) meaning = await this.meaningFor(rows, state.meaning as StoredMeaningSpace);
+      const keys = meaning.status === 'used' ? meaning.keys : null;
       phases.readMs = Math.round(performance.now() - mark);
       mark = performance.now();
-      const outcome = this.engine.assignIncremental(rows.map(toPatternReport), { shared: state.model, perBarrier }, lines);
+      const outcome = this.engine.assignIncremental(rows.map((row) => toPatternReport(row, keys?.get(row.id))), { shared: state.model, perBarrier }, lines);
       phases.engineMs = Math.round(performance.now() - mark);
       assignments = outcome.assignments;
       reasons = outcome.reasons;
@@ -588,6 +624,7 @@ export class PatternsService {
         activeBarriers: (await this.store.activeIds(manager)).length,
         durationMs: 0,
         phases,
+        languageModel: meaning.status,
       };
     });
   }

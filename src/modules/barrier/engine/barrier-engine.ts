@@ -13,6 +13,7 @@ import {
 } from './engine-types';
 import { buildFeatureSpace, FeatureSpace, featureSpaceFromModel, ReportVector } from './feature-space';
 import { statesAnObstacle } from './obstacle-cue';
+import { isMeaningFeature, MEANING_LABEL } from './meaning-features';
 import { extractFeatures } from './report-features';
 import { addInto, dot, normalize, SparseVector, sparseFromMap } from './sparse-vector';
 import { isReportSettledLocally } from './settled-locally';
@@ -881,7 +882,7 @@ export function runFull(reports: readonly EngineReport[], input: RunFullInput): 
   const excluded = input.excluded ?? new Map<string, readonly string[]>();
   const thesaurus = parseThesaurus(input.thesaurus);
   const sorted = [...reports].sort(byId);
-  const { space, vectors } = buildFeatureSpace(sorted, thesaurus);
+  const { space, vectors } = buildFeatureSpace(sorted, thesaurus, options.meaningWeight);
   const settled = (report: EngineReport): boolean => isReportSettledLocally(thesaurus, report);
 
   const clusterInput: ClusterInput = { space, confirmed, excluded, options, settled, workspace: new LinkageWorkspace() };
@@ -1027,7 +1028,7 @@ export function assignIncremental(
       assignments.set(report.id, null);
       return;
     }
-    const vector = space.vectorize(i, report, extractFeatures(report, thesaurus, space.lexicon));
+    const vector = space.vectorize(i, report, extractFeatures(report, thesaurus, space.lexicon, model.options.meaningWeight));
     const hit = index.best(vector, model.options.minSharedFeatures, model.options.assignThreshold, input.excluded?.get(report.id) ?? []);
     if (hit === null || !closeEnough(report, hit.similarity, model.options)) {
       assignments.set(report.id, null);
@@ -1035,8 +1036,14 @@ export function assignIncremental(
     }
     const key = model.barriers[hit.barrier].key;
     assignments.set(report.id, key);
-    const shared = [...vector.direct].filter((id) => cores[hit.barrier].has(id)).map((id) => coreDisplay.get(space.keys[id]) ?? space.displayOf(space.keys[id]));
-    reasons[report.id] = [`delar termerna: ${[...new Set(shared)].slice(0, 5).join(', ')}`, `likhet med hindrets kärna: ${hit.similarity.toFixed(2).replace('.', ',')}`];
+    const sharedIds = [...vector.direct].filter((id) => cores[hit.barrier].has(id));
+    // Meaning keys are no words to show: said once, in words, after the shared terms.
+    const shared = sharedIds.filter((id) => !isMeaningFeature(space.keys[id])).map((id) => coreDisplay.get(space.keys[id]) ?? space.displayOf(space.keys[id]));
+    const list: string[] = [];
+    if (shared.length > 0 || shared.length === sharedIds.length) list.push(`delar termerna: ${[...new Set(shared)].slice(0, 5).join(', ')}`);
+    if (shared.length < sharedIds.length) list.push(MEANING_LABEL);
+    list.push(`likhet med hindrets kärna: ${hit.similarity.toFixed(2).replace('.', ',')}`);
+    reasons[report.id] = list;
     anchoring[report.id] = anchoringScore(vector.direct, bases[hit.barrier], false);
   });
   return { assignments, reasons, anchoring };

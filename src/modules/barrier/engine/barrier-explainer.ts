@@ -1,6 +1,7 @@
 import { CATEGORY_LABELS } from '../../deviation/deviation.constants';
 import { BarrierTerm, EngineBarrier, PartyCode } from './engine-types';
 import { FeatureSpace, ReportVector } from './feature-space';
+import { isMeaningFeature, MEANING_LABEL } from './meaning-features';
 import { SparseVector, sparseFromMap, normalize } from './sparse-vector';
 
 const MAX_TERMS = 10;
@@ -255,6 +256,8 @@ export function explainBarrier(
   const terms: BarrierTerm[] = [];
   const seen = new Set<string>();
   for (const { id, score } of ranked) {
+    // Meaning keys say why reports belong (below), not what the barrier is called.
+    if (isMeaningFeature(space.keys[id])) continue;
     const label = space.displayOf(space.keys[id]);
     if (seen.has(label)) continue;
     seen.add(label);
@@ -275,6 +278,11 @@ export function explainBarrier(
   let cohesion = 0;
   const termRank = new Map(ranked.map((r, index) => [r.id, index]));
   const labelOf = new Map(ranked.map((r) => [r.id, space.displayOf(space.keys[r.id])]));
+  // Ranks of meaning keys among the core features: told as one line of their own, never as terms.
+  const meaningRanks = new Set<number>();
+  ranked.forEach((r, rank) => {
+    if (isMeaningFeature(space.keys[r.id])) meaningRanks.add(rank);
+  });
   // Reasons repeat across members (same parties, same category): built once per variant.
   const partyReason = new Map<ReadonlySet<PartyCode>, string | null>();
   // The analyst reads the category's Swedish name; "Övrigt" says nothing about why reports belong together.
@@ -284,9 +292,12 @@ export function explainBarrier(
     const list: string[] = [];
     if (confirmedIds.has(m.report.id)) list.push('bekräftad av analytiker');
     const shared: number[] = [];
+    let sharesMeaning = false;
     for (const id of m.direct) {
       const rank = termRank.get(id);
-      if (rank !== undefined) shared.push(rank);
+      if (rank === undefined) continue;
+      if (meaningRanks.size > 0 && meaningRanks.has(rank)) sharesMeaning = true;
+      else shared.push(rank);
     }
     if (shared.length > 0) {
       shared.sort((x, y) => x - y);
@@ -298,6 +309,7 @@ export function explainBarrier(
       }
       list.push(`delar termerna: ${labels.join(', ')}`);
     }
+    if (sharesMeaning) list.push(MEANING_LABEL);
     let partyText = partyReason.get(m.parties);
     if (partyText === undefined) {
       const own = parties.filter((p) => m.parties.has(p));

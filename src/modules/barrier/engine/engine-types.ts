@@ -20,6 +20,11 @@ export interface EngineReport {
   subproject: string;
   /** YYYY-MM-DD */
   occurredOn: string;
+  /**
+   * Optional: keys for the report's meaning as a language model reads it ('m:…', see meaning-features.ts).
+   * Reports that share them are alike as if they shared concepts. Absent, the engine reads words only.
+   */
+  meaningKeys?: readonly string[];
 }
 
 /** A weighted term that characterises a barrier, in a form a person can read. */
@@ -90,6 +95,11 @@ export interface EngineOptions {
    * proposals beyond a recurring barrier's bare minimum get them (see selfTrain in barrier-engine.ts).
    */
   selfTrainingSeeds: number;
+  /**
+   * Weight of each meaning key as a count of occurrences (DEFAULT_MEANING_WEIGHT when absent). Optional, so
+   * a model made without meaning keys stores the same options as before.
+   */
+  meaningWeight?: number;
 }
 
 /** Serialisable state needed to place new reports without a full run (store as JSON). */

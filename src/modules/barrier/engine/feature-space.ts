@@ -1,5 +1,6 @@
 import { CorpusLexicon } from './corpus-lexicon';
 import { EngineReport, PARTY_CODES, PartyCode } from './engine-types';
+import { DEFAULT_MEANING_WEIGHT, MEANING_LABEL } from './meaning-features';
 import { FIELD_BREAK, planConcept, planFreeToken, reportWords, ReportFeatures, stemForFeatures, TokenStep } from './report-features';
 import { SparseVector } from './sparse-vector';
 import { broaderConcepts, Thesaurus, variantAt } from './thesaurus';
@@ -84,6 +85,7 @@ export class FeatureSpace {
     const body = key.slice(2);
     if (kind === 'c:' || kind === 'b:') return this.thesaurus.concepts.get(body)?.label ?? body;
     if (kind === 'p:' || kind === 'k:') return body;
+    if (kind === 'm:') return MEANING_LABEL;
     return this.display.get(key) ?? body;
   }
 
@@ -95,9 +97,9 @@ export class FeatureSpace {
     }
   }
 
-  /** Whether sharing this feature is evidence of a shared cause (broader concepts are too general). */
+  /** Whether sharing this feature is evidence of a shared cause (broader concepts are too general; meaning keys count as concepts do). */
   isEvidence(key: string): boolean {
-    return key.startsWith('t:') || key.startsWith('c:');
+    return key.startsWith('t:') || key.startsWith('c:') || key.startsWith('m:');
   }
 
   /** Ids of the broader concepts of a concept feature (none for other features). */
@@ -117,7 +119,7 @@ export class FeatureSpace {
   }
 
   isTextFeature(key: string): boolean {
-    return key.startsWith('c:') || key.startsWith('t:') || key.startsWith('b:');
+    return key.startsWith('c:') || key.startsWith('t:') || key.startsWith('b:') || key.startsWith('m:');
   }
 
   /** Weight of a text feature occurring `count` times: sublinear tf times idf times its kind. */
@@ -294,6 +296,7 @@ class CorpusReader {
   private readonly arena = new TypedArena();
   private readonly wordPlans: Array<SlotPlan | undefined> = [];
   private readonly conceptPlans = new Map<string, SlotPlan>();
+  private readonly meaningPlans = new Map<string, SlotPlan>();
   /** Per distinct word: 1 when some thesaurus variant starts with it (form or stem), 0 when none, -1 not yet known. */
   private readonly mayStart: Int8Array;
   private readonly partySets = new Map<number, ReadonlySet<PartyCode>>();
@@ -302,6 +305,7 @@ class CorpusReader {
   constructor(
     private readonly space: FeatureSpace,
     private readonly words: CorpusWords,
+    private readonly meaningWeight: number,
   ) {
     this.mayStart = new Int8Array(words.raws.length).fill(-1);
   }
@@ -327,6 +331,9 @@ class CorpusReader {
         i += 1;
       }
     }
+    // After the words, as featuresFromWords adds them.
+    const meaning = report.meaningKeys;
+    if (meaning !== undefined) for (const key of meaning) this.apply(this.meaningPlan(key));
     const out = this.arena.int32(this.touched.length);
     const counts = this.arena.float32(this.touched.length);
     this.touched.forEach((slot, k) => {
@@ -390,6 +397,15 @@ class CorpusReader {
     return plan;
   }
 
+  private meaningPlan(key: string): SlotPlan {
+    let plan = this.meaningPlans.get(key);
+    if (plan === undefined) {
+      plan = this.slotPlan(meaningSteps(key, this.meaningWeight));
+      this.meaningPlans.set(key, plan);
+    }
+    return plan;
+  }
+
   private slotPlan(steps: readonly TokenStep[]): SlotPlan {
     let parties = 0;
     for (const step of steps) if (step.party !== null) parties |= PARTY_BITS.get(step.party) ?? 0;
@@ -437,8 +453,17 @@ class CorpusReader {
   }
 }
 
+/** The one feature a meaning key adds (see meaning-features.ts). */
+export function meaningSteps(key: string, weight: number): readonly TokenStep[] {
+  return [{ key, weight, surface: null, party: null }];
+}
+
 /** Reads a corpus: vocabulary, features, document frequencies and vectors, in input order. */
-export function buildFeatureSpace(reports: readonly EngineReport[], thesaurus: Thesaurus): { space: FeatureSpace; vectors: ReportVector[] } {
+export function buildFeatureSpace(
+  reports: readonly EngineReport[],
+  thesaurus: Thesaurus,
+  meaningWeight = DEFAULT_MEANING_WEIGHT,
+): { space: FeatureSpace; vectors: ReportVector[] } {
   // Pass 1: every distinct word gets an id; reports keep only their word ids (compact), and
   // document frequencies of the lower-case words are counted.
   const wordId = new Map<string, number>();
@@ -494,7 +519,7 @@ export function buildFeatureSpace(reports: readonly EngineReport[], thesaurus: T
   const stemOf = lowerOf.map((lower) => stemForFeatures(lower, lexicon));
   const df = new Map<string, number>();
   const space = new FeatureSpace(thesaurus, lexicon, df, reports.length);
-  const reader = new CorpusReader(space, { raws, lowerIdOf, lowers, stemOf });
+  const reader = new CorpusReader(space, { raws, lowerIdOf, lowers, stemOf }, meaningWeight);
   const compact = reports.map((report, r) => reader.read(report, words[r]));
   reader.countInto(df);
   const vectors = reports.map((report, index) => space.vectorize(index, report, compact[index]));

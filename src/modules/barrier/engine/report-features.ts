@@ -1,4 +1,5 @@
 import { CorpusLexicon } from './corpus-lexicon';
+import { DEFAULT_MEANING_WEIGHT } from './meaning-features';
 import { EngineReport, isPartyCode, PartyCode } from './engine-types';
 import { forEachWord, isNumeric, isQuantity, SWEDISH_STOPWORDS } from './text-normalizer';
 import { broaderConcepts, matchThesaurus, Thesaurus } from './thesaurus';
@@ -43,12 +44,15 @@ export function stemForFeatures(lower: string, lexicon: CorpusLexicon): string {
   return lower.length < 3 || isNumeric(lower) ? lower : lexicon.resolveStem(lower);
 }
 
-/** Extracts features from one report against the thesaurus and the corpus vocabulary. */
-export function extractFeatures(report: EngineReport, thesaurus: Thesaurus, lexicon: CorpusLexicon): ReportFeatures {
+/** Extracts features from one report against the thesaurus and the corpus vocabulary (its meaning keys, if any, at `meaningWeight` each). */
+export function extractFeatures(report: EngineReport, thesaurus: Thesaurus, lexicon: CorpusLexicon, meaningWeight = DEFAULT_MEANING_WEIGHT): ReportFeatures {
   const raws = reportWords(report);
   const lowers = raws.map((raw) => raw.toLowerCase());
   const stems = lowers.map((lower) => stemForFeatures(lower, lexicon));
-  return featuresFromWords(report, raws, lowers, stems, thesaurus, lexicon);
+  const features = featuresFromWords(report, raws, lowers, stems, thesaurus, lexicon);
+  // After the words, as the corpus reader adds them (feature-space.ts).
+  for (const key of report.meaningKeys ?? []) features.counts.set(key, (features.counts.get(key) ?? 0) + meaningWeight);
+  return features;
 }
 
 /**
