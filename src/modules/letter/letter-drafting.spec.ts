@@ -57,7 +57,9 @@ describe('LetterDrafter', () => {
     // Parties named equally often come in alphabetical order.
     expect(draft.summary).toContain('Arbetsförmedlingens och Försäkringskassans regelverk möts');
     expect(draft.evidence).toContain('3 kommuner (Botkyrka, Haninge och Järfälla)');
-    expect(draft.evidence).toMatch(/nedan\.\n\n3 av rapporterna/);
+    // Severity is said under the consequences, not again in the evidence.
+    expect(draft.evidence).not.toContain('allvarlighetsgrad');
+    expect(draft.consequences).toContain('hög allvarlighetsgrad');
     expect(draft.evidence).toContain('– ”Försäkringskassan drog in sjukpenningen');
     expect(draft.consequences).toContain('Deltagaren blev utan inkomst.');
     expect(draft.triedLocally).toContain('Trepartsmöte med FK och AF.');

@@ -1,0 +1,83 @@
+import { DataSource } from 'typeorm';
+import { FixedClock } from '../src/common/clock/clock';
+import { User } from '../src/modules/user/user.entity';
+import { addBarrierMember, BarrierMemberSeed, insertEscalatedBarrier } from './support/barrier-factories';
+import { docxParagraphs, unzipEntries } from './support/docx-reader';
+import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
+import { HttpClient } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * The draft skrivelse read as Nationella rådet reads it: the analyst starts a letter on /skrivelser, and the
+ * print page and the DOCX are read as text. Barriers and reports are inserted directly.
+ */
+describe('a drafted letter reads as formal Swedish to its recipient', () => {
+  const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  let t: TestApp;
+  let db: DataSource;
+  let analyst: User;
+  let client: HttpClient;
+  let token: string;
+
+  /** A barrier with these reports, and a draft for it started from /skrivelser as the analyst does. */
+  async function draftLetter(name: string, parties: string[], members: Array<Omit<BarrierMemberSeed, 'reporterEmail'>>): Promise<string> {
+    const barrierId = await insertEscalatedBarrier(db, name, parties, clock.now());
+    for (const [i, member] of members.entries()) await addBarrierMember(db, barrierId, { reporterEmail: `rapportor.${i}@kommun.example.org`, ...member });
+    await client.get('/skrivelser');
+    const created = await client.postForm('/skrivelser', { barrierId });
+    expect(created.status).toBe(303);
+    return /\/skrivelser\/([0-9a-f-]{36})/.exec(String(created.location))?.[1] as string;
+  }
+
+  /** The letter's running text as the print page shows it, tables and markup left out. */
+  async function printedText(letterId: string): Promise<string> {
+    const page = await client.get(`/skrivelser/${letterId}/utskrift`);
+    expect(page.status).toBe(200);
+    const article = /<article class="letter"[\s\S]*<\/article>/.exec(page.text)?.[0] ?? '';
+    return article
+      .replace(/<table[\s\S]*?<\/table>/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+  }
+
+  /** The DOCX's paragraphs (table cells included), downloaded as the analyst's API token. */
+  async function docxText(letterId: string): Promise<string> {
+    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    const xml = unzipEntries(Buffer.from(await response.arrayBuffer())).get('word/document.xml')?.toString('utf8') ?? '';
+    return docxParagraphs(xml).join('\n');
+  }
+
+  const occurrences = (text: string, phrase: string): number => text.split(phrase).length - 1;
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    db = t.app.get(DataSource);
+    analyst = await createUser(t.app, 'analyst');
+    client = new HttpClient(t.baseUrl);
+    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
+    token = await createApiToken(t.app, analyst);
+  });
+  afterAll(() => t.close());
+
+  it('says once how many reports are severe and how many a lead marked structural, not again in the evidence', async () => {
+    const letterId = await draftLetter('Krav på arbetssökande för ekonomiskt bistånd', ['KOMMUN', 'AF'], [
+      { kommun: 'Haninge', occurredOn: '2026-02-01', severity: 'hog', structural: true },
+      { kommun: 'Botkyrka', occurredOn: '2026-04-10', severity: 'hog', structural: true },
+      { kommun: 'Järfälla', occurredOn: '2026-06-03', severity: 'hog' },
+      { kommun: 'Täby', occurredOn: '2026-09-01' },
+    ]);
+    const text = await printedText(letterId);
+    expect(occurrences(text, 'hög allvarlighetsgrad')).toBe(1);
+    expect(occurrences(text, 'inte kan lösas lokalt')).toBe(1);
+    // Each where it belongs: severity among the consequences, the leads' judgement among what was tried locally.
+    const consequences = text.slice(text.indexOf('Konsekvenser för deltagarna'), text.indexOf('Vad som har prövats lokalt'));
+    const tried = text.slice(text.indexOf('Vad som har prövats lokalt'), text.indexOf('Parter och regelverk som möts'));
+    expect(consequences).toContain('hög allvarlighetsgrad');
+    expect(tried).toContain('inte kan lösas lokalt');
+    const docx = await docxText(letterId);
+    expect(occurrences(docx, 'bedömt att problemet inte kan lösas lokalt')).toBe(1);
+    expect(occurrences(docx, 'hög allvarlighetsgrad')).toBe(2); // the sentence, and the row of the key figures table
+  });
+});
