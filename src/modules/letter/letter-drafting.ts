@@ -52,19 +52,79 @@ export function recipientName(recipient: string): string {
   return recipient.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? DEFAULT_RECIPIENT;
 }
 
-function reports(count: number): string {
-  return `${count} ${count === 1 ? 'rapport' : 'rapporter'}`;
+const NUMBER_WORDS = ['noll', 'ett', 'två', 'tre', 'fyra', 'fem', 'sex', 'sju', 'åtta', 'nio', 'tio', 'elva', 'tolv'];
+
+/**
+ * A number as formal Swedish running text writes it: one to twelve in words ("en kommun", "ett delprojekt",
+ * "fem rapporter"), larger numbers in digits. `gender` is the noun's: en-ord or ett-ord.
+ */
+export function numberWord(n: number, gender: 'en' | 'ett' = 'ett'): string {
+  if (!Number.isInteger(n) || n < 0 || n > 12) return String(n);
+  return n === 1 ? gender : NUMBER_WORDS[n];
 }
+
+/** "en kommun", "sju kommuner", "13 kommuner". */
+export function counted(n: number, singular: string, plural: string, gender: 'en' | 'ett'): string {
+  return `${numberWord(n, gender)} ${n === 1 ? singular : plural}`;
+}
+
+export interface CountedNoun {
+  singularDefinite: string;
+  plural: string;
+  pluralDefinite: string;
+  gender: 'en' | 'ett';
+}
+
+/**
+ * "i 5 av 13 rapporter", "i två av fyra rapporter", "i alla fyra rapporterna", "i båda rapporterna", "i rapporten":
+ * a part of the whole. Numbers compared are written alike, so both in words only when both are twelve or less.
+ */
+export function partOf(part: number, whole: number, noun: CountedNoun): string {
+  if (whole === 1) return `i ${noun.singularDefinite}`;
+  if (part === whole) return whole === 2 ? `i båda ${noun.pluralDefinite}` : `i alla ${numberWord(whole, noun.gender)} ${noun.pluralDefinite}`;
+  const inWords = whole <= 12;
+  return `i ${inWords ? numberWord(part, noun.gender) : part} av ${inWords ? numberWord(whole, noun.gender) : whole} ${noun.plural}`;
+}
+
+export const REPORT_NOUN: CountedNoun = { singularDefinite: 'rapporten', plural: 'rapporter', pluralDefinite: 'rapporterna', gender: 'en' };
+export const CASE_NOUN: CountedNoun = { singularDefinite: 'fallet', plural: 'fall', pluralDefinite: 'fallen', gender: 'ett' };
+
+/** A sentence never starts with digits: "Fem rapporter …", but "Sammanlagt 13 rapporter …". */
+export function sentenceStart(phrase: string): string {
+  return /^\d/u.test(phrase) ? `Sammanlagt ${phrase}` : phrase.charAt(0).toUpperCase() + phrase.slice(1);
+}
+
+const QUARTER_ORDINALS = ['första', 'andra', 'tredje', 'fjärde'];
+
+/** "tredje kvartalet 2026" for 2026-Q3: how running text names a quarter (tables say "2026 K3"). */
+export function quarterInWords(quarter: string): string {
+  return `${QUARTER_ORDINALS[Number(quarter.slice(6)) - 1]} kvartalet ${quarter.slice(0, 4)}`;
+}
+
+function reports(count: number): string {
+  return count === 0 ? 'inga rapporter' : counted(count, 'rapport', 'rapporter', 'en');
+}
+
+const TREND_CONCLUSIONS: Record<keyof typeof TREND_LABELS, string> = {
+  okande: 'antalet har alltså ökat',
+  minskande: 'antalet har alltså minskat',
+  oforandrad: 'antalet är alltså oförändrat',
+};
 
 /** What the trend table shows, in a sentence with the numbers behind the word. */
 export function trendSentence(quarters: readonly QuarterCount[], direction: keyof typeof TREND_LABELS): string {
-  if (quarters.length < 2) return 'Rapporterna kom under ett och samma kvartal.';
+  const last = quarters[quarters.length - 1];
+  if (quarters.length < 2) {
+    const total = last?.count ?? 0;
+    return last ? `${total === 1 ? 'Rapporten' : 'Alla rapporterna'} kom under ${quarterInWords(last.quarter)}.` : '';
+  }
   const width = quarters.length >= 4 ? 2 : 1;
   const recent = quarters.slice(-width).reduce((sum, q) => sum + q.count, 0);
   const before = quarters.slice(-2 * width, -width).reduce((sum, q) => sum + q.count, 0);
   const span = width === 2 ? 'de två senaste kvartalen' : 'det senaste kvartalet';
   const previous = width === 2 ? 'de två kvartalen dessförinnan' : 'kvartalet dessförinnan';
-  return `Under ${span} (till och med ${quarters[quarters.length - 1].label}) kom ${reports(recent)}, mot ${reports(before)} under ${previous}; utvecklingen är ${TREND_LABELS[direction]}.`;
+  const against = before === 0 ? 'inga' : numberWord(before, 'en');
+  return `Under ${span} (till och med ${quarterInWords(last.quarter)}) kom ${reports(recent)} in, mot ${against} under ${previous}; ${TREND_CONCLUSIONS[direction]}.`;
 }
 
 export interface DraftContext {
@@ -74,6 +134,16 @@ export interface DraftContext {
   reportCount: number;
   municipalityCount: number;
   subprojectCount: number;
+  /** "fem avvikelserapporter", "en avvikelserapport", "13 avvikelserapporter". */
+  reportsText: string;
+  /** The same at the start of a sentence: "Fem avvikelserapporter", "Sammanlagt 13 avvikelserapporter". */
+  reportsTextStart: string;
+  municipalitiesText: string;
+  subprojectsText: string;
+  /** "i 5 av 13 rapporter", "i alla fyra rapporterna". */
+  severeOf: string;
+  /** "i två av fyra fall". */
+  structuralOf: string;
   municipalityList: string;
   subprojectList: string;
   periodText: string;
@@ -94,6 +164,7 @@ export interface DraftContext {
 export function draftContext(input: DraftInput): DraftContext {
   const { evidence } = input;
   const parties = evidence.parties.filter((p) => PARTY_NAMES[p.name] !== undefined);
+  const reportsText = counted(evidence.reportCount, 'avvikelserapport', 'avvikelserapporter', 'en');
   return {
     barrierName: barrierDisplayName(input.barrierName),
     barrierNameLower: lowerFirst(barrierDisplayName(input.barrierName)),
@@ -101,6 +172,12 @@ export function draftContext(input: DraftInput): DraftContext {
     reportCount: evidence.reportCount,
     municipalityCount: evidence.municipalities.length,
     subprojectCount: evidence.subprojects.length,
+    reportsText,
+    reportsTextStart: sentenceStart(reportsText),
+    municipalitiesText: counted(evidence.municipalities.length, 'kommun', 'kommuner', 'en'),
+    subprojectsText: counted(evidence.subprojects.length, 'delprojekt', 'delprojekt', 'ett'),
+    severeOf: partOf(evidence.severeCount, evidence.reportCount, REPORT_NOUN),
+    structuralOf: partOf(evidence.structuralCount, evidence.reportCount, CASE_NOUN),
     municipalityList: swedishList(evidence.municipalities.map((m) => m.name)),
     subprojectList: swedishList(evidence.subprojects.map((s) => s.name)),
     periodText: periodPhrase(evidence.periodFrom, evidence.periodTo),
@@ -110,10 +187,8 @@ export function draftContext(input: DraftInput): DraftContext {
     partyGenitives: swedishList(parties.map((p) => PARTY_NAMES[p.name].genitive)),
     partyLines: parties
       .filter((p) => p.count > 0)
-      .map((p) => {
-        const name = PARTY_NAMES[p.name].name;
-        return `${name.charAt(0).toUpperCase()}${name.slice(1)} anges som berörd part i ${p.count} av ${evidence.reportCount} rapporter.`;
-      }),
+      // "I 9 av 11 rapporter anges kommunen som berörd part": one party per report, so the singular.
+      .map((p) => `${sentenceStart(partOf(p.count, evidence.reportCount, REPORT_NOUN))} anges ${PARTY_NAMES[p.name].single} som berörd part.`),
     terms: swedishList(input.terms.slice(0, 6)),
     severeCount: evidence.severeCount,
     structuralCount: evidence.structuralCount,
