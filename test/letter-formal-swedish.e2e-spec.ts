@@ -104,4 +104,27 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
       expect(prose).not.toMatch(/\d{4} K\d\)? kom/);
     }
   });
+
+  it('the DOCX keeps every heading with what follows it and each table on one page with its caption', async () => {
+    const letterId = await draftLetter('Krav på arbetsträning för bistånd', ['KOMMUN', 'AF'], [
+      { kommun: 'Tyresö', occurredOn: '2025-03-02' },
+      { kommun: 'Huddinge', occurredOn: '2025-09-14' },
+      { kommun: 'Täby', occurredOn: '2026-05-20' },
+    ]);
+    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
+    const xml = unzipEntries(Buffer.from(await response.arrayBuffer())).get('word/document.xml')?.toString('utf8') ?? '';
+    const body = xml.replace(/<w:tbl>[\s\S]*?<\/w:tbl>/g, '');
+    const keptWithNext = new Map(
+      [...body.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => [docxParagraphs(m[0])[0], m[0].includes('<w:keepNext/>')] as const),
+    );
+    const headings = ['Skrivelse angående krav på arbetsträning för bistånd', 'Bakgrund och hinder', 'Underlag', 'Nyckeltal', 'Rapporter per kvartal', 'Rapporter per kommun',
+      'Konsekvenser för deltagarna', 'Vad som har prövats lokalt', 'Parter och regelverk som möts', 'Vad vi begär', 'Med vänlig hälsning'];
+    for (const heading of headings) expect([heading, keptWithNext.get(heading)]).toEqual([heading, true]);
+    // Running text flows freely.
+    expect(keptWithNext.get('MIA medverkar gärna med ytterligare underlag.')).toBe(false);
+
+    const tables = [...xml.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)].map((m) => [...m[0].matchAll(/<w:tr[ >][\s\S]*?<\/w:tr>/g)].map((row) => row[0].includes('<w:keepNext/>')));
+    expect(tables).toHaveLength(3);
+    for (const rows of tables) expect(rows).toEqual([...rows.slice(0, -1).map(() => true), false]);
+  });
 });
