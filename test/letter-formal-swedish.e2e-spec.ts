@@ -105,6 +105,21 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
     }
   });
 
+  it('lists the recurring terms without the parties the section has just named', async () => {
+    const barrierId = await insertEscalatedBarrier(db, 'Sjukpenning, arbetsförmåga och inskrivning (FK, AF)', ['FK', 'AF'], clock.now());
+    await db.query(`UPDATE barrier SET terms = $2 WHERE id = $1`, [barrierId, ['Försäkringskassan', 'sjukpenning', 'Arbetsförmedlingen', 'arbetsförmåga', 'kommunen', 'inskrivning']]);
+    for (const [i, kommun] of ['Haninge', 'Botkyrka', 'Täby'].entries()) {
+      await addBarrierMember(db, barrierId, { kommun, occurredOn: `2026-0${i + 3}-10`, reporterEmail: `rapportor.termer.${i}@kommun.example.org`, parties: ['FK', 'AF'] });
+    }
+    await client.get('/skrivelser');
+    const created = await client.postForm('/skrivelser', { barrierId });
+    const letterId = /\/skrivelser\/([0-9a-f-]{36})/.exec(String(created.location))?.[1] as string;
+    for (const text of [await printedText(letterId), await docxText(letterId)]) {
+      expect(text).toContain('Återkommande begrepp i rapporterna är sjukpenning, arbetsförmåga och inskrivning.');
+      expect(text).toContain('I alla tre rapporterna anges Försäkringskassan som berörd part.');
+    }
+  });
+
   it('the DOCX keeps every heading with what follows it and each table on one page with its caption', async () => {
     const letterId = await draftLetter('Krav på arbetsträning för bistånd', ['KOMMUN', 'AF'], [
       { kommun: 'Tyresö', occurredOn: '2025-03-02' },

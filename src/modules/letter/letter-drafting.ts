@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
-import { barrierDisplayName } from '../barrier/barrier-wording';
+import { barrierDisplayName, PARTY_WORDS } from '../barrier/barrier-wording';
 import { DEFAULT_RECIPIENT, LetterSection, PARTY_NAMES } from './letter.constants';
 import { LetterEvidence, QuarterCount, TREND_LABELS } from './letter-evidence';
 
@@ -160,6 +160,11 @@ export interface DraftContext {
   triedLocally: LetterEvidence['triedLocally'];
 }
 
+/** The parties as terms ("Försäkringskassan", "kommunen"): the section names them already, just above the terms. */
+const PARTY_TERMS = new Set(
+  [...Object.values(PARTY_WORDS), ...Object.values(PARTY_NAMES).flatMap((party) => [party.name, party.single])].map((word) => word.toLocaleLowerCase('sv')),
+);
+
 /** Everything the draft templates say, computed here so the templates hold wording only. */
 export function draftContext(input: DraftInput): DraftContext {
   const { evidence } = input;
@@ -189,7 +194,7 @@ export function draftContext(input: DraftInput): DraftContext {
       .filter((p) => p.count > 0)
       // "I 9 av 11 rapporter anges kommunen som berörd part": one party per report, so the singular.
       .map((p) => `${sentenceStart(partOf(p.count, evidence.reportCount, REPORT_NOUN))} anges ${PARTY_NAMES[p.name].single} som berörd part.`),
-    terms: swedishList(input.terms.slice(0, 6)),
+    terms: swedishList(input.terms.filter((term) => !PARTY_TERMS.has(term.toLocaleLowerCase('sv'))).slice(0, 6)),
     severeCount: evidence.severeCount,
     structuralCount: evidence.structuralCount,
     excerpts: evidence.excerpts,
