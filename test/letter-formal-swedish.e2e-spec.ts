@@ -120,6 +120,23 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
     }
   });
 
+  it('the print page numbers its A4 pages as the DOCX footer does ("Sida 1 av 4")', async () => {
+    const letterId = await draftLetter('Samtycke mellan vården och FK', ['REGION', 'FK'], [
+      { kommun: 'Nykvarn', occurredOn: '2026-01-20', parties: ['REGION', 'FK'] },
+      { kommun: 'Salem', occurredOn: '2026-03-02', parties: ['REGION', 'FK'] },
+    ]);
+    const page = await client.get(`/skrivelser/${letterId}/utskrift`);
+    const stylesheet = /<link rel="stylesheet" href="([^"]+)">/.exec(page.text)?.[1] as string;
+    const css = (await client.get(stylesheet)).text.replace(/\s+/g, ' ');
+    const pageRule = /@page \{([^{}]|\{[^{}]*\})*\}/.exec(css)?.[0] ?? '';
+    expect(pageRule).toContain('size: A4');
+    expect(pageRule).toMatch(/@bottom-center \{ content: "Sida " counter\(page\) " av " counter\(pages\);/);
+    // The DOCX says the same in its footer.
+    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
+    const footers = [...unzipEntries(Buffer.from(await response.arrayBuffer())).entries()].filter(([name]) => /^word\/footer\d*\.xml$/.test(name));
+    expect(footers.map(([, xml]) => docxParagraphs(xml.toString('utf8')).join(''))).toContainEqual(expect.stringContaining('Sida '));
+  });
+
   it('the DOCX keeps every heading with what follows it and each table on one page with its caption', async () => {
     const letterId = await draftLetter('Krav på arbetsträning för bistånd', ['KOMMUN', 'AF'], [
       { kommun: 'Tyresö', occurredOn: '2025-03-02' },
