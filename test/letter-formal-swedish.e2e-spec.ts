@@ -120,6 +120,28 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
     }
   });
 
+  it('quotes reports that read as sentences before hurried notes, even newer ones', async () => {
+    const sentences = [
+      ['Haninge', 'Försäkringskassan drog in sjukpenningen och Arbetsförmedlingen kunde inte skriva in deltagaren.'],
+      ['Botkyrka', 'Socialtjänsten kräver inskrivning på Arbetsförmedlingen som villkor för ekonomiskt bistånd.'],
+      ['Salem', 'Deltagaren fick olika besked om arbetsförmågan från Försäkringskassan och Arbetsförmedlingen.'],
+      ['Järfälla', 'Arbetsförmedlingen hänvisade tillbaka till vården trots att sjukpenningen hade upphört.'],
+      ['Täby', 'Ingen av myndigheterna ville ta ansvar för planeringen när ersättningen upphörde.'],
+    ];
+    const notes = [
+      ['Tyresö', 'deltagaren har ingen handläggare på af, fk säger att det är af:s sak. typ tre veckor nu.'],
+      ['Nykvarn', 'sjukpenningen slut. af vill inte. soc kräver inskrivning ändå??'],
+    ];
+    const letterId = await draftLetter('Sjukpenning upphör utan inskrivning', ['FK', 'AF'], [
+      ...sentences.map(([kommun, description], i) => ({ kommun, description, occurredOn: `2026-0${i + 1}-15`, parties: ['FK', 'AF'] })),
+      ...notes.map(([kommun, description], i) => ({ kommun, description, occurredOn: `2026-0${i + 7}-15`, parties: ['FK', 'AF'] })),
+    ]);
+    for (const text of [await printedText(letterId), await docxText(letterId)]) {
+      for (const [kommun, description] of sentences) expect(text).toContain(`”${description}” (${kommun},`);
+      for (const [, description] of notes) expect(text).not.toContain(description);
+    }
+  });
+
   it('the print page numbers its A4 pages as the DOCX footer does ("Sida 1 av 4")', async () => {
     const letterId = await draftLetter('Samtycke mellan vården och FK', ['REGION', 'FK'], [
       { kommun: 'Nykvarn', occurredOn: '2026-01-20', parties: ['REGION', 'FK'] },

@@ -150,7 +150,20 @@ function countBy(values: readonly string[]): NamedCount[] {
 interface Candidate extends EvidenceExcerpt {
   occurredOn: string;
   reference: string;
+  /** Nothing was removed from it. */
   clean: boolean;
+  /** Chosen before the others: nothing removed, and it reads as a sentence (see readsAsSentence). */
+  preferred: boolean;
+}
+
+/**
+ * Whether a quote starts as a sentence does, with a capital letter or a number. A note jotted in a hurry
+ * ("deltagaren har ingen fast läkare på vc … fk väntar.") is quoted only when there are not enough others:
+ * a letter to Nationella rådet is read, and passed on, as the project's own words.
+ */
+export function readsAsSentence(text: string): boolean {
+  const first = /[\p{L}\p{N}]/u.exec(text)?.[0] ?? '';
+  return /\p{Lu}|\p{N}/u.test(first);
 }
 
 /** Plain code-unit order: dates are ISO and references (AVV-2018-00012) ASCII, and it is several times faster than localeCompare. */
@@ -186,8 +199,8 @@ export function sortOldestFirst<T extends EvidenceFacts>(members: T[]): T[] {
 }
 
 /**
- * Up to `max` quotes: texts that needed no masking first, newest first, one per kommun before a
- * second from the same kommun; shown oldest first. Identical texts count once (the newest).
+ * Up to `max` quotes: texts that needed no masking and read as sentences first, newest first, one per kommun
+ * before a second from the same kommun; shown oldest first. Identical texts count once (the newest).
  *
  * Anonymising is the costly part, so the reports are looked at newest first and only until no report
  * not yet looked at could change the choice: with hundreds of reports a few are read, with few all.
@@ -208,6 +221,7 @@ function chooseQuotes(
   const unread = new Map<string, number>();
   for (const member of members) unread.set(member.municipality, (unread.get(member.municipality) ?? 0) + 1);
   const seen = new Set<string>();
+  // "clean" and "masked" below are the preferred quotes and the rest (masked or not reading as a sentence).
   const clean: Candidate[] = [];
   const masked: Candidate[] = [];
   // The kommuner the first pass below takes clean quotes from (at most max), and those with masked quotes.
@@ -249,9 +263,10 @@ function chooseQuotes(
         occurredOn: member.occurredOn,
         reference: member.reference,
         clean: anonymised.replacements === 0,
+        preferred: anonymised.replacements === 0 && readsAsSentence(short),
       };
       changed = true;
-      if (candidate.clean) {
+      if (candidate.preferred) {
         clean.push(candidate);
         if (cleanPlaces.size < max) cleanPlaces.add(member.municipality);
       } else {
