@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { User } from '../src/modules/user/user.entity';
 import { addBarrierMember, BarrierMemberSeed, insertEscalatedBarrier } from './support/barrier-factories';
-import { docxParagraphs, unzipEntries } from './support/docx-reader';
+import { docxParagraphs, docxTableRows, unzipEntries } from './support/docx-reader';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
@@ -140,6 +140,21 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
       for (const [kommun, description] of sentences) expect(text).toContain(`”${description}” (${kommun},`);
       for (const [, description] of notes) expect(text).not.toContain(description);
     }
+  });
+
+  it('the key figures name the quarters the trend compares, not "the last half-year" of reports two years old', async () => {
+    const letterId = await draftLetter('Intyg som dröjer', ['REGION', 'FK'], [
+      { kommun: 'Haninge', occurredOn: '2024-02-01', parties: ['REGION', 'FK'] },
+      { kommun: 'Botkyrka', occurredOn: '2024-03-10', parties: ['REGION', 'FK'] },
+      { kommun: 'Täby', occurredOn: '2024-05-20', parties: ['REGION', 'FK'] },
+    ]);
+    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
+    const rows = docxTableRows(unzipEntries(Buffer.from(await response.arrayBuffer())).get('word/document.xml')?.toString('utf8') ?? '');
+    expect(rows).toContainEqual(['Utveckling 2024 K2 mot 2024 K1', 'minskande']);
+    expect(JSON.stringify(rows)).not.toContain('halvåret');
+    const page = await client.get(`/skrivelser/${letterId}/utskrift`);
+    expect(page.text).toContain('<th scope="row">Utveckling 2024 K2 mot 2024 K1</th><td>minskande</td>');
+    expect(await printedText(letterId)).toContain('Under det senaste kvartalet (till och med andra kvartalet 2024) kom en rapport in, mot två under kvartalet dessförinnan; antalet har alltså minskat.');
   });
 
   it('the print page numbers its A4 pages as the DOCX footer does ("Sida 1 av 4")', async () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { barrierDisplayName, PARTY_WORDS } from '../barrier/barrier-wording';
 import { DEFAULT_RECIPIENT, LetterSection, PARTY_NAMES } from './letter.constants';
-import { LetterEvidence, QuarterCount, TREND_LABELS } from './letter-evidence';
+import { LetterEvidence, QuarterCount, TREND_LABELS, trendWindows } from './letter-evidence';
 
 /**
  * The analyst's starting point: each section of a new letter in formal Swedish, worded by the
@@ -114,15 +114,13 @@ const TREND_CONCLUSIONS: Record<keyof typeof TREND_LABELS, string> = {
 /** What the trend table shows, in a sentence with the numbers behind the word. */
 export function trendSentence(quarters: readonly QuarterCount[], direction: keyof typeof TREND_LABELS): string {
   const last = quarters[quarters.length - 1];
-  if (quarters.length < 2) {
-    const total = last?.count ?? 0;
-    return last ? `${total === 1 ? 'Rapporten' : 'Alla rapporterna'} kom under ${quarterInWords(last.quarter)}.` : '';
-  }
-  const width = quarters.length >= 4 ? 2 : 1;
-  const recent = quarters.slice(-width).reduce((sum, q) => sum + q.count, 0);
-  const before = quarters.slice(-2 * width, -width).reduce((sum, q) => sum + q.count, 0);
-  const span = width === 2 ? 'de två senaste kvartalen' : 'det senaste kvartalet';
-  const previous = width === 2 ? 'de två kvartalen dessförinnan' : 'kvartalet dessförinnan';
+  const windows = trendWindows(quarters);
+  if (!last) return '';
+  if (!windows) return `${last.count === 1 ? 'Rapporten' : 'Alla rapporterna'} kom under ${quarterInWords(last.quarter)}.`;
+  const recent = windows.recent.reduce((sum, q) => sum + q.count, 0);
+  const before = windows.before.reduce((sum, q) => sum + q.count, 0);
+  const span = windows.recent.length === 2 ? 'de två senaste kvartalen' : 'det senaste kvartalet';
+  const previous = windows.recent.length === 2 ? 'de två kvartalen dessförinnan' : 'kvartalet dessförinnan';
   const against = before === 0 ? 'inga' : numberWord(before, 'en');
   return `Under ${span} (till och med ${quarterInWords(last.quarter)}) kom ${reports(recent)} in, mot ${against} under ${previous}; ${TREND_CONCLUSIONS[direction]}.`;
 }

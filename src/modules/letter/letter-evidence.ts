@@ -125,15 +125,22 @@ export function quartersOf(dates: readonly string[]): QuarterCount[] {
 }
 
 /**
- * Which way the last half-year goes: the last two quarters against the two before them (one
- * against one when there are only two or three). Fewer than two quarters: unchanged.
+ * The quarters the trend compares: the last two against the two before them (one against one when there
+ * are only two or three). Null with fewer than two quarters. The sentence and the table name these quarters.
  */
-export function trendOf(quarters: readonly QuarterCount[]): TrendDirection {
-  if (quarters.length < 2) return 'oforandrad';
+export function trendWindows(quarters: readonly QuarterCount[]): { recent: QuarterCount[]; before: QuarterCount[] } | null {
+  if (quarters.length < 2) return null;
   const width = quarters.length >= 4 ? 2 : 1;
+  return { recent: quarters.slice(-width), before: quarters.slice(-2 * width, -width) };
+}
+
+/** Which way the trend windows go. Fewer than two quarters: unchanged. */
+export function trendOf(quarters: readonly QuarterCount[]): TrendDirection {
+  const windows = trendWindows(quarters);
+  if (!windows) return 'oforandrad';
   const sum = (items: readonly QuarterCount[]): number => items.reduce((total, q) => total + q.count, 0);
-  const recent = sum(quarters.slice(-width));
-  const before = sum(quarters.slice(-2 * width, -width));
+  const recent = sum(windows.recent);
+  const before = sum(windows.before);
   return recent > before ? 'okande' : recent < before ? 'minskande' : 'oforandrad';
 }
 
