@@ -142,6 +142,17 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
     }
   });
 
+  it('a quotation inside a quote is printed with Swedish inner marks, not a mark that ends the quote', async () => {
+    const letterId = await draftLetter('Vänta och se-besked', ['AF', 'FK'], [
+      { kommun: 'Haninge', occurredOn: '2026-03-03', parties: ['AF', 'FK'], description: 'AF har satt deltagaren på \'vänta och se\' tills hon orkar mer, och FK säger nej.' },
+      { kommun: 'Botkyrka', occurredOn: '2026-04-04', parties: ['AF', 'FK'], description: 'Läkaren skrev "försiktigt med något" men FK läste det som full arbetsförmåga.' },
+    ]);
+    for (const text of [await printedText(letterId), await docxText(letterId)]) {
+      expect(text).toContain('”AF har satt deltagaren på ’vänta och se’ tills hon orkar mer, och FK säger nej.” (Haninge, 2026 K1)');
+      expect(text).toContain('”Läkaren skrev ’försiktigt med något’ men FK läste det som full arbetsförmåga.” (Botkyrka, 2026 K2)');
+    }
+  });
+
   it('the key figures name the quarters the trend compares, not "the last half-year" of reports two years old', async () => {
     const letterId = await draftLetter('Intyg som dröjer', ['REGION', 'FK'], [
       { kommun: 'Haninge', occurredOn: '2024-02-01', parties: ['REGION', 'FK'] },

@@ -7,6 +7,7 @@ import {
   buildLetterEvidence,
   buildLetterEvidenceFrom,
   EvidenceMember,
+  innerQuotes,
   keepWordsOf,
   quarterLabel,
   quarterOf,
@@ -179,6 +180,12 @@ function allQuotesChosen(members: readonly EvidenceMember[], max: number): Array
     .sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.reference.localeCompare(b.reference))
     .map(({ text, municipality, quarter }) => ({ text, municipality, quarter }));
 }
+
+describe('innerQuotes', () => {
+  it('prints quotation marks inside a quote as ’…’', () => {
+    expect(innerQuotes(`AF sa 'vänta och se' och "försiktigt" och ”nej”.`)).toBe('AF sa ’vänta och se’ och ’försiktigt’ och ’nej’.');
+  });
+});
 
 describe('quotes that read as sentences', () => {
   it('knows a sentence by its capital letter or number, after any opening punctuation', () => {

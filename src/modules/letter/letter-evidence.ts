@@ -164,6 +164,14 @@ interface Candidate extends EvidenceExcerpt {
 }
 
 /**
+ * Quotation marks and apostrophes inside a quote as Swedish prints them within ”…”: ’vänta och se’. A straight
+ * or a ” mark inside would read as the end of the quote.
+ */
+export function innerQuotes(text: string): string {
+  return text.replace(/["'”“‘]/gu, '’');
+}
+
+/**
  * Whether a quote starts as a sentence does, with a capital letter or a number. A note jotted in a hurry
  * ("deltagaren har ingen fast läkare på vc … fk väntar.") is quoted only when there are not enough others:
  * a letter to Nationella rådet is read, and passed on, as the project's own words.
@@ -259,7 +267,7 @@ function chooseQuotes(
       if (text === undefined) return null;
       if (!text || text.trim().length === 0 || isSettled(text)) continue;
       const anonymised = anonymiseExcerpt(text, { keepWords });
-      const short = shortenExcerpt(dropRemovedLabels(anonymised.text), length);
+      const short = innerQuotes(shortenExcerpt(dropRemovedLabels(anonymised.text), length));
       const key = short.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
       if (short.length < 15 || seen.has(key)) continue;
       seen.add(key);
