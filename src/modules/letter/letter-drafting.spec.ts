@@ -25,6 +25,7 @@ describe('wording helpers', () => {
     expect(swedishList(['Haninge', 'Botkyrka', 'Salem'])).toBe('Haninge, Botkyrka och Salem');
     expect(periodPhrase('2018-03-12', '2019-12-01')).toBe('mellan mars 2018 och december 2019');
     expect(periodPhrase('2018-03-01', '2018-03-30')).toBe('under mars 2018');
+    expect(periodPhrase('2026-01-12', '2026-06-01')).toBe('mellan januari och juni 2026');
     expect(lowerFirst('Glapp mellan FK och AF')).toBe('glapp mellan FK och AF');
     expect(lowerFirst('AF:s insatser kräver en lägsta arbetsförmåga')).toBe('AF:s insatser kräver en lägsta arbetsförmåga');
     expect(recipientName('\nFörsäkringskassan\nBox 1\n')).toBe('Försäkringskassan');
@@ -71,7 +72,7 @@ describe('LetterDrafter', () => {
 
   it('writes every section in formal Swedish from the data', () => {
     expect(draft.subject).toBe('Skrivelse angående glapp mellan FK och AF när sjukpenningen upphör');
-    expect(draft.summary).toContain('Tre avvikelserapporter från tre kommuner i tre delprojekt, mellan januari 2018 och augusti 2018');
+    expect(draft.summary).toContain('Tre avvikelserapporter från tre kommuner i tre delprojekt, mellan januari och augusti 2018');
     // Parties named equally often come in alphabetical order.
     expect(draft.summary).toContain('Arbetsförmedlingens och Försäkringskassans regelverk möts');
     expect(draft.evidence).toContain('tre kommuner (Botkyrka, Haninge och Järfälla)');

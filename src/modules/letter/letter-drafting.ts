@@ -32,12 +32,13 @@ export function monthYear(date: string): string {
   return MONTH_YEAR.format(new Date(`${date.slice(0, 7)}-15T12:00:00Z`));
 }
 
-/** "mellan mars 2018 och december 2019", or "under mars 2018" when it is one month. */
+/** "mellan mars 2018 och december 2019", "mellan januari och juni 2026" (the year once), or "under mars 2018" when it is one month. */
 export function periodPhrase(from: string | null, to: string | null): string {
   if (!from || !to) return '';
   const first = monthYear(from);
   const last = monthYear(to);
-  return first === last ? `under ${first}` : `mellan ${first} och ${last}`;
+  if (first === last) return `under ${first}`;
+  return from.slice(0, 4) === to.slice(0, 4) ? `mellan ${first.replace(/ \d{4}$/u, '')} och ${last}` : `mellan ${first} och ${last}`;
 }
 
 /** "glapp mellan FK och AF …" but "AF:s insatser …" stays as written. */
