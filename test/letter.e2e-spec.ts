@@ -317,7 +317,7 @@ describe('skrivelser (letters) over HTTP with a real database', () => {
     expect(after.summary).toBe(before.summary);
     expect(after.recipient).toBe(before.recipient);
     expect(after.evidence).not.toBe(before.evidence);
-    expect(after.evidence).toContain('9 avvikelserapporter från 8 kommuner');
+    expect(after.evidence).toContain('nio avvikelserapporter från åtta kommuner');
     expect((after.evidence_snapshot as { reportCount: number }).reportCount).toBe(9);
     expect(after.version).toBe(Number(before.version) + 1);
     // The job is no user: who last edited stays the analyst.
@@ -347,7 +347,7 @@ describe('skrivelser (letters) over HTTP with a real database', () => {
       expect(paragraphs).toContain(heading);
     }
     expect(paragraphs).toContain('Verksamhetsutvecklare, MIA');
-    expect(text).toContain('9 avvikelserapporter från 8 kommuner');
+    expect(text).toContain('nio avvikelserapporter från åtta kommuner');
     expect(text).toContain('Arbetsförmedlingens och Försäkringskassans regelverk');
 
     const rows = docxTableRows(xml);

@@ -1,4 +1,5 @@
-import { toBlocks } from './letter-document';
+import { evidenceTables, toBlocks } from './letter-document';
+import { buildLetterEvidence } from './letter-evidence';
 
 describe('toBlocks', () => {
   it('splits paragraphs on blank lines and turns dash lines into lists', () => {
@@ -12,5 +13,31 @@ describe('toBlocks', () => {
 
   it('gives nothing for an empty section', () => {
     expect(toBlocks('  \n\n ')).toEqual([]);
+  });
+});
+
+describe('evidenceTables', () => {
+  /** The trend row of the key figures for reports on these dates. */
+  function trendRow(dates: string[]): string[] | undefined {
+    const members = dates.map((occurredOn, i) => ({
+      reference: `AVV-${i}`,
+      occurredOn,
+      municipality: 'Haninge',
+      subproject: 'MIA Östra Södertörn',
+      parties: ['FK'],
+      severity: 'medel',
+      markedStructural: false,
+      description: '',
+      consequence: '',
+      tried: null,
+      resolution: null,
+    }));
+    return evidenceTables(buildLetterEvidence(members, []))[0].rows.find((row) => row[0].startsWith('Utveckling'));
+  }
+
+  it('names the quarters the trend compares', () => {
+    expect(trendRow(['2025-08-01', '2025-11-01', '2026-02-01', '2026-05-01', '2026-08-01', '2026-08-02'])).toEqual(['Utveckling 2026 K2–K3 mot 2025 K4–2026 K1', 'ökande']);
+    expect(trendRow(['2024-02-01', '2024-03-01', '2024-05-01'])).toEqual(['Utveckling 2024 K2 mot 2024 K1', 'minskande']);
+    expect(trendRow(['2024-02-01', '2024-03-01'])).toEqual(['Utveckling', 'alla rapporter under samma kvartal']);
   });
 });

@@ -1,5 +1,5 @@
 import { LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LetterSection, SIGNATURE_ORGANISATION, SIGNATURE_TITLE } from './letter.constants';
-import { LetterEvidence, TREND_LABELS } from './letter-evidence';
+import { LetterEvidence, QuarterCount, TREND_LABELS, trendWindows } from './letter-evidence';
 
 /**
  * One description of the finished letter that both the print page (nunjucks) and the DOCX
@@ -71,6 +71,24 @@ export function toBlocks(text: string): LetterBlock[] {
   return blocks;
 }
 
+/** "2026 K2–K3" or "2025 K4–2026 K1" for a run of quarters, "2026 K3" for one. */
+function quarterSpan(quarters: readonly QuarterCount[]): string {
+  const first = quarters[0].label;
+  const last = quarters[quarters.length - 1].label;
+  if (quarters.length === 1) return first;
+  return first.slice(0, 4) === last.slice(0, 4) ? `${first}–${last.slice(5)}` : `${first}–${last}`;
+}
+
+/**
+ * The trend row names the quarters it compares, as the sentence above the tables does: "the last half-year"
+ * was wrong when the last report is a year old, and when only one quarter is set against one.
+ */
+function trendRow(evidence: LetterEvidence): string[] {
+  const windows = trendWindows(evidence.quarters);
+  if (!windows) return ['Utveckling', 'alla rapporter under samma kvartal'];
+  return [`Utveckling ${quarterSpan(windows.recent)} mot ${quarterSpan(windows.before)}`, TREND_LABELS[evidence.trend]];
+}
+
 export function evidenceTables(evidence: LetterEvidence): LetterTable[] {
   const period = evidence.periodFrom && evidence.periodTo ? `${evidence.periodFrom} – ${evidence.periodTo}` : '–';
   return [
@@ -82,7 +100,7 @@ export function evidenceTables(evidence: LetterEvidence): LetterTable[] {
         ['Antal kommuner', String(evidence.municipalities.length)],
         ['Antal delprojekt', String(evidence.subprojects.length)],
         ['Period', period],
-        ['Utveckling senaste halvåret', TREND_LABELS[evidence.trend]],
+        trendRow(evidence),
         ['Rapporter med hög allvarlighetsgrad', String(evidence.severeCount)],
       ],
       numeric: [false, false],

@@ -24,9 +24,13 @@ import { LetterBlock, LetterDocumentModel, LetterTable } from './letter-document
 const BODY_SIZE = 23; // half-points: 11.5 pt
 const CELL_BORDER = { style: BorderStyle.SINGLE, size: 4, color: '8A8A8A' };
 
-function paragraph(text: string, options: { bold?: boolean; spacingAfter?: number; alignment?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}): Paragraph {
+function paragraph(
+  text: string,
+  options: { bold?: boolean; spacingAfter?: number; alignment?: (typeof AlignmentType)[keyof typeof AlignmentType]; keepNext?: boolean } = {},
+): Paragraph {
   return new Paragraph({
     alignment: options.alignment,
+    keepNext: options.keepNext,
     spacing: { after: options.spacingAfter ?? 160 },
     children: [new TextRun({ text, bold: options.bold })],
   });
@@ -60,14 +64,22 @@ function cell(text: string, options: { header: boolean; numeric: boolean }): Tab
   });
 }
 
+/** A caption and its table on one page, as the print page keeps them (each row kept with the next, the caption with the table). */
 function table(model: LetterTable): Array<Paragraph | Table> {
   return [
-    new Paragraph({ heading: HeadingLevel.HEADING_3, spacing: { before: 200, after: 80 }, children: [new TextRun(model.caption)] }),
+    new Paragraph({ heading: HeadingLevel.HEADING_3, keepNext: true, spacing: { before: 200, after: 80 }, children: [new TextRun(model.caption)] }),
     new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
       rows: [
-        new TableRow({ tableHeader: true, children: model.headers.map((header, i) => cell(header, { header: true, numeric: model.numeric[i] ?? false })) }),
-        ...model.rows.map((row) => new TableRow({ cantSplit: true, children: row.map((value, i) => cell(value, { header: false, numeric: model.numeric[i] ?? false })) })),
+        new TableRow({ tableHeader: true, keepNext: true, children: model.headers.map((header, i) => cell(header, { header: true, numeric: model.numeric[i] ?? false })) }),
+        ...model.rows.map(
+          (row, index) =>
+            new TableRow({
+              cantSplit: true,
+              keepNext: index < model.rows.length - 1,
+              children: row.map((value, i) => cell(value, { header: false, numeric: model.numeric[i] ?? false })),
+            }),
+        ),
       ],
     }),
   ];
@@ -79,14 +91,15 @@ export function buildLetterDocx(model: LetterDocumentModel): Document {
   children.push(paragraph('', { spacingAfter: 240 }));
   for (const line of model.recipientLines) children.push(paragraph(line, { spacingAfter: 0 }));
   children.push(paragraph(`Datum: ${model.date}`, { alignment: AlignmentType.RIGHT, spacingAfter: 360 }));
-  children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, spacing: { after: 240 }, children: [new TextRun(model.subject)] }));
+  // Headings are kept with what follows them, so none is left alone at the foot of a page.
+  children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, keepNext: true, spacing: { after: 240 }, children: [new TextRun(model.subject)] }));
   for (const section of model.sections) {
-    children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [new TextRun(section.heading)] }));
+    children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, keepNext: true, spacing: { before: 240, after: 120 }, children: [new TextRun(section.heading)] }));
     for (const block of section.blocks) children.push(...blockParagraphs(block));
     for (const evidenceTable of section.tables) children.push(...table(evidenceTable));
   }
-  children.push(paragraph('Med vänlig hälsning', { spacingAfter: 600 }));
-  for (const line of model.signature) children.push(paragraph(line, { spacingAfter: 0 }));
+  children.push(paragraph('Med vänlig hälsning', { spacingAfter: 600, keepNext: true }));
+  model.signature.forEach((line, i) => children.push(paragraph(line, { spacingAfter: 0, keepNext: i < model.signature.length - 1 })));
 
   return new Document({
     title: model.subject,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
-import { barrierDisplayName } from '../barrier/barrier-wording';
+import { barrierDisplayName, PARTY_WORDS } from '../barrier/barrier-wording';
 import { DEFAULT_RECIPIENT, LetterSection, PARTY_NAMES } from './letter.constants';
-import { LetterEvidence, QuarterCount, TREND_LABELS } from './letter-evidence';
+import { LetterEvidence, QuarterCount, TREND_LABELS, trendWindows } from './letter-evidence';
 
 /**
  * The analyst's starting point: each section of a new letter in formal Swedish, worded by the
@@ -32,12 +32,13 @@ export function monthYear(date: string): string {
   return MONTH_YEAR.format(new Date(`${date.slice(0, 7)}-15T12:00:00Z`));
 }
 
-/** "mellan mars 2018 och december 2019", or "under mars 2018" when it is one month. */
+/** "mellan mars 2018 och december 2019", "mellan januari och juni 2026" (the year once), or "under mars 2018" when it is one month. */
 export function periodPhrase(from: string | null, to: string | null): string {
   if (!from || !to) return '';
   const first = monthYear(from);
   const last = monthYear(to);
-  return first === last ? `under ${first}` : `mellan ${first} och ${last}`;
+  if (first === last) return `under ${first}`;
+  return from.slice(0, 4) === to.slice(0, 4) ? `mellan ${first.replace(/ \d{4}$/u, '')} och ${last}` : `mellan ${first} och ${last}`;
 }
 
 /** "glapp mellan FK och AF …" but "AF:s insatser …" stays as written. */
@@ -52,19 +53,77 @@ export function recipientName(recipient: string): string {
   return recipient.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? DEFAULT_RECIPIENT;
 }
 
-function reports(count: number): string {
-  return `${count} ${count === 1 ? 'rapport' : 'rapporter'}`;
+const NUMBER_WORDS = ['noll', 'ett', 'två', 'tre', 'fyra', 'fem', 'sex', 'sju', 'åtta', 'nio', 'tio', 'elva', 'tolv'];
+
+/**
+ * A number as formal Swedish running text writes it: one to twelve in words ("en kommun", "ett delprojekt",
+ * "fem rapporter"), larger numbers in digits. `gender` is the noun's: en-ord or ett-ord.
+ */
+export function numberWord(n: number, gender: 'en' | 'ett' = 'ett'): string {
+  if (!Number.isInteger(n) || n < 0 || n > 12) return String(n);
+  return n === 1 ? gender : NUMBER_WORDS[n];
 }
+
+/** "en kommun", "sju kommuner", "13 kommuner". */
+export function counted(n: number, singular: string, plural: string, gender: 'en' | 'ett'): string {
+  return `${numberWord(n, gender)} ${n === 1 ? singular : plural}`;
+}
+
+export interface CountedNoun {
+  singularDefinite: string;
+  plural: string;
+  pluralDefinite: string;
+  gender: 'en' | 'ett';
+}
+
+/**
+ * "i 5 av 13 rapporter", "i två av fyra rapporter", "i alla fyra rapporterna", "i båda rapporterna", "i rapporten":
+ * a part of the whole. Numbers compared are written alike, so both in words only when both are twelve or less.
+ */
+export function partOf(part: number, whole: number, noun: CountedNoun): string {
+  if (whole === 1) return `i ${noun.singularDefinite}`;
+  if (part === whole) return whole === 2 ? `i båda ${noun.pluralDefinite}` : `i alla ${numberWord(whole, noun.gender)} ${noun.pluralDefinite}`;
+  const inWords = whole <= 12;
+  return `i ${inWords ? numberWord(part, noun.gender) : part} av ${inWords ? numberWord(whole, noun.gender) : whole} ${noun.plural}`;
+}
+
+export const REPORT_NOUN: CountedNoun = { singularDefinite: 'rapporten', plural: 'rapporter', pluralDefinite: 'rapporterna', gender: 'en' };
+export const CASE_NOUN: CountedNoun = { singularDefinite: 'fallet', plural: 'fall', pluralDefinite: 'fallen', gender: 'ett' };
+
+/** A sentence never starts with digits: "Fem rapporter …", but "Sammanlagt 13 rapporter …". */
+export function sentenceStart(phrase: string): string {
+  return /^\d/u.test(phrase) ? `Sammanlagt ${phrase}` : phrase.charAt(0).toUpperCase() + phrase.slice(1);
+}
+
+const QUARTER_ORDINALS = ['första', 'andra', 'tredje', 'fjärde'];
+
+/** "tredje kvartalet 2026" for 2026-Q3: how running text names a quarter (tables say "2026 K3"). */
+export function quarterInWords(quarter: string): string {
+  return `${QUARTER_ORDINALS[Number(quarter.slice(6)) - 1]} kvartalet ${quarter.slice(0, 4)}`;
+}
+
+function reports(count: number): string {
+  return count === 0 ? 'inga rapporter' : counted(count, 'rapport', 'rapporter', 'en');
+}
+
+const TREND_CONCLUSIONS: Record<keyof typeof TREND_LABELS, string> = {
+  okande: 'antalet har alltså ökat',
+  minskande: 'antalet har alltså minskat',
+  oforandrad: 'antalet är alltså oförändrat',
+};
 
 /** What the trend table shows, in a sentence with the numbers behind the word. */
 export function trendSentence(quarters: readonly QuarterCount[], direction: keyof typeof TREND_LABELS): string {
-  if (quarters.length < 2) return 'Rapporterna kom under ett och samma kvartal.';
-  const width = quarters.length >= 4 ? 2 : 1;
-  const recent = quarters.slice(-width).reduce((sum, q) => sum + q.count, 0);
-  const before = quarters.slice(-2 * width, -width).reduce((sum, q) => sum + q.count, 0);
-  const span = width === 2 ? 'de två senaste kvartalen' : 'det senaste kvartalet';
-  const previous = width === 2 ? 'de två kvartalen dessförinnan' : 'kvartalet dessförinnan';
-  return `Under ${span} (till och med ${quarters[quarters.length - 1].label}) kom ${reports(recent)}, mot ${reports(before)} under ${previous}; utvecklingen är ${TREND_LABELS[direction]}.`;
+  const last = quarters[quarters.length - 1];
+  const windows = trendWindows(quarters);
+  if (!last) return '';
+  if (!windows) return `${last.count === 1 ? 'Rapporten' : 'Alla rapporterna'} kom under ${quarterInWords(last.quarter)}.`;
+  const recent = windows.recent.reduce((sum, q) => sum + q.count, 0);
+  const before = windows.before.reduce((sum, q) => sum + q.count, 0);
+  const span = windows.recent.length === 2 ? 'de två senaste kvartalen' : 'det senaste kvartalet';
+  const previous = windows.recent.length === 2 ? 'de två kvartalen dessförinnan' : 'kvartalet dessförinnan';
+  const against = before === 0 ? 'inga' : numberWord(before, 'en');
+  return `Under ${span} (till och med ${quarterInWords(last.quarter)}) kom ${reports(recent)} in, mot ${against} under ${previous}; ${TREND_CONCLUSIONS[direction]}.`;
 }
 
 export interface DraftContext {
@@ -74,6 +133,16 @@ export interface DraftContext {
   reportCount: number;
   municipalityCount: number;
   subprojectCount: number;
+  /** "fem avvikelserapporter", "en avvikelserapport", "13 avvikelserapporter". */
+  reportsText: string;
+  /** The same at the start of a sentence: "Fem avvikelserapporter", "Sammanlagt 13 avvikelserapporter". */
+  reportsTextStart: string;
+  municipalitiesText: string;
+  subprojectsText: string;
+  /** "i 5 av 13 rapporter", "i alla fyra rapporterna". */
+  severeOf: string;
+  /** "i två av fyra fall". */
+  structuralOf: string;
   municipalityList: string;
   subprojectList: string;
   periodText: string;
@@ -90,10 +159,16 @@ export interface DraftContext {
   triedLocally: LetterEvidence['triedLocally'];
 }
 
+/** The parties as terms ("Försäkringskassan", "kommunen"): the section names them already, just above the terms. */
+const PARTY_TERMS = new Set(
+  [...Object.values(PARTY_WORDS), ...Object.values(PARTY_NAMES).flatMap((party) => [party.name, party.single])].map((word) => word.toLocaleLowerCase('sv')),
+);
+
 /** Everything the draft templates say, computed here so the templates hold wording only. */
 export function draftContext(input: DraftInput): DraftContext {
   const { evidence } = input;
   const parties = evidence.parties.filter((p) => PARTY_NAMES[p.name] !== undefined);
+  const reportsText = counted(evidence.reportCount, 'avvikelserapport', 'avvikelserapporter', 'en');
   return {
     barrierName: barrierDisplayName(input.barrierName),
     barrierNameLower: lowerFirst(barrierDisplayName(input.barrierName)),
@@ -101,6 +176,12 @@ export function draftContext(input: DraftInput): DraftContext {
     reportCount: evidence.reportCount,
     municipalityCount: evidence.municipalities.length,
     subprojectCount: evidence.subprojects.length,
+    reportsText,
+    reportsTextStart: sentenceStart(reportsText),
+    municipalitiesText: counted(evidence.municipalities.length, 'kommun', 'kommuner', 'en'),
+    subprojectsText: counted(evidence.subprojects.length, 'delprojekt', 'delprojekt', 'ett'),
+    severeOf: partOf(evidence.severeCount, evidence.reportCount, REPORT_NOUN),
+    structuralOf: partOf(evidence.structuralCount, evidence.reportCount, CASE_NOUN),
     municipalityList: swedishList(evidence.municipalities.map((m) => m.name)),
     subprojectList: swedishList(evidence.subprojects.map((s) => s.name)),
     periodText: periodPhrase(evidence.periodFrom, evidence.periodTo),
@@ -110,11 +191,9 @@ export function draftContext(input: DraftInput): DraftContext {
     partyGenitives: swedishList(parties.map((p) => PARTY_NAMES[p.name].genitive)),
     partyLines: parties
       .filter((p) => p.count > 0)
-      .map((p) => {
-        const name = PARTY_NAMES[p.name].name;
-        return `${name.charAt(0).toUpperCase()}${name.slice(1)} anges som berörd part i ${p.count} av ${evidence.reportCount} rapporter.`;
-      }),
-    terms: swedishList(input.terms.slice(0, 6)),
+      // "I 9 av 11 rapporter anges kommunen som berörd part": one party per report, so the singular.
+      .map((p) => `${sentenceStart(partOf(p.count, evidence.reportCount, REPORT_NOUN))} anges ${PARTY_NAMES[p.name].single} som berörd part.`),
+    terms: swedishList(input.terms.filter((term) => !PARTY_TERMS.has(term.toLocaleLowerCase('sv'))).slice(0, 6)),
     severeCount: evidence.severeCount,
     structuralCount: evidence.structuralCount,
     excerpts: evidence.excerpts,

@@ -7,11 +7,13 @@ import {
   buildLetterEvidence,
   buildLetterEvidenceFrom,
   EvidenceMember,
+  innerQuotes,
   keepWordsOf,
   quarterLabel,
   quarterOf,
   quartersOf,
   quoteOrder,
+  readsAsSentence,
   sortOldestFirst,
   trendOf,
 } from './letter-evidence';
@@ -168,7 +170,7 @@ function allQuotesChosen(members: readonly EvidenceMember[], max: number): Array
     if (short.length < 15 || seen.has(key)) continue;
     seen.add(key);
     const { municipality, occurredOn, reference } = member;
-    candidates.push({ text: short, municipality, quarter: quarterLabel(quarterOf(occurredOn)), occurredOn, reference, clean: anonymised.replacements === 0 });
+    candidates.push({ text: short, municipality, quarter: quarterLabel(quarterOf(occurredOn)), occurredOn, reference, clean: anonymised.replacements === 0 && readsAsSentence(short) });
   }
   candidates.sort((a, b) => Number(b.clean) - Number(a.clean));
   const chosen: typeof candidates = [];
@@ -178,6 +180,31 @@ function allQuotesChosen(members: readonly EvidenceMember[], max: number): Array
     .sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.reference.localeCompare(b.reference))
     .map(({ text, municipality, quarter }) => ({ text, municipality, quarter }));
 }
+
+describe('innerQuotes', () => {
+  it('prints quotation marks inside a quote as ’…’', () => {
+    expect(innerQuotes(`AF sa 'vänta och se' och "försiktigt" och ”nej”.`)).toBe('AF sa ’vänta och se’ och ’försiktigt’ och ’nej’.');
+  });
+});
+
+describe('quotes that read as sentences', () => {
+  it('knows a sentence by its capital letter or number, after any opening punctuation', () => {
+    expect(['FK drog in sjukpenningen.', '”Vänta och se”, sa AF.', '3 veckor utan ersättning.', 'AF:s handläggare svarade inte.'].map(readsAsSentence)).toEqual([true, true, true, true]);
+    expect(['deltagaren har ingen fast läkare på vc. fk väntar.', '– typ en timme i taget', ''].map(readsAsSentence)).toEqual([false, false, false]);
+  });
+
+  it('quotes a hurried note only when there are not enough sentences', () => {
+    const members = [
+      member({ municipality: 'Haninge', occurredOn: '2018-01-02', description: 'Försäkringskassan och Arbetsförmedlingen gav olika besked om arbetsförmågan.' }),
+      member({ municipality: 'Botkyrka', occurredOn: '2018-02-02', description: 'Arbetsförmedlingen skrev inte in deltagaren medan sjukpenningen prövades.' }),
+      member({ municipality: 'Salem', occurredOn: '2018-09-02', description: 'ingen fast läkare på vc, varje gång ny hyrläkare. fk väntar.' }),
+    ];
+    expect(buildLetterEvidence(members, [], { keepWords, maxExcerpts: 2 }).excerpts.map((q) => q.municipality)).toEqual(['Haninge', 'Botkyrka']);
+    expect(buildLetterEvidence(members, [], { keepWords, maxExcerpts: 3 }).excerpts.map((q) => q.municipality)).toEqual(['Haninge', 'Botkyrka', 'Salem']);
+    // It is not counted as masked: nothing was removed from it.
+    expect(buildLetterEvidence(members, [], { keepWords, maxExcerpts: 3 }).maskedQuotes).toBe(0);
+  });
+});
 
 describe('quotes that would undercut the letter', () => {
   const thesaurus = parseThesaurus(loadDefaultThesaurus(join(__dirname, '..', 'barrier', 'engine', 'thesaurus.sv.txt')));
@@ -219,6 +246,7 @@ describe('quotes from many reports', () => {
     'Deltagaren Anna Svensson fick avslag från FK och AF sa nej.',
     'Handläggaren Johan på FK svarade inte på tre veckor.',
     'Ingen av myndigheterna tog ansvar för planeringen.',
+    'deltagaren fick inget besked från fk eller af på fyra veckor.',
     'kort',
     '',
   ];

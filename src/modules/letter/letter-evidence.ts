@@ -125,15 +125,22 @@ export function quartersOf(dates: readonly string[]): QuarterCount[] {
 }
 
 /**
- * Which way the last half-year goes: the last two quarters against the two before them (one
- * against one when there are only two or three). Fewer than two quarters: unchanged.
+ * The quarters the trend compares: the last two against the two before them (one against one when there
+ * are only two or three). Null with fewer than two quarters. The sentence and the table name these quarters.
  */
-export function trendOf(quarters: readonly QuarterCount[]): TrendDirection {
-  if (quarters.length < 2) return 'oforandrad';
+export function trendWindows(quarters: readonly QuarterCount[]): { recent: QuarterCount[]; before: QuarterCount[] } | null {
+  if (quarters.length < 2) return null;
   const width = quarters.length >= 4 ? 2 : 1;
+  return { recent: quarters.slice(-width), before: quarters.slice(-2 * width, -width) };
+}
+
+/** Which way the trend windows go. Fewer than two quarters: unchanged. */
+export function trendOf(quarters: readonly QuarterCount[]): TrendDirection {
+  const windows = trendWindows(quarters);
+  if (!windows) return 'oforandrad';
   const sum = (items: readonly QuarterCount[]): number => items.reduce((total, q) => total + q.count, 0);
-  const recent = sum(quarters.slice(-width));
-  const before = sum(quarters.slice(-2 * width, -width));
+  const recent = sum(windows.recent);
+  const before = sum(windows.before);
   return recent > before ? 'okande' : recent < before ? 'minskande' : 'oforandrad';
 }
 
@@ -150,7 +157,28 @@ function countBy(values: readonly string[]): NamedCount[] {
 interface Candidate extends EvidenceExcerpt {
   occurredOn: string;
   reference: string;
+  /** Nothing was removed from it. */
   clean: boolean;
+  /** Chosen before the others: nothing removed, and it reads as a sentence (see readsAsSentence). */
+  preferred: boolean;
+}
+
+/**
+ * Quotation marks and apostrophes inside a quote as Swedish prints them within ”…”: ’vänta och se’. A straight
+ * or a ” mark inside would read as the end of the quote.
+ */
+export function innerQuotes(text: string): string {
+  return text.replace(/["'”“‘]/gu, '’');
+}
+
+/**
+ * Whether a quote starts as a sentence does, with a capital letter or a number. A note jotted in a hurry
+ * ("deltagaren har ingen fast läkare på vc … fk väntar.") is quoted only when there are not enough others:
+ * a letter to Nationella rådet is read, and passed on, as the project's own words.
+ */
+export function readsAsSentence(text: string): boolean {
+  const first = /[\p{L}\p{N}]/u.exec(text)?.[0] ?? '';
+  return /\p{Lu}|\p{N}/u.test(first);
 }
 
 /** Plain code-unit order: dates are ISO and references (AVV-2018-00012) ASCII, and it is several times faster than localeCompare. */
@@ -186,8 +214,8 @@ export function sortOldestFirst<T extends EvidenceFacts>(members: T[]): T[] {
 }
 
 /**
- * Up to `max` quotes: texts that needed no masking first, newest first, one per kommun before a
- * second from the same kommun; shown oldest first. Identical texts count once (the newest).
+ * Up to `max` quotes: texts that needed no masking and read as sentences first, newest first, one per kommun
+ * before a second from the same kommun; shown oldest first. Identical texts count once (the newest).
  *
  * Anonymising is the costly part, so the reports are looked at newest first and only until no report
  * not yet looked at could change the choice: with hundreds of reports a few are read, with few all.
@@ -208,6 +236,7 @@ function chooseQuotes(
   const unread = new Map<string, number>();
   for (const member of members) unread.set(member.municipality, (unread.get(member.municipality) ?? 0) + 1);
   const seen = new Set<string>();
+  // "clean" and "masked" below are the preferred quotes and the rest (masked or not reading as a sentence).
   const clean: Candidate[] = [];
   const masked: Candidate[] = [];
   // The kommuner the first pass below takes clean quotes from (at most max), and those with masked quotes.
@@ -238,7 +267,7 @@ function chooseQuotes(
       if (text === undefined) return null;
       if (!text || text.trim().length === 0 || isSettled(text)) continue;
       const anonymised = anonymiseExcerpt(text, { keepWords });
-      const short = shortenExcerpt(dropRemovedLabels(anonymised.text), length);
+      const short = innerQuotes(shortenExcerpt(dropRemovedLabels(anonymised.text), length));
       const key = short.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
       if (short.length < 15 || seen.has(key)) continue;
       seen.add(key);
@@ -249,9 +278,10 @@ function chooseQuotes(
         occurredOn: member.occurredOn,
         reference: member.reference,
         clean: anonymised.replacements === 0,
+        preferred: anonymised.replacements === 0 && readsAsSentence(short),
       };
       changed = true;
-      if (candidate.clean) {
+      if (candidate.preferred) {
         clean.push(candidate);
         if (cleanPlaces.size < max) cleanPlaces.add(member.municipality);
       } else {

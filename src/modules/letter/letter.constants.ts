@@ -62,11 +62,11 @@ export const LETTER_EVENT_LABELS: Record<LetterEventKind, string> = {
   answered: 'Svar registrerades',
 };
 
-/** Parties as the letter names them: who, and whose rules (genitive). */
-export const PARTY_NAMES: Record<string, { name: string; genitive: string }> = {
-  FK: { name: 'Försäkringskassan', genitive: 'Försäkringskassans' },
-  AF: { name: 'Arbetsförmedlingen', genitive: 'Arbetsförmedlingens' },
-  KOMMUN: { name: 'kommunerna', genitive: 'kommunernas' },
-  REGION: { name: 'Region Stockholm', genitive: 'Region Stockholms' },
-  ANNAN: { name: 'andra aktörer (t.ex. skola, CSN eller utförare)', genitive: 'andra aktörers' },
+/** Parties as the letter names them: who, whose rules (genitive), and the one party a single report names. */
+export const PARTY_NAMES: Record<string, { name: string; genitive: string; single: string }> = {
+  FK: { name: 'Försäkringskassan', genitive: 'Försäkringskassans', single: 'Försäkringskassan' },
+  AF: { name: 'Arbetsförmedlingen', genitive: 'Arbetsförmedlingens', single: 'Arbetsförmedlingen' },
+  KOMMUN: { name: 'kommunerna', genitive: 'kommunernas', single: 'kommunen' },
+  REGION: { name: 'Region Stockholm', genitive: 'Region Stockholms', single: 'Region Stockholm' },
+  ANNAN: { name: 'andra aktörer (t.ex. skola, CSN eller utförare)', genitive: 'andra aktörers', single: 'en annan aktör (till exempel skola, CSN eller en utförare)' },
 };
