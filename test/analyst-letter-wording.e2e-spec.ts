@@ -18,7 +18,8 @@ describe('the analyst: letters without party codes, the review order kept, thesa
   let analyst: User;
   let client: HttpClient;
 
-  const insertBarrier = (name: string, parties: string[]): Promise<string> => insertEscalatedBarrier(db, name, parties, clock.now());
+  const insertBarrier = (name: string, parties: string[], nameSource: 'analyst' | 'generated' = 'analyst'): Promise<string> =>
+    insertEscalatedBarrier(db, name, parties, clock.now(), nameSource);
   const addMember = (barrier: string, kommun: string, occurredOn: string, reporterEmail: string, reason: string[] = []): Promise<{ id: string; reference: string }> =>
     addBarrierMember(db, barrier, { kommun, occurredOn, reporterEmail, reason });
 
@@ -32,14 +33,16 @@ describe('the analyst: letters without party codes, the review order kept, thesa
   afterAll(() => t.close());
 
   it('a letter and the reporters’ mail name a generated barrier without the app’s party codes', async () => {
-    const barrierId = await insertBarrier('Ekonomiskt bistånd, arbetssökande och krav (KOMMUN, AF)', ['KOMMUN', 'AF']);
+    const barrierId = await insertBarrier('Ekonomiskt bistånd, arbetssökande och krav (KOMMUN, AF)', ['KOMMUN', 'AF'], 'generated');
     for (const [kommun, date] of [['Haninge', '2026-02-01'], ['Botkyrka', '2026-04-10'], ['Järfälla', '2026-09-01']]) {
       await addMember(barrierId, kommun, date, `rapportor.${kommun.toLowerCase()}@kommun.example.org`);
     }
     const { letterId } = await t.app.get(LetterService).upsertDraftForBarrier(barrierId);
     const row = ((await db.query(`SELECT subject, summary FROM letter WHERE id = $1`, [letterId])) as Array<{ subject: string; summary: string }>)[0];
-    expect(row.subject).toBe('Skrivelse angående ekonomiskt bistånd, arbetssökande och krav');
-    expect(row.summary).toContain('beskriver samma återkommande hinder: ekonomiskt bistånd, arbetssökande och krav.');
+    // The engine's keywords read as machine output in a subject line: until the analyst names it, the parties say what it is.
+    expect(row.subject).toBe('Skrivelse angående ett återkommande hinder mellan Arbetsförmedlingen och kommunerna');
+    expect(row.summary).toContain('beskriver samma återkommande hinder.');
+    expect(row.subject + row.summary).not.toContain('arbetssökande och krav');
     expect(`${row.subject}\n${row.summary}`).not.toMatch(/\((KOMMUN|AF)/);
 
     // Granska and send through the page, as the analyst does; the reporters' mail names the barrier the same way.
@@ -55,6 +58,29 @@ describe('the analyst: letters without party codes, the review order kept, thesa
       expect(mail.text).toContain('om ett strukturellt hinder: Ekonomiskt bistånd, arbetssökande och krav.');
       expect(`${mail.text}${mail.html}`).not.toContain('(KOMMUN, AF)');
     }
+  });
+
+  it('the editor asks for a name while the barrier has only the generated one, and the subject takes the name once given', async () => {
+    const barrierId = await insertBarrier('Sjukpenning, ersättning och upphöra (FK, AF)', ['FK', 'AF'], 'generated');
+    for (const [kommun, date] of [['Haninge', '2026-03-01'], ['Botkyrka', '2026-05-10'], ['Järfälla', '2026-08-01']]) {
+      await addMember(barrierId, kommun, date, `rapportor.${kommun.toLowerCase()}@kommun.example.org`);
+    }
+    const { letterId } = await t.app.get(LetterService).upsertDraftForBarrier(barrierId);
+    const before = await client.get(`/skrivelser/${letterId}`);
+    expect(before.text).toContain('Hindret har inget namn än, så ämnesraden säger bara vilka parter det gäller.');
+    // The parties the reports name (the factory's reports name the kommun too).
+    expect(before.text).toContain('<h1>Skrivelse angående ett återkommande hinder mellan Arbetsförmedlingen, kommunerna och Försäkringskassan</h1>');
+    const draft = ((await db.query(`SELECT subject, summary FROM letter WHERE id = $1`, [letterId])) as Array<{ subject: string; summary: string }>)[0];
+    expect(draft.subject + draft.summary).not.toContain('upphöra');
+
+    await client.get(`/hinder/${barrierId}`);
+    expect((await client.postForm(`/hinder/${barrierId}/namn`, { name: 'Glapp när sjukpenningen upphör' })).status).toBe(303);
+    await client.get(`/skrivelser/${letterId}`);
+    expect((await client.postForm(`/skrivelser/${letterId}/underlag`, {})).status).toBe(303);
+    const after = await client.get(`/skrivelser/${letterId}`);
+    expect(after.text).toContain('<h1>Skrivelse angående glapp när sjukpenningen upphör</h1>');
+    expect(after.text).toContain('beskriver samma återkommande hinder: glapp när sjukpenningen upphör.');
+    expect(after.text).not.toContain('Hindret har inget namn än');
   });
 
   it('moving a report out while reviewing the weakest anchored first leads back to that order, not to date order', async () => {

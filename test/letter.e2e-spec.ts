@@ -50,8 +50,8 @@ describe('skrivelser (letters) over HTTP with a real database', () => {
 
   async function insertBarrier(name: string, parties: string[], terms: string[]): Promise<string> {
     const rows = (await db.query(
-      `INSERT INTO barrier (name, status, parties, terms, escalation_reason, escalated_at, member_count)
-       VALUES ($1, 'eskalerad', $2, $3, 'Återkommer i flera kommuner.', $4, 0) RETURNING id`,
+      `INSERT INTO barrier (name, name_source, status, parties, terms, escalation_reason, escalated_at, member_count)
+       VALUES ($1, 'analyst', 'eskalerad', $2, $3, 'Återkommer i flera kommuner.', $4, 0) RETURNING id`,
       [name, parties, terms, clock.now()],
     )) as Array<{ id: string }>;
     return rows[0].id;

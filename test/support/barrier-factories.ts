@@ -1,11 +1,14 @@
 import { DataSource } from 'typeorm';
 
-/** An escalated barrier inserted directly (no engine run), with no members yet. */
-export async function insertEscalatedBarrier(db: DataSource, name: string, parties: string[], escalatedAt: Date): Promise<string> {
+/**
+ * An escalated barrier inserted directly (no engine run), with no members yet. Named by the analyst unless
+ * `nameSource` says the engine generated the name (letters word the two differently).
+ */
+export async function insertEscalatedBarrier(db: DataSource, name: string, parties: string[], escalatedAt: Date, nameSource: 'analyst' | 'generated' = 'analyst'): Promise<string> {
   const rows = (await db.query(
-    `INSERT INTO barrier (name, status, parties, terms, escalation_reason, escalated_at, member_count)
-     VALUES ($1, 'eskalerad', $2, '{krav}', 'Återkommer i flera kommuner.', $3, 0) RETURNING id`,
-    [name, parties, escalatedAt],
+    `INSERT INTO barrier (name, name_source, status, parties, terms, escalation_reason, escalated_at, member_count)
+     VALUES ($1, $4, 'eskalerad', $2, '{krav}', 'Återkommer i flera kommuner.', $3, 0) RETURNING id`,
+    [name, parties, escalatedAt, nameSource],
   )) as Array<{ id: string }>;
   return rows[0].id;
 }

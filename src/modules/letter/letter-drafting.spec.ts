@@ -1,5 +1,5 @@
 import { TemplateRenderer } from '../../common/templates/template-renderer';
-import { CASE_NOUN, counted, LetterDrafter, lowerFirst, numberWord, partOf, periodPhrase, recipientName, REPORT_NOUN, sentenceStart, swedishList, trendSentence } from './letter-drafting';
+import { CASE_NOUN, counted, LetterDrafter, lowerFirst, numberWord, partOf, periodPhrase, recipientName, REPORT_NOUN, sentenceStart, swedishList, trendSentence, unnamedTopic } from './letter-drafting';
 import { buildLetterEvidence, EvidenceMember } from './letter-evidence';
 import { detectPii } from '../../common/pii/pii-detector';
 
@@ -65,6 +65,7 @@ describe('LetterDrafter', () => {
   );
   const draft = drafter.draft({
     barrierName: 'Glapp mellan FK och AF när sjukpenningen upphör',
+    barrierNamed: true,
     terms: ['sjukpenning', 'arbetsförmåga'],
     recipient: 'Nationella rådet för finansiell samordning',
     evidence,
@@ -94,9 +95,25 @@ describe('LetterDrafter', () => {
     }
   });
 
+  it('describes a barrier nobody has named by its parties, not by the engine keywords', () => {
+    const unnamed = drafter.draft({
+      barrierName: 'Sjukpenning, ersättning och upphöra (FK, AF, ANNAN)',
+      barrierNamed: false,
+      terms: ['sjukpenning', 'ersättning', 'upphöra'],
+      recipient: 'Nationella rådet för finansiell samordning',
+      evidence: buildLetterEvidence([member('2018-01-10', 'Haninge', 'MIA Östra Södertörn'), member('2018-04-02', 'Botkyrka', 'MIA HBS')], ['FK', 'AF', 'ANNAN']),
+    });
+    expect(unnamed.subject).toBe('Skrivelse angående ett återkommande hinder mellan Arbetsförmedlingen och Försäkringskassan');
+    expect(unnamed.summary).toContain('beskriver samma återkommande hinder.');
+    expect(unnamed.subject + unnamed.summary).not.toMatch(/upphöra|ANNAN/);
+    expect(unnamedTopic([])).toBe('ett återkommande strukturellt hinder');
+    expect(unnamedTopic(['Region Stockholm'])).toBe('ett återkommande hinder hos Region Stockholm');
+  });
+
   it('words a one-party barrier without "möts"', () => {
     const single = drafter.draft({
       barrierName: 'AF:s insatser kräver en lägsta arbetsförmåga',
+      barrierNamed: true,
       terms: [],
       recipient: 'Arbetsförmedlingen',
       evidence: buildLetterEvidence([member('2019-02-01', 'Salem', 'MIA HBS', { parties: ['AF'] })], ['AF']),

@@ -11,6 +11,11 @@ import { LetterEvidence, QuarterCount, TREND_LABELS, trendWindows } from './lett
 
 export interface DraftInput {
   barrierName: string;
+  /**
+   * Whether the analyst named the barrier. A generated name is the engine's keywords ("sjukpenning, ersättning och
+   * upphöra"), which reads as machine output in a subject line, so an unnamed barrier is described by its parties.
+   */
+  barrierNamed: boolean;
   /** Characteristic terms of the barrier, most characteristic first. */
   terms: readonly string[];
   recipient: string;
@@ -129,6 +134,9 @@ export function trendSentence(quarters: readonly QuarterCount[], direction: keyo
 export interface DraftContext {
   barrierName: string;
   barrierNameLower: string;
+  barrierNamed: boolean;
+  /** What the subject line says the letter is about: the analyst's name, or the parties while it has none. */
+  subjectTopic: string;
   recipientName: string;
   reportCount: number;
   municipalityCount: number;
@@ -164,6 +172,13 @@ const PARTY_TERMS = new Set(
   [...Object.values(PARTY_WORDS), ...Object.values(PARTY_NAMES).flatMap((party) => [party.name, party.single])].map((word) => word.toLocaleLowerCase('sv')),
 );
 
+/** "ett återkommande hinder mellan Försäkringskassan och Arbetsförmedlingen", for a barrier nobody has named yet. */
+export function unnamedTopic(partyNames: readonly string[]): string {
+  if (partyNames.length > 1) return `ett återkommande hinder mellan ${swedishList(partyNames)}`;
+  if (partyNames.length === 1) return `ett återkommande hinder hos ${partyNames[0]}`;
+  return 'ett återkommande strukturellt hinder';
+}
+
 /** Everything the draft templates say, computed here so the templates hold wording only. */
 export function draftContext(input: DraftInput): DraftContext {
   const { evidence } = input;
@@ -172,6 +187,11 @@ export function draftContext(input: DraftInput): DraftContext {
   return {
     barrierName: barrierDisplayName(input.barrierName),
     barrierNameLower: lowerFirst(barrierDisplayName(input.barrierName)),
+    barrierNamed: input.barrierNamed,
+    subjectTopic: input.barrierNamed
+      ? lowerFirst(barrierDisplayName(input.barrierName))
+      : // "andra aktörer (t.ex. …)" is too loose for a subject line beside named parties.
+        unnamedTopic((parties.some((p) => p.name !== 'ANNAN') ? parties.filter((p) => p.name !== 'ANNAN') : parties).map((p) => PARTY_NAMES[p.name].name)),
     recipientName: recipientName(input.recipient),
     reportCount: evidence.reportCount,
     municipalityCount: evidence.municipalities.length,

@@ -75,6 +75,8 @@ export interface LetterListItem {
 export interface LetterView {
   id: string;
   barrierId: string;
+  /** False while the barrier carries the engine's generated name: the draft's subject then names only the parties. */
+  barrierNamed: boolean;
   barrierName: string;
   barrierDisplayName: string;
   status: LetterStatus;
@@ -250,9 +252,10 @@ export class LetterService {
   private async upsertIn(manager: EntityManager, barrierId: string, options: LetterUpsertOptions, prefetched: PrefetchedMembers | null): Promise<LetterUpsertResult> {
     // One writer per barrier at a time (job and analyst alike); an advisory lock does not wait on the barrier row the job may hold.
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('letter-barrier:' || $1::text))`, [barrierId]);
-    const barriers = (await manager.query(`SELECT id, name, status, terms, parties, updated_at::text AS version FROM barrier WHERE id = $1`, [barrierId])) as Array<{
+    const barriers = (await manager.query(`SELECT id, name, name_source, status, terms, parties, updated_at::text AS version FROM barrier WHERE id = $1`, [barrierId])) as Array<{
       id: string;
       name: string;
+      name_source: string;
       status: string;
       terms: string[];
       parties: string[];
@@ -288,7 +291,7 @@ export class LetterService {
     const now = this.clock.now();
     const snapshot: LetterEvidenceSnapshot = { ...evidence, barrierName: barrier.name, memberIds: members.map((m) => m.id), builtAt: now.toISOString() };
     const recipient = draftToRefresh?.recipient ?? DEFAULT_RECIPIENT;
-    const draft = this.drafter.draft({ barrierName: barrier.name, terms: barrier.terms, recipient, evidence });
+    const draft = this.drafter.draft({ barrierName: barrier.name, barrierNamed: barrier.name_source === 'analyst', terms: barrier.terms, recipient, evidence });
     const actorId = options.actorId ?? null;
 
     if (!draftToRefresh) {
@@ -468,7 +471,7 @@ export class LetterService {
   async get(id: string): Promise<LetterView> {
     const letter = await this.find(id);
     const names = await this.userNames([letter.updatedById, letter.reviewedById, letter.sentById, letter.answeredById]);
-    const barrier = (await this.dataSource.query(`SELECT name FROM barrier WHERE id = $1`, [letter.barrierId])) as Array<{ name: string }>;
+    const barrier = (await this.dataSource.query(`SELECT name, name_source FROM barrier WHERE id = $1`, [letter.barrierId])) as Array<{ name: string; name_source: string }>;
     const ref = (userId: string | null): NamedRef | null => (userId ? { id: userId, name: names.get(userId) ?? 'Okänd användare' } : null);
     const newerProposals: LetterView['newerProposals'] = {};
     if (letter.status === 'utkast') {
@@ -480,6 +483,7 @@ export class LetterService {
     return {
       id: letter.id,
       barrierId: letter.barrierId,
+      barrierNamed: barrier[0]?.name_source === 'analyst',
       barrierName: barrier[0]?.name ?? letter.evidenceSnapshot.barrierName,
       barrierDisplayName: barrierDisplayName(barrier[0]?.name ?? letter.evidenceSnapshot.barrierName),
       status: letter.status,
