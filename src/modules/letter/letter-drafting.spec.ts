@@ -83,6 +83,8 @@ describe('LetterDrafter', () => {
     expect(draft.evidence).toContain('– ”Försäkringskassan drog in sjukpenningen');
     expect(draft.consequences).toContain('Deltagaren blev utan inkomst.');
     expect(draft.triedLocally).toContain('Trepartsmöte med FK och AF.');
+    // A lead's resolution that got one participant further must not read as the barrier being solved.
+    expect(draft.triedLocally).toContain('samma problem har återkommit för andra deltagare');
     expect(draft.interfaceRules).toContain('I alla tre rapporterna anges Försäkringskassan som berörd part.');
     expect(draft.interfaceRules).toContain('Återkommande begrepp i rapporterna är sjukpenning och arbetsförmåga.');
     expect(draft.requestedAction).toMatch(/^Vi ber Nationella rådet för finansiell samordning att\n– uppmärksamma Arbetsförmedlingen och Försäkringskassan/);
