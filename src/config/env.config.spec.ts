@@ -67,6 +67,26 @@ describe('loadEnvConfig', () => {
     expect(() => loadEnvConfig({ EMBEDDINGS_URL: 'http://x/v1/embeddings', EMBEDDINGS_MODEL: 'bge-m3', EMBEDDINGS_TIMEOUT_MS: '10' })).toThrow(/EMBEDDINGS_TIMEOUT_MS måste vara minst 100/);
   });
 
+  it('keeps sign-in attempts 30 days unless LOGIN_ATTEMPT_RETENTION_DAYS says otherwise, from 1 to 365 whole days', () => {
+    expect(loadEnvConfig({}).LOGIN_ATTEMPT_RETENTION_DAYS).toBe(30);
+    expect(loadEnvConfig({ LOGIN_ATTEMPT_RETENTION_DAYS: '1' }).LOGIN_ATTEMPT_RETENTION_DAYS).toBe(1);
+    expect(loadEnvConfig({ LOGIN_ATTEMPT_RETENTION_DAYS: ' 365 ' }).LOGIN_ATTEMPT_RETENTION_DAYS).toBe(365);
+    const problem = (value: string): string[] => {
+      try {
+        loadEnvConfig({ LOGIN_ATTEMPT_RETENTION_DAYS: value });
+      } catch (error) {
+        return (error as EnvValidationError).problems;
+      }
+      throw new Error(`${value} borde ha avvisats`);
+    };
+    expect(problem('0')).toEqual(['LOGIN_ATTEMPT_RETENTION_DAYS: LOGIN_ATTEMPT_RETENTION_DAYS måste vara minst 1']);
+    expect(problem('-5')).toEqual(['LOGIN_ATTEMPT_RETENTION_DAYS: LOGIN_ATTEMPT_RETENTION_DAYS måste vara minst 1']);
+    expect(problem('366')).toEqual(['LOGIN_ATTEMPT_RETENTION_DAYS: LOGIN_ATTEMPT_RETENTION_DAYS får vara högst 365']);
+    for (const bad of ['30d', '1.5', 'trettio']) {
+      expect(problem(bad)).toEqual(['LOGIN_ATTEMPT_RETENTION_DAYS: LOGIN_ATTEMPT_RETENTION_DAYS måste vara ett heltal (dagar)']);
+    }
+  });
+
   it('demands a real secret in production', () => {
     expect(() => loadEnvConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@y/z' })).toThrow(/APP_SECRET: måste sättas/);
   });

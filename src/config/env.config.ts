@@ -140,6 +140,16 @@ export class EnvConfig {
   DIGEST_CRON = '0 7 * * 1';
 
   /**
+   * Sign-in attempts (staff e-mail and IP address: personal data) are deleted after this many days. The
+   * lock-out needs only 15 minutes; a month by default lets an administrator still look back at an attack.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'LOGIN_ATTEMPT_RETENTION_DAYS måste vara ett heltal (dagar)' })
+  @Min(1, { message: 'LOGIN_ATTEMPT_RETENTION_DAYS måste vara minst 1' })
+  @Max(365, { message: 'LOGIN_ATTEMPT_RETENTION_DAYS får vara högst 365' })
+  LOGIN_ATTEMPT_RETENTION_DAYS = 30;
+
+  /**
    * The reverse proxies whose X-Forwarded-For is believed, as addresses or ranges (comma-separated).
    * Unset: the address of whoever connects is the client's, and the header is ignored, since anyone
    * can write it and would otherwise pick the address the sign-in limits count them under.

@@ -16,7 +16,7 @@ export function isValidCronExpression(expression: string): boolean {
 export interface ConfiguredCron {
   /** Name in the registry and in job_run. */
   name: string;
-  /** The env variable the expression came from, for the error message. */
+  /** The env variable (or, for a fixed time, the constant) the expression came from, for the error message. */
   variable: string;
   expression: string;
   example: string;
