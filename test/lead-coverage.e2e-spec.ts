@@ -1,4 +1,5 @@
-import { createApiToken, createUser, subprojectId, TEST_PASSWORD } from './support/factories';
+import { signInNewAdmin } from './support/admin-session';
+import { createUser, subprojectId } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -16,10 +17,7 @@ describe('a delprojekt left without an active lead', () => {
   const userRow = async (id: string): Promise<UserRow | undefined> => (await admin.api('GET', '/api/users')).json<UserRow[]>().find((u) => u.id === id);
   beforeAll(async () => {
     t = await startTestApp();
-    const user = await createUser(t.app, 'admin');
-    admin = new HttpClient(t.baseUrl);
-    await admin.login(user.email, TEST_PASSWORD);
-    token = await createApiToken(t.app, user);
+    ({ admin, token } = await signInNewAdmin(t));
   });
   afterAll(() => t.close());
 

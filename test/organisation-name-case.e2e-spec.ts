@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
 import { runMigrations } from '../src/database/migration-runner';
 import { OrganisationNameIgnoringCase1763900001300 } from '../src/database/migrations/1763900001300-organisation-name-ignoring-case';
-import { createApiToken, createUser, subprojectId, TEST_PASSWORD } from './support/factories';
+import { municipalityId, OrganisationTree, signInNewAdmin } from './support/admin-session';
+import { createApiToken, createUser, subprojectId } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { createTestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
@@ -12,18 +13,8 @@ import { startTestApp, TestApp } from './support/test-app';
  * database, so the import (which has always ignored case) finds one kommun or none.
  */
 
-interface Tree {
-  federations: Array<{ id: string; name: string; subprojects: Array<{ id: string; name: string; municipalities: Array<{ id: string; name: string }> }> }>;
-}
-
 interface ApiError {
   error: { code: string; message: string; fields: Array<{ field: string; message: string }> };
-}
-
-function municipalityId(tree: Tree, name: string): string {
-  const found = tree.federations.flatMap((f) => f.subprojects).flatMap((s) => s.municipalities).find((m) => m.name === name);
-  if (!found) throw new Error(`no kommun ${name}`);
-  return found.id;
 }
 
 describe('names that differ only by case are the same name', () => {
@@ -31,16 +22,13 @@ describe('names that differ only by case are the same name', () => {
   let admin: HttpClient;
   let token: string;
   const db = (): DataSource => t.app.get(DataSource);
-  const tree = async (): Promise<Tree> => (await admin.api('GET', '/api/organisation')).json<Tree>();
+  const tree = async (): Promise<OrganisationTree> => (await admin.api('GET', '/api/organisation')).json<OrganisationTree>();
   const names = async (table: 'federation' | 'subproject' | 'municipality'): Promise<string[]> =>
     ((await db().query(`SELECT name FROM ${table} ORDER BY name`)) as Array<{ name: string }>).map((row) => row.name);
 
   beforeAll(async () => {
     t = await startTestApp();
-    const user = await createUser(t.app, 'admin');
-    admin = new HttpClient(t.baseUrl);
-    await admin.login(user.email, TEST_PASSWORD);
-    token = await createApiToken(t.app, user);
+    ({ admin, token } = await signInNewAdmin(t));
   });
   afterAll(() => t.close());
 

@@ -1,28 +1,16 @@
-import { createApiToken, createUser, subprojectId, TEST_PASSWORD } from './support/factories';
+import { municipalityId, OrganisationTree, signInNewAdmin } from './support/admin-session';
+import { createApiToken, createUser, subprojectId } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
-
-interface Tree {
-  federations: Array<{ id: string; name: string; subprojects: Array<{ id: string; name: string; municipalities: Array<{ id: string; name: string }> }> }>;
-}
-
-function municipalityId(tree: Tree, name: string): string {
-  const found = tree.federations.flatMap((f) => f.subprojects).flatMap((s) => s.municipalities).find((m) => m.name === name);
-  if (!found) throw new Error(`no kommun ${name}`);
-  return found.id;
-}
 
 describe('renaming a förbund, a delprojekt or a kommun', () => {
   let t: TestApp;
   let admin: HttpClient;
   let token: string;
-  const tree = async (): Promise<Tree> => (await admin.api('GET', '/api/organisation')).json<Tree>();
+  const tree = async (): Promise<OrganisationTree> => (await admin.api('GET', '/api/organisation')).json<OrganisationTree>();
   beforeAll(async () => {
     t = await startTestApp();
-    const user = await createUser(t.app, 'admin');
-    admin = new HttpClient(t.baseUrl);
-    await admin.login(user.email, TEST_PASSWORD);
-    token = await createApiToken(t.app, user);
+    ({ admin, token } = await signInNewAdmin(t));
   });
   afterAll(() => t.close());
 

@@ -1,35 +1,20 @@
 import { DataSource } from 'typeorm';
-import { createApiToken, createUser, subprojectId, TEST_PASSWORD } from './support/factories';
+import { findMunicipality, OrganisationTree, signInNewAdmin } from './support/admin-session';
+import { createApiToken, createUser, subprojectId } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
-
-interface Tree {
-  federations: Array<{ id: string; name: string; subprojects: Array<{ id: string; name: string; municipalities: Array<{ id: string; name: string }> }> }>;
-}
-
-function findMunicipality(tree: Tree, name: string): { id: string; subproject: string } | undefined {
-  for (const federation of tree.federations) {
-    for (const subproject of federation.subprojects) {
-      const municipality = subproject.municipalities.find((m) => m.name === name);
-      if (municipality) return { id: municipality.id, subproject: subproject.name };
-    }
-  }
-  return undefined;
-}
 
 describe('organisation as data, administered from pages and API', () => {
   let t: TestApp;
   let admin: HttpClient;
   beforeAll(async () => {
     t = await startTestApp();
-    const user = await createUser(t.app, 'admin');
-    admin = new HttpClient(t.baseUrl);
-    await admin.login(user.email, TEST_PASSWORD);
+    ({ admin } = await signInNewAdmin(t));
   });
   afterAll(() => t.close());
 
   it('is seeded with the six delprojekt and twelve kommuner of MIA', async () => {
-    const tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    const tree = (await admin.api('GET', '/api/organisation')).json<OrganisationTree>();
     const subprojects = tree.federations.flatMap((f) => f.subprojects);
     expect(subprojects.map((s) => s.name).sort()).toEqual(
       ['MIA HBS', 'MIA Järfälla', 'MIA Roslagen', 'MIA Stockholm', 'MIA Södertälje', 'MIA Östra Södertörn'].sort(),
@@ -44,7 +29,7 @@ describe('organisation as data, administered from pages and API', () => {
     expect(page.text).toContain('MIA Östra Södertörn');
 
     expect((await admin.postForm('/admin/organisation/forbund', { name: 'Samordningsförbundet Norrtälje' })).location).toBe('/admin/organisation?sparat=1');
-    let tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    let tree = (await admin.api('GET', '/api/organisation')).json<OrganisationTree>();
     const federation = tree.federations.find((f) => f.name === 'Samordningsförbundet Norrtälje');
     expect(federation).toBeDefined();
 
@@ -53,7 +38,7 @@ describe('organisation as data, administered from pages and API', () => {
     const norrtalje = await subprojectId(t.app, 'MIA Norrtälje');
     expect((await admin.postForm('/admin/organisation/kommuner', { name: 'Norrtälje', subprojectId: norrtalje })).status).toBe(303);
 
-    tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    tree = (await admin.api('GET', '/api/organisation')).json<OrganisationTree>();
     expect(findMunicipality(tree, 'Norrtälje')?.subproject).toBe('MIA Norrtälje');
 
     const vallentuna = findMunicipality(tree, 'Täby');
@@ -61,11 +46,11 @@ describe('organisation as data, administered from pages and API', () => {
     const asked = await admin.postForm(`/admin/organisation/kommuner/${vallentuna?.id}/flytta`, { subprojectId: norrtalje });
     expect(asked.status).toBe(200);
     expect(asked.text).toContain('Flytta Täby till MIA Norrtälje?');
-    tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    tree = (await admin.api('GET', '/api/organisation')).json<OrganisationTree>();
     expect(findMunicipality(tree, 'Täby')?.subproject).toBe('MIA Roslagen');
     const confirmed = await admin.postForm(`/admin/organisation/kommuner/${vallentuna?.id}/flytta`, { subprojectId: norrtalje, confirmed: '1', openDeviations: 'stay' });
     expect(confirmed.status).toBe(303);
-    tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    tree = (await admin.api('GET', '/api/organisation')).json<OrganisationTree>();
     expect(findMunicipality(tree, 'Täby')?.subproject).toBe('MIA Norrtälje');
   });
 
@@ -102,7 +87,7 @@ describe('organisation as data, administered from pages and API', () => {
     const staff = await createUser(t.app, 'staff', { subproject: 'MIA Södertälje' });
     const lead = await createUser(t.app, 'lead', { subproject: 'MIA Södertälje' });
     const staffToken = await createApiToken(t.app, staff);
-    const tree = (await admin.api('GET', '/api/organisation')).json<Tree>();
+    const tree = (await admin.api('GET', '/api/organisation')).json<OrganisationTree>();
     const nykvarn = findMunicipality(tree, 'Nykvarn');
     const file = async (title: string): Promise<string> => {
       const response = await new HttpClient(t.baseUrl).api(
