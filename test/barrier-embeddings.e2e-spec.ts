@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { PII_MASKS } from '../src/common/pii/pii-detector';
-import { PatternsJob } from '../src/modules/barrier/jobs/patterns.job';
+import { PROBE_TEXT } from '../src/modules/barrier/embeddings/report-meaning.service';
+import { PatternsJob, PatternsStatus } from '../src/modules/barrier/jobs/patterns.job';
 import { createUser, TEST_PASSWORD } from './support/factories';
 import { importDeviation } from './support/deviation-factories';
 import { EmbeddingsFault, EmbeddingsServer } from './support/embeddings-server';
@@ -111,6 +112,9 @@ describe('patterns with a language model (embeddings endpoint)', () => {
     expect(await db().query(`SELECT count(*)::int AS n FROM deviation_embedding`)).toEqual([{ n: 0 }]);
     expect(await db().query(`SELECT meaning_space FROM barrier_engine_state`)).toEqual([{ meaning_space: null }]);
     expect(summary).not.toMatch(/språkmodell/i);
+    const analyst = new HttpClient(plain.baseUrl);
+    await analyst.login(analystEmail, TEST_PASSWORD);
+    expect((await analyst.get('/api/patterns')).json<PatternsStatus>().languageModel).toMatchObject({ configured: false, lastRun: 'off' });
   });
 
   it('with the endpoint configured, reports the same in meaning form one barrier, and the reasons say why in Swedish', async () => {
@@ -120,8 +124,8 @@ describe('patterns with a language model (embeddings endpoint)', () => {
       env: { EMBEDDINGS_URL: server.url, EMBEDDINGS_MODEL: 'leksaksmodell', EMBEDDINGS_API_KEY: API_KEY, EMBEDDINGS_TIMEOUT_MS: '2000' },
     });
     const summary = await run(withModel);
-    // The stored model was made without the language model: the run is a full one.
-    expect(summary).toMatch(/^Full körning \(språkmodellen har lagts till/);
+    // The stored model was made without the language model, which answers: the run is a full one.
+    expect(summary).toMatch(/^Full körning \(språkmodellen svarar och var inte med i förra fulla körningen\)/);
     expect(summary).toContain('Rapporternas innebörd jämfördes också med språkmodellen.');
     const [h1, h2, h3, t1, o1] = await barriersOf('H1', 'H2', 'H3', 'T1', 'O1');
     expect(h1).not.toBeNull();
@@ -136,8 +140,9 @@ describe('patterns with a language model (embeddings endpoint)', () => {
     // No key of the model's space reaches the analyst: not in reasons, terms or the name.
     const shown = (await db().query(`SELECT name, terms FROM barrier`)) as Array<{ name: string; terms: string[] }>;
     expect(JSON.stringify([shown, reasons])).not.toMatch(/m:\d/);
-    // Each report was sent once, in batches, with the model and the key as a bearer.
-    expect(server.texts).toHaveLength(REPORTS.length);
+    // Each report was sent once, in batches, with the model and the key as a bearer; before them, the probe's text (about no one).
+    expect(server.texts.filter((text) => text !== PROBE_TEXT)).toHaveLength(REPORTS.length);
+    expect(server.texts.filter((text) => text === PROBE_TEXT)).toHaveLength(1);
     for (const request of server.requests) {
       expect(request.authorization).toBe(`Bearer ${API_KEY}`);
       expect(request.model).toBe('leksaksmodell');
@@ -252,6 +257,60 @@ describe('patterns with a language model (embeddings endpoint)', () => {
     await analyst.login(analystEmail, TEST_PASSWORD);
     expect((await analyst.get('/api/patterns')).json<{ last: { summary: string } }>().last.summary).not.toContain(UNREACHABLE);
     expect((await analyst.get('/hinder')).text).not.toContain(UNREACHABLE);
+  });
+
+  it('down at a full run: later runs stay incremental on words while it is down, a full run follows once it answers, and the API says so', async () => {
+    const analyst = new HttpClient(withModel.baseUrl);
+    await analyst.login(analystEmail, TEST_PASSWORD);
+    const languageModel = async (): Promise<PatternsStatus['languageModel']> => (await analyst.get('/api/patterns')).json<PatternsStatus>().languageModel;
+    expect(await languageModel()).toMatchObject({ configured: true, lastRun: 'used' });
+
+    await server.stop();
+    try {
+      const full = await run(withModel, 'full');
+      expect(full).toMatch(/^Full körning \(begärd\)/);
+      expect(full).toContain(UNREACHABLE);
+      // The model is now one made on words alone.
+      expect(await db().query(`SELECT meaning_space FROM barrier_engine_state`)).toEqual([{ meaning_space: null }]);
+      const status = await languageModel();
+      expect(status).toMatchObject({ configured: true, lastRun: 'unavailable' });
+      expect(new Date(status.lastRunAt ?? 0).toISOString()).toBe(clock.now().toISOString());
+
+      // Still down: a new report is placed incrementally on its words, not by another full run that would fail the same way.
+      await importDeviation(plain.app, {
+        externalId: 'T4',
+        kommun: 'Nykvarn',
+        occurredOn: '2026-11-03',
+        parties: ['AF'],
+        category: 'ovrigt',
+        title: 'Tolk uteblev',
+        description: 'AF bokade ingen tolk till mötet och samtalet fick ställas in.',
+        consequence: '',
+      });
+      const whileDown = await run(withModel);
+      expect(whileDown).toMatch(/^Stegvis körning/);
+      expect(whileDown).toContain(UNREACHABLE);
+      const [t1, t4] = await barriersOf('T1', 'T4');
+      expect(t1).not.toBeNull();
+      expect(t4).toBe(t1);
+      expect(await languageModel()).toMatchObject({ configured: true, lastRun: 'unavailable' });
+    } finally {
+      await server.start();
+    }
+
+    // It answers again: the next run is a full one that brings the reports' meaning back.
+    const probesBefore = server.texts.filter((text) => text === PROBE_TEXT).length;
+    const back = await run(withModel);
+    expect(back).toMatch(/^Full körning \(språkmodellen svarar och var inte med i förra fulla körningen\)/);
+    expect(back).toContain('Rapporternas innebörd jämfördes också med språkmodellen.');
+    expect(server.texts.filter((text) => text === PROBE_TEXT)).toHaveLength(probesBefore + 1);
+    const [h1, h4] = await barriersOf('H1', 'H4');
+    expect(h1).not.toBeNull();
+    expect(h4).toBe(h1);
+    expect(await languageModel()).toMatchObject({ configured: true, lastRun: 'used' });
+    // And the run after that is incremental again, with no probe.
+    expect(await run(withModel)).toMatch(/^Stegvis körning/);
+    expect(server.texts.filter((text) => text === PROBE_TEXT)).toHaveLength(probesBefore + 1);
   });
 
   it('the API key and the reports’ texts never reach a log', () => {

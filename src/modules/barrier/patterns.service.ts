@@ -140,6 +140,22 @@ export interface PatternsPending {
   analystChanges: boolean;
 }
 
+/** The optional language model as GET /api/patterns reports it. */
+export interface LanguageModelStatus {
+  /** Whether EMBEDDINGS_URL and EMBEDDINGS_MODEL are set on this instance. */
+  configured: boolean;
+  /** What it did in the latest run that had reports to compare (null before any): see PatternsRunSummary.languageModel. */
+  lastRun: MeaningOutcome['status'] | null;
+  lastRunAt: Date | null;
+}
+
+/** Why the next run should be a full one, and whether the language model is already known not to answer. */
+interface RunChoice {
+  fullRunReason: string | null;
+  /** The probe's reason (safe to log) when the configured language model did not answer; the run then reads words only. */
+  unreachable: string | null;
+}
+
 /** A barrier as the engine describes it, written in one statement with the others (jsonb_to_recordset). */
 interface EngineBarrierRow {
   id: string;
@@ -193,10 +209,11 @@ export class PatternsService {
     const state = await this.dataSource.transaction((manager) => this.store.lockState(manager));
     // Without a model every report is new, and the run is a full one.
     const unseen = state.model === null ? null : await this.loadReports('unseen');
-    const fullRunReason = mode === 'full' ? 'begärd' : this.fullRunReason(state, thesaurusHash, unseen?.length ?? 0);
+    const { fullRunReason, unreachable } =
+      mode === 'full' ? { fullRunReason: 'begärd', unreachable: null } : await this.chooseRun(state, thesaurusHash, unseen?.length ?? 0);
     const summary = fullRunReason
-      ? await this.runFull(state, lines, thesaurusHash, fullRunReason, unseen ? unseen.map((row) => row.id) : null)
-      : await this.runIncremental(state, lines, unseen ?? []);
+      ? await this.runFull(state, lines, thesaurusHash, fullRunReason, unseen ? unseen.map((row) => row.id) : null, unreachable)
+      : await this.runIncremental(state, lines, unseen ?? [], unreachable);
     const lettersStarted = performance.now();
     summary.letters = await this.draftLetters();
     summary.phases.lettersMs = Math.round(performance.now() - lettersStarted);
@@ -213,6 +230,14 @@ export class PatternsService {
               coalesce((SELECT full_run_requested FROM barrier_engine_state WHERE id = 1), false) AS requested`,
     )) as Array<{ unseen: number; requested: boolean }>;
     return { unseenReports: row.unseen, analystChanges: row.requested };
+  }
+
+  async languageModelStatus(): Promise<LanguageModelStatus> {
+    const [row] = (await this.dataSource.query(`SELECT language_model, language_model_at FROM barrier_engine_state WHERE id = 1`)) as Array<{
+      language_model: MeaningOutcome['status'] | null;
+      language_model_at: Date | null;
+    }>;
+    return { configured: this.meaning.enabled, lastRun: row?.language_model ?? null, lastRunAt: row?.language_model_at ?? null };
   }
 
   /** One line for the job log. */
@@ -235,17 +260,41 @@ export class PatternsService {
   private async meaningFor(rows: readonly ReportRow[], stored: StoredMeaningSpace | null): Promise<MeaningOutcome> {
     if (!this.meaning.enabled || rows.length === 0) return { status: 'off' };
     const outcome = stored === null ? await this.meaning.forFullRun(rows) : await this.meaning.forIncremental(rows, stored);
-    if (outcome.status === 'unavailable') {
-      this.logger.warn(`The embeddings endpoint could not be used (${outcome.reason}); this run compares the reports on their words only`);
-    }
+    if (outcome.status === 'unavailable') this.warnUnavailable(outcome.reason);
     return outcome;
   }
 
-  private fullRunReason(state: EngineStateRow, thesaurusHash: string, newCount: number): string | null {
-    if (state.model === null) return 'ingen tidigare modell';
-    if (state.thesaurusHash !== thesaurusHash) return 'tesaurusen eller motorn har ändrats';
+  private warnUnavailable(reason: string): void {
+    this.logger.warn(`The embeddings endpoint could not be used (${reason}); this run compares the reports on their words only`);
+  }
+
+  /**
+   * What to record of the language model after a run: a run with nothing to compare ('off' while one is
+   * configured) leaves the latest real outcome standing.
+   */
+  private recordedLanguageModel(meaning: MeaningOutcome): MeaningOutcome['status'] | null {
+    return meaning.status === 'off' && this.meaning.enabled ? null : meaning.status;
+  }
+
+  private async chooseRun(state: EngineStateRow, thesaurusHash: string, newCount: number): Promise<RunChoice> {
+    if (state.model === null) return { fullRunReason: 'ingen tidigare modell', unreachable: null };
+    if (state.thesaurusHash !== thesaurusHash) return { fullRunReason: 'tesaurusen eller motorn har ändrats', unreachable: null };
     // The model's meaning keys must be of the language model configured now (none, when none is).
-    if (!this.meaning.matches(state.meaning)) return 'språkmodellen har lagts till, bytts, tagits bort eller inte kunnat nås förra gången';
+    if (!this.meaning.matches(state.meaning)) {
+      if (!this.meaning.enabled || state.meaning !== null) return { fullRunReason: 'språkmodellen har bytts eller tagits bort', unreachable: null };
+      // A model made on words alone while a language model is configured: it was just added, or did not answer at
+      // the last full run. Only once it answers is a full run worth it; until then runs stay incremental, on words
+      // like the model, instead of every run being a full one that fails the same way.
+      const probe = await this.meaning.probe();
+      if (probe.ok) return { fullRunReason: 'språkmodellen svarar och var inte med i förra fulla körningen', unreachable: null };
+      this.warnUnavailable(probe.reason);
+      return { fullRunReason: this.fullRunReason(state, newCount), unreachable: probe.reason };
+    }
+    return { fullRunReason: this.fullRunReason(state, newCount), unreachable: null };
+  }
+
+  /** The reasons for a full run that do not depend on the thesaurus or the language model. */
+  private fullRunReason(state: EngineStateRow, newCount: number): string | null {
     if (state.fullRunRequested) return 'hinder har ändrats av verksamhetsutvecklare';
     if (newCount >= FULL_RUN_MIN_NEW && newCount > state.reportsAtFullRun * FULL_RUN_NEW_SHARE) return `${newCount} nya rapporter sedan förra fulla körningen`;
     const age = state.fullRunAt ? this.clock.now().getTime() - state.fullRunAt.getTime() : Infinity;
@@ -309,11 +358,19 @@ export class PatternsService {
   }
 
   /** `unseen`: the reports new since the last run, or null when every report is (no model yet). */
-  private async runFull(state: EngineStateRow, lines: string[], thesaurusHash: string, reason: string, unseen: string[] | null): Promise<PatternsRunSummary> {
+  private async runFull(
+    state: EngineStateRow,
+    lines: string[],
+    thesaurusHash: string,
+    reason: string,
+    unseen: string[] | null,
+    /** The language model did not answer a moment ago (chooseRun's probe): not asked again in this run. */
+    unreachable: string | null,
+  ): Promise<PatternsRunSummary> {
     const phases = { readMs: 0, engineMs: 0, writeMs: 0, lettersMs: 0 };
     let mark = performance.now();
     const rows = await this.loadReports('all');
-    const meaning = await this.meaningFor(rows, null);
+    const meaning: MeaningOutcome = unreachable !== null && rows.length > 0 ? { status: 'unavailable', reason: unreachable } : await this.meaningFor(rows, null);
     const keys = meaning.status === 'used' ? meaning.keys : null;
     const reports = rows.map((row) => toPatternReport(row, keys?.get(row.id)));
     const previous = await this.previousBarriers(this.dataSource.manager);
@@ -394,9 +451,18 @@ export class PatternsService {
       await manager.query(
         `UPDATE barrier_engine_state
             SET model = $1, thesaurus_hash = $2, reports_at_full_run = $3, full_run_at = $4,
-                full_run_requested = full_run_requested AND revision <> $5, meaning_space = $6, updated_at = $4
+                full_run_requested = full_run_requested AND revision <> $5, meaning_space = $6, updated_at = $4,
+                language_model = COALESCE($7, language_model), language_model_at = CASE WHEN $7::text IS NULL THEN language_model_at ELSE $4 END
           WHERE id = 1`,
-        [JSON.stringify(outcome.model.shared), thesaurusHash, reports.length, now, state.revision, meaning.status === 'used' ? JSON.stringify(meaning.space) : null],
+        [
+          JSON.stringify(outcome.model.shared),
+          thesaurusHash,
+          reports.length,
+          now,
+          state.revision,
+          meaning.status === 'used' ? JSON.stringify(meaning.space) : null,
+          this.recordedLanguageModel(meaning),
+        ],
       );
       await this.markSeen(manager, unseen ?? reports.map((report) => report.id), now);
       phases.writeMs = Math.round(performance.now() - mark);
@@ -549,7 +615,8 @@ export class PatternsService {
     return affected > 0;
   }
 
-  private async runIncremental(state: EngineStateRow, lines: string[], rows: ReportRow[]): Promise<PatternsRunSummary> {
+  /** `unreachable`: see runFull; the stored model is then one made on words alone (chooseRun). */
+  private async runIncremental(state: EngineStateRow, lines: string[], rows: ReportRow[], unreachable: string | null): Promise<PatternsRunSummary> {
     const phases = { readMs: 0, engineMs: 0, writeMs: 0, lettersMs: 0 };
     let placed = 0;
     let assignments = new Map<string, string | null>();
@@ -557,13 +624,14 @@ export class PatternsService {
     let anchoring: Record<string, number> = {};
     let mark = performance.now();
     let meaning: MeaningOutcome = { status: 'off' };
+    if (rows.length > 0 && unreachable !== null) meaning = { status: 'unavailable', reason: unreachable };
     if (rows.length > 0) {
       const perBarrier = new Map<string, unknown>();
       const models = (await this.dataSource.query(`SELECT id, model FROM barrier WHERE status = ANY($1) AND model IS NOT NULL ORDER BY id`, [
         ACTIVE_BARRIER_STATUSES,
       ])) as Array<{ id: string; model: unknown }>;
       for (const row of models) perBarrier.set(row.id, row.model);
-      // A full run decides when the stored model's meaning space no longer matches (fullRunReason), so it matches here.
+      // A full run decides when the stored model's meaning space no longer matches (chooseRun), so it matches here.
       if (state.meaning !== null) meaning = await this.meaningFor(rows, state.meaning as StoredMeaningSpace);
       const keys = meaning.status === 'used' ? meaning.keys : null;
       phases.readMs = Math.round(performance.now() - mark);
@@ -608,6 +676,8 @@ export class PatternsService {
       await this.store.refreshFigures(manager, [...touched]);
       const escalated = await this.store.escalateDue(manager);
       await this.markSeen(manager, rows.map((row) => row.id), now);
+      const recorded = this.recordedLanguageModel(meaning);
+      if (recorded !== null) await manager.query(`UPDATE barrier_engine_state SET language_model = $1, language_model_at = $2 WHERE id = 1`, [recorded, now]);
       phases.writeMs = Math.round(performance.now() - mark);
       const [{ count }] = (await manager.query(`SELECT count(*)::int AS count FROM deviation`)) as Array<{ count: number }>;
       return {

@@ -33,6 +33,9 @@ export type MeaningOutcome =
   /** The endpoint failed or answered something unusable: this run reads words only. `reason` is safe to log. */
   | { status: 'unavailable'; reason: string };
 
+/** The probe's text: the field's words, about no one. */
+export const PROBE_TEXT = 'Deltagaren hamnade mellan Försäkringskassan och Arbetsförmedlingen.';
+
 // Texts per call to the provider (which batches further): each chunk's vectors are stored before the next
 // is sent, so a failure halfway keeps what was done for the next run.
 const CHUNK = 512;
@@ -90,6 +93,21 @@ export class ReportMeaningService {
     if (!this.enabled) return stored === null || stored === undefined;
     const space = stored as Partial<StoredMeaningSpace> | null | undefined;
     return space?.model === this.provider.model && space.version === meaningSpaceVersion() && typeof space.dims === 'number' && Array.isArray(space.mean);
+  }
+
+  /**
+   * Whether the endpoint answers now, with one vector for a fixed text that is about no one (no report's text
+   * is sent): a run that would otherwise be a full one only to fail the same way asks this first.
+   */
+  async probe(): Promise<{ ok: true } | { ok: false; reason: string }> {
+    if (!this.enabled) return { ok: false, reason: 'no embeddings provider is configured' };
+    try {
+      const vectors = await this.provider.embed([PROBE_TEXT]);
+      return vectors.length === 1 ? { ok: true } : { ok: false, reason: `${vectors.length} vectors came back for 1 text` };
+    } catch (error) {
+      if (error instanceof EmbeddingsError) return { ok: false, reason: error.message };
+      throw error;
+    }
   }
 
   /** A full run: every report's vector, the corpus mean from them, and each report's keys centred on it. */

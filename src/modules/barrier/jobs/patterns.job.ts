@@ -4,7 +4,7 @@ import { Clock } from '../../../common/clock/clock';
 import { AppConfigService } from '../../../config/app-config.service';
 import { JobRunner, JobRunOutcome } from '../../scheduling/job-runner';
 import { manualSlot } from '../../scheduling/job-slots';
-import { PatternsPending, PatternsRunMode, PatternsRunSummary, PatternsService } from '../patterns.service';
+import { LanguageModelStatus, PatternsPending, PatternsRunMode, PatternsRunSummary, PatternsService } from '../patterns.service';
 import { JobRunStatus } from '../../scheduling/job-run.entity';
 import { scheduleConfiguredCron } from '../../scheduling/configured-cron';
 import { patternsSlot } from './patterns-slot';
@@ -21,6 +21,7 @@ export interface PatternsStatus extends PatternsPending {
   running: boolean;
   /** The latest run; a failure's error stays in job_run (`npm run cli -- jobs list`), since it may name internals. */
   last: { status: JobRunStatus | 'avbruten'; startedAt: Date; finishedAt: Date | null; summary: string | null } | null;
+  languageModel: LanguageModelStatus;
 }
 
 @Injectable()
@@ -85,6 +86,7 @@ export class PatternsJob implements OnApplicationBootstrap, BeforeApplicationShu
   async status(): Promise<PatternsStatus> {
     const [last] = await this.jobs.recentRuns(PATTERNS_JOB, 1);
     const pending = await this.patterns.pending();
+    const languageModel = await this.patterns.languageModelStatus();
     // A "running" row that no instance finished within the hour was left by a crash.
     const stale = last?.status === 'running' && this.started === null && this.clock.now().getTime() - last.startedAt.getTime() > 3_600_000;
     return {
@@ -93,6 +95,7 @@ export class PatternsJob implements OnApplicationBootstrap, BeforeApplicationShu
         ? { status: stale ? 'avbruten' : last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, summary: last.summary }
         : null,
       ...pending,
+      languageModel,
     };
   }
 
