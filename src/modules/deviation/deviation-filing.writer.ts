@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { GroupCommit } from '../../common/batching/group-commit';
 import { AppConfigService } from '../../config/app-config.service';
 import { queryPrepared } from '../../database/prepared-query';
+import { activeLeadSql } from '../user/active-lead.sql';
 
 /** One checked report to store, with the context of the leads' new-report mail. */
 export interface FilingRow {
@@ -75,7 +76,7 @@ const FILE_SQL = `
   ), leads AS (
     SELECT t.id AS deviation_id, u.email
       FROM target t JOIN app_user u ON u.subproject_id = t.subproject_id
-     WHERE u.role = 'lead' AND u.active AND u.id <> t.reporter_id
+     WHERE ${activeLeadSql('u')} AND u.id <> t.reporter_id
   ), outbox AS (
     INSERT INTO mail_outbox (recipients, template, context, status, next_attempt_at, dedupe_key)
     SELECT ARRAY[l.email], 'deviation-new',

@@ -65,6 +65,7 @@ import {
 import { DeviationCommentCreateDto, DeviationTransitionDto } from './dto/deviation-action.dto';
 import { DeviationCreateDto } from './dto/deviation-create.dto';
 import { DeviationListQueryDto, DeviationListSort } from './dto/deviation-list-query.dto';
+import { activeLeadSql } from '../user/active-lead.sql';
 
 const DEFAULT_PAGE_SIZE = 50;
 const EARLIEST_DATE = '2000-01-01';
@@ -430,7 +431,7 @@ export class DeviationService {
   /** Leads the report can be assigned to: the active leads of the owning delprojekt. */
   async assignableLeads(subprojectId: string): Promise<Array<{ id: string; name: string }>> {
     return (await this.dataSource.query(
-      `SELECT id, name FROM app_user WHERE subproject_id = $1 AND role = 'lead' AND active ORDER BY name`,
+      `SELECT id, name FROM app_user WHERE subproject_id = $1 AND ${activeLeadSql()} ORDER BY name`,
       [subprojectId],
     )) as Array<{ id: string; name: string }>;
   }
@@ -606,7 +607,7 @@ export class DeviationService {
       const row = await this.loadVisible(manager, user, id, true);
       if (!canAssign(user, facts(row))) throw new ForbiddenError('Bara delprojektledare i delprojektet som äger avvikelsen kan tilldela den.');
       const leads = (await manager.query(
-        `SELECT id, name, email FROM app_user WHERE id = $1 AND subproject_id = $2 AND role = 'lead' AND active`,
+        `SELECT id, name, email FROM app_user WHERE id = $1 AND subproject_id = $2 AND ${activeLeadSql()}`,
         [assigneeId, row.subproject_id],
       )) as Array<{ id: string; name: string; email: string }>;
       const lead = leads[0];
@@ -680,7 +681,7 @@ export class DeviationService {
       const eventId = await this.recordEvent(manager, row.id, user.id, 'moved', before, after, now);
       if (ownerChanges) {
         const leads = (await manager.query(
-          `SELECT email FROM app_user WHERE subproject_id = $1 AND role = 'lead' AND active AND id <> $2 ORDER BY email`,
+          `SELECT email FROM app_user WHERE subproject_id = $1 AND ${activeLeadSql()} AND id <> $2 ORDER BY email`,
           [target.subproject_id, user.id],
         )) as Array<{ email: string }>;
         await this.notifier.moved(
@@ -736,7 +737,7 @@ export class DeviationService {
       if (dto.visibility === 'reporter' && isReporter(user, f)) {
         // The reporter answered: without a mail the lead only finds it by opening the report.
         const leads = (await manager.query(
-          `SELECT id, email FROM app_user WHERE subproject_id = $1 AND role = 'lead' AND active AND id <> $2 ORDER BY email`,
+          `SELECT id, email FROM app_user WHERE subproject_id = $1 AND ${activeLeadSql()} AND id <> $2 ORDER BY email`,
           [row.subproject_id, user.id],
         )) as Array<{ id: string; email: string }>;
         const assignee = leads.find((lead) => lead.id === row.assignee_id);

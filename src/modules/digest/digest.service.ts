@@ -20,6 +20,7 @@ import {
   leadDigestContext,
   OPEN_STATUSES,
 } from './digest-content';
+import { activeLeadSql } from '../user/active-lead.sql';
 
 export const LEAD_DIGEST_TEMPLATE = 'digest-lead';
 export const ANALYST_DIGEST_TEMPLATE = 'digest-analyst';
@@ -55,7 +56,7 @@ export class DigestService {
     const leads = (await this.dataSource.query(
       `SELECT u.email, u.subproject_id, s.name AS subproject_name
          FROM app_user u JOIN subproject s ON s.id = u.subproject_id
-        WHERE u.role = 'lead' AND u.active ORDER BY u.email`,
+        WHERE ${activeLeadSql('u')} ORDER BY u.email`,
     )) as LeadRow[];
     const reports = await this.loadOpenReports([...new Set(leads.map((l) => l.subproject_id))]);
     const analysts = (await this.dataSource.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active ORDER BY email`)) as Array<{ email: string }>;

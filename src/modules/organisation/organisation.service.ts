@@ -8,6 +8,7 @@ import { Federation } from './federation.entity';
 import { Municipality } from './municipality.entity';
 import { sameNameCondition } from './organisation-name.query';
 import { Subproject } from './subproject.entity';
+import { activeLeadSql } from '../user/active-lead.sql';
 
 export interface OrganisationTree {
   federations: Array<{
@@ -69,7 +70,7 @@ export class OrganisationService {
   async subprojectsWithoutActiveLead(): Promise<Array<{ id: string; name: string }>> {
     return (await this.subprojects.query(
       `SELECT s.id, s.name FROM subproject s
-        WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.subproject_id = s.id AND u.role = 'lead' AND u.active)
+        WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.subproject_id = s.id AND ${activeLeadSql('u')})
         ORDER BY s.name`,
     )) as Array<{ id: string; name: string }>;
   }

@@ -27,6 +27,7 @@ import {
   ReminderReport,
   statusesThatCanBeOverdue,
 } from './deviation-reminders';
+import { activeLeadSql } from '../../user/active-lead.sql';
 
 export const REMINDERS_JOB = 'reminders';
 export const REMINDER_TEMPLATE = 'deviation-reminder';
@@ -206,7 +207,7 @@ export class DeviationRemindersJob implements OnApplicationBootstrap, BeforeAppl
 
   private async loadDirectory(subprojectIds: Set<string>): Promise<ReminderDirectory> {
     const leads = (await this.dataSource.query(
-      `SELECT subproject_id, email FROM app_user WHERE role = 'lead' AND active AND subproject_id = ANY($1::uuid[]) ORDER BY email`,
+      `SELECT subproject_id, email FROM app_user WHERE ${activeLeadSql()} AND subproject_id = ANY($1::uuid[]) ORDER BY email`,
       [[...subprojectIds]],
     )) as Array<{ subproject_id: string; email: string }>;
     const analysts = (await this.dataSource.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active ORDER BY email`)) as Array<{ email: string }>;
