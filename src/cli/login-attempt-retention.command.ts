@@ -9,7 +9,7 @@ export const loginAttemptRetentionRunCommand: CliCommand = {
   async run(args, context) {
     if (args.length > 0) throw new CliUsageError(`Okänt argument: ${args.join(' ')}`);
     return withAppContext(context, async (app) => {
-      const outcome = await app.get(LoginAttemptRetentionJob).runNow();
+      const { outcome } = await app.get(LoginAttemptRetentionJob).runNow();
       if (outcome.status === 'succeeded') {
         context.stdout.write(`Gallring: ${outcome.summary ?? 'klart'}.\n`);
         return 0;

@@ -1,12 +1,12 @@
-import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { AppConfigService } from '../../config/app-config.service';
-import { scheduleConfiguredCron } from '../scheduling/configured-cron';
-import { JobRunner, JobRunOutcome } from '../scheduling/job-runner';
-import { dailySlot, manualSlot } from '../scheduling/job-slots';
+import { JobRunner } from '../scheduling/job-runner';
+import { dailySlot } from '../scheduling/job-slots';
+import { JobSchedule, ScheduledJob } from '../scheduling/scheduled-job';
 import { LoginAttempt } from './login-attempt.entity';
 
 export const LOGIN_ATTEMPT_RETENTION_JOB = 'login-attempt-retention';
@@ -29,48 +29,42 @@ export function describeRetentionRun(deleted: number, days: number): string {
  * is cleaned once; `npm run cli -- login-attempt-retention run` runs in a slot of its own.
  */
 @Injectable()
-export class LoginAttemptRetentionJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private current: Promise<unknown> | null = null;
-
+export class LoginAttemptRetentionJob extends ScheduledJob<number> {
   constructor(
-    private readonly jobs: JobRunner,
+    jobs: JobRunner,
     @InjectRepository(LoginAttempt) private readonly attempts: Repository<LoginAttempt>,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly config: AppConfigService,
-    // Present only when SCHEDULER_ENABLED=true (AppModule imports ScheduleModule then).
-    @Optional() private readonly registry?: SchedulerRegistry,
-  ) {}
+    @Optional() registry?: SchedulerRegistry,
+  ) {
+    super(jobs, clock, registry);
+  }
 
-  onApplicationBootstrap(): void {
-    scheduleConfiguredCron({
+  protected schedule(): JobSchedule {
+    return {
       name: LOGIN_ATTEMPT_RETENTION_JOB,
       variable: 'LOGIN_ATTEMPT_RETENTION_CRON',
       expression: LOGIN_ATTEMPT_RETENTION_CRON,
       example: LOGIN_ATTEMPT_RETENTION_CRON,
       enabled: this.config.env.SCHEDULER_ENABLED === 'true',
-      registry: this.registry,
-      onTick: () => void this.runScheduled(),
-    });
+    };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.current?.catch(() => undefined);
+  protected slotOf(now: Date): string {
+    return dailySlot(now);
   }
 
-  /** What the timer runs: tonight's slot, once across instances. */
-  runScheduled(): Promise<JobRunOutcome> {
-    return this.track(this.jobs.runExclusive(LOGIN_ATTEMPT_RETENTION_JOB, dailySlot(this.clock.now()), () => this.run()));
+  /** How many attempts were deleted. */
+  protected work(): Promise<number> {
+    return this.deleteOlderThan(new Date(this.clock.now().getTime() - this.retentionDays * DAY_MS));
   }
 
-  /** A run started by hand (CLI): runs even if tonight's slot ran, unless another instance is running the job right now. */
-  runNow(): Promise<JobRunOutcome> {
-    return this.track(this.jobs.runExclusive(LOGIN_ATTEMPT_RETENTION_JOB, manualSlot(this.clock.now()), () => this.run()));
+  protected describe(deleted: number): string {
+    return describeRetentionRun(deleted, this.retentionDays);
   }
 
-  private async run(): Promise<string> {
-    const days = this.config.env.LOGIN_ATTEMPT_RETENTION_DAYS;
-    const deleted = await this.deleteOlderThan(new Date(this.clock.now().getTime() - days * DAY_MS));
-    return describeRetentionRun(deleted, days);
+  private get retentionDays(): number {
+    return this.config.env.LOGIN_ATTEMPT_RETENTION_DAYS;
   }
 
   /**
@@ -82,12 +76,5 @@ export class LoginAttemptRetentionJob implements OnApplicationBootstrap, BeforeA
   private async deleteOlderThan(cutoff: Date): Promise<number> {
     const result = await this.attempts.delete({ createdAt: LessThan(cutoff) });
     return result.affected ?? 0;
-  }
-
-  private track<T>(run: Promise<T>): Promise<T> {
-    this.current = run;
-    return run.finally(() => {
-      if (this.current === run) this.current = null;
-    });
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -7,9 +7,9 @@ import { stockholmDate } from '../../../common/calendar/working-days';
 import { Clock } from '../../../common/clock/clock';
 import { AppConfigService } from '../../../config/app-config.service';
 import { MailOutboxService } from '../../mail/mail-outbox.service';
-import { JobRunner, JobRunOutcome } from '../../scheduling/job-runner';
-import { scheduleConfiguredCron } from '../../scheduling/configured-cron';
-import { dailySlot, manualSlot } from '../../scheduling/job-slots';
+import { JobRunner } from '../../scheduling/job-runner';
+import { dailySlot } from '../../scheduling/job-slots';
+import { JobSchedule, ScheduledJob } from '../../scheduling/scheduled-job';
 import { deadlineStartSql } from '../deviation-deadlines';
 import { DeviationStatus } from '../deviation-workflow';
 import {
@@ -77,57 +77,46 @@ export function describeRemindersRun(summary: RemindersRunSummary): string {
  * because what was reminded is recorded in deviation_reminder in the same transaction as the mails.
  */
 @Injectable()
-export class DeviationRemindersJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeviationRemindersJob extends ScheduledJob<RemindersRunSummary> {
   private readonly logger = new Logger('Påminnelser');
-  private current: Promise<unknown> | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly jobs: JobRunner,
+    jobs: JobRunner,
     private readonly mail: MailOutboxService,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly config: AppConfigService,
-    // Present only when SCHEDULER_ENABLED=true (AppModule imports ScheduleModule then).
-    @Optional() private readonly registry?: SchedulerRegistry,
-  ) {}
+    @Optional() registry?: SchedulerRegistry,
+  ) {
+    super(jobs, clock, registry);
+  }
 
   get policy(): ReminderPolicy {
     const env = this.config.env;
     return { acceptWithinWorkingDays: env.ACCEPT_WITHIN_WORKING_DAYS, resolveWithinDays: env.RESOLVE_WITHIN_DAYS, repeatAfterDays: env.REMINDER_REPEAT_DAYS };
   }
 
-  onApplicationBootstrap(): void {
-    scheduleConfiguredCron({
+  protected schedule(): JobSchedule {
+    return {
       name: REMINDERS_JOB,
       variable: 'REMINDER_CRON',
       expression: this.config.env.REMINDER_CRON,
       example: '0 7 * * *',
       enabled: this.config.env.SCHEDULER_ENABLED === 'true',
-      registry: this.registry,
-      onTick: () => void this.runScheduled(),
-    });
+    };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    // Let a run in progress finish its transaction before the pool closes.
-    await this.current?.catch(() => undefined);
+  /** Today's slot: a manual run (runNow) runs again but reminds nothing twice. */
+  protected slotOf(now: Date): string {
+    return dailySlot(now);
   }
 
-  /** What the timer runs: today's slot, once across instances. */
-  runScheduled(): Promise<JobRunOutcome> {
-    return this.track(this.jobs.runExclusive(REMINDERS_JOB, dailySlot(this.clock.now()), async () => describeRemindersRun(await this.remindOverdue())));
+  protected work(): Promise<RemindersRunSummary> {
+    return this.remindOverdue();
   }
 
-  /** A run started by hand (CLI): runs even if today's slot ran (reminding nothing twice), unless another instance is running the job right now. */
-  async runNow(): Promise<{ outcome: JobRunOutcome; summary: RemindersRunSummary | null }> {
-    let summary: RemindersRunSummary | null = null;
-    const outcome = await this.track(
-      this.jobs.runExclusive(REMINDERS_JOB, manualSlot(this.clock.now()), async () => {
-        summary = await this.remindOverdue();
-        return describeRemindersRun(summary);
-      }),
-    );
-    return { outcome, summary };
+  protected describe(summary: RemindersRunSummary): string {
+    return describeRemindersRun(summary);
   }
 
   /** The work itself; call it through runScheduled or runNow so it runs under the job's lock. */
@@ -157,13 +146,6 @@ export class DeviationRemindersJob implements OnApplicationBootstrap, BeforeAppl
       summary.mails = sent.mails.length;
     });
     return summary;
-  }
-
-  private track<T>(run: Promise<T>): Promise<T> {
-    this.current = run;
-    return run.finally(() => {
-      if (this.current === run) this.current = null;
-    });
   }
 
   private async loadCandidates(now: Date, policy: ReminderPolicy): Promise<Map<string, ReminderCandidate & { report: ReminderReport }>> {
