@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { scoreClustering } from '../src/modules/barrier/engine/clustering-metrics';
 import { builtEntry } from './support/built-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -99,6 +100,61 @@ describe('the measurement command line (issue 4, point 7)', () => {
     });
     expect(partial.stdout).toContain('bekräftade per hinder: 3 i de 2 första hindren');
     expect(partial.stderr).toMatch(/Verksamhetsutvecklaren bekräftar 6 rapporter \(3 per hinder i de 2 första sanna hindren, frö 1\)/);
+  }, 180_000);
+
+  it('measures every report also when the reports name kommuner outside the organisation; `import --add-municipalities` adds them', async () => {
+    // Every fifth report moved to a kommun the default organisation lacks (two spellings of one of them).
+    const elsewhere = ['Uppsala', 'Lidingö', 'lidingö ', 'Vallentuna'];
+    const moved = readFileSync(REPORTS, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line, i) => (i % 5 === 0 ? JSON.stringify({ ...(JSON.parse(line) as object), kommun: elsewhere[(i / 5) % elsewhere.length] }) : line));
+    const file = join(dir, 'elsewhere.jsonl');
+    writeFileSync(file, `${moved.join('\n')}\n`);
+
+    const out = join(dir, 'elsewhere-assignments.jsonl');
+    const measured = await run(process.execPath, [builtEntry('cli/eval.js'), '--reports', file, '--truth', TRUTH, '--out', out], { env: env() });
+    expect(measured.stderr).toContain('Kommuner som rapporterna nämner men organisationen saknade, tillagda i utvärderingens databas: Uppsala, Lidingö, Vallentuna.');
+    expect(measured.stderr).toContain('Import: 120 rapporter, 0 avvisade');
+    expect(measured.stderr).not.toContain('finns inte i databasen');
+    expect(measured.stdout).toMatch(/Rapporter: 120, hinder i sanningen: 6/);
+    expect(parseLines(readFileSync(out, 'utf8'))).toHaveLength(120);
+
+    // The CLI's import refuses them with a hint, and adds them when asked (each in a delprojekt of its own).
+    const scratch = await createTestDatabase();
+    try {
+      const scratchEnv = { ...env(), DATABASE_URL: scratch.url };
+      const refused = await run(process.execPath, [builtEntry('cli/cli.js'), 'import', file], { env: scratchEnv }).then(
+        () => null,
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(refused?.code).toBe(1);
+      expect(refused?.stdout).toContain('Kommunen "Uppsala" finns inte i organisationen.');
+      expect(refused?.stdout).toContain('--add-municipalities');
+      const imported = await run(process.execPath, [builtEntry('cli/cli.js'), 'import', '--add-municipalities', file], { env: scratchEnv });
+      expect(imported.stdout).toContain('Nya kommuner, var och en i ett eget delprojekt (flytta dem under /admin/organisation): Uppsala, Lidingö, Vallentuna.');
+      expect(imported.stdout).toMatch(/Läste 120 rader ur .*: 24 nya, 96 fanns redan, 0 avvisade/);
+      const client = new Client({ connectionString: scratch.url });
+      await client.connect();
+      const units = (
+        await client
+          .query<{ kommun: string; delprojekt: string }>(
+            `SELECT m.name AS kommun, s.name AS delprojekt FROM municipality m JOIN subproject s ON s.id = m.subproject_id WHERE m.name IN ('Uppsala', 'Lidingö', 'Vallentuna') ORDER BY 1`,
+          )
+          .finally(() => client.end())
+      ).rows;
+      expect(units).toEqual([
+        { kommun: 'Lidingö', delprojekt: 'MIA Lidingö' },
+        { kommun: 'Uppsala', delprojekt: 'MIA Uppsala' },
+        { kommun: 'Vallentuna', delprojekt: 'MIA Vallentuna' },
+      ]);
+      // A second import adds nothing.
+      const again = await run(process.execPath, [builtEntry('cli/cli.js'), 'import', file, '--add-municipalities'], { env: scratchEnv });
+      expect(again.stdout).not.toContain('Nya kommuner');
+      expect(again.stdout).toMatch(/0 nya, 120 fanns redan, 0 avvisade/);
+    } finally {
+      await scratch.drop();
+    }
   }, 180_000);
 
   it('refuses unusable options with a Swedish message and exit code 2', async () => {

@@ -19,7 +19,8 @@ import { createScratchDatabase } from './scratch-database';
  * `npm run eval -- --reports FILE --truth FILE [--confirm-per-barrier N [--confirm-barriers K]] [--seed S | --seed 1,2,3 | --seed 1-8] [--out FILE]`
  *
  * Measures the barriers the app finds against a truth file, on a fresh database: imports the reports
- * (as `npm run cli -- import` does), lets a simulated analyst confirm N random reports of each true
+ * (as `npm run cli -- import --add-municipalities` does: a kommun the default organisation lacks is added
+ * in a delprojekt of its own, so every report is measured), lets a simulated analyst confirm N random reports of each true
  * barrier (seeded; with --confirm-barriers K only in the first K true barriers by name, as an analyst
  * partway through), runs the pattern analysis through the app, writes the assignments (the JSONL of
  * `export barriers`) to --out, and prints ARI and pairwise precision, recall and F1. With several
@@ -142,6 +143,9 @@ async function measure(env: EnvConfig, reportsText: string, truth: TruthRow[], c
   try {
     const context = { env, database: scratch.handle, stdout: process.stdout, stderr: process.stderr };
     return await withAppContext(context, async (app) => {
+      // Every report is measured: kommuner outside the default organisation are added first, each in a delprojekt of its own.
+      const added = await app.get(ImportExportService).addMissingMunicipalities(reportsText, 'jsonl');
+      if (added.length > 0) log(`Kommuner som rapporterna nämner men organisationen saknade, tillagda i utvärderingens databas: ${added.join(', ')}.`);
       const imported = await app.get(ImportExportService).importText(reportsText, 'jsonl');
       log(`Import: ${imported.created} rapporter, ${imported.rejected.length} avvisade, ${imported.reportsWithPersonalData} med personuppgifter maskerade.`);
       for (const problem of imported.rejected) log(`  rad ${problem.line}: ${problem.reason}`);

@@ -8,6 +8,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { flattenValidationErrors } from '../../common/validation/validation';
 import { DeviationService } from '../deviation/deviation.service';
 import { DeviationExportOptions, DeviationExportRow } from '../deviation/deviation.types';
+import { OrganisationService } from '../organisation/organisation.service';
 import { DeviationImportRowDto, EXPORT_ONLY_COLUMNS, HISTORY_COLUMNS, IMPORT_COLUMNS } from './dto/deviation-import-row.dto';
 import { ImportFormat, ImportLineError, parseImport } from './import-parser';
 
@@ -37,7 +38,20 @@ function problemText(error: DomainError): string {
 /** Import and export of deviations, shared by the CLI and the API. */
 @Injectable()
 export class ImportExportService {
-  constructor(private readonly deviations: DeviationService) {}
+  constructor(
+    private readonly deviations: DeviationService,
+    private readonly organisation: OrganisationService,
+  ) {}
+
+  /**
+   * Before importing a file from outside the organisation (the CLI's --add-municipalities, and always in
+   * eval's scratch database): every kommun its lines name that the organisation lacks is added, each in a
+   * delprojekt of its own (OrganisationService.addMissingMunicipalities). Returns the names added.
+   */
+  async addMissingMunicipalities(text: string, format: ImportFormat): Promise<string[]> {
+    const named = parseImport(text, format).rows.map((row) => row.value.kommun).filter((value): value is string => typeof value === 'string');
+    return this.organisation.addMissingMunicipalities(named);
+  }
 
   /**
    * Reads JSONL or CSV. Each valid line is stored in its own transaction (no partial rows), each

@@ -105,6 +105,33 @@ export class OrganisationService {
     return this.subprojects.createQueryBuilder('s').where(sameNameCondition('s.name', ':name'), { name }).getOne();
   }
 
+  /**
+   * Adds each named kommun the organisation lacks, in a delprojekt and förbund of its own named after it
+   * ("MIA Uppsala" in "Samordningsförbundet Uppsala", reused where one by that name exists), as an
+   * administrator would before importing reports from outside the organisation; they can be moved to the
+   * right delprojekt afterwards. Names a kommun could not have (under 2 or over 80 characters) are left
+   * for the import to refuse. Returns the names added, in the order given.
+   */
+  async addMissingMunicipalities(names: Iterable<string>): Promise<string[]> {
+    const added: string[] = [];
+    const seen = new Set<string>();
+    for (const raw of names) {
+      const name = raw.trim();
+      const key = name.toLocaleLowerCase('sv');
+      if (name.length < 2 || name.length > 80 || seen.has(key)) continue;
+      seen.add(key);
+      if (await this.findMunicipalityByName(name)) continue;
+      const federationName = `Samordningsförbundet ${name}`;
+      const federation =
+        (await this.federations.createQueryBuilder('f').where(sameNameCondition('f.name', ':name'), { name: federationName }).getOne()) ??
+        (await this.createFederation({ name: federationName }));
+      const subproject = (await this.findSubprojectByName(`MIA ${name}`)) ?? (await this.createSubproject({ name: `MIA ${name}`, federationId: federation.id }));
+      await this.createMunicipality({ name, subprojectId: subproject.id });
+      added.push(name);
+    }
+    return added;
+  }
+
   async createFederation(dto: FederationCreateDto): Promise<Federation> {
     return this.saveUnique(() => this.federations.save(this.federations.create({ name: dto.name })), this.federations, dto.name, (taken) => `Det finns redan ett förbund som heter ${taken}.`);
   }
