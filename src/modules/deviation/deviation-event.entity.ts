@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { AppendOnlyEvent } from '../../database/append-only-event.entity';
 
 export const DEVIATION_EVENT_KINDS = [
   'filed',
@@ -16,32 +17,9 @@ export const DEVIATION_EVENT_KINDS = [
 ] as const;
 export type DeviationEventKind = (typeof DEVIATION_EVENT_KINDS)[number];
 
-/**
- * One line of a deviation's audit log: who did what when, with the changed fields before and after.
- * Append-only: a database trigger rejects UPDATE, DELETE and TRUNCATE, so there is no updatedAt.
- */
+/** One line of a deviation's audit log, with the changed fields before and after. */
 @Entity('deviation_event')
-export class DeviationEvent {
-  /** Identity column: orders events that share a timestamp within one transaction. */
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
-  id: string;
-
+export class DeviationEvent extends AppendOnlyEvent<DeviationEventKind> {
   @Column({ type: 'uuid' })
   deviationId: string;
-
-  /** Null for imports and the system. */
-  @Column({ type: 'uuid', nullable: true })
-  actorId: string | null;
-
-  @Column({ type: 'text' })
-  kind: DeviationEventKind;
-
-  @Column({ type: 'jsonb', nullable: true })
-  before: Record<string, unknown> | null;
-
-  @Column({ type: 'jsonb', nullable: true })
-  after: Record<string, unknown> | null;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  createdAt: Date;
 }
