@@ -90,6 +90,7 @@ export function withPersonalDataNotices<T extends PersonalDataFormState>(
   refused: DomainError,
   fieldNames: Readonly<Record<string, string>>,
   options: PiiDetectionOptions = {},
+  message = PERSONAL_DATA_FORM_MESSAGE,
 ): T {
   if (refused.code !== 'personal_data_found') return state;
   const errors = { ...state.errors };
@@ -104,7 +105,7 @@ export function withPersonalDataNotices<T extends PersonalDataFormState>(
   }
   // Nothing to quote (the text shown differs from the text checked): the service's own messages still say where.
   if (Object.keys(personalData).length === 0) return state;
-  return { ...state, errors, formError: PERSONAL_DATA_FORM_MESSAGE, personalData };
+  return { ...state, errors, formError: message, personalData };
 }
 
 /**
