@@ -8,8 +8,8 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { PersonalDataFormState, resumedButton } from '../../common/templates/personal-data-form';
-import { isNotFound, PersonalDataFields, postTextForm } from '../../common/templates/personal-data-post';
+import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
+import { isNotFound, PersonalDataFields, postTextForm, refusedTextForm, runTextForm } from '../../common/templates/personal-data-post';
 import { fieldErrors, formValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
@@ -30,6 +30,12 @@ type FormState = PersonalDataFormState;
 const TEXT_FORM: PersonalDataFields = { texts: ['recipient', 'subject', ...LETTER_SECTIONS], names: LETTER_FIELD_NAMES, next: 'Spara utkast' };
 /** The recipient's answer: the only text of the status forms that the analyst writes there. */
 const ANSWER_FORM: PersonalDataFields = { texts: ['answer'], names: LETTER_FIELD_NAMES, next: 'Registrera svar' };
+
+/** Said above the letter's text when the stored text refused a review or a send. */
+const REVIEW_REFUSED =
+  'Skrivelsen är inte granskad: texten innehåller något som liknar personuppgifter. Det som hittades är markerat nedan. Skriv om det, eller låt oss ta bort det åt dig, spara utkastet och granska sedan igen.';
+const SEND_REFUSED =
+  'Skrivelsen är inte markerad som skickad och ingen har fått e-post: texten innehåller något som liknar personuppgifter. Det som hittades är markerat nedan. En granskad skrivelse kan inte ändras, så den förs tillbaka till utkast om du låter oss ta bort det åt dig; du får läsa texten innan något sparas.';
 
 /** What the page says after a successful post (?klart=…). */
 const NOTICES: Record<string, string> = {
@@ -192,7 +198,8 @@ export class LetterPageController implements OnModuleInit {
   @Post('skrivelser/:id/status')
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const values = formValues(raw);
-    return postTextForm(reply, {
+    if (wantsPiiRemoval(raw) && values.action === 'reopen') return this.reopenWithoutPersonalData(request, reply, id, raw);
+    const outcome = await runTextForm({
       ...ANSWER_FORM,
       raw,
       dto: LetterTransitionDto,
@@ -204,8 +211,15 @@ export class LetterPageController implements OnModuleInit {
         await this.letters.transition(request.user as AuthUser, id, dto);
         return `/skrivelser/${id}?klart=${dto.action}`;
       },
-      show: async (status, code) => this.renderEditor(request, reply, await this.letters.get(id), { status }, code),
     });
+    if (outcome.redirect !== undefined) return redirectAfterPost(reply, outcome.redirect);
+    const letter = await this.letters.get(id);
+    // Review and send check the stored letter, not anything posted: the refusal quotes the letter's text where it is shown.
+    if (outcome.error?.code === 'personal_data_found' && (values.action === 'review' || values.action === 'send')) {
+      const message = values.action === 'review' ? REVIEW_REFUSED : SEND_REFUSED;
+      return this.renderEditor(request, reply, letter, { text: refusedTextForm(TEXT_FORM, { ...letter }, outcome.error, message) }, outcome.status);
+    }
+    return this.renderEditor(request, reply, letter, { status: outcome.state }, outcome.status);
   }
 
   @Post('skrivelser/:id/underlag')
@@ -217,6 +231,26 @@ export class LetterPageController implements OnModuleInit {
       if (!(error instanceof DomainError) || error.status === 404) throw error;
       return this.renderEditor(request, reply, await this.letters.get(id), { refresh: { values: {}, errors: {}, formError: error.message } }, error.status);
     }
+  }
+
+  /**
+   * "Ta bort personuppgifterna åt mig" on a reviewed letter that could not be sent: only a draft can change,
+   * so it goes back to a draft (as "Återför till utkast" does) and its text is shown with placeholders,
+   * saved only when the analyst presses "Spara utkast".
+   */
+  private async reopenWithoutPersonalData(request: AuthenticatedRequest, reply: FastifyReply, id: string, raw: unknown): Promise<FastifyReply> {
+    const values = formValues(raw);
+    const form = await validateForm(LetterTransitionDto, raw);
+    if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { status: { values, errors: form.errors } }, 400);
+    try {
+      await this.letters.transition(request.user as AuthUser, id, form.value);
+    } catch (error) {
+      if (!(error instanceof DomainError) || isNotFound(error)) throw error;
+      return this.renderEditor(request, reply, await this.letters.get(id), { status: refusedTextForm(ANSWER_FORM, values, error) }, error.status);
+    }
+    const letter = await this.letters.get(id);
+    const text = personalDataRemovedState({ ...letter }, TEXT_FORM.texts, TEXT_FORM.names, TEXT_FORM.next);
+    return this.renderEditor(request, reply, letter, { text }, 200, NOTICES.reopen);
   }
 
   /** Unconfirmed, a letter that could be sent is refused at the box; one that cannot gets the workflow's answer. */
