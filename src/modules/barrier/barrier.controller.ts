@@ -9,7 +9,7 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { PersonalDataFormState, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
+import { resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
 import { PersonalDataFields, postTextForm } from '../../common/templates/personal-data-post';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
@@ -436,7 +436,7 @@ export class BarrierController implements OnModuleInit {
       raw,
       dto,
       submit: (value) => action(request.user as AuthUser, value),
-      show: (state: PersonalDataFormState, status) => this.renderBarrier(request, reply, id, { [formName]: state }, status),
+      show: (state, status) => this.renderBarrier(request, reply, id, { [formName]: state }, status),
     });
   }
 

@@ -199,6 +199,7 @@ export class LetterPageController implements OnModuleInit {
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const values = formValues(raw);
     if (wantsPiiRemoval(raw) && values.action === 'reopen') return this.reopenWithoutPersonalData(request, reply, id, raw);
+    // The button on the answer form masks the answer; posted with another state button it only shows the form again.
     const outcome = await runTextForm({
       ...ANSWER_FORM,
       raw,
