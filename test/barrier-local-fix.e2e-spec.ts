@@ -151,7 +151,7 @@ describe('a barrier’s local fix and its effect on the overview', () => {
     expect(short.text).toContain(`value="${FIX_DAY}"`);
     const personal = await client.postForm(`/hinder/${barrierId}/lokal-atgard`, { date: FIX_DAY, note: 'Gäller deltagaren 811218-9876 i Haninge' });
     expect(personal.status).toBe(422);
-    expect(personal.text).toContain('Beskrivningen innehåller något som liknar personuppgifter.');
+    expect(personal.text).toContain('Beskrivningen innehåller något som liknar ett personnummer:');
     expect((await client.postForm(`/hinder/${barrierId}/lokal-atgard`, { date: FIX_DAY, note: NOTE }, { csrf: null })).status).toBe(403);
     expect((await db.query(`SELECT local_fix_at FROM barrier WHERE id = $1`, [barrierId]))[0].local_fix_at).toBeNull();
 

@@ -10,6 +10,7 @@ import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { formFieldsOf } from './support/form-fields';
 import { HttpClient, HttpResult } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
+import { markedFinding } from './support/pii-quote';
 
 /**
  * Personal data refused on a form, as a writer on a phone meets it: the page quotes a few of their own
@@ -111,9 +112,9 @@ describe('personal data on a form: where it is in words, and a button that takes
     expect(summary).toContain('Inget har sparats.');
     expect(summary).toContain('<a href="#falt-description">Beskrivningen innehåller något som liknar ett personnummer:</a>');
     // A few words either side, HTML in the writer's text escaped, the find marked.
-    expect(summary).toContain(`<q class="pii-quote">…kontoret. Deltagaren &lt;som&gt; har <mark>${PERSONNUMMER}</mark> fick beskedet att AF…</q>`);
+    expect(summary).toContain(`<q class="pii-quote">…kontoret. Deltagaren &lt;som&gt; har ${markedFinding(PERSONNUMMER)} fick beskedet att AF…</q>`);
     expect(summary).toContain('<a href="#falt-consequence">Konsekvensen för deltagaren innehåller något som liknar ett telefonnummer:</a>');
-    expect(summary).toContain(`<q class="pii-quote">Hon nås på <mark>${PHONE}</mark> men vet inte vart…</q>`);
+    expect(summary).toContain(`<q class="pii-quote">Hon nås på ${markedFinding(PHONE)} men vet inte vart…</q>`);
     expect(summary).toContain(
       '<button type="submit" form="rapportformular" name="_personuppgifter" value="ta-bort" class="button secondary" formnovalidate>Ta bort personuppgifterna åt mig</button>',
     );
@@ -228,7 +229,7 @@ describe('personal data on a form: where it is in words, and a button that takes
     const message = `Hej! Deltagaren ${NAME} undrar om det finns något nytt.`;
     const refused = await reporter.postForm(`/avvikelser/${filed.id}/kommentarer`, { visibility: 'reporter', body: message });
     expect(refused.status).toBe(422);
-    expect(refused.text).toContain(`<q class="pii-quote">Hej! Deltagaren <mark>${NAME}</mark> undrar om det finns…</q>`);
+    expect(refused.text).toContain(`<q class="pii-quote">Hej! Deltagaren ${markedFinding(NAME)} undrar om det finns…</q>`);
     expect(refused.text).toContain('form="kommentarformular" name="_personuppgifter" value="ta-bort"');
     expect(refused.text).not.toMatch(/tecken \d/);
 
@@ -245,7 +246,7 @@ describe('personal data on a form: where it is in words, and a button that takes
     await leadClient.get(`/avvikelser/${filed.id}`);
     const status = await leadClient.postForm(`/avvikelser/${filed.id}/status`, { action: 'accept', comment: `Pratade med ${EMAIL} i dag.` });
     expect(status.status).toBe(422);
-    expect(status.text).toContain(`<q class="pii-quote">Pratade med <mark>${EMAIL}</mark> i dag.</q>`);
+    expect(status.text).toContain(`<q class="pii-quote">Pratade med ${markedFinding(EMAIL)} i dag.</q>`);
     expect(status.text).toContain('form="statusformular" name="_personuppgifter" value="ta-bort"');
     // The status form has a button per action: the button posts none, and the page asks for one again.
     const statusRemoved = await leadClient.postForm(`/avvikelser/${filed.id}/status`, { comment: `Pratade med ${EMAIL} i dag.`, _personuppgifter: 'ta-bort' });
@@ -256,7 +257,7 @@ describe('personal data on a form: where it is in words, and a button that takes
 
     const move = await leadClient.postForm(`/avvikelser/${filed.id}/flytta`, { municipalityId: await municipalityId(t.app, 'Salem'), comment: `Ring ${PHONE}.` });
     expect(move.status).toBe(422);
-    expect(move.text).toContain(`<q class="pii-quote">Ring <mark>${PHONE}</mark>.</q>`);
+    expect(move.text).toContain(`<q class="pii-quote">Ring ${markedFinding(PHONE)}.</q>`);
     const moveRemoved = await leadClient.postForm(`/avvikelser/${filed.id}/flytta`, {
       municipalityId: await municipalityId(t.app, 'Salem'),
       comment: `Ring ${PHONE}.`,
@@ -287,7 +288,7 @@ describe('personal data on a form: where it is in words, and a button that takes
     const refused = await client.postForm(`/skrivelser/${letterId}`, { ...fields, requestedAction });
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('Begäran innehåller något som liknar ett namn och ett telefonnummer:');
-    expect(refused.text).toContain(`<q class="pii-quote">Vi ber rådet kontakta <mark>${NAME}</mark> på <mark>${PHONE}</mark> för ett möte om…</q>`);
+    expect(refused.text).toContain(`<q class="pii-quote">Vi ber rådet kontakta ${markedFinding(NAME)} på ${markedFinding(PHONE)} för ett möte om…</q>`);
     expect(refused.text).toContain('form="textformular" name="_personuppgifter" value="ta-bort"');
 
     const removed = await client.postForm(`/skrivelser/${letterId}`, { ...fields, requestedAction, _personuppgifter: 'ta-bort' });
@@ -306,7 +307,7 @@ describe('personal data on a form: where it is in words, and a button that takes
     const answer = `Rådet svarar att ${NAME} ska kontakta FK.`;
     const answerRefused = await client.postForm(`/skrivelser/${letterId}/status`, { version, action: 'answer', answer });
     expect(answerRefused.status).toBe(422);
-    expect(answerRefused.text).toContain(`<q class="pii-quote">Rådet svarar att <mark>${NAME}</mark> ska kontakta FK.</q>`);
+    expect(answerRefused.text).toContain(`<q class="pii-quote">Rådet svarar att ${markedFinding(NAME)} ska kontakta FK.</q>`);
     expect(answerRefused.text).toContain('form="svarformular" name="_personuppgifter" value="ta-bort"');
     const answerRemoved = await client.postForm(`/skrivelser/${letterId}/status`, { version, action: 'answer', answer, _personuppgifter: 'ta-bort' });
     expect(answerRemoved.status).toBe(200);

@@ -87,10 +87,28 @@ describe('withPersonalDataNotices', () => {
     expect(shown.values).toBe(state.values);
   });
 
-  it('keeps the service’s messages when the shown text holds nothing to quote', () => {
+  it('names the kind without character positions when the shown text holds nothing to quote', () => {
     const message = 'Rubriken innehåller något som liknar ett namn (tecken 1–15). Skriv om utan personuppgifter.';
     const state: PersonalDataFormState = { values: { title: 'Ingenting här' }, errors: { title: message }, formError: 'x' };
-    expect(withPersonalDataNotices(state, refused([{ field: 'title', message }]), NAMES)).toBe(state);
+    const error = new DomainError('personal_data_found', 'x', 422, [{ field: 'title', message }], { findings: [{ field: 'title', kind: 'namn', start: 0, end: 15 }] });
+    expect(withPersonalDataNotices(state, error, NAMES)).toEqual({ ...state, errors: { title: 'Rubriken innehåller något som liknar ett namn. Skriv om utan personuppgifter.' } });
+    // Without findings (the barrier checks give none), and for a field the form does not hold.
+    const other = withPersonalDataNotices<PersonalDataFormState>({ values: {}, errors: { note: 'Beskrivningen innehåller något som liknar personuppgifter.' } }, refused([{ field: 'note', message: 'Beskrivningen innehåller något som liknar personuppgifter.' }]), { note: 'Beskrivningen' });
+    expect(other.errors.note).toBe('Beskrivningen innehåller något som liknar personuppgifter. Skriv om utan personuppgifter.');
+    expect(other.personalData).toBeUndefined();
+  });
+
+  it('quotes the tidied text when the service checked it with line breaks as spaces', () => {
+    const text = 'Pratade med Fatima\nWarsame om saken.';
+    const state: PersonalDataFormState = { values: { description: text }, errors: { description: 'Beskrivningen innehåller något som liknar personuppgifter.' } };
+    const shown = withPersonalDataNotices(state, refused([{ field: 'description', message: state.errors.description }]), NAMES);
+    expect(shown.errors.description).toMatch(/^Beskrivningen innehåller något som liknar .*:$/);
+    expect(shown.personalData?.description.quotes.length).toBeGreaterThan(0);
+  });
+
+  it('says the page’s own message above the form when given one', () => {
+    const state: PersonalDataFormState = { values: { tried: 'Ring 070-123 45 67.' }, errors: { tried: 'x' } };
+    expect(withPersonalDataNotices(state, refused([{ field: 'tried', message: 'x' }]), NAMES, {}, 'Skrivelsen är inte granskad.').formError).toBe('Skrivelsen är inte granskad.');
   });
 
   it('leaves a state alone for any other error', () => {
@@ -137,6 +155,12 @@ describe('removePersonalData', () => {
       }
     }
     expect(changed).toBeGreaterThanOrEqual(10);
+  });
+
+  it('masks a name across a line break, which a service reading the text tidied would refuse', () => {
+    const removal = removePersonalData({ note: 'Ring 070-123 45 67 och Fatima\nWarsame.' }, ['note'], { note: 'Beskrivningen' });
+    expect(removal.values.note).toBe('Ring [telefonnummer borttaget] och [namn borttaget].');
+    expect(removePersonalData({ note: 'Rad ett.\nRad två.' }, ['note'], {}).values.note).toBe('Rad ett.\nRad två.');
   });
 
   it('gives a state with the masked values, no errors and what to press next', () => {

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/domain-error';
-import { detectPii, maskPii, PII_KIND_PHRASES, PiiDetectionOptions } from '../pii/pii-detector';
+import { detectPii, maskPii, PII_KIND_PHRASES, PiiDetectionOptions, PiiKind } from '../pii/pii-detector';
 import { PiiExcerpt, piiExcerpts } from '../pii/pii-excerpt';
 import { FormValues } from '../validation/validation';
 
@@ -62,6 +62,11 @@ export function swedishList(items: readonly string[]): string {
   return items.length > 1 ? `${items.slice(0, -1).join(', ')} och ${items[items.length - 1]}` : (items[0] ?? '');
 }
 
+/** Line breaks and runs of spaces as one space, as the barrier checks read a text. */
+function tidied(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 function lowerFirst(text: string): string {
   return text.charAt(0).toLocaleLowerCase('sv') + text.slice(1);
 }
@@ -80,31 +85,52 @@ export function personalDataNotice(field: string, text: string, fieldName: strin
   };
 }
 
+/** The kinds a refusal names for one field (details.findings, as the deviation and letter checks give them). */
+function refusedKinds(refused: DomainError, field: string): PiiKind[] {
+  const findings = refused.details?.findings;
+  if (!Array.isArray(findings)) return [];
+  const kinds: PiiKind[] = [];
+  for (const finding of findings as unknown[]) {
+    if (finding === null || typeof finding !== 'object') continue;
+    const { field: where, kind } = finding as { field?: unknown; kind?: unknown };
+    if (where === field && typeof kind === 'string' && kind in PII_KIND_PHRASES && !kinds.includes(kind as PiiKind)) kinds.push(kind as PiiKind);
+  }
+  return kinds;
+}
+
 /**
  * A form refused for personal data, as the page shows it: each refused field's message names the
  * kind without character positions and carries quotes of the writer's text. Only fields whose error
- * is the personal-data one change; a field's own validation message is left as it is.
+ * is the personal-data one change; a field's own validation message is left as it is. `message` is
+ * said above the form (default PERSONAL_DATA_FORM_MESSAGE).
  */
 export function withPersonalDataNotices<T extends PersonalDataFormState>(
   state: T,
   refused: DomainError,
   fieldNames: Readonly<Record<string, string>>,
   options: PiiDetectionOptions = {},
+  message = PERSONAL_DATA_FORM_MESSAGE,
 ): T {
   if (refused.code !== 'personal_data_found') return state;
   const errors = { ...state.errors };
   const personalData: Record<string, PersonalDataNotice> = {};
   for (const problem of refused.fields) {
+    if (errors[problem.field] !== problem.message) continue;
     const value = state.values[problem.field];
-    if (typeof value !== 'string' || errors[problem.field] !== problem.message) continue;
-    const notice = personalDataNotice(problem.field, value, fieldNames[problem.field] ?? 'Texten', options);
-    if (!notice) continue;
-    errors[problem.field] = notice.message;
-    personalData[problem.field] = notice;
+    const name = fieldNames[problem.field] ?? 'Texten';
+    // Some services check the text tidied: quote that if the text as typed shows nothing.
+    const notice = typeof value === 'string' ? (personalDataNotice(problem.field, value, name, options) ?? personalDataNotice(problem.field, tidied(value), name, options)) : null;
+    if (notice) {
+      errors[problem.field] = notice.message;
+      personalData[problem.field] = notice;
+    } else {
+      // Nothing to quote: still the kind, never the API's character positions, which nobody counts on a phone.
+      const kinds = refusedKinds(refused, problem.field).map((kind) => PII_KIND_PHRASES[kind]);
+      errors[problem.field] = `${name} innehåller något som liknar ${kinds.length > 0 ? swedishList(kinds) : 'personuppgifter'}. Skriv om utan personuppgifter.`;
+    }
   }
-  // Nothing to quote (the text shown differs from the text checked): the service's own messages still say where.
-  if (Object.keys(personalData).length === 0) return state;
-  return { ...state, errors, formError: PERSONAL_DATA_FORM_MESSAGE, personalData };
+  if (Object.keys(personalData).length === 0) return { ...state, errors };
+  return { ...state, errors, formError: message, personalData };
 }
 
 /**
@@ -124,7 +150,12 @@ export function removePersonalData(
     const original = values[field];
     if (typeof original !== 'string') continue;
     let text = original;
-    for (let round = 0; round < 3 && detectPii(text, options).length > 0; round++) text = maskPii(text, options).text;
+    for (let round = 0; round < 3; round++) {
+      if (detectPii(text, options).length > 0) text = maskPii(text, options).text;
+      // A name across a line break is found once the text is tidied, as some services check it: mask that text.
+      else if (detectPii(tidied(text), options).length > 0) text = maskPii(tidied(text), options).text;
+      else break;
+    }
     if (text === original) continue;
     result[field] = text;
     changed.push(lowerFirst(fieldNames[field] ?? 'Texten'));

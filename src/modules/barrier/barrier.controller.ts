@@ -9,6 +9,8 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
+import { resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
+import { PersonalDataFields, postTextForm } from '../../common/templates/personal-data-post';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
 import { BarrierService, LOCAL_FIX_NOTE_MAX } from './barrier.service';
@@ -36,6 +38,16 @@ const DONE_NOTICES: Record<string, string> = {
   'lokal-atgard': 'Den lokala åtgärden är sparad. Översikten visar hindrets avvikelser per månad före och efter datumet.',
   'lokal-atgard-borttagen': 'Den lokala åtgärden är borttagen.',
 };
+
+/**
+ * The barrier pages' free text, which the personal-data check reads and "Ta bort personuppgifterna åt mig"
+ * masks. The analyst's own address is not excepted here: the barrier checks do not except it either.
+ */
+const NAME_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Spara namnet' };
+const SPLIT_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Dela av markerade rapporter' };
+// "Spara den lokala åtgärden" or "Spara ändringen": the page names its own button.
+const LOCAL_FIX_FORM: PersonalDataFields = { texts: ['note'], names: { note: 'Beskrivningen' }, next: '' };
+const THESAURUS_FORM: PersonalDataFields = { texts: ['line'], names: { line: 'Raden' }, next: 'Lägg till' };
 
 /** What /hinder says after the analyst asked for a run (?analys=…). */
 const ANALYSIS_NOTICES: Record<string, string> = {
@@ -107,7 +119,7 @@ export class BarrierController implements OnModuleInit {
           heading: 'Byt namn',
           action: `/hinder/${match[1]}/namn`,
           fields: [{ name: 'name', label: 'Hindrets namn', kind: 'text', value: postedText(values, 'name') }],
-          button: { label: 'Spara namnet' },
+          button: resumedButton(values, { label: 'Spara namnet' }),
           back: back(match[1]),
         }),
     });
@@ -121,7 +133,7 @@ export class BarrierController implements OnModuleInit {
             { name: 'date', label: 'Datum då åtgärden infördes', kind: 'date', value: postedText(values, 'date') },
             { name: 'note', label: 'Vad gjordes?', kind: 'textarea', rows: 3, value: postedText(values, 'note') },
           ],
-          button: { label: 'Spara den lokala åtgärden' },
+          button: resumedButton(values, { label: 'Spara den lokala åtgärden' }),
           back: back(match[1]),
         }),
     });
@@ -132,7 +144,7 @@ export class BarrierController implements OnModuleInit {
           heading: 'Lägg till en rad i tesaurusen',
           action: '/hinder/tesaurus',
           fields: [{ name: 'line', label: 'Rad', kind: 'text', value: postedText(values, 'line') }],
-          button: { label: 'Lägg till' },
+          button: resumedButton(values, { label: 'Lägg till' }),
           back: { href: '/hinder/tesaurus', label: 'Till tesaurusen' },
         }),
     });
@@ -274,16 +286,16 @@ export class BarrierController implements OnModuleInit {
   @Post('hinder/tesaurus')
   @ApiExcludeEndpoint()
   async addThesaurusLine(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
-    const values = formValues(raw);
-    const form = await validateForm(ThesaurusEntryCreateDto, raw);
-    if (!form.value) return this.renderThesaurus(request, reply, { values, errors: form.errors }, 400);
-    try {
-      await this.thesaurus.add(request.user as AuthUser, form.value.line);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return this.renderThesaurus(request, reply, { values, errors: fieldErrors(error), formError: error.message }, error.status);
-    }
-    return redirectAfterPost(reply, '/hinder/tesaurus?sparat=1');
+    return postTextForm(reply, {
+      ...THESAURUS_FORM,
+      raw,
+      dto: ThesaurusEntryCreateDto,
+      submit: async (dto) => {
+        await this.thesaurus.add(request.user as AuthUser, dto.line);
+        return '/hinder/tesaurus?sparat=1';
+      },
+      show: (form, status) => this.renderThesaurus(request, reply, form, status),
+    });
   }
 
   @Post('hinder/tesaurus/:entryId/ta-bort')
@@ -314,7 +326,7 @@ export class BarrierController implements OnModuleInit {
   @Post('hinder/:id/namn')
   @ApiExcludeEndpoint()
   renameFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
-    return this.handle(request, reply, id, 'rename', BarrierRenameDto, raw, async (user, dto) => {
+    return this.handleText(request, reply, id, 'rename', NAME_FORM, BarrierRenameDto, raw, async (user, dto) => {
       await this.barriers.rename(user, id, dto.name);
       return `/hinder/${id}?klart=namn`;
     });
@@ -332,7 +344,7 @@ export class BarrierController implements OnModuleInit {
   @Post('hinder/:id/dela')
   @ApiExcludeEndpoint()
   splitFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
-    return this.handle(request, reply, id, 'split', BarrierSplitDto, raw, async (user, dto) => {
+    return this.handleText(request, reply, id, 'split', SPLIT_FORM, BarrierSplitDto, raw, async (user, dto) => {
       const created = await this.barriers.split(user, id, dto.deviationIds, dto.name);
       return `/hinder/${created}?klart=nytt-fran-delning`;
     });
@@ -361,13 +373,14 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   async localFixFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     // On the form the date is prefilled with today; emptied, it is a mistake to point out rather than "today" again.
+    // (Not after "Ta bort personuppgifterna åt mig": that only shows the form again, and Spara then says it.)
     const typed = formValues(raw).date;
-    if (typeof typed !== 'string' || typed.trim() === '') {
+    if (!wantsPiiRemoval(raw) && (typeof typed !== 'string' || typed.trim() === '')) {
       const form = await validateForm(BarrierLocalFixDto, raw);
       const errors = { date: 'Ange datumet då åtgärden infördes, t.ex. 2026-05-10.', ...form.errors };
       return this.renderBarrier(request, reply, id, { localFix: { values: formValues(raw), errors } }, 400);
     }
-    return this.handle(request, reply, id, 'localFix', BarrierLocalFixDto, raw, async (user, dto) => {
+    return this.handleText(request, reply, id, 'localFix', LOCAL_FIX_FORM, BarrierLocalFixDto, raw, async (user, dto) => {
       await this.barriers.setLocalFix(user, id, dto);
       return `/hinder/${id}?klart=lokal-atgard`;
     });
@@ -405,6 +418,26 @@ export class BarrierController implements OnModuleInit {
       if (!(error instanceof DomainError)) throw error;
       return this.renderBarrier(request, reply, id, { [formName]: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
     }
+  }
+
+  /** A form with the analyst's free text: as handle, and a refusal for personal data quotes it (personal-data-post). */
+  private handleText<T extends object>(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    id: string,
+    formName: string,
+    fields: PersonalDataFields,
+    dto: ClassConstructor<T>,
+    raw: unknown,
+    action: (user: AuthUser, value: T) => Promise<string>,
+  ): Promise<FastifyReply> {
+    return postTextForm(reply, {
+      ...fields,
+      raw,
+      dto,
+      submit: (value) => action(request.user as AuthUser, value),
+      show: (state, status) => this.renderBarrier(request, reply, id, { [formName]: state }, status),
+    });
   }
 
   private async renderBarrier(request: AuthenticatedRequest, reply: FastifyReply, id: string, forms: Record<string, unknown>, status = 200): Promise<FastifyReply> {

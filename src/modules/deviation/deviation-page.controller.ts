@@ -8,13 +8,8 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, ResumedField, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import {
-  PersonalDataFormState,
-  personalDataRemovedState,
-  resumedButton,
-  wantsPiiRemoval,
-  withPersonalDataNotices,
-} from '../../common/templates/personal-data-form';
+import { PersonalDataFormState, resumedButton, wantsPiiRemoval, withPersonalDataNotices } from '../../common/templates/personal-data-form';
+import { isNotFound, PersonalDataFields, postTextForm } from '../../common/templates/personal-data-post';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { BarrierService } from '../barrier/barrier.service';
 import {
@@ -65,10 +60,12 @@ const DONE_NOTICES: Record<string, string> = {
 const FORM_FIELDS = ['municipalityId', 'occurredOn', 'category', 'parties', 'title', 'description', 'consequence', 'severity', 'tried'] as const;
 
 /** The free text the personal-data check reads, per form; "Ta bort personuppgifterna åt mig" masks these. */
-const FILING_TEXTS = ['title', 'description', 'consequence', 'tried'] as const;
-const STATUS_TEXTS = ['resolution', 'comment'] as const;
-const MOVE_TEXTS = ['comment'] as const;
-const COMMENT_TEXTS = ['body'] as const;
+const FILING_FORM: PersonalDataFields = { texts: ['title', 'description', 'consequence', 'tried'], names: TEXT_FIELD_NAMES, next: 'Skicka avvikelsen' };
+// No next button named: the form has one per action, and the writer picks again.
+const STATUS_FORM: PersonalDataFields = { texts: ['resolution', 'comment'], names: TEXT_FIELD_NAMES, next: '' };
+const MOVE_FORM: PersonalDataFields = { texts: ['comment'], names: TEXT_FIELD_NAMES, next: 'Flytta' };
+// The button is "Spara" for a lead and "Skicka" for the reporter; the page names it as its form does.
+const COMMENT_FORM: PersonalDataFields = { texts: ['body'], names: TEXT_FIELD_NAMES, next: 'Skicka' };
 
 /** The reporter's own message goes to the delprojekt; "Svaret är sparat" is how the lead sees it. */
 const REPORTER_MESSAGE_SENT = 'Meddelandet är skickat till delprojektet.';
@@ -193,26 +190,16 @@ export class DeviationPageController implements OnModuleInit {
   @Roles('staff', 'lead', 'analyst')
   async file(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = withParties(formValues(raw));
-    if (wantsPiiRemoval(raw)) {
-      // Shown again with placeholders, never filed: the writer reads it over and presses Skicka.
-      const removed = personalDataRemovedState(values, FILING_TEXTS, TEXT_FIELD_NAMES, 'Skicka avvikelsen', this.piiOptions(user));
-      const { errors, formError } = await this.filingErrors(user, removed.values);
-      return this.renderNewForm(request, reply, { ...removed, errors, formError });
-    }
-    const form = await validateForm(DeviationCreateDto, raw);
-    if (!form.value) {
-      const state = await this.filingErrors(user, values);
-      return this.renderNewForm(request, reply, state, state.personalData ? 422 : 400);
-    }
-    try {
-      const filed = await this.deviations.file(user, form.value);
-      return redirectAfterPost(reply, `/avvikelser/${filed.id}?skickad=1`);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const state = withPersonalDataNotices({ values, errors: fieldErrors(error), formError: error.message }, error, TEXT_FIELD_NAMES, this.piiOptions(user));
-      return this.renderNewForm(request, reply, state, error.status);
-    }
+    return postTextForm(reply, {
+      ...FILING_FORM,
+      pii: this.piiOptions(user),
+      raw,
+      values: withParties(formValues(raw)),
+      dto: DeviationCreateDto,
+      problems: (values) => this.filingErrors(user, values),
+      submit: async (dto) => `/avvikelser/${(await this.deviations.file(user, dto)).id}?skickad=1`,
+      show: (form, status) => this.renderNewForm(request, reply, form, status),
+    });
   }
 
   /** Every problem of a filing form in one round (the form's own rules, the date, personal data), in the form's order. */
@@ -303,22 +290,18 @@ export class DeviationPageController implements OnModuleInit {
   @Post('avvikelser/:id/status')
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = formValues(raw);
-    if (wantsPiiRemoval(raw)) {
-      // No next button named: the form has one per action, and the writer picks again.
-      const status = personalDataRemovedState(values, STATUS_TEXTS, TEXT_FIELD_NAMES, '', this.piiOptions(user));
-      return this.renderReport(request, reply, id, { status });
-    }
-    const form = await validateForm(DeviationStatusFormDto, raw);
-    if (!form.value) return this.renderReport(request, reply, id, { status: { values, errors: form.errors } }, 400);
-    try {
-      await this.deviations.transition(user, id, form.value.action, form.value);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.status === 404) throw error;
-      const status = withPersonalDataNotices({ values, errors: fieldErrors(error), formError: error.message }, error, TEXT_FIELD_NAMES, this.piiOptions(user));
-      return this.renderReport(request, reply, id, { status }, error.status);
-    }
-    return redirectAfterPost(reply, `/avvikelser/${id}?klart=${form.value.action}`);
+    return postTextForm(reply, {
+      ...STATUS_FORM,
+      pii: this.piiOptions(user),
+      raw,
+      dto: DeviationStatusFormDto,
+      passThrough: isNotFound,
+      submit: async (dto) => {
+        await this.deviations.transition(user, id, dto.action, dto);
+        return `/avvikelser/${id}?klart=${dto.action}`;
+      },
+      show: (status, code) => this.renderReport(request, reply, id, { status }, code),
+    });
   }
 
   @Post('avvikelser/:id/tilldela')
@@ -341,42 +324,36 @@ export class DeviationPageController implements OnModuleInit {
   @Roles('lead', 'analyst')
   async move(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = formValues(raw);
-    if (wantsPiiRemoval(raw)) {
-      return this.renderReport(request, reply, id, { move: personalDataRemovedState(values, MOVE_TEXTS, TEXT_FIELD_NAMES, 'Flytta', this.piiOptions(user)) });
-    }
-    const form = await validateForm(DeviationMoveDto, raw);
-    if (!form.value) return this.renderReport(request, reply, id, { move: { values, errors: form.errors } }, 400);
-    try {
-      const moved = await this.deviations.move(user, id, form.value.municipalityId, form.value.comment);
-      // A lead who moves a report to another delprojekt no longer sees it; back to the queue.
-      if (!moved.stillVisible) return redirectAfterPost(reply, `/delprojekt/ko?flyttad=${id}`);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.status === 404) throw error;
-      const move = withPersonalDataNotices({ values, errors: fieldErrors(error), formError: error.message }, error, TEXT_FIELD_NAMES, this.piiOptions(user));
-      return this.renderReport(request, reply, id, { move }, error.status);
-    }
-    return redirectAfterPost(reply, `/avvikelser/${id}?klart=move`);
+    return postTextForm(reply, {
+      ...MOVE_FORM,
+      pii: this.piiOptions(user),
+      raw,
+      dto: DeviationMoveDto,
+      passThrough: isNotFound,
+      submit: async (dto) => {
+        const moved = await this.deviations.move(user, id, dto.municipalityId, dto.comment);
+        // A lead who moves a report to another delprojekt no longer sees it; back to the queue.
+        return moved.stillVisible ? `/avvikelser/${id}?klart=move` : `/delprojekt/ko?flyttad=${id}`;
+      },
+      show: (move, status) => this.renderReport(request, reply, id, { move }, status),
+    });
   }
 
   @Post('avvikelser/:id/kommentarer')
   async comment(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = formValues(raw);
-    if (wantsPiiRemoval(raw)) {
-      // The button is "Spara" for a lead and "Skicka" for the reporter; the page names it as its form does.
-      return this.renderReport(request, reply, id, { comment: personalDataRemovedState(values, COMMENT_TEXTS, TEXT_FIELD_NAMES, 'Skicka', this.piiOptions(user)) });
-    }
-    const form = await validateForm(DeviationCommentCreateDto, raw);
-    if (!form.value) return this.renderReport(request, reply, id, { comment: { values, errors: form.errors } }, 400);
-    try {
-      await this.deviations.addComment(user, id, form.value);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.status === 404) throw error;
-      const comment = withPersonalDataNotices({ values, errors: fieldErrors(error), formError: error.message }, error, TEXT_FIELD_NAMES, this.piiOptions(user));
-      return this.renderReport(request, reply, id, { comment }, error.status);
-    }
-    return redirectAfterPost(reply, `/avvikelser/${id}?klart=${form.value.visibility}#kommentarer`);
+    return postTextForm(reply, {
+      ...COMMENT_FORM,
+      pii: this.piiOptions(user),
+      raw,
+      dto: DeviationCommentCreateDto,
+      passThrough: isNotFound,
+      submit: async (dto) => {
+        await this.deviations.addComment(user, id, dto);
+        return `/avvikelser/${id}?klart=${dto.visibility}#kommentarer`;
+      },
+      show: (comment, status) => this.renderReport(request, reply, id, { comment }, status),
+    });
   }
 
   // ── Rendering ─────────────────────────────────────────────────────────────────────────────

@@ -5,17 +5,12 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import {
-  PersonalDataFormState,
-  personalDataRemovedState,
-  resumedButton,
-  wantsPiiRemoval,
-  withPersonalDataNotices,
-} from '../../common/templates/personal-data-form';
-import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
+import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
+import { isNotFound, PersonalDataFields, postTextForm, refusedTextForm, runTextForm } from '../../common/templates/personal-data-post';
+import { fieldErrors, formValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
 import { LetterUpdateDto } from './dto/letter-update.dto';
@@ -32,7 +27,15 @@ const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 type FormState = PersonalDataFormState;
 
 /** The letter's free text, which the personal-data check reads and "Ta bort personuppgifterna åt mig" masks. */
-const LETTER_TEXTS = ['recipient', 'subject', ...LETTER_SECTIONS] as const;
+const TEXT_FORM: PersonalDataFields = { texts: ['recipient', 'subject', ...LETTER_SECTIONS], names: LETTER_FIELD_NAMES, next: 'Spara utkast' };
+/** The recipient's answer: the only text of the status forms that the analyst writes there. */
+const ANSWER_FORM: PersonalDataFields = { texts: ['answer'], names: LETTER_FIELD_NAMES, next: 'Registrera svar' };
+
+/** Said above the letter's text when the stored text refused a review or a send. */
+const REVIEW_REFUSED =
+  'Skrivelsen är inte granskad: texten innehåller något som liknar personuppgifter. Det som hittades är markerat nedan. Skriv om det, eller låt oss ta bort det åt dig, spara utkastet och granska sedan igen.';
+const SEND_REFUSED =
+  'Skrivelsen är inte markerad som skickad och ingen har fått e-post: texten innehåller något som liknar personuppgifter. Det som hittades är markerat nedan. En granskad skrivelse kan inte ändras, så den förs tillbaka till utkast om du låter oss ta bort det åt dig; du får läsa texten innan något sparas.';
 
 /** What the page says after a successful post (?klart=…). */
 const NOTICES: Record<string, string> = {
@@ -177,54 +180,47 @@ export class LetterPageController implements OnModuleInit {
 
   @Post('skrivelser/:id')
   async save(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
-    const values = formValues(raw);
-    if (wantsPiiRemoval(raw)) {
-      // Shown again with placeholders, not saved: the analyst reads it over and saves.
-      const text = personalDataRemovedState(values, LETTER_TEXTS, LETTER_FIELD_NAMES, 'Spara utkast');
-      return this.renderEditor(request, reply, await this.letters.get(id), { text });
-    }
-    const form = await validateForm(LetterUpdateDto, values);
-    if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { text: { values, errors: form.errors } }, 400);
-    try {
-      await this.letters.update(request.user as AuthUser, id, form.value);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.status === 404) throw error;
-      const letter = await this.letters.get(id);
+    return postTextForm(reply, {
+      ...TEXT_FORM,
+      raw,
+      dto: LetterUpdateDto,
+      passThrough: isNotFound,
+      submit: async (dto) => {
+        await this.letters.update(request.user as AuthUser, id, dto);
+        return `/skrivelser/${id}?klart=sparat`;
+      },
       // After a conflict the form carries the current version, so saving again is a deliberate overwrite.
-      const kept = error.code === 'letter_version_conflict' ? { ...values, version: letter.version } : values;
-      const text = withPersonalDataNotices({ values: kept, errors: fieldErrors(error), formError: error.message }, error, LETTER_FIELD_NAMES);
-      return this.renderEditor(request, reply, letter, { text }, error.status);
-    }
-    return redirectAfterPost(reply, `/skrivelser/${id}?klart=sparat`);
+      keep: async (values, error) => (error.code === 'letter_version_conflict' ? { ...values, version: (await this.letters.get(id)).version } : values),
+      show: async (text, status) => this.renderEditor(request, reply, await this.letters.get(id), { text }, status),
+    });
   }
 
   @Post('skrivelser/:id/status')
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const values = formValues(raw);
-    if (wantsPiiRemoval(raw) && values.action === 'answer') {
-      const status = personalDataRemovedState(values, ['answer'], LETTER_FIELD_NAMES, 'Registrera svar');
-      return this.renderEditor(request, reply, await this.letters.get(id), { status });
+    if (wantsPiiRemoval(raw) && values.action === 'reopen') return this.reopenWithoutPersonalData(request, reply, id, raw);
+    // The button on the answer form masks the answer; posted with another state button it only shows the form again.
+    const outcome = await runTextForm({
+      ...ANSWER_FORM,
+      raw,
+      dto: LetterTransitionDto,
+      passThrough: isNotFound,
+      submit: async (dto) => {
+        // Sending mails every reporter and cannot be undone: the page asks for it to be confirmed (the API call is itself explicit).
+        // (A letter that cannot be sent yet gets the workflow's own answer below.)
+        if (dto.action === 'send' && values.bekraftat !== 'ja') await this.assertSendConfirmable(id);
+        await this.letters.transition(request.user as AuthUser, id, dto);
+        return `/skrivelser/${id}?klart=${dto.action}`;
+      },
+    });
+    if (outcome.redirect !== undefined) return redirectAfterPost(reply, outcome.redirect);
+    const letter = await this.letters.get(id);
+    // Review and send check the stored letter, not anything posted: the refusal quotes the letter's text where it is shown.
+    if (outcome.error?.code === 'personal_data_found' && (values.action === 'review' || values.action === 'send')) {
+      const message = values.action === 'review' ? REVIEW_REFUSED : SEND_REFUSED;
+      return this.renderEditor(request, reply, letter, { text: refusedTextForm(TEXT_FORM, { ...letter }, outcome.error, message) }, outcome.status);
     }
-    const form = await validateForm(LetterTransitionDto, values);
-    if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { status: { values, errors: form.errors } }, 400);
-    // Sending mails every reporter and cannot be undone: the page asks for it to be confirmed (the API call is itself explicit).
-    // (A letter that cannot be sent yet gets the workflow's own answer below.)
-    const unconfirmed = form.value.action === 'send' && values.bekraftat !== 'ja' ? await this.letters.get(id) : null;
-    if (unconfirmed?.actions.includes('send')) {
-      const letter = unconfirmed;
-      const errors = { bekraftat: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att rapportörerna till ${reportsOf(letter)} avvikelser ska få e-post.` };
-      return this.renderEditor(request, reply, letter, { status: { values, errors } }, 400);
-    }
-    try {
-      await this.letters.transition(request.user as AuthUser, id, form.value);
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.status === 404) throw error;
-      // Only the answer is the writer's own text here; review and send check the stored letter, which the text form shows.
-      const state = { values, errors: fieldErrors(error), formError: error.message };
-      const status = form.value.action === 'answer' ? withPersonalDataNotices(state, error, LETTER_FIELD_NAMES) : state;
-      return this.renderEditor(request, reply, await this.letters.get(id), { status }, error.status);
-    }
-    return redirectAfterPost(reply, `/skrivelser/${id}?klart=${form.value.action}`);
+    return this.renderEditor(request, reply, letter, { status: outcome.state }, outcome.status);
   }
 
   @Post('skrivelser/:id/underlag')
@@ -236,6 +232,35 @@ export class LetterPageController implements OnModuleInit {
       if (!(error instanceof DomainError) || error.status === 404) throw error;
       return this.renderEditor(request, reply, await this.letters.get(id), { refresh: { values: {}, errors: {}, formError: error.message } }, error.status);
     }
+  }
+
+  /**
+   * "Ta bort personuppgifterna åt mig" on a reviewed letter that could not be sent: only a draft can change,
+   * so it goes back to a draft (as "Återför till utkast" does) and its text is shown with placeholders,
+   * saved only when the analyst presses "Spara utkast".
+   */
+  private async reopenWithoutPersonalData(request: AuthenticatedRequest, reply: FastifyReply, id: string, raw: unknown): Promise<FastifyReply> {
+    const values = formValues(raw);
+    const form = await validateForm(LetterTransitionDto, raw);
+    if (!form.value) return this.renderEditor(request, reply, await this.letters.get(id), { status: { values, errors: form.errors } }, 400);
+    try {
+      await this.letters.transition(request.user as AuthUser, id, form.value);
+    } catch (error) {
+      if (!(error instanceof DomainError) || isNotFound(error)) throw error;
+      return this.renderEditor(request, reply, await this.letters.get(id), { status: refusedTextForm(ANSWER_FORM, values, error) }, error.status);
+    }
+    const letter = await this.letters.get(id);
+    const text = personalDataRemovedState({ ...letter }, TEXT_FORM.texts, TEXT_FORM.names, TEXT_FORM.next);
+    return this.renderEditor(request, reply, letter, { text }, 200, NOTICES.reopen);
+  }
+
+  /** Unconfirmed, a letter that could be sent is refused at the box; one that cannot gets the workflow's answer. */
+  private async assertSendConfirmable(id: string): Promise<void> {
+    const letter = await this.letters.get(id);
+    if (!letter.actions.includes('send')) return;
+    throw new ValidationFailedError([
+      { field: 'bekraftat', message: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att rapportörerna till ${reportsOf(letter)} avvikelser ska få e-post.` },
+    ]);
   }
 
   private async renderList(request: AuthenticatedRequest, reply: FastifyReply, form: FormState, status = 200): Promise<FastifyReply> {

@@ -1,0 +1,278 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { FixedClock } from '../src/common/clock/clock';
+import { AppLogger } from '../src/common/logging/app-logger';
+import { LetterService } from '../src/modules/letter/letter.service';
+import { User } from '../src/modules/user/user.entity';
+import { addBarrierMember, insertEscalatedBarrier } from './support/barrier-factories';
+import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
+import { formFieldsOf } from './support/form-fields';
+import { HttpClient, HttpResult } from './support/http-client';
+import { markedFinding } from './support/pii-quote';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * The analyst's forms refuse personal data as the reporters' do: the page quotes a few words around each
+ * finding (no character positions), stores nothing, and "Ta bort personuppgifterna åt mig" shows the same
+ * form again with placeholders and every other field kept. The barrier's name, split and local fix, the
+ * thesaurus, and the letter's Granska and Markera skickad, which check the stored letter.
+ */
+
+const PERSONNUMMER = '811218-9876';
+const PHONE = '070-987 65 43';
+const NAME = 'Fatima Warsame';
+const EMAIL = 'fatima.warsame@exempel.se';
+/** Each unlike anything else the app stores or logs, and the parts a careless mask might leave. */
+const FOUND = [PERSONNUMMER, PHONE, NAME, EMAIL, 'Warsame', '9876', '987 65'];
+
+/** The page's error summary (it holds no other div). */
+function summaryOf(html: string): string {
+  return /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+}
+
+/** A refusal as the writer must meet it: quoted and marked, never by character position. */
+function expectQuoted(result: HttpResult, quote: string, formId: string): void {
+  expect(result.status).toBe(422);
+  expect(result.headers.get('cache-control')).toBe('no-store');
+  expect(result.text).not.toMatch(/tecken \d/);
+  const summary = summaryOf(result.text);
+  expect(summary).toContain('role="alert"');
+  expect(summary).toContain(`<q class="pii-quote">${quote}</q>`);
+  expect(summary).toContain(`<button type="submit" form="${formId}" name="_personuppgifter" value="ta-bort" class="button secondary" formnovalidate`);
+  expect(result.text).toContain(`id="${formId}"`);
+}
+
+describe('personal data on the analyst’s forms: quoted, nothing stored, and a button that takes it out', () => {
+  let t: TestApp;
+  const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  let analyst: User;
+  let client: HttpClient;
+  const logged: string[] = [];
+  const writes: Array<jest.SpyInstance> = [];
+
+  const db = (): DataSource => t.app.get(DataSource);
+
+  beforeAll(async () => {
+    for (const stream of [process.stdout, process.stderr]) {
+      writes.push(
+        jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
+          logged.push(String(chunk));
+          return true;
+        }) as typeof stream.write),
+      );
+    }
+    t = await startTestApp({ clock, logger: new AppLogger('debug') });
+    new Logger('Test').log('Loggen fångas.');
+    expect(logged.join('')).toContain('Loggen fångas.');
+    analyst = await createUser(t.app, 'analyst', { name: 'Vera Verksam' });
+    client = new HttpClient(t.baseUrl);
+    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
+  });
+  afterAll(async () => {
+    await t.close();
+    for (const spy of writes) spy.mockRestore();
+  });
+
+  /** Every row of every table as JSON text: whatever the app stored, wherever. */
+  const everythingStored = async (): Promise<string> => {
+    const tables = (await db().query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    )) as Array<{ table_name: string }>;
+    const parts: string[] = [];
+    for (const { table_name: table } of tables) {
+      const rows = (await db().query(`SELECT row_to_json(x)::text AS row FROM "${table}" x`)) as Array<{ row: string }>;
+      parts.push(...rows.map((r) => r.row));
+    }
+    return parts.join('\n');
+  };
+
+  /** Not in the database and not in the log. */
+  const expectNowhereButTheResponse = async (): Promise<void> => {
+    const stored = await everythingStored();
+    const log = logged.join('');
+    for (const found of FOUND) {
+      expect(stored).not.toContain(found);
+      expect(log).not.toContain(found);
+    }
+  };
+
+  /** A barrier with two reports, in two delprojekt. */
+  const barrierWithMembers = async (name: string): Promise<{ barrierId: string; memberIds: string[] }> => {
+    const barrierId = await insertEscalatedBarrier(db(), name, ['KOMMUN', 'AF'], clock.now());
+    const memberIds: string[] = [];
+    for (const kommun of ['Haninge', 'Botkyrka']) {
+      memberIds.push((await addBarrierMember(db(), barrierId, { kommun, occurredOn: '2026-10-01', reporterEmail: 'rapportor@mia-example.se' })).id);
+    }
+    return { barrierId, memberIds };
+  };
+
+  it('the barrier’s name: quoted at the field and in the summary, nothing saved, and the button gives the name back with a placeholder', async () => {
+    const { barrierId } = await barrierWithMembers('Krav på inskrivning');
+    await client.get(`/hinder/${barrierId}`);
+    const name = `Krav på inskrivning, ring ${PHONE} om det`;
+    const refused = await client.postForm(`/hinder/${barrierId}/namn`, { name });
+    expectQuoted(refused, `Krav på inskrivning, ring ${markedFinding(PHONE)} om det`, 'namnformular');
+    expect(summaryOf(refused.text)).toContain('<a href="#falt-namn-name">Namnet innehåller något som liknar ett telefonnummer:</a>');
+    // At the field too, inside the element the input is described by.
+    const fieldError = /<div class="error-message" id="fel-namn-name">[\s\S]*?<\/div>/.exec(refused.text)?.[0] ?? '';
+    expect(fieldError).toContain(markedFinding(PHONE));
+    expect(refused.text).toMatch(/<input id="falt-namn-name"[^>]*aria-describedby="hjalp-namn-name fel-namn-name"/);
+    expect((await db().query('SELECT name FROM barrier WHERE id = $1', [barrierId]))[0].name).toBe('Krav på inskrivning');
+
+    const removed = await client.postForm(`/hinder/${barrierId}/namn`, { name, _personuppgifter: 'ta-bort' });
+    expect(removed.status).toBe(200);
+    expect(removed.text).toContain('Det som liknade personuppgifter i namnet är utbytt');
+    expect(removed.text).toContain('tryck sedan på ”Spara namnet”');
+    const { _csrf: token, ...again } = formFieldsOf(removed.text, `/hinder/${barrierId}/namn`);
+    expect(again).toEqual({ name: ['Krav på inskrivning, ring [telefonnummer borttaget] om det'] });
+    expect((await db().query('SELECT name FROM barrier WHERE id = $1', [barrierId]))[0].name).toBe('Krav på inskrivning');
+    expect((await client.postForm(`/hinder/${barrierId}/namn`, again, { csrf: token[0] })).status).toBe(303);
+    expect((await db().query('SELECT name FROM barrier WHERE id = $1', [barrierId]))[0].name).toBe(again.name[0]);
+
+    // The API keeps its answer: the kind of problem, no quote.
+    const api = await new HttpClient(t.baseUrl).api('PATCH', `/api/barriers/${barrierId}`, { name }, await createApiToken(t.app, analyst));
+    expect(api.status).toBe(422);
+    expect(api.json<{ error: { code: string } }>().error.code).toBe('personal_data_found');
+    for (const text of [PHONE, '<mark>', 'pii-quote']) expect(api.text).not.toContain(text);
+    await expectNowhereButTheResponse();
+  });
+
+  it('the split: the new barrier’s name is quoted, nothing split, and the button keeps the chosen reports', async () => {
+    const { barrierId, memberIds } = await barrierWithMembers('Krav på inskrivning inför delning');
+    await client.get(`/hinder/${barrierId}`);
+    const name = `Gäller ${NAME} och andra`;
+    const refused = await client.postForm(`/hinder/${barrierId}/dela`, { deviationIds: [memberIds[0]], name });
+    expectQuoted(refused, `Gäller ${markedFinding(NAME)} och andra`, 'dela-form');
+    expect((await db().query('SELECT count(*)::int AS n FROM barrier'))[0].n).toBe(2);
+
+    const removed = await client.postForm(`/hinder/${barrierId}/dela`, { deviationIds: [memberIds[0]], name, _personuppgifter: 'ta-bort' });
+    expect(removed.status).toBe(200);
+    expect(removed.text).toContain('tryck sedan på ”Dela av markerade rapporter”');
+    expect(removed.text).toContain('value="Gäller [namn borttaget] och andra"');
+    // The chosen report is still chosen, the other is not.
+    expect(removed.text).toMatch(new RegExp(`name="deviationIds" value="${memberIds[0]}"[^>]* checked`));
+    expect(removed.text).not.toMatch(new RegExp(`name="deviationIds" value="${memberIds[1]}"[^>]* checked`));
+    expect((await db().query('SELECT count(*)::int AS n FROM barrier_member WHERE barrier_id = $1', [barrierId]))[0].n).toBe(2);
+    await expectNowhereButTheResponse();
+  });
+
+  it('the local fix: quoted (also a name across a line break, as the check reads it), nothing saved, and the button keeps the date', async () => {
+    const { barrierId } = await barrierWithMembers('Krav på inskrivning med lokal åtgärd');
+    await client.get(`/hinder/${barrierId}`);
+    const note = `Ny rutin efter samtal med ${PERSONNUMMER}s handläggare i Haninge`;
+    const refused = await client.postForm(`/hinder/${barrierId}/lokal-atgard`, { date: '2026-05-10', note });
+    expectQuoted(refused, `…rutin efter samtal med ${markedFinding(PERSONNUMMER)}s handläggare i Haninge`, 'lokalformular');
+    expect(summaryOf(refused.text)).toContain('Beskrivningen innehåller något som liknar ett personnummer:');
+    expect(refused.text).toContain('value="2026-05-10"');
+
+    // The check reads line breaks as spaces; the quote does too, rather than falling back to a bare message.
+    const split = await client.postForm(`/hinder/${barrierId}/lokal-atgard`, { date: '2026-05-10', note: `Pratade med ${NAME.replace(' ', '\n')} om rutinen` });
+    expectQuoted(split, `Pratade med ${markedFinding(NAME)} om rutinen`, 'lokalformular');
+    expect((await db().query('SELECT local_fix_at, local_fix_note FROM barrier WHERE id = $1', [barrierId]))[0]).toEqual({ local_fix_at: null, local_fix_note: null });
+
+    const removed = await client.postForm(`/hinder/${barrierId}/lokal-atgard`, { date: '2026-05-10', note, _personuppgifter: 'ta-bort' });
+    expect(removed.status).toBe(200);
+    expect(removed.text).toContain('Det som liknade personuppgifter i beskrivningen är utbytt');
+    expect(removed.text).toContain('tryck sedan på ”Spara den lokala åtgärden”');
+    const { _csrf: token, ...again } = formFieldsOf(removed.text, `/hinder/${barrierId}/lokal-atgard`);
+    expect(again).toEqual({ date: ['2026-05-10'], note: ['Ny rutin efter samtal med [personnummer borttaget]s handläggare i Haninge'] });
+    expect((await db().query('SELECT local_fix_note FROM barrier WHERE id = $1', [barrierId]))[0].local_fix_note).toBeNull();
+    expect((await client.postForm(`/hinder/${barrierId}/lokal-atgard`, again, { csrf: token[0] })).status).toBe(303);
+    expect((await db().query('SELECT local_fix_note FROM barrier WHERE id = $1', [barrierId]))[0].local_fix_note).toBe(again.note[0]);
+    await expectNowhereButTheResponse();
+  });
+
+  it('the thesaurus: the line is quoted, nothing added, and the button gives it back with a placeholder', async () => {
+    await client.get('/hinder/tesaurus');
+    const line = `sjukpenning [FK]: sjukpenningen, ${EMAIL}`;
+    const refused = await client.postForm('/hinder/tesaurus', { line });
+    expectQuoted(refused, `sjukpenning [FK]: sjukpenningen, ${markedFinding(EMAIL)}`, 'tesaurusformular');
+    expect(summaryOf(refused.text)).toContain('Raden innehåller något som liknar en e-postadress:');
+    expect((await db().query('SELECT count(*)::int AS n FROM thesaurus_entry'))[0].n).toBe(0);
+
+    const removed = await client.postForm('/hinder/tesaurus', { line, _personuppgifter: 'ta-bort' });
+    expect(removed.status).toBe(200);
+    expect(removed.text).toContain('tryck sedan på ”Lägg till”');
+    const { _csrf: token, ...again } = formFieldsOf(removed.text, '/hinder/tesaurus');
+    expect(again).toEqual({ line: ['sjukpenning [FK]: sjukpenningen, [e-postadress borttagen]'] });
+    expect((await db().query('SELECT count(*)::int AS n FROM thesaurus_entry'))[0].n).toBe(0);
+    expect((await client.postForm('/hinder/tesaurus', again, { csrf: token[0] })).status).toBe(303);
+    expect(await db().query('SELECT line FROM thesaurus_entry')).toEqual([{ line: again.line[0] }]);
+    await expectNowhereButTheResponse();
+  });
+
+  /** A draft letter about a barrier of three reports, with `text` put straight into its stored "Vad som har prövats lokalt". */
+  let letters = 0;
+  const letterWith = async (text: string): Promise<string> => {
+    letters += 1;
+    const { barrierId } = await barrierWithMembers(`Krav på inskrivning inför skrivelse ${letters}`);
+    await addBarrierMember(db(), barrierId, { kommun: 'Järfälla', occurredOn: '2026-10-02', reporterEmail: 'rapportor@mia-example.se' });
+    const letterId = (await t.app.get(LetterService).upsertDraftForBarrier(barrierId)).letterId as string;
+    // As a refresh of the generated text could leave it: the form itself would refuse to save it.
+    await db().query('UPDATE letter SET tried_locally = $2 WHERE id = $1', [letterId, text]);
+    return letterId;
+  };
+  const letterRow = async (letterId: string): Promise<{ status: string; tried_locally: string; version: number }> =>
+    (await db().query('SELECT status, tried_locally, version FROM letter WHERE id = $1', [letterId]))[0];
+
+  it('Granska: the stored text is quoted at its field, nothing is reviewed, and the text form’s button and Spara lead to a letter that can be reviewed', async () => {
+    const tried = `Haninge ringde ${NAME} på ${PHONE} och fick inget svar.`;
+    const letterId = await letterWith(tried);
+    const page = await client.get(`/skrivelser/${letterId}`);
+    const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
+    const refused = await client.postForm(`/skrivelser/${letterId}/status`, { version, action: 'review' });
+    expectQuoted(refused, `Haninge ringde ${markedFinding(NAME)} på ${markedFinding(PHONE)} och fick inget svar.`, 'textformular');
+    expect(summaryOf(refused.text)).toContain('Skrivelsen är inte granskad');
+    expect(summaryOf(refused.text)).toContain('<a href="#falt-text-triedLocally">Det som prövats lokalt innehåller något som liknar ett namn och ett telefonnummer:</a>');
+    expect(refused.text).toMatch(/<div class="error-message" id="fel-text-triedLocally">[\s\S]*?<mark>Fatima Warsame<\/mark>/);
+    expect((await letterRow(letterId)).status).toBe('utkast');
+
+    // The button posts the text form as the page shows it.
+    const { _csrf: pageToken, ...fields } = formFieldsOf(refused.text, `/skrivelser/${letterId}`);
+    expect(pageToken).toHaveLength(1);
+    expect(fields.triedLocally).toEqual([tried]);
+    const removed = await client.postForm(`/skrivelser/${letterId}`, { ...fields, _personuppgifter: 'ta-bort' });
+    expect(removed.status).toBe(200);
+    expect(removed.text).toContain('tryck sedan på ”Spara utkast”');
+    const { _csrf: token, ...again } = formFieldsOf(removed.text, `/skrivelser/${letterId}`);
+    expect(again).toEqual({ ...fields, triedLocally: ['Haninge ringde [namn borttaget] på [telefonnummer borttaget] och fick inget svar.'] });
+    expect(await letterRow(letterId)).toMatchObject({ status: 'utkast', tried_locally: tried });
+    expect((await client.postForm(`/skrivelser/${letterId}`, again, { csrf: token[0] })).status).toBe(303);
+    const saved = await letterRow(letterId);
+    expect(saved.tried_locally).toBe(again.triedLocally[0]);
+    expect((await client.postForm(`/skrivelser/${letterId}/status`, { version: String(saved.version), action: 'review' })).status).toBe(303);
+    expect((await letterRow(letterId)).status).toBe('granskad');
+    await expectNowhereButTheResponse();
+  });
+
+  it('Markera skickad: the stored text is quoted, nothing sent or mailed, and the button takes the letter back to a draft with placeholders, saved only on Spara', async () => {
+    const tried = `Botkyrka mejlade ${EMAIL} utan svar.`;
+    const letterId = await letterWith(tried);
+    await db().query(`UPDATE letter SET status = 'granskad', reviewed_at = $2 WHERE id = $1`, [letterId, clock.now()]);
+    const page = await client.get(`/skrivelser/${letterId}`);
+    const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '';
+    const refused = await client.postForm(`/skrivelser/${letterId}/status`, { version, action: 'send', sentOn: '2026-11-23', bekraftat: 'ja' });
+    expectQuoted(refused, `Botkyrka mejlade ${markedFinding(EMAIL)} utan svar.`, 'utkastformular');
+    const summary = summaryOf(refused.text);
+    expect(summary).toContain('Skrivelsen är inte markerad som skickad och ingen har fått e-post');
+    // The reviewed letter shows no fields to link to: the message stands as text.
+    expect(summary).toContain('<li>Det som prövats lokalt innehåller något som liknar en e-postadress:<ul class="pii-quotes">');
+    expect(await letterRow(letterId)).toMatchObject({ status: 'granskad', tried_locally: tried });
+    expect((await db().query(`SELECT count(*)::int AS n FROM mail_outbox WHERE template = 'letter-sent'`))[0].n).toBe(0);
+
+    // The button posts the small form beside the summary: back to a draft, the text with placeholders.
+    const { _csrf: token, ...reopen } = formFieldsOf(refused.text, `/skrivelser/${letterId}/status`);
+    expect(reopen).toEqual({ version: [version], action: ['reopen'] });
+    const removed = await client.postForm(`/skrivelser/${letterId}/status`, { ...reopen, _personuppgifter: 'ta-bort' }, { csrf: token[0] });
+    expect(removed.status).toBe(200);
+    expect(removed.text).toContain('Skrivelsen är tillbaka som utkast och kan ändras.');
+    expect(removed.text).toContain('tryck sedan på ”Spara utkast”');
+    const { _csrf: saveToken, ...again } = formFieldsOf(removed.text, `/skrivelser/${letterId}`);
+    expect(again.triedLocally).toEqual(['Botkyrka mejlade [e-postadress borttagen] utan svar.']);
+    expect(await letterRow(letterId)).toMatchObject({ status: 'utkast', tried_locally: tried });
+    expect((await client.postForm(`/skrivelser/${letterId}`, again, { csrf: saveToken[0] })).status).toBe(303);
+    expect((await letterRow(letterId)).tried_locally).toBe(again.triedLocally[0]);
+    expect((await db().query(`SELECT kind FROM letter_event WHERE letter_id = $1 ORDER BY created_at, id`, [letterId])).map((r: { kind: string }) => r.kind)).toContain('reopened');
+    await expectNowhereButTheResponse();
+  });
+});
