@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { PatternsJob } from '../barrier/jobs/patterns.job';
 import { ImportExportService } from '../import-export/import-export.service';
@@ -20,8 +22,8 @@ export function shiftDates(line: string, shiftDays: number): string {
 /**
  * A newcomer's first start: demo accounts, 120 invented reports from the MIA samples (dates moved up
  * to the last few years, each with the history a report of its age would have: accepted, handled,
- * closed or escalated, the newest still open) and one pattern run, so the queue, overview, barriers
- * and letters have content.
+ * closed or escalated, the newest still open, some of those late) and one pattern run, so the queue,
+ * overview, barriers and letters have content.
  */
 @Injectable()
 export class DemoDataSeeder {
@@ -32,6 +34,7 @@ export class DemoDataSeeder {
     private readonly importer: ImportExportService,
     private readonly patterns: PatternsJob,
     private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Accounts now (sign-in works at once); returns whether the database was empty. */
@@ -49,6 +52,11 @@ export class DemoDataSeeder {
     const withHistory = lines.map((line) => JSON.stringify(withDemoHistory(JSON.parse(shiftDates(line, shiftDays)) as Record<string, unknown>, now)));
     const summary = await this.importer.importText(withHistory.join('\n'), 'jsonl');
     if (summary.rejected.length) this.logger.warn(`${summary.rejected.length} demoavvikelser kunde inte läsas in (första: rad ${summary.rejected[0].line}: ${summary.rejected[0].reason})`);
+    // The demo stands for reports filed over the years as they happened, not one import today: their deadlines count
+    // from when each was reported, so the newest unaccepted ones are late and the queue, start page and reminders
+    // show what a late report looks like (an import from another system counts from the import instead).
+    const externalIds = withHistory.map((line) => String((JSON.parse(line) as { externalId: unknown }).externalId));
+    await this.dataSource.query(`UPDATE deviation SET imported_at = reported_at WHERE external_id = ANY($1::text[])`, [externalIds]);
     // Through the job, so /hinder shows the run as the analysis's latest.
     const { outcome, summary: run } = await this.patterns.runNow('full');
     if (run === null) {

@@ -22,9 +22,8 @@ function unit(text: string, salt: number): number {
  * Gives a demo report the history a real one of its age would have, in the import format's history
  * columns: most older reports accepted within days, handled locally and closed, some escalated as
  * structural; recent ones still new or being looked into. Deterministic per externalId, and no time
- * after `now`. The demo comes in through the import, so its open reports' deadlines count from the day
- * it is seeded (deviation-deadlines.ts): none is late on the first start; the new ones are two working
- * days later.
+ * after `now`. The seeder then dates each report's import to its reporting, so deadlines count from when
+ * it was reported, as for a report filed here, and the newest unaccepted ones are late.
  */
 export function withDemoHistory(row: Record<string, unknown>, now: Date): Record<string, unknown> {
   const id = String(row.externalId ?? '');

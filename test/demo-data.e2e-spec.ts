@@ -1,0 +1,44 @@
+import { DataSource } from 'typeorm';
+import { FixedClock } from '../src/common/clock/clock';
+import { DemoDataSeeder } from '../src/modules/demo/demo-data.seeder';
+import { DEMO_PASSWORD } from '../src/modules/user/demo-seeder';
+import { HttpClient } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+/** What a newcomer sees after `npm start`: the demo's reports, some of them late, as a lead's would be. */
+describe('the demo data', () => {
+  // A Tuesday morning.
+  const clock = new FixedClock(new Date('2026-11-24T08:00:00Z'));
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    const demo = t.app.get(DemoDataSeeder);
+    expect(await demo.seedAccounts()).toBe(true);
+    await demo.seedReports();
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('dates each report’s deadlines from when it was reported, so reports left open too long are late in the lead’s queue', async () => {
+    const db = t.app.get(DataSource);
+    const [counts] = (await db.query(
+      `SELECT count(*)::int AS reports, count(*) FILTER (WHERE imported_at = reported_at)::int AS dated,
+              count(*) FILTER (WHERE status IN ('ny', 'mottagen', 'under_utredning') AND reported_at < $1)::int AS late_open
+         FROM deviation`,
+      [new Date(clock.now().getTime() - 31 * 86_400_000)],
+    )) as Array<{ reports: number; dated: number; late_open: number }>;
+    expect(counts.reports).toBe(120);
+    expect(counts.dated).toBe(120);
+    expect(counts.late_open).toBeGreaterThan(0);
+
+    const lead = new HttpClient(t.baseUrl);
+    await lead.login('ledare@demo.mia.se', DEMO_PASSWORD);
+    const queue = (await lead.get('/delprojekt/ko')).text;
+    expect(queue).toContain('<strong>Försenad:</strong> inte åtgärdad inom 30 dagar');
+    // Not every report in the queue is late: those handled locally or marked structural are not.
+    expect((queue.match(/class="deviation-item is-overdue"/g) ?? []).length).toBeLessThan((queue.match(/class="deviation-item/g) ?? []).length);
+  });
+});
