@@ -140,6 +140,8 @@ export interface DraftContext {
   subjectTopic: string;
   recipientName: string;
   reportCount: number;
+  /** One report: the letter speaks of the report, the situation and the participant, and of no recurrence. */
+  singleReport: boolean;
   municipalityCount: number;
   subprojectCount: number;
   /** "fem avvikelserapporter", "en avvikelserapport", "13 avvikelserapporter". */
@@ -181,11 +183,15 @@ function isSpecialCategoryTerm(term: string): boolean {
   return defaultSpecialCategoryDetector().find(term).length > 0;
 }
 
-/** "ett återkommande hinder mellan Försäkringskassan och Arbetsförmedlingen", for a barrier nobody has named yet. */
-export function unnamedTopic(partyNames: readonly string[]): string {
-  if (partyNames.length > 1) return `ett återkommande hinder mellan ${swedishList(partyNames)}`;
-  if (partyNames.length === 1) return `ett återkommande hinder hos ${partyNames[0]}`;
-  return 'ett återkommande strukturellt hinder';
+/**
+ * "ett återkommande hinder mellan Försäkringskassan och Arbetsförmedlingen", for a barrier nobody has named yet.
+ * One report (escalated because a lead marked it structural) has not recurred: "ett strukturellt hinder mellan …".
+ */
+export function unnamedTopic(partyNames: readonly string[], recurring = true): string {
+  const kind = recurring ? 'återkommande' : 'strukturellt';
+  if (partyNames.length > 1) return `ett ${kind} hinder mellan ${swedishList(partyNames)}`;
+  if (partyNames.length === 1) return `ett ${kind} hinder hos ${partyNames[0]}`;
+  return recurring ? 'ett återkommande strukturellt hinder' : 'ett strukturellt hinder';
 }
 
 /** Everything the draft templates say, computed here so the templates hold wording only. */
@@ -200,9 +206,13 @@ export function draftContext(input: DraftInput): DraftContext {
     subjectTopic: input.barrierNamed
       ? lowerFirst(barrierDisplayName(input.barrierName))
       : // "andra aktörer (t.ex. …)" is too loose for a subject line beside named parties.
-        unnamedTopic((parties.some((p) => p.name !== 'ANNAN') ? parties.filter((p) => p.name !== 'ANNAN') : parties).map((p) => PARTY_NAMES[p.name].name)),
+        unnamedTopic(
+          (parties.some((p) => p.name !== 'ANNAN') ? parties.filter((p) => p.name !== 'ANNAN') : parties).map((p) => PARTY_NAMES[p.name].name),
+          evidence.reportCount !== 1,
+        ),
     recipientName: recipientName(input.recipient),
     reportCount: evidence.reportCount,
+    singleReport: evidence.reportCount === 1,
     municipalityCount: evidence.municipalities.length,
     subprojectCount: evidence.subprojects.length,
     reportsText,

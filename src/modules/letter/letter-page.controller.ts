@@ -51,6 +51,12 @@ function reportsOf(letter: LetterView): number {
   return letter.evidenceSnapshot.memberIds?.length ?? letter.evidenceSnapshot.reportCount;
 }
 
+/** "rapportörerna till 3 avvikelser", but "rapportören till skrivelsens avvikelse" when there is one. */
+function reportersOf(letter: LetterView): string {
+  const count = reportsOf(letter);
+  return count === 1 ? 'rapportören till skrivelsens avvikelse' : `rapportörerna till ${count} avvikelser`;
+}
+
 const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created: 'created', refreshed: 'refreshed', unchanged: 'unchanged' };
 
 
@@ -212,7 +218,7 @@ export class LetterPageController implements OnModuleInit {
     const unconfirmed = form.value.action === 'send' && values.bekraftat !== 'ja' ? await this.letters.get(id) : null;
     if (unconfirmed?.actions.includes('send')) {
       const letter = unconfirmed;
-      const errors = { bekraftat: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att rapportörerna till ${reportsOf(letter)} avvikelser ska få e-post.` };
+      const errors = { bekraftat: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att ${reportersOf(letter)} ska få e-post.` };
       return this.renderEditor(request, reply, letter, { status: { values, errors } }, 400);
     }
     try {
@@ -268,7 +274,7 @@ export class LetterPageController implements OnModuleInit {
         actionButtons: letter.actions.filter((a) => a !== 'answer' && a !== 'send').map((action) => ({ value: action, label: LETTER_ACTION_LABELS[action] })),
         canAnswer: letter.actions.includes('answer'),
         canSend: letter.actions.includes('send'),
-        sendReports: reportsOf(letter),
+        sendReporters: reportersOf(letter),
         today: stockholmDate(this.clock.now()),
         createdOn: stockholmDate(letter.createdAt),
         limits: LETTER_FIELD_MAX,
