@@ -130,7 +130,8 @@ describe('the signature of a printed letter shares its page with the closing', (
     const closing = paragraphs.findIndex((p) => p.includes(CLOSING));
     expect(closing).toBeGreaterThan(0);
     const tail = paragraphs.slice(closing);
-    expect(tail.map((p) => /<w:t[^>]*>([^<]*)<\/w:t>/.exec(p)?.[1])).toEqual([CLOSING, GREETING, 'Verksamhetsutvecklare, MIA', 'MIA – Mobilisering inför arbete']);
+    // The analyst who started the letter signs it, with title, organisation and e-mail.
+    expect(tail.map((p) => /<w:t[^>]*>([^<]*)<\/w:t>/.exec(p)?.[1])).toEqual([CLOSING, GREETING, analyst.name, 'Verksamhetsutvecklare', 'MIA – Mobilisering inför arbete', `E-post: ${analyst.email}`]);
     // Every paragraph from the closing on is kept whole, and each with the next but the last.
     expect(tail.map((p) => p.includes('<w:keepLines/>'))).toEqual(tail.map(() => true));
     expect(tail.map((p) => p.includes('<w:keepNext/>'))).toEqual(tail.map((_, i) => i < tail.length - 1));

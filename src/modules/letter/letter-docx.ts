@@ -94,7 +94,8 @@ export function buildLetterDocx(model: LetterDocumentModel): Document {
   for (const line of model.senderLines) children.push(paragraph(line, { bold: true, spacingAfter: 0 }));
   children.push(paragraph('', { spacingAfter: 240 }));
   for (const line of model.recipientLines) children.push(paragraph(line, { spacingAfter: 0 }));
-  children.push(paragraph(`Datum: ${model.date}`, { alignment: AlignmentType.RIGHT, spacingAfter: 360 }));
+  children.push(paragraph(`Datum: ${model.date}`, { alignment: AlignmentType.RIGHT, spacingAfter: model.reference ? 0 : 360 }));
+  if (model.reference) children.push(paragraph(`Diarienummer: ${model.reference}`, { alignment: AlignmentType.RIGHT, spacingAfter: 360 }));
   // Headings are kept with what follows them, so none is left alone at the foot of a page.
   children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, keepNext: true, spacing: { after: 240 }, children: [new TextRun(model.subject)] }));
   model.sections.forEach((section, sectionIndex) => {
