@@ -164,12 +164,16 @@ describe('the analyst’s and the lead’s text forms come back too', () => {
     const { _csrf: pageToken, ...fields } = formFieldsOf(editor.text, `/skrivelser/${letterId}`);
     expect(pageToken).toHaveLength(1);
     expect(Object.keys(fields).sort()).toEqual(
-      ['consequences', 'evidence', 'interfaceRules', 'recipient', 'requestedAction', 'subject', 'summary', 'triedLocally', 'version'].sort(),
+      [
+        'consequences', 'evidence', 'interfaceRules', 'recipient', 'requestedAction', 'subject', 'summary', 'triedLocally', 'version',
+        'referenceNumber', 'signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone',
+      ].sort(),
     );
     expect((await client.postForm('/logga-ut', {})).status).toBe(303);
 
     const summary = 'Vi har skrivit länge.\n\nKommunen <script>alert(1)</script> kräver "inskrivning" & AF säger nej.';
-    const posted = { ...fields, summary: [summary], requestedAction: ['Att rådet tar upp frågan.'] };
+    // The signatory is typed too (the editor offers the analyst's own name, which must not show here unless posted).
+    const posted = { ...fields, summary: [summary], requestedAction: ['Att rådet tar upp frågan.'], signatoryName: ['Signe Skrivare'], referenceNumber: ['Dnr 2026/14'] };
     const resumed = await client.postForm(`/skrivelser/${letterId}`, posted);
     expect(resumed.status).toBe(401);
     expect(resumed.headers.get('cache-control')).toBe('no-store');

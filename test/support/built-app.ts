@@ -13,8 +13,8 @@ export function buildForTests(runPrefix: string): string {
     cwd: ROOT,
     stdio: 'pipe',
   });
-  // swc compiles only code; data files read at run time (the thesaurus) are copied as nest build does.
-  for (const asset of ['modules/barrier/engine/thesaurus.sv.txt', 'modules/demo/demo-reports.jsonl']) {
+  // swc compiles only code; data files read at run time (the thesaurus, the letters' word list) are copied as nest build does.
+  for (const asset of ['modules/barrier/engine/thesaurus.sv.txt', 'modules/letter/special-category.sv.txt', 'modules/demo/demo-reports.jsonl']) {
     if (existsSync(join(ROOT, 'src', asset))) copyFileSync(join(ROOT, 'src', asset), join(out, asset));
   }
   return out;

@@ -1,4 +1,4 @@
-import { evidenceTables, toBlocks } from './letter-document';
+import { evidenceTables, signatureLines, toBlocks } from './letter-document';
 import { buildLetterEvidence } from './letter-evidence';
 
 describe('toBlocks', () => {
@@ -39,5 +39,26 @@ describe('evidenceTables', () => {
     expect(trendRow(['2025-08-01', '2025-11-01', '2026-02-01', '2026-05-01', '2026-08-01', '2026-08-02'])).toEqual(['Utveckling 2026 K2–K3 mot 2025 K4–2026 K1', 'ökande']);
     expect(trendRow(['2024-02-01', '2024-03-01', '2024-05-01'])).toEqual(['Utveckling 2024 K2 mot 2024 K1', 'minskande']);
     expect(trendRow(['2024-02-01', '2024-03-01'])).toEqual(['Utveckling', 'alla rapporter under samma kvartal']);
+  });
+});
+
+describe('signatureLines', () => {
+  it('signs with name, title and organisation, then the contact lines given', () => {
+    expect(signatureLines({ signatoryName: 'Anna Andersson', signatoryTitle: 'Verksamhetsutvecklare', contactEmail: 'anna@forbund.se', contactPhone: '08-123 456 78' })).toEqual([
+      'Anna Andersson',
+      'Verksamhetsutvecklare',
+      'MIA – Mobilisering inför arbete',
+      'E-post: anna@forbund.se',
+      'Telefon: 08-123 456 78',
+    ]);
+  });
+
+  it('signs with the function when neither name nor title is given (not set, or left out)', () => {
+    expect(signatureLines({})).toEqual(['Verksamhetsutvecklare, MIA', 'MIA – Mobilisering inför arbete']);
+    expect(signatureLines({ signatoryName: '', signatoryTitle: ' ', contactEmail: null, contactPhone: '08-1234567' })).toEqual([
+      'Verksamhetsutvecklare, MIA',
+      'MIA – Mobilisering inför arbete',
+      'Telefon: 08-1234567',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LetterSection, SIGNATURE_ORGANISATION, SIGNATURE_TITLE } from './letter.constants';
+import { LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LetterSection, LetterSenderField, SIGNATURE_ORGANISATION, SIGNATURE_TITLE } from './letter.constants';
 import { LetterEvidence, QuarterCount, TREND_LABELS, trendWindows } from './letter-evidence';
 
 /**
@@ -28,9 +28,31 @@ export interface LetterDocumentModel {
   senderLines: string[];
   /** YYYY-MM-DD */
   date: string;
+  /** The diarienummer, printed under the date; null when there is none. */
+  reference: string | null;
   subject: string;
   sections: LetterDocumentSection[];
+  /** Name, title and organisation, then "E-post: …" and "Telefon: …" when given. */
   signature: string[];
+}
+
+/** Diarienummer and sender as stored; null or '' is left out of the letter. */
+export type LetterSenderLines = Partial<Record<LetterSenderField, string | null>>;
+
+/**
+ * Who signs: the name and title given, with the organisation; without either, the function as before
+ * ("Verksamhetsutvecklare, MIA"). The contact lines follow, so the recipient knows whom to answer.
+ */
+export function signatureLines(sender: LetterSenderLines): string[] {
+  const present = (value: string | null | undefined): string | null => (value && value.trim() !== '' ? value.trim() : null);
+  const name = present(sender.signatoryName);
+  const title = present(sender.signatoryTitle);
+  const lines = name || title ? [name, title, SIGNATURE_ORGANISATION].filter((line): line is string => line !== null) : [SIGNATURE_TITLE, SIGNATURE_ORGANISATION];
+  const email = present(sender.contactEmail);
+  const phone = present(sender.contactPhone);
+  if (email) lines.push(`E-post: ${email}`);
+  if (phone) lines.push(`Telefon: ${phone}`);
+  return lines;
 }
 
 export type LetterTexts = Record<'recipient' | 'subject' | LetterSection, string>;
@@ -120,7 +142,7 @@ export function evidenceTables(evidence: LetterEvidence): LetterTable[] {
   ];
 }
 
-export function buildLetterDocument(texts: LetterTexts, evidence: LetterEvidence, date: string): LetterDocumentModel {
+export function buildLetterDocument(texts: LetterTexts, evidence: LetterEvidence, date: string, sender: LetterSenderLines = {}): LetterDocumentModel {
   const sections: LetterDocumentSection[] = [];
   for (const key of LETTER_SECTIONS) {
     const blocks = toBlocks(texts[key]);
@@ -132,8 +154,9 @@ export function buildLetterDocument(texts: LetterTexts, evidence: LetterEvidence
     recipientLines: texts.recipient.split('\n').map((line) => line.trim()).filter((line) => line !== ''),
     senderLines: [SIGNATURE_ORGANISATION],
     date,
+    reference: sender.referenceNumber?.trim() || null,
     subject: texts.subject.trim(),
     sections,
-    signature: [SIGNATURE_TITLE, SIGNATURE_ORGANISATION],
+    signature: signatureLines(sender),
   };
 }

@@ -26,22 +26,26 @@ const CELL_BORDER = { style: BorderStyle.SINGLE, size: 4, color: '8A8A8A' };
 
 function paragraph(
   text: string,
-  options: { bold?: boolean; spacingAfter?: number; alignment?: (typeof AlignmentType)[keyof typeof AlignmentType]; keepNext?: boolean } = {},
+  options: { bold?: boolean; spacingAfter?: number; alignment?: (typeof AlignmentType)[keyof typeof AlignmentType]; keepNext?: boolean; keepLines?: boolean } = {},
 ): Paragraph {
   return new Paragraph({
     alignment: options.alignment,
     keepNext: options.keepNext,
+    keepLines: options.keepLines,
     spacing: { after: options.spacingAfter ?? 160 },
     children: [new TextRun({ text, bold: options.bold })],
   });
 }
 
-function blockParagraphs(block: LetterBlock): Paragraph[] {
-  if (block.kind === 'paragraph') return [paragraph(block.text)];
+/** `closing`: the letter's last block, kept whole and with the signature after it (see buildLetterDocx). */
+function blockParagraphs(block: LetterBlock, closing = false): Paragraph[] {
+  if (block.kind === 'paragraph') return [paragraph(block.text, { keepNext: closing || undefined, keepLines: closing || undefined })];
   // A dash and a hanging indent rather than Word numbering: it survives copy and paste into mail.
   return block.items.map(
     (item, index) =>
       new Paragraph({
+        keepNext: closing || undefined,
+        keepLines: closing || undefined,
         indent: { left: 360, hanging: 360 },
         spacing: { after: index === block.items.length - 1 ? 160 : 60 },
         children: [new TextRun({ text: `–\t${item}` })],
@@ -90,16 +94,19 @@ export function buildLetterDocx(model: LetterDocumentModel): Document {
   for (const line of model.senderLines) children.push(paragraph(line, { bold: true, spacingAfter: 0 }));
   children.push(paragraph('', { spacingAfter: 240 }));
   for (const line of model.recipientLines) children.push(paragraph(line, { spacingAfter: 0 }));
-  children.push(paragraph(`Datum: ${model.date}`, { alignment: AlignmentType.RIGHT, spacingAfter: 360 }));
+  children.push(paragraph(`Datum: ${model.date}`, { alignment: AlignmentType.RIGHT, spacingAfter: model.reference ? 0 : 360 }));
+  if (model.reference) children.push(paragraph(`Diarienummer: ${model.reference}`, { alignment: AlignmentType.RIGHT, spacingAfter: 360 }));
   // Headings are kept with what follows them, so none is left alone at the foot of a page.
   children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, keepNext: true, spacing: { after: 240 }, children: [new TextRun(model.subject)] }));
-  for (const section of model.sections) {
+  model.sections.forEach((section, sectionIndex) => {
     children.push(new Paragraph({ heading: HeadingLevel.HEADING_2, keepNext: true, spacing: { before: 240, after: 120 }, children: [new TextRun(section.heading)] }));
-    for (const block of section.blocks) children.push(...blockParagraphs(block));
+    // The last block of the letter goes with the signature, so "Med vänlig hälsning" never opens a page alone.
+    const closingBlock = sectionIndex === model.sections.length - 1 && section.tables.length === 0 ? section.blocks.length - 1 : -1;
+    section.blocks.forEach((block, blockIndex) => children.push(...blockParagraphs(block, blockIndex === closingBlock)));
     for (const evidenceTable of section.tables) children.push(...table(evidenceTable));
-  }
-  children.push(paragraph('Med vänlig hälsning', { spacingAfter: 600, keepNext: true }));
-  model.signature.forEach((line, i) => children.push(paragraph(line, { spacingAfter: 0, keepNext: i < model.signature.length - 1 })));
+  });
+  children.push(paragraph('Med vänlig hälsning', { spacingAfter: 600, keepNext: true, keepLines: true }));
+  model.signature.forEach((line, i) => children.push(paragraph(line, { spacingAfter: 0, keepNext: i < model.signature.length - 1, keepLines: true })));
 
   return new Document({
     title: model.subject,

@@ -3,6 +3,7 @@ import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { barrierDisplayName, PARTY_WORDS } from '../barrier/barrier-wording';
 import { DEFAULT_RECIPIENT, LetterSection, PARTY_NAMES } from './letter.constants';
 import { LetterEvidence, QuarterCount, TREND_LABELS, trendWindows } from './letter-evidence';
+import { defaultSpecialCategoryDetector } from './special-category';
 
 /**
  * The analyst's starting point: each section of a new letter in formal Swedish, worded by the
@@ -139,6 +140,8 @@ export interface DraftContext {
   subjectTopic: string;
   recipientName: string;
   reportCount: number;
+  /** One report: the letter speaks of the report, the situation and the participant, and of no recurrence. */
+  singleReport: boolean;
   municipalityCount: number;
   subprojectCount: number;
   /** "fem avvikelserapporter", "en avvikelserapport", "13 avvikelserapporter". */
@@ -172,11 +175,23 @@ const PARTY_TERMS = new Set(
   [...Object.values(PARTY_WORDS), ...Object.values(PARTY_NAMES).flatMap((party) => [party.name, party.single])].map((word) => word.toLocaleLowerCase('sv')),
 );
 
-/** "ett återkommande hinder mellan Försäkringskassan och Arbetsförmedlingen", for a barrier nobody has named yet. */
-export function unnamedTopic(partyNames: readonly string[]): string {
-  if (partyNames.length > 1) return `ett återkommande hinder mellan ${swedishList(partyNames)}`;
-  if (partyNames.length === 1) return `ett återkommande hinder hos ${partyNames[0]}`;
-  return 'ett återkommande strukturellt hinder';
+/**
+ * A term such as "depression och ångest" or "missbruk": beside the kommuner the letter names it can say as much as
+ * a quote would, so the terms leave out what the quotes leave out (special-category.sv.txt).
+ */
+function isSpecialCategoryTerm(term: string): boolean {
+  return defaultSpecialCategoryDetector().find(term).length > 0;
+}
+
+/**
+ * "ett återkommande hinder mellan Försäkringskassan och Arbetsförmedlingen", for a barrier nobody has named yet.
+ * One report (escalated because a lead marked it structural) has not recurred: "ett strukturellt hinder mellan …".
+ */
+export function unnamedTopic(partyNames: readonly string[], recurring = true): string {
+  const kind = recurring ? 'återkommande' : 'strukturellt';
+  if (partyNames.length > 1) return `ett ${kind} hinder mellan ${swedishList(partyNames)}`;
+  if (partyNames.length === 1) return `ett ${kind} hinder hos ${partyNames[0]}`;
+  return recurring ? 'ett återkommande strukturellt hinder' : 'ett strukturellt hinder';
 }
 
 /** Everything the draft templates say, computed here so the templates hold wording only. */
@@ -191,9 +206,13 @@ export function draftContext(input: DraftInput): DraftContext {
     subjectTopic: input.barrierNamed
       ? lowerFirst(barrierDisplayName(input.barrierName))
       : // "andra aktörer (t.ex. …)" is too loose for a subject line beside named parties.
-        unnamedTopic((parties.some((p) => p.name !== 'ANNAN') ? parties.filter((p) => p.name !== 'ANNAN') : parties).map((p) => PARTY_NAMES[p.name].name)),
+        unnamedTopic(
+          (parties.some((p) => p.name !== 'ANNAN') ? parties.filter((p) => p.name !== 'ANNAN') : parties).map((p) => PARTY_NAMES[p.name].name),
+          evidence.reportCount !== 1,
+        ),
     recipientName: recipientName(input.recipient),
     reportCount: evidence.reportCount,
+    singleReport: evidence.reportCount === 1,
     municipalityCount: evidence.municipalities.length,
     subprojectCount: evidence.subprojects.length,
     reportsText,
@@ -213,7 +232,7 @@ export function draftContext(input: DraftInput): DraftContext {
       .filter((p) => p.count > 0)
       // "I 9 av 11 rapporter anges kommunen som berörd part": one party per report, so the singular.
       .map((p) => `${sentenceStart(partOf(p.count, evidence.reportCount, REPORT_NOUN))} anges ${PARTY_NAMES[p.name].single} som berörd part.`),
-    terms: swedishList(input.terms.filter((term) => !PARTY_TERMS.has(term.toLocaleLowerCase('sv'))).slice(0, 6)),
+    terms: swedishList(input.terms.filter((term) => !PARTY_TERMS.has(term.toLocaleLowerCase('sv')) && !isSpecialCategoryTerm(term)).slice(0, 6)),
     severeCount: evidence.severeCount,
     structuralCount: evidence.structuralCount,
     excerpts: evidence.excerpts,

@@ -3,6 +3,7 @@ import { loadDefaultThesaurus } from '../barrier/engine/default-thesaurus';
 import { isSettledLocally } from '../barrier/engine/settled-locally';
 import { parseThesaurus } from '../barrier/engine/thesaurus';
 import { anonymiseExcerpt, shortenExcerpt } from './excerpt-anonymiser';
+import { defaultSpecialCategoryDetector } from './special-category';
 import {
   buildLetterEvidence,
   buildLetterEvidenceFrom,
@@ -160,22 +161,28 @@ describe('buildLetterEvidence', () => {
 /** The choice spelled out without shortcuts: every text anonymised, then the same preferences. */
 function allQuotesChosen(members: readonly EvidenceMember[], max: number): Array<{ text: string; municipality: string; quarter: string }> {
   const seen = new Set<string>();
-  const candidates: Array<{ text: string; municipality: string; quarter: string; occurredOn: string; reference: string; clean: boolean }> = [];
+  const candidates: Array<{ text: string; municipality: string; quarter: string; occurredOn: string; reference: string; clean: boolean; sensitive: boolean }> = [];
+  const special = defaultSpecialCategoryDetector();
   for (const index of quoteOrder(members)) {
     const member = members[index];
     if (member.description.trim() === '') continue;
-    const anonymised = anonymiseExcerpt(member.description, { keepWords });
+    const withoutSpecial = special.mask(member.description);
+    const anonymised = anonymiseExcerpt(withoutSpecial.text, { keepWords });
     const short = shortenExcerpt(anonymised.text, 200);
     const key = short.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     if (short.length < 15 || seen.has(key)) continue;
     seen.add(key);
     const { municipality, occurredOn, reference } = member;
-    candidates.push({ text: short, municipality, quarter: quarterLabel(quarterOf(occurredOn)), occurredOn, reference, clean: anonymised.replacements === 0 && readsAsSentence(short) });
+    const clean = anonymised.replacements === 0 && withoutSpecial.replacements === 0 && readsAsSentence(short);
+    candidates.push({ text: short, municipality, quarter: quarterLabel(quarterOf(occurredOn)), occurredOn, reference, clean, sensitive: withoutSpecial.replacements > 0 });
   }
   candidates.sort((a, b) => Number(b.clean) - Number(a.clean));
+  const ordinary = candidates.filter((c) => !c.sensitive);
   const chosen: typeof candidates = [];
-  for (const candidate of candidates) if (chosen.length < max && !chosen.some((c) => c.municipality === candidate.municipality)) chosen.push(candidate);
-  for (const candidate of candidates) if (chosen.length < max && !chosen.includes(candidate)) chosen.push(candidate);
+  for (const candidate of ordinary) if (chosen.length < max && !chosen.some((c) => c.municipality === candidate.municipality)) chosen.push(candidate);
+  for (const candidate of ordinary) if (chosen.length < max && !chosen.includes(candidate)) chosen.push(candidate);
+  // Special-category data (a diagnosis …) only when nothing else fills the quotes, and then replaced.
+  for (const candidate of candidates) if (chosen.length < max && candidate.sensitive) chosen.push(candidate);
   return chosen
     .sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.reference.localeCompare(b.reference))
     .map(({ text, municipality, quarter }) => ({ text, municipality, quarter }));
@@ -239,6 +246,44 @@ describe('quotes that would undercut the letter', () => {
   });
 });
 
+describe('quotes with health details and other special-category data', () => {
+  const HEALTH = '[hälsouppgift borttagen]';
+
+  it('prefers quotes without them, even a second from the same kommun or one with a name removed', () => {
+    const members = [
+      member({ municipality: 'Haninge', occurredOn: '2018-01-02', description: 'Försäkringskassan och Arbetsförmedlingen gav olika besked om arbetsförmågan.' }),
+      member({ municipality: 'Haninge', occurredOn: '2018-02-02', description: 'Arbetsförmedlingen skrev inte in deltagaren medan sjukpenningen prövades.' }),
+      member({ municipality: 'Botkyrka', occurredOn: '2018-03-02', description: 'Handläggaren Johan på FK svarade inte på tre veckor om ersättningen.' }),
+      member({ municipality: 'Salem', occurredOn: '2018-09-02', description: 'Deltagaren har svår social ångest och AF kräver ändå gruppaktiviteter.' }),
+    ];
+    const evidence = buildLetterEvidence(members, [], { keepWords, maxExcerpts: 3 });
+    expect(evidence.excerpts.map((q) => q.municipality)).toEqual(['Haninge', 'Haninge', 'Botkyrka']);
+    expect(evidence.sensitiveQuotes).toBe(0);
+  });
+
+  it('replaces them when a quote must still be used, in the consequences and what was tried too', () => {
+    const members = [
+      member({
+        municipality: 'Salem',
+        occurredOn: '2018-09-02',
+        description: 'Deltagaren har svår social ångest och AF kräver ändå gruppaktiviteter.',
+        consequence: 'Hennes depression har blivit värre sedan sjukpenningen drogs in.',
+        tried: 'Vi bad psykiatrin intyga ADHD-diagnosen för FK, utan resultat.',
+      }),
+      member({ municipality: 'Haninge', occurredOn: '2018-01-02', description: 'Försäkringskassan och Arbetsförmedlingen gav olika besked om arbetsförmågan.' }),
+    ];
+    const evidence = buildLetterEvidence(members, [], { keepWords });
+    expect(evidence.excerpts.map((q) => q.text)).toEqual([
+      'Försäkringskassan och Arbetsförmedlingen gav olika besked om arbetsförmågan.',
+      `Deltagaren har ${HEALTH} och AF kräver ändå gruppaktiviteter.`,
+    ]);
+    expect(evidence.consequences.map((q) => q.text)).toEqual([`Hennes ${HEALTH} har blivit värre sedan sjukpenningen drogs in.`]);
+    expect(evidence.triedLocally.map((q) => q.text)).toEqual([`Vi bad psykiatrin intyga ${HEALTH} för FK, utan resultat.`]);
+    expect(evidence.sensitiveQuotes).toBe(3);
+    expect(evidence.maskedQuotes).toBe(3);
+  });
+});
+
 describe('quotes from many reports', () => {
   const places = ['Haninge', 'Botkyrka', 'Salem', 'Järfälla', 'Nynäshamn', 'Tyresö'];
   const texts = [
@@ -247,6 +292,7 @@ describe('quotes from many reports', () => {
     'Handläggaren Johan på FK svarade inte på tre veckor.',
     'Ingen av myndigheterna tog ansvar för planeringen.',
     'deltagaren fick inget besked från fk eller af på fyra veckor.',
+    'Deltagaren har svår social ångest och AF kräver ändå gruppaktiviteter.',
     'kort',
     '',
   ];

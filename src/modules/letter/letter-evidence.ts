@@ -1,4 +1,5 @@
 import { anonymiseExcerpt, dropRemovedLabels, shortenExcerpt } from './excerpt-anonymiser';
+import { defaultSpecialCategoryDetector, SpecialCategoryDetector } from './special-category';
 
 /**
  * The evidence of a letter, built from the barrier's member reports: how many, where, when, which
@@ -78,6 +79,11 @@ export interface LetterEvidence {
   triedLocally: EvidenceExcerpt[];
   /** How many of the chosen quotes had something removed (nothing of what was removed is kept). */
   maskedQuotes: number;
+  /**
+   * How many of the chosen quotes had a health detail or other special-category data (GDPR art. 9) replaced by a
+   * placeholder; quotes without any are chosen first. Absent in snapshots made before the rule.
+   */
+  sensitiveQuotes?: number;
 }
 
 export interface EvidenceOptions {
@@ -92,6 +98,8 @@ export interface EvidenceOptions {
    * undercut the letter. The barrier engine's isSettledLocally with the thesaurus's "=" lines; none by default.
    */
   isSettled?: (text: string) => boolean;
+  /** Finds special-category data (health, ethnic origin, religion …) in quotes; the shipped word list by default. */
+  specialCategory?: SpecialCategoryDetector;
 }
 
 const DEFAULTS = { maxExcerpts: 5, maxQuotes: 5, excerptLength: 200, quoteLength: 160 };
@@ -161,6 +169,8 @@ interface Candidate extends EvidenceExcerpt {
   clean: boolean;
   /** Chosen before the others: nothing removed, and it reads as a sentence (see readsAsSentence). */
   preferred: boolean;
+  /** A special-category placeholder stands in it: chosen only when the others do not fill the quotes. */
+  sensitive: boolean;
 }
 
 /**
@@ -216,6 +226,8 @@ export function sortOldestFirst<T extends EvidenceFacts>(members: T[]): T[] {
 /**
  * Up to `max` quotes: texts that needed no masking and read as sentences first, newest first, one per kommun
  * before a second from the same kommun; shown oldest first. Identical texts count once (the newest).
+ * A quote with special-category data (a health detail, religion …) comes after all others, whatever its kommun,
+ * and only with the data replaced by a placeholder: with kommun and quarter beside it, it could point to a person.
  *
  * Anonymising is the costly part, so the reports are looked at newest first and only until no report
  * not yet looked at could change the choice: with hundreds of reports a few are read, with few all.
@@ -231,6 +243,7 @@ function chooseQuotes(
   length: number,
   keepWords: ReadonlySet<string>,
   isSettled: (text: string) => boolean,
+  specialCategory: SpecialCategoryDetector,
 ): Candidate[] | null {
   // Reports not yet looked at, per kommun: one of them could still be the first quote from its kommun.
   const unread = new Map<string, number>();
@@ -239,6 +252,8 @@ function chooseQuotes(
   // "clean" and "masked" below are the preferred quotes and the rest (masked or not reading as a sentence).
   const clean: Candidate[] = [];
   const masked: Candidate[] = [];
+  // Quotes with special-category data: never in the passes below that "clean" and "masked" fill, so settled() ignores them.
+  const sensitive: Candidate[] = [];
   // The kommuner the first pass below takes clean quotes from (at most max), and those with masked quotes.
   const cleanPlaces = new Set<string>();
   const maskedPlaces = new Set<string>();
@@ -266,7 +281,9 @@ function chooseQuotes(
       const text = textsOf(index, field);
       if (text === undefined) return null;
       if (!text || text.trim().length === 0 || isSettled(text)) continue;
-      const anonymised = anonymiseExcerpt(text, { keepWords });
+      // Before the names: a diagnosis written with a capital ("Asperger") is a health detail, not a name.
+      const withoutSpecial = specialCategory.mask(text);
+      const anonymised = anonymiseExcerpt(withoutSpecial.text, { keepWords });
       const short = innerQuotes(shortenExcerpt(dropRemovedLabels(anonymised.text), length));
       const key = short.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
       if (short.length < 15 || seen.has(key)) continue;
@@ -277,11 +294,15 @@ function chooseQuotes(
         quarter: quarterLabel(quarterOf(member.occurredOn)),
         occurredOn: member.occurredOn,
         reference: member.reference,
-        clean: anonymised.replacements === 0,
-        preferred: anonymised.replacements === 0 && readsAsSentence(short),
+        clean: anonymised.replacements === 0 && withoutSpecial.replacements === 0,
+        preferred: anonymised.replacements === 0 && withoutSpecial.replacements === 0 && readsAsSentence(short),
+        // What the shortening cut off does not count: only a placeholder left in the quote.
+        sensitive: withoutSpecial.replacements > 0 && specialCategory.placeholders.some((placeholder) => short.includes(placeholder)),
       };
       changed = true;
-      if (candidate.preferred) {
+      if (candidate.sensitive) {
+        sensitive.push(candidate);
+      } else if (candidate.preferred) {
         clean.push(candidate);
         if (cleanPlaces.size < max) cleanPlaces.add(member.municipality);
       } else {
@@ -303,6 +324,10 @@ function chooseQuotes(
   for (const candidate of candidates) {
     if (chosen.length >= max) break;
     if (!chosen.includes(candidate)) chosen.push(candidate);
+  }
+  for (const candidate of sensitive) {
+    if (chosen.length >= max) break;
+    chosen.push(candidate);
   }
   return chosen.sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.reference.localeCompare(b.reference));
 }
@@ -329,8 +354,9 @@ export function buildLetterEvidenceFrom(
   const settings = { ...DEFAULTS, ...options };
   const keepWords = options.keepWords ?? new Set<string>();
   const isSettled = options.isSettled ?? ((): boolean => false);
+  const specialCategory = options.specialCategory ?? defaultSpecialCategoryDetector();
   const choose = (fields: readonly EvidenceTextField[], max: number, length: number): Candidate[] | null =>
-    chooseQuotes(members, order, fields, textsOf, max, length, keepWords, isSettled);
+    chooseQuotes(members, order, fields, textsOf, max, length, keepWords, isSettled, specialCategory);
   const excerpts = choose(['description'], settings.maxExcerpts, settings.excerptLength);
   const consequences = choose(['consequence'], settings.maxQuotes, settings.quoteLength);
   const triedLocally = choose(['resolution', 'tried'], settings.maxQuotes, settings.quoteLength);
@@ -360,6 +386,7 @@ export function buildLetterEvidenceFrom(
     consequences: consequences.map(toExcerpt),
     triedLocally: triedLocally.map(toExcerpt),
     maskedQuotes: [...excerpts, ...consequences, ...triedLocally].filter((c) => !c.clean).length,
+    sensitiveQuotes: [...excerpts, ...consequences, ...triedLocally].filter((c) => c.sensitive).length,
   };
 }
 

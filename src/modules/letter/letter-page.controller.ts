@@ -10,14 +10,14 @@ import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../commo
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
 import { isNotFound, PersonalDataFields, postTextForm, refusedTextForm, runTextForm } from '../../common/templates/personal-data-post';
-import { fieldErrors, formValues, validateForm } from '../../common/validation/validation';
+import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
 import { LetterUpdateDto } from './dto/letter-update.dto';
-import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS } from './letter.constants';
+import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LETTER_SENDER_FIELDS, LETTER_SENDER_LABELS } from './letter.constants';
 import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
-import { LetterService, LetterUpsertOutcome, LetterView } from './letter.service';
+import { LetterService, LetterUpsertOutcome, LetterView, senderOf } from './letter.service';
 import { LETTER_ACTION_LABELS } from './letter-workflow';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
@@ -54,6 +54,24 @@ function reportsOf(letter: LetterView): number {
   return letter.evidenceSnapshot.memberIds?.length ?? letter.evidenceSnapshot.reportCount;
 }
 
+/** "rapportörerna till 3 avvikelser", but "rapportören till skrivelsens avvikelse" when there is one. */
+function reportersOf(letter: LetterView): string {
+  const count = reportsOf(letter);
+  return count === 1 ? 'rapportören till skrivelsens avvikelse' : `rapportörerna till ${count} avvikelser`;
+}
+
+/**
+ * The editor's values for a letter: as stored, and while no sender is set (a draft the barrier job made) the
+ * analyst's own name, title and e-mail, saved with the text. A sender left out on purpose ('') stays out.
+ */
+function editorValues(letter: LetterView, user: AuthUser | undefined): FormValues {
+  const unset = letter.signatoryName === null && letter.signatoryTitle === null && letter.contactEmail === null;
+  const offered = unset && user ? senderOf(user) : {};
+  const values: FormValues = { ...letter };
+  for (const field of LETTER_SENDER_FIELDS) values[field] = letter[field] ?? offered[field] ?? '';
+  return values;
+}
+
 const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created: 'created', refreshed: 'refreshed', unchanged: 'unchanged' };
 
 
@@ -85,12 +103,19 @@ export class LetterPageController implements OnModuleInit {
             { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
             { name: 'recipient', label: 'Mottagare', kind: 'textarea', rows: 3, value: postedText(values, 'recipient') },
             { name: 'subject', label: 'Ämnesrad', kind: 'text', value: postedText(values, 'subject') },
+            { name: 'referenceNumber', label: LETTER_SENDER_LABELS.referenceNumber, kind: 'text', value: postedText(values, 'referenceNumber') },
             ...LETTER_SECTIONS.map((key) => ({
               name: key,
               label: LETTER_SECTION_HEADINGS[key],
               kind: 'textarea' as const,
               rows: key === 'evidence' ? 10 : 7,
               value: postedText(values, key),
+            })),
+            ...(['signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone'] as const).map((name) => ({
+              name,
+              label: LETTER_SENDER_LABELS[name],
+              kind: 'text' as const,
+              value: postedText(values, name),
             })),
           ],
           button: resumedButton(values, { label: 'Spara utkast' }),
@@ -175,7 +200,7 @@ export class LetterPageController implements OnModuleInit {
     const letter = await this.letters.get(id);
     const query = request.query as Record<string, unknown>;
     const notice = typeof query.klart === 'string' ? (NOTICES[query.klart] ?? null) : null;
-    return this.renderEditor(request, reply, letter, { text: { values: { ...letter }, errors: {} } }, 200, notice);
+    return this.renderEditor(request, reply, letter, { text: { values: editorValues(letter, request.user), errors: {} } }, 200, notice);
   }
 
   @Post('skrivelser/:id')
@@ -259,7 +284,7 @@ export class LetterPageController implements OnModuleInit {
     const letter = await this.letters.get(id);
     if (!letter.actions.includes('send')) return;
     throw new ValidationFailedError([
-      { field: 'bekraftat', message: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att rapportörerna till ${reportsOf(letter)} avvikelser ska få e-post.` },
+      { field: 'bekraftat', message: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att ${reportersOf(letter)} ska få e-post.` },
     ]);
   }
 
@@ -288,12 +313,12 @@ export class LetterPageController implements OnModuleInit {
         doc,
         evidenceTables: evidenceTables(letter.evidenceSnapshot),
         notice,
-        state: { text: forms.text ?? { values: { ...letter }, errors: {} }, status: forms.status ?? empty(), refresh: forms.refresh ?? empty() },
+        state: { text: forms.text ?? { values: editorValues(letter, request.user), errors: {} }, status: forms.status ?? empty(), refresh: forms.refresh ?? empty() },
         sections: LETTER_SECTIONS.map((key) => ({ key, heading: LETTER_SECTION_HEADINGS[key] })),
         actionButtons: letter.actions.filter((a) => a !== 'answer' && a !== 'send').map((action) => ({ value: action, label: LETTER_ACTION_LABELS[action] })),
         canAnswer: letter.actions.includes('answer'),
         canSend: letter.actions.includes('send'),
-        sendReports: reportsOf(letter),
+        sendReporters: reportersOf(letter),
         today: stockholmDate(this.clock.now()),
         createdOn: stockholmDate(letter.createdAt),
         limits: LETTER_FIELD_MAX,

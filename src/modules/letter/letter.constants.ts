@@ -20,6 +20,25 @@ export type LetterSection = (typeof LETTER_SECTIONS)[number];
 export const LETTER_TEXT_FIELDS = ['recipient', 'subject', ...LETTER_SECTIONS] as const;
 export type LetterTextField = (typeof LETTER_TEXT_FIELDS)[number];
 
+/**
+ * The letter's diarienummer and sender: who signs and how to reach them. Staff data, so not checked for personal
+ * data as the text is; validated as what they are (an e-mail address, a phone number).
+ */
+export const LETTER_SENDER_FIELDS = ['referenceNumber', 'signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone'] as const;
+export type LetterSenderField = (typeof LETTER_SENDER_FIELDS)[number];
+
+/** Labels in the editor; the letter prints "Diarienummer:", "E-post:" and "Telefon:". */
+export const LETTER_SENDER_LABELS: Record<LetterSenderField, string> = {
+  referenceNumber: 'Diarienummer',
+  signatoryName: 'Undertecknas av',
+  signatoryTitle: 'Titel',
+  contactEmail: 'E-post för kontakt',
+  contactPhone: 'Telefon för kontakt',
+};
+
+/** The title offered with the analyst's name. */
+export const DEFAULT_SIGNATORY_TITLE = 'Verksamhetsutvecklare';
+
 /** Headings in the letter, the editor, the print page and the DOCX. */
 export const LETTER_SECTION_HEADINGS: Record<LetterSection, string> = {
   summary: 'Bakgrund och hinder',
@@ -31,7 +50,7 @@ export const LETTER_SECTION_HEADINGS: Record<LetterSection, string> = {
 };
 
 /** How each field is named in a Swedish sentence ("Underlaget innehåller …"). */
-export const LETTER_FIELD_NAMES: Record<LetterTextField | 'answer', string> = {
+export const LETTER_FIELD_NAMES: Record<LetterTextField | LetterSenderField | 'answer', string> = {
   recipient: 'Mottagaren',
   subject: 'Ämnesraden',
   summary: 'Bakgrunden',
@@ -41,13 +60,18 @@ export const LETTER_FIELD_NAMES: Record<LetterTextField | 'answer', string> = {
   interfaceRules: 'Avsnittet om parter och regelverk',
   requestedAction: 'Begäran',
   answer: 'Svaret',
+  referenceNumber: 'Diarienumret',
+  signatoryName: 'Undertecknarens namn',
+  signatoryTitle: 'Undertecknarens titel',
+  contactEmail: 'E-postadressen för kontakt',
+  contactPhone: 'Telefonnumret för kontakt',
 };
 
 export const DEFAULT_RECIPIENT = 'Nationella rådet för finansiell samordning';
 export const SIGNATURE_TITLE = 'Verksamhetsutvecklare, MIA';
 export const SIGNATURE_ORGANISATION = 'MIA – Mobilisering inför arbete';
 
-export const LETTER_FIELD_MAX = { recipient: 500, subject: 300, section: 20_000, answer: 20_000 } as const;
+export const LETTER_FIELD_MAX = { recipient: 500, subject: 300, section: 20_000, answer: 20_000, referenceNumber: 60, signatoryName: 100, signatoryTitle: 100, contactEmail: 254, contactPhone: 25 } as const;
 
 export const LETTER_EVENT_KINDS = ['created', 'refreshed', 'edited', 'reviewed', 'reopened', 'sent', 'answered'] as const;
 export type LetterEventKind = (typeof LETTER_EVENT_KINDS)[number];

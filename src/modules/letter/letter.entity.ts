@@ -55,6 +55,23 @@ export class Letter extends AppBaseEntity {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   generated: GeneratedTexts;
 
+  /** Diarienummer, printed in the letter's head. The sender fields below are staff data, never a participant's. */
+  @Column({ type: 'text', nullable: true })
+  referenceNumber: string | null;
+
+  /** Who signs. Null: not set yet (the editor offers the analyst's own name); '': left out on purpose. */
+  @Column({ type: 'text', nullable: true })
+  signatoryName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  signatoryTitle: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  contactEmail: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  contactPhone: string | null;
+
   @Column({ type: 'jsonb' })
   evidenceSnapshot: LetterEvidenceSnapshot;
 

@@ -5,6 +5,7 @@ import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/clock/clock';
 import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
 import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
+import { detectPii } from '../../common/pii/pii-detector';
 import { formatDate } from '../../common/templates/formatting';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { ThesaurusService } from '../barrier/thesaurus.service';
@@ -12,13 +13,16 @@ import { barrierDisplayName } from '../barrier/barrier-wording';
 import { MailOutboxService } from '../mail/mail-outbox.service';
 import {
   DEFAULT_RECIPIENT,
+  DEFAULT_SIGNATORY_TITLE,
   LETTER_EVENT_LABELS,
+  LETTER_SENDER_FIELDS,
   LETTER_FIELD_NAMES,
   LETTER_SECTIONS,
   LETTER_STATUS_LABELS,
   LETTER_TEXT_FIELDS,
   LetterEventKind,
   LetterSection,
+  LetterSenderField,
   LetterStatus,
   LetterTextField,
 } from './letter.constants';
@@ -56,6 +60,17 @@ export interface LetterUpsertOptions {
   manager?: EntityManager;
   /** Start a new draft when the barrier's last letter is answered (only on an analyst's request). */
   followUp?: boolean;
+  /** Who signs a new draft: the analyst who started it (the barrier job's drafts get one in the editor). */
+  sender?: Partial<LetterSender>;
+}
+
+/** A letter's diarienummer and sender; null is not set yet, '' left out on purpose. */
+export type LetterSender = Record<LetterSenderField, string | null>;
+
+/** The sender the editor offers when none is set: the analyst's own name (where the account has one) and e-mail. */
+export function senderOf(user: Pick<AuthUser, 'name' | 'email'>): Partial<LetterSender> {
+  const name = user.name.replace(/\s+/g, ' ').trim();
+  return { signatoryName: name === '' ? null : name, signatoryTitle: DEFAULT_SIGNATORY_TITLE, contactEmail: user.email };
 }
 
 export interface LetterListItem {
@@ -89,6 +104,11 @@ export interface LetterView {
   triedLocally: string;
   interfaceRules: string;
   requestedAction: string;
+  referenceNumber: string | null;
+  signatoryName: string | null;
+  signatoryTitle: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
   evidenceSnapshot: LetterEvidenceSnapshot;
   evidenceRefreshedAt: Date;
   version: number;
@@ -124,6 +144,15 @@ export interface BarrierOption {
 
 const ACTIVE_BARRIER_STATUSES = ['foreslagen', 'bekraftad', 'eskalerad'];
 const DRAFT_FIELDS: ReadonlyArray<'subject' | LetterSection> = ['subject', ...LETTER_SECTIONS];
+/** The sender fields the editor fills in from the analyst's account while the letter has none (see senderOf). */
+const OFFERED_SENDER_FIELDS: readonly LetterSenderField[] = ['signatoryName', 'signatoryTitle', 'contactEmail'];
+const SENDER_COLUMN: Record<LetterSenderField, string> = {
+  referenceNumber: 'reference_number',
+  signatoryName: 'signatory_name',
+  signatoryTitle: 'signatory_title',
+  contactEmail: 'contact_email',
+  contactPhone: 'contact_phone',
+};
 const COLUMN: Record<LetterTextField, string> = {
   recipient: 'recipient',
   subject: 'subject',
@@ -298,8 +327,8 @@ export class LetterService {
       const inserted = (await manager.query(
         `INSERT INTO letter (barrier_id, status, recipient, subject, summary, evidence, consequences, tried_locally, interface_rules,
                              requested_action, generated, evidence_snapshot, evidence_refreshed_at, version, created_by_id, updated_by_id,
-                             created_at, updated_at)
-         VALUES ($1, 'utkast', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $12, $12)
+                             created_at, updated_at, signatory_name, signatory_title, contact_email)
+         VALUES ($1, 'utkast', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $12, $12, $14, $15, $16)
          RETURNING id`,
         [
           barrierId,
@@ -315,6 +344,9 @@ export class LetterService {
           JSON.stringify(snapshot),
           now,
           actorId,
+          options.sender?.signatoryName ?? null,
+          options.sender?.signatoryTitle ?? null,
+          options.sender?.contactEmail ?? null,
         ],
       )) as Array<{ id: string }>;
       const letterId = inserted[0].id;
@@ -443,7 +475,7 @@ export class LetterService {
 
   /** The analyst starts a letter for a barrier (or a follow-up after an answer); an open draft is refreshed instead. */
   async createForBarrier(user: AuthUser, barrierId: string): Promise<LetterUpsertResult> {
-    return this.upsertDraftForBarrier(barrierId, { actorId: user.id, followUp: true });
+    return this.upsertDraftForBarrier(barrierId, { actorId: user.id, followUp: true, sender: senderOf(user) });
   }
 
   // ── Reading ───────────────────────────────────────────────────────────────────────────────
@@ -496,6 +528,11 @@ export class LetterService {
       triedLocally: letter.triedLocally,
       interfaceRules: letter.interfaceRules,
       requestedAction: letter.requestedAction,
+      referenceNumber: letter.referenceNumber,
+      signatoryName: letter.signatoryName,
+      signatoryTitle: letter.signatoryTitle,
+      contactEmail: letter.contactEmail,
+      contactPhone: letter.contactPhone,
       evidenceSnapshot: letter.evidenceSnapshot,
       evidenceRefreshedAt: letter.evidenceRefreshedAt,
       version: letter.version,
@@ -529,7 +566,7 @@ export class LetterService {
       if (typeof after.reportCount === 'number') details.push(`Underlaget: ${after.reportCount} rapporter.`);
       const fields = (Array.isArray(after.fields) ? after.fields : Array.isArray(after.replacedSections) ? after.replacedSections : []) as string[];
       if (fields.length) {
-        const names = fields.map((f) => LETTER_FIELD_NAMES[f as LetterTextField] ?? f);
+        const names = fields.map((f) => LETTER_FIELD_NAMES[f as LetterTextField | LetterSenderField] ?? f);
         details.push(`${row.kind === 'edited' ? 'Ändrat' : 'Uppdaterat'}: ${names.join(', ').toLowerCase()}.`);
       }
       if (typeof after.notifiedReporters === 'number') details.push(`${after.notifiedReporters} rapportörer har fått e-post.`);
@@ -565,16 +602,33 @@ export class LetterService {
     };
     // Before anything is read or written: a refused text is never stored.
     assertLetterHasNoPersonalData(texts);
+    // The sender's fields are staff data (the analyst's name and contact), so they are not refused as personal data;
+    // left out (the API's older callers), they stay as they are.
+    const sender = Object.fromEntries(LETTER_SENDER_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [field, dto[field] ?? ''])) as Partial<
+      Record<LetterSenderField, string>
+    >;
+    // A diarienummer is the case's, never a person's: a personnummer typed there would be printed in the letter's head.
+    if (sender.referenceNumber && detectPii(sender.referenceNumber).some((finding) => finding.kind === 'personnummer' || finding.kind === 'samordningsnummer')) {
+      throw new ValidationFailedError([{ field: 'referenceNumber', message: 'Diarienumret liknar ett personnummer. Skriv ärendets diarienummer, inte en persons.' }]);
+    }
     await this.dataSource.transaction(async (manager) => {
       const letter = await this.lockLetter(manager, id);
       assertEditable(letter.status);
       if (dto.version !== letter.version) throw versionConflict(letter.version);
-      const changed = LETTER_TEXT_FIELDS.filter((field) => texts[field] !== letter[field]);
+      const changedTexts = LETTER_TEXT_FIELDS.filter((field) => texts[field] !== letter[field]);
+      // Null and '' differ only where the editor offers a value while none is set: '' there says "left out".
+      const changedSender = LETTER_SENDER_FIELDS.filter(
+        (field) => sender[field] !== undefined && sender[field] !== (OFFERED_SENDER_FIELDS.includes(field) ? letter[field] : (letter[field] ?? '')),
+      );
+      const changed: Array<LetterTextField | LetterSenderField> = [...changedTexts, ...changedSender];
       if (changed.length === 0) return;
-      const sets = changed.map((field, i) => `${COLUMN[field]} = $${i + 4}`);
+      const sets = [
+        ...changedTexts.map((field, i) => `${COLUMN[field]} = $${i + 4}`),
+        ...changedSender.map((field, i) => `${SENDER_COLUMN[field]} = $${changedTexts.length + i + 4}`),
+      ];
       await manager.query(
         `UPDATE letter SET ${[...sets, 'updated_by_id = $2', 'updated_at = $3', 'version = version + 1'].join(', ')} WHERE id = $1`,
-        [id, user.id, this.clock.now(), ...changed.map((field) => texts[field])],
+        [id, user.id, this.clock.now(), ...changedTexts.map((field) => texts[field]), ...changedSender.map((field) => sender[field])],
       );
       await this.logEvent(manager, id, user.id, 'edited', { version: letter.version }, { fields: changed, version: letter.version + 1 });
     });
@@ -680,7 +734,7 @@ export class LetterService {
 
   async document(id: string): Promise<LetterDocumentModel> {
     const letter = await this.find(id);
-    return buildLetterDocument(this.textsOf(letter), letter.evidenceSnapshot, formatDate(letter.sentAt ?? this.clock.now()));
+    return buildLetterDocument(this.textsOf(letter), letter.evidenceSnapshot, formatDate(letter.sentAt ?? this.clock.now()), this.senderOfLetter(letter));
   }
 
   async printPage(id: string): Promise<string> {
@@ -705,6 +759,16 @@ export class LetterService {
   }
 
   // ── Helpers ───────────────────────────────────────────────────────────────────────────────
+
+  private senderOfLetter(letter: Letter): LetterSender {
+    return {
+      referenceNumber: letter.referenceNumber,
+      signatoryName: letter.signatoryName,
+      signatoryTitle: letter.signatoryTitle,
+      contactEmail: letter.contactEmail,
+      contactPhone: letter.contactPhone,
+    };
+  }
 
   private textsOf(letter: Letter): Record<LetterTextField, string> {
     return {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { LETTER_FIELD_MAX } from '../letter.constants';
 
 /** Keeps line breaks (paragraphs matter in a letter) but drops trailing spaces and outer blank lines. */
@@ -12,6 +12,20 @@ export const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
 const SECTION_TOO_LONG = `Avsnittet får vara högst ${LETTER_FIELD_MAX.section} tecken.`;
+
+/** One line: the sender's fields are printed as lines of the letter's head and signature. */
+export const tidyLine = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : value);
+
+/** Checked only when given and not empty: empty means "leave it out of the letter". */
+const given = (_: object, value: unknown): boolean => value !== undefined && value !== null && value !== '';
+
+/** "Dnr 2026/14", "SF 2026-0045", "MIA-2026:3". */
+const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N} .,:;/()_–-]*$/u;
+/** Letters, spaces, hyphens and apostrophes: "Anna-Karin Öberg", "D'Souza". */
+const PERSON_NAME = /^\p{L}[\p{L}\p{M} .'’-]*$/u;
+const TITLE = /^\p{L}[\p{L}\p{M}\p{N} .,:;/()&–-]*$/u;
+/** Six to fifteen digits with spaces, hyphens and brackets, an optional + first: "08-123 456 78", "+46 8 123 456 78". */
+const PHONE = /^(?=(?:\D*\d){6,15}\D*$)\+?[\d][\d ()–-]*\d$/u;
 
 /** The analyst's edit of a draft: every text at once, with the version the edit started from. */
 export class LetterUpdateDto {
@@ -70,6 +84,51 @@ export class LetterUpdateDto {
   @MinLength(1, { message: 'Skriv vad ni begär av mottagaren.' })
   @MaxLength(LETTER_FIELD_MAX.section, { message: SECTION_TOO_LONG })
   requestedAction: string;
+
+  @ApiPropertyOptional({ description: 'Diarienummer, skrivs i skrivelsens huvud; tom sträng tar bort det, utelämnat lämnar det orört', example: 'Dnr 2026/14' })
+  @Transform(tidyLine)
+  @IsOptional()
+  @IsString({ message: 'Diarienumret ska vara text.' })
+  @MaxLength(LETTER_FIELD_MAX.referenceNumber, { message: `Diarienumret får vara högst ${LETTER_FIELD_MAX.referenceNumber} tecken.` })
+  @ValidateIf(given)
+  @Matches(REFERENCE, { message: 'Skriv diarienumret med bokstäver, siffror och tecknen - / . : ( ), till exempel ”Dnr 2026/14”.' })
+  referenceNumber?: string;
+
+  @ApiPropertyOptional({ description: 'Namnet på den som undertecknar (personal, inte deltagare)', example: 'Anna Andersson' })
+  @Transform(tidyLine)
+  @IsOptional()
+  @IsString({ message: 'Namnet ska vara text.' })
+  @MaxLength(LETTER_FIELD_MAX.signatoryName, { message: `Namnet får vara högst ${LETTER_FIELD_MAX.signatoryName} tecken.` })
+  @ValidateIf(given)
+  @Matches(PERSON_NAME, { message: 'Skriv namnet på den som undertecknar med bokstäver, till exempel ”Anna Andersson”.' })
+  signatoryName?: string;
+
+  @ApiPropertyOptional({ description: 'Undertecknarens titel', example: 'Verksamhetsutvecklare' })
+  @Transform(tidyLine)
+  @IsOptional()
+  @IsString({ message: 'Titeln ska vara text.' })
+  @MaxLength(LETTER_FIELD_MAX.signatoryTitle, { message: `Titeln får vara högst ${LETTER_FIELD_MAX.signatoryTitle} tecken.` })
+  @ValidateIf(given)
+  @Matches(TITLE, { message: 'Skriv titeln med bokstäver, till exempel ”Verksamhetsutvecklare”.' })
+  signatoryTitle?: string;
+
+  @ApiPropertyOptional({ description: 'Avsändarens e-postadress för kontakt', example: 'anna.andersson@samordningsforbund.se' })
+  @Transform(tidyLine)
+  @IsOptional()
+  @IsString({ message: 'E-postadressen ska vara text.' })
+  @MaxLength(LETTER_FIELD_MAX.contactEmail, { message: `E-postadressen får vara högst ${LETTER_FIELD_MAX.contactEmail} tecken.` })
+  @ValidateIf(given)
+  @IsEmail({}, { message: 'Skriv en giltig e-postadress för kontakt, till exempel namn@samordningsforbund.se.' })
+  contactEmail?: string;
+
+  @ApiPropertyOptional({ description: 'Avsändarens telefonnummer för kontakt', example: '08-123 456 78' })
+  @Transform(tidyLine)
+  @IsOptional()
+  @IsString({ message: 'Telefonnumret ska vara text.' })
+  @MaxLength(LETTER_FIELD_MAX.contactPhone, { message: `Telefonnumret får vara högst ${LETTER_FIELD_MAX.contactPhone} tecken.` })
+  @ValidateIf(given)
+  @Matches(PHONE, { message: 'Skriv telefonnumret med siffror, till exempel 08-123 456 78 eller +46 8 123 456 78.' })
+  contactPhone?: string;
 
   @ApiProperty({ description: 'Versionen du utgick från (skyddar mot att skriva över någon annans ändring)', example: 1 })
   @Transform(toInteger)

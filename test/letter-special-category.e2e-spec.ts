@@ -1,0 +1,136 @@
+import { DataSource } from 'typeorm';
+import { FixedClock } from '../src/common/clock/clock';
+import { defaultSpecialCategoryDetector } from '../src/modules/letter/special-category';
+import { User } from '../src/modules/user/user.entity';
+import { addBarrierMember, BarrierMemberSeed, insertEscalatedBarrier } from './support/barrier-factories';
+import { docxParagraphs, unzipEntries } from './support/docx-reader';
+import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
+import { HttpClient } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * Health details and other special-category data (GDPR art. 9) never reach a letter's quotes: the analyst starts
+ * a letter on /skrivelser, and the print page, the DOCX (read back) and the stored draft are searched for the
+ * terms of special-category.sv.txt. Barriers and reports are inserted directly.
+ */
+describe('a letter quotes no health details or other special-category data', () => {
+  const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  const HEALTH = '[hälsouppgift borttagen]';
+  const detector = defaultSpecialCategoryDetector();
+  let t: TestApp;
+  let db: DataSource;
+  let analyst: User;
+  let client: HttpClient;
+  let token: string;
+
+  /** The special-category words found in a text, as written there. */
+  const sensitiveWords = (text: string): string[] => detector.find(text).map((finding) => text.slice(finding.start, finding.end));
+  /** The ”…” quotes of a text. */
+  const quotes = (text: string): string[] => [...text.matchAll(/”([^”]*)”/g)].map((m) => m[1]);
+
+  async function draftLetter(name: string, parties: string[], members: Array<Omit<BarrierMemberSeed, 'reporterEmail'>>, terms?: string[]): Promise<string> {
+    const barrierId = await insertEscalatedBarrier(db, name, parties, clock.now());
+    if (terms) await db.query(`UPDATE barrier SET terms = $2 WHERE id = $1`, [barrierId, terms]);
+    for (const [i, member] of members.entries()) await addBarrierMember(db, barrierId, { reporterEmail: `rapportor.${i}@kommun.example.org`, ...member });
+    await client.get('/skrivelser');
+    const created = await client.postForm('/skrivelser', { barrierId });
+    expect(created.status).toBe(303);
+    return /\/skrivelser\/([0-9a-f-]{36})/.exec(String(created.location))?.[1] as string;
+  }
+
+  async function printedText(letterId: string): Promise<string> {
+    const page = await client.get(`/skrivelser/${letterId}/utskrift`);
+    expect(page.status).toBe(200);
+    const article = /<article class="letter"[\s\S]*<\/article>/.exec(page.text)?.[0] ?? '';
+    return article.replace(/<[^>]+>/g, ' ').replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code))).replace(/\s+/g, ' ').trim();
+  }
+
+  async function docxText(letterId: string): Promise<string> {
+    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    const xml = unzipEntries(Buffer.from(await response.arrayBuffer())).get('word/document.xml')?.toString('utf8') ?? '';
+    return docxParagraphs(xml).join('\n');
+  }
+
+  /** Everything stored for the draft: the texts, the generated proposals and the evidence snapshot with its quotes. */
+  async function storedDraft(letterId: string): Promise<string> {
+    const [row] = (await db.query(
+      `SELECT subject, summary, evidence, consequences, tried_locally, interface_rules, requested_action, generated::text, evidence_snapshot::text
+         FROM letter WHERE id = $1`,
+      [letterId],
+    )) as Array<Record<string, string>>;
+    return Object.values(row).join('\n');
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    db = t.app.get(DataSource);
+    analyst = await createUser(t.app, 'analyst');
+    client = new HttpClient(t.baseUrl);
+    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
+    token = await createApiToken(t.app, analyst);
+  });
+  afterAll(() => t.close());
+
+  it('chooses quotes without them first and replaces them where a quote must still be used, in the DOCX, the print page and the stored draft', async () => {
+    const clean = [
+      ['Haninge', 'Socialtjänsten kräver inskrivning på Arbetsförmedlingen som villkor för ekonomiskt bistånd.'],
+      ['Botkyrka', 'Arbetsförmedlingen skriver inte in deltagaren så länge hon inte kan arbeta heltid.'],
+      ['Salem', 'Ingen av parterna tar ansvar för planeringen när biståndet villkoras.'],
+    ];
+    // Newer than the clean ones, and from other kommuner: before the rule they were quoted first.
+    const sensitive = [
+      ['Tyresö', 'Deltagaren har svår social ångest och socialtjänsten kräver ändå att hon söker arbete via AF.', 'Hennes depression har blivit värre sedan biståndet drogs in.', 'Vi bad om undantag med hänvisning till ADHD-diagnosen, utan resultat.'],
+      ['Nykvarn', 'Deltagaren är gravid och AF säger att hon inte står till arbetsmarknadens förfogande.', 'Missbruket har återkommit när försörjningen saknas.', 'Läkaren intygade att hon tar Concerta och sertralin, men soc godtog det inte.'],
+      ['Järfälla', 'Deltagaren är troende muslim och fick avslag på bistånd när hon inte skrev in sig på AF.', 'Han är homosexuell och vågar inte gå till gruppaktiviteterna.', 'Facket hjälpte till med överklagandet.'],
+    ];
+    const letterId = await draftLetter(
+      'Krav på inskrivning för ekonomiskt bistånd',
+      ['KOMMUN', 'AF'],
+      [
+        ...clean.map(([kommun, description], i) => ({ kommun, description, occurredOn: `2026-0${i + 1}-10` })),
+        ...sensitive.map(([kommun, description, consequence, tried], i) => ({ kommun, description, consequence, tried, occurredOn: `2026-0${i + 5}-10` })),
+      ],
+      ['ekonomiskt bistånd', 'depression och ångest', 'inskrivning', 'missbruk'],
+    );
+
+    const texts = { print: await printedText(letterId), docx: await docxText(letterId), stored: await storedDraft(letterId) };
+    for (const [where, text] of Object.entries(texts)) {
+      expect([where, sensitiveWords(text)]).toEqual([where, []]);
+      for (const word of ['ångest', 'depression', 'ADHD', 'gravid', 'Missbruk', 'Concerta', 'sertralin', 'muslim', 'homosexuell', 'Facket']) expect([where, text]).not.toEqual([where, expect.stringContaining(word)]);
+    }
+    for (const text of [texts.print, texts.docx]) {
+      // All three quotes without such data, then two of the others with a placeholder (five quotes at most).
+      for (const [kommun, description] of clean) expect(text).toContain(`”${description}” (${kommun},`);
+      const evidenceQuotes = quotes(text.slice(text.indexOf('Exempel ur rapporterna'), text.indexOf('Konsekvenser för deltagarna')));
+      expect(evidenceQuotes).toHaveLength(5);
+      expect(evidenceQuotes.filter((quote) => quote.includes('borttagen]'))).toHaveLength(2);
+      expect(text).toContain(`”Deltagaren är ${HEALTH} och AF säger att hon inte står till arbetsmarknadens förfogande.” (Nykvarn, 2026 K2)`);
+      // The consequences and what was tried locally quote with placeholders too.
+      expect(text).toContain(`”Hennes ${HEALTH} har blivit värre sedan biståndet drogs in.” (Tyresö, 2026 K2)`);
+      expect(text).toContain('”[uppgift om facklig tillhörighet borttagen] hjälpte till med överklagandet.” (Järfälla, 2026 K3)');
+      // The barrier's terms leave out the same words.
+      expect(text).toContain('Återkommande begrepp i rapporterna är ekonomiskt bistånd och inskrivning.');
+    }
+
+    // The editor tells the analyst, briefly.
+    const editor = await client.get(`/skrivelser/${letterId}`);
+    expect(editor.text).toContain('Hälsouppgifter och andra känsliga uppgifter (som diagnoser, missbruk, läkemedel, graviditet, etniskt ursprung eller religion) lämnas utanför citaten.');
+    const replaced = /I (\d+) av citaten är de ersatta med en platshållare/.exec(editor.text)?.[1];
+    expect(Number(replaced)).toBeGreaterThanOrEqual(8);
+    // The editor's text fields and the rest of the page carry none either (the note names the kinds, not anyone's).
+    expect(sensitiveWords(editor.text.replace(/<p id="kansliga-uppgifter">[\s\S]*?<\/p>/, ''))).toEqual([]);
+  });
+
+  it('a barrier whose reports all carry a health detail still gets its quotes, each with the placeholder', async () => {
+    const letterId = await draftLetter('Intyg om arbetsförmåga', ['REGION', 'FK'], [
+      { kommun: 'Nynäshamn', occurredOn: '2026-03-03', parties: ['REGION', 'FK'], description: 'Psykiatrin skriver inte intyg om arbetsförmåga vid bipolär sjukdom, och FK avslår.' },
+      { kommun: 'Österåker', occurredOn: '2026-04-04', parties: ['REGION', 'FK'], description: 'Vårdcentralen hänvisar till psykiatrin för intyget om schizofreni, och FK väntar.' },
+    ]);
+    for (const text of [await printedText(letterId), await docxText(letterId), await storedDraft(letterId)]) {
+      expect(sensitiveWords(text)).toEqual([]);
+      expect(text).toContain(`Psykiatrin skriver inte intyg om arbetsförmåga vid ${HEALTH}, och FK avslår.`);
+      expect(text).toContain(`Vårdcentralen hänvisar till psykiatrin för intyget om ${HEALTH}, och FK väntar.`);
+    }
+  });
+});
