@@ -167,7 +167,7 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
     expect(list.status).toBe(200);
     expect(list.text).toContain('<h1>Strukturella hinder</h1>');
     expect(list.text).toContain(`href="/hinder/${alfaId}"`);
-    expect(list.text).toContain('3 hinder, varav 1 eskalerade.');
+    expect(list.text).toContain('3 hinder, varav 1 eskalerat.');
     const page = await client.get(`/hinder/${alfaId}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Varför eskalerat');

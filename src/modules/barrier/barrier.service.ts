@@ -131,6 +131,11 @@ export class BarrierInactiveError extends DomainError {
  * (confirm, rename, merge, split, move a report in or out). Every change that alters memberships
  * marks the members confirmed, which the engine never overrides, and asks for a full run.
  */
+/** The member report's notice; a barrier in one kommun (escalated by its leads' marks) is structural rather than recurring across kommuner. */
+export function barrierNoticeText(municipalityCount: number): string {
+  return municipalityCount === 1 ? 'Del av ett strukturellt hinder i 1 kommun' : `Del av ett återkommande hinder i ${municipalityCount} kommuner`;
+}
+
 @Injectable()
 export class BarrierService {
   private readonly logger = new Logger(BarrierService.name);
@@ -293,7 +298,7 @@ export class BarrierService {
     )) as Array<{ id: string; municipality_counts: Record<string, number> }>;
     if (!rows[0]) return null;
     const count = Object.keys(rows[0].municipality_counts).length;
-    return { barrierId: rows[0].id, municipalityCount: count, text: `Del av ett återkommande hinder i ${count} kommuner` };
+    return { barrierId: rows[0].id, municipalityCount: count, text: barrierNoticeText(count) };
   }
 
   /** Every deviation with its barrier, in reference order, a batch at a time (for export and measurement). */
