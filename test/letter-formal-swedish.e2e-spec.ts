@@ -1,11 +1,10 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
-import { User } from '../src/modules/user/user.entity';
-import { addBarrierMember, BarrierMemberSeed, insertEscalatedBarrier } from './support/barrier-factories';
+import { BarrierMemberSeed } from './support/barrier-factories';
 import { docxParagraphs, docxTableRows, unzipEntries } from './support/docx-reader';
-import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { HttpClient } from './support/http-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { LetterHarness } from './support/letter-harness';
+import { TestApp } from './support/test-app';
 
 /**
  * The draft skrivelse read as Nationella rådet reads it: the analyst starts a letter on /skrivelser, and the
@@ -13,53 +12,24 @@ import { startTestApp, TestApp } from './support/test-app';
  */
 describe('a drafted letter reads as formal Swedish to its recipient', () => {
   const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  let h: LetterHarness;
   let t: TestApp;
   let db: DataSource;
-  let analyst: User;
-  let client: HttpClient;
-  let token: string;
+  const client = (): HttpClient => h.client;
+  const draftLetter = (name: string, parties: string[], members: Array<Omit<BarrierMemberSeed, 'reporterEmail'>>): Promise<string> => h.draftLetter(name, parties, members);
+  const printedText = (letterId: string): Promise<string> => h.printedText(letterId);
+  const docxText = (letterId: string): Promise<string> => h.docxText(letterId);
 
-  /** A barrier with these reports, and a draft for it started from /skrivelser as the analyst does. */
-  async function draftLetter(name: string, parties: string[], members: Array<Omit<BarrierMemberSeed, 'reporterEmail'>>): Promise<string> {
-    const barrierId = await insertEscalatedBarrier(db, name, parties, clock.now());
-    for (const [i, member] of members.entries()) await addBarrierMember(db, barrierId, { reporterEmail: `rapportor.${i}@kommun.example.org`, ...member });
-    await client.get('/skrivelser');
-    const created = await client.postForm('/skrivelser', { barrierId });
-    expect(created.status).toBe(303);
-    return /\/skrivelser\/([0-9a-f-]{36})/.exec(String(created.location))?.[1] as string;
-  }
 
-  /** The letter's running text as the print page shows it, tables and markup left out. */
-  async function printedText(letterId: string): Promise<string> {
-    const page = await client.get(`/skrivelser/${letterId}/utskrift`);
-    expect(page.status).toBe(200);
-    const article = /<article class="letter"[\s\S]*<\/article>/.exec(page.text)?.[0] ?? '';
-    return article
-      .replace(/<table[\s\S]*?<\/table>/g, '')
-      .replace(/<[^>]+>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim();
-  }
 
-  /** The DOCX's paragraphs outside its tables, downloaded with the analyst's API token. */
-  async function docxText(letterId: string): Promise<string> {
-    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
-    expect(response.status).toBe(200);
-    const xml = unzipEntries(Buffer.from(await response.arrayBuffer())).get('word/document.xml')?.toString('utf8') ?? '';
-    return docxParagraphs(xml.replace(/<w:tbl>[\s\S]*?<\/w:tbl>/g, '')).join('\n');
-  }
 
   const occurrences = (text: string, phrase: string): number => text.split(phrase).length - 1;
 
   beforeAll(async () => {
-    t = await startTestApp({ clock });
-    db = t.app.get(DataSource);
-    analyst = await createUser(t.app, 'analyst');
-    client = new HttpClient(t.baseUrl);
-    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
-    token = await createApiToken(t.app, analyst);
+    h = await LetterHarness.start(clock);
+    ({ t, db } = h);
   });
-  afterAll(() => t.close());
+  afterAll(() => h.close());
 
   it('says once how many reports are severe and how many a lead marked structural, not again in the evidence', async () => {
     const letterId = await draftLetter('Krav på arbetssökande för ekonomiskt bistånd', ['KOMMUN', 'AF'], [
@@ -106,14 +76,12 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
   });
 
   it('lists the recurring terms without the parties the section has just named', async () => {
-    const barrierId = await insertEscalatedBarrier(db, 'Sjukpenning, arbetsförmåga och inskrivning (FK, AF)', ['FK', 'AF'], clock.now());
-    await db.query(`UPDATE barrier SET terms = $2 WHERE id = $1`, [barrierId, ['Försäkringskassan', 'sjukpenning', 'Arbetsförmedlingen', 'arbetsförmåga', 'kommunen', 'inskrivning']]);
-    for (const [i, kommun] of ['Haninge', 'Botkyrka', 'Täby'].entries()) {
-      await addBarrierMember(db, barrierId, { kommun, occurredOn: `2026-0${i + 3}-10`, reporterEmail: `rapportor.termer.${i}@kommun.example.org`, parties: ['FK', 'AF'] });
-    }
-    await client.get('/skrivelser');
-    const created = await client.postForm('/skrivelser', { barrierId });
-    const letterId = /\/skrivelser\/([0-9a-f-]{36})/.exec(String(created.location))?.[1] as string;
+    const letterId = await h.draftLetter(
+      'Sjukpenning, arbetsförmåga och inskrivning (FK, AF)',
+      ['FK', 'AF'],
+      ['Haninge', 'Botkyrka', 'Täby'].map((kommun, i) => ({ kommun, occurredOn: `2026-0${i + 3}-10`, parties: ['FK', 'AF'] })),
+      { terms: ['Försäkringskassan', 'sjukpenning', 'Arbetsförmedlingen', 'arbetsförmåga', 'kommunen', 'inskrivning'] },
+    );
     for (const text of [await printedText(letterId), await docxText(letterId)]) {
       expect(text).toContain('Återkommande begrepp i rapporterna är sjukpenning, arbetsförmåga och inskrivning.');
       expect(text).toContain('I alla tre rapporterna anges Försäkringskassan som berörd part.');
@@ -159,11 +127,11 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
       { kommun: 'Botkyrka', occurredOn: '2024-03-10', parties: ['REGION', 'FK'] },
       { kommun: 'Täby', occurredOn: '2024-05-20', parties: ['REGION', 'FK'] },
     ]);
-    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${h.token}` } });
     const rows = docxTableRows(unzipEntries(Buffer.from(await response.arrayBuffer())).get('word/document.xml')?.toString('utf8') ?? '');
     expect(rows).toContainEqual(['Utveckling 2024 K2 mot 2024 K1', 'minskande']);
     expect(JSON.stringify(rows)).not.toContain('halvåret');
-    const page = await client.get(`/skrivelser/${letterId}/utskrift`);
+    const page = await client().get(`/skrivelser/${letterId}/utskrift`);
     expect(page.text).toContain('<th scope="row">Utveckling 2024 K2 mot 2024 K1</th><td>minskande</td>');
     expect(await printedText(letterId)).toContain('Under det senaste kvartalet (till och med andra kvartalet 2024) kom en rapport in, mot två under kvartalet dessförinnan; antalet har alltså minskat.');
   });
@@ -173,14 +141,14 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
       { kommun: 'Nykvarn', occurredOn: '2026-01-20', parties: ['REGION', 'FK'] },
       { kommun: 'Salem', occurredOn: '2026-03-02', parties: ['REGION', 'FK'] },
     ]);
-    const page = await client.get(`/skrivelser/${letterId}/utskrift`);
+    const page = await client().get(`/skrivelser/${letterId}/utskrift`);
     const stylesheet = /<link rel="stylesheet" href="([^"]+)">/.exec(page.text)?.[1] as string;
-    const css = (await client.get(stylesheet)).text.replace(/\s+/g, ' ');
+    const css = (await client().get(stylesheet)).text.replace(/\s+/g, ' ');
     const pageRule = /@page \{([^{}]|\{[^{}]*\})*\}/.exec(css)?.[0] ?? '';
     expect(pageRule).toContain('size: A4');
     expect(pageRule).toMatch(/@bottom-center \{ content: "Sida " counter\(page\) " av " counter\(pages\);/);
     // The DOCX says the same in its footer.
-    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${h.token}` } });
     const footers = [...unzipEntries(Buffer.from(await response.arrayBuffer())).entries()].filter(([name]) => /^word\/footer\d*\.xml$/.test(name));
     expect(footers.map(([, xml]) => docxParagraphs(xml.toString('utf8')).join(''))).toContainEqual(expect.stringContaining('Sida '));
   });
@@ -191,7 +159,7 @@ describe('a drafted letter reads as formal Swedish to its recipient', () => {
       { kommun: 'Huddinge', occurredOn: '2025-09-14' },
       { kommun: 'Täby', occurredOn: '2026-05-20' },
     ]);
-    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${h.token}` } });
     const xml = unzipEntries(Buffer.from(await response.arrayBuffer())).get('word/document.xml')?.toString('utf8') ?? '';
     const body = xml.replace(/<w:tbl>[\s\S]*?<\/w:tbl>/g, '');
     const keptWithNext = new Map(

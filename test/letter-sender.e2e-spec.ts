@@ -6,9 +6,10 @@ import { User } from '../src/modules/user/user.entity';
 import { addBarrierMember, insertEscalatedBarrier } from './support/barrier-factories';
 import { docxParagraphs, unzipEntries } from './support/docx-reader';
 import { formFieldsOf } from './support/form-fields';
-import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
+import { createUser, TEST_PASSWORD } from './support/factories';
 import { HttpClient } from './support/http-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { LetterHarness } from './support/letter-harness';
+import { TestApp } from './support/test-app';
 
 interface SenderRow {
   reference_number: string | null;
@@ -26,6 +27,7 @@ interface SenderRow {
  */
 describe('a letter’s reference number, signatory and contact', () => {
   const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  let h: LetterHarness;
   let t: TestApp;
   let db: DataSource;
   let analyst: User;
@@ -43,13 +45,7 @@ describe('a letter’s reference number, signatory and contact', () => {
   }
 
   /** A draft started on /skrivelser, as the analyst starts one. */
-  async function startLetter(): Promise<string> {
-    const barrierId = await newBarrier();
-    await client.get('/skrivelser');
-    const created = await client.postForm('/skrivelser', { barrierId });
-    expect(created.status).toBe(303);
-    return /\/skrivelser\/([0-9a-f-]{36})/.exec(String(created.location))?.[1] as string;
-  }
+  const startLetter = async (): Promise<string> => h.startLetter(await newBarrier());
 
   const senderRow = async (letterId: string): Promise<SenderRow> =>
     ((await db.query(`SELECT reference_number, signatory_name, signatory_title, contact_email, contact_phone, version FROM letter WHERE id = $1`, [letterId])) as SenderRow[])[0];
@@ -80,14 +76,10 @@ describe('a letter’s reference number, signatory and contact', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ clock });
-    db = t.app.get(DataSource);
-    analyst = await createUser(t.app, 'analyst', { name: 'Anna Andersson', email: 'anna.andersson@samordning.example.se' });
-    client = new HttpClient(t.baseUrl);
-    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
-    token = await createApiToken(t.app, analyst);
+    h = await LetterHarness.start(clock, { analyst: { name: 'Anna Andersson', email: 'anna.andersson@samordning.example.se' } });
+    ({ t, db, analyst, client, token } = h);
   });
-  afterAll(() => t.close());
+  afterAll(() => h.close());
 
   it('a letter the analyst starts is signed with their account’s name and e-mail; reference and phone added in the editor show in the print page and the DOCX', async () => {
     const letterId = await startLetter();

@@ -1,11 +1,9 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
-import { User } from '../src/modules/user/user.entity';
-import { addBarrierMember, BarrierMemberSeed, insertEscalatedBarrier } from './support/barrier-factories';
-import { docxParagraphs, unzipEntries } from './support/docx-reader';
-import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
+import { BarrierMemberSeed } from './support/barrier-factories';
 import { HttpClient } from './support/http-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { LetterHarness } from './support/letter-harness';
+import { TestApp } from './support/test-app';
 
 /**
  * A barrier with one report (escalated because a lead marked it structural) or with reports from one kommun: the
@@ -14,45 +12,23 @@ import { startTestApp, TestApp } from './support/test-app';
  */
 describe('a letter about one report, or one kommun, agrees in number', () => {
   const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
+  let h: LetterHarness;
   let t: TestApp;
   let db: DataSource;
-  let analyst: User;
-  let client: HttpClient;
-  let token: string;
+  const client = (): HttpClient => h.client;
+  const draftLetter = (name: string, parties: string[], members: Array<Omit<BarrierMemberSeed, 'reporterEmail'>>, nameSource: 'analyst' | 'generated' = 'analyst'): Promise<string> =>
+    h.draftLetter(name, parties, members, { nameSource, terms: ['ekonomiskt bistånd', 'inskrivning'] });
+  const printedText = (letterId: string): Promise<string> => h.printedText(letterId);
+  const docxText = (letterId: string): Promise<string> => h.docxText(letterId);
 
-  async function draftLetter(name: string, parties: string[], members: Array<Omit<BarrierMemberSeed, 'reporterEmail'>>, nameSource: 'analyst' | 'generated' = 'analyst'): Promise<string> {
-    const barrierId = await insertEscalatedBarrier(db, name, parties, clock.now(), nameSource);
-    await db.query(`UPDATE barrier SET terms = $2 WHERE id = $1`, [barrierId, ['ekonomiskt bistånd', 'inskrivning']]);
-    for (const [i, member] of members.entries()) await addBarrierMember(db, barrierId, { reporterEmail: `rapportor.en.${i}@kommun.example.org`, ...member });
-    await client.get('/skrivelser');
-    const created = await client.postForm('/skrivelser', { barrierId });
-    expect(created.status).toBe(303);
-    return /\/skrivelser\/([0-9a-f-]{36})/.exec(String(created.location))?.[1] as string;
-  }
 
-  async function printedText(letterId: string): Promise<string> {
-    const page = await client.get(`/skrivelser/${letterId}/utskrift`);
-    expect(page.status).toBe(200);
-    const article = /<article class="letter"[\s\S]*<\/article>/.exec(page.text)?.[0] ?? '';
-    return article.replace(/<table[\s\S]*?<\/table>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
-  }
 
-  async function docxText(letterId: string): Promise<string> {
-    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
-    expect(response.status).toBe(200);
-    const xml = unzipEntries(Buffer.from(await response.arrayBuffer())).get('word/document.xml')?.toString('utf8') ?? '';
-    return docxParagraphs(xml.replace(/<w:tbl>[\s\S]*?<\/w:tbl>/g, '')).join(' ');
-  }
 
   beforeAll(async () => {
-    t = await startTestApp({ clock });
-    db = t.app.get(DataSource);
-    analyst = await createUser(t.app, 'analyst');
-    client = new HttpClient(t.baseUrl);
-    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
-    token = await createApiToken(t.app, analyst);
+    h = await LetterHarness.start(clock);
+    ({ t, db } = h);
   });
-  afterAll(() => t.close());
+  afterAll(() => h.close());
 
   it('one report a lead marked structural: no "samma återkommande hinder", and the report, the situation and the participant in the singular', async () => {
     const letterId = await draftLetter('Krav på inskrivning för ekonomiskt bistånd', ['KOMMUN', 'AF'], [
@@ -94,18 +70,18 @@ describe('a letter about one report, or one kommun, agrees in number', () => {
 
   it('the editor, the send form and the reporter’s mail speak of one report', async () => {
     const letterId = await draftLetter('Krav på arbetsträning för bistånd', ['KOMMUN', 'AF'], [{ kommun: 'Täby', occurredOn: '2026-06-01', structural: true }]);
-    const editor = await client.get(`/skrivelser/${letterId}`);
+    const editor = await client().get(`/skrivelser/${letterId}`);
     expect(editor.text).toContain('1 rapport från 1 kommun i 1 delprojekt, 2026-06-01 – 2026-06-01.');
     const version = /name="version" value="(\d+)"/.exec(editor.text)?.[1] ?? '';
-    expect((await client.postForm(`/skrivelser/${letterId}/status`, { version, action: 'review' })).status).toBe(303);
-    const reviewed = await client.get(`/skrivelser/${letterId}`);
+    expect((await client().postForm(`/skrivelser/${letterId}/status`, { version, action: 'review' })).status).toBe(303);
+    const reviewed = await client().get(`/skrivelser/${letterId}`);
     expect(reviewed.text).toContain('Går inte att ångra. Rapportören till skrivelsens avvikelse får e-post om att skrivelsen är skickad');
     expect(reviewed.text).not.toContain('1 avvikelser');
     const sendVersion = /name="version" value="(\d+)"/.exec(reviewed.text)?.[1] ?? '';
-    const unconfirmed = await client.postForm(`/skrivelser/${letterId}/status`, { version: sendVersion, action: 'send', sentOn: '2026-11-23' });
+    const unconfirmed = await client().postForm(`/skrivelser/${letterId}/status`, { version: sendVersion, action: 'send', sentOn: '2026-11-23' });
     expect(unconfirmed.status).toBe(400);
     expect(unconfirmed.text).toContain('Kryssa i rutan för att bekräfta att skrivelsen är skickad och att rapportören till skrivelsens avvikelse ska få e-post.');
-    expect((await client.postForm(`/skrivelser/${letterId}/status`, { version: sendVersion, action: 'send', sentOn: '2026-11-23', bekraftat: 'ja' })).status).toBe(303);
+    expect((await client().postForm(`/skrivelser/${letterId}/status`, { version: sendVersion, action: 'send', sentOn: '2026-11-23', bekraftat: 'ja' })).status).toBe(303);
     const [mail] = (await db.query(`SELECT text, html FROM mail_outbox WHERE template = 'letter-sent' AND dedupe_key LIKE $1`, [`letter-sent:${letterId}:%`])) as Array<{ text: string; html: string }>;
     expect(mail.text).toContain('Skrivelsen bygger på din avvikelserapport:');
     expect(mail.text).toContain('Rapporten ingår som anonymiserat underlag: kommun, tidsperiod och korta utdrag utan uppgifter som kan identifiera en deltagare.');

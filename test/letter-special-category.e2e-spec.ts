@@ -1,12 +1,10 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { defaultSpecialCategoryDetector } from '../src/modules/letter/special-category';
-import { User } from '../src/modules/user/user.entity';
-import { addBarrierMember, BarrierMemberSeed, insertEscalatedBarrier } from './support/barrier-factories';
-import { docxParagraphs, unzipEntries } from './support/docx-reader';
-import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
+import { BarrierMemberSeed } from './support/barrier-factories';
 import { HttpClient } from './support/http-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { LetterHarness } from './support/letter-harness';
+import { TestApp } from './support/test-app';
 
 /**
  * Health details and other special-category data (GDPR art. 9) never reach a letter's quotes: the analyst starts
@@ -17,40 +15,23 @@ describe('a letter quotes no health details or other special-category data', () 
   const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
   const HEALTH = '[hälsouppgift borttagen]';
   const detector = defaultSpecialCategoryDetector();
+  let h: LetterHarness;
   let t: TestApp;
   let db: DataSource;
-  let analyst: User;
-  let client: HttpClient;
-  let token: string;
+  const client = (): HttpClient => h.client;
+  const draftLetter = (name: string, parties: string[], members: Array<Omit<BarrierMemberSeed, 'reporterEmail'>>, terms?: string[]): Promise<string> =>
+    h.draftLetter(name, parties, members, { terms });
+  // Tables too: a quote must not hide in one.
+  const printedText = (letterId: string): Promise<string> => h.printedText(letterId, { tables: 'keep' });
+  const docxText = (letterId: string): Promise<string> => h.docxText(letterId, { tables: 'keep' });
 
   /** The special-category words found in a text, as written there. */
   const sensitiveWords = (text: string): string[] => detector.find(text).map((finding) => text.slice(finding.start, finding.end));
   /** The ”…” quotes of a text. */
   const quotes = (text: string): string[] => [...text.matchAll(/”([^”]*)”/g)].map((m) => m[1]);
 
-  async function draftLetter(name: string, parties: string[], members: Array<Omit<BarrierMemberSeed, 'reporterEmail'>>, terms?: string[]): Promise<string> {
-    const barrierId = await insertEscalatedBarrier(db, name, parties, clock.now());
-    if (terms) await db.query(`UPDATE barrier SET terms = $2 WHERE id = $1`, [barrierId, terms]);
-    for (const [i, member] of members.entries()) await addBarrierMember(db, barrierId, { reporterEmail: `rapportor.${i}@kommun.example.org`, ...member });
-    await client.get('/skrivelser');
-    const created = await client.postForm('/skrivelser', { barrierId });
-    expect(created.status).toBe(303);
-    return /\/skrivelser\/([0-9a-f-]{36})/.exec(String(created.location))?.[1] as string;
-  }
 
-  async function printedText(letterId: string): Promise<string> {
-    const page = await client.get(`/skrivelser/${letterId}/utskrift`);
-    expect(page.status).toBe(200);
-    const article = /<article class="letter"[\s\S]*<\/article>/.exec(page.text)?.[0] ?? '';
-    return article.replace(/<[^>]+>/g, ' ').replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code))).replace(/\s+/g, ' ').trim();
-  }
 
-  async function docxText(letterId: string): Promise<string> {
-    const response = await fetch(`${t.baseUrl}/skrivelser/${letterId}.docx`, { headers: { authorization: `Bearer ${token}` } });
-    expect(response.status).toBe(200);
-    const xml = unzipEntries(Buffer.from(await response.arrayBuffer())).get('word/document.xml')?.toString('utf8') ?? '';
-    return docxParagraphs(xml).join('\n');
-  }
 
   /** Everything stored for the draft: the texts, the generated proposals and the evidence snapshot with its quotes. */
   async function storedDraft(letterId: string): Promise<string> {
@@ -63,14 +44,10 @@ describe('a letter quotes no health details or other special-category data', () 
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ clock });
-    db = t.app.get(DataSource);
-    analyst = await createUser(t.app, 'analyst');
-    client = new HttpClient(t.baseUrl);
-    expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
-    token = await createApiToken(t.app, analyst);
+    h = await LetterHarness.start(clock);
+    ({ t, db } = h);
   });
-  afterAll(() => t.close());
+  afterAll(() => h.close());
 
   it('chooses quotes without them first and replaces them where a quote must still be used, in the DOCX, the print page and the stored draft', async () => {
     const clean = [
@@ -114,7 +91,7 @@ describe('a letter quotes no health details or other special-category data', () 
     }
 
     // The editor tells the analyst, briefly.
-    const editor = await client.get(`/skrivelser/${letterId}`);
+    const editor = await client().get(`/skrivelser/${letterId}`);
     expect(editor.text).toContain('Hälsouppgifter och andra känsliga uppgifter (som diagnoser, missbruk, läkemedel, graviditet, etniskt ursprung eller religion) lämnas utanför citaten.');
     const replaced = /I (\d+) av citaten är de ersatta med en platshållare/.exec(editor.text)?.[1];
     expect(Number(replaced)).toBeGreaterThanOrEqual(8);
