@@ -10,6 +10,7 @@ import { formFieldsOf } from './support/form-fields';
 import { HttpClient, HttpResult } from './support/http-client';
 import { markedFinding } from './support/pii-quote';
 import { startTestApp, TestApp } from './support/test-app';
+import { everythingStored } from './support/stored-text';
 
 /**
  * The analyst's forms refuse personal data as the reporters' do: the page quotes a few words around each
@@ -73,22 +74,9 @@ describe('personal data on the analyst’s forms: quoted, nothing stored, and a 
     for (const spy of writes) spy.mockRestore();
   });
 
-  /** Every row of every table as JSON text: whatever the app stored, wherever. */
-  const everythingStored = async (): Promise<string> => {
-    const tables = (await db().query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-    )) as Array<{ table_name: string }>;
-    const parts: string[] = [];
-    for (const { table_name: table } of tables) {
-      const rows = (await db().query(`SELECT row_to_json(x)::text AS row FROM "${table}" x`)) as Array<{ row: string }>;
-      parts.push(...rows.map((r) => r.row));
-    }
-    return parts.join('\n');
-  };
-
   /** Not in the database and not in the log. */
   const expectNowhereButTheResponse = async (): Promise<void> => {
-    const stored = await everythingStored();
+    const stored = await everythingStored(db());
     const log = logged.join('');
     for (const found of FOUND) {
       expect(stored).not.toContain(found);

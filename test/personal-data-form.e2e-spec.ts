@@ -11,6 +11,7 @@ import { formFieldsOf } from './support/form-fields';
 import { HttpClient, HttpResult } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 import { markedFinding } from './support/pii-quote';
+import { everythingStored } from './support/stored-text';
 
 /**
  * Personal data refused on a form, as a writer on a phone meets it: the page quotes a few of their own
@@ -70,21 +71,8 @@ describe('personal data on a form: where it is in words, and a button that takes
     return client;
   };
 
-  /** Every row of every table as JSON text: whatever the app stored, wherever. */
-  const everythingStored = async (): Promise<string> => {
-    const tables = (await db().query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-    )) as Array<{ table_name: string }>;
-    const parts: string[] = [];
-    for (const { table_name: table } of tables) {
-      const rows = (await db().query(`SELECT row_to_json(x)::text AS row FROM "${table}" x`)) as Array<{ row: string }>;
-      parts.push(...rows.map((r) => r.row));
-    }
-    return parts.join('\n');
-  };
-
   const expectNowhereButTheResponse = async (): Promise<void> => {
-    const stored = await everythingStored();
+    const stored = await everythingStored(db());
     const log = logged.join('');
     for (const found of FOUND) {
       expect(stored).not.toContain(found);
@@ -125,7 +113,7 @@ describe('personal data on a form: where it is in words, and a button that takes
     expect(fieldError).toContain('Beskrivningen innehåller något som liknar ett personnummer:');
     expect(fieldError).toContain(`<mark>${PERSONNUMMER}</mark>`);
     expect(refused.text).toMatch(/<textarea id="falt-description"[^>]*aria-describedby="hjalp-description fel-description"/);
-    expect(await everythingStored()).not.toContain('trepartsmöte');
+    expect(await everythingStored(db())).not.toContain('trepartsmöte');
 
     // The API keeps its contract for the same text: kind and positions, never the text or a quote.
     const token = await createApiToken(t.app, staff);
