@@ -170,23 +170,80 @@ describe('personal data on the analyst’s forms: quoted, nothing stored, and a 
     await expectNowhereButTheResponse();
   });
 
-  it('the thesaurus: the line is quoted, nothing added, and the button gives it back with a placeholder', async () => {
+  const thesaurusLines = async (): Promise<string[]> => ((await db().query('SELECT line FROM thesaurus_entry ORDER BY created_at')) as Array<{ line: string }>).map((r) => r.line);
+
+  it('the thesaurus: the line is quoted, nothing added, and the button takes the variant out of the line, no placeholder put in', async () => {
     await client.get('/hinder/tesaurus');
-    const line = `sjukpenning [FK]: sjukpenningen, ${EMAIL}`;
+    const line = `sjukpenning [FK]: sjukpenningen, ${EMAIL}, SGI`;
     const refused = await client.postForm('/hinder/tesaurus', { line });
-    expectQuoted(refused, `sjukpenning [FK]: sjukpenningen, ${markedFinding(EMAIL)}`, 'tesaurusformular');
+    expectQuoted(refused, `sjukpenning [FK]: sjukpenningen, ${markedFinding(EMAIL)}, SGI`, 'tesaurusformular');
     expect(summaryOf(refused.text)).toContain('Raden innehåller något som liknar en e-postadress:');
-    expect((await db().query('SELECT count(*)::int AS n FROM thesaurus_entry'))[0].n).toBe(0);
+    expect(summaryOf(refused.text)).toContain('Vill du att vi tar bort varianterna med det markerade ur raden? Ingen platshållare läggs in');
+    expect(await thesaurusLines()).toEqual([]);
 
     const removed = await client.postForm('/hinder/tesaurus', { line, _personuppgifter: 'ta-bort' });
     expect(removed.status).toBe(200);
+    expect(removed.text).toContain('<h2>Varianten med personuppgifter är borttagen ur raden</h2>');
     expect(removed.text).toContain('tryck sedan på ”Lägg till”');
     const { _csrf: token, ...again } = formFieldsOf(removed.text, '/hinder/tesaurus');
-    expect(again).toEqual({ line: ['sjukpenning [FK]: sjukpenningen, [e-postadress borttagen]'] });
-    expect((await db().query('SELECT count(*)::int AS n FROM thesaurus_entry'))[0].n).toBe(0);
+    // The commas tidied: no empty variant, and no "[e-postadress borttagen]" for the engine to learn as a word.
+    expect(again).toEqual({ line: ['sjukpenning [FK]: sjukpenningen, SGI'] });
+    expect(removed.text).not.toContain('borttagen]');
+    expect(await thesaurusLines()).toEqual([]);
     expect((await client.postForm('/hinder/tesaurus', again, { csrf: token[0] })).status).toBe(303);
-    expect(await db().query('SELECT line FROM thesaurus_entry')).toEqual([{ line: again.line[0] }]);
+    expect(await thesaurusLines()).toEqual(['sjukpenning [FK]: sjukpenningen, SGI']);
     await expectNowhereButTheResponse();
+  });
+
+  it('the thesaurus: several variants and "=" phrases come out whole; a line with none left says so', async () => {
+    await client.get('/hinder/tesaurus');
+    const removed = await client.postForm('/hinder/tesaurus', { line: `=  fixat,${PHONE} , löstes direkt, ring ${PERSONNUMMER}`, _personuppgifter: 'ta-bort' });
+    expect(removed.status).toBe(200);
+    expect(removed.text).toContain('<h2>2 varianter med personuppgifter är borttagna ur raden</h2>');
+    expect(formFieldsOf(removed.text, '/hinder/tesaurus').line).toEqual(['= fixat, löstes direkt']);
+
+    const nothingLeft = await client.postForm('/hinder/tesaurus', { line: `handläggare [AF]: ${EMAIL}`, _personuppgifter: 'ta-bort' });
+    expect(nothingLeft.status).toBe(200);
+    expect(nothingLeft.text).toContain('Raden har ingen variant kvar: skriv minst en och tryck sedan på ”Lägg till”.');
+    expect(formFieldsOf(nothingLeft.text, '/hinder/tesaurus').line).toEqual(['handläggare [AF]:']);
+    expect(await thesaurusLines()).toEqual(['sjukpenning [FK]: sjukpenningen, SGI']);
+    await expectNowhereButTheResponse();
+  });
+
+  it('the thesaurus: personal data in the concept’s name is no variant, so the button is not offered and the line is kept', async () => {
+    await client.get('/hinder/tesaurus');
+    const line = `${EMAIL} [FK]: handläggaren, handläggare`;
+    const refused = await client.postForm('/hinder/tesaurus', { line });
+    expect(refused.status).toBe(422);
+    const summary = summaryOf(refused.text);
+    expect(summary).toContain('står i begreppet, före kolonet. Det är ingen variant som kan tas bort: skriv om begreppet utan personuppgifter.');
+    expect(summary).toContain(`<q class="pii-quote">${markedFinding(EMAIL)} [FK]: handläggaren, handläggare</q>`);
+    expect(summary).not.toContain('_personuppgifter');
+    // Posted with the button anyway (an older page): the same answer, the line as it was.
+    const pressed = await client.postForm('/hinder/tesaurus', { line, _personuppgifter: 'ta-bort' });
+    expect(pressed.status).toBe(422);
+    expect(summaryOf(pressed.text)).toContain('står i begreppet, före kolonet.');
+    expect(pressed.text).not.toContain('personuppgifter-borttagna');
+    expect(await thesaurusLines()).toEqual(['sjukpenning [FK]: sjukpenningen, SGI']);
+    await expectNowhereButTheResponse();
+  });
+
+  it('the thesaurus refuses a placeholder as a variant, on the page and in the API, and keeps the line to correct', async () => {
+    await client.get('/hinder/tesaurus');
+    for (const [line, placeholder] of [
+      ['intyg [FK]: läkarintyget, [e-postadress borttagen]', '[e-postadress borttagen]'],
+      // On a "=" line it would call every report with a masked name settled locally.
+      ['= fixat, [namn borttaget]', '[namn borttaget]'],
+    ]) {
+      const refused = await client.postForm('/hinder/tesaurus', { line });
+      expect(refused.status).toBe(400);
+      expect(summaryOf(refused.text)).toContain(`Raden innehåller platshållaren ”${placeholder}”. Den står för en borttagen uppgift och är inget ord att känna igen i rapporterna: ta bort den ur raden.`);
+      expect(formFieldsOf(refused.text, '/hinder/tesaurus').line).toEqual([line]);
+    }
+    const api = await new HttpClient(t.baseUrl).api('POST', '/api/thesaurus', { line: 'intyg [FK]: läkarintyget, [telefonnummer borttaget]' }, await createApiToken(t.app, analyst));
+    expect(api.status).toBe(400);
+    expect(api.json<{ error: { code: string } }>().error.code).toBe('thesaurus_placeholder');
+    expect(await thesaurusLines()).toEqual(['sjukpenning [FK]: sjukpenningen, SGI']);
   });
 
   /** A draft letter about a barrier of three reports, with `text` put straight into its stored "Vad som har prövats lokalt". */

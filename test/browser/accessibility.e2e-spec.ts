@@ -55,7 +55,8 @@ async function seedThroughApi(t: TestApp, staff: User, analyst: User): Promise<S
     ids.push(result.json<{ id: string }>().id);
     seeded.deviations += 1;
   }
-  const barrier = await client.api('POST', '/api/barriers', { deviationIds: ids.slice(0, 2), name: 'AF och FK hänvisar till varandra' }, analystToken);
+  // A health term in the name comes into the letter's subject and background, so the editor shows its warning to check too.
+  const barrier = await client.api('POST', '/api/barriers', { deviationIds: ids.slice(0, 2), name: 'AF och FK hänvisar till varandra vid psykisk ohälsa' }, analystToken);
   if (barrier.status === 404) return seeded;
   if (barrier.status !== 201) throw new Error(`Hindret kunde inte skapas (${barrier.status}): ${barrier.text}`);
   seeded.barriers += 1;
@@ -65,6 +66,8 @@ async function seedThroughApi(t: TestApp, staff: User, analyst: User): Promise<S
   const letter = await client.api('POST', '/api/letters', { barrierId: barrier.json<{ id: string }>().id }, analystToken);
   if (letter.status === 404) return seeded;
   if (letter.status !== 201) throw new Error(`Skrivelsen kunde inte skapas (${letter.status}): ${letter.text}`);
+  const summary = (await client.api('GET', `/api/letters/${letter.json<{ letterId: string }>().letterId}`, undefined, analystToken)).json<{ summary: string }>().summary;
+  if (!summary.includes('psykisk ohälsa')) throw new Error(`Hindrets namn kom inte in i skrivelsen, så varningen om känsliga uppgifter prövas inte: ${summary}`);
   seeded.letters += 1;
   return seeded;
 }

@@ -2,7 +2,8 @@ import { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { LetterService } from '../../src/modules/letter/letter.service';
 import { User } from '../../src/modules/user/user.entity';
-import { launchBrowser, newBrowserPage, signIn } from '../support/browser';
+import { brokenWords, DESKTOP, launchBrowser, newBrowserPage, signIn } from '../support/browser';
+import { addBarrierMember, insertEscalatedBarrier } from '../support/barrier-factories';
 import { createUser, TEST_PASSWORD } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -43,6 +44,16 @@ describe('the analyst’s pages in the browser', () => {
     }
     await db.query(`UPDATE barrier SET member_count = 3 WHERE id = $1`, [barrierId]);
     letterId = (await t.app.get(LetterService).upsertDraftForBarrier(barrierId)).letterId ?? '';
+    // A named barrier with every party and long kommun names: the words a squeezed column used to break.
+    const named = await insertEscalatedBarrier(db, 'Sjukpenning, arbetsförmåga och aktivitetsersättning', ['FK', 'AF', 'REGION', 'ANNAN', 'KOMMUN'], new Date());
+    for (const [kommun, date] of [['Södertälje', '2026-03-01'], ['Österåker', '2026-05-10'], ['Nynäshamn', '2026-08-20']]) {
+      await addBarrierMember(db, named, { kommun, occurredOn: date, reporterEmail: 'rapportor@kommun.example.org', parties: ['FK', 'AF', 'REGION', 'ANNAN', 'KOMMUN'] });
+    }
+    await db.query(
+      `UPDATE barrier SET municipality_counts = '{"Södertälje": 1, "Österåker": 1, "Nynäshamn": 1}', subproject_counts = '{"MIA Södertälje": 1, "MIA Roslagen": 1, "MIA Östra Södertörn": 1}',
+              period_from = '2026-03-01', period_to = '2026-08-20' WHERE id = $1`,
+      [named],
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -70,5 +81,34 @@ describe('the analyst’s pages in the browser', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('the barrier list breaks no word at 375 px (one labelled block per barrier) or at 1280 px (a table)', async () => {
+    const layouts: Record<string, { broken: string[]; display: string; labels: string[] }> = {};
+    for (const [label, viewport] of [['375', NARROW], ['1280', DESKTOP]] as const) {
+      const { context, page } = await newBrowserPage(browser, t.baseUrl, viewport);
+      try {
+        await signIn(page, analyst.email, TEST_PASSWORD);
+        expect((await page.goto('/hinder'))?.status()).toBe(200);
+        expect(await page.locator('.barrier-list').getByText('Försäkringskassan, Arbetsförmedlingen, Region Stockholm').count()).toBe(1);
+        layouts[label] = {
+          broken: await brokenWords(page, '.barrier-list'),
+          display: await page.locator('.barrier-list td[data-label="Status"]').first().evaluate((cell) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(cell).display),
+          // What a sighted reader sees before each value (the ::before label).
+          labels: await page.locator('.barrier-list tbody tr').last().locator('td[data-label]').evaluateAll((cells) =>
+            cells.map((cell) => (globalThis as unknown as { getComputedStyle(e: unknown, pseudo: string): { content: string } }).getComputedStyle(cell, '::before').content),
+          ),
+        };
+        // Still a table to a screen reader when the cells are blocks.
+        expect(await page.getByRole('table').getByRole('columnheader').allTextContents()).toEqual(['Hinder', 'Status', 'Rapporter', 'Kommuner', 'Delprojekt', 'Period', 'Per kvartal']);
+      } finally {
+        await context.close();
+      }
+    }
+    expect(layouts['375'].broken).toEqual([]);
+    expect(layouts['1280'].broken).toEqual([]);
+    expect([layouts['375'].display, layouts['1280'].display]).toEqual(['block', 'table-cell']);
+    expect(layouts['375'].labels[0]).toMatch(/^"Status: "/);
+    expect(layouts['1280'].labels.every((content) => content === 'none' || content === 'normal')).toBe(true);
   });
 });

@@ -363,6 +363,57 @@ export async function reflowProblems(page: Page): Promise<string[]> {
   }
 }
 
+/** More than any Swedish word needs at the app's 16 px (”Arbetsförmedlingen” ≈ 150 px); a longer run is no word to keep whole. */
+export const LONGEST_WHOLE_WORD_PX = 320;
+
+/**
+ * Words broken over two lines inside the elements `selector` matches, e.g. ”Arbetsförmedlin|gen” in a squeezed
+ * table column. A word narrower than `wholeUpTo` pixels must be whole; a longer run (an engine's name without
+ * spaces) may break, and any word may break after its hyphen or dash. Visually hidden text (one pixel wide on
+ * purpose) is left out. Measured from the rendered line boxes of each word.
+ */
+export async function brokenWords(page: Page, selector: string, wholeUpTo = LONGEST_WHOLE_WORD_PX): Promise<string[]> {
+  await renderingDone(page);
+  return page.evaluate(
+    ({ scope, limit }: { scope: string; limit: number }) => {
+      interface TextNode {
+        data: string;
+        parentElement: DomElement | null;
+      }
+      interface TextRange {
+        setStart(node: TextNode, offset: number): void;
+        setEnd(node: TextNode, offset: number): void;
+        getClientRects(): ArrayLike<DomRect>;
+      }
+      const w = globalThis as unknown as DomWindow & {
+        document: { createTreeWalker(root: DomElement, whatToShow: number): { nextNode(): TextNode | null }; createRange(): TextRange };
+      };
+      const SHOW_TEXT = 4;
+      const found: string[] = [];
+      for (const root of Array.from(w.document.querySelectorAll(scope))) {
+        const walker = w.document.createTreeWalker(root, SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const parent = node.parentElement;
+          if (!parent || parent.closest('.visually-hidden')) continue;
+          for (const match of node.data.matchAll(/[^\s\-–]+[\-–]?/gu)) {
+            const range = w.document.createRange();
+            range.setStart(node, match.index ?? 0);
+            range.setEnd(node, (match.index ?? 0) + match[0].length);
+            const rects = Array.from(range.getClientRects()).filter((rect) => rect.width > 0);
+            const lines = new Set(rects.map((rect) => Math.round(rect.top)));
+            const width = rects.reduce((sum, rect) => sum + rect.width, 0);
+            if (lines.size < 2 || width > limit) continue;
+            const cell = parent.closest('td, th') ?? parent;
+            found.push(`”${match[0]}” (${Math.round(width)} px) is broken over ${lines.size} lines in <${cell.tagName.toLowerCase()}> ${Math.round(cell.getBoundingClientRect().width)} px wide`);
+          }
+        }
+      }
+      return found;
+    },
+    { scope: selector, limit: wholeUpTo },
+  );
+}
+
 /**
  * After a form came back with errors: the error summary has focus, each message sits at its field and
  * is tied to it with aria-describedby, invalid fields are labelled, and the summary's links lead to the

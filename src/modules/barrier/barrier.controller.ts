@@ -9,7 +9,7 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
+import { PersonalDataFormState, personalDataNotice, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
 import { PersonalDataFields, postTextForm } from '../../common/templates/personal-data-post';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
@@ -18,7 +18,7 @@ import { BarrierDetail, BarrierMemberOrder, BarrierSummary } from './barrier.typ
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierCreateDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveInFormDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
-import { ThesaurusService } from './thesaurus.service';
+import { ThesaurusService, withoutPersonalDataVariants } from './thesaurus.service';
 import { PatternsJob, PatternsStatus } from './jobs/patterns.job';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
@@ -48,6 +48,36 @@ const SPLIT_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet
 // "Spara den lokala åtgärden" or "Spara ändringen": the page names its own button.
 const LOCAL_FIX_FORM: PersonalDataFields = { texts: ['note'], names: { note: 'Beskrivningen' }, next: '' };
 const THESAURUS_FORM: PersonalDataFields = { texts: ['line'], names: { line: 'Raden' }, next: 'Lägg till' };
+
+/**
+ * The thesaurus form. Its "Ta bort personuppgifterna åt mig" takes whole variants out of the line instead of
+ * masking them: a placeholder stored as a variant would be a word of the engine's vocabulary (see ThesaurusService.add).
+ */
+interface ThesaurusFormState extends PersonalDataFormState {
+  /** After the button: how many variants were taken out, and whether any is left. */
+  variantsRemoved?: { count: number; empty: boolean };
+  /** The personal data stands in the concept's name, which the button cannot take out: it is not offered. */
+  conceptOnly?: boolean;
+}
+
+const CONCEPT_PERSONAL_DATA =
+  'Det som liknar personuppgifter står i begreppet, före kolonet. Det är ingen variant som kan tas bort: skriv om begreppet utan personuppgifter. Inget har sparats.';
+
+/** "Ta bort personuppgifterna åt mig" on the thesaurus: the line without the variants that held personal data, nothing saved. */
+function thesaurusWithoutPersonalData(line: string): { state: ThesaurusFormState; status: number } {
+  const result = withoutPersonalDataVariants(line);
+  const state: ThesaurusFormState = { values: { line: result.line }, errors: {}, variantsRemoved: { count: result.removed, empty: result.empty } };
+  const notice = result.inConcept ? personalDataNotice('line', result.line, THESAURUS_FORM.names.line) : null;
+  if (!notice) return { state, status: 200 };
+  return { state: { ...state, errors: { line: notice.message }, formError: CONCEPT_PERSONAL_DATA, personalData: { line: notice }, conceptOnly: true }, status: 422 };
+}
+
+/** A refused line whose personal data is only in the concept: said so, and the button that could take out nothing is not offered. */
+function thesaurusRefusal(form: PersonalDataFormState): ThesaurusFormState {
+  if (!form.personalData?.line) return form;
+  const result = withoutPersonalDataVariants(postedText(form.values, 'line'));
+  return result.removed === 0 && result.inConcept ? { ...form, formError: CONCEPT_PERSONAL_DATA, conceptOnly: true } : form;
+}
 
 /** What /hinder says after the analyst asked for a run (?analys=…). */
 const ANALYSIS_NOTICES: Record<string, string> = {
@@ -286,6 +316,10 @@ export class BarrierController implements OnModuleInit {
   @Post('hinder/tesaurus')
   @ApiExcludeEndpoint()
   async addThesaurusLine(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
+    if (wantsPiiRemoval(raw)) {
+      const { state, status } = thesaurusWithoutPersonalData(postedText(formValues(raw), 'line'));
+      return this.renderThesaurus(request, reply, state, status);
+    }
     return postTextForm(reply, {
       ...THESAURUS_FORM,
       raw,
@@ -294,7 +328,7 @@ export class BarrierController implements OnModuleInit {
         await this.thesaurus.add(request.user as AuthUser, dto.line);
         return '/hinder/tesaurus?sparat=1';
       },
-      show: (form, status) => this.renderThesaurus(request, reply, form, status),
+      show: (form, status) => this.renderThesaurus(request, reply, thesaurusRefusal(form), status),
     });
   }
 
@@ -474,7 +508,7 @@ export class BarrierController implements OnModuleInit {
     );
   }
 
-  private async renderThesaurus(request: AuthenticatedRequest, reply: FastifyReply, form: object, status = 200): Promise<FastifyReply> {
+  private async renderThesaurus(request: AuthenticatedRequest, reply: FastifyReply, form: ThesaurusFormState, status = 200): Promise<FastifyReply> {
     const query = request.query as Record<string, unknown>;
     return this.pages.send(
       request,

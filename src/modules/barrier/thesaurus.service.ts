@@ -21,6 +21,11 @@ const BRACKET_BEFORE_COLON = /^[^:]*\[[^\]]*\]?[^:]*:/u;
 const GENERIC_LINE = /^!\s*(\S[^\n]*)$/u;
 const SETTLED_LINE = /^=\s*(\S[^\n]*)$/u;
 export const THESAURUS_LINE_MAX = 500;
+/**
+ * What "Ta bort personuppgifterna åt mig" and the art. 9 masking write ("[e-postadress borttagen]"). As a variant it
+ * is no word of the matter, and on a "=" line it would call every report with a masked address settled locally.
+ */
+const REMOVAL_PLACEHOLDER = /\[[^\][]{1,40}\s(?:borttaget|borttagen|borttagna)\]/iu;
 
 export interface ParsedThesaurusLine {
   /** Stored normalised: single spaces, variants separated by ", ". */
@@ -52,6 +57,57 @@ export function parseThesaurusLine(input: string): ParsedThesaurusLine | null {
   // The engine reads the party in capitals only ("[fk]" would silently be no party).
   const party = concept[2]?.toUpperCase();
   return { line: `${canonical}${party ? ` [${party}]` : ''}: ${variants.join(', ')}`, canonical };
+}
+
+/** A line after "Ta bort personuppgifterna åt mig": the variants that held personal data taken out. */
+export interface ThesaurusLineWithoutPersonalData {
+  /** The rest of the line, commas tidied: "sjukpenning [FK]: sjukpenningen". */
+  line: string;
+  /** How many variants were taken out. */
+  removed: number;
+  /** Personal data is left before the colon, in the concept's name, which is no variant to take out. */
+  inConcept: boolean;
+  /** No variant is left after the concept or the mark. */
+  empty: boolean;
+}
+
+/** Where the list of variants starts: after "!" or "=", after the first colon, or at once for a line without either. */
+function listStart(text: string): number {
+  if (/^[!=]/u.test(text)) return 1;
+  return text.indexOf(':') + 1;
+}
+
+/**
+ * Takes out whole variants (or "!"/"=" phrases) with personal data, rather than masking them: a placeholder is no
+ * synonym of anything. Pure; runs again while taking one out reveals another (a name read from its neighbours).
+ */
+export function withoutPersonalDataVariants(input: string): ThesaurusLineWithoutPersonalData {
+  let text = input.trim().replace(/\s+/gu, ' ');
+  let removed = 0;
+  for (let round = 0; round < 3; round++) {
+    const findings = detectPii(text);
+    const start = listStart(text);
+    const kept: string[] = [];
+    let taken = 0;
+    let at = start;
+    for (const part of text.slice(start).split(',')) {
+      const end = at + part.length;
+      if (findings.some((finding) => finding.start < end && finding.end > at)) taken += 1;
+      else if (part.trim() !== '') kept.push(part.trim());
+      at = end + 1;
+    }
+    const head = text.slice(0, start).trim();
+    text = [head, kept.join(', ')].filter((piece) => piece !== '').join(' ');
+    removed += taken;
+    if (taken === 0) break;
+  }
+  const start = listStart(text);
+  return {
+    line: text,
+    removed,
+    inConcept: detectPii(text).some((finding) => finding.start < start),
+    empty: start > 0 && text.slice(start).trim() === '',
+  };
 }
 
 /** The analyst's additions to the engine's thesaurus. Changing them makes the next pattern run a full one. */
@@ -93,6 +149,15 @@ export class ThesaurusService {
   }
 
   async add(user: AuthUser, input: string): Promise<ThesaurusEntry> {
+    const placeholder = REMOVAL_PLACEHOLDER.exec(input)?.[0];
+    if (placeholder) {
+      throw new DomainError(
+        'thesaurus_placeholder',
+        `Raden innehåller platshållaren ”${placeholder}”. Den står för en borttagen uppgift och är inget ord att känna igen i rapporterna: ta bort den ur raden.`,
+        400,
+        [{ field: 'line', message: `Ta bort ”${placeholder}” ur raden och skriv bara ord och uttryck som betyder samma sak.` }],
+      );
+    }
     const parsed = parseThesaurusLine(input);
     if (!parsed && BRACKET_BEFORE_COLON.test(input.trim()) && !/^[!=]/u.test(input.trim())) {
       throw new DomainError('thesaurus_line_invalid', 'Parten inom hakparentes finns inte. Skriv AF, FK, KOMMUN, REGION eller ANNAN, eller ta bort hakparentesen.', 400, [

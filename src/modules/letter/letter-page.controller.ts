@@ -19,6 +19,7 @@ import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
 import { LetterService, LetterUpsertOutcome, LetterView, senderOf } from './letter.service';
 import { LETTER_ACTION_LABELS } from './letter-workflow';
+import { sensitiveTextNotice } from './letter-sensitive-text';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -313,6 +314,8 @@ export class LetterPageController implements OnModuleInit {
         doc,
         evidenceTables: evidenceTables(letter.evidenceSnapshot),
         notice,
+        // Until it is sent: a warning to read before "Granska" and "Markera skickad", from the stored text.
+        sensitiveText: letter.status === 'utkast' || letter.status === 'granskad' ? sensitiveTextNotice(letter) : null,
         state: { text: forms.text ?? { values: editorValues(letter, request.user), errors: {} }, status: forms.status ?? empty(), refresh: forms.refresh ?? empty() },
         sections: LETTER_SECTIONS.map((key) => ({ key, heading: LETTER_SECTION_HEADINGS[key] })),
         actionButtons: letter.actions.filter((a) => a !== 'answer' && a !== 'send').map((action) => ({ value: action, label: LETTER_ACTION_LABELS[action] })),
