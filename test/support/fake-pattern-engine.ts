@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FullRunOutcome, FullRunRequest, IncrementalOutcome, PatternBarrier, PatternEngine, PatternReport, StoredModel } from '../../src/modules/barrier/pattern-engine.port';
+import { FullRunOutcome, FullRunRequest, gatheredFullRun, IncrementalOutcome, PatternBarrier, PatternEngine, PatternReport, StoredModel } from '../../src/modules/barrier/pattern-engine.port';
 
 /** "mönster:namn" in a report's description puts it in the fake engine's group "namn". */
 const MARKER = /mönster:([a-zåäö0-9-]+)/i;
@@ -106,7 +106,7 @@ export function useFakePatternEngine(app: NestFastifyApplication): FakePatternEn
   const fake = new FakePatternEngine();
   const engine = app.get(PatternEngine);
   Object.defineProperty(engine, 'version', { value: fake.version });
-  engine.runFull = async (reports, request) => fake.runFull(reports, request);
+  engine.startFull = () => gatheredFullRun(async (reports, request) => fake.runFull(reports, request));
   engine.assignIncremental = (reports, model) => fake.assignIncremental(reports, model);
   return fake;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { splitModel } from './engine/barrier-model';
 import { runFull } from './engine/barrier-engine';
-import type { FullRunOutcome, FullRunRequest, PatternReport } from './pattern-engine.port';
+import { FullRunOutcome, FullRunRequest, PatternReport, withMeaningKeys } from './pattern-engine.port';
 
 /** What a full run needs, as it crosses into the engine's thread: plain data only. */
 export interface FullRunInput {
@@ -12,7 +12,14 @@ export interface FullRunInput {
   excluded: FullRunRequest['excluded'];
   previous: FullRunRequest['previous'];
   meaningWeight?: number;
+  meaningKeys?: FullRunRequest['meaningKeys'];
 }
+
+/**
+ * The messages the engine's thread is sent (full-run.worker.ts): the reports in batches as they are read,
+ * then the rest of the input, which starts the run.
+ */
+export type FullRunMessage = { reports: readonly PatternReport[] } | { run: Omit<FullRunInput, 'reports'> };
 
 /**
  * A full engine run in the app's shape. Engine keys are our barrier ids: previous barriers go in under
@@ -20,7 +27,7 @@ export interface FullRunInput {
  * worker thread (full-run.worker.ts) loads only the engine.
  */
 export function fullRunOutcome(input: FullRunInput): FullRunOutcome {
-  const result = runFull(input.reports, {
+  const result = runFull(withMeaningKeys(input.reports, input.meaningKeys), {
     thesaurus: input.thesaurus,
     confirmed: input.confirmed,
     excluded: input.excluded,
@@ -43,3 +50,4 @@ export function fullRunOutcome(input: FullRunInput): FullRunOutcome {
     model: { shared, perBarrier },
   };
 }
+
