@@ -29,6 +29,8 @@ export class FakePatternEngine {
   anchoringShift = 0;
   /** Thrown by the next run (full or incremental), then cleared: a run that fails inside the engine. */
   failNext: Error | null = null;
+  /** The next full run names a member that is no report's id, then this is cleared: writing that outcome fails in the database. */
+  breakNextOutcome = false;
 
   private failIfAsked(): void {
     const error = this.failNext;
@@ -76,6 +78,10 @@ export class FakePatternEngine {
         const key = other === undefined ? undefined : keyOf.get(other);
         if (key !== undefined && key !== barrier.key) barrier.better[report.id] = { key, anchoring: 12 };
       }
+    }
+    if (this.breakNextOutcome && barriers.length > 0) {
+      this.breakNextOutcome = false;
+      barriers[0].memberIds.push('ingen-rapport');
     }
     return { barriers, model: { shared: { version: this.version }, perBarrier } };
   }

@@ -1,5 +1,6 @@
+import { serialize } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
-import { FullRunMessage, fullRunOutcome } from './full-run';
+import { FullRunMessage, fullRunOutcome, packOutcome } from './full-run';
 import type { PatternReport } from './pattern-engine.port';
 
 // The engine's full run in a thread of its own (see startWorker): the reports arrive in batches while the
@@ -11,7 +12,9 @@ parentPort?.on('message', (message: FullRunMessage) => {
     for (const report of message.reports) reports.push(report);
     return;
   }
-  parentPort?.postMessage(fullRunOutcome({ ...message.run, reports }));
+  // Packed, and as bytes handed over rather than copied: the app unpacks them when it is ready to (FinishedFullRun).
+  const packed = serialize(packOutcome(fullRunOutcome({ ...message.run, reports })));
+  parentPort?.postMessage(packed, packed.byteLength === packed.buffer.byteLength ? [packed.buffer] : []);
   // Nothing more will come: the thread ends.
   parentPort?.close();
 });

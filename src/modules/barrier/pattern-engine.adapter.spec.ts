@@ -66,7 +66,7 @@ describe('full run in a worker thread', () => {
     const whole = await new EnginePatternEngine().runFull(reports, request);
     const session = new EnginePatternEngine().startFull();
     for (let start = 0; start < reports.length; start += 37) session.add(reports.slice(start, start + 37));
-    const batched = await session.finish(request);
+    const batched = (await session.finish(request)).outcome();
     const detail = (outcome: FullRunOutcome): string[] =>
       outcome.barriers.map((b) => JSON.stringify([b.memberIds, b.terms, b.parties, b.memberIds.map((id) => [b.reasons[id], b.anchoring[id]])])).sort();
     expect(detail(batched)).toEqual(detail(whole));
@@ -78,7 +78,7 @@ describe('full run in a worker thread', () => {
     const keys = new Map(reports.map((report, i) => [report.id, [i % 2 === 0 ? 'm:0:1' : 'm:1:1']]));
     const session = new EnginePatternEngine().startFull();
     session.add(reports);
-    const threaded = await session.finish({ ...request, meaningWeight: 1, meaningKeys: keys });
+    const threaded = (await session.finish({ ...request, meaningWeight: 1, meaningKeys: keys })).outcome();
     const here = fullRunOutcome({
       reports: reports.map((report) => ({ ...report, meaningKeys: keys.get(report.id) })),
       thesaurus: combineThesaurus(loadDefaultThesaurus(), request.thesaurusLines),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { deserialize } from 'node:v8';
 import { Injectable } from '@nestjs/common';
 import { startWorker } from '../../common/workers/run-in-worker';
 import { assignIncremental } from './engine/barrier-engine';
@@ -8,8 +9,8 @@ import { BarrierModelEntry, ENGINE_VERSION, joinModel, SharedModel } from './eng
 import { scoreClustering } from './engine/clustering-metrics';
 import { combineThesaurus, loadDefaultThesaurus } from './engine/default-thesaurus';
 import { generateReports } from './engine/report-generator';
-import { FullRunMessage } from './full-run';
-import { ClusteringScores, FullRunOutcome, FullRunSession, GeneratorPlace, IncrementalOutcome, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
+import { FullRunMessage, PackedOutcome, unpackOutcome } from './full-run';
+import { ClusteringScores, FullRunSession, GeneratorPlace, IncrementalOutcome, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
 
 /** The default thesaurus beside the compiled engine, or in src/ when a build did not copy it. */
 export function defaultThesaurusPath(): string {
@@ -37,10 +38,11 @@ export class EnginePatternEngine extends PatternEngine {
   /**
    * In a worker thread: a full run takes seconds at scale (about 5 s at 100 000 reports), and on the
    * event loop it would hold every user's request for that long. The thread starts at once and copies
-   * each batch in as it is added, so its start and the copying overlap the reading of the reports.
+   * each batch in as it is added, so its start and the copying overlap the reading of the reports. Its
+   * outcome comes back packed (packOutcome) and is unpacked when the caller asks for it.
    */
   startFull(): FullRunSession {
-    const worker = startWorker<FullRunMessage, FullRunOutcome>(join(__dirname, 'full-run.worker'));
+    const worker = startWorker<FullRunMessage, Uint8Array>(join(__dirname, 'full-run.worker'));
     return {
       add: (reports) => worker.post({ reports }),
       finish: async (request) => {
@@ -60,7 +62,8 @@ export class EnginePatternEngine extends PatternEngine {
           worker.stop();
           throw error;
         }
-        return worker.result;
+        const packed = await worker.result;
+        return { outcome: () => unpackOutcome(deserialize(packed) as PackedOutcome) };
       },
       abandon: () => worker.stop(),
     };

@@ -49,10 +49,18 @@ export interface FullRunRequest {
 export interface FullRunSession {
   /** The next reports, in the order read: the run sees the batches one after the other, as one list. */
   add(reports: readonly PatternReport[]): void;
-  /** Every report has been added: runs the engine over them all. */
-  finish(request: FullRunRequest): Promise<FullRunOutcome>;
+  /** Every report has been added: runs the engine over them all, and resolves once it has finished. */
+  finish(request: FullRunRequest): Promise<FinishedFullRun>;
   /** The run will not be finished (reading the reports failed): lets go of what it holds. */
   abandon(): void;
+}
+
+/**
+ * A finished full run. Its outcome is unpacked when asked for: that takes a while at scale (a few hundred
+ * ms for 100 000 reports), so the caller can first set the database to work on what does not need it.
+ */
+export interface FinishedFullRun {
+  outcome(): FullRunOutcome;
 }
 
 /** The reports with the request's meaning keys (see FullRunRequest.meaningKeys); the same list when there are none. */
@@ -71,7 +79,10 @@ export function gatheredFullRun(run: (reports: readonly PatternReport[], request
     add(batch) {
       for (const report of batch) reports.push(report);
     },
-    finish: async (request) => run(withMeaningKeys(reports, request.meaningKeys), request),
+    finish: async (request) => {
+      const outcome = await run(withMeaningKeys(reports, request.meaningKeys), request);
+      return { outcome: () => outcome };
+    },
     abandon() {
       reports.length = 0;
     },
@@ -113,10 +124,10 @@ export abstract class PatternEngine {
   /** A full run, its reports to be added batch by batch (see FullRunSession). */
   abstract startFull(): FullRunSession;
   /** A full run over reports already at hand. */
-  runFull(reports: readonly PatternReport[], request: FullRunRequest): Promise<FullRunOutcome> {
+  async runFull(reports: readonly PatternReport[], request: FullRunRequest): Promise<FullRunOutcome> {
     const session = this.startFull();
     session.add(reports);
-    return session.finish(request);
+    return (await session.finish(request)).outcome();
   }
   abstract assignIncremental(reports: readonly PatternReport[], model: StoredModel, thesaurusLines: readonly string[]): IncrementalOutcome;
   abstract score(truth: ReadonlyArray<string | null>, predicted: ReadonlyArray<string | null>): ClusteringScores;

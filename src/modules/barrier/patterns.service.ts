@@ -32,7 +32,10 @@ export interface PatternsRunSummary {
   letters: number;
   activeBarriers: number;
   durationMs: number;
-  /** Where the time went: reading reports, the engine, writing barriers, letters (ms); a full run's engine thread copies the reports in while they are read. */
+  /**
+   * Where the time went: reading reports, the engine, writing barriers, letters (ms). A full run's engine thread
+   * copies the reports in while they are read, and its outcome is unpacked while the reports are marked seen (write).
+   */
   phases: { readMs: number; engineMs: number; writeMs: number; lettersMs: number };
   /**
    * The optional language model (EMBEDDINGS_URL): 'off' when none is configured, 'used' when the reports'
@@ -437,7 +440,7 @@ export class PatternsService {
     }
     phases.readMs = Math.round(performance.now() - mark);
     mark = performance.now();
-    const outcome = await session.finish(request);
+    const finished = await session.finish(request);
     phases.engineMs = Math.round(performance.now() - mark);
     mark = performance.now();
 
@@ -447,9 +450,16 @@ export class PatternsService {
       const fresh = await this.analystChoices(manager);
       const stored = await this.storedMembers(manager);
       const current = await this.previousBarriers(manager, stored);
-      const match = matchBarriers(current, outcome.barriers);
       const taken = new Set(((await manager.query(`SELECT id FROM barrier`)) as Array<{ id: string }>).map((row) => row.id));
       const now = this.clock.now();
+      // Marking the reports seen needs nothing from the engine: the database does it while this thread unpacks the
+      // outcome and works out what to write. In this transaction still, so a run that fails leaves them unseen.
+      const seen = this.markSeen(manager, unseen ?? rows.map((row) => row.id), now);
+      // Awaited below; this only keeps a failure meanwhile from leaving its rejection unhandled.
+      seen.catch(() => undefined);
+      await handedOver();
+      const outcome = finished.outcome();
+      const match = matchBarriers(current, outcome.barriers);
       let created = 0;
       let updated = 0;
 
@@ -491,6 +501,7 @@ export class PatternsService {
         members.betterIds.push(id ?? null);
         members.betterAnchoring.push(id === undefined ? null : (better?.anchoring ?? null));
       }
+      await seen;
       await this.insertFromEngine(manager, inserts, now);
       created = inserts.length;
       updated = await this.updateFromEngine(manager, updates, now);
@@ -518,7 +529,6 @@ export class PatternsService {
           this.recordedLanguageModel(meaning),
         ],
       );
-      await this.markSeen(manager, unseen ?? rows.map((row) => row.id), now);
       phases.writeMs = Math.round(performance.now() - mark);
       return {
         mode: 'full' as const,
