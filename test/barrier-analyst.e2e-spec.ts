@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { BarrierService } from '../src/modules/barrier/barrier.service';
 import { PatternsJob } from '../src/modules/barrier/jobs/patterns.job';
+import { PatternsService } from '../src/modules/barrier/patterns.service';
 import { User } from '../src/modules/user/user.entity';
 import { importDeviation } from './support/deviation-factories';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
@@ -384,6 +385,44 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
 
     const staff = await createApiToken(t.app, await createUser(t.app, 'staff'));
     expect((await client.api('POST', '/api/patterns/run', undefined, staff)).status).toBe(403);
+  });
+});
+
+describe('a full run that fails while it writes (with a predictable engine)', () => {
+  it('leaves every report unseen and nothing written, and the next run does it all', async () => {
+    const t = await startTestApp({ clock: new FixedClock(new Date('2026-11-23T02:00:00Z')) });
+    try {
+      const fake = useFakePatternEngine(t.app);
+      for (const kommun of ['Haninge', 'Botkyrka', 'Täby']) {
+        sequence += 1;
+        await importDeviation(t.app, {
+          externalId: `T-${String(sequence).padStart(4, '0')}`,
+          kommun,
+          occurredOn: '2018-02-01',
+          title: 'Avvikelse',
+          description: 'Deltagaren fick inget stöd från någon av parterna. mönster:delta',
+        });
+      }
+      const patterns = t.app.get(PatternsService);
+      const db = t.app.get(DataSource);
+      const stored = async (): Promise<{ seen: number; barriers: number; members: number }> =>
+        (
+          (await db.query(
+            `SELECT (SELECT count(*) FROM barrier_engine_seen)::int AS seen, (SELECT count(*) FROM barrier)::int AS barriers,
+                    (SELECT count(*) FROM barrier_member)::int AS members`,
+          )) as Array<{ seen: number; barriers: number; members: number }>
+        )[0];
+      // The reports are marked seen early in the writing transaction; the membership that follows fails.
+      fake.breakNextOutcome = true;
+      await expect(patterns.run('full')).rejects.toThrow(/uuid/);
+      expect(await stored()).toEqual({ seen: 0, barriers: 0, members: 0 });
+      expect(await patterns.pending()).toMatchObject({ unseenReports: 3 });
+      const summary = await patterns.run('auto');
+      expect(summary).toMatchObject({ mode: 'full', reports: 3, newReports: 3, created: 1 });
+      expect(await stored()).toEqual({ seen: 3, barriers: 1, members: 3 });
+    } finally {
+      await t.close();
+    }
   });
 });
 

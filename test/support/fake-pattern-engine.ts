@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FullRunOutcome, FullRunRequest, IncrementalOutcome, PatternBarrier, PatternEngine, PatternReport, StoredModel } from '../../src/modules/barrier/pattern-engine.port';
+import { FullRunOutcome, FullRunRequest, gatheredFullRun, IncrementalOutcome, PatternBarrier, PatternEngine, PatternReport, StoredModel } from '../../src/modules/barrier/pattern-engine.port';
 
 /** "mönster:namn" in a report's description puts it in the fake engine's group "namn". */
 const MARKER = /mönster:([a-zåäö0-9-]+)/i;
@@ -29,6 +29,8 @@ export class FakePatternEngine {
   anchoringShift = 0;
   /** Thrown by the next run (full or incremental), then cleared: a run that fails inside the engine. */
   failNext: Error | null = null;
+  /** The next full run names a member that is no report's id, then this is cleared: writing that outcome fails in the database. */
+  breakNextOutcome = false;
 
   private failIfAsked(): void {
     const error = this.failNext;
@@ -77,6 +79,10 @@ export class FakePatternEngine {
         if (key !== undefined && key !== barrier.key) barrier.better[report.id] = { key, anchoring: 12 };
       }
     }
+    if (this.breakNextOutcome && barriers.length > 0) {
+      this.breakNextOutcome = false;
+      barriers[0].memberIds.push('ingen-rapport');
+    }
     return { barriers, model: { shared: { version: this.version }, perBarrier } };
   }
 
@@ -106,7 +112,7 @@ export function useFakePatternEngine(app: NestFastifyApplication): FakePatternEn
   const fake = new FakePatternEngine();
   const engine = app.get(PatternEngine);
   Object.defineProperty(engine, 'version', { value: fake.version });
-  engine.runFull = async (reports, request) => fake.runFull(reports, request);
+  engine.startFull = () => gatheredFullRun(async (reports, request) => fake.runFull(reports, request));
   engine.assignIncremental = (reports, model) => fake.assignIncremental(reports, model);
   return fake;
 }

@@ -62,6 +62,43 @@ describe('full run in a worker thread', () => {
     expect(reasons.every((lines) => Array.isArray(lines) && lines.length > 0)).toBe(true);
   });
 
+  it('sees the reports added in batches as one list: the same barriers, reasons and anchoring as from one batch', async () => {
+    const whole = await new EnginePatternEngine().runFull(reports, request);
+    const session = new EnginePatternEngine().startFull();
+    for (let start = 0; start < reports.length; start += 37) session.add(reports.slice(start, start + 37));
+    const batched = (await session.finish(request)).outcome();
+    const detail = (outcome: FullRunOutcome): string[] =>
+      outcome.barriers.map((b) => JSON.stringify([b.memberIds, b.terms, b.parties, b.memberIds.map((id) => [b.reasons[id], b.anchoring[id]])])).sort();
+    expect(detail(batched)).toEqual(detail(whole));
+    expect(batched.model.shared).toEqual(whole.model.shared);
+  });
+
+  it('gives the reports the meaning keys that come with the request', async () => {
+    // Two made-up meanings across the samples, so they weigh in the clustering.
+    const keys = new Map(reports.map((report, i) => [report.id, [i % 2 === 0 ? 'm:0:1' : 'm:1:1']]));
+    const session = new EnginePatternEngine().startFull();
+    session.add(reports);
+    const threaded = (await session.finish({ ...request, meaningWeight: 1, meaningKeys: keys })).outcome();
+    const here = fullRunOutcome({
+      reports: reports.map((report) => ({ ...report, meaningKeys: keys.get(report.id) })),
+      thesaurus: combineThesaurus(loadDefaultThesaurus(), request.thesaurusLines),
+      confirmed: request.confirmed,
+      excluded: request.excluded,
+      previous: request.previous,
+      meaningWeight: 1,
+    });
+    const words = await new EnginePatternEngine().runFull(reports, request);
+    expect(shape(threaded)).toEqual(shape(here));
+    expect(shape(threaded)).not.toEqual(shape(words));
+  });
+
+  it('lets go of its thread when abandoned before it is finished', async () => {
+    const session = new EnginePatternEngine().startFull();
+    session.add(reports.slice(0, 10));
+    session.abandon();
+    await expect(session.finish(request)).rejects.toThrow(/avbröts/);
+  });
+
   it('leaves the event loop free while it works', async () => {
     let done = false;
     const run = new EnginePatternEngine().runFull(reports, request).then((outcome) => {

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { deserialize } from 'node:v8';
 import { Injectable } from '@nestjs/common';
-import { runInWorker } from '../../common/workers/run-in-worker';
+import { startWorker } from '../../common/workers/run-in-worker';
 import { assignIncremental } from './engine/barrier-engine';
 import { BarrierModelEntry, ENGINE_VERSION, joinModel, SharedModel } from './engine/barrier-model';
 import { scoreClustering } from './engine/clustering-metrics';
 import { combineThesaurus, loadDefaultThesaurus } from './engine/default-thesaurus';
 import { generateReports } from './engine/report-generator';
-import { FullRunInput } from './full-run';
-import { ClusteringScores, FullRunOutcome, FullRunRequest, GeneratorPlace, IncrementalOutcome, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
+import { FullRunMessage, PackedOutcome, unpackOutcome } from './full-run';
+import { ClusteringScores, FullRunSession, GeneratorPlace, IncrementalOutcome, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
 
 /** The default thesaurus beside the compiled engine, or in src/ when a build did not copy it. */
 export function defaultThesaurusPath(): string {
@@ -36,17 +37,36 @@ export class EnginePatternEngine extends PatternEngine {
 
   /**
    * In a worker thread: a full run takes seconds at scale (about 5 s at 100 000 reports), and on the
-   * event loop it would hold every user's request for that long.
+   * event loop it would hold every user's request for that long. The thread starts at once and copies
+   * each batch in as it is added, so its start and the copying overlap the reading of the reports. Its
+   * outcome comes back packed (packOutcome) and is unpacked when the caller asks for it.
    */
-  runFull(reports: readonly PatternReport[], request: FullRunRequest): Promise<FullRunOutcome> {
-    return runInWorker<FullRunInput, FullRunOutcome>(join(__dirname, 'full-run.worker'), {
-      reports,
-      thesaurus: this.thesaurusText(request.thesaurusLines),
-      confirmed: request.confirmed,
-      excluded: request.excluded,
-      previous: request.previous,
-      meaningWeight: request.meaningWeight,
-    });
+  startFull(): FullRunSession {
+    const worker = startWorker<FullRunMessage, Uint8Array>(join(__dirname, 'full-run.worker'));
+    return {
+      add: (reports) => worker.post({ reports }),
+      finish: async (request) => {
+        try {
+          worker.post({
+            run: {
+              thesaurus: this.thesaurusText(request.thesaurusLines),
+              confirmed: request.confirmed,
+              excluded: request.excluded,
+              previous: request.previous,
+              meaningWeight: request.meaningWeight,
+              meaningKeys: request.meaningKeys,
+            },
+          });
+        } catch (error) {
+          // The thread would otherwise wait for its input for ever.
+          worker.stop();
+          throw error;
+        }
+        const packed = await worker.result;
+        return { outcome: () => unpackOutcome(deserialize(packed) as PackedOutcome) };
+      },
+      abandon: () => worker.stop(),
+    };
   }
 
   assignIncremental(reports: readonly PatternReport[], stored: StoredModel, thesaurusLines: readonly string[]): IncrementalOutcome {

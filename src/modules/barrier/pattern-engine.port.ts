@@ -35,6 +35,58 @@ export interface FullRunRequest {
   previous: ReadonlyArray<{ key: string; memberIds: readonly string[] }>;
   /** Weight of the reports' meaning keys (EngineOptions.meaningWeight); only given when reports carry them. */
   meaningWeight?: number;
+  /**
+   * Meaning keys by report id, for reports handed over without them: a session's reports go to the engine
+   * as they are read, before the language model has read them all. Given to those reports before the run.
+   */
+  meaningKeys?: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * A full run whose reports are handed over in batches while they are still being read, so the engine
+ * can make ready meanwhile (see PatternEngine.startFull).
+ */
+export interface FullRunSession {
+  /** The next reports, in the order read: the run sees the batches one after the other, as one list. */
+  add(reports: readonly PatternReport[]): void;
+  /** Every report has been added: runs the engine over them all, and resolves once it has finished. */
+  finish(request: FullRunRequest): Promise<FinishedFullRun>;
+  /** The run will not be finished (reading the reports failed): lets go of what it holds. */
+  abandon(): void;
+}
+
+/**
+ * A finished full run. Its outcome is unpacked when asked for: that takes a while at scale (a few hundred
+ * ms for 100 000 reports), so the caller can first set the database to work on what does not need it.
+ */
+export interface FinishedFullRun {
+  outcome(): FullRunOutcome;
+}
+
+/** The reports with the request's meaning keys (see FullRunRequest.meaningKeys); the same list when there are none. */
+export function withMeaningKeys(reports: readonly PatternReport[], keys: FullRunRequest['meaningKeys']): readonly PatternReport[] {
+  if (keys === undefined) return reports;
+  return reports.map((report) => {
+    const meaningKeys = keys.get(report.id);
+    return meaningKeys === undefined ? report : { ...report, meaningKeys };
+  });
+}
+
+/** A session that keeps the batches and runs `run` over them at finish: for engines with nothing to make ready. */
+export function gatheredFullRun(run: (reports: readonly PatternReport[], request: FullRunRequest) => Promise<FullRunOutcome>): FullRunSession {
+  const reports: PatternReport[] = [];
+  return {
+    add(batch) {
+      for (const report of batch) reports.push(report);
+    },
+    finish: async (request) => {
+      const outcome = await run(withMeaningKeys(reports, request.meaningKeys), request);
+      return { outcome: () => outcome };
+    },
+    abandon() {
+      reports.length = 0;
+    },
+  };
 }
 
 /**
@@ -69,7 +121,14 @@ export interface ClusteringScores {
 export abstract class PatternEngine {
   /** Changes when the engine's model format or features change: a stored model from another version is not reused. */
   abstract readonly version: string;
-  abstract runFull(reports: readonly PatternReport[], request: FullRunRequest): Promise<FullRunOutcome>;
+  /** A full run, its reports to be added batch by batch (see FullRunSession). */
+  abstract startFull(): FullRunSession;
+  /** A full run over reports already at hand. */
+  async runFull(reports: readonly PatternReport[], request: FullRunRequest): Promise<FullRunOutcome> {
+    const session = this.startFull();
+    session.add(reports);
+    return (await session.finish(request)).outcome();
+  }
   abstract assignIncremental(reports: readonly PatternReport[], model: StoredModel, thesaurusLines: readonly string[]): IncrementalOutcome;
   abstract score(truth: ReadonlyArray<string | null>, predicted: ReadonlyArray<string | null>): ClusteringScores;
   /** Synthetic reports for the benchmark, varied from templates, deterministic for a seed, spread over the given kommuner. */

@@ -9,7 +9,7 @@ import { matchBarriers, PreviousBarrier } from './barrier-identity';
 import { BarrierLetterHook } from './barrier-letter.hook';
 import { generatedBarrierName } from './barrier-naming';
 import { BarrierStore, EngineStateRow } from './barrier-store';
-import { PatternBarrier, PatternEngine, PatternReport } from './pattern-engine.port';
+import { FullRunRequest, PatternBarrier, PatternEngine, PatternReport } from './pattern-engine.port';
 import { ThesaurusService } from './thesaurus.service';
 import { DEFAULT_MEANING_WEIGHT } from './engine/meaning-features';
 import { MeaningOutcome, ReportMeaningService, StoredMeaningSpace } from './embeddings/report-meaning.service';
@@ -32,7 +32,10 @@ export interface PatternsRunSummary {
   letters: number;
   activeBarriers: number;
   durationMs: number;
-  /** Where the time went: reading reports, the engine, writing barriers, letters (ms). */
+  /**
+   * Where the time went: reading reports, the engine, writing barriers, letters (ms). A full run's engine thread
+   * copies the reports in while they are read, and its outcome is unpacked while the reports are marked seen (write).
+   */
   phases: { readMs: number; engineMs: number; writeMs: number; lettersMs: number };
   /**
    * The optional language model (EMBEDDINGS_URL): 'off' when none is configured, 'used' when the reports'
@@ -41,6 +44,15 @@ export interface PatternsRunSummary {
    */
   languageModel: MeaningOutcome['status'];
 }
+
+/** What the engine reads of a report (ReportRow), and the joins that name its kommun and delprojekt. */
+const REPORT_SELECT = `SELECT d.id, d.title, d.description, d.consequence, d.tried, d.category, d.parties, m.name AS municipality, s.name AS subproject,
+              d.occurred_on::text AS occurred_on
+         FROM deviation d`;
+const REPORT_JOINS = `JOIN municipality m ON m.id = d.municipality_id
+         JOIN subproject s ON s.id = d.subproject_id`;
+/** Reports per read of a full run: the engine's thread copies in one batch while the next is read. */
+const READ_BATCH = 10_000;
 
 /** New reports since the last full run beyond this share (and at least FULL_RUN_MIN_NEW) make the next run full. */
 const FULL_RUN_NEW_SHARE = 0.1;
@@ -77,6 +89,14 @@ function toPatternReport(row: ReportRow, meaningKeys?: readonly string[]): Patte
   // Only when there are keys: without a language model the engine gets exactly what it always got.
   if (meaningKeys !== undefined) report.meaningKeys = meaningKeys;
   return report;
+}
+
+/**
+ * Resolves once TypeORM has handed a statement just issued to the driver (it does so from a later microtask), so the
+ * database works on it while this thread goes on with something else.
+ */
+function handedOver(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Reasons travel to SQL as one text per report, split on the unit separator (cheaper than JSON for 100 000 rows). */
@@ -208,7 +228,7 @@ export class PatternsService {
     const thesaurusHash = ThesaurusService.hash(this.engine.version, lines);
     const state = await this.dataSource.transaction((manager) => this.store.lockState(manager));
     // Without a model every report is new, and the run is a full one.
-    const unseen = state.model === null ? null : await this.loadReports('unseen');
+    const unseen = state.model === null ? null : await this.loadUnseenReports();
     const { fullRunReason, unreachable } =
       mode === 'full' ? { fullRunReason: 'begärd', unreachable: null } : await this.chooseRun(state, thesaurusHash, unseen?.length ?? 0);
     const summary = fullRunReason
@@ -224,7 +244,7 @@ export class PatternsService {
   /** What the next run has to do: reports the engine has not seen, and whether an analyst's change awaits a full run. */
   async pending(): Promise<PatternsPending> {
     // Deviations are never deleted and every seen row is a deviation's, so the difference of the two counts is the
-    // number unseen: about 50 ms at 1 000 000 reports, where the anti-join loadReports needs takes 250 ms.
+    // number unseen: about 50 ms at 1 000 000 reports, where the anti-join loadUnseenReports needs takes 250 ms.
     const [row] = (await this.dataSource.query(
       `SELECT greatest(0, (SELECT count(*) FROM deviation) - (SELECT count(*) FROM barrier_engine_seen))::int AS unseen,
               coalesce((SELECT full_run_requested FROM barrier_engine_state WHERE id = 1), false) AS requested`,
@@ -302,23 +322,48 @@ export class PatternsService {
     return null;
   }
 
-  /** All reports, or those the engine has not looked at yet. */
-  private async loadReports(which: 'all' | 'unseen'): Promise<ReportRow[]> {
-    // The unseen ones found by id first (two primary keys, index-only once vacuumed; OFFSET 0 keeps that a step of
-    // its own), then only their rows read rather than every report's.
-    const unseen =
-      which === 'unseen'
-        ? `JOIN (SELECT x.id FROM deviation x WHERE NOT EXISTS (SELECT 1 FROM barrier_engine_seen s WHERE s.deviation_id = x.id) OFFSET 0) u ON u.id = d.id`
-        : '';
+  /** The reports the engine has not looked at yet. */
+  private async loadUnseenReports(): Promise<ReportRow[]> {
+    // Found by id first (two primary keys, index-only once vacuumed; OFFSET 0 keeps that a step of its own),
+    // then only their rows read rather than every report's.
     return (await this.dataSource.query(
-      `SELECT d.id, d.title, d.description, d.consequence, d.tried, d.category, d.parties, m.name AS municipality, s.name AS subproject,
-              d.occurred_on::text AS occurred_on
-         FROM deviation d
-         ${unseen}
-         JOIN municipality m ON m.id = d.municipality_id
-         JOIN subproject s ON s.id = d.subproject_id
+      `${REPORT_SELECT}
+         JOIN (SELECT x.id FROM deviation x WHERE NOT EXISTS (SELECT 1 FROM barrier_engine_seen s WHERE s.deviation_id = x.id) OFFSET 0) u ON u.id = d.id
+         ${REPORT_JOINS}
         ORDER BY d.id`,
     )) as ReportRow[];
+  }
+
+  /**
+   * Every report in id order, READ_BATCH at a time, each batch handed to `batch` as soon as it is read (a full
+   * run's engine copies it in meanwhile). One snapshot, as one query would read them. The next batch is asked
+   * for before this one is handed on, so the database finds it while this thread works.
+   */
+  private async loadAllReports(batch: (rows: readonly ReportRow[]) => void): Promise<ReportRow[]> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const read = (after: string | null): Promise<ReportRow[]> => {
+        const rows = manager.query(
+          `${REPORT_SELECT}
+           ${REPORT_JOINS}
+           ${after === null ? '' : 'WHERE d.id > $2'}
+           ORDER BY d.id LIMIT $1`,
+          after === null ? [READ_BATCH] : [READ_BATCH, after],
+        ) as Promise<ReportRow[]>;
+        // Awaited in the next round; this only keeps a failure meanwhile from leaving its rejection unhandled.
+        rows.catch(() => undefined);
+        return rows;
+      };
+      const all: ReportRow[] = [];
+      let next: Promise<ReportRow[]> | null = read(null);
+      while (next !== null) {
+        const rows: ReportRow[] = await next;
+        next = rows.length < READ_BATCH ? null : read(rows[rows.length - 1].id);
+        if (next !== null) await handedOver();
+        if (rows.length > 0) batch(rows);
+        for (const row of rows) all.push(row);
+      }
+      return all;
+    });
   }
 
   /** The active barriers with their members; from `stored` when the memberships are already read. */
@@ -369,21 +414,33 @@ export class PatternsService {
   ): Promise<PatternsRunSummary> {
     const phases = { readMs: 0, engineMs: 0, writeMs: 0, lettersMs: 0 };
     let mark = performance.now();
-    const rows = await this.loadReports('all');
-    const meaning: MeaningOutcome = unreachable !== null && rows.length > 0 ? { status: 'unavailable', reason: unreachable } : await this.meaningFor(rows, null);
-    const keys = meaning.status === 'used' ? meaning.keys : null;
-    const reports = rows.map((row) => toPatternReport(row, keys?.get(row.id)));
-    const previous = await this.previousBarriers(this.dataSource.manager);
-    const choices = await this.analystChoices(this.dataSource.manager);
+    // The engine's thread starts now and takes the reports batch by batch while they are read, so its start
+    // and its copy of them overlap the reading (the main thread would otherwise sit idle while it did that).
+    const session = this.engine.startFull();
+    let rows: ReportRow[];
+    let meaning: MeaningOutcome;
+    let request: FullRunRequest;
+    try {
+      // Without meaning keys: those come with the request, once the language model has read every report.
+      rows = await this.loadAllReports((batch) => session.add(batch.map((row) => toPatternReport(row))));
+      meaning = unreachable !== null && rows.length > 0 ? { status: 'unavailable', reason: unreachable } : await this.meaningFor(rows, null);
+      const keys = meaning.status === 'used' ? meaning.keys : null;
+      const previous = await this.previousBarriers(this.dataSource.manager);
+      const choices = await this.analystChoices(this.dataSource.manager);
+      request = {
+        thesaurusLines: lines,
+        confirmed: choices.confirmed,
+        excluded: choices.excluded,
+        previous: previous.map((barrier) => ({ key: barrier.id, memberIds: barrier.memberIds })),
+        ...(keys === null ? {} : { meaningWeight: DEFAULT_MEANING_WEIGHT, meaningKeys: keys }),
+      };
+    } catch (error) {
+      session.abandon();
+      throw error;
+    }
     phases.readMs = Math.round(performance.now() - mark);
     mark = performance.now();
-    const outcome = await this.engine.runFull(reports, {
-      thesaurusLines: lines,
-      confirmed: choices.confirmed,
-      excluded: choices.excluded,
-      previous: previous.map((barrier) => ({ key: barrier.id, memberIds: barrier.memberIds })),
-      ...(keys === null ? {} : { meaningWeight: DEFAULT_MEANING_WEIGHT }),
-    });
+    const finished = await session.finish(request);
     phases.engineMs = Math.round(performance.now() - mark);
     mark = performance.now();
 
@@ -393,9 +450,16 @@ export class PatternsService {
       const fresh = await this.analystChoices(manager);
       const stored = await this.storedMembers(manager);
       const current = await this.previousBarriers(manager, stored);
-      const match = matchBarriers(current, outcome.barriers);
       const taken = new Set(((await manager.query(`SELECT id FROM barrier`)) as Array<{ id: string }>).map((row) => row.id));
       const now = this.clock.now();
+      // Marking the reports seen needs nothing from the engine: the database does it while this thread unpacks the
+      // outcome and works out what to write. In this transaction still, so a run that fails leaves them unseen.
+      const seen = this.markSeen(manager, unseen ?? rows.map((row) => row.id), now);
+      // Awaited below; this only keeps a failure meanwhile from leaving its rejection unhandled.
+      seen.catch(() => undefined);
+      await handedOver();
+      const outcome = finished.outcome();
+      const match = matchBarriers(current, outcome.barriers);
       let created = 0;
       let updated = 0;
 
@@ -437,6 +501,7 @@ export class PatternsService {
         members.betterIds.push(id ?? null);
         members.betterAnchoring.push(id === undefined ? null : (better?.anchoring ?? null));
       }
+      await seen;
       await this.insertFromEngine(manager, inserts, now);
       created = inserts.length;
       updated = await this.updateFromEngine(manager, updates, now);
@@ -457,20 +522,19 @@ export class PatternsService {
         [
           JSON.stringify(outcome.model.shared),
           thesaurusHash,
-          reports.length,
+          rows.length,
           now,
           state.revision,
           meaning.status === 'used' ? JSON.stringify(meaning.space) : null,
           this.recordedLanguageModel(meaning),
         ],
       );
-      await this.markSeen(manager, unseen ?? reports.map((report) => report.id), now);
       phases.writeMs = Math.round(performance.now() - mark);
       return {
         mode: 'full' as const,
         fullRunReason: reason,
-        reports: reports.length,
-        newReports: unseen?.length ?? reports.length,
+        reports: rows.length,
+        newReports: unseen?.length ?? rows.length,
         placed: 0,
         created,
         updated,
