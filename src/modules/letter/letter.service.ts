@@ -15,6 +15,7 @@ import {
   DEFAULT_RECIPIENT,
   DEFAULT_SIGNATORY_TITLE,
   LETTER_EVENT_LABELS,
+  LETTER_FIELD_MAX,
   LETTER_SENDER_FIELDS,
   LETTER_FIELD_NAMES,
   LETTER_SECTIONS,
@@ -33,7 +34,7 @@ import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
 import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder, sortOldestFirst } from './letter-evidence';
 import { assertLetterHasNoPersonalData } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
-import { LetterUpdateDto } from './dto/letter-update.dto';
+import { LetterUpdateDto, PERSON_NAME } from './dto/letter-update.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
 
 export interface NamedRef {
@@ -70,7 +71,9 @@ export type LetterSender = Record<LetterSenderField, string | null>;
 /** The sender the editor offers when none is set: the analyst's own name (where the account has one) and e-mail. */
 export function senderOf(user: Pick<AuthUser, 'name' | 'email'>): Partial<LetterSender> {
   const name = user.name.replace(/\s+/g, ' ').trim();
-  return { signatoryName: name === '' ? null : name, signatoryTitle: DEFAULT_SIGNATORY_TITLE, contactEmail: user.email };
+  // Only a name the editor would accept back ("Handläggare 2" is not a person's name): otherwise the form as offered could not be saved.
+  const acceptable = name !== '' && name.length <= LETTER_FIELD_MAX.signatoryName && PERSON_NAME.test(name);
+  return { signatoryName: acceptable ? name : null, signatoryTitle: DEFAULT_SIGNATORY_TITLE, contactEmail: user.email };
 }
 
 export interface LetterListItem {

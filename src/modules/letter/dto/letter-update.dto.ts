@@ -22,7 +22,8 @@ const given = (_: object, value: unknown): boolean => value !== undefined && val
 /** "Dnr 2026/14", "SF 2026-0045", "MIA-2026:3". */
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N} .,:;/()_–-]*$/u;
 /** Letters, spaces, hyphens and apostrophes: "Anna-Karin Öberg", "D'Souza". */
-const PERSON_NAME = /^\p{L}[\p{L}\p{M} .'’-]*$/u;
+/** A signatory's name as the editor accepts it: letters, spaces and - . ' only. */
+export const PERSON_NAME = /^\p{L}[\p{L}\p{M} .'’-]*$/u;
 const TITLE = /^\p{L}[\p{L}\p{M}\p{N} .,:;/()&–-]*$/u;
 /** Six to fifteen digits with spaces, hyphens and brackets, an optional + first: "08-123 456 78", "+46 8 123 456 78". */
 const PHONE = /^(?=(?:\D*\d){6,15}\D*$)\+?[\d][\d ()–-]*\d$/u;
