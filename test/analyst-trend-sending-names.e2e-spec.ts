@@ -24,7 +24,7 @@ describe('the analyst: trend to today’s quarter, marking a letter sent, barrie
 
   /** The /hinder table row of one barrier. */
   function rowOf(html: string, barrierId: string): string {
-    const rows = html.match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
+    const rows = html.match(/<tr\b[^>]*>[\s\S]*?<\/tr>/g) ?? [];
     return rows.find((row) => row.includes(`/hinder/${barrierId}"`)) ?? '';
   }
 
