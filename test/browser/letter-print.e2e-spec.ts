@@ -39,7 +39,7 @@ describe('the signature of a printed letter shares its page with the closing', (
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestApp({ clock }), launchBrowser()]);
     workDir = mkdtempSync(join(tmpdir(), 'skrivelse-pdf-'));
-    analyst = await createUser(t.app, 'analyst');
+    analyst = await createUser(t.app, 'analyst', { name: 'Ada Analytiker' });
     token = await createApiToken(t.app, analyst);
     const db = t.app.get(DataSource);
     const barrierId = await insertEscalatedBarrier(db, 'Krav på inskrivning för ekonomiskt bistånd', ['KOMMUN', 'AF'], clock.now());
