@@ -11,6 +11,7 @@ import { HttpClient, HttpResult } from './support/http-client';
 import { markedFinding } from './support/pii-quote';
 import { startTestApp, TestApp } from './support/test-app';
 import { everythingStored } from './support/stored-text';
+import { captureOutput } from './support/output-capture';
 
 /**
  * The analyst's forms refuse personal data as the reporters' do: the page quotes a few words around each
@@ -48,20 +49,14 @@ describe('personal data on the analyst’s forms: quoted, nothing stored, and a 
   const clock = new FixedClock(new Date('2026-11-23T09:00:00Z'));
   let analyst: User;
   let client: HttpClient;
-  const logged: string[] = [];
-  const writes: Array<jest.SpyInstance> = [];
+  let logged: string[] = [];
+  let capture: ReturnType<typeof captureOutput> | undefined;
 
   const db = (): DataSource => t.app.get(DataSource);
 
   beforeAll(async () => {
-    for (const stream of [process.stdout, process.stderr]) {
-      writes.push(
-        jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
-          logged.push(String(chunk));
-          return true;
-        }) as typeof stream.write),
-      );
-    }
+    capture = captureOutput();
+    logged = capture.logged;
     t = await startTestApp({ clock, logger: new AppLogger('debug') });
     new Logger('Test').log('Loggen fångas.');
     expect(logged.join('')).toContain('Loggen fångas.');
@@ -71,7 +66,7 @@ describe('personal data on the analyst’s forms: quoted, nothing stored, and a 
   });
   afterAll(async () => {
     await t.close();
-    for (const spy of writes) spy.mockRestore();
+    capture?.restore();
   });
 
   /** Not in the database and not in the log. */

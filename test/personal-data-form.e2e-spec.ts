@@ -12,6 +12,7 @@ import { HttpClient, HttpResult } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 import { markedFinding } from './support/pii-quote';
 import { everythingStored } from './support/stored-text';
+import { captureOutput } from './support/output-capture';
 
 /**
  * Personal data refused on a form, as a writer on a phone meets it: the page quotes a few of their own
@@ -39,18 +40,12 @@ describe('personal data on a form: where it is in words, and a button that takes
   let lead: User;
   let analyst: User;
   /** Everything written to stdout and stderr while the app runs (the real AppLogger, at debug level), kept out of the test output. */
-  const logged: string[] = [];
-  const writes: Array<jest.SpyInstance> = [];
+  let logged: string[] = [];
+  let capture: ReturnType<typeof captureOutput> | undefined;
 
   beforeAll(async () => {
-    for (const stream of [process.stdout, process.stderr]) {
-      writes.push(
-        jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
-          logged.push(String(chunk));
-          return true;
-        }) as typeof stream.write),
-      );
-    }
+    capture = captureOutput();
+    logged = capture.logged;
     t = await startTestApp({ clock, logger: new AppLogger('debug') });
     // The capture sees what the app's logger writes (Nest's Logger goes through it once the app runs).
     new Logger('Test').log('Loggen fångas.');
@@ -61,7 +56,7 @@ describe('personal data on a form: where it is in words, and a button that takes
   });
   afterAll(async () => {
     await t.close();
-    for (const spy of writes) spy.mockRestore();
+    capture?.restore();
   });
 
   const db = (): DataSource => t.app.get(DataSource);
