@@ -8,7 +8,6 @@ import {
   personalDataNotice,
   personalDataRemovedState,
   removePersonalData,
-  swedishList,
   wantsPiiRemoval,
   withPersonalDataNotices,
 } from './personal-data-form';
@@ -27,15 +26,6 @@ describe('wantsPiiRemoval', () => {
     expect(wantsPiiRemoval({})).toBe(false);
     expect(wantsPiiRemoval(null)).toBe(false);
     expect(wantsPiiRemoval('_personuppgifter=ta-bort')).toBe(false);
-  });
-});
-
-describe('swedishList', () => {
-  it('joins with commas and "och"', () => {
-    expect(swedishList([])).toBe('');
-    expect(swedishList(['a'])).toBe('a');
-    expect(swedishList(['a', 'b'])).toBe('a och b');
-    expect(swedishList(['a', 'b', 'c'])).toBe('a, b och c');
   });
 });
 

@@ -2,6 +2,7 @@ import { DomainError } from '../errors/domain-error';
 import { detectPii, maskPii, PII_KIND_PHRASES, PiiDetectionOptions, PiiKind } from '../pii/pii-detector';
 import { PiiExcerpt, piiExcerpts } from '../pii/pii-excerpt';
 import { FormValues } from '../validation/validation';
+import { swedishList } from '../text/swedish-list';
 
 /**
  * The button "Ta bort personuppgifterna åt mig" posts the form with this field. The form's own
@@ -55,11 +56,6 @@ export interface PersonalDataFormState {
 
 export function wantsPiiRemoval(raw: unknown): boolean {
   return raw !== null && typeof raw === 'object' && (raw as Record<string, unknown>)[PII_REMOVAL_FIELD] === PII_REMOVAL_VALUE;
-}
-
-/** "a", "a och b", "a, b och c". */
-export function swedishList(items: readonly string[]): string {
-  return items.length > 1 ? `${items.slice(0, -1).join(', ')} och ${items[items.length - 1]}` : (items[0] ?? '');
 }
 
 /** Line breaks and runs of spaces as one space, as the barrier checks read a text. */

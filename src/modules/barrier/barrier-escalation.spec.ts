@@ -1,4 +1,4 @@
-import { addMonths, decideEscalation, EscalationMember, EscalationRule, isInterfaceBarrier, swedishList, widestWindow } from './barrier-escalation';
+import { addMonths, decideEscalation, EscalationMember, EscalationRule, isInterfaceBarrier, widestWindow } from './barrier-escalation';
 
 const RULE: EscalationRule = { minMunicipalities: 3, windowMonths: 12, minStructuralMarks: 2 };
 let n = 0;
@@ -90,15 +90,6 @@ describe('decideEscalation', () => {
 
   it('an empty barrier is not escalated', () => {
     expect(decideEscalation([], RULE)).toBeNull();
-  });
-});
-
-describe('swedishList', () => {
-  it('joins with commas and "och"', () => {
-    expect(swedishList([])).toBe('');
-    expect(swedishList(['Haninge'])).toBe('Haninge');
-    expect(swedishList(['Haninge', 'Salem'])).toBe('Haninge och Salem');
-    expect(swedishList(['A', 'B', 'C'])).toBe('A, B och C');
   });
 });
 

@@ -1,3 +1,5 @@
+import { swedishList } from '../../common/text/swedish-list';
+
 /**
  * When a barrier is escalated: it recurs in at least K kommuner spread over at least two delprojekt
  * within a window of W months (anywhere in its history), or leads have marked enough of its reports as
@@ -85,12 +87,6 @@ export function widestWindow(members: readonly EscalationMember[], rule: Pick<Es
     municipalities: [...new Set(inWindow.map((m) => m.municipality))].sort((a, b) => a.localeCompare(b, 'sv')),
     subprojects: [...new Set(inWindow.map((m) => m.subproject))].sort((a, b) => a.localeCompare(b, 'sv')),
   };
-}
-
-/** "Haninge, Botkyrka och Salem". */
-export function swedishList(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} och ${items[items.length - 1]}`;
 }
 
 function monthsPhrase(months: number): string {

@@ -1,6 +1,6 @@
 /** A name for a barrier the analyst has not named yet, from its characteristic terms and parties. */
 
-import { swedishList } from './barrier-escalation';
+import { swedishList } from '../../common/text/swedish-list';
 
 const MAX_TERMS = 3;
 export const BARRIER_NAME_MAX = 160;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MailOutboxService } from '../mail/mail-outbox.service';
-import { swedishList } from './barrier-escalation';
+import { swedishList } from '../../common/text/swedish-list';
 import { barrierDisplayName } from './barrier-wording';
 
 export interface EscalatedBarrierMail {

@@ -1,5 +1,6 @@
 import { TemplateRenderer } from '../../common/templates/template-renderer';
-import { CASE_NOUN, counted, LetterDrafter, lowerFirst, numberWord, partOf, periodPhrase, recipientName, REPORT_NOUN, sentenceStart, swedishList, trendSentence, unnamedTopic } from './letter-drafting';
+import { swedishList } from '../../common/text/swedish-list';
+import { CASE_NOUN, counted, LetterDrafter, lowerFirst, numberWord, partOf, periodPhrase, recipientName, REPORT_NOUN, sentenceStart, trendSentence, unnamedTopic } from './letter-drafting';
 import { buildLetterEvidence, EvidenceMember } from './letter-evidence';
 import { detectPii } from '../../common/pii/pii-detector';
 

@@ -4,6 +4,7 @@ import { barrierDisplayName, PARTY_WORDS } from '../barrier/barrier-wording';
 import { DEFAULT_RECIPIENT, LetterSection, PARTY_NAMES } from './letter.constants';
 import { LetterEvidence, QuarterCount, TREND_LABELS, trendWindows } from './letter-evidence';
 import { defaultSpecialCategoryDetector } from './special-category';
+import { swedishList } from '../../common/text/swedish-list';
 
 /**
  * The analyst's starting point: each section of a new letter in formal Swedish, worded by the
@@ -26,12 +27,6 @@ export interface DraftInput {
 export type LetterDraft = Record<'subject' | LetterSection, string>;
 
 const MONTH_YEAR = new Intl.DateTimeFormat('sv-SE', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** "Haninge, Botkyrka och Salem". */
-export function swedishList(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} och ${items[items.length - 1]}`;
-}
 
 /** "mars 2018" for 2018-03-12. */
 export function monthYear(date: string): string {

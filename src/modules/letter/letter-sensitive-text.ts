@@ -1,5 +1,5 @@
 import { LETTER_SECTION_HEADINGS, LetterTextField } from './letter.constants';
-import { swedishList } from './letter-drafting';
+import { swedishList } from '../../common/text/swedish-list';
 import { defaultSpecialCategoryDetector, SpecialCategoryDetector } from './special-category';
 
 /**
