@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { AppLogger } from '../src/common/logging/app-logger';
+import { ThesaurusService } from '../src/modules/barrier/thesaurus.service';
 import { LetterService } from '../src/modules/letter/letter.service';
 import { User } from '../src/modules/user/user.entity';
 import { addBarrierMember, insertEscalatedBarrier } from './support/barrier-factories';
@@ -239,6 +240,28 @@ describe('personal data on the analyst’s forms: quoted, nothing stored, and a 
     expect(api.status).toBe(400);
     expect(api.json<{ error: { code: string } }>().error.code).toBe('thesaurus_placeholder');
     expect(await thesaurusLines()).toEqual(['sjukpenning [FK]: sjukpenningen, SGI']);
+  });
+
+  it('a line saved with a placeholder before they were refused: the engine leaves the placeholder out, and the page says so', async () => {
+    const legacy = ['= fixat på plats, [namn borttaget]', 'intyg [FK]: läkarintyget, [e-postadress borttagen]'];
+    for (const line of legacy) {
+      await db().query(`INSERT INTO thesaurus_entry (line, canonical, created_by_id) VALUES ($1, $2, $3)`, [line, line.split(':')[0].trim(), analyst.id]);
+    }
+    try {
+      const settled = await t.app.get(ThesaurusService).settledLocallyCheck();
+      // The rest of the line still counts; the placeholder no longer calls a report with a masked name settled locally.
+      expect(settled('Det var fixat på plats samma dag.')).toBe(true);
+      expect(settled('Handläggaren [namn borttaget] svarar inte, deltagaren står utan ersättning.')).toBe(false);
+      const page = await client.get('/hinder/tesaurus');
+      expect(page.status).toBe(200);
+      const notes = [...page.text.matchAll(/<p class="notice-warning thesaurus-placeholder">([^<]*)<\/p>/g)].map((m) => m[1]);
+      expect(notes).toEqual([
+        'Det som står med platshållaren ”[namn borttaget]” används inte i analysen: platshållaren står för en borttagen uppgift. Ta bort raden och lägg till den igen med bara ord och uttryck.',
+        'Det som står med platshållaren ”[e-postadress borttagen]” används inte i analysen: platshållaren står för en borttagen uppgift. Ta bort raden och lägg till den igen med bara ord och uttryck.',
+      ]);
+    } finally {
+      await db().query(`DELETE FROM thesaurus_entry WHERE line = ANY($1)`, [legacy]);
+    }
   });
 
   /** A draft letter about a barrier of three reports, with `text` put straight into its stored "Vad som har prövats lokalt". */

@@ -18,6 +18,7 @@ import { BarrierDetail, BarrierMemberOrder, BarrierSummary } from './barrier.typ
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierCreateDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveInFormDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
+import { maskPlaceholderIn } from './engine/text-normalizer';
 import { ThesaurusService, withoutPersonalDataVariants } from './thesaurus.service';
 import { PatternsJob, PatternsStatus } from './jobs/patterns.job';
 
@@ -510,11 +511,17 @@ export class BarrierController implements OnModuleInit {
 
   private async renderThesaurus(request: AuthenticatedRequest, reply: FastifyReply, form: ThesaurusFormState, status = 200): Promise<FastifyReply> {
     const query = request.query as Record<string, unknown>;
+    const entries = await this.thesaurus.list();
+    // Lines saved before placeholders were refused: the engine leaves out what holds one, so the analyst is told.
+    const placeholders = Object.fromEntries(entries.flatMap((entry) => {
+      const found = maskPlaceholderIn(entry.line);
+      return found === null ? [] : [[entry.id, found]];
+    }));
     return this.pages.send(
       request,
       reply,
       'barrier-thesaurus',
-      { entries: await this.thesaurus.list(), form, saved: query.sparat === '1', removed: query.borttagen === '1' },
+      { entries, placeholders, form, saved: query.sparat === '1', removed: query.borttagen === '1' },
       { status },
     );
   }

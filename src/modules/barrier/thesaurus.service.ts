@@ -7,6 +7,7 @@ import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { detectPii } from '../../common/pii/pii-detector';
 import { combineThesaurus, loadDefaultThesaurus } from './engine/default-thesaurus';
 import { isSettledLocally } from './engine/settled-locally';
+import { maskPlaceholderIn } from './engine/text-normalizer';
 import { parseThesaurus } from './engine/thesaurus';
 import { defaultThesaurusPath } from './pattern-engine.adapter';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
@@ -21,11 +22,6 @@ const BRACKET_BEFORE_COLON = /^[^:]*\[[^\]]*\]?[^:]*:/u;
 const GENERIC_LINE = /^!\s*(\S[^\n]*)$/u;
 const SETTLED_LINE = /^=\s*(\S[^\n]*)$/u;
 export const THESAURUS_LINE_MAX = 500;
-/**
- * What "Ta bort personuppgifterna åt mig" and the art. 9 masking write ("[e-postadress borttagen]"). As a variant it
- * is no word of the matter, and on a "=" line it would call every report with a masked address settled locally.
- */
-const REMOVAL_PLACEHOLDER = /\[[^\][]{1,40}\s(?:borttaget|borttagen|borttagna)\]/iu;
 
 export interface ParsedThesaurusLine {
   /** Stored normalised: single spaces, variants separated by ", ". */
@@ -149,7 +145,9 @@ export class ThesaurusService {
   }
 
   async add(user: AuthUser, input: string): Promise<ThesaurusEntry> {
-    const placeholder = REMOVAL_PLACEHOLDER.exec(input)?.[0];
+    // What "Ta bort personuppgifterna åt mig" and the art. 9 masking write ("[e-postadress borttagen]"): as a variant it
+    // is no word of the matter, and on a "=" line it would call every report with a masked address settled locally.
+    const placeholder = maskPlaceholderIn(input);
     if (placeholder) {
       throw new DomainError(
         'thesaurus_placeholder',

@@ -11,6 +11,15 @@ const URL = /\bhttps?:\/\/\S+/gu;
 // Placeholders the personal-data masker writes ("[personnummer borttaget]"): they say what was removed,
 // not what happened, and would otherwise link every masked report to every other one.
 const MASK_PLACEHOLDER = /\[[^\]\[]{1,40}\s(?:borttaget|borttagen|borttagna)\]/giu;
+
+/** The first personal-data placeholder in a text ("[namn borttaget]"), or null. */
+export function maskPlaceholderIn(text: string): string | null {
+  if (!text.includes('[')) return null;
+  MASK_PLACEHOLDER.lastIndex = 0;
+  const found = MASK_PLACEHOLDER.exec(text)?.[0] ?? null;
+  MASK_PLACEHOLDER.lastIndex = 0;
+  return found;
+}
 // "AF:s", "SGI:n", "FK:s" – the inflection after the colon carries no meaning of its own.
 const ABBREVIATION_INFLECTION = /(\p{L}):(s|n|en|et|ar|arna|na|ns)\b/gu;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;

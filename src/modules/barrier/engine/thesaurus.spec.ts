@@ -116,3 +116,12 @@ describe('Swedish text pipeline and thesaurus', () => {
     expect(parseThesaurus(loadDefaultThesaurus()).settledPhrases).toEqual(expect.arrayContaining(['löstes', 'rättades', 'gott exempel', 'av misstag', 'glömde']));
   });
 });
+
+describe('placeholders in stored lines (saved before they were refused)', () => {
+  it('leaves out variants, phrases and concepts holding one, and keeps the rest of the line', () => {
+    const thesaurus = parseThesaurus('', ['intyg [FK]: läkarintyget, ring [telefonnummer borttaget]', '= fixat, [namn borttaget]', '[namn borttaget]: handläggaren']);
+    expect(thesaurus.settledPhrases).toEqual(['fixat']);
+    expect([...thesaurus.concepts.keys()]).toEqual(['intyg']);
+    expect([...thesaurus.knownWords].sort()).toEqual(['intyg', 'läkarintyget']);
+  });
+});

@@ -1,6 +1,6 @@
 import { isPartyCode, PartyCode } from './engine-types';
 import { stemSwedish } from './swedish-stemmer';
-import { tokenize } from './text-normalizer';
+import { maskPlaceholderIn, tokenize } from './text-normalizer';
 
 /** A concept of the field: several ways of writing the same thing. */
 export interface ThesaurusConcept {
@@ -99,6 +99,9 @@ function parseThesaurusText(text: string, extraLines: readonly string[]): Thesau
   const settled = new Set<string>();
 
   const addVariant = (variantText: string, conceptKey: string | null): void => {
+    // A variant or phrase holding a placeholder was written around a removed personal detail (lines
+    // saved before placeholders were refused): it names no wording a report has, so it is left out.
+    if (maskPlaceholderIn(variantText) !== null) return;
     const elements = compileVariant(variantText);
     if (elements.length === 0) return;
     for (const token of tokenize(variantText)) {
@@ -121,7 +124,7 @@ function parseThesaurusText(text: string, extraLines: readonly string[]): Thesau
     if (line.startsWith('=')) {
       for (const phrase of line.slice(1).split(',')) {
         const normalised = phrase.trim().toLowerCase().replace(/\s+/g, ' ');
-        if (normalised !== '') settled.add(normalised);
+        if (normalised !== '' && maskPlaceholderIn(normalised) === null) settled.add(normalised);
       }
       continue;
     }
@@ -142,7 +145,7 @@ function parseThesaurusText(text: string, extraLines: readonly string[]): Thesau
       const code = partyMatch[2];
       if (isPartyCode(code)) party = code;
     }
-    if (head === '') continue;
+    if (head === '' || maskPlaceholderIn(head) !== null) continue;
     const key = head.toLowerCase();
     const existing = concepts.get(key);
     concepts.set(key, {
