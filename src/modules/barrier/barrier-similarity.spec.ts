@@ -1,4 +1,5 @@
 import { BarrierProfile, SIMILAR_MIN, similarBarriers } from './barrier-similarity';
+import { MEANING_LABEL } from './engine/meaning-features';
 
 function profile(centroid: Array<[string, number]>, core: string[] = []): BarrierProfile {
   return { centroid, coreFeatures: core.map((key) => [key, key.slice(2)] as [string, string]) };
@@ -53,6 +54,16 @@ describe('similarBarriers', () => {
     const others = ['lönebidrag', 'tolk', 'kö', 'kontor', 'telefon'].map((word, index) => ({ id: `af${index}`, name: word, profile: af([[`t:${word}`, 0.3]], [`t:${word}`]) }));
     const found = similarBarriers(target, [{ id: 'same', name: 'Distansmöten', profile: sameCause }, ...others]);
     expect(found.map((f) => f.id)).toEqual(['same']);
+  });
+
+  it("counts the language model's meaning keys as likeness, and names them as the analyst reads them", () => {
+    // Two parts of one barrier told in different words: only the language model sees they mean the same.
+    const words = { centroid: [['t:tandvård', 0.5], ['m:17', 0.6], ['m:42', 0.4]] as Array<[string, number]>, coreFeatures: [['t:tandvård', 'tandvård'], ['m:17', MEANING_LABEL], ['m:42', MEANING_LABEL]] as Array<[string, string]> };
+    const otherWords = { centroid: [['t:tandläkare', 0.5], ['m:17', 0.6], ['m:42', 0.4]] as Array<[string, number]>, coreFeatures: [['t:tandläkare', 'tandläkare'], ['m:17', MEANING_LABEL], ['m:42', MEANING_LABEL]] as Array<[string, string]> };
+    const [found] = similarBarriers(words, [{ id: 'm', name: 'Tandläkaren', profile: otherWords }]);
+    expect(found?.id).toBe('m');
+    expect(found.similarity).toBeGreaterThanOrEqual(SIMILAR_MIN);
+    expect(found.sharedTerms).toEqual([MEANING_LABEL]);
   });
 
   it('keeps the most alike first, skips barriers without a model and stops at the limit', () => {

@@ -4,9 +4,11 @@
  * model (centre and core features), so a page view does not re-read any report.
  */
 
+import { isMeaningFeature } from './engine/meaning-features';
+
 /** What the engine stored for a barrier (BarrierModelEntry), as far as similarity needs it. */
 export interface BarrierProfile {
-  /** Feature key -> weight of the members' centre ('t:' words, 'c:' concepts, 'b:' broader, 'p:' parties, 'k:' category). */
+  /** Feature key -> weight of the members' centre ('t:' words, 'c:' concepts, 'm:' meaning keys, 'b:' broader, 'p:' parties, 'k:' category). */
   centroid: ReadonlyArray<readonly [string, number]>;
   /** Features at least two members carry, with the form shown to people. */
   coreFeatures: ReadonlyArray<readonly [string, string]>;
@@ -34,10 +36,11 @@ export const SIMILAR_MIN = 0.15;
 export const SIMILAR_LIMIT = 3;
 const SHARED_TERMS_SHOWN = 5;
 
-// Only words and concepts: parties and the category are shared by many unrelated barriers and say
-// nothing about whether two describe the same cause; broader concepts are too general as well.
+// Only words, concepts and the language model's meaning keys (the engine treats those as concepts): parties
+// and the category are shared by many unrelated barriers and say nothing about whether two describe the same
+// cause; broader concepts are too general as well.
 function isEvidence(key: string): boolean {
-  return key.startsWith('t:') || key.startsWith('c:');
+  return key.startsWith('t:') || key.startsWith('c:') || isMeaningFeature(key);
 }
 
 // Weighted by how few barriers carry the feature in their core (idf over barriers): what most
