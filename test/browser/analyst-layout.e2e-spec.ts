@@ -2,7 +2,7 @@ import { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { LetterService } from '../../src/modules/letter/letter.service';
 import { User } from '../../src/modules/user/user.entity';
-import { brokenWords, DESKTOP, launchBrowser, newBrowserPage, signIn } from '../support/browser';
+import { brokenWords, DESKTOP, launchBrowser, newBrowserPage, PHONE, signIn } from '../support/browser';
 import { addBarrierMember, insertEscalatedBarrier } from '../support/barrier-factories';
 import { createUser, TEST_PASSWORD } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -17,6 +17,7 @@ describe('the analyst’s pages in the browser', () => {
   let analyst: User;
   let barrierId = '';
   let letterId = '';
+  let namedId = '';
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
@@ -46,14 +47,23 @@ describe('the analyst’s pages in the browser', () => {
     letterId = (await t.app.get(LetterService).upsertDraftForBarrier(barrierId)).letterId ?? '';
     // A named barrier with every party and long kommun names: the words a squeezed column used to break.
     const named = await insertEscalatedBarrier(db, 'Sjukpenning, arbetsförmåga och aktivitetsersättning', ['FK', 'AF', 'REGION', 'ANNAN', 'KOMMUN'], new Date());
+    namedId = named;
     for (const [kommun, date] of [['Södertälje', '2026-03-01'], ['Österåker', '2026-05-10'], ['Nynäshamn', '2026-08-20']]) {
-      await addBarrierMember(db, named, { kommun, occurredOn: date, reporterEmail: 'rapportor@kommun.example.org', parties: ['FK', 'AF', 'REGION', 'ANNAN', 'KOMMUN'] });
+      await addBarrierMember(db, named, {
+        kommun,
+        occurredOn: date,
+        reporterEmail: 'rapportor@kommun.example.org',
+        parties: ['FK', 'AF', 'REGION', 'ANNAN', 'KOMMUN'],
+        reason: ['parter FK+AF+REGION', 'ord: sjukpenning, arbetsförmåga, aktivitetsersättning'],
+      });
     }
     await db.query(
       `UPDATE barrier SET municipality_counts = '{"Södertälje": 1, "Österåker": 1, "Nynäshamn": 1}', subproject_counts = '{"MIA Södertälje": 1, "MIA Roslagen": 1, "MIA Östra Södertörn": 1}',
               period_from = '2026-03-01', period_to = '2026-08-20' WHERE id = $1`,
       [named],
     );
+    // A letter whose subject is ordinary words: the letter list must keep them whole.
+    await t.app.get(LetterService).upsertDraftForBarrier(named);
   });
   afterAll(async () => {
     await browser?.close();
@@ -110,5 +120,63 @@ describe('the analyst’s pages in the browser', () => {
     expect([layouts['375'].display, layouts['1280'].display]).toEqual(['block', 'table-cell']);
     expect(layouts['375'].labels[0]).toMatch(/^"Status: "/);
     expect(layouts['1280'].labels.every((content) => content === 'none' || content === 'normal')).toBe(true);
+  });
+
+  it('at 390 px a barrier page and the letter list break no word and do not scroll sideways; the same pages at 1280 px stay tables', async () => {
+    const found: Record<string, { broken: string[]; scrollWidth: number; width: number; display: string }> = {};
+    for (const [label, viewport] of [['390', PHONE], ['1280', DESKTOP]] as const) {
+      const { context, page } = await newBrowserPage(browser, t.baseUrl, viewport);
+      try {
+        await signIn(page, analyst.email, TEST_PASSWORD);
+        for (const path of [`/hinder/${namedId}`, `/hinder/${barrierId}`, '/skrivelser']) {
+          expect((await page.goto(path))?.status()).toBe(200);
+          // The reports in the barrier, or the letters.
+          const table = 'main .table-scroll table';
+          expect(await page.locator(table).count()).toBe(1);
+          found[`${label} ${path}`] = {
+            broken: await brokenWords(page, 'main'),
+            ...(await page.evaluate(() => {
+              const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+              return { scrollWidth: d.documentElement.scrollWidth, width: d.documentElement.clientWidth };
+            })),
+            display: await page.locator(`${table} tbody td`).first().evaluate((cell) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(cell).display),
+          };
+          // Still a table to a screen reader when the cells are blocks.
+          expect(await page.locator(table).getByRole('columnheader').count()).toBeGreaterThanOrEqual(5);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+    // One comparison, so a failure lists every page and width at once.
+    const seen = Object.fromEntries(Object.entries(found).map(([where, r]) => [where, { broken: r.broken, sideways: r.scrollWidth > r.width, display: r.display }]));
+    const wanted = Object.fromEntries(Object.keys(found).map((where) => [where, { broken: [], sideways: false, display: where.startsWith('390') ? 'block' : 'table-cell' }]));
+    expect(seen).toEqual(wanted);
+  });
+
+  it('the trend by quarter is drawn without characters a font may lack, and read out in words', async () => {
+    const { context, page } = await newBrowserPage(browser, t.baseUrl, PHONE);
+    try {
+      await signIn(page, analyst.email, TEST_PASSWORD);
+      expect((await page.goto('/hinder'))?.status()).toBe(200);
+      const cells = page.locator('.barrier-list td[data-label="Per kvartal"]');
+      const texts = await cells.allTextContents();
+      expect(texts.length).toBeGreaterThanOrEqual(2);
+      // Latin-1 (å, ä, ö, the figures) and the en dash only: no block or arrow glyphs that show as empty boxes.
+      expect(texts.filter((text) => /[^\u0000-\u00ff–]/u.test(text))).toEqual([]);
+      // The bars are a drawing hidden from screen readers, which hear the figures and the direction in words.
+      const drawing = cells.first().locator('svg');
+      expect(await drawing.count()).toBe(1);
+      expect(await drawing.getAttribute('aria-hidden')).toBe('true');
+      expect(await drawing.locator('rect').count()).toBeGreaterThan(0);
+      expect(texts[0].trim()).toMatch(/(Ökar|Minskar|Oförändrad|Tyst)$/);
+      expect(await cells.first().locator('.visually-hidden').textContent()).toMatch(/^\d{4} K\d: \d+/);
+
+      expect((await page.goto(`/hinder/${namedId}`))?.status()).toBe(200);
+      const trend = page.locator('dl.card dt', { hasText: 'Per kvartal' }).locator('xpath=following-sibling::dd[1]');
+      expect(await trend.textContent()).not.toMatch(/[^\u0000-\u00ff–]/u);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { quarterOf, quarterTrend, sparkline } from './barrier-trend';
+import { quarterOf, quarterTrend, sparkline, sparklineLevels } from './barrier-trend';
 
 describe('quarterTrend', () => {
   it('names quarters', () => {
@@ -51,5 +51,12 @@ describe('sparkline', () => {
   it('scales to the largest quarter and leaves empty quarters blank', () => {
     expect(sparkline([1, 0, 4, 8])).toBe('▁ ▄█');
     expect(sparkline([])).toBe('');
+  });
+
+  it('gives the same scale as bar heights in eighths, for the drawn sparkline on the pages', () => {
+    expect(sparklineLevels([1, 0, 4, 8])).toEqual([1, 0, 4, 8]);
+    expect(sparklineLevels([1, 0, 3])).toEqual([3, 0, 8]);
+    expect(sparklineLevels([0, 0])).toEqual([0, 0]);
+    expect(sparklineLevels([])).toEqual([]);
   });
 });

@@ -63,8 +63,20 @@ export function quarterTrend(countsByQuarter: ReadonlyMap<string, number>, curre
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** "▁▃█▂": a glance at the quarters for sighted readers; pages pair it with the figures as text. */
-export function sparkline(counts: readonly number[]): string {
+/** The height of each quarter's bar in eighths of the largest (0: no report that quarter), for a drawn sparkline. */
+export const SPARKLINE_STEPS = BARS.length;
+
+export function sparklineLevels(counts: readonly number[]): number[] {
   const max = Math.max(0, ...counts);
-  return counts.map((count) => (max === 0 || count === 0 ? ' ' : BARS[Math.max(0, Math.ceil((count / max) * BARS.length) - 1)])).join('');
+  return counts.map((count) => (max === 0 || count === 0 ? 0 : Math.max(1, Math.ceil((count / max) * SPARKLINE_STEPS))));
+}
+
+/**
+ * "▁▃█▂": the same levels as characters, for the API. Pages draw the levels as SVG bars instead (a font without
+ * the block glyphs shows empty boxes) and pair them with the figures as text.
+ */
+export function sparkline(counts: readonly number[]): string {
+  return sparklineLevels(counts)
+    .map((level) => (level === 0 ? ' ' : BARS[level - 1]))
+    .join('');
 }

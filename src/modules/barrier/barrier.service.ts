@@ -13,7 +13,7 @@ import { isBarrierProfile, similarBarriers } from './barrier-similarity';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus, WEAK_ANCHORING } from './barrier.constants';
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierStore } from './barrier-store';
-import { quarterOf, quarterTrend, sparkline, TREND_LABELS } from './barrier-trend';
+import { quarterOf, quarterTrend, sparkline, sparklineLevels, TREND_LABELS } from './barrier-trend';
 import { barrierDisplayName, readableReason } from './barrier-wording';
 import { BarrierAssignment, BarrierDetail, BarrierMemberOrder, BarrierMemberView, BarrierNotice, BarrierSummary } from './barrier.types';
 
@@ -107,7 +107,12 @@ function summaryOf(row: BarrierRow, quarters: Map<string, number>, currentQuarte
     terms: row.terms,
     periodFrom: row.period_from,
     periodTo: row.period_to,
-    trend: { ...trend, directionLabel: TREND_LABELS[trend.direction], sparkline: sparkline(trend.quarters.map((q) => q.count)) },
+    trend: {
+      ...trend,
+      directionLabel: TREND_LABELS[trend.direction],
+      sparkline: sparkline(trend.quarters.map((q) => q.count)),
+      sparklineLevels: sparklineLevels(trend.quarters.map((q) => q.count)),
+    },
     confirmedAt: row.confirmed_at,
     escalatedAt: row.escalated_at,
     escalationReason: row.escalation_reason,

@@ -25,7 +25,8 @@ export interface BarrierSummary {
   terms: string[];
   periodFrom: string | null;
   periodTo: string | null;
-  trend: { quarters: QuarterCount[]; direction: TrendDirection; directionLabel: string; sparkline: string };
+  /** sparkline: block characters (for the API); sparklineLevels: the same bars in eighths, which the pages draw. */
+  trend: { quarters: QuarterCount[]; direction: TrendDirection; directionLabel: string; sparkline: string; sparklineLevels: number[] };
   confirmedAt: Date | null;
   escalatedAt: Date | null;
   escalationReason: string | null;
