@@ -143,6 +143,17 @@ describe('the analyst’s pages in the browser', () => {
           };
           // Still a table to a screen reader when the cells are blocks.
           expect(await page.locator(table).getByRole('columnheader').count()).toBeGreaterThanOrEqual(5);
+          // A date ("2026-03-01") and a button's words ("Flytta ut") stay on one line, even where a hyphen or space allows a break.
+          const wrapped = await page.locator('main td.date, main .cell-actions .button').evaluateAll((elements) =>
+            elements.flatMap((element) => {
+              const text = (element as unknown as { firstChild: unknown; textContent: string }).firstChild;
+              const doc = (globalThis as unknown as { document: { createRange(): { selectNodeContents(n: unknown): void; getClientRects(): { length: number } } } }).document;
+              const range = doc.createRange();
+              range.selectNodeContents(text);
+              return range.getClientRects().length > 1 ? [(element as unknown as { textContent: string }).textContent.trim()] : [];
+            }),
+          );
+          expect({ where: `${label} ${path}`, wrapped }).toEqual({ where: `${label} ${path}`, wrapped: [] });
         }
       } finally {
         await context.close();
