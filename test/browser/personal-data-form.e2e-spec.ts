@@ -37,7 +37,7 @@ async function fillReport(page: Page): Promise<void> {
   await page.getByLabel('Medel').check();
 }
 
-/** Refused forms (the filing form, the barrier's name, a reviewed letter) and the forms after "Ta bort personuppgifterna åt mig", in Chromium on a phone. */
+/** Refused forms (the filing form, the barrier's name, a reviewed letter, the recipient's answer) and the forms after "Ta bort personuppgifterna åt mig", in Chromium on a phone. */
 describe('personal data on a form, on a 375 px phone', () => {
   let t: TestApp;
   let browser: Browser;
@@ -140,6 +140,42 @@ describe('personal data on a form, on a 375 px phone', () => {
       expect(await page.getByLabel('Vad som har prövats lokalt').inputValue()).toBe('Botkyrka mejlade [e-postadress borttagen] utan svar.');
       // Opened at #text, where the form is (as after the other forms' buttons), so Tab starts there rather than at the skip link.
       problems['letter after the button'] = [...(await structureProblems(page)), ...describeViolations(await axeViolations(page)), ...(await reflowProblems(page))];
+      expect(report(problems)).toBe('');
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('the recipient’s answer: a personnummer is quoted, a health word is warned of before it is registered, the page checks pass', async () => {
+    const db = t.app.get(DataSource);
+    const barrierId = await insertEscalatedBarrier(db, 'Krav på inskrivning inför svaret', ['KOMMUN', 'AF'], new Date());
+    for (const kommun of ['Haninge', 'Botkyrka', 'Järfälla']) await addBarrierMember(db, barrierId, { kommun, occurredOn: '2026-10-01', reporterEmail: 'rapportor@mia-example.se' });
+    const letterId = (await t.app.get(LetterService).upsertDraftForBarrier(barrierId)).letterId as string;
+    await db.query(`UPDATE letter SET status = 'skickad', reviewed_at = now(), sent_at = now() WHERE id = $1`, [letterId]);
+    const { context, page } = await newBrowserPage(browser, t.baseUrl, PHONE_WIDTH);
+    try {
+      await signIn(page, analyst.email, TEST_PASSWORD);
+      const problems: Record<string, string[]> = {};
+      await page.goto(`/skrivelser/${letterId}`);
+      await page.getByLabel(/Mottagarens svar/).fill(`Rådet har talat med ${PERSONNUMMER} om hennes depression.`);
+      const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Registrera svar' }).click()]);
+      expect(refused.status()).toBe(422);
+      await page.waitForLoadState('load');
+      problems['answer refused'] = await pageProblems(page);
+      expect(await pageWidth(page)).toBe(PHONE_WIDTH.width);
+
+      // Afresh: the refused form above already showed the warning, so its next press would register.
+      await page.goto(`/skrivelser/${letterId}`);
+      await page.getByLabel(/Mottagarens svar/).fill('Rådet delar bilden att deltagare med psykisk ohälsa faller mellan stolarna.');
+      const [warned] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Registrera svar' }).click()]);
+      expect(warned.status()).toBe(200);
+      await page.waitForLoadState('load');
+      expect(await page.locator('#kansliga-i-svaret').textContent()).toContain('Svaret är inte registrerat än. Det nämner hälsouppgifter');
+      problems['answer warned'] = await pageProblems(page);
+      expect(await pageWidth(page)).toBe(PHONE_WIDTH.width);
+      await screenshot(page, 'phone-375-letter-answer-special-category');
+      await Promise.all([page.waitForURL(/\?klart=answer$/), page.getByRole('button', { name: 'Registrera svar' }).click()]);
+      expect((await db.query(`SELECT status FROM letter WHERE id = $1`, [letterId]))[0].status).toBe('besvarad');
       expect(report(problems)).toBe('');
     } finally {
       await context.close();

@@ -6,6 +6,7 @@ import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
 import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
+import { containsPii } from '../../common/pii/pii-detector';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
@@ -13,13 +14,13 @@ import { isNotFound, PersonalDataFields, postTextForm, refusedTextForm, runTextF
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
-import { LetterUpdateDto } from './dto/letter-update.dto';
-import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LETTER_SENDER_FIELDS, LETTER_SENDER_LABELS } from './letter.constants';
+import { LetterUpdateDto, tidyText } from './dto/letter-update.dto';
+import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LETTER_SENDER_FIELDS, LETTER_SENDER_LABELS, LetterSenderField } from './letter.constants';
 import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
 import { LetterService, LetterUpsertOutcome, LetterView, senderOf } from './letter.service';
 import { LETTER_ACTION_LABELS } from './letter-workflow';
-import { sensitiveTextNotice } from './letter-sensitive-text';
+import { sensitiveAnswerNotice, SensitiveTextNotice, sensitiveTextNotice } from './letter-sensitive-text';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -37,6 +38,19 @@ const REVIEW_REFUSED =
   'Skrivelsen är inte granskad: texten innehåller något som liknar personuppgifter. Det som hittades är markerat nedan. Skriv om det, eller låt oss ta bort det åt dig, spara utkastet och granska sedan igen.';
 const SEND_REFUSED =
   'Skrivelsen är inte markerad som skickad och ingen har fått e-post: texten innehåller något som liknar personuppgifter. Det som hittades är markerat nedan. En granskad skrivelse kan inte ändras, så den förs tillbaka till utkast om du låter oss ta bort det åt dig; du får läsa texten innan något sparas.';
+
+/** Said above the letter's text when a sender field saved before the identity-number check refused a review or a send. */
+const SENDER_REVIEW_REFUSED = 'Skrivelsen är inte granskad: avsändaruppgifterna innehåller något som liknar ett personnummer. Rätta det som är markerat nedan, spara utkastet och granska sedan igen.';
+const SENDER_SEND_REFUSED =
+  'Skrivelsen är inte markerad som skickad och ingen har fått e-post: avsändaruppgifterna innehåller något som liknar ett personnummer. För tillbaka skrivelsen till utkast, rätta uppgiften, spara och granska igen.';
+
+/** Posted with the answer once its special-category words have been shown: the next press registers it. */
+const ANSWER_CHECKED_FIELD = 'svaretKontrollerat';
+
+/** The posted answer as the service reads it (tidied), for its warning. */
+function postedAnswer(values: FormValues): string {
+  return String(tidyText({ value: postedText(values, 'answer') }));
+}
 
 /** What the page says after a successful post (?klart=…). */
 const NOTICES: Record<string, string> = {
@@ -71,6 +85,10 @@ function editorValues(letter: LetterView, user: AuthUser | undefined): FormValue
   const values: FormValues = { ...letter };
   for (const field of LETTER_SENDER_FIELDS) values[field] = letter[field] ?? offered[field] ?? '';
   return values;
+}
+
+function isSenderField(field: string): field is LetterSenderField {
+  return (LETTER_SENDER_FIELDS as readonly string[]).includes(field);
 }
 
 const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created: 'created', refreshed: 'refreshed', unchanged: 'unchanged' };
@@ -225,6 +243,14 @@ export class LetterPageController implements OnModuleInit {
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const values = formValues(raw);
     if (wantsPiiRemoval(raw) && values.action === 'reopen') return this.reopenWithoutPersonalData(request, reply, id, raw);
+    // Registering an answer is final, so its special-category words are shown before it is stored, as the letter's are
+    // before "Granska": once, with what was typed kept; personal data is refused first, in the same round as the warning.
+    const answerWarning = values.action === 'answer' ? sensitiveAnswerNotice(postedAnswer(values)) : null;
+    if (answerWarning && values[ANSWER_CHECKED_FIELD] !== 'ja' && !wantsPiiRemoval(raw) && !containsPii(postedAnswer(values))) {
+      const letter = await this.letters.get(id);
+      // A letter that cannot be answered gets the workflow's own answer below.
+      if (letter.actions.includes('answer')) return this.renderEditor(request, reply, letter, { status: { values, errors: {} } }, 200, null, answerWarning);
+    }
     // The button on the answer form masks the answer; posted with another state button it only shows the form again.
     const outcome = await runTextForm({
       ...ANSWER_FORM,
@@ -246,7 +272,14 @@ export class LetterPageController implements OnModuleInit {
       const message = values.action === 'review' ? REVIEW_REFUSED : SEND_REFUSED;
       return this.renderEditor(request, reply, letter, { text: refusedTextForm(TEXT_FORM, { ...letter }, outcome.error, message) }, outcome.status);
     }
-    return this.renderEditor(request, reply, letter, { status: outcome.state }, outcome.status);
+    // A stored sender field with an identity number: its error belongs at the field, in the letter's text form.
+    if (outcome.error && (values.action === 'review' || values.action === 'send') && outcome.error.fields.some((problem) => isSenderField(problem.field))) {
+      const message = values.action === 'review' ? SENDER_REVIEW_REFUSED : SENDER_SEND_REFUSED;
+      return this.renderEditor(request, reply, letter, { text: { values: editorValues(letter, request.user), errors: fieldErrors(outcome.error), formError: message } }, outcome.status);
+    }
+    // The answer's warning stays with the answer shown again (refused or with personal data taken out).
+    const shownWarning = values.action === 'answer' ? sensitiveAnswerNotice(postedAnswer(outcome.state.values)) : null;
+    return this.renderEditor(request, reply, letter, { status: outcome.state }, outcome.status, null, shownWarning);
   }
 
   @Post('skrivelser/:id/underlag')
@@ -301,6 +334,7 @@ export class LetterPageController implements OnModuleInit {
     forms: Partial<Record<'text' | 'status' | 'refresh', FormState>>,
     status = 200,
     notice: string | null = null,
+    answerWarning: SensitiveTextNotice | null = null,
   ): Promise<FastifyReply> {
     const empty = (): FormState => ({ values: {}, errors: {} });
     const [timeline, doc] = await Promise.all([this.letters.timeline(letter.id), this.letters.document(letter.id)]);
@@ -316,6 +350,9 @@ export class LetterPageController implements OnModuleInit {
         notice,
         // Until it is sent: a warning to read before "Granska" and "Markera skickad", from the stored text.
         sensitiveText: letter.status === 'utkast' || letter.status === 'granskad' ? sensitiveTextNotice(letter) : null,
+        // The answer as posted, not stored: shown only while it can still be answered.
+        answerWarning: letter.actions.includes('answer') ? answerWarning : null,
+        answerChecked: ANSWER_CHECKED_FIELD,
         state: { text: forms.text ?? { values: editorValues(letter, request.user), errors: {} }, status: forms.status ?? empty(), refresh: forms.refresh ?? empty() },
         sections: LETTER_SECTIONS.map((key) => ({ key, heading: LETTER_SECTION_HEADINGS[key] })),
         actionButtons: letter.actions.filter((a) => a !== 'answer' && a !== 'send').map((action) => ({ value: action, label: LETTER_ACTION_LABELS[action] })),

@@ -1,6 +1,6 @@
-import { DomainError, FieldProblem } from '../../common/errors/domain-error';
+import { DomainError, FieldProblem, ValidationFailedError } from '../../common/errors/domain-error';
 import { detectPii, PII_KIND_PHRASES, PiiFinding } from '../../common/pii/pii-detector';
-import { LETTER_FIELD_NAMES } from './letter.constants';
+import { LETTER_FIELD_NAMES, LetterSenderField } from './letter.constants';
 
 /** Where a finding is, never what: the text itself goes no further than the form. */
 export interface LetterPersonalDataFinding {
@@ -46,4 +46,40 @@ export function assertLetterHasNoPersonalData(fields: Readonly<Record<string, st
     for (const finding of found) findings.push({ field, kind: finding.kind, start: finding.start, end: finding.end });
   }
   if (problems.length > 0) throw new LetterPersonalDataError(problems, findings);
+}
+
+/** The sender's fields checked for an identity number: how the refusal says it, and what to write instead. */
+const ID_NUMBER_REFUSALS: Readonly<Partial<Record<LetterSenderField, { verb: string; advice: string }>>> = {
+  referenceNumber: { verb: 'liknar', advice: 'Skriv ärendets diarienummer, inte en persons.' },
+  signatoryTitle: { verb: 'innehåller något som liknar', advice: 'Skriv bara titeln, till exempel ”Verksamhetsutvecklare”.' },
+  contactPhone: { verb: 'liknar', advice: 'Skriv avsändarens telefonnummer, till exempel 08-123 456 78.' },
+};
+
+/** Ten digits from 0, no separator: a phone number in national form ("0811234567") as much as an identity number. */
+const NATIONAL_PHONE = /^0\d{9}$/;
+
+/**
+ * The sender's fields hold the analyst's own name, e-mail and phone, which the letter must carry, so they are
+ * not refused as personal data as the text is. An identity number is never the sender's contact, though, and
+ * would be printed in the letter's head or signature: the diarienummer, the title and the phone refuse one.
+ * The name and e-mail fields cannot hold one (letters only; an address). In the phone field a bare ten-digit
+ * number from 0 is let through: it is how a phone number is also written.
+ */
+export function senderIdNumberProblems(sender: Readonly<Partial<Record<LetterSenderField, string | null>>>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const [field, { verb, advice }] of Object.entries(ID_NUMBER_REFUSALS) as Array<[LetterSenderField, { verb: string; advice: string }]>) {
+    const text = sender[field];
+    if (!text) continue;
+    const found = detectPii(text).find(
+      (finding) => (finding.kind === 'personnummer' || finding.kind === 'samordningsnummer') && !(field === 'contactPhone' && NATIONAL_PHONE.test(text.slice(finding.start, finding.end))),
+    );
+    if (found) problems.push({ field, message: `${LETTER_FIELD_NAMES[field]} ${verb} ${PII_KIND_PHRASES[found.kind]}. ${advice}` });
+  }
+  return problems;
+}
+
+/** Refuses the sender's fields as senderIdNumberProblems finds them, each at its field; nothing is written. */
+export function assertSenderHasNoIdNumber(sender: Readonly<Partial<Record<LetterSenderField, string | null>>>): void {
+  const problems = senderIdNumberProblems(sender);
+  if (problems.length > 0) throw new ValidationFailedError(problems);
 }

@@ -1,4 +1,4 @@
-import { kindOfPlaceholder, sensitiveTextNotice } from './letter-sensitive-text';
+import { kindOfPlaceholder, sensitiveAnswerNotice, sensitiveTextNotice } from './letter-sensitive-text';
 import { defaultSpecialCategoryDetector } from './special-category';
 
 const empty = { recipient: '', subject: '', summary: '', evidence: '', consequences: '', triedLocally: '', interfaceRules: '', requestedAction: '' };
@@ -33,5 +33,18 @@ describe('the warning of special-category words in a letter’s own text', () =>
 
   it('says nothing of placeholders or ordinary words', () => {
     expect(sensitiveTextNotice({ ...empty, evidence: '”Hennes [hälsouppgift borttagen] har blivit värre.” Psykosocialt stöd saknas.' })).toBeNull();
+  });
+});
+
+describe('the warning of special-category words in the recipient’s answer', () => {
+  it('names the words in the answer as the letter’s text does, under the answer’s label', () => {
+    expect(sensitiveAnswerNotice('Rådet delar bilden att deltagare med psykisk ohälsa och missbruk faller mellan stolarna.')).toEqual({
+      kinds: 'hälsouppgifter',
+      fields: [{ field: 'answer', label: 'Mottagarens svar', terms: '”psykisk ohälsa” och ”missbruk”' }],
+    });
+  });
+
+  it('says nothing of an answer without such words', () => {
+    expect(sensitiveAnswerNotice('Rådet tar upp frågan på sitt möte i februari och återkommer.')).toBeNull();
   });
 });

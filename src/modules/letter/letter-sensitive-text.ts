@@ -4,7 +4,7 @@ import { defaultSpecialCategoryDetector, SpecialCategoryDetector } from './speci
 
 /**
  * Special-category words (GDPR art. 9: health, religion …) in the text the analyst wrote or kept: the sections, the
- * subject line and a barrier name carried into them. Quotes have such words replaced when drafted, but the analyst's
+ * subject line and a barrier name carried into them, and the recipient's answer as recorded. Quotes have such words replaced when drafted, but the analyst's
  * own words do not, and "psykisk ohälsa" in general terms is legitimate, so the editor warns rather than refuses.
  */
 
@@ -18,8 +18,11 @@ const FIELD_LABELS: ReadonlyArray<readonly [LetterTextField, string]> = [
 /** More than this many different words in one field are summed up ("och 3 till"): the notice stays short. */
 const TERMS_SHOWN = 4;
 
+/** A field the warning can name: the letter's text, or the recipient's answer as the analyst records it. */
+export type SensitiveTextFieldName = LetterTextField | 'answer';
+
 export interface SensitiveTextField {
-  field: LetterTextField;
+  field: SensitiveTextFieldName;
   label: string;
   /** The words as written, quoted and listed: "”depression” och ”ångest”". */
   terms: string;
@@ -44,9 +47,25 @@ export function sensitiveTextNotice(
   texts: Readonly<Record<LetterTextField, string>>,
   detector: SpecialCategoryDetector = defaultSpecialCategoryDetector(),
 ): SensitiveTextNotice | null {
+  return noticeOf(FIELD_LABELS, texts, detector);
+}
+
+/**
+ * The same words in the recipient's answer. Registering the answer is final (an answered letter cannot change),
+ * so the page shows this before the answer is stored, where the letter's text is warned of once stored.
+ */
+export function sensitiveAnswerNotice(answer: string, detector: SpecialCategoryDetector = defaultSpecialCategoryDetector()): SensitiveTextNotice | null {
+  return noticeOf([['answer', 'Mottagarens svar']], { answer }, detector);
+}
+
+function noticeOf<F extends SensitiveTextFieldName>(
+  labels: ReadonlyArray<readonly [F, string]>,
+  texts: Readonly<Record<F, string>>,
+  detector: SpecialCategoryDetector,
+): SensitiveTextNotice | null {
   const placeholders = new Set<string>();
   const fields: SensitiveTextField[] = [];
-  for (const [field, label] of FIELD_LABELS) {
+  for (const [field, label] of labels) {
     const text = texts[field] ?? '';
     const words = new Map<string, string>();
     for (const finding of detector.find(text)) {

@@ -22,7 +22,8 @@ export type LetterTextField = (typeof LETTER_TEXT_FIELDS)[number];
 
 /**
  * The letter's diarienummer and sender: who signs and how to reach them. Staff data, so not checked for personal
- * data as the text is; validated as what they are (an e-mail address, a phone number).
+ * data as the text is; validated as what they are (an e-mail address, a phone number), and never an identity
+ * number (senderIdNumberProblems).
  */
 export const LETTER_SENDER_FIELDS = ['referenceNumber', 'signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone'] as const;
 export type LetterSenderField = (typeof LETTER_SENDER_FIELDS)[number];

@@ -5,7 +5,6 @@ import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/clock/clock';
 import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
 import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
-import { detectPii } from '../../common/pii/pii-detector';
 import { formatDate } from '../../common/templates/formatting';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { ThesaurusService } from '../barrier/thesaurus.service';
@@ -32,7 +31,7 @@ import { buildLetterDocument, LetterDocumentModel } from './letter-document';
 import { renderLetterDocx } from './letter-docx';
 import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
 import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder, sortOldestFirst } from './letter-evidence';
-import { assertLetterHasNoPersonalData } from './letter-personal-data';
+import { assertLetterHasNoPersonalData, assertSenderHasNoIdNumber } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
 import { LetterUpdateDto, PERSON_NAME } from './dto/letter-update.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
@@ -610,10 +609,8 @@ export class LetterService {
     const sender = Object.fromEntries(LETTER_SENDER_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [field, dto[field] ?? ''])) as Partial<
       Record<LetterSenderField, string>
     >;
-    // A diarienummer is the case's, never a person's: a personnummer typed there would be printed in the letter's head.
-    if (sender.referenceNumber && detectPii(sender.referenceNumber).some((finding) => finding.kind === 'personnummer' || finding.kind === 'samordningsnummer')) {
-      throw new ValidationFailedError([{ field: 'referenceNumber', message: 'Diarienumret liknar ett personnummer. Skriv ärendets diarienummer, inte en persons.' }]);
-    }
+    // An identity number is never the sender's: typed in the diarienummer, title or phone it would be printed in the letter.
+    assertSenderHasNoIdNumber(sender);
     await this.dataSource.transaction(async (manager) => {
       const letter = await this.lockLetter(manager, id);
       assertEditable(letter.status);
@@ -649,7 +646,11 @@ export class LetterService {
       const to = nextStatus(letter.status, dto.action);
       if (dto.version !== undefined && dto.version !== letter.version) throw versionConflict(letter.version);
       // The whole letter is checked again before it is approved or leaves: the job may have refreshed generated text.
-      if (dto.action === 'review' || dto.action === 'send') assertLetterHasNoPersonalData(this.textsOf(letter));
+      if (dto.action === 'review' || dto.action === 'send') {
+        assertLetterHasNoPersonalData(this.textsOf(letter));
+        // A sender saved before the identity-number check must not be approved or leave with one either.
+        assertSenderHasNoIdNumber(this.senderOfLetter(letter));
+      }
       const now = this.clock.now();
       const sentAt = dto.action === 'send' ? this.sentAtFor(dto.sentOn, letter, now) : now;
       const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
