@@ -140,11 +140,20 @@ describe('a letter’s answer and sender fields are checked for personal data as
     expect(warned.text).toContain('<a href="#falt-status-answer">läs svaret igen</a>');
     expect(warned.text).toContain('aria-describedby="kansliga-svara">Registrera svar</button>');
     const again = answerForm(warned.text, letterId);
-    expect(again).toMatchObject({ action: 'answer', answer, svaretKontrollerat: 'ja' });
+    expect(again).toMatchObject({ action: 'answer', answer, svaretKontrollerat: '”psykisk ohälsa”' });
 
-    const registered = await h.client.postForm(`/skrivelser/${letterId}/status`, again);
+    // Changed after the warning to name another such word: warned again, with both, and still nothing registered.
+    const changed = `${answer} Rådet nämner också depression.`;
+    const warnedAgain = await h.client.postForm(`/skrivelser/${letterId}/status`, { ...again, answer: changed });
+    expect(warnedAgain.status).toBe(200);
+    expect(warnedAgain.text).toContain('<strong>Svaret är inte registrerat än. Det nämner hälsouppgifter</strong> (”psykisk ohälsa” och ”depression”)');
+    expect((await row(letterId)).answer).toBeNull();
+    const confirmed = answerForm(warnedAgain.text, letterId);
+    expect(confirmed).toMatchObject({ answer: changed, svaretKontrollerat: '”psykisk ohälsa” och ”depression”' });
+
+    const registered = await h.client.postForm(`/skrivelser/${letterId}/status`, confirmed);
     expect(registered.status).toBe(303);
-    expect(await row(letterId)).toMatchObject({ status: 'besvarad', answer });
+    expect(await row(letterId)).toMatchObject({ status: 'besvarad', answer: changed });
     // Answered, the page no longer warns: the answer cannot change.
     expect(await editor(letterId)).not.toContain('id="kansliga-i-svaret"');
   });

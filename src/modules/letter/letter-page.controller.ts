@@ -44,8 +44,16 @@ const SENDER_REVIEW_REFUSED = 'Skrivelsen är inte granskad: avsändaruppgiftern
 const SENDER_SEND_REFUSED =
   'Skrivelsen är inte markerad som skickad och ingen har fått e-post: avsändaruppgifterna innehåller något som liknar ett personnummer. För tillbaka skrivelsen till utkast, rätta uppgiften, spara och granska igen.';
 
-/** Posted with the answer once its special-category words have been shown: the next press registers it. */
+/**
+ * Posted with the answer once its special-category words have been shown, holding the words shown: the next press
+ * registers it, unless the answer has been changed to name other such words, which are then shown too.
+ */
 const ANSWER_CHECKED_FIELD = 'svaretKontrollerat';
+
+/** The words a warning showed, as the hidden field carries them. */
+function warnedWords(notice: SensitiveTextNotice): string {
+  return notice.fields.map((field) => field.terms).join(' | ');
+}
 
 /** The posted answer as the service reads it (tidied), for its warning. */
 function postedAnswer(values: FormValues): string {
@@ -246,7 +254,7 @@ export class LetterPageController implements OnModuleInit {
     // Registering an answer is final, so its special-category words are shown before it is stored, as the letter's are
     // before "Granska": once, with what was typed kept; personal data is refused first, in the same round as the warning.
     const answerWarning = values.action === 'answer' ? sensitiveAnswerNotice(postedAnswer(values)) : null;
-    if (answerWarning && values[ANSWER_CHECKED_FIELD] !== 'ja' && !wantsPiiRemoval(raw) && !containsPii(postedAnswer(values))) {
+    if (answerWarning && values[ANSWER_CHECKED_FIELD] !== warnedWords(answerWarning) && !wantsPiiRemoval(raw) && !containsPii(postedAnswer(values))) {
       const letter = await this.letters.get(id);
       // A letter that cannot be answered gets the workflow's own answer below.
       if (letter.actions.includes('answer')) return this.renderEditor(request, reply, letter, { status: { values, errors: {} } }, 200, null, answerWarning);
@@ -353,6 +361,7 @@ export class LetterPageController implements OnModuleInit {
         // The answer as posted, not stored: shown only while it can still be answered.
         answerWarning: letter.actions.includes('answer') ? answerWarning : null,
         answerChecked: ANSWER_CHECKED_FIELD,
+        answerWarnedWords: answerWarning && letter.actions.includes('answer') ? warnedWords(answerWarning) : null,
         state: { text: forms.text ?? { values: editorValues(letter, request.user), errors: {} }, status: forms.status ?? empty(), refresh: forms.refresh ?? empty() },
         sections: LETTER_SECTIONS.map((key) => ({ key, heading: LETTER_SECTION_HEADINGS[key] })),
         actionButtons: letter.actions.filter((a) => a !== 'answer' && a !== 'send').map((action) => ({ value: action, label: LETTER_ACTION_LABELS[action] })),
