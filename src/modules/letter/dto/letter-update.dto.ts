@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
@@ -21,12 +22,27 @@ const given = (_: object, value: unknown): boolean => value !== undefined && val
 
 /** "Dnr 2026/14", "SF 2026-0045", "MIA-2026:3". */
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N} .,:;/()_–-]*$/u;
-/** Letters, spaces, hyphens and apostrophes: "Anna-Karin Öberg", "D'Souza". */
-/** A signatory's name as the editor accepts it: letters, spaces and - . ' only. */
+/** A signatory's name as the editor accepts it: letters, spaces and - . ' only ("Anna-Karin Öberg", "D'Souza"). */
 export const PERSON_NAME = /^\p{L}[\p{L}\p{M} .'’-]*$/u;
 const TITLE = /^\p{L}[\p{L}\p{M}\p{N} .,:;/()&–-]*$/u;
 /** Six to fifteen digits with spaces, hyphens and brackets, an optional + first: "08-123 456 78", "+46 8 123 456 78". */
 const PHONE = /^(?=(?:\D*\d){6,15}\D*$)\+?[\d][\d ()–-]*\d$/u;
+
+/**
+ * One optional line of the sender block: tidied to one line; empty leaves it out of the letter, otherwise at most `max`
+ * characters and passing `check`. `noun` names the field at the start of a sentence ("Titeln").
+ */
+function SenderLine(options: { description: string; example: string; noun: string; max: number; check: PropertyDecorator }): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description: options.description, example: options.example }),
+    Transform(tidyLine),
+    IsOptional(),
+    IsString({ message: `${options.noun} ska vara text.` }),
+    MaxLength(options.max, { message: `${options.noun} får vara högst ${options.max} tecken.` }),
+    ValidateIf(given),
+    options.check,
+  );
+}
 
 /** The analyst's edit of a draft: every text at once, with the version the edit started from. */
 export class LetterUpdateDto {
@@ -86,49 +102,49 @@ export class LetterUpdateDto {
   @MaxLength(LETTER_FIELD_MAX.section, { message: SECTION_TOO_LONG })
   requestedAction: string;
 
-  @ApiPropertyOptional({ description: 'Diarienummer, skrivs i skrivelsens huvud; tom sträng tar bort det, utelämnat lämnar det orört', example: 'Dnr 2026/14' })
-  @Transform(tidyLine)
-  @IsOptional()
-  @IsString({ message: 'Diarienumret ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.referenceNumber, { message: `Diarienumret får vara högst ${LETTER_FIELD_MAX.referenceNumber} tecken.` })
-  @ValidateIf(given)
-  @Matches(REFERENCE, { message: 'Skriv diarienumret med bokstäver, siffror och tecknen - / . : ( ), till exempel ”Dnr 2026/14”.' })
+  @SenderLine({
+    description: 'Diarienummer, skrivs i skrivelsens huvud; tom sträng tar bort det, utelämnat lämnar det orört',
+    example: 'Dnr 2026/14',
+    noun: 'Diarienumret',
+    max: LETTER_FIELD_MAX.referenceNumber,
+    check: Matches(REFERENCE, { message: 'Skriv diarienumret med bokstäver, siffror och tecknen - / . : ( ), till exempel ”Dnr 2026/14”.' }),
+  })
   referenceNumber?: string;
 
-  @ApiPropertyOptional({ description: 'Namnet på den som undertecknar (personal, inte deltagare)', example: 'Anna Andersson' })
-  @Transform(tidyLine)
-  @IsOptional()
-  @IsString({ message: 'Namnet ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.signatoryName, { message: `Namnet får vara högst ${LETTER_FIELD_MAX.signatoryName} tecken.` })
-  @ValidateIf(given)
-  @Matches(PERSON_NAME, { message: 'Skriv namnet på den som undertecknar med bokstäver, till exempel ”Anna Andersson”.' })
+  @SenderLine({
+    description: 'Namnet på den som undertecknar (personal, inte deltagare)',
+    example: 'Anna Andersson',
+    noun: 'Namnet',
+    max: LETTER_FIELD_MAX.signatoryName,
+    check: Matches(PERSON_NAME, { message: 'Skriv namnet på den som undertecknar med bokstäver, till exempel ”Anna Andersson”.' }),
+  })
   signatoryName?: string;
 
-  @ApiPropertyOptional({ description: 'Undertecknarens titel', example: 'Verksamhetsutvecklare' })
-  @Transform(tidyLine)
-  @IsOptional()
-  @IsString({ message: 'Titeln ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.signatoryTitle, { message: `Titeln får vara högst ${LETTER_FIELD_MAX.signatoryTitle} tecken.` })
-  @ValidateIf(given)
-  @Matches(TITLE, { message: 'Skriv titeln med bokstäver, till exempel ”Verksamhetsutvecklare”.' })
+  @SenderLine({
+    description: 'Undertecknarens titel',
+    example: 'Verksamhetsutvecklare',
+    noun: 'Titeln',
+    max: LETTER_FIELD_MAX.signatoryTitle,
+    check: Matches(TITLE, { message: 'Skriv titeln med bokstäver, till exempel ”Verksamhetsutvecklare”.' }),
+  })
   signatoryTitle?: string;
 
-  @ApiPropertyOptional({ description: 'Avsändarens e-postadress för kontakt', example: 'anna.andersson@samordningsforbund.se' })
-  @Transform(tidyLine)
-  @IsOptional()
-  @IsString({ message: 'E-postadressen ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.contactEmail, { message: `E-postadressen får vara högst ${LETTER_FIELD_MAX.contactEmail} tecken.` })
-  @ValidateIf(given)
-  @IsEmail({}, { message: 'Skriv en giltig e-postadress för kontakt, till exempel namn@samordningsforbund.se.' })
+  @SenderLine({
+    description: 'Avsändarens e-postadress för kontakt',
+    example: 'anna.andersson@samordningsforbund.se',
+    noun: 'E-postadressen',
+    max: LETTER_FIELD_MAX.contactEmail,
+    check: IsEmail({}, { message: 'Skriv en giltig e-postadress för kontakt, till exempel namn@samordningsforbund.se.' }),
+  })
   contactEmail?: string;
 
-  @ApiPropertyOptional({ description: 'Avsändarens telefonnummer för kontakt', example: '08-123 456 78' })
-  @Transform(tidyLine)
-  @IsOptional()
-  @IsString({ message: 'Telefonnumret ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.contactPhone, { message: `Telefonnumret får vara högst ${LETTER_FIELD_MAX.contactPhone} tecken.` })
-  @ValidateIf(given)
-  @Matches(PHONE, { message: 'Skriv telefonnumret med siffror, till exempel 08-123 456 78 eller +46 8 123 456 78.' })
+  @SenderLine({
+    description: 'Avsändarens telefonnummer för kontakt',
+    example: '08-123 456 78',
+    noun: 'Telefonnumret',
+    max: LETTER_FIELD_MAX.contactPhone,
+    check: Matches(PHONE, { message: 'Skriv telefonnumret med siffror, till exempel 08-123 456 78 eller +46 8 123 456 78.' }),
+  })
   contactPhone?: string;
 
   @ApiProperty({ description: 'Versionen du utgick från (skyddar mot att skriva över någon annans ändring)', example: 1 })
