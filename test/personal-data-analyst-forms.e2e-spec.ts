@@ -9,7 +9,7 @@ import { addBarrierMember, insertEscalatedBarrier } from './support/barrier-fact
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { formFieldsOf } from './support/form-fields';
 import { HttpClient, HttpResult } from './support/http-client';
-import { markedFinding } from './support/pii-quote';
+import { markedFinding, PARTICIPANT, PARTICIPANT_TRACES, summaryOf } from './support/pii-quote';
 import { startTestApp, TestApp } from './support/test-app';
 import { everythingStored } from './support/stored-text';
 import { captureOutput } from './support/output-capture';
@@ -21,17 +21,8 @@ import { captureOutput } from './support/output-capture';
  * thesaurus, and the letter's Granska and Markera skickad, which check the stored letter.
  */
 
-const PERSONNUMMER = '811218-9876';
-const PHONE = '070-987 65 43';
-const NAME = 'Fatima Warsame';
-const EMAIL = 'fatima.warsame@exempel.se';
-/** Each unlike anything else the app stores or logs, and the parts a careless mask might leave. */
-const FOUND = [PERSONNUMMER, PHONE, NAME, EMAIL, 'Warsame', '9876', '987 65'];
-
-/** The page's error summary (it holds no other div). */
-function summaryOf(html: string): string {
-  return /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
-}
+const { PERSONNUMMER, PHONE, NAME, EMAIL } = PARTICIPANT;
+const FOUND = PARTICIPANT_TRACES;
 
 /** A refusal as the writer must meet it: quoted and marked, never by character position. */
 function expectQuoted(result: HttpResult, quote: string, formId: string): void {

@@ -10,7 +10,7 @@ import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { formFieldsOf } from './support/form-fields';
 import { HttpClient, HttpResult } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
-import { markedFinding } from './support/pii-quote';
+import { markedFinding, PARTICIPANT, PARTICIPANT_TRACES, summaryOf } from './support/pii-quote';
 import { everythingStored } from './support/stored-text';
 import { captureOutput } from './support/output-capture';
 
@@ -21,17 +21,8 @@ import { captureOutput } from './support/output-capture';
  * The found text goes back to that browser only: never to the log, the database or the API's answer.
  */
 
-/** Things that look like a participant's personal data, each unlike anything else in the pages. */
-const PERSONNUMMER = '811218-9876';
-const PHONE = '070-987 65 43';
-const NAME = 'Fatima Warsame';
-const EMAIL = 'fatima.warsame@exempel.se';
-const FOUND = [PERSONNUMMER, PHONE, NAME, EMAIL, 'Warsame', '9876', '987 65'];
-
-/** The page's error summary (it holds no other div). */
-function summaryOf(html: string): string {
-  return /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
-}
+const { PERSONNUMMER, PHONE, NAME, EMAIL } = PARTICIPANT;
+const FOUND = PARTICIPANT_TRACES;
 
 describe('personal data on a form: where it is in words, and a button that takes it out', () => {
   let t: TestApp;
