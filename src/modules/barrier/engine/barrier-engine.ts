@@ -538,12 +538,7 @@ export function absenceEvidence(space: FeatureSpace): (featureId: number) => boo
   return (id) => id < 0 || !space.keys[id].startsWith('p:');
 }
 
-function concatIds(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
+const EMPTY_IDS = new Int32Array(0);
 
 /**
  * What the odds steps of one clustering share: the reports, the analyst's choices, which groups are
@@ -551,12 +546,19 @@ function concatIds(a: Int32Array, b: Int32Array): Int32Array {
  * not again in every step).
  */
 export class OddsContext {
-  readonly df = new Map<number, number>();
+  /**
+   * Per report, the features the odds count (its vector's, then its word beginnings if given), renumbered
+   * 0..featureCount-1 for this set: the steps score every report against every barrier, and counts in
+   * arrays are read far faster than in maps keyed by the feature space's ids.
+   */
+  readonly ids: readonly Int32Array[];
+  readonly featureCount: number;
+  /** Reports of the set carrying each feature. */
+  readonly df: Int32Array;
+  /** 1 for a feature whose absence counts against a barrier (see absenceCounts), else 0. */
+  readonly absenceFlags: Uint8Array;
   /** Median number of features of a report in the set (see ConfirmedOdds.absenceWeight). */
   readonly typicalLength: number;
-
-  /** Per report, the features the odds count: its vector's, then its word beginnings if given. */
-  readonly ids: readonly Int32Array[];
 
   constructor(
     readonly vectors: readonly ReportVector[],
@@ -564,13 +566,34 @@ export class OddsContext {
     readonly excludedKeys: ReadonlyMap<number, readonly string[]>,
     /** Whether a group nobody confirmed is a recurring barrier (a proposal). */
     readonly isProposal: (members: readonly number[]) => boolean,
-    /** Features whose absence from a report counts against a barrier, when a step asks for it (absenceEvidence). */
-    readonly absenceCounts: (featureId: number) => boolean = () => false,
+    /** Features (the feature space's ids) whose absence from a report counts against a barrier, when a step asks for it (absenceEvidence). */
+    absenceCounts: (featureId: number) => boolean = () => false,
     /** Per report, its word beginnings as negative ids (see beginningIds), counted as features too. */
     beginnings?: readonly Int32Array[],
   ) {
-    this.ids = beginnings === undefined ? vectors.map((v) => v.vector.ids) : vectors.map((v, i) => concatIds(v.vector.ids, beginnings[i]));
-    for (const ids of this.ids) for (const id of ids) this.df.set(id, (this.df.get(id) ?? 0) + 1);
+    const localOf = new Map<number, number>();
+    const flags: number[] = [];
+    const renumber = (id: number): number => {
+      let local = localOf.get(id);
+      if (local === undefined) {
+        local = flags.length;
+        localOf.set(id, local);
+        flags.push(absenceCounts(id) ? 1 : 0);
+      }
+      return local;
+    };
+    this.ids = vectors.map((v, i) => {
+      const own = v.vector.ids;
+      const extra = beginnings?.[i] ?? EMPTY_IDS;
+      const out = new Int32Array(own.length + extra.length);
+      for (let k = 0; k < own.length; k++) out[k] = renumber(own[k]);
+      for (let k = 0; k < extra.length; k++) out[own.length + k] = renumber(extra[k]);
+      return out;
+    });
+    this.featureCount = flags.length;
+    this.absenceFlags = Uint8Array.from(flags);
+    this.df = new Int32Array(this.featureCount);
+    for (const ids of this.ids) for (const id of ids) this.df[id]++;
     const lengths = this.ids.map((ids) => ids.length).sort((a, b) => a - b);
     this.typicalLength = Math.max(1, lengths[Math.floor(lengths.length / 2)] ?? 1);
   }
@@ -584,7 +607,10 @@ export class OddsContext {
 interface OddsBarrier {
   key: string;
   group: number;
-  counts: Map<number, number>;
+  /** Members carrying each feature of the context (by its local number). */
+  counts: Int32Array;
+  /** The features some member carries, in the order first met. */
+  features: Int32Array;
   size: number;
   confirmed: boolean;
   /** Log odds of lacking all the barrier's features that count when absent: [as is, one member left out]. */
@@ -604,7 +630,8 @@ export interface OddsStepOptions {
 export class ConfirmedOdds {
   /** Sorted by key, so that ties resolve the same way whatever the input order. */
   readonly barriers: OddsBarrier[] = [];
-  private readonly absenceCounts: (featureId: number) => boolean;
+  /** The context's absenceFlags when absence counts, else null. */
+  private readonly absence: Uint8Array | null;
 
   /**
    * With `withProposals`, the recurring groups nobody confirmed are scored too (after the confirmed
@@ -616,18 +643,24 @@ export class ConfirmedOdds {
     private readonly context: OddsContext,
     { withProposals = false, countAbsence = false }: OddsStepOptions = {},
   ) {
-    this.absenceCounts = countAbsence ? context.absenceCounts : () => false;
-    const vectors = context.vectors;
+    this.absence = countAbsence ? context.absenceFlags : null;
     const proposals: OddsBarrier[] = [];
     groups.forEach((members, group) => {
       const key = members.map((i) => context.confirmedKey.get(i)).find((k) => k !== undefined);
       if (key === undefined && (!withProposals || !context.isProposal(members))) return;
-      const counts = new Map<number, number>();
-      for (const i of members) for (const id of context.ids[i]) counts.set(id, (counts.get(id) ?? 0) + 1);
-      const absent: [number, number] = [this.absentSum(counts, members.length), this.absentSum(counts, members.length - 1)];
+      const counts = new Int32Array(context.featureCount);
+      const seen: number[] = [];
+      for (const i of members) {
+        for (const id of context.ids[i]) {
+          if (counts[id] === 0) seen.push(id);
+          counts[id]++;
+        }
+      }
+      const features = Int32Array.from(seen);
+      const absent: [number, number] = [this.absentSum(counts, features, members.length), this.absentSum(counts, features, members.length - 1)];
       // A proposal is named by its first report (indices follow report ids), so the order is stable.
-      if (key === undefined) proposals.push({ key: String(members[0]).padStart(12, '0'), group, counts, size: members.length, confirmed: false, absent });
-      else this.barriers.push({ key, group, counts, size: members.length, confirmed: true, absent });
+      if (key === undefined) proposals.push({ key: String(members[0]).padStart(12, '0'), group, counts, features, size: members.length, confirmed: false, absent });
+      else this.barriers.push({ key, group, counts, features, size: members.length, confirmed: true, absent });
     });
     this.barriers.sort((a, b) => (a.key < b.key ? -1 : 1));
     proposals.sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -651,12 +684,24 @@ export class ConfirmedOdds {
     let present = 0;
     let absent = barrier.absent[own];
     const ids = this.context.ids[i];
+    // A feature no member carries scores log(prior / (size + prior)) whatever its rate q: counted, not
+    // worked out, since most of a report's features are not its barrier's (the odds steps score every
+    // report against every barrier).
+    let unshared = 0;
+    const counts = barrier.counts;
+    const df = this.context.df;
+    const absence = this.absence;
     for (const id of ids) {
-      const q = (this.context.df.get(id) as number) / n;
-      const count = barrier.counts.get(id) ?? 0;
+      const count = counts[id];
+      if (count === 0) {
+        unshared++;
+        continue;
+      }
+      const q = df[id] / n;
       present += Math.log((count - own + ODDS_PRIOR_REPORTS * q) / (size + ODDS_PRIOR_REPORTS) / q);
-      if (count > 0 && this.absenceCounts(id)) absent -= absentLogOdds(count, q, size);
+      if (absence !== null && absence[id] === 1) absent -= absentLogOdds(count, q, size);
     }
+    if (unshared > 0) present += unshared * Math.log(ODDS_PRIOR_REPORTS / (size + ODDS_PRIOR_REPORTS));
     return present + this.absenceWeight(ids.length) * absent;
   }
 
@@ -682,10 +727,11 @@ export class ConfirmedOdds {
     return members.reduce((sum, i) => sum + this.score(i, b, false), 0) / members.length;
   }
 
-  private absentSum(counts: ReadonlyMap<number, number>, size: number): number {
+  private absentSum(counts: Int32Array, features: Int32Array, size: number): number {
+    if (this.absence === null) return 0;
     const n = this.context.vectors.length;
     let sum = 0;
-    for (const [id, count] of counts) if (this.absenceCounts(id)) sum += absentLogOdds(count, (this.context.df.get(id) as number) / n, size);
+    for (const id of features) if (this.absence[id] === 1) sum += absentLogOdds(counts[id], this.context.df[id] / n, size);
     return sum;
   }
 }
