@@ -25,88 +25,90 @@ import { SeededRandom } from './seeded-random';
  * On 2026-11-24 (session 18) word beginnings joined the odds steps while fewer than two barriers are confirmed
  * (see beginningsWhileProposing in barrier-engine.ts), and the floors without confirmed examples follow it; with three
  * confirmed per barrier nothing changed. Without: samples 0.706 -> 0.717, the twenty-six holdouts 0.539 -> 0.581.
+ * Then the beginnings joined the moves between confirmed barriers too, at a wider margin (movesAmongConfirmed),
+ * and the floors with three confirmed follow it: samples 0.899 -> 0.902, the twenty-six holdouts 0.660 -> 0.676.
  * They are a guard against regressions, not the issue's targets.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const fixture = (folder: string): string => join(ROOT, 'test', 'fixtures', folder);
 const SETS = [
-  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.7, floorThree: 0.86 },
-  { name: 'holdout', dir: fixture('patterns-holdout'), floorNone: 0.83, floorThree: 0.86 },
-  { name: 'holdout-2', dir: fixture('patterns-holdout-2'), floorNone: 0.9, floorThree: 0.84 },
+  { name: 'samples', dir: join(ROOT, '..', 'shared', 'samples'), floorNone: 0.7, floorThree: 0.88 },
+  { name: 'holdout', dir: fixture('patterns-holdout'), floorNone: 0.83, floorThree: 0.87 },
+  { name: 'holdout-2', dir: fixture('patterns-holdout-2'), floorNone: 0.9, floorThree: 0.92 },
   // Written blind (without the engine's source); first measured 0.493 / 0.662 (seeds 1-8), before the round that
   // placed reports into proposals and counted absent features, which it then checked without having been tuned on.
-  { name: 'holdout-3', dir: fixture('patterns-holdout-3'), floorNone: 0.82, floorThree: 0.78 },
+  { name: 'holdout-3', dir: fixture('patterns-holdout-3'), floorNone: 0.82, floorThree: 0.85 },
   // Written blind too, about barriers of the samples' kind (rules of FK, AF, soc and the region that collide); first
   // measured 0.506 / 0.704 (seeds 1-24), then used only to check the changes after it (loose members leaving proposals too).
-  { name: 'holdout-4', dir: fixture('patterns-holdout-4'), floorNone: 0.55, floorThree: 0.64 },
+  { name: 'holdout-4', dir: fixture('patterns-holdout-4'), floorNone: 0.55, floorThree: 0.7 },
   // Written blind at the end of the session that added holdout-4, and measured once: 0.670 / 0.705 (seeds 1-24);
   // the engine at the start of that session gave 0.652 / 0.678.
-  { name: 'holdout-5', dir: fixture('patterns-holdout-5'), floorNone: 0.81, floorThree: 0.79 },
+  { name: 'holdout-5', dir: fixture('patterns-holdout-5'), floorNone: 0.81, floorThree: 0.82 },
   // Written blind with more varied wording (every report of a barrier in other words); first measured 0.212 / 0.467
   // (seeds 1-24). The brief for the field's broader vocabulary named its areas among many others, so it is not
   // quite blind to the thesaurus.
-  { name: 'holdout-6', dir: fixture('patterns-holdout-6'), floorNone: 0.63, floorThree: 0.66 },
+  { name: 'holdout-6', dir: fixture('patterns-holdout-6'), floorNone: 0.63, floorThree: 0.71 },
   // Written blind after all of that: 0.380 / 0.615 before the broader vocabulary (seeds 1-24); since then only in the
   // mean that chose between variants of it (see its README).
-  { name: 'holdout-7', dir: fixture('patterns-holdout-7'), floorNone: 0.53, floorThree: 0.68 },
+  { name: 'holdout-7', dir: fixture('patterns-holdout-7'), floorNone: 0.53, floorThree: 0.73 },
   // Written blind after holdout-7 and measured once (seeds 1-24): 0.365 / 0.512 with the engine of that morning, 0.430 / 0.621 after.
-  { name: 'holdout-8', dir: fixture('patterns-holdout-8'), floorNone: 0.51, floorThree: 0.63 },
+  { name: 'holdout-8', dir: fixture('patterns-holdout-8'), floorNone: 0.51, floorThree: 0.65 },
   // Written blind after holdout-8 and measured once (seeds 1-8): 0.361 / 0.555 with the engine of that morning, 0.507 /
   // 0.634 after.
-  { name: 'holdout-9', dir: fixture('patterns-holdout-9'), floorNone: 0.64, floorThree: 0.62 },
+  { name: 'holdout-9', dir: fixture('patterns-holdout-9'), floorNone: 0.64, floorThree: 0.68 },
   // Written blind after holdout-9 and measured once, after the day's last engine change (seeds 1-8): 0.572 / 0.696 with
   // the engine of that morning, 0.637 / 0.767 after.
-  { name: 'holdout-10', dir: fixture('patterns-holdout-10'), floorNone: 0.76, floorThree: 0.77 },
+  { name: 'holdout-10', dir: fixture('patterns-holdout-10'), floorNone: 0.76, floorThree: 0.8 },
   // Written blind after holdout-10 and measured once with the day's final engine (seeds 1-8): 0.377 / 0.596 with the
   // engine of that morning, 0.416 / 0.670 after.
-  { name: 'holdout-11', dir: fixture('patterns-holdout-11'), floorNone: 0.56, floorThree: 0.67 },
+  { name: 'holdout-11', dir: fixture('patterns-holdout-11'), floorNone: 0.56, floorThree: 0.68 },
   // Written blind in the next session, while its one engine change was made (seeds 1-8): 0.663 / 0.722 before it and
   // after; it showed two phrases the change had wrongly counted as settled locally (see its README). Without
   // confirmed examples 0.638 -> 0.707 once fragments join after self-training (joinFragmentsAfterTraining).
-  { name: 'holdout-12', dir: fixture('patterns-holdout-12'), floorNone: 0.74, floorThree: 0.72 },
+  { name: 'holdout-12', dir: fixture('patterns-holdout-12'), floorNone: 0.74, floorThree: 0.75 },
   // Written blind beside holdout-12 and not used to choose anything (seeds 1-8): 0.494 / 0.634 before that session's
   // changes, the same after the settled phrases, 0.494 / 0.640 after fragments could join from further off.
-  { name: 'holdout-13', dir: fixture('patterns-holdout-13'), floorNone: 0.63, floorThree: 0.6 },
+  { name: 'holdout-13', dir: fixture('patterns-holdout-13'), floorNone: 0.63, floorThree: 0.66 },
   // Written blind during the session that repeated the odds steps and moved members between proposals, and measured
   // only afterwards (seeds 1-24): 0.294 / 0.601 with the engine of that morning, 0.287 / 0.647 after its changes.
-  { name: 'holdout-14', dir: fixture('patterns-holdout-14'), floorNone: 0.42, floorThree: 0.6 },
+  { name: 'holdout-14', dir: fixture('patterns-holdout-14'), floorNone: 0.42, floorThree: 0.63 },
   // Written blind beside holdout-14 and measured only after that session's three changes (seeds 1-24): 0.446 / 0.682
   // with the engine of that morning, 0.503 / 0.701 after.
-  { name: 'holdout-15', dir: fixture('patterns-holdout-15'), floorNone: 0.58, floorThree: 0.69 },
+  { name: 'holdout-15', dir: fixture('patterns-holdout-15'), floorNone: 0.58, floorThree: 0.72 },
   // Written blind at the end of that session and measured once, after its changes had landed (seeds 1-24): 0.205 /
   // 0.422 with the engine of that morning, 0.213 / 0.463 after. The hardest set so far.
   { name: 'holdout-16', dir: fixture('patterns-holdout-16'), floorNone: 0.3, floorThree: 0.46 },
   // Written blind in the next session by a helper that read all of the samples' reports to write in their style, and
   // measured once (seeds 1-24): 0.593 / 0.731. Then used to judge candidate changes; self-training landed (0.598 -> 0.627).
-  { name: 'holdout-17', dir: fixture('patterns-holdout-17'), floorNone: 0.7, floorThree: 0.7 },
+  { name: 'holdout-17', dir: fixture('patterns-holdout-17'), floorNone: 0.7, floorThree: 0.74 },
   // Written blind beside holdout-17, in the samples' style too, and measured once (seeds 1-24): 0.417 / 0.486, the
   // lowest with three confirmed so far. Its breakdown was read afterwards, so it is no longer blind (see its README).
-  { name: 'holdout-18', dir: fixture('patterns-holdout-18'), floorNone: 0.45, floorThree: 0.46 },
+  { name: 'holdout-18', dir: fixture('patterns-holdout-18'), floorNone: 0.45, floorThree: 0.54 },
   // Written blind in the samples' hand, categories included, and measured once (seeds 1-24): 0.350 / 0.609. It then
   // helped choose self-training (0.350 -> 0.407), so it is no longer blind to that.
-  { name: 'holdout-19', dir: fixture('patterns-holdout-19'), floorNone: 0.42, floorThree: 0.55 },
+  { name: 'holdout-19', dir: fixture('patterns-holdout-19'), floorNone: 0.42, floorThree: 0.58 },
   // Written blind in the samples' hand while self-training was being landed, and measured once after (seeds 1-24):
   // 0.443 / 0.585 (0.372 without self-training). Nothing was chosen on it.
-  { name: 'holdout-20', dir: fixture('patterns-holdout-20'), floorNone: 0.48, floorThree: 0.51 },
+  { name: 'holdout-20', dir: fixture('patterns-holdout-20'), floorNone: 0.48, floorThree: 0.57 },
   // Written blind in the samples' hand while the next session's changes were made, and measured once after (seeds
   // 1-24): 0.266 / 0.543 (0.222 / 0.548 with the engine of that morning). Nothing was chosen on it.
-  { name: 'holdout-21', dir: fixture('patterns-holdout-21'), floorNone: 0.37, floorThree: 0.49 },
+  { name: 'holdout-21', dir: fixture('patterns-holdout-21'), floorNone: 0.37, floorThree: 0.51 },
   // Written blind in the samples' hand beside holdout-21 and measured once, in the next session before its changes
   // to the engine's output (seeds 1-24): 0.344 / 0.564 (seeds 1-4: 0.515).
-  { name: 'holdout-22', dir: fixture('patterns-holdout-22'), floorNone: 0.36, floorThree: 0.49 },
+  { name: 'holdout-22', dir: fixture('patterns-holdout-22'), floorNone: 0.36, floorThree: 0.51 },
   // Written blind in the samples' hand in that session, and measured once there as the check of a candidate that did
   // not land (seeds 1-24): 0.387 / 0.502 (seeds 1-4: 0.485).
-  { name: 'holdout-23', dir: fixture('patterns-holdout-23'), floorNone: 0.35, floorThree: 0.46 },
+  { name: 'holdout-23', dir: fixture('patterns-holdout-23'), floorNone: 0.35, floorThree: 0.48 },
   // Written blind in the samples' hand in session 13 and measured once there, with the engine as it was (seeds 1-24):
   // 0.453 / 0.548 (seeds 1-4: 0.579).
-  { name: 'holdout-24', dir: fixture('patterns-holdout-24'), floorNone: 0.52, floorThree: 0.55 },
+  { name: 'holdout-24', dir: fixture('patterns-holdout-24'), floorNone: 0.52, floorThree: 0.56 },
   // Written blind in the samples' hand in session 13 and kept unmeasured until session 15, when it was measured once
   // with the engine as it stood (seeds 1-24): 0.475 / 0.533 (seeds 1-4: 0.529). Nothing was chosen on it.
-  { name: 'holdout-25', dir: fixture('patterns-holdout-25'), floorNone: 0.41, floorThree: 0.5 },
+  { name: 'holdout-25', dir: fixture('patterns-holdout-25'), floorNone: 0.41, floorThree: 0.52 },
   // Written blind in the samples' hand in session 14 and kept unmeasured until session 18, when it was measured once,
   // before and after that session's one engine change, word beginnings in the odds steps (seeds 1-24): 0.271 / 0.426
   // before, 0.314 / 0.426 after (seeds 1-4: 0.431). The hardest set with three confirmed. Nothing was chosen on it.
-  { name: 'holdout-26', dir: fixture('patterns-holdout-26'), floorNone: 0.29, floorThree: 0.41 },
+  { name: 'holdout-26', dir: fixture('patterns-holdout-26'), floorNone: 0.29, floorThree: 0.42 },
 ];
 
 function readLines<T>(file: string): T[] {
