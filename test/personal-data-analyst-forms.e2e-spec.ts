@@ -1,7 +1,5 @@
-import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
-import { AppLogger } from '../src/common/logging/app-logger';
 import { ThesaurusService } from '../src/modules/barrier/thesaurus.service';
 import { LetterService } from '../src/modules/letter/letter.service';
 import { User } from '../src/modules/user/user.entity';
@@ -10,9 +8,9 @@ import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { formFieldsOf } from './support/form-fields';
 import { HttpClient, HttpResult } from './support/http-client';
 import { markedFinding, PARTICIPANT, PARTICIPANT_TRACES, summaryOf } from './support/pii-quote';
-import { startTestApp, TestApp } from './support/test-app';
+import { TestApp } from './support/test-app';
 import { everythingStored } from './support/stored-text';
-import { captureOutput } from './support/output-capture';
+import { startAppWithCapturedLog } from './support/output-capture';
 
 /**
  * The analyst's forms refuse personal data as the reporters' do: the page quotes a few words around each
@@ -42,23 +40,18 @@ describe('personal data on the analyst’s forms: quoted, nothing stored, and a 
   let analyst: User;
   let client: HttpClient;
   let logged: string[] = [];
-  let capture: ReturnType<typeof captureOutput> | undefined;
+  let restore: (() => Promise<void>) | undefined;
 
   const db = (): DataSource => t.app.get(DataSource);
 
   beforeAll(async () => {
-    capture = captureOutput();
-    logged = capture.logged;
-    t = await startTestApp({ clock, logger: new AppLogger('debug') });
-    new Logger('Test').log('Loggen fångas.');
-    expect(logged.join('')).toContain('Loggen fångas.');
+    ({ t, logged, restore } = await startAppWithCapturedLog({ clock }));
     analyst = await createUser(t.app, 'analyst', { name: 'Vera Verksam' });
     client = new HttpClient(t.baseUrl);
     expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);
   });
   afterAll(async () => {
-    await t.close();
-    capture?.restore();
+    await restore?.();
   });
 
   /** Not in the database and not in the log. */

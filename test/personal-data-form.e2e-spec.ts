@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { AppLogger } from '../src/common/logging/app-logger';
@@ -9,10 +8,10 @@ import { deviationBody, fileDeviation, municipalityId } from './support/deviatio
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { formFieldsOf } from './support/form-fields';
 import { HttpClient, HttpResult } from './support/http-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { TestApp } from './support/test-app';
 import { markedFinding, PARTICIPANT, PARTICIPANT_TRACES, summaryOf } from './support/pii-quote';
 import { everythingStored } from './support/stored-text';
-import { captureOutput } from './support/output-capture';
+import { startAppWithCapturedLog } from './support/output-capture';
 
 /**
  * Personal data refused on a form, as a writer on a phone meets it: the page quotes a few of their own
@@ -32,22 +31,16 @@ describe('personal data on a form: where it is in words, and a button that takes
   let analyst: User;
   /** Everything written to stdout and stderr while the app runs (the real AppLogger, at debug level), kept out of the test output. */
   let logged: string[] = [];
-  let capture: ReturnType<typeof captureOutput> | undefined;
+  let restore: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    capture = captureOutput();
-    logged = capture.logged;
-    t = await startTestApp({ clock, logger: new AppLogger('debug') });
-    // The capture sees what the app's logger writes (Nest's Logger goes through it once the app runs).
-    new Logger('Test').log('Loggen fångas.');
-    expect(logged.join('')).toContain('Loggen fångas.');
+    ({ t, logged, restore } = await startAppWithCapturedLog({ clock }));
     staff = await createUser(t.app, 'staff', { subproject: 'MIA HBS', name: 'Hanna Handläggare' });
     lead = await createUser(t.app, 'lead', { subproject: 'MIA HBS', name: 'Ludvig Ledare' });
     analyst = await createUser(t.app, 'analyst', { name: 'Vera Verksam' });
   });
   afterAll(async () => {
-    await t.close();
-    capture?.restore();
+    await restore?.();
   });
 
   const db = (): DataSource => t.app.get(DataSource);

@@ -256,10 +256,11 @@ const SEED_KEY_PREFIX = '\u0001seed-';
  * they never saw, which sets written elsewhere are full of. Without confirmed examples, over the samples and
  * twenty-five holdouts, the mean rises 0.556 -> 0.596 (twenty sets gain, holdout-4 loses 0.055 and holdout-25
  * 0.041 the most), the blind holdouts 17-25 0.423 -> 0.471, the samples 0.706 -> 0.717; with one barrier
- * confirmed (three reports, 4 seeds) 0.553 -> 0.600. Five to eight letters all gain (0.578-0.597), six the
- * most. Holdout-26, kept unmeasured for this, 0.271 -> 0.314. Once two barriers are confirmed the analyst's
- * examples decide: with the beginnings there, the blind holdouts gain 0.557 -> 0.59 with three confirmed per
- * barrier but the samples lose 0.897 -> 0.72 (0.84 at half weight), so they are left out.
+ * confirmed (three reports, 4 seeds) 0.553 -> 0.600. Four to eight letters all gain (0.578-0.597): six gives
+ * 0.596 and the blind holdouts 0.471, the others 0.434-0.482 there. Holdout-26, kept unmeasured for this,
+ * 0.271 -> 0.314. Once two barriers are confirmed the analyst's examples decide: with the beginnings in every
+ * step there, the blind holdouts gain 0.557 -> 0.59 with three confirmed per barrier but the samples lose
+ * 0.897 -> 0.72 (0.84 at half weight), so only the moves count them then (see movesAmongConfirmed).
  */
 function beginningsWhileProposing(confirmed: ReadonlyMap<string, string>, local: readonly ReportVector[]): Int32Array[] | undefined {
   return analystBarriers(confirmed) < 2 ? beginningIds(local.map((v) => v.report)) : undefined;
