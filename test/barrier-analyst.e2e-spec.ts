@@ -231,7 +231,8 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
       expect(await barrierOf(oneOffs[0].externalId)).toBe(betaId);
       for (const g of gamma) expect(await barrierOf(g.externalId)).toBe(betaId);
       const confirmed = (await members()).filter((m) => m.confirmed_by_analyst).map((m) => m.external_id).sort();
-      expect(confirmed).toEqual([...beta, ...gamma, oneOffs[0], alfa[1]].map((r) => r.externalId).sort());
+      // Naming alfa confirmed it with its reports (alfa[0] was moved out after that, alfa[1] split off).
+      expect(confirmed).toEqual([...alfa.slice(1), ...beta, ...gamma, oneOffs[0]].map((r) => r.externalId).sort());
     };
     await check();
     // The engine groups by marker and ignores the analyst: the app keeps the analyst's choices.

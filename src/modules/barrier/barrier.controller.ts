@@ -29,10 +29,11 @@ const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 const DONE_NOTICES: Record<string, string> = {
   bekraftat:
     'Hindret är bekräftat. Motorn behåller dess rapporter och använder dem för att placera nya, från nästa körning av mönsteranalysen (i natt, eller nu med knappen på sidan Strukturella hinder).',
-  namn: 'Namnet är sparat.',
+  namn: 'Namnet är sparat. Hindret och dess rapporter är nu bekräftade, så mönsteranalysen flyttar inte rapporterna härifrån.',
   sammanslaget: 'Hindren är sammanslagna. Det andra hindrets rapporter finns nu här.',
   delat: 'Rapporterna är avdelade till ett nytt hinder.',
-  'nytt-fran-delning': 'Det här hindret skapades av rapporter som delades av från ett annat.',
+  'nytt-fran-delning':
+    'Det här hindret skapades av rapporter som delades av från ett annat. Båda hindren är bekräftade med sina rapporter, så mönsteranalysen för inte ihop dem igen.',
   'flyttad-in': 'Rapporten är flyttad hit och bekräftad.',
   'flyttad-ut': 'Rapporten är flyttad ut. Motorn lägger aldrig tillbaka den i det här hindret.',
   'flyttad-vidare': 'Rapporten är flyttad till hindret där den passade bättre, och bekräftad där.',

@@ -330,26 +330,23 @@ export class BarrierService {
   async confirm(user: AuthUser, id: string): Promise<void> {
     await this.change(async (manager, now) => {
       const row = await this.activeRow(manager, id);
-      await manager.query(
-        `UPDATE barrier SET status = CASE WHEN status = 'foreslagen' THEN 'bekraftad' ELSE status END,
-                confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), updated_at = $2
-          WHERE id = $1`,
-        [row.id, now, user.id],
-      );
-      await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE barrier_id = $1 AND NOT confirmed_by_analyst`, [
-        row.id,
-        now,
-      ]);
+      await this.confirmWithReports(manager, user, row.id, now);
       return [row.id];
     });
   }
 
-  async rename(_user: AuthUser, id: string, name: string): Promise<void> {
+  /**
+   * Names the barrier, and confirms it with the reports now in it. A name is the analyst saying "this is one
+   * barrier, this one": left unconfirmed, a full run after other edits could give its reports to another barrier
+   * and leave the named one empty (what the reviewer saw). A corrected spelling confirms again, which changes nothing.
+   */
+  async rename(user: AuthUser, id: string, name: string): Promise<void> {
     const trimmed = this.checkName(name);
-    await this.dataSource.transaction(async (manager) => {
-      await this.store.lockState(manager);
+    await this.change(async (manager, now) => {
       const row = await this.activeRow(manager, id);
-      await manager.query(`UPDATE barrier SET name = $2, name_source = 'analyst', updated_at = $3 WHERE id = $1`, [row.id, trimmed, this.clock.now()]);
+      await manager.query(`UPDATE barrier SET name = $2, name_source = 'analyst', updated_at = $3 WHERE id = $1`, [row.id, trimmed, now]);
+      await this.confirmWithReports(manager, user, row.id, now);
+      return [row.id];
     });
   }
 
@@ -434,6 +431,9 @@ export class BarrierService {
           WHERE barrier_id = $2 AND deviation_id = ANY($5::uuid[])`,
         [created, source.id, [`Avdelat från hindret "${source.name}" av ${user.name}.`], now, chosen],
       );
+      // The reports left behind were chosen to stay just as much: unconfirmed, the engine's next full run would find
+      // them close to the ones split off (they were one barrier) and hand them all to the new barrier, emptying this one.
+      await this.confirmWithReports(manager, user, source.id, now);
       return [source.id, created];
     });
     return created;
@@ -571,6 +571,20 @@ export class BarrierService {
       await this.store.requestFullRun(manager);
       await this.store.escalateDue(manager, touched);
     });
+  }
+
+  /** The barrier confirmed (a proposed one becomes bekräftad; an escalated one stays so) with every report now in it. */
+  private async confirmWithReports(manager: EntityManager, user: AuthUser, barrierId: string, now: Date): Promise<void> {
+    await manager.query(
+      `UPDATE barrier SET status = CASE WHEN status = 'foreslagen' THEN 'bekraftad' ELSE status END,
+              confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), updated_at = $2
+        WHERE id = $1`,
+      [barrierId, now, user.id],
+    );
+    await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE barrier_id = $1 AND NOT confirmed_by_analyst`, [
+      barrierId,
+      now,
+    ]);
   }
 
   private async placeByAnalyst(manager: EntityManager, user: AuthUser, barrierId: string, deviationId: string, now: Date): Promise<void> {
