@@ -421,10 +421,13 @@ export class BarrierService {
         ]);
       }
       created = randomUUID();
+      // Terms and parties come from its own reports (redescribe, in change); until a full run has made a model to
+      // describe them by, it has none rather than its parent's. Without a name of the analyst's it is named from
+      // those terms, or after the parent as the page shows it (without party codes) when there are none.
       await manager.query(
         `INSERT INTO barrier (id, name, name_source, status, confirmed_at, confirmed_by_id, terms, parties, created_at, updated_at)
-         VALUES ($1, $2, $3, 'bekraftad', $4, $5, $6, $7, $4, $4)`,
-        [created, newName ?? `${source.name} (avdelat)`.slice(0, BARRIER_NAME_MAX), newName ? 'analyst' : 'generated', now, user.id, source.terms, source.parties],
+         VALUES ($1, $2, $3, 'bekraftad', $4, $5, '{}', '{}', $4, $4)`,
+        [created, newName ?? `${barrierDisplayName(source.name)} (avdelat)`.slice(0, BARRIER_NAME_MAX), newName ? 'analyst' : 'generated', now, user.id],
       );
       await manager.query(
         `UPDATE barrier_member SET barrier_id = $1, confirmed_by_analyst = true, source = 'analyst', reason = reason || $3::text[], updated_at = $4
@@ -560,14 +563,17 @@ export class BarrierService {
   }
 
   /**
-   * One analyst change: under the barrier lock, then the figures of the barriers it touched, escalation,
-   * and a full run requested so the engine's model learns the new shape.
+   * One analyst change: under the barrier lock, then the figures, terms, parties and escalation (state and reason)
+   * of the barriers it touched, from their reports now, and a full run requested so the engine's model learns the
+   * new shape.
    */
   private async change(work: (manager: EntityManager, now: Date) => Promise<string[]>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.store.lockState(manager);
       const touched = await work(manager, this.clock.now());
       await this.store.refreshFigures(manager, touched);
+      // Every barrier it touched is described, and its escalation judged, by the reports in it now.
+      await this.store.redescribe(manager, touched);
       await this.store.requestFullRun(manager);
       await this.store.escalateDue(manager, touched);
     });

@@ -9,7 +9,8 @@ import { matchBarriers, PreviousBarrier } from './barrier-identity';
 import { BarrierLetterHook } from './barrier-letter.hook';
 import { generatedBarrierName } from './barrier-naming';
 import { BarrierStore, EngineStateRow } from './barrier-store';
-import { FullRunRequest, PatternBarrier, PatternEngine, PatternReport } from './pattern-engine.port';
+import { FullRunRequest, PatternBarrier, PatternEngine } from './pattern-engine.port';
+import { REPORT_JOINS, REPORT_SELECT, ReportRow, toPatternReport } from './pattern-reports';
 import { ThesaurusService } from './thesaurus.service';
 import { DEFAULT_MEANING_WEIGHT } from './engine/meaning-features';
 import { MeaningOutcome, ReportMeaningService, StoredMeaningSpace } from './embeddings/report-meaning.service';
@@ -45,12 +46,6 @@ export interface PatternsRunSummary {
   languageModel: MeaningOutcome['status'];
 }
 
-/** What the engine reads of a report (ReportRow), and the joins that name its kommun and delprojekt. */
-const REPORT_SELECT = `SELECT d.id, d.title, d.description, d.consequence, d.tried, d.category, d.parties, m.name AS municipality, s.name AS subproject,
-              d.occurred_on::text AS occurred_on
-         FROM deviation d`;
-const REPORT_JOINS = `JOIN municipality m ON m.id = d.municipality_id
-         JOIN subproject s ON s.id = d.subproject_id`;
 /** Reports per read of a full run: the engine's thread copies in one batch while the next is read. */
 const READ_BATCH = 10_000;
 
@@ -59,37 +54,6 @@ const FULL_RUN_NEW_SHARE = 0.1;
 const FULL_RUN_MIN_NEW = 25;
 /** New barriers only form in a full run, so one runs at least this often. */
 const FULL_RUN_MAX_AGE_DAYS = 7;
-
-interface ReportRow {
-  id: string;
-  title: string;
-  description: string;
-  consequence: string;
-  tried: string | null;
-  category: string;
-  parties: string[];
-  municipality: string;
-  subproject: string;
-  occurred_on: string;
-}
-
-function toPatternReport(row: ReportRow, meaningKeys?: readonly string[]): PatternReport {
-  const report: PatternReport = {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    consequence: row.consequence || undefined,
-    tried: row.tried ?? undefined,
-    category: row.category,
-    parties: row.parties,
-    municipality: row.municipality,
-    subproject: row.subproject,
-    occurredOn: row.occurred_on,
-  };
-  // Only when there are keys: without a language model the engine gets exactly what it always got.
-  if (meaningKeys !== undefined) report.meaningKeys = meaningKeys;
-  return report;
-}
 
 /**
  * Resolves once TypeORM has handed a statement just issued to the driver (it does so from a later microtask), so the
