@@ -23,6 +23,7 @@ import { ThesaurusService, withoutPersonalDataVariants } from './thesaurus.servi
 import { PatternsJob, PatternsStatus } from './jobs/patterns.job';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+const UUID_IN_ADDRESS = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 
 /** What the barrier page says after a successful action (?klart=…). */
@@ -34,12 +35,53 @@ const DONE_NOTICES: Record<string, string> = {
   delat: 'Rapporterna är avdelade till ett nytt hinder.',
   'nytt-fran-delning':
     'Det här hindret skapades av rapporter som delades av från ett annat. Båda hindren är bekräftade med sina rapporter, så mönsteranalysen för inte ihop dem igen.',
-  'flyttad-in': 'Rapporten är flyttad hit och bekräftad.',
-  'flyttad-ut': 'Rapporten är flyttad ut. Motorn lägger aldrig tillbaka den i det här hindret.',
-  'flyttad-vidare': 'Rapporten är flyttad till hindret där den passade bättre, och bekräftad där.',
   'lokal-atgard': 'Den lokala åtgärden är sparad. Översikten visar hindrets avvikelser per månad före och efter datumet.',
   'lokal-atgard-borttagen': 'Den lokala åtgärden är borttagen.',
 };
+
+/**
+ * What the notice beside the members list says after a report was moved (?klart=…&rapport=AVV-…): by the report's
+ * reference, where the analyst is (the page opens at #rapporter, far below the top). An address without a
+ * reference (an older link) gets the general wording.
+ */
+const MEMBER_NOTICES: Record<string, { named: (reference: string, other: string | null) => string; general: string; undo: boolean }> = {
+  'flyttad-ut': {
+    named: (reference) => `${reference} är flyttad ut ur hindret. Mönsteranalysen lägger aldrig tillbaka den här.`,
+    general: 'Rapporten är flyttad ut. Mönsteranalysen lägger aldrig tillbaka den i det här hindret.',
+    undo: true,
+  },
+  'flyttad-vidare': {
+    named: (reference, other) => `${reference} är flyttad till ${other ?? 'hindret där den passade bättre'} och bekräftad där.`,
+    general: 'Rapporten är flyttad till hindret där den passade bättre, och bekräftad där.',
+    undo: true,
+  },
+  'flyttad-in': {
+    named: (reference) => `${reference} är flyttad hit och bekräftad.`,
+    general: 'Rapporten är flyttad hit och bekräftad.',
+    undo: false,
+  },
+  'redan-har': {
+    named: (reference) => `${reference} finns redan i hindret. Den är nu bekräftad här.`,
+    general: 'Rapporten finns redan i hindret. Den är nu bekräftad här.',
+    undo: false,
+  },
+  'flyttad-tillbaka': {
+    named: (reference) => `${reference} är tillbaka i hindret och bekräftad här.`,
+    general: 'Rapporten är tillbaka i hindret och bekräftad här.',
+    undo: false,
+  },
+};
+
+/** ?rapport=: only a report's reference is shown from the address, nothing else written there. */
+const REFERENCE_IN_ADDRESS = /^AVV-\d{4}-\d{1,12}$/i;
+
+/** The members' notice as the page shows it: the text, the barrier the report went to, and a way to move it back. */
+export interface MemberNotice {
+  text: string;
+  link: { href: string; label: string } | null;
+  /** Moves the report back into this barrier ("Ångra"), with the order and page the analyst is on. */
+  undo: { report: string; label: string } | null;
+}
 
 /**
  * The barrier pages' free text, which the personal-data check reads and "Ta bort personuppgifterna åt mig"
@@ -108,14 +150,16 @@ function membersHref(id: string, page: number, order: BarrierMemberOrder): strin
 }
 
 /**
- * Where a row's form (Flytta ut, Flytta dit) leads back to: the same order and page of the members, so an
- * analyst working through the weakest anchored first keeps their place instead of landing in date order.
+ * Where a row's form (Flytta ut, Flytta dit, Ångra) leads back to: the same order and page of the members, so an
+ * analyst working through the weakest anchored first keeps their place instead of landing in date order, with
+ * what was done, the report's reference and the barrier it went to (`till`) for the notice beside the members.
  */
-function reviewHref(id: string, raw: unknown, done: string): string {
+function reviewHref(id: string, raw: unknown, done: string, report: string, to?: string): string {
   const values = formValues(raw);
   const href = membersHref(id, pageNumber(values.sida), memberOrder(values.ordning));
   const [path, fragment] = href.split('#');
-  return `${path}${path.includes('?') ? '&' : '?'}klart=${done}#${fragment}`;
+  const notice = `klart=${done}&rapport=${encodeURIComponent(report)}${to ? `&till=${to}` : ''}`;
+  return `${path}${path.includes('?') ? '&' : '?'}${notice}#${fragment}`;
 }
 
 function pageLinks(id: string, page: BarrierDetail['membersPage'], order: BarrierMemberOrder): { previous: string | null; next: string | null } | null {
@@ -390,9 +434,12 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   moveInFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     return this.handle(request, reply, id, 'moveIn', BarrierMoveInFormDto, raw, async (user, dto) => {
-      await this.barriers.moveIn(user, id, dto.report);
+      const moved = await this.barriers.moveIn(user, id, dto.report);
       // "Flytta dit" on another barrier's page: back to the page the analyst is reviewing.
-      return dto.returnTo && dto.returnTo !== id ? reviewHref(dto.returnTo, raw, 'flyttad-vidare') : `/hinder/${id}?klart=flyttad-in`;
+      if (dto.returnTo && dto.returnTo !== id) return reviewHref(dto.returnTo, raw, 'flyttad-vidare', moved.reference, id);
+      // "Ångra" beside a moved report names this barrier to return to; the "Flytta in" form names none.
+      const done = moved.alreadyHere ? 'redan-har' : dto.returnTo === id ? 'flyttad-tillbaka' : 'flyttad-in';
+      return reviewHref(id, raw, done, moved.reference);
     });
   }
 
@@ -400,8 +447,8 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   moveOutFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     return this.handle(request, reply, id, 'moveOut', BarrierMoveOutDto, raw, async (user, dto) => {
-      await this.barriers.moveOut(user, id, dto.deviationId);
-      return reviewHref(id, raw, 'flyttad-ut');
+      const moved = await this.barriers.moveOut(user, id, dto.deviationId);
+      return reviewHref(id, raw, 'flyttad-ut', moved.reference);
     });
   }
 
@@ -484,6 +531,7 @@ export class BarrierController implements OnModuleInit {
     // "Använd datumet" on the hint puts the latest locally resolved report's day into the form; nothing is saved until the analyst does.
     const suggested = typeof query['lokal-datum'] === 'string' && isIsoDate(query['lokal-datum']) ? query['lokal-datum'] : null;
     const done = typeof query.klart === 'string' ? (DONE_NOTICES[query.klart] ?? null) : null;
+    const memberNotice = await this.memberNotice(query);
     const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
     const selected = splitValues?.deviationIds;
     return this.pages.send(
@@ -493,6 +541,7 @@ export class BarrierController implements OnModuleInit {
       {
         barrier,
         done,
+        memberNotice,
         mergedFrom: typeof query.fran === 'string',
         formState: forms,
         selectedForSplit: Array.isArray(selected) ? selected : typeof selected === 'string' ? [selected] : [],
@@ -508,6 +557,21 @@ export class BarrierController implements OnModuleInit {
       },
       { status },
     );
+  }
+
+  /** The notice beside the members after a move (MEMBER_NOTICES), or null. */
+  private async memberNotice(query: Record<string, unknown>): Promise<MemberNotice | null> {
+    const kind = typeof query.klart === 'string' ? MEMBER_NOTICES[query.klart] : undefined;
+    if (!kind) return null;
+    const report = typeof query.rapport === 'string' && REFERENCE_IN_ADDRESS.test(query.rapport) ? query.rapport.toUpperCase() : null;
+    if (report === null) return { text: kind.general, link: null, undo: null };
+    // The barrier it went to, by the name pages show; an id that is no barrier is left out rather than trusted.
+    const to = typeof query.till === 'string' && UUID_IN_ADDRESS.test(query.till) ? await this.barriers.displayNameOf(query.till) : null;
+    return {
+      text: kind.named(report, to),
+      link: to && typeof query.till === 'string' ? { href: `/hinder/${query.till}`, label: `Till ${to}` } : null,
+      undo: kind.undo ? { report, label: `Ångra: flytta tillbaka ${report} hit` } : null,
+    };
   }
 
   private async renderThesaurus(request: AuthenticatedRequest, reply: FastifyReply, form: ThesaurusFormState, status = 200): Promise<FastifyReply> {

@@ -124,6 +124,12 @@ function summaryOf(row: BarrierRow, quarters: Map<string, number>, currentQuarte
   };
 }
 
+/** A report the analyst moved, named as the page names it: by its reference, never by anything about the participant. */
+export interface MovedReport {
+  deviationId: string;
+  reference: string;
+}
+
 /** Refused when the barrier is merged or dissolved: its id stays valid for reading, not for changes. */
 export class BarrierInactiveError extends DomainError {
   constructor(status: BarrierStatus) {
@@ -283,6 +289,12 @@ export class BarrierService {
         : [],
       locallyResolved: resolved[0]?.n && resolved[0].latest ? { count: resolved[0].n, latest: resolved[0].latest } : null,
     };
+  }
+
+  /** A barrier's name as pages show it, or null when there is no such barrier. */
+  async displayNameOf(id: string): Promise<string | null> {
+    const [row] = (await this.dataSource.query(`SELECT name FROM barrier WHERE id = $1`, [id])) as Array<{ name: string }>;
+    return row ? barrierDisplayName(row.name) : null;
   }
 
   /** Where a merged barrier went, so its old address still leads somewhere. */
@@ -467,25 +479,31 @@ export class BarrierService {
     return id;
   }
 
-  /** Puts a report (by reference AVV-…, external id or id) into this barrier, out of any other, confirmed. Returns the deviation id. */
-  async moveIn(user: AuthUser, id: string, report: string): Promise<string> {
-    let deviationId = '';
+  /**
+   * Puts a report (by reference AVV-…, external id or id) into this barrier, out of any other, confirmed. Says which
+   * report (its reference, for the page's notice) and whether it was in this barrier already (then it is only confirmed).
+   */
+  async moveIn(user: AuthUser, id: string, report: string): Promise<MovedReport & { alreadyHere: boolean }> {
+    let moved: MovedReport & { alreadyHere: boolean } = { deviationId: '', reference: '', alreadyHere: false };
     await this.change(async (manager, now) => {
       const target = await this.activeRow(manager, id);
-      deviationId = await this.resolveReport(manager, report);
-      const [previous] = (await manager.query(`SELECT barrier_id FROM barrier_member WHERE deviation_id = $1`, [deviationId])) as Array<{ barrier_id: string }>;
+      const found = await this.resolveReport(manager, report);
+      const [previous] = (await manager.query(`SELECT barrier_id FROM barrier_member WHERE deviation_id = $1`, [found.id])) as Array<{ barrier_id: string }>;
       if (previous?.barrier_id === target.id) {
-        await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE deviation_id = $1`, [deviationId, now]);
+        await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE deviation_id = $1`, [found.id, now]);
+        moved = { deviationId: found.id, reference: found.reference, alreadyHere: true };
         return [target.id];
       }
-      await this.placeByAnalyst(manager, user, target.id, deviationId, now);
+      await this.placeByAnalyst(manager, user, target.id, found.id, now);
+      moved = { deviationId: found.id, reference: found.reference, alreadyHere: false };
       return previous ? [target.id, previous.barrier_id] : [target.id];
     });
-    return deviationId;
+    return moved;
   }
 
-  /** Takes a report out of this barrier; the engine never puts it back here. */
-  async moveOut(user: AuthUser, id: string, deviationId: string): Promise<void> {
+  /** Takes a report out of this barrier; the engine never puts it back here. Says which report, for the page's notice. */
+  async moveOut(user: AuthUser, id: string, deviationId: string): Promise<MovedReport> {
+    let moved: MovedReport = { deviationId, reference: '' };
     await this.change(async (manager, now) => {
       const source = await this.activeRow(manager, id);
       const [, removed] = (await manager.query(`DELETE FROM barrier_member WHERE barrier_id = $1 AND deviation_id = $2`, [source.id, deviationId])) as [
@@ -493,6 +511,8 @@ export class BarrierService {
         number,
       ];
       if (removed === 0) throw new NotFoundError('Rapporten i hindret');
+      const [row] = (await manager.query(`SELECT reference FROM deviation WHERE id = $1`, [deviationId])) as Array<{ reference: string }>;
+      moved = { deviationId, reference: row.reference };
       await manager.query(
         `INSERT INTO barrier_exclusion (barrier_id, deviation_id, excluded_by_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
          ON CONFLICT (deviation_id, barrier_id) DO NOTHING`,
@@ -500,6 +520,7 @@ export class BarrierService {
       );
       return [source.id];
     });
+    return moved;
   }
 
   /**
@@ -604,16 +625,16 @@ export class BarrierService {
     await manager.query(`DELETE FROM barrier_exclusion WHERE barrier_id = $1 AND deviation_id = $2`, [barrierId, deviationId]);
   }
 
-  private async resolveReport(manager: EntityManager, report: string): Promise<string> {
+  private async resolveReport(manager: EntityManager, report: string): Promise<{ id: string; reference: string }> {
     const value = report.trim();
     const clause = REFERENCE.test(value) ? 'upper(d.reference) = upper($1)' : UUID.test(value) ? 'd.id = $1::uuid' : 'd.external_id = $1';
-    const rows = (await manager.query(`SELECT d.id FROM deviation d WHERE ${clause}`, [value])) as Array<{ id: string }>;
+    const rows = (await manager.query(`SELECT d.id, d.reference FROM deviation d WHERE ${clause}`, [value])) as Array<{ id: string; reference: string }>;
     if (!rows[0]) {
       throw new DomainError('report_not_found', `Ingen rapport har referensen "${value}".`, 404, [
         { field: 'report', message: 'Skriv rapportens referens, t.ex. AVV-2018-00042.' },
       ]);
     }
-    return rows[0].id;
+    return rows[0];
   }
 
   private checkName(name: string): string {
