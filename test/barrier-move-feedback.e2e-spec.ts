@@ -105,8 +105,8 @@ describe('moving a report out of a barrier, or to where it fits better, says so 
 
     const after = await client.get(String(moved.location).split('#')[0]);
     const notice = besideMembers(after.text);
-    expect(notice).toContain(`${stray.reference} är flyttad till Beta och gemensamt och bekräftad där.`);
-    expect(notice).toContain(`<a href="/hinder/${betaId}">Till Beta och gemensamt</a>`);
+    expect(notice).toContain(`${stray.reference} är flyttad till Beta och samordning och bekräftad där.`);
+    expect(notice).toContain(`<a href="/hinder/${betaId}">Till Beta och samordning</a>`);
     const back = await client.postForm(`/hinder/${alfaId}/flytta-in`, formFields(notice, `/hinder/${alfaId}/flytta-in`));
     expect(back.status).toBe(303);
     expect(await barrierOf(stray.id)).toEqual({ barrier_id: alfaId, confirmed_by_analyst: true });

@@ -164,8 +164,8 @@ describe('moving reports in and out, and merging, recompute escalation and terms
     await client.get(`/hinder/${betaId}`);
     expect((await client.postForm(`/hinder/${betaId}/sla-ihop`, { otherBarrierId: alfaId })).status).toBe(303);
     const merged = await stored(betaId);
-    expect(merged.terms).toEqual(['alfa', 'gemensamt']);
-    expect(merged.name).toBe('Alfa och gemensamt (AF, FK)');
+    expect(merged.terms).toEqual(['alfa', 'samordning']);
+    expect(merged.name).toBe('Alfa och samordning (AF, FK)');
     expect(merged.escalation_reason).toContain('återkommer i 5 kommuner (Botkyrka, Haninge, Järfälla, Salem och Täby)');
     // One mail per barrier, however often its escalation comes and goes.
     const mails = (await db().query(`SELECT subject FROM mail_outbox WHERE template = 'barrier-escalated' ORDER BY created_at`)) as Array<{ subject: string }>;

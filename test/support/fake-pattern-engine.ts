@@ -62,7 +62,7 @@ export class FakePatternEngine {
       barriers.push({
         key,
         memberIds: members.map((m) => m.id),
-        terms: [marker, 'gemensamt'],
+        terms: [marker, 'samordning'],
         parties: ['AF', 'FK'],
         reasons: Object.fromEntries(members.map((m) => [m.id, [`nämner ${marker}`]])),
         anchoring: Object.fromEntries(members.map((m) => [m.id, anchoringOf(m, this.anchoringShift)])),
@@ -88,7 +88,7 @@ export class FakePatternEngine {
 
   /**
    * A barrier the analyst changed, described by its reports' markers as a full run would: the most common marker
-   * (the first of those tied, alphabetically), then "gemensamt". No model: the fake places new reports by the
+   * (the first of those tied, alphabetically), then "samordning". No model: the fake places new reports by the
    * models of its full runs only.
    */
   describe(reports: readonly PatternReport[]): PatternDescription | null {
@@ -98,7 +98,7 @@ export class FakePatternEngine {
       if (marker) counts.set(marker, (counts.get(marker) ?? 0) + 1);
     }
     const [top] = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
-    return top ? { terms: [top[0], 'gemensamt'], parties: ['AF', 'FK'], model: null } : null;
+    return top ? { terms: [top[0], 'samordning'], parties: ['AF', 'FK'], model: null } : null;
   }
 
   assignIncremental(reports: readonly PatternReport[], model: StoredModel): IncrementalOutcome {

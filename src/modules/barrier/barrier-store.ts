@@ -170,7 +170,7 @@ export class BarrierStore {
           described.terms,
           described.parties,
           described.model === null ? null : JSON.stringify(described.model),
-          generatedBarrierName(described.terms, described.parties),
+          generatedBarrierName(described.terms, described.parties, this.thesaurus.nounConcepts(lines)),
           this.clock.now(),
         ],
       );

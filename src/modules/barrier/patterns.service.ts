@@ -444,6 +444,7 @@ export class PatternsService {
       const idByKey = new Map<string, string>();
       const suggested: Array<{ key: string; anchoring: number } | undefined> = [];
       const inserts: EngineBarrierRow[] = [];
+      const nounConcepts = this.thesaurus.nounConcepts(lines);
       const updates: EngineBarrierRow[] = [];
       for (const barrier of outcome.barriers) {
         const existing = match.byKey.get(barrier.key) ?? null;
@@ -457,7 +458,7 @@ export class PatternsService {
         const row: EngineBarrierRow = {
           id,
           engine_key: barrier.key,
-          name: generatedBarrierName(barrier.terms, barrier.parties),
+          name: generatedBarrierName(barrier.terms, barrier.parties, nounConcepts),
           terms: barrier.terms,
           parties: barrier.parties,
           model: outcome.model.perBarrier.get(barrier.key) ?? null,
