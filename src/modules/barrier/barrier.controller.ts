@@ -6,7 +6,7 @@ import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { PersonalDataFormState, personalDataNotice, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
@@ -122,6 +122,17 @@ function thesaurusRefusal(form: PersonalDataFormState): ThesaurusFormState {
   const result = withoutPersonalDataVariants(postedText(form.values, 'line'));
   return result.removed === 0 && result.inConcept ? { ...form, formError: CONCEPT_PERSONAL_DATA, conceptOnly: true } : form;
 }
+
+/** Where on the barrier page each of its forms is, for a GET of the address it posts to. */
+const FORM_SECTIONS: Record<string, string> = {
+  bekrafta: '#rubrik-bekrafta',
+  namn: '#rubrik-namn',
+  'sla-ihop': '#rubrik-sla-ihop',
+  dela: '#rubrik-dela',
+  'flytta-in': '#rubrik-flytta-in',
+  'flytta-ut': '#rapporter',
+  'lokal-atgard': '#rubrik-lokal-atgard',
+};
 
 /** What /hinder says after the analyst asked for a run (?analys=…). */
 const ANALYSIS_NOTICES: Record<string, string> = {
@@ -338,12 +349,14 @@ export class BarrierController implements OnModuleInit {
   async listPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const barriers = await this.barriers.list();
     const started = (request.query as Record<string, unknown>).analys;
+    const analysis = await this.patterns.status();
     return this.pages.send(request, reply, 'barriers', {
       barriers,
       escalatedCount: barriers.filter((b) => b.status === 'eskalerad').length,
       statusLabels: BARRIER_STATUS_LABELS,
-      analysis: await this.patterns.status(),
-      analysisNotice: typeof started === 'string' ? (ANALYSIS_NOTICES[started] ?? null) : null,
+      analysis,
+      // Only while it runs: reloaded afterwards (the address keeps ?analys=startad) the finished result says the rest.
+      analysisNotice: typeof started === 'string' && analysis.running ? (ANALYSIS_NOTICES[started] ?? null) : null,
     });
   }
 
@@ -351,6 +364,37 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   runAnalysis(@Res() reply: FastifyReply): FastifyReply {
     return redirectAfterPost(reply, this.patterns.startNow() === 'started' ? '/hinder?analys=startad' : '/hinder?analys=pagar');
+  }
+
+  /** The address a form posts to, opened by itself (reloaded after a refusal shown there): the page it belongs to. */
+  @Get('hinder/kor-analys')
+  @ApiExcludeEndpoint()
+  runAnalysisAddress(@Res() reply: FastifyReply): FastifyReply {
+    return reply.redirect('/hinder', 303);
+  }
+
+  @Get('hinder/tesaurus/:entryId/ta-bort')
+  @ApiExcludeEndpoint()
+  removeThesaurusLineAddress(@Res() reply: FastifyReply): FastifyReply {
+    return reply.redirect('/hinder/tesaurus', 303);
+  }
+
+  @Get('hinder/:id/lokal-atgard/ta-bort')
+  @ApiExcludeEndpoint()
+  clearLocalFixAddress(@Res() reply: FastifyReply, @Param('id', uuid) id: string): FastifyReply {
+    return reply.redirect(`/hinder/${id}#rubrik-lokal-atgard`, 303);
+  }
+
+  /**
+   * A barrier form's address (/hinder/:id/namn …) opened by itself: after a refusal the page is shown at the address
+   * the form posted to, and reloading it from the address bar asks for it by GET. It leads to the form on the page.
+   */
+  @Get('hinder/:id/:form')
+  @ApiExcludeEndpoint()
+  formAddress(@Res() reply: FastifyReply, @Param('id', uuid) id: string, @Param('form') form: string): FastifyReply {
+    const section = FORM_SECTIONS[form];
+    if (section === undefined) throw new NotFoundError('Sidan');
+    return reply.redirect(`/hinder/${id}${section}`, 303);
   }
 
   @Get('hinder/tesaurus')

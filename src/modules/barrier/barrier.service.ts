@@ -631,7 +631,7 @@ export class BarrierService {
     const rows = (await manager.query(`SELECT d.id, d.reference FROM deviation d WHERE ${clause}`, [value])) as Array<{ id: string; reference: string }>;
     if (!rows[0]) {
       throw new DomainError('report_not_found', `Ingen rapport har referensen "${value}".`, 404, [
-        { field: 'report', message: 'Skriv rapportens referens, t.ex. AVV-2018-00042.' },
+        { field: 'report', message: `Ingen rapport har referensen "${value}". Kontrollera den mot rapporten, t.ex. AVV-2018-00042.` },
       ]);
     }
     return rows[0];
