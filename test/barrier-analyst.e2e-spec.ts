@@ -117,7 +117,7 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
     expect(mails[0].recipients).toEqual(['analytiker@test.mia.se']);
     // The mail names it without the app's party codes; the stored name keeps them.
     expect(byId.get(alfaId)?.name).toBe('Alfa och samordning (AF, FK)');
-    expect(mails[0].subject).toBe('Eskalerat hinder i 4 kommuner: Alfa och samordning');
+    expect(mails[0].subject).toBe('Eskalerat hinder i 4 kommuner inom 12 månader: Alfa och samordning');
     expect(mails[0].text).toContain('Varför: Hindret återkommer i 4 kommuner');
     expect(mails[0].text).toContain(`/hinder/${alfaId}`);
 

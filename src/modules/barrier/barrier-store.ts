@@ -28,6 +28,15 @@ export interface EngineStateRow {
   revision: number;
 }
 
+/** A barrier whose reports meet the escalation rule now. */
+interface EscalationVerdict {
+  reason: string;
+  /** Escalated already. */
+  escalated: boolean;
+  /** Kommuner within the window that met the rule (what the reason counts), or null when leads' marks alone escalate it. */
+  windowMunicipalities: number | null;
+}
+
 export interface EscalatedNow {
   id: string;
   reason: string;
@@ -207,14 +216,14 @@ export class BarrierStore {
         WHERE b.status = 'eskalerad' AND ($1::uuid[] IS NULL OR b.id = ANY($1::uuid[])) AND NOT (b.id = ANY($3::uuid[]))`,
       [onlyIds ?? null, now, [...decisions.keys()]],
     );
-    return this.escalateNew(manager, new Map([...decisions].filter(([, decision]) => !decision.escalated).map(([id, decision]) => [id, decision.reason])));
+    return this.escalateNew(manager, new Map([...decisions].filter(([, decision]) => !decision.escalated)));
   }
 
   /**
    * The barriers (active, or only these) whose reports meet the escalation rule now, with the reason; `escalated`
    * tells whether the barrier is escalated already.
    */
-  private async escalationDecisions(manager: EntityManager, onlyIds?: readonly string[]): Promise<Map<string, { reason: string; escalated: boolean }>> {
+  private async escalationDecisions(manager: EntityManager, onlyIds?: readonly string[]): Promise<Map<string, EscalationVerdict>> {
     // Every member of every open barrier, but not a row each: the dates of a barrier's reports per kommun and
     // delprojekt as one text (ids rather than names), a marked report on a row of its own with its reference.
     // decideEscalation gets the same members as one row per report would give; their order does not matter to it.
@@ -228,7 +237,7 @@ export class BarrierStore {
         GROUP BY 1, 2, 3, 4, 5`,
       [onlyIds ?? null, ACTIVE_BARRIER_STATUSES],
     )) as Array<{ barrier_id: string; escalated: boolean; municipality_id: string; subproject_id: string; marked_reference: string | null; dates: string }>;
-    const decisions = new Map<string, { reason: string; escalated: boolean }>();
+    const decisions = new Map<string, EscalationVerdict>();
     if (rows.length === 0) return decisions;
     const names = new Map(
       ((await manager.query(`SELECT id, name FROM municipality UNION ALL SELECT id, name FROM subproject`)) as Array<{ id: string; name: string }>).map((row) => [
@@ -250,13 +259,15 @@ export class BarrierStore {
     const rule = this.escalationRule;
     for (const [barrierId, members] of byBarrier) {
       const decision = decideEscalation(members, rule);
-      if (decision) decisions.set(barrierId, { reason: decision.reason, escalated: escalated.has(barrierId) });
+      if (decision) {
+        decisions.set(barrierId, { reason: decision.reason, escalated: escalated.has(barrierId), windowMunicipalities: decision.window?.municipalities.length ?? null });
+      }
     }
     return decisions;
   }
 
-  /** Escalates these barriers (id → reason) and queues the analysts' mail; returns them. */
-  private async escalateNew(manager: EntityManager, decisions: ReadonlyMap<string, string>): Promise<EscalatedNow[]> {
+  /** Escalates these barriers and queues the analysts' mail; returns them. */
+  private async escalateNew(manager: EntityManager, decisions: ReadonlyMap<string, EscalationVerdict>): Promise<EscalatedNow[]> {
     if (decisions.size === 0) return [];
     // One statement for all; the status check keeps a barrier escalated (and its analysts mailed) once.
     const updated = (await manager.query(
@@ -264,7 +275,7 @@ export class BarrierStore {
          FROM unnest($1::uuid[], $2::text[]) AS x(id, reason)
         WHERE b.id = x.id AND b.status IN ('foreslagen', 'bekraftad')
         RETURNING b.id, b.name, b.member_count, b.municipality_counts, b.subproject_counts`,
-      [[...decisions.keys()], [...decisions.values()], this.clock.now()],
+      [[...decisions.keys()], [...decisions.values()].map((decision) => decision.reason), this.clock.now()],
     )) as [Array<{ id: string; name: string; member_count: number; municipality_counts: Record<string, number>; subproject_counts: Record<string, number> }>, number];
     const sorted = updated[0].sort((a, b) => a.id.localeCompare(b.id));
     await this.notifier.escalated(
@@ -272,13 +283,15 @@ export class BarrierStore {
       sorted.map((barrier) => ({
         id: barrier.id,
         name: barrier.name,
-        reason: decisions.get(barrier.id) as string,
+        reason: (decisions.get(barrier.id) as EscalationVerdict).reason,
+        windowMunicipalityCount: (decisions.get(barrier.id) as EscalationVerdict).windowMunicipalities,
+        windowMonths: this.escalationRule.windowMonths,
         memberCount: barrier.member_count,
         municipalities: Object.keys(barrier.municipality_counts).sort((a, b) => a.localeCompare(b, 'sv')),
         subprojectCount: Object.keys(barrier.subproject_counts).length,
       })),
     );
-    const escalated: EscalatedNow[] = sorted.map((barrier) => ({ id: barrier.id, reason: decisions.get(barrier.id) as string }));
+    const escalated: EscalatedNow[] = sorted.map((barrier) => ({ id: barrier.id, reason: (decisions.get(barrier.id) as EscalationVerdict).reason }));
     return escalated;
   }
 
