@@ -145,8 +145,9 @@ describe('the analyst: trend to today’s quarter, marking a letter sent, barrie
     expect(page.text).toContain('<h1>Samtycke och blankett</h1>');
     expect(page.text).toContain('<li>parterna annan part och Försäkringskassan</li>');
     expect(page.text).not.toContain('parter ANNAN+FK');
-    // The stored name stays; renaming starts from it.
-    expect(page.text).toContain('value="Samtycke och blankett (FK, ANNAN)"');
+    // Renaming starts from the name as the page shows it (the stored one, with its codes, stays until renamed).
+    expect(page.text).toContain('name="name" type="text" value="Samtycke och blankett"');
+    expect(page.text).not.toContain('(FK, ANNAN)');
   });
 
   it('the merge list, the letters and the overview name barriers without the party codes; the stored name and the API keep them', async () => {

@@ -111,7 +111,7 @@ describe('patterns over the sample reports (the real engine)', () => {
     expect(mails).toHaveLength(escalated.length);
     for (const mail of mails) {
       expect(mail.recipients).toEqual([analystEmail]);
-      expect(mail.subject).toMatch(/^Eskalerat hinder i \d+ kommuner: /);
+      expect(mail.subject).toMatch(/^Eskalerat hinder i \d+ kommuner( inom 12 månader)?: /);
     }
   });
 

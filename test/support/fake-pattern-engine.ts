@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FullRunOutcome, FullRunRequest, gatheredFullRun, IncrementalOutcome, PatternBarrier, PatternEngine, PatternReport, StoredModel } from '../../src/modules/barrier/pattern-engine.port';
+import { FullRunOutcome, FullRunRequest, gatheredFullRun, IncrementalOutcome, PatternBarrier, PatternDescription, PatternEngine, PatternReport, StoredModel } from '../../src/modules/barrier/pattern-engine.port';
 
 /** "mönster:namn" in a report's description puts it in the fake engine's group "namn". */
 const MARKER = /mönster:([a-zåäö0-9-]+)/i;
@@ -62,7 +62,7 @@ export class FakePatternEngine {
       barriers.push({
         key,
         memberIds: members.map((m) => m.id),
-        terms: [marker, 'gemensamt'],
+        terms: [marker, 'samordning'],
         parties: ['AF', 'FK'],
         reasons: Object.fromEntries(members.map((m) => [m.id, [`nämner ${marker}`]])),
         anchoring: Object.fromEntries(members.map((m) => [m.id, anchoringOf(m, this.anchoringShift)])),
@@ -84,6 +84,21 @@ export class FakePatternEngine {
       barriers[0].memberIds.push('ingen-rapport');
     }
     return { barriers, model: { shared: { version: this.version }, perBarrier } };
+  }
+
+  /**
+   * A barrier the analyst changed, described by its reports' markers as a full run would: the most common marker
+   * (the first of those tied, alphabetically), then "samordning". No model: the fake places new reports by the
+   * models of its full runs only.
+   */
+  describe(reports: readonly PatternReport[]): PatternDescription | null {
+    const counts = new Map<string, number>();
+    for (const report of reports) {
+      const marker = markerOf(report);
+      if (marker) counts.set(marker, (counts.get(marker) ?? 0) + 1);
+    }
+    const [top] = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+    return top ? { terms: [top[0], 'samordning'], parties: ['AF', 'FK'], model: null } : null;
   }
 
   assignIncremental(reports: readonly PatternReport[], model: StoredModel): IncrementalOutcome {
@@ -114,5 +129,6 @@ export function useFakePatternEngine(app: NestFastifyApplication): FakePatternEn
   Object.defineProperty(engine, 'version', { value: fake.version });
   engine.startFull = () => gatheredFullRun(async (reports, request) => fake.runFull(reports, request));
   engine.assignIncremental = (reports, model) => fake.assignIncremental(reports, model);
+  engine.describe = (reports) => fake.describe(reports);
   return fake;
 }

@@ -8,6 +8,13 @@ export interface EscalatedBarrierMail {
   id: string;
   name: string;
   reason: string;
+  /**
+   * The kommuner within the escalation window, as the reason counts them, or null when leads' marks alone escalated
+   * it. The subject says this number, with the window, so it agrees with the reason; the barrier's kommuner over
+   * its whole period (`municipalities`) are said as such in the text.
+   */
+  windowMunicipalityCount: number | null;
+  windowMonths: number;
   memberCount: number;
   municipalities: string[];
   subprojectCount: number;
@@ -36,6 +43,8 @@ export class BarrierNotifier {
           context: {
             name: barrierDisplayName(barrier.name),
             reason: barrier.reason,
+            windowMunicipalityCount: barrier.windowMunicipalityCount,
+            windowMonths: barrier.windowMonths,
             memberCount: barrier.memberCount,
             municipalityCount: barrier.municipalities.length,
             municipalityList: swedishList(barrier.municipalities),

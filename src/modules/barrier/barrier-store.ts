@@ -4,7 +4,18 @@ import { Clock } from '../../common/clock/clock';
 import { AppConfigService } from '../../config/app-config.service';
 import { ACTIVE_BARRIER_STATUSES } from './barrier.constants';
 import { DEFAULT_MIN_STRUCTURAL_MARKS, decideEscalation, EscalationMember, EscalationRule } from './barrier-escalation';
+import { generatedBarrierName } from './barrier-naming';
 import { BarrierNotifier } from './barrier-notifier';
+import { PatternEngine } from './pattern-engine.port';
+import { REPORT_JOINS, REPORT_SELECT, ReportRow, toPatternReport } from './pattern-reports';
+import { ThesaurusService } from './thesaurus.service';
+
+/**
+ * At most this many of a barrier's reports describe it after an analyst's change (a stable sample by id hash): the
+ * terms of a few thousand are those of all of them, and merging two barriers of 50 000 reports each would otherwise
+ * hold the barrier lock while 100 000 texts are read.
+ */
+const DESCRIBE_MAX_REPORTS = 5_000;
 
 export interface EngineStateRow {
   model: unknown;
@@ -15,6 +26,15 @@ export interface EngineStateRow {
   fullRunAt: Date | null;
   fullRunRequested: boolean;
   revision: number;
+}
+
+/** A barrier whose reports meet the escalation rule now. */
+interface EscalationVerdict {
+  reason: string;
+  /** Escalated already. */
+  escalated: boolean;
+  /** Kommuner within the window that met the rule (what the reason counts), or null when leads' marks alone escalate it. */
+  windowMunicipalities: number | null;
 }
 
 export interface EscalatedNow {
@@ -38,6 +58,8 @@ export class BarrierStore {
     private readonly clock: Clock,
     private readonly config: AppConfigService,
     private readonly notifier: BarrierNotifier,
+    private readonly engine: PatternEngine,
+    private readonly thesaurus: ThesaurusService,
   ) {}
 
   get escalationRule(): EscalationRule {
@@ -123,26 +145,100 @@ export class BarrierStore {
   }
 
   /**
-   * Escalates every active barrier that now meets the rule, with its reason, and queues the analysts' mail.
-   * The job checks all of them (a lead may have marked a report structural since the last run); an
-   * analyst's change only the barriers it touched.
+   * Terms, parties and the per-barrier model of these barriers from the reports in them now, as the engine describes
+   * a barrier, and a generated name from the new terms (the analyst's name stays). After a split, merge or move the
+   * barriers would otherwise show the words of the reports they had until the next full run: a barrier split off
+   * showed its parent's. Nothing changes while the engine has no model of its own (no full run yet).
+   */
+  async redescribe(manager: EntityManager, barrierIds: readonly string[]): Promise<void> {
+    if (barrierIds.length === 0) return;
+    const [state] = (await manager.query(`SELECT model FROM barrier_engine_state WHERE id = 1`)) as Array<{ model: unknown }>;
+    if (!state?.model) return;
+    const lines = await this.thesaurus.lines(manager);
+    const barriers = (await manager.query(
+      `SELECT b.id, EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.barrier_id = b.id AND bm.confirmed_by_analyst) AS confirmed
+         FROM barrier b WHERE b.id = ANY($1::uuid[]) AND b.status = ANY($2) ORDER BY b.id`,
+      [[...new Set(barrierIds)], ACTIVE_BARRIER_STATUSES],
+    )) as Array<{ id: string; confirmed: boolean }>;
+    for (const barrier of barriers) {
+      const rows = (await manager.query(
+        `${REPORT_SELECT}
+           JOIN barrier_member bm ON bm.deviation_id = d.id AND bm.barrier_id = $1
+           ${REPORT_JOINS}
+          ORDER BY md5(d.id::text) LIMIT $2`,
+        [barrier.id, DESCRIBE_MAX_REPORTS],
+      )) as ReportRow[];
+      const described = this.engine.describe(rows.map((row) => toPatternReport(row)), state.model, lines, barrier);
+      if (described === null) continue;
+      await manager.query(
+        `UPDATE barrier SET terms = $2, parties = $3, model = coalesce($4::jsonb, model),
+                name = CASE WHEN name_source = 'generated' AND cardinality($2::text[]) > 0 THEN $5 ELSE name END, updated_at = $6
+          WHERE id = $1`,
+        [
+          barrier.id,
+          described.terms,
+          described.parties,
+          described.model === null ? null : JSON.stringify(described.model),
+          generatedBarrierName(described.terms, described.parties, this.thesaurus.nounConcepts(lines)),
+          this.clock.now(),
+        ],
+      );
+    }
+  }
+
+  /**
+   * Brings every active barrier's escalation in line with its reports now: escalates the ones that meet the rule
+   * (with the reason, and the analysts' mail), rewrites the reason of an escalated one whose kommuner or delprojekt
+   * changed, and takes the escalation back from one that no longer meets it (its reports were split off or moved
+   * out), so the page never names kommuner the barrier no longer has. The job checks all of them (a lead may have
+   * marked a report structural since the last run); an analyst's change only the barriers it touched. Returns the
+   * barriers escalated now.
    */
   async escalateDue(manager: EntityManager, onlyIds?: readonly string[]): Promise<EscalatedNow[]> {
     if (onlyIds && onlyIds.length === 0) return [];
+    const now = this.clock.now();
+    const decisions = await this.escalationDecisions(manager, onlyIds);
+    // Still escalated: the reason as the reports now give it (escalated_at stays: it was escalated then).
+    const standing = [...decisions].filter(([, decision]) => decision.escalated);
+    if (standing.length > 0) {
+      await manager.query(
+        `UPDATE barrier b SET escalation_reason = x.reason, updated_at = $3
+           FROM unnest($1::uuid[], $2::text[]) AS x(id, reason)
+          WHERE b.id = x.id AND b.status = 'eskalerad' AND b.escalation_reason IS DISTINCT FROM x.reason`,
+        [standing.map(([id]) => id), standing.map(([, decision]) => decision.reason), now],
+      );
+    }
+    // No longer meeting the rule: back to what it was before (bekräftad when the analyst confirmed it). The mail is
+    // not sent again should it be escalated anew (one per barrier, see BarrierNotifier).
+    await manager.query(
+      `UPDATE barrier b SET status = CASE WHEN b.confirmed_at IS NULL THEN 'foreslagen' ELSE 'bekraftad' END,
+              escalation_reason = NULL, escalated_at = NULL, updated_at = $2
+        WHERE b.status = 'eskalerad' AND ($1::uuid[] IS NULL OR b.id = ANY($1::uuid[])) AND NOT (b.id = ANY($3::uuid[]))`,
+      [onlyIds ?? null, now, [...decisions.keys()]],
+    );
+    return this.escalateNew(manager, new Map([...decisions].filter(([, decision]) => !decision.escalated)));
+  }
+
+  /**
+   * The barriers (active, or only these) whose reports meet the escalation rule now, with the reason; `escalated`
+   * tells whether the barrier is escalated already.
+   */
+  private async escalationDecisions(manager: EntityManager, onlyIds?: readonly string[]): Promise<Map<string, EscalationVerdict>> {
     // Every member of every open barrier, but not a row each: the dates of a barrier's reports per kommun and
     // delprojekt as one text (ids rather than names), a marked report on a row of its own with its reference.
     // decideEscalation gets the same members as one row per report would give; their order does not matter to it.
     const rows = (await manager.query(
-      `SELECT bm.barrier_id, d.municipality_id, d.subproject_id, CASE WHEN ${MARKED_STRUCTURAL_SQL} THEN d.reference END AS marked_reference,
-              string_agg(d.occurred_on::text, ',') AS dates
+      `SELECT bm.barrier_id, b.status = 'eskalerad' AS escalated, d.municipality_id, d.subproject_id,
+              CASE WHEN ${MARKED_STRUCTURAL_SQL} THEN d.reference END AS marked_reference, string_agg(d.occurred_on::text, ',') AS dates
          FROM barrier_member bm
-         JOIN barrier b ON b.id = bm.barrier_id AND b.status IN ('foreslagen', 'bekraftad')
+         JOIN barrier b ON b.id = bm.barrier_id AND b.status = ANY($2)
          JOIN deviation d ON d.id = bm.deviation_id
         WHERE $1::uuid[] IS NULL OR bm.barrier_id = ANY($1::uuid[])
-        GROUP BY 1, 2, 3, 4`,
-      [onlyIds ?? null],
-    )) as Array<{ barrier_id: string; municipality_id: string; subproject_id: string; marked_reference: string | null; dates: string }>;
-    if (rows.length === 0) return [];
+        GROUP BY 1, 2, 3, 4, 5`,
+      [onlyIds ?? null, ACTIVE_BARRIER_STATUSES],
+    )) as Array<{ barrier_id: string; escalated: boolean; municipality_id: string; subproject_id: string; marked_reference: string | null; dates: string }>;
+    const decisions = new Map<string, EscalationVerdict>();
+    if (rows.length === 0) return decisions;
     const names = new Map(
       ((await manager.query(`SELECT id, name FROM municipality UNION ALL SELECT id, name FROM subproject`)) as Array<{ id: string; name: string }>).map((row) => [
         row.id,
@@ -150,6 +246,7 @@ export class BarrierStore {
       ]),
     );
     const byBarrier = new Map<string, EscalationMember[]>();
+    const escalated = new Set(rows.filter((row) => row.escalated).map((row) => row.barrier_id));
     for (const row of rows) {
       const list = byBarrier.get(row.barrier_id) ?? [];
       const municipality = names.get(row.municipality_id) ?? row.municipality_id;
@@ -160,11 +257,17 @@ export class BarrierStore {
       byBarrier.set(row.barrier_id, list);
     }
     const rule = this.escalationRule;
-    const decisions = new Map<string, string>();
     for (const [barrierId, members] of byBarrier) {
       const decision = decideEscalation(members, rule);
-      if (decision) decisions.set(barrierId, decision.reason);
+      if (decision) {
+        decisions.set(barrierId, { reason: decision.reason, escalated: escalated.has(barrierId), windowMunicipalities: decision.window?.municipalities.length ?? null });
+      }
     }
+    return decisions;
+  }
+
+  /** Escalates these barriers and queues the analysts' mail; returns them. */
+  private async escalateNew(manager: EntityManager, decisions: ReadonlyMap<string, EscalationVerdict>): Promise<EscalatedNow[]> {
     if (decisions.size === 0) return [];
     // One statement for all; the status check keeps a barrier escalated (and its analysts mailed) once.
     const updated = (await manager.query(
@@ -172,7 +275,7 @@ export class BarrierStore {
          FROM unnest($1::uuid[], $2::text[]) AS x(id, reason)
         WHERE b.id = x.id AND b.status IN ('foreslagen', 'bekraftad')
         RETURNING b.id, b.name, b.member_count, b.municipality_counts, b.subproject_counts`,
-      [[...decisions.keys()], [...decisions.values()], this.clock.now()],
+      [[...decisions.keys()], [...decisions.values()].map((decision) => decision.reason), this.clock.now()],
     )) as [Array<{ id: string; name: string; member_count: number; municipality_counts: Record<string, number>; subproject_counts: Record<string, number> }>, number];
     const sorted = updated[0].sort((a, b) => a.id.localeCompare(b.id));
     await this.notifier.escalated(
@@ -180,13 +283,15 @@ export class BarrierStore {
       sorted.map((barrier) => ({
         id: barrier.id,
         name: barrier.name,
-        reason: decisions.get(barrier.id) as string,
+        reason: (decisions.get(barrier.id) as EscalationVerdict).reason,
+        windowMunicipalityCount: (decisions.get(barrier.id) as EscalationVerdict).windowMunicipalities,
+        windowMonths: this.escalationRule.windowMonths,
         memberCount: barrier.member_count,
         municipalities: Object.keys(barrier.municipality_counts).sort((a, b) => a.localeCompare(b, 'sv')),
         subprojectCount: Object.keys(barrier.subproject_counts).length,
       })),
     );
-    const escalated: EscalatedNow[] = sorted.map((barrier) => ({ id: barrier.id, reason: decisions.get(barrier.id) as string }));
+    const escalated: EscalatedNow[] = sorted.map((barrier) => ({ id: barrier.id, reason: (decisions.get(barrier.id) as EscalationVerdict).reason }));
     return escalated;
   }
 

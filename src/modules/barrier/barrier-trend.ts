@@ -47,8 +47,9 @@ export function quarterTrend(countsByQuarter: ReadonlyMap<string, number>, curre
   if (known.length === 0) return { quarters: [], direction: 'oforandrad' };
   // A report dated after today (a typing mistake) still shows rather than vanishing.
   const end = known[known.length - 1] > currentQuarter ? known[known.length - 1] : currentQuarter;
+  // Always the whole window, also for a barrier younger than it (one just split off): its first quarters are 0.
   let start = end;
-  for (let i = 1; i < maxQuarters && start > known[0]; i += 1) start = previousQuarter(start);
+  for (let i = 1; i < maxQuarters; i += 1) start = previousQuarter(start);
   const quarters: QuarterCount[] = [];
   for (let quarter = start; quarter <= end; quarter = nextQuarter(quarter)) {
     quarters.push({ quarter, label: `${quarter.slice(0, 4)} K${quarter.slice(6)}`, count: countsByQuarter.get(quarter) ?? 0 });

@@ -14,4 +14,12 @@ describe('barrier wording', () => {
     expect(readableReason('parter FK')).toBe('parten Försäkringskassan');
     expect(readableReason('delar termerna: intyg, samtycke')).toBe('delar termerna: intyg, samtycke');
   });
+
+  it('names a barrier a reason mentions as pages do, without its party codes', () => {
+    expect(readableReason('Avdelat från hindret "Sjukpenning, upphöra och ersättning (AF, FK)" av Vera.')).toBe(
+      'Avdelat från hindret "Sjukpenning, upphöra och ersättning" av Vera.',
+    );
+    expect(readableReason('Sammanslaget från hindret "Intyg (FK)" av Vera.')).toBe('Sammanslaget från hindret "Intyg" av Vera.');
+    expect(readableReason('Placerad här av Vera.')).toBe('Placerad här av Vera.');
+  });
 });

@@ -20,10 +20,16 @@ export function barrierDisplayName(name: string): string {
   return stripped === '' ? trimmed : stripped;
 }
 
-/** The engine's reason "parter ANNAN+FK" in words: "samma parter: annan part och Försäkringskassan". Other reasons as they are. */
+/** A barrier named in a stored reason: 'Avdelat från hindret "Sjukpenning och ersättning (AF, FK)" av …'. */
+const NAMED_BARRIER = /(hindret ")([^"]*)(")/gu;
+
+/**
+ * The engine's reason "parter ANNAN+FK" in words: "samma parter: annan part och Försäkringskassan". A barrier a
+ * reason names (split off or merged from it) as pages show it, without its party codes. Other reasons as they are.
+ */
 export function readableReason(reason: string): string {
   const match = PARTY_REASON.exec(reason.trim());
-  if (!match) return reason;
+  if (!match) return reason.replace(NAMED_BARRIER, (_whole, before: string, name: string, after: string) => `${before}${barrierDisplayName(name)}${after}`);
   const words = match[1].split('+').map((code) => PARTY_WORDS[code] ?? code);
   const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} och ${words[words.length - 1]}` : words[0];
   return `${words.length > 1 ? 'parterna' : 'parten'} ${list}`;

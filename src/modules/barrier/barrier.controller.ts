@@ -6,7 +6,7 @@ import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { PersonalDataFormState, personalDataNotice, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
@@ -23,22 +23,65 @@ import { ThesaurusService, withoutPersonalDataVariants } from './thesaurus.servi
 import { PatternsJob, PatternsStatus } from './jobs/patterns.job';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+const UUID_IN_ADDRESS = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 
 /** What the barrier page says after a successful action (?klart=…). */
 const DONE_NOTICES: Record<string, string> = {
   bekraftat:
     'Hindret är bekräftat. Motorn behåller dess rapporter och använder dem för att placera nya, från nästa körning av mönsteranalysen (i natt, eller nu med knappen på sidan Strukturella hinder).',
-  namn: 'Namnet är sparat.',
+  namn: 'Namnet är sparat. Hindret och dess rapporter är nu bekräftade, så mönsteranalysen flyttar inte rapporterna härifrån.',
   sammanslaget: 'Hindren är sammanslagna. Det andra hindrets rapporter finns nu här.',
   delat: 'Rapporterna är avdelade till ett nytt hinder.',
-  'nytt-fran-delning': 'Det här hindret skapades av rapporter som delades av från ett annat.',
-  'flyttad-in': 'Rapporten är flyttad hit och bekräftad.',
-  'flyttad-ut': 'Rapporten är flyttad ut. Motorn lägger aldrig tillbaka den i det här hindret.',
-  'flyttad-vidare': 'Rapporten är flyttad till hindret där den passade bättre, och bekräftad där.',
+  'nytt-fran-delning':
+    'Det här hindret skapades av rapporter som delades av från ett annat. Båda hindren är bekräftade med sina rapporter, så mönsteranalysen för inte ihop dem igen.',
   'lokal-atgard': 'Den lokala åtgärden är sparad. Översikten visar hindrets avvikelser per månad före och efter datumet.',
   'lokal-atgard-borttagen': 'Den lokala åtgärden är borttagen.',
 };
+
+/**
+ * What the notice beside the members list says after a report was moved (?klart=…&rapport=AVV-…): by the report's
+ * reference, where the analyst is (the page opens at #rapporter, far below the top). An address without a
+ * reference (an older link) gets the general wording.
+ */
+const MEMBER_NOTICES: Record<string, { named: (reference: string, other: string | null) => string; general: string; undo: boolean }> = {
+  'flyttad-ut': {
+    named: (reference) => `${reference} är flyttad ut ur hindret. Mönsteranalysen lägger aldrig tillbaka den här.`,
+    general: 'Rapporten är flyttad ut. Mönsteranalysen lägger aldrig tillbaka den i det här hindret.',
+    undo: true,
+  },
+  'flyttad-vidare': {
+    named: (reference, other) => `${reference} är flyttad till ${other ?? 'hindret där den passade bättre'} och bekräftad där.`,
+    general: 'Rapporten är flyttad till hindret där den passade bättre, och bekräftad där.',
+    undo: true,
+  },
+  'flyttad-in': {
+    named: (reference) => `${reference} är flyttad hit och bekräftad.`,
+    general: 'Rapporten är flyttad hit och bekräftad.',
+    undo: false,
+  },
+  'redan-har': {
+    named: (reference) => `${reference} finns redan i hindret. Den är nu bekräftad här.`,
+    general: 'Rapporten finns redan i hindret. Den är nu bekräftad här.',
+    undo: false,
+  },
+  'flyttad-tillbaka': {
+    named: (reference) => `${reference} är tillbaka i hindret och bekräftad här.`,
+    general: 'Rapporten är tillbaka i hindret och bekräftad här.',
+    undo: false,
+  },
+};
+
+/** ?rapport=: only a report's reference is shown from the address, nothing else written there. */
+const REFERENCE_IN_ADDRESS = /^AVV-\d{4}-\d{1,12}$/i;
+
+/** The members' notice as the page shows it: the text, the barrier the report went to, and a way to move it back. */
+export interface MemberNotice {
+  text: string;
+  link: { href: string; label: string } | null;
+  /** Moves the report back into this barrier ("Ångra"), with the order and page the analyst is on. */
+  undo: { report: string; label: string } | null;
+}
 
 /**
  * The barrier pages' free text, which the personal-data check reads and "Ta bort personuppgifterna åt mig"
@@ -80,6 +123,17 @@ function thesaurusRefusal(form: PersonalDataFormState): ThesaurusFormState {
   return result.removed === 0 && result.inConcept ? { ...form, formError: CONCEPT_PERSONAL_DATA, conceptOnly: true } : form;
 }
 
+/** Where on the barrier page each of its forms is, for a GET of the address it posts to. */
+const FORM_SECTIONS: Record<string, string> = {
+  bekrafta: '#rubrik-bekrafta',
+  namn: '#rubrik-namn',
+  'sla-ihop': '#rubrik-sla-ihop',
+  dela: '#rubrik-dela',
+  'flytta-in': '#rubrik-flytta-in',
+  'flytta-ut': '#rapporter',
+  'lokal-atgard': '#rubrik-lokal-atgard',
+};
+
 /** What /hinder says after the analyst asked for a run (?analys=…). */
 const ANALYSIS_NOTICES: Record<string, string> = {
   startad: 'Mönsteranalysen har startat. Ladda om sidan om en stund för att se resultatet.',
@@ -107,14 +161,16 @@ function membersHref(id: string, page: number, order: BarrierMemberOrder): strin
 }
 
 /**
- * Where a row's form (Flytta ut, Flytta dit) leads back to: the same order and page of the members, so an
- * analyst working through the weakest anchored first keeps their place instead of landing in date order.
+ * Where a row's form (Flytta ut, Flytta dit, Ångra) leads back to: the same order and page of the members, so an
+ * analyst working through the weakest anchored first keeps their place instead of landing in date order, with
+ * what was done, the report's reference and the barrier it went to (`till`) for the notice beside the members.
  */
-function reviewHref(id: string, raw: unknown, done: string): string {
+function reviewHref(id: string, raw: unknown, done: string, report: string, to?: string): string {
   const values = formValues(raw);
   const href = membersHref(id, pageNumber(values.sida), memberOrder(values.ordning));
   const [path, fragment] = href.split('#');
-  return `${path}${path.includes('?') ? '&' : '?'}klart=${done}#${fragment}`;
+  const notice = `klart=${done}&rapport=${encodeURIComponent(report)}${to ? `&till=${to}` : ''}`;
+  return `${path}${path.includes('?') ? '&' : '?'}${notice}#${fragment}`;
 }
 
 function pageLinks(id: string, page: BarrierDetail['membersPage'], order: BarrierMemberOrder): { previous: string | null; next: string | null } | null {
@@ -293,12 +349,14 @@ export class BarrierController implements OnModuleInit {
   async listPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const barriers = await this.barriers.list();
     const started = (request.query as Record<string, unknown>).analys;
+    const analysis = await this.patterns.status();
     return this.pages.send(request, reply, 'barriers', {
       barriers,
       escalatedCount: barriers.filter((b) => b.status === 'eskalerad').length,
       statusLabels: BARRIER_STATUS_LABELS,
-      analysis: await this.patterns.status(),
-      analysisNotice: typeof started === 'string' ? (ANALYSIS_NOTICES[started] ?? null) : null,
+      analysis,
+      // Only while it runs: reloaded afterwards (the address keeps ?analys=startad) the finished result says the rest.
+      analysisNotice: typeof started === 'string' && analysis.running ? (ANALYSIS_NOTICES[started] ?? null) : null,
     });
   }
 
@@ -306,6 +364,37 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   runAnalysis(@Res() reply: FastifyReply): FastifyReply {
     return redirectAfterPost(reply, this.patterns.startNow() === 'started' ? '/hinder?analys=startad' : '/hinder?analys=pagar');
+  }
+
+  /** The address a form posts to, opened by itself (reloaded after a refusal shown there): the page it belongs to. */
+  @Get('hinder/kor-analys')
+  @ApiExcludeEndpoint()
+  runAnalysisAddress(@Res() reply: FastifyReply): FastifyReply {
+    return reply.redirect('/hinder', 303);
+  }
+
+  @Get('hinder/tesaurus/:entryId/ta-bort')
+  @ApiExcludeEndpoint()
+  removeThesaurusLineAddress(@Res() reply: FastifyReply): FastifyReply {
+    return reply.redirect('/hinder/tesaurus', 303);
+  }
+
+  @Get('hinder/:id/lokal-atgard/ta-bort')
+  @ApiExcludeEndpoint()
+  clearLocalFixAddress(@Res() reply: FastifyReply, @Param('id', uuid) id: string): FastifyReply {
+    return reply.redirect(`/hinder/${id}#rubrik-lokal-atgard`, 303);
+  }
+
+  /**
+   * A barrier form's address (/hinder/:id/namn …) opened by itself: after a refusal the page is shown at the address
+   * the form posted to, and reloading it from the address bar asks for it by GET. It leads to the form on the page.
+   */
+  @Get('hinder/:id/:form')
+  @ApiExcludeEndpoint()
+  formAddress(@Res() reply: FastifyReply, @Param('id', uuid) id: string, @Param('form') form: string): FastifyReply {
+    const section = FORM_SECTIONS[form];
+    if (section === undefined) throw new NotFoundError('Sidan');
+    return reply.redirect(`/hinder/${id}${section}`, 303);
   }
 
   @Get('hinder/tesaurus')
@@ -389,9 +478,12 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   moveInFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     return this.handle(request, reply, id, 'moveIn', BarrierMoveInFormDto, raw, async (user, dto) => {
-      await this.barriers.moveIn(user, id, dto.report);
+      const moved = await this.barriers.moveIn(user, id, dto.report);
       // "Flytta dit" on another barrier's page: back to the page the analyst is reviewing.
-      return dto.returnTo && dto.returnTo !== id ? reviewHref(dto.returnTo, raw, 'flyttad-vidare') : `/hinder/${id}?klart=flyttad-in`;
+      if (dto.returnTo && dto.returnTo !== id) return reviewHref(dto.returnTo, raw, 'flyttad-vidare', moved.reference, id);
+      // "Ångra" beside a moved report names this barrier to return to; the "Flytta in" form names none.
+      const done = moved.alreadyHere ? 'redan-har' : dto.returnTo === id ? 'flyttad-tillbaka' : 'flyttad-in';
+      return reviewHref(id, raw, done, moved.reference);
     });
   }
 
@@ -399,8 +491,8 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   moveOutFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     return this.handle(request, reply, id, 'moveOut', BarrierMoveOutDto, raw, async (user, dto) => {
-      await this.barriers.moveOut(user, id, dto.deviationId);
-      return reviewHref(id, raw, 'flyttad-ut');
+      const moved = await this.barriers.moveOut(user, id, dto.deviationId);
+      return reviewHref(id, raw, 'flyttad-ut', moved.reference);
     });
   }
 
@@ -483,6 +575,7 @@ export class BarrierController implements OnModuleInit {
     // "Använd datumet" on the hint puts the latest locally resolved report's day into the form; nothing is saved until the analyst does.
     const suggested = typeof query['lokal-datum'] === 'string' && isIsoDate(query['lokal-datum']) ? query['lokal-datum'] : null;
     const done = typeof query.klart === 'string' ? (DONE_NOTICES[query.klart] ?? null) : null;
+    const memberNotice = await this.memberNotice(query);
     const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
     const selected = splitValues?.deviationIds;
     return this.pages.send(
@@ -492,6 +585,7 @@ export class BarrierController implements OnModuleInit {
       {
         barrier,
         done,
+        memberNotice,
         mergedFrom: typeof query.fran === 'string',
         formState: forms,
         selectedForSplit: Array.isArray(selected) ? selected : typeof selected === 'string' ? [selected] : [],
@@ -507,6 +601,21 @@ export class BarrierController implements OnModuleInit {
       },
       { status },
     );
+  }
+
+  /** The notice beside the members after a move (MEMBER_NOTICES), or null. */
+  private async memberNotice(query: Record<string, unknown>): Promise<MemberNotice | null> {
+    const kind = typeof query.klart === 'string' ? MEMBER_NOTICES[query.klart] : undefined;
+    if (!kind) return null;
+    const report = typeof query.rapport === 'string' && REFERENCE_IN_ADDRESS.test(query.rapport) ? query.rapport.toUpperCase() : null;
+    if (report === null) return { text: kind.general, link: null, undo: null };
+    // The barrier it went to, by the name pages show; an id that is no barrier is left out rather than trusted.
+    const to = typeof query.till === 'string' && UUID_IN_ADDRESS.test(query.till) ? await this.barriers.displayNameOf(query.till) : null;
+    return {
+      text: kind.named(report, to),
+      link: to && typeof query.till === 'string' ? { href: `/hinder/${query.till}`, label: `Till ${to}` } : null,
+      undo: kind.undo ? { report, label: `Ångra: flytta tillbaka ${report} hit` } : null,
+    };
   }
 
   private async renderThesaurus(request: AuthenticatedRequest, reply: FastifyReply, form: ThesaurusFormState, status = 200): Promise<FastifyReply> {

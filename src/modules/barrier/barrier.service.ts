@@ -124,6 +124,12 @@ function summaryOf(row: BarrierRow, quarters: Map<string, number>, currentQuarte
   };
 }
 
+/** A report the analyst moved, named as the page names it: by its reference, never by anything about the participant. */
+export interface MovedReport {
+  deviationId: string;
+  reference: string;
+}
+
 /** Refused when the barrier is merged or dissolved: its id stays valid for reading, not for changes. */
 export class BarrierInactiveError extends DomainError {
   constructor(status: BarrierStatus) {
@@ -285,6 +291,12 @@ export class BarrierService {
     };
   }
 
+  /** A barrier's name as pages show it, or null when there is no such barrier. */
+  async displayNameOf(id: string): Promise<string | null> {
+    const [row] = (await this.dataSource.query(`SELECT name FROM barrier WHERE id = $1`, [id])) as Array<{ name: string }>;
+    return row ? barrierDisplayName(row.name) : null;
+  }
+
   /** Where a merged barrier went, so its old address still leads somewhere. */
   async mergedInto(id: string): Promise<string | null> {
     const row = await this.findRow(this.dataSource.manager, id);
@@ -330,26 +342,23 @@ export class BarrierService {
   async confirm(user: AuthUser, id: string): Promise<void> {
     await this.change(async (manager, now) => {
       const row = await this.activeRow(manager, id);
-      await manager.query(
-        `UPDATE barrier SET status = CASE WHEN status = 'foreslagen' THEN 'bekraftad' ELSE status END,
-                confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), updated_at = $2
-          WHERE id = $1`,
-        [row.id, now, user.id],
-      );
-      await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE barrier_id = $1 AND NOT confirmed_by_analyst`, [
-        row.id,
-        now,
-      ]);
+      await this.confirmWithReports(manager, user, row.id, now);
       return [row.id];
     });
   }
 
-  async rename(_user: AuthUser, id: string, name: string): Promise<void> {
+  /**
+   * Names the barrier, and confirms it with the reports now in it. A name is the analyst saying "this is one
+   * barrier, this one": left unconfirmed, a full run after other edits could give its reports to another barrier
+   * and leave the named one empty (what the reviewer saw). A corrected spelling confirms again, which changes nothing.
+   */
+  async rename(user: AuthUser, id: string, name: string): Promise<void> {
     const trimmed = this.checkName(name);
-    await this.dataSource.transaction(async (manager) => {
-      await this.store.lockState(manager);
+    await this.change(async (manager, now) => {
       const row = await this.activeRow(manager, id);
-      await manager.query(`UPDATE barrier SET name = $2, name_source = 'analyst', updated_at = $3 WHERE id = $1`, [row.id, trimmed, this.clock.now()]);
+      await manager.query(`UPDATE barrier SET name = $2, name_source = 'analyst', updated_at = $3 WHERE id = $1`, [row.id, trimmed, now]);
+      await this.confirmWithReports(manager, user, row.id, now);
+      return [row.id];
     });
   }
 
@@ -424,16 +433,22 @@ export class BarrierService {
         ]);
       }
       created = randomUUID();
+      // Terms and parties come from its own reports (redescribe, in change); until a full run has made a model to
+      // describe them by, it has none rather than its parent's. Without a name of the analyst's it is named from
+      // those terms, or after the parent as the page shows it (without party codes) when there are none.
       await manager.query(
         `INSERT INTO barrier (id, name, name_source, status, confirmed_at, confirmed_by_id, terms, parties, created_at, updated_at)
-         VALUES ($1, $2, $3, 'bekraftad', $4, $5, $6, $7, $4, $4)`,
-        [created, newName ?? `${source.name} (avdelat)`.slice(0, BARRIER_NAME_MAX), newName ? 'analyst' : 'generated', now, user.id, source.terms, source.parties],
+         VALUES ($1, $2, $3, 'bekraftad', $4, $5, '{}', '{}', $4, $4)`,
+        [created, newName ?? `${barrierDisplayName(source.name)} (avdelat)`.slice(0, BARRIER_NAME_MAX), newName ? 'analyst' : 'generated', now, user.id],
       );
       await manager.query(
         `UPDATE barrier_member SET barrier_id = $1, confirmed_by_analyst = true, source = 'analyst', reason = reason || $3::text[], updated_at = $4
           WHERE barrier_id = $2 AND deviation_id = ANY($5::uuid[])`,
         [created, source.id, [`Avdelat från hindret "${source.name}" av ${user.name}.`], now, chosen],
       );
+      // The reports left behind were chosen to stay just as much: unconfirmed, the engine's next full run would find
+      // them close to the ones split off (they were one barrier) and hand them all to the new barrier, emptying this one.
+      await this.confirmWithReports(manager, user, source.id, now);
       return [source.id, created];
     });
     return created;
@@ -464,25 +479,31 @@ export class BarrierService {
     return id;
   }
 
-  /** Puts a report (by reference AVV-…, external id or id) into this barrier, out of any other, confirmed. Returns the deviation id. */
-  async moveIn(user: AuthUser, id: string, report: string): Promise<string> {
-    let deviationId = '';
+  /**
+   * Puts a report (by reference AVV-…, external id or id) into this barrier, out of any other, confirmed. Says which
+   * report (its reference, for the page's notice) and whether it was in this barrier already (then it is only confirmed).
+   */
+  async moveIn(user: AuthUser, id: string, report: string): Promise<MovedReport & { alreadyHere: boolean }> {
+    let moved: MovedReport & { alreadyHere: boolean } = { deviationId: '', reference: '', alreadyHere: false };
     await this.change(async (manager, now) => {
       const target = await this.activeRow(manager, id);
-      deviationId = await this.resolveReport(manager, report);
-      const [previous] = (await manager.query(`SELECT barrier_id FROM barrier_member WHERE deviation_id = $1`, [deviationId])) as Array<{ barrier_id: string }>;
+      const found = await this.resolveReport(manager, report);
+      const [previous] = (await manager.query(`SELECT barrier_id FROM barrier_member WHERE deviation_id = $1`, [found.id])) as Array<{ barrier_id: string }>;
       if (previous?.barrier_id === target.id) {
-        await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE deviation_id = $1`, [deviationId, now]);
+        await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE deviation_id = $1`, [found.id, now]);
+        moved = { deviationId: found.id, reference: found.reference, alreadyHere: true };
         return [target.id];
       }
-      await this.placeByAnalyst(manager, user, target.id, deviationId, now);
+      await this.placeByAnalyst(manager, user, target.id, found.id, now);
+      moved = { deviationId: found.id, reference: found.reference, alreadyHere: false };
       return previous ? [target.id, previous.barrier_id] : [target.id];
     });
-    return deviationId;
+    return moved;
   }
 
-  /** Takes a report out of this barrier; the engine never puts it back here. */
-  async moveOut(user: AuthUser, id: string, deviationId: string): Promise<void> {
+  /** Takes a report out of this barrier; the engine never puts it back here. Says which report, for the page's notice. */
+  async moveOut(user: AuthUser, id: string, deviationId: string): Promise<MovedReport> {
+    let moved: MovedReport = { deviationId, reference: '' };
     await this.change(async (manager, now) => {
       const source = await this.activeRow(manager, id);
       const [, removed] = (await manager.query(`DELETE FROM barrier_member WHERE barrier_id = $1 AND deviation_id = $2`, [source.id, deviationId])) as [
@@ -490,6 +511,8 @@ export class BarrierService {
         number,
       ];
       if (removed === 0) throw new NotFoundError('Rapporten i hindret');
+      const [row] = (await manager.query(`SELECT reference FROM deviation WHERE id = $1`, [deviationId])) as Array<{ reference: string }>;
+      moved = { deviationId, reference: row.reference };
       await manager.query(
         `INSERT INTO barrier_exclusion (barrier_id, deviation_id, excluded_by_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
          ON CONFLICT (deviation_id, barrier_id) DO NOTHING`,
@@ -497,6 +520,7 @@ export class BarrierService {
       );
       return [source.id];
     });
+    return moved;
   }
 
   /**
@@ -560,17 +584,34 @@ export class BarrierService {
   }
 
   /**
-   * One analyst change: under the barrier lock, then the figures of the barriers it touched, escalation,
-   * and a full run requested so the engine's model learns the new shape.
+   * One analyst change: under the barrier lock, then the figures, terms, parties and escalation (state and reason)
+   * of the barriers it touched, from their reports now, and a full run requested so the engine's model learns the
+   * new shape.
    */
   private async change(work: (manager: EntityManager, now: Date) => Promise<string[]>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.store.lockState(manager);
       const touched = await work(manager, this.clock.now());
       await this.store.refreshFigures(manager, touched);
+      // Every barrier it touched is described, and its escalation judged, by the reports in it now.
+      await this.store.redescribe(manager, touched);
       await this.store.requestFullRun(manager);
       await this.store.escalateDue(manager, touched);
     });
+  }
+
+  /** The barrier confirmed (a proposed one becomes bekräftad; an escalated one stays so) with every report now in it. */
+  private async confirmWithReports(manager: EntityManager, user: AuthUser, barrierId: string, now: Date): Promise<void> {
+    await manager.query(
+      `UPDATE barrier SET status = CASE WHEN status = 'foreslagen' THEN 'bekraftad' ELSE status END,
+              confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), updated_at = $2
+        WHERE id = $1`,
+      [barrierId, now, user.id],
+    );
+    await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE barrier_id = $1 AND NOT confirmed_by_analyst`, [
+      barrierId,
+      now,
+    ]);
   }
 
   private async placeByAnalyst(manager: EntityManager, user: AuthUser, barrierId: string, deviationId: string, now: Date): Promise<void> {
@@ -584,16 +625,16 @@ export class BarrierService {
     await manager.query(`DELETE FROM barrier_exclusion WHERE barrier_id = $1 AND deviation_id = $2`, [barrierId, deviationId]);
   }
 
-  private async resolveReport(manager: EntityManager, report: string): Promise<string> {
+  private async resolveReport(manager: EntityManager, report: string): Promise<{ id: string; reference: string }> {
     const value = report.trim();
     const clause = REFERENCE.test(value) ? 'upper(d.reference) = upper($1)' : UUID.test(value) ? 'd.id = $1::uuid' : 'd.external_id = $1';
-    const rows = (await manager.query(`SELECT d.id FROM deviation d WHERE ${clause}`, [value])) as Array<{ id: string }>;
+    const rows = (await manager.query(`SELECT d.id, d.reference FROM deviation d WHERE ${clause}`, [value])) as Array<{ id: string; reference: string }>;
     if (!rows[0]) {
       throw new DomainError('report_not_found', `Ingen rapport har referensen "${value}".`, 404, [
-        { field: 'report', message: 'Skriv rapportens referens, t.ex. AVV-2018-00042.' },
+        { field: 'report', message: `Ingen rapport har referensen "${value}". Kontrollera den mot rapporten, t.ex. AVV-2018-00042.` },
       ]);
     }
-    return rows[0].id;
+    return rows[0];
   }
 
   private checkName(name: string): string {

@@ -4,13 +4,14 @@ import { join, resolve } from 'node:path';
 import { deserialize } from 'node:v8';
 import { Injectable } from '@nestjs/common';
 import { startWorker } from '../../common/workers/run-in-worker';
+import { describeBarrier, isSharedModel } from './engine/barrier-description';
 import { assignIncremental } from './engine/barrier-engine';
 import { BarrierModelEntry, ENGINE_VERSION, joinModel, SharedModel } from './engine/barrier-model';
 import { scoreClustering } from './engine/clustering-metrics';
 import { combineThesaurus, loadDefaultThesaurus } from './engine/default-thesaurus';
 import { generateReports } from './engine/report-generator';
 import { FullRunMessage, PackedOutcome, unpackOutcome } from './full-run';
-import { ClusteringScores, FullRunSession, GeneratorPlace, IncrementalOutcome, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
+import { ClusteringScores, FullRunSession, GeneratorPlace, IncrementalOutcome, PatternDescription, PatternEngine, PatternReport, StoredModel } from './pattern-engine.port';
 
 /** The default thesaurus beside the compiled engine, or in src/ when a build did not copy it. */
 export function defaultThesaurusPath(): string {
@@ -74,6 +75,11 @@ export class EnginePatternEngine extends PatternEngine {
     const perBarrier = new Map<string, BarrierModelEntry>();
     for (const [id, entry] of stored.perBarrier) perBarrier.set(id, { ...(entry as BarrierModelEntry), key: id });
     return assignIncremental(reports, joinModel(stored.shared as SharedModel, perBarrier), { thesaurus: this.thesaurusText(thesaurusLines) });
+  }
+
+  describe(reports: readonly PatternReport[], shared: unknown, thesaurusLines: readonly string[], barrier: { id: string; confirmed: boolean }): PatternDescription | null {
+    if (!isSharedModel(shared) || reports.length === 0) return null;
+    return describeBarrier(reports, shared, this.thesaurusText(thesaurusLines), barrier.id, barrier.confirmed);
   }
 
   score(truth: ReadonlyArray<string | null>, predicted: ReadonlyArray<string | null>): ClusteringScores {

@@ -111,6 +111,15 @@ export interface IncrementalOutcome {
   anchoring: Record<string, number>;
 }
 
+/** A barrier described from its current reports (PatternEngine.describe). */
+export interface PatternDescription {
+  /** Display forms, most characteristic first. */
+  terms: string[];
+  parties: string[];
+  /** The barrier's part of the stored model (StoredModel.perBarrier), or null when the engine has none to give. */
+  model: unknown;
+}
+
 export interface ClusteringScores {
   ari: number;
   precision: number;
@@ -130,6 +139,12 @@ export abstract class PatternEngine {
     return (await session.finish(request)).outcome();
   }
   abstract assignIncremental(reports: readonly PatternReport[], model: StoredModel, thesaurusLines: readonly string[]): IncrementalOutcome;
+  /**
+   * Describes these reports as one barrier (terms, parties, its part of the model) against the stored shared model,
+   * without grouping anything: for a barrier the analyst split, merged or moved reports in or out of. Null when the
+   * shared model is not this engine's (no full run yet).
+   */
+  abstract describe(reports: readonly PatternReport[], shared: unknown, thesaurusLines: readonly string[], barrier: { id: string; confirmed: boolean }): PatternDescription | null;
   abstract score(truth: ReadonlyArray<string | null>, predicted: ReadonlyArray<string | null>): ClusteringScores;
   /** Synthetic reports for the benchmark, varied from templates, deterministic for a seed, spread over the given kommuner. */
   abstract generateReports(templates: readonly PatternReport[], count: number, seed: number, places: readonly GeneratorPlace[]): PatternReport[];

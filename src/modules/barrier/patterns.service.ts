@@ -9,7 +9,8 @@ import { matchBarriers, PreviousBarrier } from './barrier-identity';
 import { BarrierLetterHook } from './barrier-letter.hook';
 import { generatedBarrierName } from './barrier-naming';
 import { BarrierStore, EngineStateRow } from './barrier-store';
-import { FullRunRequest, PatternBarrier, PatternEngine, PatternReport } from './pattern-engine.port';
+import { FullRunRequest, PatternBarrier, PatternEngine } from './pattern-engine.port';
+import { REPORT_JOINS, REPORT_SELECT, ReportRow, toPatternReport } from './pattern-reports';
 import { ThesaurusService } from './thesaurus.service';
 import { DEFAULT_MEANING_WEIGHT } from './engine/meaning-features';
 import { MeaningOutcome, ReportMeaningService, StoredMeaningSpace } from './embeddings/report-meaning.service';
@@ -45,12 +46,6 @@ export interface PatternsRunSummary {
   languageModel: MeaningOutcome['status'];
 }
 
-/** What the engine reads of a report (ReportRow), and the joins that name its kommun and delprojekt. */
-const REPORT_SELECT = `SELECT d.id, d.title, d.description, d.consequence, d.tried, d.category, d.parties, m.name AS municipality, s.name AS subproject,
-              d.occurred_on::text AS occurred_on
-         FROM deviation d`;
-const REPORT_JOINS = `JOIN municipality m ON m.id = d.municipality_id
-         JOIN subproject s ON s.id = d.subproject_id`;
 /** Reports per read of a full run: the engine's thread copies in one batch while the next is read. */
 const READ_BATCH = 10_000;
 
@@ -59,37 +54,6 @@ const FULL_RUN_NEW_SHARE = 0.1;
 const FULL_RUN_MIN_NEW = 25;
 /** New barriers only form in a full run, so one runs at least this often. */
 const FULL_RUN_MAX_AGE_DAYS = 7;
-
-interface ReportRow {
-  id: string;
-  title: string;
-  description: string;
-  consequence: string;
-  tried: string | null;
-  category: string;
-  parties: string[];
-  municipality: string;
-  subproject: string;
-  occurred_on: string;
-}
-
-function toPatternReport(row: ReportRow, meaningKeys?: readonly string[]): PatternReport {
-  const report: PatternReport = {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    consequence: row.consequence || undefined,
-    tried: row.tried ?? undefined,
-    category: row.category,
-    parties: row.parties,
-    municipality: row.municipality,
-    subproject: row.subproject,
-    occurredOn: row.occurred_on,
-  };
-  // Only when there are keys: without a language model the engine gets exactly what it always got.
-  if (meaningKeys !== undefined) report.meaningKeys = meaningKeys;
-  return report;
-}
 
 /**
  * Resolves once TypeORM has handed a statement just issued to the driver (it does so from a later microtask), so the
@@ -200,6 +164,14 @@ interface StoredMember {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A membership (`bm`) no run moves: the analyst confirmed it, or its barrier's skrivelse has been sent. A sent letter
+ * put the barrier's reports before its recipient as the evidence, and its effect on the overview is counted over
+ * them, so a run that regroups after the analyst's edits elsewhere must not take them away (it used to leave such a
+ * barrier empty). New reports may still join it, and the analyst can still move reports out.
+ */
+const HELD_MEMBER_SQL = `(bm.confirmed_by_analyst OR EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = bm.barrier_id AND l.sent_at IS NOT NULL))`;
 
 /**
  * Runs the pattern engine over the deviations and keeps the barriers in step: a full run clusters
@@ -388,8 +360,12 @@ export class PatternsService {
     return rows.map((row) => ({ id: row.id, engineKey: row.engine_key, memberIds: row.member_ids }));
   }
 
+  /**
+   * What the engine must honour: the analyst's confirmed reports, and the reports of a barrier whose skrivelse has been
+   * sent (held where they are, as if confirmed), and the reports the analyst moved out of a barrier.
+   */
   private async analystChoices(manager: EntityManager): Promise<{ confirmed: Map<string, string>; excluded: Map<string, string[]> }> {
-    const confirmedRows = (await manager.query(`SELECT deviation_id, barrier_id FROM barrier_member WHERE confirmed_by_analyst`)) as Array<{
+    const confirmedRows = (await manager.query(`SELECT bm.deviation_id, bm.barrier_id FROM barrier_member bm WHERE ${HELD_MEMBER_SQL}`)) as Array<{
       deviation_id: string;
       barrier_id: string;
     }>;
@@ -468,6 +444,7 @@ export class PatternsService {
       const idByKey = new Map<string, string>();
       const suggested: Array<{ key: string; anchoring: number } | undefined> = [];
       const inserts: EngineBarrierRow[] = [];
+      const nounConcepts = this.thesaurus.nounConcepts(lines);
       const updates: EngineBarrierRow[] = [];
       for (const barrier of outcome.barriers) {
         const existing = match.byKey.get(barrier.key) ?? null;
@@ -481,7 +458,7 @@ export class PatternsService {
         const row: EngineBarrierRow = {
           id,
           engine_key: barrier.key,
-          name: generatedBarrierName(barrier.terms, barrier.parties),
+          name: generatedBarrierName(barrier.terms, barrier.parties, nounConcepts),
           terms: barrier.terms,
           parties: barrier.parties,
           model: outcome.model.perBarrier.get(barrier.key) ?? null,
@@ -507,11 +484,13 @@ export class PatternsService {
       updated = await this.updateFromEngine(manager, updates, now);
       await this.syncEngineMembers(manager, stored, members, now);
 
+      // The figures of every barrier that was active before the run too, so one the run empties shows 0 reports.
+      await this.store.refreshFigures(manager, [...new Set([...current.map((barrier) => barrier.id), ...(await this.store.activeIds(manager))])]);
       let dissolved = 0;
       for (const [barrierId, mergedInto] of match.unmatched) {
         if (await this.retire(manager, barrierId, mergedInto, now)) dissolved += 1;
       }
-      await this.store.refreshFigures(manager, await this.store.activeIds(manager));
+      dissolved += await this.dissolveEmpty(manager, now);
       const escalated = await this.store.escalateDue(manager);
       await manager.query(
         `UPDATE barrier_engine_state
@@ -582,8 +561,8 @@ export class PatternsService {
   /** Every membership as stored, with its reasons as one text (as `joinReasons` makes them), to compare with the engine's. */
   private async storedMembers(manager: EntityManager): Promise<StoredMember[]> {
     return (await manager.query(
-      `SELECT deviation_id, barrier_id, confirmed_by_analyst AS confirmed, array_to_string(reason, chr(31)) AS reason, anchoring,
-              better_barrier_id, better_anchoring FROM barrier_member`,
+      `SELECT bm.deviation_id, bm.barrier_id, ${HELD_MEMBER_SQL} AS confirmed, array_to_string(bm.reason, chr(31)) AS reason, bm.anchoring,
+              bm.better_barrier_id, bm.better_anchoring FROM barrier_member bm`,
     )) as StoredMember[];
   }
 
@@ -666,17 +645,33 @@ export class PatternsService {
   }
 
   /**
-   * A barrier the engine no longer finds: merged into the one that took most of its reports, or dissolved.
-   * One the analyst confirmed or that was escalated keeps its id and confirmed members; the analyst decides.
+   * A barrier the engine no longer finds and that kept no report: merged into the one that took most of its reports,
+   * or dissolved. Whatever its status: an escalated or confirmed barrier left with no report is no barrier any more
+   * (one the analyst confirmed, named or sent a letter about keeps those reports, so it is never left empty by a run).
    */
   private async retire(manager: EntityManager, barrierId: string, mergedInto: string | null, now: Date): Promise<boolean> {
     const [, affected] = (await manager.query(
       `UPDATE barrier SET status = CASE WHEN $2::uuid IS NULL THEN 'upplost' ELSE 'sammanslagen' END, merged_into_id = $2, model = NULL, updated_at = $3
-        WHERE id = $1 AND status = 'foreslagen' AND name_source = 'generated'
+        WHERE id = $1 AND status = ANY($4)
           AND NOT EXISTS (SELECT 1 FROM barrier_member WHERE barrier_id = $1)`,
-      [barrierId, mergedInto, now],
+      [barrierId, mergedInto, now, ACTIVE_BARRIER_STATUSES],
     )) as [unknown, number];
     return affected > 0;
+  }
+
+  /**
+   * Dissolves every active barrier the run left without reports, also one whose id a group continued but whose
+   * reports all stay elsewhere (confirmed in, or moved out of, another barrier). Its escalation no longer stands:
+   * it drops out of the lists, the counts, the reports' notice and the letter drafting, which all read active ones.
+   * Its page and id stay, so a skrivelse about it still leads there. Returns how many.
+   */
+  private async dissolveEmpty(manager: EntityManager, now: Date): Promise<number> {
+    const [, affected] = (await manager.query(
+      `UPDATE barrier b SET status = 'upplost', model = NULL, updated_at = $1
+        WHERE b.status = ANY($2) AND NOT EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.barrier_id = b.id)`,
+      [now, ACTIVE_BARRIER_STATUSES],
+    )) as [unknown, number];
+    return affected;
   }
 
   /** `unreachable`: see runFull; the stored model is then one made on words alone (chooseRun). */

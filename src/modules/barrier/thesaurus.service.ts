@@ -5,6 +5,7 @@ import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { detectPii } from '../../common/pii/pii-detector';
+import { nounConceptsOf } from './barrier-naming';
 import { combineThesaurus, loadDefaultThesaurus } from './engine/default-thesaurus';
 import { isSettledLocally } from './engine/settled-locally';
 import { maskPlaceholderIn } from './engine/text-normalizer';
@@ -111,6 +112,8 @@ export function withoutPersonalDataVariants(input: string): ThesaurusLineWithout
 export class ThesaurusService {
   /** The parsed thesaurus behind settledLocallyCheck, kept until the analyst's lines change. */
   private settled: { lines: string; check: (text: string) => boolean } | null = null;
+  /** nounConcepts for these analyst lines. */
+  private nouns: { lines: string; concepts: ReadonlySet<string> } | null = null;
 
   constructor(@InjectRepository(ThesaurusEntry) private readonly entries: Repository<ThesaurusEntry>) {}
 
@@ -127,6 +130,13 @@ export class ThesaurusService {
       this.settled = { lines, check: (text) => isSettledLocally(thesaurus, [text]) };
     }
     return this.settled.check;
+  }
+
+  /** The concepts of the default thesaurus and these analyst lines that it writes as nouns, for generated barrier names. */
+  nounConcepts(lines: readonly string[]): ReadonlySet<string> {
+    const key = lines.join('\n');
+    if (this.nouns?.lines !== key) this.nouns = { lines: key, concepts: nounConceptsOf(combineThesaurus(loadDefaultThesaurus(defaultThesaurusPath()), lines)) };
+    return this.nouns.concepts;
   }
 
   list(manager?: EntityManager): Promise<ThesaurusEntry[]> {
