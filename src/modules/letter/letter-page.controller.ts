@@ -5,7 +5,7 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
-import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
+import { DomainError, FieldProblem } from '../../common/errors/domain-error';
 import { containsPii } from '../../common/pii/pii-detector';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
@@ -181,6 +181,7 @@ export class LetterPageController implements OnModuleInit {
               fields: [
                 { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
                 { name: 'action', label: 'Åtgärd', kind: 'hidden', value: 'answer' },
+                { name: 'answerReceivedOn', label: 'Svaret kom den', kind: 'date', value: postedText(values, 'answerReceivedOn') },
                 { name: 'answer', label: 'Mottagarens svar', kind: 'textarea', rows: 6, value: postedText(values, 'answer') },
               ],
               button: resumedButton(values, { label: 'Registrera svar' }),
@@ -266,10 +267,10 @@ export class LetterPageController implements OnModuleInit {
       dto: LetterTransitionDto,
       passThrough: isNotFound,
       submit: async (dto) => {
-        // Sending mails every reporter and cannot be undone: the page asks for it to be confirmed (the API call is itself explicit).
-        // (A letter that cannot be sent yet gets the workflow's own answer below.)
-        if (dto.action === 'send' && values.bekraftat !== 'ja') await this.assertSendConfirmable(id);
-        await this.letters.transition(request.user as AuthUser, id, dto);
+        // Sending mails every reporter and cannot be undone: the page asks for it to be confirmed (the API call is itself explicit),
+        // refused with the date's problems, if any, in the same round.
+        const unconfirmed = dto.action === 'send' && values.bekraftat !== 'ja' ? await this.unconfirmedSend(id) : null;
+        await this.letters.transition(request.user as AuthUser, id, dto, { alsoWrong: unconfirmed ? [unconfirmed] : [] });
         return `/skrivelser/${id}?klart=${dto.action}`;
       },
     });
@@ -321,13 +322,11 @@ export class LetterPageController implements OnModuleInit {
     return this.renderEditor(request, reply, letter, { text }, 200, NOTICES.reopen);
   }
 
-  /** Unconfirmed, a letter that could be sent is refused at the box; one that cannot gets the workflow's answer. */
-  private async assertSendConfirmable(id: string): Promise<void> {
+  /** Unconfirmed, a letter that could be sent is refused at the box; one that cannot gets the workflow's answer (null here). */
+  private async unconfirmedSend(id: string): Promise<FieldProblem | null> {
     const letter = await this.letters.get(id);
-    if (!letter.actions.includes('send')) return;
-    throw new ValidationFailedError([
-      { field: 'bekraftat', message: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att ${reportersOf(letter)} ska få e-post.` },
-    ]);
+    if (!letter.actions.includes('send')) return null;
+    return { field: 'bekraftat', message: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att ${reportersOf(letter)} ska få e-post.` };
   }
 
   private async renderList(request: AuthenticatedRequest, reply: FastifyReply, form: FormState, status = 200): Promise<FastifyReply> {
@@ -370,6 +369,7 @@ export class LetterPageController implements OnModuleInit {
         sendReporters: reportersOf(letter),
         today: stockholmDate(this.clock.now()),
         createdOn: stockholmDate(letter.createdAt),
+        sentOn: letter.sentAt ? stockholmDate(letter.sentAt) : stockholmDate(letter.createdAt),
         limits: LETTER_FIELD_MAX,
         timeline,
       },

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/clock/clock';
 import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
-import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
+import { DomainError, FieldProblem, NotFoundError } from '../../common/errors/domain-error';
 import { formatDate } from '../../common/templates/formatting';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { ThesaurusService } from '../barrier/thesaurus.service';
@@ -122,6 +122,8 @@ export interface LetterView {
   sentAt: Date | null;
   sentBy: NamedRef | null;
   answer: string | null;
+  /** YYYY-MM-DD: the day the answer arrived; answeredAt is when it was registered. */
+  answerReceivedOn: string | null;
   answeredAt: Date | null;
   answeredBy: NamedRef | null;
   /** What the status allows now. */
@@ -185,6 +187,39 @@ function sameEvidence(a: LetterEvidenceSnapshot | null, b: LetterEvidenceSnapsho
   const { builtAt: _builtAtB, memberIds: idsB, ...restB } = b;
   const sameIds = idsA === undefined || idsB === undefined ? idsA === idsB : idsA.length === idsB.length && idsA.every((id, i) => id === idsB[i]);
   return sameIds && canonical(restA) === canonical(restB);
+}
+
+/** A typed day, checked: the date, or what is wrong with it (at its field). */
+type CheckedDay = { date: string } | { problem: FieldProblem };
+
+/**
+ * A day the analyst says something happened (YYYY-MM-DD, Swedish time): required, a real date, not in the future and
+ * not before `earliest`. `undefined` (left out of an API call, which is itself explicit) is today.
+ */
+function checkedDay(
+  value: string | undefined,
+  now: Date,
+  rule: { field: string; what: string; earliest: string | null; tooEarly: (earliest: string) => string },
+): CheckedDay {
+  const today = stockholmDate(now);
+  const problem = (message: string): CheckedDay => ({ problem: { field: rule.field, message } });
+  const date = value === undefined ? today : value.trim();
+  if (date === '') return problem(`Skriv datumet ${rule.what}, till exempel ${today}.`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isIsoDate(date)) return problem(`Skriv datumet ${rule.what} som ÅÅÅÅ-MM-DD, till exempel ${today}.`);
+  if (date > today) return problem(`Datumet kan inte vara i framtiden (i dag är det ${today}).`);
+  if (rule.earliest !== null && date < rule.earliest) return problem(rule.tooEarly(rule.earliest));
+  return { date };
+}
+
+/** Midnight in Stockholm at the start of `date`, as a local fix's date: an earlier day than today has no time of its own. */
+function stockholmMidnight(date: string): Date {
+  const [year, month, day] = date.split('-').map(Number);
+  // Try the UTC offsets Sweden uses (+1, +2) and keep the one that lands on the date.
+  for (const offset of [1, 2]) {
+    const candidate = new Date(Date.UTC(year, month - 1, day, -offset));
+    if (stockholmDate(candidate) === date && stockholmDate(new Date(candidate.getTime() - 1)) !== date) return candidate;
+  }
+  return new Date(Date.UTC(year, month - 1, day, -1));
 }
 
 function versionConflict(current: number): DomainError {
@@ -546,6 +581,7 @@ export class LetterService {
       sentAt: letter.sentAt,
       sentBy: ref(letter.sentById),
       answer: letter.answer,
+      answerReceivedOn: letter.answerReceivedOn,
       answeredAt: letter.answeredAt,
       answeredBy: ref(letter.answeredById),
       actions: availableActions(letter.status),
@@ -572,6 +608,7 @@ export class LetterService {
         details.push(`${row.kind === 'edited' ? 'Ändrat' : 'Uppdaterat'}: ${names.join(', ').toLowerCase()}.`);
       }
       if (typeof after.notifiedReporters === 'number') details.push(`${after.notifiedReporters} rapportörer har fått e-post.`);
+      if (typeof after.answerReceivedOn === 'string') details.push(`Svaret kom ${after.answerReceivedOn}.`);
       return { at: row.created_at, who: row.actor_name ?? 'Systemet (hindersökningen)', what: LETTER_EVENT_LABELS[row.kind] ?? row.kind, details };
     });
   }
@@ -635,11 +672,25 @@ export class LetterService {
     return this.get(id);
   }
 
-  async transition(user: AuthUser, id: string, dto: LetterTransitionDto): Promise<LetterView> {
+  /** `alsoWrong`: the page's own problems with the post (an unticked confirmation), refused with the service's in one round. */
+  async transition(user: AuthUser, id: string, dto: LetterTransitionDto, options: { alsoWrong?: readonly FieldProblem[] } = {}): Promise<LetterView> {
     const answer = dto.answer ?? '';
-    if (dto.action === 'answer') {
-      if (answer === '') throw new ValidationFailedError([{ field: 'answer', message: 'Skriv mottagarens svar, eller en sammanfattning av det.' }]);
-      assertLetterHasNoPersonalData({ answer });
+    const now = this.clock.now();
+    // The day it was sent or answered is checked against the letter as it stands, before anything is written, and
+    // with the answer's other problems, so that everything to fix is said at once.
+    let sentAt = now;
+    let answerReceivedOn: string | null = null;
+    if (dto.action === 'send' || dto.action === 'answer') {
+      const current = await this.find(id);
+      nextStatus(current.status, dto.action);
+      const problems: FieldProblem[] = [];
+      if (dto.action === 'answer' && answer === '') problems.push({ field: 'answer', message: 'Skriv mottagarens svar, eller en sammanfattning av det.' });
+      const day = dto.action === 'send' ? this.sentOnFor(dto.sentOn, current, now) : this.answerReceivedOnFor(dto.answerReceivedOn, current, now);
+      if ('problem' in day) problems.push(day.problem);
+      else if (dto.action === 'send') sentAt = day.date === stockholmDate(now) ? now : stockholmMidnight(day.date);
+      else answerReceivedOn = day.date;
+      problems.push(...(options.alsoWrong ?? []));
+      assertLetterHasNoPersonalData(dto.action === 'answer' ? { answer } : {}, problems);
     }
     await this.dataSource.transaction(async (manager) => {
       const letter = await this.lockLetter(manager, id);
@@ -651,8 +702,6 @@ export class LetterService {
         // A sender saved before the identity-number check must not be approved or leave with one either.
         assertSenderHasNoIdNumber(this.senderOfLetter(letter));
       }
-      const now = this.clock.now();
-      const sentAt = dto.action === 'send' ? this.sentAtFor(dto.sentOn, letter, now) : now;
       const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
       const params: unknown[] = [id, to, user.id, now];
       if (dto.action === 'review') sets.push('reviewed_at = $4', 'reviewed_by_id = $3');
@@ -662,11 +711,12 @@ export class LetterService {
         sets.push('sent_at = $5', 'sent_by_id = $3');
       }
       if (dto.action === 'answer') {
-        params.push(answer);
-        sets.push('answer = $5', 'answered_at = $4', 'answered_by_id = $3');
+        params.push(answer, answerReceivedOn);
+        sets.push('answer = $5', 'answer_received_on = $6', 'answered_at = $4', 'answered_by_id = $3');
       }
       await manager.query(`UPDATE letter SET ${sets.join(', ')} WHERE id = $1`, params);
       const after: Record<string, unknown> = { status: to };
+      if (dto.action === 'answer') after.answerReceivedOn = answerReceivedOn;
       if (dto.action === 'send') after.notifiedReporters = await this.notifyReporters(manager, { ...letter, sentAt });
       const kinds: Record<LetterAction, LetterEventKind> = { review: 'reviewed', reopen: 'reopened', send: 'sent', answer: 'answered' };
       await this.logEvent(manager, id, user.id, kinds[dto.action], { status: letter.status }, after);
@@ -675,26 +725,27 @@ export class LetterService {
   }
 
   /**
-   * When the letter left, from "Skickad den" (YYYY-MM-DD, Swedish time; empty = today): printed in the letter
-   * and the start of its effect on the overview, so not in the future and not before the letter was created.
-   * Today is the moment of marking; an earlier day is its midnight, Swedish time, as a local fix's date.
+   * When the letter left, from "Skickad den" (YYYY-MM-DD, Swedish time): printed in the letter and the start of its
+   * effect on the overview, so not in the future and not before the letter was created. Left out of an API call it is
+   * today; the page's field is filled in with today, so emptied there it is a mistake to point out, not today again.
    */
-  private sentAtFor(sentOn: string | undefined, letter: Letter, now: Date): Date {
-    const today = stockholmDate(now);
-    const date = sentOn?.trim() || today;
-    const problem = (message: string): ValidationFailedError => new ValidationFailedError([{ field: 'sentOn', message }]);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isIsoDate(date)) throw problem('Skriv datumet då skrivelsen skickades som ÅÅÅÅ-MM-DD, till exempel ' + today + '.');
-    if (date > today) throw problem(`Datumet kan inte vara i framtiden (i dag är det ${today}).`);
-    const created = stockholmDate(letter.createdAt);
-    if (date < created) throw problem(`Skrivelsen skapades ${created}; den kan inte ha skickats före det.`);
-    if (date === today) return now;
-    const [year, month, day] = date.split('-').map(Number);
-    // Midnight in Stockholm: try the UTC offsets Sweden uses (+1, +2) and keep the one that lands on the date.
-    for (const offset of [1, 2]) {
-      const candidate = new Date(Date.UTC(year, month - 1, day, -offset));
-      if (stockholmDate(candidate) === date && stockholmDate(new Date(candidate.getTime() - 1)) !== date) return candidate;
-    }
-    return new Date(Date.UTC(year, month - 1, day, -1));
+  private sentOnFor(sentOn: string | undefined, letter: Letter, now: Date): CheckedDay {
+    return checkedDay(sentOn, now, {
+      field: 'sentOn',
+      what: 'då skrivelsen skickades',
+      earliest: stockholmDate(letter.createdAt),
+      tooEarly: (created) => `Skrivelsen skapades ${created}; den kan inte ha skickats före det.`,
+    });
+  }
+
+  /** The day the answer arrived ("Svaret kom den"): as "Skickad den", and not before the letter was sent. */
+  private answerReceivedOnFor(answerReceivedOn: string | undefined, letter: Letter, now: Date): CheckedDay {
+    return checkedDay(answerReceivedOn, now, {
+      field: 'answerReceivedOn',
+      what: 'då svaret kom',
+      earliest: letter.sentAt ? stockholmDate(letter.sentAt) : null,
+      tooEarly: (sent) => `Skrivelsen skickades ${sent}; svaret kan inte ha kommit före det.`,
+    });
   }
 
   /** One mail per reporter of a report in the letter, naming their reports; queued with the status change. */
