@@ -147,6 +147,37 @@ describe('a letter’s reference number, signatory and contact', () => {
     expect(await senderRow(letterId)).toEqual(before);
   });
 
+  it('says every sender problem in one round: an invalid e-mail does not hide a personnummer in the phone field, nor personal data in the text', async () => {
+    const letterId = await startLetter();
+    const before = await senderRow(letterId);
+    const typed = { contactEmail: 'anna@', contactPhone: '850101-1236' };
+    const refused = await client.postForm(`/skrivelser/${letterId}`, await editorForm(letterId, typed));
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Skriv en giltig e-postadress för kontakt, till exempel namn@samordningsforbund.se.');
+    expect(refused.text).toContain('Telefonnumret för kontakt liknar ett personnummer. Skriv avsändarens telefonnummer, till exempel 08-123 456 78.');
+    expect(refused.text).toContain('href="#falt-text-contactEmail"');
+    expect(refused.text).toContain('href="#falt-text-contactPhone"');
+    for (const [name, value] of Object.entries(typed)) expect([name, inputValue(refused.text, name)]).toEqual([name, value]);
+    expect(await senderRow(letterId)).toEqual(before);
+
+    // The form's rules pass, but the text names a person and the phone holds a personnummer: both at once, the text quoted.
+    const summary = 'Bakgrund som Anna Svensson på kansliet har skrivit.';
+    const both = await client.postForm(`/skrivelser/${letterId}`, await editorForm(letterId, { summary, contactPhone: '850101-1236' }));
+    expect(both.status).toBe(422);
+    expect(both.text).toContain('Telefonnumret för kontakt liknar ett personnummer. Skriv avsändarens telefonnummer, till exempel 08-123 456 78.');
+    expect(both.text).toContain('<mark>Anna Svensson</mark>');
+    expect(inputValue(both.text, 'contactPhone')).toBe('850101-1236');
+    expect(await senderRow(letterId)).toEqual(before);
+
+    // The same with an invalid e-mail besides: all three.
+    const three = await client.postForm(`/skrivelser/${letterId}`, await editorForm(letterId, { summary, contactPhone: '850101-1236', contactEmail: 'anna@' }));
+    expect(three.status).toBe(422);
+    expect(three.text).toContain('Skriv en giltig e-postadress för kontakt');
+    expect(three.text).toContain('Telefonnumret för kontakt liknar ett personnummer.');
+    expect(three.text).toContain('<mark>Anna Svensson</mark>');
+    expect(await senderRow(letterId)).toEqual(before);
+  });
+
   it('a draft the barrier job made offers the analyst’s name in the editor, signs with the function until saved, and a sender left out stays out', async () => {
     const { letterId } = await t.app.get(LetterService).upsertDraftForBarrier(await newBarrier());
     const id = letterId as string;

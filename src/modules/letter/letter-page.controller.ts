@@ -9,18 +9,19 @@ import { DomainError, FieldProblem } from '../../common/errors/domain-error';
 import { containsPii } from '../../common/pii/pii-detector';
 import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
+import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval, withPersonalDataNotices } from '../../common/templates/personal-data-form';
 import { isNotFound, PersonalDataFields, postTextForm, refusedTextForm, runTextForm } from '../../common/templates/personal-data-post';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
-import { LetterUpdateDto, tidyText } from './dto/letter-update.dto';
+import { LetterUpdateDto, tidyLine, tidyText } from './dto/letter-update.dto';
 import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LETTER_SENDER_FIELDS, LETTER_SENDER_LABELS, LetterSenderField } from './letter.constants';
 import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
 import { LetterService, LetterUpsertOutcome, LetterView, senderOf } from './letter.service';
 import { LETTER_ACTION_LABELS } from './letter-workflow';
 import { sensitiveAnswerNotice, SensitiveTextNotice, sensitiveTextNotice } from './letter-sensitive-text';
+import { assertLetterHasNoPersonalData, senderIdNumberProblems } from './letter-personal-data';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -100,6 +101,36 @@ function isSenderField(field: string): field is LetterSenderField {
 }
 
 const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created: 'created', refreshed: 'refreshed', unchanged: 'unchanged' };
+
+/** The editor's fields in the order the form shows them, so the error summary reads top to bottom. */
+const EDITOR_FIELDS: readonly string[] = ['recipient', 'referenceNumber', 'subject', ...LETTER_SECTIONS, 'signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone', 'version'];
+
+/**
+ * Every problem of the editor's form in one round: the form's own rules, an identity number in a sender field and
+ * personal data in the text, as the service would refuse them (its tidied values), so that a bad e-mail address does
+ * not hide a personnummer typed in the phone field until the next save.
+ */
+async function editorProblems(values: FormValues): Promise<FormState> {
+  const form = await validateForm(LetterUpdateDto, values);
+  const line = (field: string): string => String(tidyLine({ value: postedText(values, field) }));
+  const text = (field: string): string => String(tidyText({ value: postedText(values, field) }));
+  const sender = Object.fromEntries(LETTER_SENDER_FIELDS.filter((field) => !form.errors[field]).map((field) => [field, line(field)]));
+  const found: Record<string, string> = { ...form.errors };
+  for (const problem of senderIdNumberProblems(sender)) found[problem.field] ??= problem.message;
+  let refused: DomainError | null = null;
+  try {
+    assertLetterHasNoPersonalData(Object.fromEntries(TEXT_FORM.texts.map((field) => [field, field === 'subject' ? text(field).replace(/\s+/g, ' ') : text(field)])));
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    refused = error;
+    for (const problem of error.fields) found[problem.field] ??= problem.message;
+  }
+  const errors: Record<string, string> = {};
+  for (const field of EDITOR_FIELDS) if (found[field]) errors[field] = found[field];
+  for (const [field, message] of Object.entries(found)) errors[field] ??= message;
+  const state: FormState = { values, errors };
+  return refused ? withPersonalDataNotices(state, refused, TEXT_FORM.names, TEXT_FORM.pii) : state;
+}
 
 
 
@@ -237,6 +268,7 @@ export class LetterPageController implements OnModuleInit {
       ...TEXT_FORM,
       raw,
       dto: LetterUpdateDto,
+      problems: editorProblems,
       passThrough: isNotFound,
       submit: async (dto) => {
         await this.letters.update(request.user as AuthUser, id, dto);

@@ -31,7 +31,7 @@ import { buildLetterDocument, LetterDocumentModel } from './letter-document';
 import { renderLetterDocx } from './letter-docx';
 import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
 import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder, sortOldestFirst } from './letter-evidence';
-import { assertLetterHasNoPersonalData, assertSenderHasNoIdNumber } from './letter-personal-data';
+import { assertLetterHasNoPersonalData, assertSenderHasNoIdNumber, senderIdNumberProblems } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
 import { LetterUpdateDto, PERSON_NAME } from './dto/letter-update.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
@@ -639,15 +639,14 @@ export class LetterService {
       interfaceRules: dto.interfaceRules ?? '',
       requestedAction: dto.requestedAction,
     };
-    // Before anything is read or written: a refused text is never stored.
-    assertLetterHasNoPersonalData(texts);
     // The sender's fields are staff data (the analyst's name and contact), so they are not refused as personal data;
     // left out (the API's older callers), they stay as they are.
     const sender = Object.fromEntries(LETTER_SENDER_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [field, dto[field] ?? ''])) as Partial<
       Record<LetterSenderField, string>
     >;
-    // An identity number is never the sender's: typed in the diarienummer, title or phone it would be printed in the letter.
-    assertSenderHasNoIdNumber(sender);
+    // Before anything is read or written, a refused text is never stored. An identity number is never the sender's
+    // (typed in the diarienummer, title or phone it would be printed in the letter): refused in the same round.
+    assertLetterHasNoPersonalData(texts, senderIdNumberProblems(sender));
     await this.dataSource.transaction(async (manager) => {
       const letter = await this.lockLetter(manager, id);
       assertEditable(letter.status);
