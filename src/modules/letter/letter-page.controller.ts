@@ -18,7 +18,7 @@ import { LetterUpdateDto, tidyLine, tidyText } from './dto/letter-update.dto';
 import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LETTER_SENDER_FIELDS, LETTER_SENDER_LABELS, LetterSenderField } from './letter.constants';
 import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
-import { LetterService, LetterUpsertOutcome, LetterView, senderOf } from './letter.service';
+import { LetterService, LetterUpsertOutcome, LetterView, offeredSender } from './letter.service';
 import { LETTER_ACTION_LABELS } from './letter-workflow';
 import { sensitiveAnswerNotice, SensitiveTextNotice, sensitiveTextNotice } from './letter-sensitive-text';
 import { assertLetterHasNoPersonalData, senderIdNumberProblems } from './letter-personal-data';
@@ -89,8 +89,7 @@ function reportersOf(letter: LetterView): string {
  * analyst's own name, title and e-mail, saved with the text. A sender left out on purpose ('') stays out.
  */
 function editorValues(letter: LetterView, user: AuthUser | undefined): FormValues {
-  const unset = letter.signatoryName === null && letter.signatoryTitle === null && letter.contactEmail === null;
-  const offered = unset && user ? senderOf(user) : {};
+  const offered = (user ? offeredSender(letter, user) : null) ?? {};
   const values: FormValues = { ...letter };
   for (const field of LETTER_SENDER_FIELDS) values[field] = letter[field] ?? offered[field] ?? '';
   return values;
@@ -244,13 +243,13 @@ export class LetterPageController implements OnModuleInit {
 
   // Declared before ':id' so "…/<id>.docx" is never read as an id.
   @Get('skrivelser/:id.docx')
-  async docx(@Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    return sendDocx(reply, await this.letters.docx(id));
+  async docx(@Req() request: AuthenticatedRequest, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return sendDocx(reply, await this.letters.docx(id, request.user));
   }
 
   @Get('skrivelser/:id/utskrift')
-  async print(@Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    const html = await this.letters.printPage(id);
+  async print(@Req() request: AuthenticatedRequest, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const html = await this.letters.printPage(id, request.user);
     return reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   }
 
@@ -376,7 +375,7 @@ export class LetterPageController implements OnModuleInit {
     answerWarning: SensitiveTextNotice | null = null,
   ): Promise<FastifyReply> {
     const empty = (): FormState => ({ values: {}, errors: {} });
-    const [timeline, doc] = await Promise.all([this.letters.timeline(letter.id), this.letters.document(letter.id)]);
+    const [timeline, doc] = await Promise.all([this.letters.timeline(letter.id), this.letters.document(letter.id, request.user)]);
     return this.pages.send(
       request,
       reply,

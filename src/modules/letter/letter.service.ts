@@ -75,6 +75,18 @@ export function senderOf(user: Pick<AuthUser, 'name' | 'email'>): Partial<Letter
   return { signatoryName: acceptable ? name : null, signatoryTitle: DEFAULT_SIGNATORY_TITLE, contactEmail: user.email };
 }
 
+/** The account a sender is offered from. */
+export type SenderAccount = Pick<AuthUser, 'name' | 'email'>;
+
+/**
+ * The sender the editor offers for this letter, or null when it has one: none of name, title and e-mail is set yet
+ * (a draft the barrier job made, never saved). A sender left out on purpose ('') is not offered again.
+ */
+export function offeredSender(letter: Pick<Letter, 'signatoryName' | 'signatoryTitle' | 'contactEmail'>, account: SenderAccount): Partial<LetterSender> | null {
+  const unset = letter.signatoryName === null && letter.signatoryTitle === null && letter.contactEmail === null;
+  return unset ? senderOf(account) : null;
+}
+
 export interface LetterListItem {
   id: string;
   barrierId: string;
@@ -609,6 +621,7 @@ export class LetterService {
       }
       if (typeof after.notifiedReporters === 'number') details.push(`${after.notifiedReporters} rapportörer har fått e-post.`);
       if (typeof after.answerReceivedOn === 'string') details.push(`Svaret kom ${after.answerReceivedOn}.`);
+      if (after.senderFromAccount === true) details.push('Avsändaren sparades som redigeraren föreslog den, från kontot.');
       return { at: row.created_at, who: row.actor_name ?? 'Systemet (hindersökningen)', what: LETTER_EVENT_LABELS[row.kind] ?? row.kind, details };
     });
   }
@@ -692,9 +705,12 @@ export class LetterService {
       assertLetterHasNoPersonalData(dto.action === 'answer' ? { answer } : {}, problems);
     }
     await this.dataSource.transaction(async (manager) => {
-      const letter = await this.lockLetter(manager, id);
-      const to = nextStatus(letter.status, dto.action);
-      if (dto.version !== undefined && dto.version !== letter.version) throw versionConflict(letter.version);
+      const locked = await this.lockLetter(manager, id);
+      const to = nextStatus(locked.status, dto.action);
+      if (dto.version !== undefined && dto.version !== locked.version) throw versionConflict(locked.version);
+      // What the editor showed is what is approved and leaves: a sender never saved is stored as it was offered.
+      const filled = dto.action === 'review' || dto.action === 'send' ? offeredSender(locked, user) : null;
+      const letter: Letter = filled ? { ...locked, ...filled } : locked;
       // The whole letter is checked again before it is approved or leaves: the job may have refreshed generated text.
       if (dto.action === 'review' || dto.action === 'send') {
         assertLetterHasNoPersonalData(this.textsOf(letter));
@@ -703,18 +719,25 @@ export class LetterService {
       }
       const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
       const params: unknown[] = [id, to, user.id, now];
+      if (filled) {
+        for (const field of OFFERED_SENDER_FIELDS) {
+          params.push(letter[field]);
+          sets.push(`${SENDER_COLUMN[field]} = $${params.length}`);
+        }
+      }
       if (dto.action === 'review') sets.push('reviewed_at = $4', 'reviewed_by_id = $3');
       if (dto.action === 'reopen') sets.push('reviewed_at = NULL', 'reviewed_by_id = NULL');
       if (dto.action === 'send') {
         params.push(sentAt);
-        sets.push('sent_at = $5', 'sent_by_id = $3');
+        sets.push(`sent_at = $${params.length}`, 'sent_by_id = $3');
       }
       if (dto.action === 'answer') {
         params.push(answer, answerReceivedOn);
-        sets.push('answer = $5', 'answer_received_on = $6', 'answered_at = $4', 'answered_by_id = $3');
+        sets.push(`answer = $${params.length - 1}`, `answer_received_on = $${params.length}`, 'answered_at = $4', 'answered_by_id = $3');
       }
       await manager.query(`UPDATE letter SET ${sets.join(', ')} WHERE id = $1`, params);
       const after: Record<string, unknown> = { status: to };
+      if (filled) after.senderFromAccount = true;
       if (dto.action === 'answer') after.answerReceivedOn = answerReceivedOn;
       if (dto.action === 'send') after.notifiedReporters = await this.notifyReporters(manager, { ...letter, sentAt });
       const kinds: Record<LetterAction, LetterEventKind> = { review: 'reviewed', reopen: 'reopened', send: 'sent', answer: 'answered' };
@@ -786,18 +809,25 @@ export class LetterService {
 
   // ── The finished letter ───────────────────────────────────────────────────────────────────
 
-  async document(id: string): Promise<LetterDocumentModel> {
+  /**
+   * The letter as printed, exported and shown read-only. `viewer`: the analyst looking at it; until the letter is sent
+   * and while no sender is saved, it is signed with the viewer's own name, title and e-mail, as the editor offers them
+   * (and as review or sending will store them). A sent letter is printed as it left.
+   */
+  async document(id: string, viewer?: SenderAccount): Promise<LetterDocumentModel> {
     const letter = await this.find(id);
-    return buildLetterDocument(this.textsOf(letter), letter.evidenceSnapshot, formatDate(letter.sentAt ?? this.clock.now()), this.senderOfLetter(letter));
+    const offered = viewer && (letter.status === 'utkast' || letter.status === 'granskad') ? offeredSender(letter, viewer) : null;
+    const sender = { ...this.senderOfLetter(letter), ...offered };
+    return buildLetterDocument(this.textsOf(letter), letter.evidenceSnapshot, formatDate(letter.sentAt ?? this.clock.now()), sender);
   }
 
-  async printPage(id: string): Promise<string> {
-    const [letter, doc] = await Promise.all([this.get(id), this.document(id)]);
+  async printPage(id: string, viewer?: SenderAccount): Promise<string> {
+    const [letter, doc] = await Promise.all([this.get(id), this.document(id, viewer)]);
     return this.templates.render('letters/letter.html.njk', { letter, doc });
   }
 
-  async docx(id: string): Promise<{ buffer: Buffer; filename: string }> {
-    const doc = await this.document(id);
+  async docx(id: string, viewer?: SenderAccount): Promise<{ buffer: Buffer; filename: string }> {
+    const doc = await this.document(id, viewer);
     const slug = doc.subject
       .toLowerCase()
       .normalize('NFD')
