@@ -7,7 +7,7 @@ import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
 import { DomainError, FieldProblem } from '../../common/errors/domain-error';
 import { containsPii } from '../../common/pii/pii-detector';
-import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
+import { ID_IN_PATH, postedText, ResumableForms, ResumedPage, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval, withPersonalDataNotices } from '../../common/templates/personal-data-form';
 import { isNotFound, PersonalDataFields, postTextForm, refusedTextForm, runTextForm } from '../../common/templates/personal-data-post';
@@ -67,6 +67,9 @@ const NOTICES: Record<string, string> = {
   sparat: 'Utkastet är sparat.',
   refreshed: 'Underlaget är uppdaterat. Avsnitt du har ändrat är orörda.',
   unchanged: 'Underlaget är redan aktuellt; inget nytt i rapporterna.',
+  'sparat-refreshed': 'Dina ändringar är sparade och underlaget är uppdaterat. Avsnitt du har ändrat är orörda.',
+  'sparat-unchanged': 'Dina ändringar är sparade. Underlaget är redan aktuellt; inget nytt i rapporterna.',
+  'sparat-review': 'Dina ändringar är sparade och skrivelsen är granskad. Den kan inte ändras längre; för tillbaka den till utkast om något behöver rättas.',
   review: 'Skrivelsen är granskad. Den kan inte ändras längre; för tillbaka den till utkast om något behöver rättas.',
   reopen: 'Skrivelsen är tillbaka som utkast och kan ändras.',
   send: 'Skrivelsen är markerad som skickad. Rapportörerna vars rapporter ingår får e-post.',
@@ -93,6 +96,11 @@ function editorValues(letter: LetterView, user: AuthUser | undefined): FormValue
   const values: FormValues = { ...letter };
   for (const field of LETTER_SENDER_FIELDS) values[field] = letter[field] ?? offered[field] ?? '';
   return values;
+}
+
+/** A post carrying the editor's text (its state buttons submit the editor's form), not a bare button press. */
+function isEditorPost(values: FormValues): boolean {
+  return typeof values.subject === 'string' && typeof values.summary === 'string' && typeof values.requestedAction === 'string';
 }
 
 function isSenderField(field: string): field is LetterSenderField {
@@ -150,40 +158,51 @@ export class LetterPageController implements OnModuleInit {
    * ended (an analyst may write for an hour). Nothing of the letter but what was posted is shown.
    */
   onModuleInit(): void {
+    /** The editor's text as posted, to the path it was posted to, with the button that was pressed. */
+    const editorResumed = (values: FormValues, id: string, action: string, button: { label: string; name?: string; value?: string }): ResumedPage =>
+      resumedForm({
+        heading: 'Skrivelsens text',
+        action,
+        fields: [
+          { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
+          { name: 'recipient', label: 'Mottagare', kind: 'textarea', rows: 3, value: postedText(values, 'recipient') },
+          { name: 'subject', label: 'Ämnesrad', kind: 'text', value: postedText(values, 'subject') },
+          { name: 'referenceNumber', label: LETTER_SENDER_LABELS.referenceNumber, kind: 'text', value: postedText(values, 'referenceNumber') },
+          ...LETTER_SECTIONS.map((key) => ({
+            name: key,
+            label: LETTER_SECTION_HEADINGS[key],
+            kind: 'textarea' as const,
+            rows: key === 'evidence' ? 10 : 7,
+            value: postedText(values, key),
+          })),
+          ...(['signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone'] as const).map((name) => ({
+            name,
+            label: LETTER_SENDER_LABELS[name],
+            kind: 'text' as const,
+            value: postedText(values, name),
+          })),
+        ],
+        button,
+        back: { href: `/skrivelser/${id}`, label: 'Till skrivelsen' },
+      });
     this.resumable.register({
       path: new RegExp(`^/skrivelser/${ID_IN_PATH}$`),
+      render: async (_request, values, match) => editorResumed(values, match[1], `/skrivelser/${match[1]}`, resumedButton(values, { label: 'Spara utkast' })),
+    });
+    // "Uppdatera underlaget nu" under the editor posts the editor's text; a bare press (an older page) goes to the login page.
+    this.resumable.register({
+      path: new RegExp(`^/skrivelser/${ID_IN_PATH}/underlag$`),
       render: async (_request, values, match) =>
-        resumedForm({
-          heading: 'Skrivelsens text',
-          action: `/skrivelser/${match[1]}`,
-          fields: [
-            { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
-            { name: 'recipient', label: 'Mottagare', kind: 'textarea', rows: 3, value: postedText(values, 'recipient') },
-            { name: 'subject', label: 'Ämnesrad', kind: 'text', value: postedText(values, 'subject') },
-            { name: 'referenceNumber', label: LETTER_SENDER_LABELS.referenceNumber, kind: 'text', value: postedText(values, 'referenceNumber') },
-            ...LETTER_SECTIONS.map((key) => ({
-              name: key,
-              label: LETTER_SECTION_HEADINGS[key],
-              kind: 'textarea' as const,
-              rows: key === 'evidence' ? 10 : 7,
-              value: postedText(values, key),
-            })),
-            ...(['signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone'] as const).map((name) => ({
-              name,
-              label: LETTER_SENDER_LABELS[name],
-              kind: 'text' as const,
-              value: postedText(values, name),
-            })),
-          ],
-          button: resumedButton(values, { label: 'Spara utkast' }),
-          back: { href: `/skrivelser/${match[1]}`, label: 'Till skrivelsen' },
-        }),
+        isEditorPost(values) ? editorResumed(values, match[1], `/skrivelser/${match[1]}/underlag`, { label: 'Uppdatera underlaget nu' }) : null,
     });
     this.resumable.register({
       path: new RegExp(`^/skrivelser/${ID_IN_PATH}/status$`),
-      // The recipient's answer and the send form (its date and confirmation); the other state buttons go to the login page.
+      // "Granska" with the editor's text, the recipient's answer and the send form (its date and confirmation); the other
+      // state buttons go to the login page.
       render: async (_request, values, match) =>
-        postedText(values, 'action') === 'send'
+        postedText(values, 'action') === 'review' && isEditorPost(values)
+          ? editorResumed(values, match[1], `/skrivelser/${match[1]}/status`, { label: 'Granska', name: 'action', value: 'review' })
+          : postedText(values, 'action') === 'send'
           ? resumedForm({
               heading: 'Markera skickad',
               action: `/skrivelser/${match[1]}/status`,
@@ -263,16 +282,24 @@ export class LetterPageController implements OnModuleInit {
 
   @Post('skrivelser/:id')
   async save(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    return this.postEditor(request, reply, id, raw, async (dto) => {
+      await this.letters.update(request.user as AuthUser, id, dto);
+      return `/skrivelser/${id}?klart=sparat`;
+    });
+  }
+
+  /**
+   * The editor's text posted with "Spara utkast", or with "Granska" or "Uppdatera underlaget nu" (which submit the
+   * editor's form, so what is typed is saved first): every problem at its field with the text kept, nothing saved.
+   */
+  private postEditor(request: AuthenticatedRequest, reply: FastifyReply, id: string, raw: unknown, submit: (dto: LetterUpdateDto) => Promise<string>): Promise<FastifyReply> {
     return postTextForm(reply, {
       ...TEXT_FORM,
       raw,
       dto: LetterUpdateDto,
       problems: editorProblems,
       passThrough: isNotFound,
-      submit: async (dto) => {
-        await this.letters.update(request.user as AuthUser, id, dto);
-        return `/skrivelser/${id}?klart=sparat`;
-      },
+      submit,
       // After a conflict the form carries the current version, so saving again is a deliberate overwrite.
       keep: async (values, error) => (error.code === 'letter_version_conflict' ? { ...values, version: (await this.letters.get(id)).version } : values),
       show: async (text, status) => this.renderEditor(request, reply, await this.letters.get(id), { text }, status),
@@ -283,6 +310,13 @@ export class LetterPageController implements OnModuleInit {
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const values = formValues(raw);
     if (wantsPiiRemoval(raw) && values.action === 'reopen') return this.reopenWithoutPersonalData(request, reply, id, raw);
+    // "Granska" under the editor submits the editor's form: the text is saved and reviewed together, or neither.
+    if (values.action === 'review' && isEditorPost(values)) {
+      return this.postEditor(request, reply, id, raw, async (dto) => {
+        const { saved } = await this.letters.saveAndReview(request.user as AuthUser, id, dto);
+        return `/skrivelser/${id}?klart=${saved ? 'sparat-review' : 'review'}`;
+      });
+    }
     // Registering an answer is final, so its special-category words are shown before it is stored, as the letter's are
     // before "Granska": once, with what was typed kept; personal data is refused first, in the same round as the warning.
     const answerWarning = values.action === 'answer' ? sensitiveAnswerNotice(postedAnswer(values)) : null;
@@ -323,7 +357,15 @@ export class LetterPageController implements OnModuleInit {
   }
 
   @Post('skrivelser/:id/underlag')
-  async refresh(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+  async refresh(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    // Under the editor the button submits the editor's form: the text is saved first, in the same transaction.
+    if (isEditorPost(formValues(raw))) {
+      return this.postEditor(request, reply, id, raw, async (dto) => {
+        const result = await this.letters.saveAndRefresh(request.user as AuthUser, id, dto);
+        const outcome = OUTCOME_NOTICES[result.outcome] ?? 'unchanged';
+        return `/skrivelser/${id}?klart=${result.saved ? `sparat-${outcome}` : outcome}`;
+      });
+    }
     try {
       const result = await this.letters.refresh(request.user as AuthUser, id);
       return redirectAfterPost(reply, `/skrivelser/${id}?klart=${OUTCOME_NOTICES[result.outcome] ?? 'unchanged'}`);

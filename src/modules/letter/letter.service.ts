@@ -201,6 +201,13 @@ function sameEvidence(a: LetterEvidenceSnapshot | null, b: LetterEvidenceSnapsho
   return sameIds && canonical(restA) === canonical(restB);
 }
 
+/** An editor's post, checked and tidied, ready to be written. */
+interface CheckedEdit {
+  texts: Record<LetterTextField, string>;
+  sender: Partial<Record<LetterSenderField, string>>;
+  version: number;
+}
+
 /** A typed day, checked: the date, or what is wrong with it (at its field). */
 type CheckedDay = { date: string } | { problem: FieldProblem };
 
@@ -642,6 +649,39 @@ export class LetterService {
   // ── Editing and the letter's life ─────────────────────────────────────────────────────────
 
   async update(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<LetterView> {
+    const edit = this.checkedEdit(dto);
+    await this.dataSource.transaction((manager) => this.saveEdit(manager, user, id, edit).then(() => undefined));
+    return this.get(id);
+  }
+
+  /**
+   * The editor's "Granska": what is typed in the editor is saved and the letter reviewed, in one transaction, so that
+   * nothing typed is lost on the way; refused (the text, the version, the review), nothing is saved and nothing changes.
+   * `saved`: whether the text differed from the stored one.
+   */
+  async saveAndReview(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<{ saved: boolean }> {
+    const edit = this.checkedEdit(dto);
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await this.saveEdit(manager, user, id, edit);
+      await this.transitionIn(manager, user, id, { action: 'review' }, { now: this.clock.now(), sentAt: null, answerReceivedOn: null });
+      return { saved };
+    });
+  }
+
+  /** The editor's "Uppdatera underlaget nu": as saveAndReview, the typed text saved first and then the evidence refreshed. */
+  async saveAndRefresh(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<LetterUpsertResult & { saved: boolean }> {
+    const edit = this.checkedEdit(dto);
+    const { barrierId } = await this.find(id);
+    return this.dataSource.transaction(async (manager) => {
+      // The barrier's writer lock before the letter's row, in the order the job takes them, so the two never wait on each other.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('letter-barrier:' || $1::text))`, [barrierId]);
+      const saved = await this.saveEdit(manager, user, id, edit);
+      return { ...(await this.upsertIn(manager, barrierId, { actorId: user.id }, null)), saved };
+    });
+  }
+
+  /** An edit checked before anything is read or written: a refused text is never stored. */
+  private checkedEdit(dto: LetterUpdateDto): CheckedEdit {
     const texts: Record<LetterTextField, string> = {
       recipient: dto.recipient,
       subject: dto.subject.replace(/\s+/g, ' '),
@@ -657,31 +697,34 @@ export class LetterService {
     const sender = Object.fromEntries(LETTER_SENDER_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [field, dto[field] ?? ''])) as Partial<
       Record<LetterSenderField, string>
     >;
-    // Before anything is read or written, a refused text is never stored. An identity number is never the sender's
-    // (typed in the diarienummer, title or phone it would be printed in the letter): refused in the same round.
+    // An identity number is never the sender's (typed in the diarienummer, title or phone it would be printed in the
+    // letter): refused in the same round as personal data in the text.
     assertLetterHasNoPersonalData(texts, senderIdNumberProblems(sender));
-    await this.dataSource.transaction(async (manager) => {
-      const letter = await this.lockLetter(manager, id);
-      assertEditable(letter.status);
-      if (dto.version !== letter.version) throw versionConflict(letter.version);
-      const changedTexts = LETTER_TEXT_FIELDS.filter((field) => texts[field] !== letter[field]);
-      // Null and '' differ only where the editor offers a value while none is set: '' there says "left out".
-      const changedSender = LETTER_SENDER_FIELDS.filter(
-        (field) => sender[field] !== undefined && sender[field] !== (OFFERED_SENDER_FIELDS.includes(field) ? letter[field] : (letter[field] ?? '')),
-      );
-      const changed: Array<LetterTextField | LetterSenderField> = [...changedTexts, ...changedSender];
-      if (changed.length === 0) return;
-      const sets = [
-        ...changedTexts.map((field, i) => `${COLUMN[field]} = $${i + 4}`),
-        ...changedSender.map((field, i) => `${SENDER_COLUMN[field]} = $${changedTexts.length + i + 4}`),
-      ];
-      await manager.query(
-        `UPDATE letter SET ${[...sets, 'updated_by_id = $2', 'updated_at = $3', 'version = version + 1'].join(', ')} WHERE id = $1`,
-        [id, user.id, this.clock.now(), ...changedTexts.map((field) => texts[field]), ...changedSender.map((field) => sender[field])],
-      );
-      await this.logEvent(manager, id, user.id, 'edited', { version: letter.version }, { fields: changed, version: letter.version + 1 });
-    });
-    return this.get(id);
+    return { texts, sender, version: dto.version };
+  }
+
+  /** Writes a checked edit of a draft in the caller's transaction; false when nothing differed. */
+  private async saveEdit(manager: EntityManager, user: AuthUser, id: string, { texts, sender, version }: CheckedEdit): Promise<boolean> {
+    const letter = await this.lockLetter(manager, id);
+    assertEditable(letter.status);
+    if (version !== letter.version) throw versionConflict(letter.version);
+    const changedTexts = LETTER_TEXT_FIELDS.filter((field) => texts[field] !== letter[field]);
+    // Null and '' differ only where the editor offers a value while none is set: '' there says "left out".
+    const changedSender = LETTER_SENDER_FIELDS.filter(
+      (field) => sender[field] !== undefined && sender[field] !== (OFFERED_SENDER_FIELDS.includes(field) ? letter[field] : (letter[field] ?? '')),
+    );
+    const changed: Array<LetterTextField | LetterSenderField> = [...changedTexts, ...changedSender];
+    if (changed.length === 0) return false;
+    const sets = [
+      ...changedTexts.map((field, i) => `${COLUMN[field]} = $${i + 4}`),
+      ...changedSender.map((field, i) => `${SENDER_COLUMN[field]} = $${changedTexts.length + i + 4}`),
+    ];
+    await manager.query(
+      `UPDATE letter SET ${[...sets, 'updated_by_id = $2', 'updated_at = $3', 'version = version + 1'].join(', ')} WHERE id = $1`,
+      [id, user.id, this.clock.now(), ...changedTexts.map((field) => texts[field]), ...changedSender.map((field) => sender[field])],
+    );
+    await this.logEvent(manager, id, user.id, 'edited', { version: letter.version }, { fields: changed, version: letter.version + 1 });
+    return true;
   }
 
   /** `alsoWrong`: the page's own problems with the post (an unticked confirmation), refused with the service's in one round. */
@@ -690,7 +733,7 @@ export class LetterService {
     const now = this.clock.now();
     // The day it was sent or answered is checked against the letter as it stands, before anything is written, and
     // with the answer's other problems, so that everything to fix is said at once.
-    let sentAt = now;
+    let sentAt: Date | null = null;
     let answerReceivedOn: string | null = null;
     if (dto.action === 'send' || dto.action === 'answer') {
       const current = await this.find(id);
@@ -704,46 +747,58 @@ export class LetterService {
       problems.push(...(options.alsoWrong ?? []));
       assertLetterHasNoPersonalData(dto.action === 'answer' ? { answer } : {}, problems);
     }
-    await this.dataSource.transaction(async (manager) => {
-      const locked = await this.lockLetter(manager, id);
-      const to = nextStatus(locked.status, dto.action);
-      if (dto.version !== undefined && dto.version !== locked.version) throw versionConflict(locked.version);
-      // What the editor showed is what is approved and leaves: a sender never saved is stored as it was offered.
-      const filled = dto.action === 'review' || dto.action === 'send' ? offeredSender(locked, user) : null;
-      const letter: Letter = filled ? { ...locked, ...filled } : locked;
-      // The whole letter is checked again before it is approved or leaves: the job may have refreshed generated text.
-      if (dto.action === 'review' || dto.action === 'send') {
-        assertLetterHasNoPersonalData(this.textsOf(letter));
-        // A sender saved before the identity-number check must not be approved or leave with one either.
-        assertSenderHasNoIdNumber(this.senderOfLetter(letter));
-      }
-      const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
-      const params: unknown[] = [id, to, user.id, now];
-      if (filled) {
-        for (const field of OFFERED_SENDER_FIELDS) {
-          params.push(letter[field]);
-          sets.push(`${SENDER_COLUMN[field]} = $${params.length}`);
-        }
-      }
-      if (dto.action === 'review') sets.push('reviewed_at = $4', 'reviewed_by_id = $3');
-      if (dto.action === 'reopen') sets.push('reviewed_at = NULL', 'reviewed_by_id = NULL');
-      if (dto.action === 'send') {
-        params.push(sentAt);
-        sets.push(`sent_at = $${params.length}`, 'sent_by_id = $3');
-      }
-      if (dto.action === 'answer') {
-        params.push(answer, answerReceivedOn);
-        sets.push(`answer = $${params.length - 1}`, `answer_received_on = $${params.length}`, 'answered_at = $4', 'answered_by_id = $3');
-      }
-      await manager.query(`UPDATE letter SET ${sets.join(', ')} WHERE id = $1`, params);
-      const after: Record<string, unknown> = { status: to };
-      if (filled) after.senderFromAccount = true;
-      if (dto.action === 'answer') after.answerReceivedOn = answerReceivedOn;
-      if (dto.action === 'send') after.notifiedReporters = await this.notifyReporters(manager, { ...letter, sentAt });
-      const kinds: Record<LetterAction, LetterEventKind> = { review: 'reviewed', reopen: 'reopened', send: 'sent', answer: 'answered' };
-      await this.logEvent(manager, id, user.id, kinds[dto.action], { status: letter.status }, after);
-    });
+    await this.dataSource.transaction((manager) => this.transitionIn(manager, user, id, dto, { now, sentAt, answerReceivedOn }));
     return this.get(id);
+  }
+
+  /** The status change itself, in the caller's transaction, with the days already checked (see transition). */
+  private async transitionIn(
+    manager: EntityManager,
+    user: AuthUser,
+    id: string,
+    dto: LetterTransitionDto,
+    checked: { now: Date; sentAt: Date | null; answerReceivedOn: string | null },
+  ): Promise<void> {
+    const { now, answerReceivedOn } = checked;
+    const sentAt = checked.sentAt ?? now;
+    const answer = dto.answer ?? '';
+    const locked = await this.lockLetter(manager, id);
+    const to = nextStatus(locked.status, dto.action);
+    if (dto.version !== undefined && dto.version !== locked.version) throw versionConflict(locked.version);
+    // What the editor showed is what is approved and leaves: a sender never saved is stored as it was offered.
+    const filled = dto.action === 'review' || dto.action === 'send' ? offeredSender(locked, user) : null;
+    const letter: Letter = filled ? { ...locked, ...filled } : locked;
+    // The whole letter is checked again before it is approved or leaves: the job may have refreshed generated text.
+    if (dto.action === 'review' || dto.action === 'send') {
+      assertLetterHasNoPersonalData(this.textsOf(letter));
+      // A sender saved before the identity-number check must not be approved or leave with one either.
+      assertSenderHasNoIdNumber(this.senderOfLetter(letter));
+    }
+    const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
+    const params: unknown[] = [id, to, user.id, now];
+    if (filled) {
+      for (const field of OFFERED_SENDER_FIELDS) {
+        params.push(letter[field]);
+        sets.push(`${SENDER_COLUMN[field]} = $${params.length}`);
+      }
+    }
+    if (dto.action === 'review') sets.push('reviewed_at = $4', 'reviewed_by_id = $3');
+    if (dto.action === 'reopen') sets.push('reviewed_at = NULL', 'reviewed_by_id = NULL');
+    if (dto.action === 'send') {
+      params.push(sentAt);
+      sets.push(`sent_at = $${params.length}`, 'sent_by_id = $3');
+    }
+    if (dto.action === 'answer') {
+      params.push(answer, answerReceivedOn);
+      sets.push(`answer = $${params.length - 1}`, `answer_received_on = $${params.length}`, 'answered_at = $4', 'answered_by_id = $3');
+    }
+    await manager.query(`UPDATE letter SET ${sets.join(', ')} WHERE id = $1`, params);
+    const after: Record<string, unknown> = { status: to };
+    if (filled) after.senderFromAccount = true;
+    if (dto.action === 'answer') after.answerReceivedOn = answerReceivedOn;
+    if (dto.action === 'send') after.notifiedReporters = await this.notifyReporters(manager, { ...letter, sentAt });
+    const kinds: Record<LetterAction, LetterEventKind> = { review: 'reviewed', reopen: 'reopened', send: 'sent', answer: 'answered' };
+    await this.logEvent(manager, id, user.id, kinds[dto.action], { status: letter.status }, after);
   }
 
   /**
