@@ -9,6 +9,7 @@ import { formatDate } from '../../common/templates/formatting';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { ThesaurusService } from '../barrier/thesaurus.service';
 import { barrierDisplayName } from '../barrier/barrier-wording';
+import { BarrierLetterSummary } from '../barrier/barrier-letter.hook';
 import { MailOutboxService } from '../mail/mail-outbox.service';
 import {
   DEFAULT_RECIPIENT,
@@ -141,6 +142,13 @@ export interface LetterView {
   /** What the status allows now. */
   actions: LetterAction[];
   editable: boolean;
+  /**
+   * Set while the letter's barrier is merged or dissolved (its letter stayed behind because the surviving barrier had
+   * one under way): where the reports went, and that barrier's letter.
+   */
+  barrierMerged: { into: { id: string; name: string; path: string } | null; otherLetter: { id: string; statusLabel: string; path: string } | null } | null;
+  /** A draft whose barrier now has another number of reports than its evidence was built from (e.g. after a merge). */
+  evidenceOutdated: { reportCount: number; barrierReportCount: number } | null;
   /** Sections the analyst has changed whose generated proposal is now different: the proposal, to compare. */
   newerProposals: Partial<Record<'subject' | LetterSection, string>>;
   paths: { page: string; print: string; docx: string };
@@ -199,6 +207,14 @@ function sameEvidence(a: LetterEvidenceSnapshot | null, b: LetterEvidenceSnapsho
   const { builtAt: _builtAtB, memberIds: idsB, ...restB } = b;
   const sameIds = idsA === undefined || idsB === undefined ? idsA === idsB : idsA.length === idsB.length && idsA.every((id, i) => id === idsB[i]);
   return sameIds && canonical(restA) === canonical(restB);
+}
+
+/**
+ * The writer locks of these barriers' letters (see upsertIn), in one order, so that two writers taking two of them
+ * never wait on each other.
+ */
+async function lockBarriers(manager: EntityManager, barrierIds: readonly string[]): Promise<void> {
+  for (const id of [...new Set(barrierIds)].sort()) await manager.query(`SELECT pg_advisory_xact_lock(hashtext('letter-barrier:' || $1::text))`, [id]);
 }
 
 /** An editor's post, checked and tidied, ready to be written. */
@@ -359,11 +375,29 @@ export class LetterService {
       .getOne();
     if (existing && (existing.status === 'granskad' || existing.status === 'skickad')) return { outcome: 'locked', letterId: existing.id };
     if (existing && existing.status === 'besvarad' && !options.followUp) return { outcome: 'answered', letterId: existing.id };
-    const draftToRefresh = existing && existing.status === 'utkast' ? existing : null;
+    let draftToRefresh = existing && existing.status === 'utkast' ? existing : null;
+    if (!draftToRefresh && ACTIVE_BARRIER_STATUSES.includes(barrier.status)) {
+      // A letter left with a barrier merged into this one (this one had a letter under way then) follows its reports here
+      // now, rather than a second letter being started for them.
+      const stayed = await this.stayedLetterOf(manager, barrierId);
+      if (stayed) {
+        await this.moveLetter(manager, stayed.letter.id, barrierId);
+        await this.logEvent(manager, stayed.letter.id, options.actorId ?? null, 'barrier_merged', { barrierId: stayed.letter.barrierId }, {
+          from: barrierDisplayName(stayed.fromName),
+          into: barrierDisplayName(barrier.name),
+          followed: true,
+          barrierId,
+        });
+        if (stayed.letter.status !== 'utkast') return { outcome: 'locked', letterId: stayed.letter.id };
+        draftToRefresh = { ...stayed.letter, barrierId };
+      }
+    }
 
     if (!draftToRefresh && !ACTIVE_BARRIER_STATUSES.includes(barrier.status)) {
       throw new DomainError('letter_barrier_inactive', 'Hindret är sammanslaget eller upplöst. Skriv skrivelsen för det hinder som rapporterna nu hör till.', 409);
     }
+    // A draft left with a merged or dissolved barrier has no reports to refresh from: said, not "nothing new" (see followSurvivor).
+    if (draftToRefresh && !ACTIVE_BARRIER_STATUSES.includes(barrier.status)) throw await this.stayedBehind(manager, barrierId);
     // Members read before the lock are used only while the barrier is as it was then.
     const members = prefetched?.version === barrier.version ? prefetched.members : await this.loadMembers(manager, barrierId);
     if (members.length === 0) {
@@ -526,8 +560,174 @@ export class LetterService {
   async refresh(user: AuthUser, id: string): Promise<LetterUpsertResult> {
     const letter = await this.find(id);
     assertEditable(letter.status);
-    return this.upsertDraftForBarrier(letter.barrierId, { actorId: user.id });
+    const locks = await this.refreshLocks(letter);
+    return this.dataSource.transaction(async (manager) => {
+      await lockBarriers(manager, locks);
+      return this.upsertIn(manager, await this.followSurvivor(manager, id, user.id), { actorId: user.id }, null);
+    });
   }
+
+  /** The barriers a refresh of this letter may write under: its own, and where its reports went if it was merged. */
+  private async refreshLocks(letter: Letter): Promise<string[]> {
+    const survivor = await this.survivorOf(this.dataSource.manager, letter.barrierId);
+    return survivor ? [letter.barrierId, survivor.id] : [letter.barrierId];
+  }
+
+  // ── Merged barriers ───────────────────────────────────────────────────────────────────────
+
+  /**
+   * A barrier merged into another (the analyst's "Slå ihop", in its transaction): its letters follow its reports to the
+   * surviving barrier, so the letter names the barrier its reports are in, its evidence can be refreshed from them and
+   * no second letter can be started for them. Only where the survivor already has a letter under way (one open letter
+   * per barrier) does the merged barrier's open letter stay where it is; both are kept, listed on the survivor's page
+   * and marked on the letter's own. Answered letters always follow, as history. Each letter's log says what happened.
+   */
+  async followMerge(manager: EntityManager, fromBarrierId: string, intoBarrierId: string, actorId: string): Promise<void> {
+    await lockBarriers(manager, [fromBarrierId, intoBarrierId]);
+    const letters = (await manager.query(`SELECT id, status FROM letter WHERE barrier_id = $1 ORDER BY created_at FOR UPDATE`, [fromBarrierId])) as Array<{
+      id: string;
+      status: LetterStatus;
+    }>;
+    if (letters.length === 0) return;
+    const names = new Map(
+      ((await manager.query(`SELECT id, name FROM barrier WHERE id = ANY($1::uuid[])`, [[fromBarrierId, intoBarrierId]])) as Array<{ id: string; name: string }>).map((row) => [
+        row.id,
+        barrierDisplayName(row.name),
+      ]),
+    );
+    let open = ((await manager.query(`SELECT id FROM letter WHERE barrier_id = $1 AND status <> 'besvarad' FOR UPDATE`, [intoBarrierId])) as Array<{ id: string }>)[0]?.id ?? null;
+    for (const letter of letters) {
+      const follows = letter.status === 'besvarad' || open === null;
+      if (follows) await this.moveLetter(manager, letter.id, intoBarrierId);
+      if (follows && letter.status !== 'besvarad') open = letter.id;
+      await this.logEvent(manager, letter.id, actorId, 'barrier_merged', { barrierId: fromBarrierId }, {
+        from: names.get(fromBarrierId) ?? '',
+        into: names.get(intoBarrierId) ?? '',
+        followed: follows,
+        ...(follows ? { barrierId: intoBarrierId } : { otherLetterId: open }),
+      });
+    }
+  }
+
+  /**
+   * Where this draft's evidence is refreshed from: its barrier, or, when that was merged away, the barrier its reports
+   * went to, which it then follows (a draft that stayed behind because the survivor had a letter under way moves once
+   * that one is answered). Refused in Swedish when it cannot: the survivor still has a letter under way, or the barrier
+   * was dissolved. Runs under the barriers' writer locks (refreshLocks).
+   */
+  private async followSurvivor(manager: EntityManager, letterId: string, actorId: string): Promise<string> {
+    const letter = await this.lockLetter(manager, letterId);
+    const survivor = await this.survivorOf(manager, letter.barrierId);
+    if (!survivor || survivor.id === letter.barrierId) return letter.barrierId;
+    const open = (await manager.query(`SELECT id FROM letter WHERE barrier_id = $1 AND status <> 'besvarad'`, [survivor.id])) as Array<{ id: string }>;
+    if (open.length > 0) throw await this.stayedBehind(manager, letter.barrierId);
+    const [from] = (await manager.query(`SELECT name FROM barrier WHERE id = $1`, [letter.barrierId])) as Array<{ name: string }>;
+    await this.moveLetter(manager, letter.id, survivor.id);
+    await this.logEvent(manager, letter.id, actorId, 'barrier_merged', { barrierId: letter.barrierId }, {
+      from: barrierDisplayName(from?.name ?? ''),
+      into: barrierDisplayName(survivor.name),
+      followed: true,
+      barrierId: survivor.id,
+    });
+    return survivor.id;
+  }
+
+  /** An open letter that stayed with a barrier merged (directly) into this one, locked, with that barrier's name. */
+  private async stayedLetterOf(manager: EntityManager, barrierId: string): Promise<{ letter: Letter; fromName: string } | null> {
+    const [row] = (await manager.query(
+      `SELECT l.id, b.name FROM letter l JOIN barrier b ON b.id = l.barrier_id
+        WHERE b.merged_into_id = $1 AND l.status <> 'besvarad' ORDER BY l.created_at DESC LIMIT 1`,
+      [barrierId],
+    )) as Array<{ id: string; name: string }>;
+    return row ? { letter: await this.lockLetter(manager, row.id), fromName: row.name } : null;
+  }
+
+  private async moveLetter(manager: EntityManager, letterId: string, barrierId: string): Promise<void> {
+    await manager.query(`UPDATE letter SET barrier_id = $2, updated_at = $3 WHERE id = $1`, [letterId, barrierId, this.clock.now()]);
+  }
+
+  /**
+   * The active barrier a merged one's reports ended up in (following merges of merges), itself when it is active, or
+   * null when its chain ends in a dissolved barrier.
+   */
+  private async survivorOf(manager: EntityManager, barrierId: string): Promise<{ id: string; name: string } | null> {
+    const rows = (await manager.query(
+      `WITH RECURSIVE chain AS (
+         SELECT id, name, status, merged_into_id, 0 AS depth FROM barrier WHERE id = $1
+         UNION ALL
+         SELECT b.id, b.name, b.status, b.merged_into_id, c.depth + 1 FROM barrier b JOIN chain c ON b.id = c.merged_into_id WHERE c.depth < 100
+       )
+       SELECT id, name, status FROM chain ORDER BY depth DESC LIMIT 1`,
+      [barrierId],
+    )) as Array<{ id: string; name: string; status: string }>;
+    const end = rows[0];
+    return end && ACTIVE_BARRIER_STATUSES.includes(end.status) ? { id: end.id, name: end.name } : null;
+  }
+
+  /** Why a draft left with a merged or dissolved barrier cannot be refreshed, and what to do instead. */
+  private async stayedBehind(manager: EntityManager, barrierId: string): Promise<DomainError> {
+    const survivor = await this.survivorOf(manager, barrierId);
+    if (!survivor) {
+      return new DomainError('letter_barrier_dissolved', 'Hindret som skrivelsen gäller är upplöst och har inga rapporter kvar, så underlaget kan inte uppdateras. Texten och underlaget står kvar som de är.', 409);
+    }
+    const [other] = (await manager.query(`SELECT id, status FROM letter WHERE barrier_id = $1 AND status <> 'besvarad'`, [survivor.id])) as Array<{ id: string; status: LetterStatus }>;
+    return new DomainError(
+      'letter_barrier_merged',
+      `Hindret som skrivelsen gäller är sammanslaget med ”${barrierDisplayName(survivor.name)}”${other ? `, som redan har en skrivelse (${LETTER_STATUS_LABELS[other.status].toLowerCase()})` : ''}. Underlaget kan därför inte uppdateras här: fortsätt i den skrivelsen, eller uppdatera den här när den andra är besvarad. Inget är ändrat.`,
+      409,
+      [],
+      { barrierId: survivor.id, letterId: other?.id ?? null },
+    );
+  }
+
+  /** Each barrier's letters for the barrier pages: its own and those that stayed with barriers merged into it. */
+  async lettersOf(barrierIds: readonly string[]): Promise<Map<string, BarrierLetterSummary[]>> {
+    const result = new Map<string, BarrierLetterSummary[]>();
+    if (barrierIds.length === 0) return result;
+    const rows = (await this.dataSource.query(
+      `WITH RECURSIVE absorbed AS (
+         SELECT id, id AS root, 0 AS depth FROM barrier WHERE id = ANY($1::uuid[])
+         UNION ALL
+         SELECT b.id, a.root, a.depth + 1 FROM barrier b JOIN absorbed a ON b.merged_into_id = a.id WHERE a.depth < 100
+       )
+       SELECT a.root, l.id, l.barrier_id, b.name AS barrier_name, b.member_count, l.status, l.subject, l.updated_at,
+              to_char(l.sent_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS sent_on, l.answer_received_on::text AS answer_received_on,
+              COALESCE((l.evidence_snapshot->>'reportCount')::int, 0) AS report_count
+         FROM absorbed a JOIN letter l ON l.barrier_id = a.id JOIN barrier b ON b.id = l.barrier_id
+        ORDER BY a.root, CASE WHEN l.status = 'besvarad' THEN 1 ELSE 0 END, l.created_at DESC, l.id`,
+      [barrierIds],
+    )) as Array<{
+      root: string;
+      id: string;
+      barrier_id: string;
+      barrier_name: string;
+      member_count: number;
+      status: LetterStatus;
+      subject: string;
+      updated_at: Date;
+      sent_on: string | null;
+      answer_received_on: string | null;
+      report_count: number;
+    }>;
+    for (const row of rows) {
+      const list = result.get(row.root) ?? [];
+      list.push({
+        id: row.id,
+        status: row.status,
+        statusLabel: LETTER_STATUS_LABELS[row.status],
+        subject: row.subject,
+        sentOn: row.sent_on,
+        answerReceivedOn: row.answer_received_on,
+        updatedAt: row.updated_at,
+        evidenceOutdated: row.status === 'utkast' && row.barrier_id === row.root && row.report_count !== row.member_count,
+        fromMergedBarrier: row.barrier_id === row.root ? null : { id: row.barrier_id, name: barrierDisplayName(row.barrier_name) },
+        path: `/skrivelser/${row.id}`,
+      });
+      result.set(row.root, list);
+    }
+    return result;
+  }
+
 
   /** The analyst starts a letter for a barrier (or a follow-up after an answer); an open draft is refreshed instead. */
   async createForBarrier(user: AuthUser, barrierId: string): Promise<LetterUpsertResult> {
@@ -559,7 +759,27 @@ export class LetterService {
   async get(id: string): Promise<LetterView> {
     const letter = await this.find(id);
     const names = await this.userNames([letter.updatedById, letter.reviewedById, letter.sentById, letter.answeredById]);
-    const barrier = (await this.dataSource.query(`SELECT name, name_source FROM barrier WHERE id = $1`, [letter.barrierId])) as Array<{ name: string; name_source: string }>;
+    const barrier = (await this.dataSource.query(`SELECT name, name_source, status, member_count FROM barrier WHERE id = $1`, [letter.barrierId])) as Array<{
+      name: string;
+      name_source: string;
+      status: string;
+      member_count: number;
+    }>;
+    const active = barrier[0] !== undefined && ACTIVE_BARRIER_STATUSES.includes(barrier[0].status);
+    let barrierMerged: LetterView['barrierMerged'] = null;
+    if (barrier[0] && !active) {
+      const survivor = await this.survivorOf(this.dataSource.manager, letter.barrierId);
+      const other = survivor
+        ? ((await this.dataSource.query(`SELECT id, status FROM letter WHERE barrier_id = $1 AND status <> 'besvarad'`, [survivor.id])) as Array<{ id: string; status: LetterStatus }>)[0]
+        : undefined;
+      barrierMerged = {
+        into: survivor ? { id: survivor.id, name: barrierDisplayName(survivor.name), path: `/hinder/${survivor.id}` } : null,
+        otherLetter: other ? { id: other.id, statusLabel: LETTER_STATUS_LABELS[other.status], path: `/skrivelser/${other.id}` } : null,
+      };
+    }
+    const builtFrom = letter.evidenceSnapshot.memberIds?.length ?? letter.evidenceSnapshot.reportCount;
+    const evidenceOutdated =
+      letter.status === 'utkast' && active && barrier[0].member_count !== builtFrom ? { reportCount: builtFrom, barrierReportCount: barrier[0].member_count } : null;
     const ref = (userId: string | null): NamedRef | null => (userId ? { id: userId, name: names.get(userId) ?? 'Okänd användare' } : null);
     const newerProposals: LetterView['newerProposals'] = {};
     if (letter.status === 'utkast') {
@@ -605,6 +825,8 @@ export class LetterService {
       answeredBy: ref(letter.answeredById),
       actions: availableActions(letter.status),
       editable: letter.status === 'utkast',
+      barrierMerged,
+      evidenceOutdated,
       newerProposals,
       paths: { page: `/skrivelser/${letter.id}`, print: `/skrivelser/${letter.id}/utskrift`, docx: `/skrivelser/${letter.id}.docx` },
     };
@@ -629,6 +851,15 @@ export class LetterService {
       if (typeof after.notifiedReporters === 'number') details.push(`${after.notifiedReporters} rapportörer har fått e-post.`);
       if (typeof after.answerReceivedOn === 'string') details.push(`Svaret kom ${after.answerReceivedOn}.`);
       if (after.senderFromAccount === true) details.push('Avsändaren sparades som redigeraren föreslog den, från kontot.');
+      if (row.kind === 'barrier_merged') {
+        const from = typeof after.from === 'string' ? after.from : '';
+        const into = typeof after.into === 'string' ? after.into : '';
+        details.push(
+          after.followed === true
+            ? `”${from}” slogs ihop med ”${into}”. Skrivelsen följer nu ”${into}”, där rapporterna finns.`
+            : `”${from}” slogs ihop med ”${into}”, som redan hade en skrivelse under arbete. Den här ligger kvar hos ”${from}”; båda finns kvar.`,
+        );
+      }
       return { at: row.created_at, who: row.actor_name ?? 'Systemet (hindersökningen)', what: LETTER_EVENT_LABELS[row.kind] ?? row.kind, details };
     });
   }
@@ -640,6 +871,8 @@ export class LetterService {
         WHERE b.status = ANY($1::text[])
           AND EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.barrier_id = b.id)
           AND NOT EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = b.id AND l.status <> 'besvarad')
+          -- Nor one with a letter under way that stayed with a barrier merged into it: that letter is already its letter.
+          AND NOT EXISTS (SELECT 1 FROM letter l JOIN barrier m ON m.id = l.barrier_id WHERE m.merged_into_id = b.id AND l.status <> 'besvarad')
         ORDER BY (b.status = 'eskalerad') DESC, b.member_count DESC, b.name`,
       [ACTIVE_BARRIER_STATUSES],
     )) as Array<{ id: string; name: string; status: string }>;
@@ -671,12 +904,12 @@ export class LetterService {
   /** The editor's "Uppdatera underlaget nu": as saveAndReview, the typed text saved first and then the evidence refreshed. */
   async saveAndRefresh(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<LetterUpsertResult & { saved: boolean }> {
     const edit = this.checkedEdit(dto);
-    const { barrierId } = await this.find(id);
+    const locks = await this.refreshLocks(await this.find(id));
     return this.dataSource.transaction(async (manager) => {
-      // The barrier's writer lock before the letter's row, in the order the job takes them, so the two never wait on each other.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('letter-barrier:' || $1::text))`, [barrierId]);
+      // The barriers' writer locks before the letter's row, in the order the job takes them, so the two never wait on each other.
+      await lockBarriers(manager, locks);
       const saved = await this.saveEdit(manager, user, id, edit);
-      return { ...(await this.upsertIn(manager, barrierId, { actorId: user.id }, null)), saved };
+      return { ...(await this.upsertIn(manager, await this.followSurvivor(manager, id, user.id), { actorId: user.id }, null)), saved };
     });
   }
 
