@@ -104,6 +104,25 @@ describe('the letter editor’s state buttons save what is typed first', () => {
     expect((await row(letterId)).status).toBe('utkast');
   });
 
+  it('Granska with words of health typed but not saved: saved and warned of first, reviewed on the next press', async () => {
+    const { letterId } = await draft();
+    const summary = 'Många deltagare har depression och nekas bistånd.';
+    const { fields } = await editorFields(letterId, { summary });
+    const first = await h.client.postForm(`/skrivelser/${letterId}/status`, { ...fields, action: 'review' });
+    expect(first.status).toBe(303);
+    expect(first.location).toBe(`/skrivelser/${letterId}?klart=sparat-kansliga#kansliga-i-texten`);
+    expect(await row(letterId)).toMatchObject({ status: 'utkast', summary });
+    const warned = await h.client.get(String(first.location).split('#')[0]);
+    expect(warned.text).toContain('Dina ändringar är sparade, men skrivelsen är inte granskad än');
+    expect(warned.text).toContain('(”depression” i <a href="#falt-text-summary">Bakgrund och hinder</a>)');
+
+    // The warning has been shown: the same text and Granska again reviews it.
+    const again = await editorFields(letterId);
+    const reviewed = await h.client.postForm(`/skrivelser/${letterId}/status`, { ...again.fields, action: 'review' });
+    expect(reviewed.location).toBe(`/skrivelser/${letterId}?klart=review`);
+    expect(await row(letterId)).toMatchObject({ status: 'granskad', summary });
+  });
+
   it('Uppdatera underlaget nu saves what is typed first, and the refresh keeps it', async () => {
     const { letterId, barrierId } = await draft();
     await addBarrierMember(h.db, barrierId, { kommun: 'Täby', occurredOn: '2026-10-01', reporterEmail: 'rapportor.taby@kommun.example.org' });

@@ -20,7 +20,7 @@ import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
 import { LetterService, LetterUpsertOutcome, LetterView, offeredSender } from './letter.service';
 import { LETTER_ACTION_LABELS } from './letter-workflow';
-import { sensitiveAnswerNotice, SensitiveTextNotice, sensitiveTextNotice } from './letter-sensitive-text';
+import { sensitiveAnswerNotice, SensitiveTextNotice, sensitiveTextNotice, sensitiveWords } from './letter-sensitive-text';
 import { assertLetterHasNoPersonalData, senderIdNumberProblems } from './letter-personal-data';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
@@ -69,6 +69,8 @@ const NOTICES: Record<string, string> = {
   unchanged: 'Underlaget är redan aktuellt; inget nytt i rapporterna.',
   'sparat-refreshed': 'Dina ändringar är sparade och underlaget är uppdaterat. Avsnitt du har ändrat är orörda.',
   'sparat-unchanged': 'Dina ändringar är sparade. Underlaget är redan aktuellt; inget nytt i rapporterna.',
+  'sparat-kansliga':
+    'Dina ändringar är sparade, men skrivelsen är inte granskad än: texten nämner nu ord som kan vara känsliga personuppgifter. Läs varningen överst på sidan och tryck sedan på Granska igen.',
   'sparat-review': 'Dina ändringar är sparade och skrivelsen är granskad. Den kan inte ändras längre; för tillbaka den till utkast om något behöver rättas.',
   review: 'Skrivelsen är granskad. Den kan inte ändras längre; för tillbaka den till utkast om något behöver rättas.',
   reopen: 'Skrivelsen är tillbaka som utkast och kan ändras.',
@@ -96,6 +98,22 @@ function editorValues(letter: LetterView, user: AuthUser | undefined): FormValue
   const values: FormValues = { ...letter };
   for (const field of LETTER_SENDER_FIELDS) values[field] = letter[field] ?? offered[field] ?? '';
   return values;
+}
+
+/** Whether the edit brings special-category words into the letter that the stored text (and so the warning) lacks. */
+function addsSensitiveWords(stored: LetterView, edit: LetterUpdateDto): boolean {
+  const before = sensitiveWords(stored);
+  const texts = {
+    recipient: edit.recipient,
+    subject: edit.subject,
+    summary: edit.summary,
+    evidence: edit.evidence ?? '',
+    consequences: edit.consequences ?? '',
+    triedLocally: edit.triedLocally ?? '',
+    interfaceRules: edit.interfaceRules ?? '',
+    requestedAction: edit.requestedAction,
+  };
+  return [...sensitiveWords(texts)].some((word) => !before.has(word));
 }
 
 /** A post carrying the editor's text (its state buttons submit the editor's form), not a bare button press. */
@@ -313,6 +331,12 @@ export class LetterPageController implements OnModuleInit {
     // "Granska" under the editor submits the editor's form: the text is saved and reviewed together, or neither.
     if (values.action === 'review' && isEditorPost(values)) {
       return this.postEditor(request, reply, id, raw, async (dto) => {
+        // The warning about special-category words is read before "Granska" (from the stored text): words the edit adds
+        // have not been shown yet, so the text is saved and the warning shown; the next press reviews it.
+        if (addsSensitiveWords(await this.letters.get(id), dto)) {
+          await this.letters.update(request.user as AuthUser, id, dto);
+          return `/skrivelser/${id}?klart=sparat-kansliga#kansliga-i-texten`;
+        }
         const { saved } = await this.letters.saveAndReview(request.user as AuthUser, id, dto);
         return `/skrivelser/${id}?klart=${saved ? 'sparat-review' : 'review'}`;
       });
