@@ -3,7 +3,7 @@ import { FixedClock } from '../src/common/clock/clock';
 import { LetterService } from '../src/modules/letter/letter.service';
 import { User } from '../src/modules/user/user.entity';
 import { addBarrierMember, insertEscalatedBarrier } from './support/barrier-factories';
-import { createUser, TEST_PASSWORD } from './support/factories';
+import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -68,8 +68,8 @@ describe('the analyst: letters without party codes, the review order kept, thesa
     const { letterId } = await t.app.get(LetterService).upsertDraftForBarrier(barrierId);
     const before = await client.get(`/skrivelser/${letterId}`);
     expect(before.text).toContain('Hindret har inget namn än, så ämnesraden säger bara vilka parter det gäller.');
-    // The parties the reports name (the factory's reports name the kommun too).
-    expect(before.text).toContain('<h1>Skrivelse angående ett återkommande hinder mellan Arbetsförmedlingen, kommunerna och Försäkringskassan</h1>');
+    // The barrier's parties, as its page lists them (the factory's reports name the kommun too, but the barrier does not).
+    expect(before.text).toContain('<h1>Skrivelse angående ett återkommande hinder mellan Arbetsförmedlingen och Försäkringskassan</h1>');
     const draft = ((await db.query(`SELECT subject, summary FROM letter WHERE id = $1`, [letterId])) as Array<{ subject: string; summary: string }>)[0];
     expect(draft.subject + draft.summary).not.toContain('upphöra');
 
@@ -81,6 +81,51 @@ describe('the analyst: letters without party codes, the review order kept, thesa
     expect(after.text).toContain('<h1>Skrivelse angående glapp när sjukpenningen upphör</h1>');
     expect(after.text).toContain('beskriver samma återkommande hinder: glapp när sjukpenningen upphör.');
     expect(after.text).not.toContain('Hindret har inget namn än');
+  });
+
+  it('the letter names the parties the barrier page lists, not every party a single report named', async () => {
+    const barrierId = await insertBarrier('Ekonomiskt bistånd och inskrivning (KOMMUN, AF)', ['KOMMUN', 'AF'], 'generated');
+    const kommuner = ['Haninge', 'Nynäshamn', 'Tyresö', 'Huddinge', 'Botkyrka', 'Salem', 'Södertälje', 'Nykvarn', 'Järfälla', 'Stockholm', 'Täby'];
+    for (const [i, kommun] of kommuner.entries()) {
+      await addBarrierMember(db, barrierId, {
+        kommun,
+        occurredOn: `2026-0${(i % 9) + 1}-15`,
+        reporterEmail: `rapportor.parter.${i}@kommun.example.org`,
+        // One report of eleven also ticks the region.
+        parties: i === 4 ? ['KOMMUN', 'AF', 'REGION'] : ['KOMMUN', 'AF'],
+      });
+    }
+    const barrierPage = await client.get(`/hinder/${barrierId}`);
+    expect(barrierPage.text).toContain('<dt>Parter</dt><dd>Kommunen, Arbetsförmedlingen</dd>');
+
+    const letterId = await (async () => {
+      await client.get('/skrivelser');
+      const created = await client.postForm('/skrivelser', { barrierId });
+      return /\/skrivelser\/([0-9a-f-]{36})/.exec(String(created.location))?.[1] as string;
+    })();
+    const letter = (await new HttpClient(t.baseUrl).api('GET', `/api/letters/${letterId}`, undefined, await createApiToken(t.app, analyst))).json<Record<string, string>>();
+    expect(letter.subject).toBe('Skrivelse angående ett återkommande hinder mellan Arbetsförmedlingen och kommunerna');
+    expect(letter.summary).toContain('Hindret uppstår där Arbetsförmedlingens och kommunernas regelverk möts');
+    expect(letter.interfaceRules).toContain('I de rapporterade situationerna möts Arbetsförmedlingens och kommunernas regelverk.');
+    expect(letter.requestedAction).toContain('– uppmärksamma Arbetsförmedlingen och kommunerna på hindret,');
+    expect(`${letter.subject}\n${letter.summary}\n${letter.requestedAction}`).not.toContain('Region Stockholm');
+    // The one report that named the region is still told, as a count.
+    expect(letter.interfaceRules).toContain('– I en av elva rapporter anges Region Stockholm som berörd part.');
+
+    // A barrier the engine has not described (no parties stored): the engine's rule over the letter's reports.
+    const handMade = await insertBarrier('Krav på inskrivning, handgjort', []);
+    for (const [i, kommun] of ['Haninge', 'Botkyrka', 'Järfälla', 'Täby'].entries()) {
+      await addBarrierMember(db, handMade, {
+        kommun,
+        occurredOn: `2026-0${i + 2}-10`,
+        reporterEmail: `rapportor.handgjort.${i}@kommun.example.org`,
+        parties: i === 0 ? ['FK', 'REGION'] : ['FK'],
+      });
+    }
+    const { letterId: handMadeLetter } = await t.app.get(LetterService).upsertDraftForBarrier(handMade);
+    const interfaceRules = ((await db.query(`SELECT interface_rules FROM letter WHERE id = $1`, [handMadeLetter])) as Array<{ interface_rules: string }>)[0].interface_rules;
+    expect(interfaceRules).toContain('I de rapporterade situationerna är det Försäkringskassans regelverk som deltagarna möter.');
+    expect(interfaceRules).toContain('– I en av fyra rapporter anges Region Stockholm som berörd part.');
   });
 
   it('moving a report out while reviewing the weakest anchored first leads back to that order, not to date order', async () => {

@@ -164,7 +164,7 @@ describe('the analyst: trend to today’s quarter, marking a letter sent, barrie
     expect(letters.text).toContain(`<option value="${other}">Arbetsträning och arbetsmarknadsenheten (eskalerat)</option>`);
     expect(letters.text).not.toMatch(/\((?:FK|REGION|KOMMUN|ANNAN|AF)(?:, (?:FK|REGION|KOMMUN|ANNAN|AF))*\)/);
     const editor = await client.get(`/skrivelser/${letterId}`);
-    expect(editor.text).toContain('Hinder: Intyg och väntetid</span>');
+    expect(editor.text).toMatch(/Hinder: <a href="\/hinder\/[0-9a-f-]{36}">Intyg och väntetid<\/a><\/span>/);
 
     const overview = await client.get('/oversikt');
     expect(overview.text).toContain('Intyg och väntetid');

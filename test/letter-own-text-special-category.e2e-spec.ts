@@ -78,7 +78,7 @@ describe('the letter editor warns of special-category words in the analyst’s o
     const reminder = page.indexOf('id="kansliga-granska"');
     expect(reminder).toBeGreaterThan(page.indexOf('id="rubrik-status"'));
     expect(reminder).toBeLessThan(page.indexOf('value="review"'));
-    expect(page).toMatch(/<button type="submit" name="action" value="review" class="button" aria-describedby="kansliga-granska">Granska<\/button>/);
+    expect(page).toMatch(/<button type="submit" form="textformular" formaction="\/skrivelser\/[0-9a-f-]{36}\/status" name="action" value="review" class="button" aria-describedby="hjalp-granska kansliga-granska">Granska<\/button>/);
 
     expect((await h.client.postForm(`/skrivelser/${letterId}/status`, { version: version(page), action: 'review' })).status).toBe(303);
     // Reviewed, not sent: still said, before "Markera skickad"; the fields are no longer links.

@@ -147,11 +147,41 @@ describe('a letter’s reference number, signatory and contact', () => {
     expect(await senderRow(letterId)).toEqual(before);
   });
 
-  it('a draft the barrier job made offers the analyst’s name in the editor, signs with the function until saved, and a sender left out stays out', async () => {
+  it('says every sender problem in one round: an invalid e-mail does not hide a personnummer in the phone field, nor personal data in the text', async () => {
+    const letterId = await startLetter();
+    const before = await senderRow(letterId);
+    const typed = { contactEmail: 'anna@', contactPhone: '850101-1236' };
+    const refused = await client.postForm(`/skrivelser/${letterId}`, await editorForm(letterId, typed));
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Skriv en giltig e-postadress för kontakt, till exempel namn@samordningsforbund.se.');
+    expect(refused.text).toContain('Telefonnumret för kontakt liknar ett personnummer. Skriv avsändarens telefonnummer, till exempel 08-123 456 78.');
+    expect(refused.text).toContain('href="#falt-text-contactEmail"');
+    expect(refused.text).toContain('href="#falt-text-contactPhone"');
+    for (const [name, value] of Object.entries(typed)) expect([name, inputValue(refused.text, name)]).toEqual([name, value]);
+    expect(await senderRow(letterId)).toEqual(before);
+
+    // The form's rules pass, but the text names a person and the phone holds a personnummer: both at once, the text quoted.
+    const summary = 'Bakgrund som Anna Svensson på kansliet har skrivit.';
+    const both = await client.postForm(`/skrivelser/${letterId}`, await editorForm(letterId, { summary, contactPhone: '850101-1236' }));
+    expect(both.status).toBe(422);
+    expect(both.text).toContain('Telefonnumret för kontakt liknar ett personnummer. Skriv avsändarens telefonnummer, till exempel 08-123 456 78.');
+    expect(both.text).toContain('<mark>Anna Svensson</mark>');
+    expect(inputValue(both.text, 'contactPhone')).toBe('850101-1236');
+    expect(await senderRow(letterId)).toEqual(before);
+
+    // The same with an invalid e-mail besides: all three.
+    const three = await client.postForm(`/skrivelser/${letterId}`, await editorForm(letterId, { summary, contactPhone: '850101-1236', contactEmail: 'anna@' }));
+    expect(three.status).toBe(422);
+    expect(three.text).toContain('Skriv en giltig e-postadress för kontakt');
+    expect(three.text).toContain('Telefonnumret för kontakt liknar ett personnummer.');
+    expect(three.text).toContain('<mark>Anna Svensson</mark>');
+    expect(await senderRow(letterId)).toEqual(before);
+  });
+
+  it('a draft the barrier job made offers the analyst’s name in the editor, and a sender left out stays out', async () => {
     const { letterId } = await t.app.get(LetterService).upsertDraftForBarrier(await newBarrier());
     const id = letterId as string;
     expect(await senderRow(id)).toMatchObject({ signatory_name: null, signatory_title: null, contact_email: null });
-    expect(await printPage(id)).toContain('<p class="letter-signature-lines">Verksamhetsutvecklare, MIA<br>MIA – Mobilisering inför arbete</p>');
 
     const editor = await client.get(`/skrivelser/${id}`);
     expect(inputValue(editor.text, 'signatoryName')).toBe('Anna Andersson');
@@ -167,6 +197,58 @@ describe('a letter’s reference number, signatory and contact', () => {
     const paragraphs = await docxParagraphsOf(id);
     expect(paragraphs.slice(paragraphs.indexOf('Med vänlig hälsning'))).toEqual(['Med vänlig hälsning', 'Verksamhetsutvecklare, MIA', 'MIA – Mobilisering inför arbete']);
     expect(paragraphs.some((p) => p.startsWith('Diarienummer:'))).toBe(false);
+  });
+
+  it('a draft the barrier job made is printed, exported and sent signed as the editor shows it, though never saved', async () => {
+    const { letterId } = await t.app.get(LetterService).upsertDraftForBarrier(await newBarrier());
+    const id = letterId as string;
+    const signed =
+      '<p class="letter-signature-lines">Anna Andersson<br>Verksamhetsutvecklare<br>MIA – Mobilisering inför arbete<br>E-post: anna.andersson@samordning.example.se</p>';
+    const signature = ['Med vänlig hälsning', 'Anna Andersson', 'Verksamhetsutvecklare', 'MIA – Mobilisering inför arbete', 'E-post: anna.andersson@samordning.example.se'];
+
+    // Unsaved: the editor offers the analyst's own name, title and e-mail, and the print page and the DOCX sign with them.
+    expect(inputValue((await client.get(`/skrivelser/${id}`)).text, 'signatoryName')).toBe('Anna Andersson');
+    expect(await printPage(id)).toContain(signed);
+    const draftParagraphs = await docxParagraphsOf(id);
+    expect(draftParagraphs.slice(draftParagraphs.indexOf('Med vänlig hälsning'))).toEqual(signature);
+    // Nothing is stored by looking.
+    expect(await senderRow(id)).toMatchObject({ signatory_name: null, signatory_title: null, contact_email: null });
+
+    // Granska and Markera skickad, never Spara utkast: the sender as offered is stored when it is reviewed, and leaves with it.
+    const status = async (fields: Record<string, string>): Promise<void> => {
+      const version = String((await senderRow(id)).version);
+      expect((await client.postForm(`/skrivelser/${id}/status`, { version, ...fields })).status).toBe(303);
+    };
+    await client.get(`/skrivelser/${id}`);
+    await status({ action: 'review' });
+    expect(await senderRow(id)).toMatchObject({ signatory_name: 'Anna Andersson', signatory_title: 'Verksamhetsutvecklare', contact_email: 'anna.andersson@samordning.example.se' });
+    await status({ action: 'send', sentOn: '2026-11-23', bekraftat: 'ja' });
+    expect(await printPage(id)).toContain(signed);
+    const sentParagraphs = await docxParagraphsOf(id);
+    expect(sentParagraphs.slice(sentParagraphs.indexOf('Med vänlig hälsning'))).toEqual(signature);
+    expect((await client.get(`/skrivelser/${id}`)).text).toContain('Avsändaren sparades som redigeraren föreslog den, från kontot.');
+
+    // A sent letter is printed as it left, whoever looks at it: another analyst sees Anna's signature, not their own.
+    const colleague = await createUser(t.app, 'analyst', { name: 'Bo Berg', email: 'bo.berg@samordning.example.se' });
+    const other = new HttpClient(t.baseUrl);
+    expect((await other.login(colleague.email, TEST_PASSWORD)).status).toBe(303);
+    const theirs = await other.get(`/skrivelser/${id}/utskrift`);
+    expect(theirs.text).toContain(signed);
+    expect(theirs.text).not.toContain('Bo Berg');
+  });
+
+  it('the API’s review stores the offered sender too, and keeps one left out on purpose', async () => {
+    const service = t.app.get(LetterService);
+    const api = new HttpClient(t.baseUrl);
+    const unsaved = (await service.upsertDraftForBarrier(await newBarrier())).letterId as string;
+    expect((await api.api('POST', `/api/letters/${unsaved}/transitions`, { action: 'review' }, token)).status).toBe(201);
+    expect(await senderRow(unsaved)).toMatchObject({ signatory_name: 'Anna Andersson', signatory_title: 'Verksamhetsutvecklare', contact_email: 'anna.andersson@samordning.example.se' });
+
+    const leftOut = (await service.upsertDraftForBarrier(await newBarrier())).letterId as string;
+    expect((await client.postForm(`/skrivelser/${leftOut}`, await editorForm(leftOut, { signatoryName: '', signatoryTitle: '', contactEmail: '' }))).status).toBe(303);
+    expect((await api.api('POST', `/api/letters/${leftOut}/transitions`, { action: 'review' }, token)).status).toBe(201);
+    expect(await senderRow(leftOut)).toMatchObject({ signatory_name: '', signatory_title: '', contact_email: '' });
+    expect(await printPage(leftOut)).toContain('<p class="letter-signature-lines">Verksamhetsutvecklare, MIA<br>MIA – Mobilisering inför arbete</p>');
   });
 
   it('migration 1763900001700 goes down and up again, keeping the letters (in a transaction, rolled back)', async () => {

@@ -110,8 +110,11 @@ export function withPersonalDataNotices<T extends PersonalDataFormState>(
   if (refused.code !== 'personal_data_found') return state;
   const errors = { ...state.errors };
   const personalData: Record<string, PersonalDataNotice> = {};
+  const findings = refused.details?.findings;
   for (const problem of refused.fields) {
     if (errors[problem.field] !== problem.message) continue;
+    // Refused in the same round for another reason (a letter's sender field, a date): its own message says what to fix.
+    if (Array.isArray(findings) && refusedKinds(refused, problem.field).length === 0) continue;
     const value = state.values[problem.field];
     const name = fieldNames[problem.field] ?? 'Texten';
     // Some services check the text tidied: quote that if the text as typed shows nothing.

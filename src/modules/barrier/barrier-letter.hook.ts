@@ -1,18 +1,45 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+/** A barrier's skrivelse as the barrier pages show it (read through the hook: the letter module owns letters). */
+export interface BarrierLetterSummary {
+  id: string;
+  /** The letter's status code (utkast, granskad, skickad, besvarad) and its Swedish label. */
+  status: string;
+  statusLabel: string;
+  subject: string;
+  /** YYYY-MM-DD (Swedish time); null until sent, answered. */
+  sentOn: string | null;
+  answerReceivedOn: string | null;
+  updatedAt: Date;
+  /** A draft whose evidence was built from another set of reports than the barrier has now. */
+  evidenceOutdated: boolean;
+  /**
+   * Set when the letter belongs to a barrier merged into this one and stayed with it, because this barrier already
+   * had a letter under way: both are kept, and the page says where this one comes from.
+   */
+  fromMergedBarrier: { id: string; name: string } | null;
+  path: string;
+}
 
 /** What the letter module offers: create the draft skrivelse for a barrier, or bring its one draft up to date. */
 export interface BarrierLetterDrafter {
   upsertDraftForBarrier(barrierId: string): Promise<unknown>;
   /** Several, each in its own transaction; the ones that failed, with the error. */
   upsertDraftsForBarriers(barrierIds: readonly string[]): Promise<Map<string, unknown>>;
+  /** In the merge's transaction: the merged barrier's letters follow the barrier its reports went to (LetterService.followMerge). */
+  followMerge(manager: EntityManager, fromBarrierId: string, intoBarrierId: string, actorId: string): Promise<void>;
+  /** Each barrier's letters, its own and those that stayed with barriers merged into it, newest first. */
+  lettersOf(barrierIds: readonly string[]): Promise<Map<string, BarrierLetterSummary[]>>;
 }
 
 /**
  * HOOK for the skrivelse (letter) module, src/modules/letter/: the patterns job calls `draftFor` for each
- * escalated barrier of interface problems. The letter module registers itself here
+ * escalated barrier of interface problems, a merge lets the letters follow (`barrierMerged`), and the barrier
+ * pages show each barrier's letters (`lettersFor`). The letter module registers itself here
  * (`hook.register(letterService)` in its onModuleInit), so the barrier module needs no import of it
  * (the letter module reads barriers, so importing it back would make a cycle). Until one registers,
- * drafting is skipped and said so once in the log.
+ * drafting is skipped and said so once in the log, and the pages show no letters.
  */
 @Injectable()
 export class BarrierLetterHook {
@@ -47,5 +74,15 @@ export class BarrierLetterHook {
       return null;
     }
     return this.drafter.upsertDraftsForBarriers(barrierIds);
+  }
+
+  /** `fromBarrierId` was merged into `intoBarrierId` (in `manager`'s transaction); its letters follow where they can. */
+  async barrierMerged(manager: EntityManager, fromBarrierId: string, intoBarrierId: string, actorId: string): Promise<void> {
+    await this.drafter?.followMerge(manager, fromBarrierId, intoBarrierId, actorId);
+  }
+
+  /** Each barrier's letters for its page; none without a letter module. */
+  async lettersFor(barrierIds: readonly string[]): Promise<Map<string, BarrierLetterSummary[]>> {
+    return this.drafter ? this.drafter.lettersOf(barrierIds) : new Map();
   }
 }

@@ -15,6 +15,7 @@ import { fieldErrors, formValues, FormValues, validateForm } from '../../common/
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
 import { BarrierService, LOCAL_FIX_NOTE_MAX } from './barrier.service';
 import { BarrierDetail, BarrierMemberOrder, BarrierSummary } from './barrier.types';
+import { BarrierLetterHook } from './barrier-letter.hook';
 import { BARRIER_NAME_MAX } from './barrier-naming';
 import { BarrierCreateDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveInFormDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
@@ -194,6 +195,7 @@ export class BarrierController implements OnModuleInit {
     private readonly clock: Clock,
     private readonly patterns: PatternsJob,
     private readonly resumable: ResumableForms,
+    private readonly letters: BarrierLetterHook,
   ) {}
 
   /** The barrier page's text forms come back filled in when posted after the login ended. */
@@ -350,8 +352,11 @@ export class BarrierController implements OnModuleInit {
     const barriers = await this.barriers.list();
     const started = (request.query as Record<string, unknown>).analys;
     const analysis = await this.patterns.status();
+    // Each barrier's skrivelse, compactly: the newest letter under way, else the newest answered one.
+    const letters = await this.letters.lettersFor(barriers.map((barrier) => barrier.id));
     return this.pages.send(request, reply, 'barriers', {
       barriers,
+      letterOf: Object.fromEntries([...letters].map(([id, list]) => [id, list[0]])),
       escalatedCount: barriers.filter((b) => b.status === 'eskalerad').length,
       statusLabels: BARRIER_STATUS_LABELS,
       analysis,
@@ -576,6 +581,7 @@ export class BarrierController implements OnModuleInit {
     const suggested = typeof query['lokal-datum'] === 'string' && isIsoDate(query['lokal-datum']) ? query['lokal-datum'] : null;
     const done = typeof query.klart === 'string' ? (DONE_NOTICES[query.klart] ?? null) : null;
     const memberNotice = await this.memberNotice(query);
+    const letters = (await this.letters.lettersFor([barrier.id])).get(barrier.id) ?? [];
     const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
     const selected = splitValues?.deviationIds;
     return this.pages.send(
@@ -592,6 +598,9 @@ export class BarrierController implements OnModuleInit {
         nameMax: BARRIER_NAME_MAX,
         mergeOptions: barrier.mergeCandidates.map((candidate) => ({ value: candidate.id, label: candidate.displayName })),
         active: ACTIVE_BARRIER_STATUSES.includes(barrier.status),
+        letters,
+        // A letter can be started where none is under way (answered ones are history; a follow-up may be written).
+        canStartLetter: this.letters.available && ACTIVE_BARRIER_STATUSES.includes(barrier.status) && barrier.memberCount > 0 && !letters.some((letter) => letter.status !== 'besvarad'),
         today,
         localFixDefaults: { date: suggested ?? barrier.localFix?.date ?? today, note: barrier.localFix?.note ?? '' },
         localFixNoteMax: LOCAL_FIX_NOTE_MAX,

@@ -12,6 +12,7 @@ import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow'
 import { isBarrierProfile, similarBarriers } from './barrier-similarity';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus, WEAK_ANCHORING } from './barrier.constants';
 import { BARRIER_NAME_MAX } from './barrier-naming';
+import { BarrierLetterHook } from './barrier-letter.hook';
 import { BarrierStore } from './barrier-store';
 import { quarterOf, quarterTrend, sparkline, sparklineLevels, TREND_LABELS } from './barrier-trend';
 import { barrierDisplayName, readableReason } from './barrier-wording';
@@ -155,6 +156,7 @@ export class BarrierService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: BarrierStore,
     private readonly clock: Clock,
+    private readonly letters: BarrierLetterHook,
   ) {}
 
   // ── Reading ───────────────────────────────────────────────────────────────────────────────
@@ -409,6 +411,8 @@ export class BarrierService {
           WHERE id = $1`,
         [target.id, now, user.id, carried, carried ? `Sammanslaget med det eskalerade hindret "${other.name}": ${other.escalation_reason ?? ''}` : null, other.escalated_at],
       );
+      // Nor is a skrivelse: it follows the reports here (unless this barrier has one under way; then both are kept).
+      await this.letters.barrierMerged(manager, other.id, target.id, user.id);
       return [target.id, other.id];
     });
   }

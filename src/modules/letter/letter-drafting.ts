@@ -192,7 +192,10 @@ export function unnamedTopic(partyNames: readonly string[], recurring = true): s
 /** Everything the draft templates say, computed here so the templates hold wording only. */
 export function draftContext(input: DraftInput): DraftContext {
   const { evidence } = input;
-  const parties = evidence.parties.filter((p) => PARTY_NAMES[p.name] !== undefined);
+  // Whose rules meet: the barrier's parties (as its page lists them), most reports first. Every party a report named
+  // is still counted below (partyLines), but one report naming the region does not put the region in the subject.
+  const parties = evidence.parties.filter((p) => PARTY_NAMES[p.name] !== undefined && evidence.interfaceParties.includes(p.name));
+  const namedInReports = evidence.parties.filter((p) => PARTY_NAMES[p.name] !== undefined);
   const reportsText = counted(evidence.reportCount, 'avvikelserapport', 'avvikelserapporter', 'en');
   return {
     barrierName: barrierDisplayName(input.barrierName),
@@ -223,7 +226,7 @@ export function draftContext(input: DraftInput): DraftContext {
     partyCount: parties.length,
     partyNames: swedishList(parties.map((p) => PARTY_NAMES[p.name].name)),
     partyGenitives: swedishList(parties.map((p) => PARTY_NAMES[p.name].genitive)),
-    partyLines: parties
+    partyLines: namedInReports
       .filter((p) => p.count > 0)
       // "I 9 av 11 rapporter anges kommunen som berörd part": one party per report, so the singular.
       .map((p) => `${sentenceStart(partOf(p.count, evidence.reportCount, REPORT_NOUN))} anges ${PARTY_NAMES[p.name].single} som berörd part.`),

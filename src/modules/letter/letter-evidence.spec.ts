@@ -116,6 +116,14 @@ describe('buildLetterEvidence', () => {
       { name: 'KOMMUN', count: 1 },
       { name: 'REGION', count: 0 },
     ]);
+    // Whose rules meet: the barrier's own parties, not every party one report ticked.
+    expect(evidence.interfaceParties).toEqual(['FK', 'AF', 'REGION']);
+  });
+
+  it('without parties of the barrier’s own, names those in at least the engine’s share of the reports', () => {
+    const own = buildLetterEvidence(members, [], { keepWords });
+    // AF and FK are in five of six reports, KOMMUN in one (under PARTY_SHARE).
+    expect(own.interfaceParties).toEqual(['AF', 'FK']);
   });
 
   it('chooses 3–5 short quotes, clean texts first and one per kommun first, with no personal data', () => {

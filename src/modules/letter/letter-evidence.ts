@@ -1,3 +1,4 @@
+import { PARTY_SHARE } from '../barrier/engine/barrier-explainer';
 import { anonymiseExcerpt, dropRemovedLabels, shortenExcerpt } from './excerpt-anonymiser';
 import { defaultSpecialCategoryDetector, SpecialCategoryDetector } from './special-category';
 
@@ -72,6 +73,12 @@ export interface LetterEvidence {
   trend: TrendDirection;
   /** Party codes (AF, FK, …) by how many reports name them; the barrier's own parties count too. */
   parties: NamedCount[];
+  /**
+   * The parties whose rules meet at this barrier, as its page lists them: the barrier's own parties, or (a barrier
+   * the engine has not described yet) those named in at least PARTY_SHARE of the reports, the engine's rule. The
+   * subject line and the sentences on whose rules meet name these, not every party a single report ticked.
+   */
+  interfaceParties: string[];
   severeCount: number;
   structuralCount: number;
   excerpts: EvidenceExcerpt[];
@@ -369,6 +376,9 @@ export function buildLetterEvidenceFrom(
   // The barrier's parties are named even if few reports tick them; reports add the rest (each party once per report).
   const partyCounts = countBy(members.flatMap((m) => (m.parties.length < 2 ? m.parties : m.parties.filter((party, i) => m.parties.indexOf(party) === i))));
   for (const party of barrierParties) if (!partyCounts.some((p) => p.name === party)) partyCounts.push({ name: party, count: 0 });
+  partyCounts.sort(byCountThenName);
+  const interfaceParties =
+    barrierParties.length > 0 ? [...barrierParties] : partyCounts.filter((p) => p.count > 0 && p.count / members.length >= PARTY_SHARE).map((p) => p.name);
 
   const quarters = quartersOf(dates);
   return {
@@ -379,7 +389,8 @@ export function buildLetterEvidenceFrom(
     periodTo: dates[dates.length - 1] ?? null,
     quarters,
     trend: trendOf(quarters),
-    parties: partyCounts.sort(byCountThenName),
+    parties: partyCounts,
+    interfaceParties,
     severeCount: members.filter((m) => m.severity === 'hog').length,
     structuralCount: members.filter((m) => m.markedStructural).length,
     excerpts: excerpts.map(toExcerpt),

@@ -5,22 +5,23 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
-import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
+import { DomainError, FieldProblem } from '../../common/errors/domain-error';
 import { containsPii } from '../../common/pii/pii-detector';
-import { ID_IN_PATH, postedText, ResumableForms, resumedForm } from '../../common/security/resumable-forms';
+import { ID_IN_PATH, postedText, ResumableForms, ResumedPage, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval } from '../../common/templates/personal-data-form';
+import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval, withPersonalDataNotices } from '../../common/templates/personal-data-form';
 import { isNotFound, PersonalDataFields, postTextForm, refusedTextForm, runTextForm } from '../../common/templates/personal-data-post';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
-import { LetterUpdateDto, tidyText } from './dto/letter-update.dto';
+import { LetterUpdateDto, tidyLine, tidyText } from './dto/letter-update.dto';
 import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LETTER_SENDER_FIELDS, LETTER_SENDER_LABELS, LetterSenderField } from './letter.constants';
 import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
-import { LetterService, LetterUpsertOutcome, LetterView, senderOf } from './letter.service';
+import { LetterService, LetterUpsertOutcome, LetterView, offeredSender } from './letter.service';
 import { LETTER_ACTION_LABELS } from './letter-workflow';
-import { sensitiveAnswerNotice, SensitiveTextNotice, sensitiveTextNotice } from './letter-sensitive-text';
+import { sensitiveAnswerNotice, SensitiveTextNotice, sensitiveTextNotice, sensitiveWords } from './letter-sensitive-text';
+import { assertLetterHasNoPersonalData, senderIdNumberProblems } from './letter-personal-data';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -66,6 +67,11 @@ const NOTICES: Record<string, string> = {
   sparat: 'Utkastet är sparat.',
   refreshed: 'Underlaget är uppdaterat. Avsnitt du har ändrat är orörda.',
   unchanged: 'Underlaget är redan aktuellt; inget nytt i rapporterna.',
+  'sparat-refreshed': 'Dina ändringar är sparade och underlaget är uppdaterat. Avsnitt du har ändrat är orörda.',
+  'sparat-unchanged': 'Dina ändringar är sparade. Underlaget är redan aktuellt; inget nytt i rapporterna.',
+  'sparat-kansliga':
+    'Dina ändringar är sparade, men skrivelsen är inte granskad än: texten nämner nu ord som kan vara känsliga personuppgifter. Läs varningen överst på sidan och tryck sedan på Granska igen.',
+  'sparat-review': 'Dina ändringar är sparade och skrivelsen är granskad. Den kan inte ändras längre; för tillbaka den till utkast om något behöver rättas.',
   review: 'Skrivelsen är granskad. Den kan inte ändras längre; för tillbaka den till utkast om något behöver rättas.',
   reopen: 'Skrivelsen är tillbaka som utkast och kan ändras.',
   send: 'Skrivelsen är markerad som skickad. Rapportörerna vars rapporter ingår får e-post.',
@@ -88,11 +94,31 @@ function reportersOf(letter: LetterView): string {
  * analyst's own name, title and e-mail, saved with the text. A sender left out on purpose ('') stays out.
  */
 function editorValues(letter: LetterView, user: AuthUser | undefined): FormValues {
-  const unset = letter.signatoryName === null && letter.signatoryTitle === null && letter.contactEmail === null;
-  const offered = unset && user ? senderOf(user) : {};
+  const offered = (user ? offeredSender(letter, user) : null) ?? {};
   const values: FormValues = { ...letter };
   for (const field of LETTER_SENDER_FIELDS) values[field] = letter[field] ?? offered[field] ?? '';
   return values;
+}
+
+/** Whether the edit brings special-category words into the letter that the stored text (and so the warning) lacks. */
+function addsSensitiveWords(stored: LetterView, edit: LetterUpdateDto): boolean {
+  const before = sensitiveWords(stored);
+  const texts = {
+    recipient: edit.recipient,
+    subject: edit.subject,
+    summary: edit.summary,
+    evidence: edit.evidence ?? '',
+    consequences: edit.consequences ?? '',
+    triedLocally: edit.triedLocally ?? '',
+    interfaceRules: edit.interfaceRules ?? '',
+    requestedAction: edit.requestedAction,
+  };
+  return [...sensitiveWords(texts)].some((word) => !before.has(word));
+}
+
+/** A post carrying the editor's text (its state buttons submit the editor's form), not a bare button press. */
+function isEditorPost(values: FormValues): boolean {
+  return typeof values.subject === 'string' && typeof values.summary === 'string' && typeof values.requestedAction === 'string';
 }
 
 function isSenderField(field: string): field is LetterSenderField {
@@ -100,6 +126,36 @@ function isSenderField(field: string): field is LetterSenderField {
 }
 
 const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created: 'created', refreshed: 'refreshed', unchanged: 'unchanged' };
+
+/** The editor's fields in the order the form shows them, so the error summary reads top to bottom. */
+const EDITOR_FIELDS: readonly string[] = ['recipient', 'referenceNumber', 'subject', ...LETTER_SECTIONS, 'signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone', 'version'];
+
+/**
+ * Every problem of the editor's form in one round: the form's own rules, an identity number in a sender field and
+ * personal data in the text, as the service would refuse them (its tidied values), so that a bad e-mail address does
+ * not hide a personnummer typed in the phone field until the next save.
+ */
+async function editorProblems(values: FormValues): Promise<FormState> {
+  const form = await validateForm(LetterUpdateDto, values);
+  const line = (field: string): string => String(tidyLine({ value: postedText(values, field) }));
+  const text = (field: string): string => String(tidyText({ value: postedText(values, field) }));
+  const sender = Object.fromEntries(LETTER_SENDER_FIELDS.filter((field) => !form.errors[field]).map((field) => [field, line(field)]));
+  const found: Record<string, string> = { ...form.errors };
+  for (const problem of senderIdNumberProblems(sender)) found[problem.field] ??= problem.message;
+  let refused: DomainError | null = null;
+  try {
+    assertLetterHasNoPersonalData(Object.fromEntries(TEXT_FORM.texts.map((field) => [field, field === 'subject' ? text(field).replace(/\s+/g, ' ') : text(field)])));
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    refused = error;
+    for (const problem of error.fields) found[problem.field] ??= problem.message;
+  }
+  const errors: Record<string, string> = {};
+  for (const field of EDITOR_FIELDS) if (found[field]) errors[field] = found[field];
+  for (const [field, message] of Object.entries(found)) errors[field] ??= message;
+  const state: FormState = { values, errors };
+  return refused ? withPersonalDataNotices(state, refused, TEXT_FORM.names, TEXT_FORM.pii) : state;
+}
 
 
 
@@ -120,40 +176,51 @@ export class LetterPageController implements OnModuleInit {
    * ended (an analyst may write for an hour). Nothing of the letter but what was posted is shown.
    */
   onModuleInit(): void {
+    /** The editor's text as posted, to the path it was posted to, with the button that was pressed. */
+    const editorResumed = (values: FormValues, id: string, action: string, button: { label: string; name?: string; value?: string }): ResumedPage =>
+      resumedForm({
+        heading: 'Skrivelsens text',
+        action,
+        fields: [
+          { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
+          { name: 'recipient', label: 'Mottagare', kind: 'textarea', rows: 3, value: postedText(values, 'recipient') },
+          { name: 'subject', label: 'Ämnesrad', kind: 'text', value: postedText(values, 'subject') },
+          { name: 'referenceNumber', label: LETTER_SENDER_LABELS.referenceNumber, kind: 'text', value: postedText(values, 'referenceNumber') },
+          ...LETTER_SECTIONS.map((key) => ({
+            name: key,
+            label: LETTER_SECTION_HEADINGS[key],
+            kind: 'textarea' as const,
+            rows: key === 'evidence' ? 10 : 7,
+            value: postedText(values, key),
+          })),
+          ...(['signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone'] as const).map((name) => ({
+            name,
+            label: LETTER_SENDER_LABELS[name],
+            kind: 'text' as const,
+            value: postedText(values, name),
+          })),
+        ],
+        button,
+        back: { href: `/skrivelser/${id}`, label: 'Till skrivelsen' },
+      });
     this.resumable.register({
       path: new RegExp(`^/skrivelser/${ID_IN_PATH}$`),
+      render: async (_request, values, match) => editorResumed(values, match[1], `/skrivelser/${match[1]}`, resumedButton(values, { label: 'Spara utkast' })),
+    });
+    // "Uppdatera underlaget nu" under the editor posts the editor's text; a bare press (an older page) goes to the login page.
+    this.resumable.register({
+      path: new RegExp(`^/skrivelser/${ID_IN_PATH}/underlag$`),
       render: async (_request, values, match) =>
-        resumedForm({
-          heading: 'Skrivelsens text',
-          action: `/skrivelser/${match[1]}`,
-          fields: [
-            { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
-            { name: 'recipient', label: 'Mottagare', kind: 'textarea', rows: 3, value: postedText(values, 'recipient') },
-            { name: 'subject', label: 'Ämnesrad', kind: 'text', value: postedText(values, 'subject') },
-            { name: 'referenceNumber', label: LETTER_SENDER_LABELS.referenceNumber, kind: 'text', value: postedText(values, 'referenceNumber') },
-            ...LETTER_SECTIONS.map((key) => ({
-              name: key,
-              label: LETTER_SECTION_HEADINGS[key],
-              kind: 'textarea' as const,
-              rows: key === 'evidence' ? 10 : 7,
-              value: postedText(values, key),
-            })),
-            ...(['signatoryName', 'signatoryTitle', 'contactEmail', 'contactPhone'] as const).map((name) => ({
-              name,
-              label: LETTER_SENDER_LABELS[name],
-              kind: 'text' as const,
-              value: postedText(values, name),
-            })),
-          ],
-          button: resumedButton(values, { label: 'Spara utkast' }),
-          back: { href: `/skrivelser/${match[1]}`, label: 'Till skrivelsen' },
-        }),
+        isEditorPost(values) ? editorResumed(values, match[1], `/skrivelser/${match[1]}/underlag`, { label: 'Uppdatera underlaget nu' }) : null,
     });
     this.resumable.register({
       path: new RegExp(`^/skrivelser/${ID_IN_PATH}/status$`),
-      // The recipient's answer and the send form (its date and confirmation); the other state buttons go to the login page.
+      // "Granska" with the editor's text, the recipient's answer and the send form (its date and confirmation); the other
+      // state buttons go to the login page.
       render: async (_request, values, match) =>
-        postedText(values, 'action') === 'send'
+        postedText(values, 'action') === 'review' && isEditorPost(values)
+          ? editorResumed(values, match[1], `/skrivelser/${match[1]}/status`, { label: 'Granska', name: 'action', value: 'review' })
+          : postedText(values, 'action') === 'send'
           ? resumedForm({
               heading: 'Markera skickad',
               action: `/skrivelser/${match[1]}/status`,
@@ -181,6 +248,7 @@ export class LetterPageController implements OnModuleInit {
               fields: [
                 { name: 'version', label: 'Version', kind: 'hidden', value: postedText(values, 'version') },
                 { name: 'action', label: 'Åtgärd', kind: 'hidden', value: 'answer' },
+                { name: 'answerReceivedOn', label: 'Svaret kom den', kind: 'date', value: postedText(values, 'answerReceivedOn') },
                 { name: 'answer', label: 'Mottagarens svar', kind: 'textarea', rows: 6, value: postedText(values, 'answer') },
               ],
               button: resumedButton(values, { label: 'Registrera svar' }),
@@ -212,13 +280,13 @@ export class LetterPageController implements OnModuleInit {
 
   // Declared before ':id' so "…/<id>.docx" is never read as an id.
   @Get('skrivelser/:id.docx')
-  async docx(@Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    return sendDocx(reply, await this.letters.docx(id));
+  async docx(@Req() request: AuthenticatedRequest, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return sendDocx(reply, await this.letters.docx(id, request.user));
   }
 
   @Get('skrivelser/:id/utskrift')
-  async print(@Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    const html = await this.letters.printPage(id);
+  async print(@Req() request: AuthenticatedRequest, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const html = await this.letters.printPage(id, request.user);
     return reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   }
 
@@ -232,15 +300,24 @@ export class LetterPageController implements OnModuleInit {
 
   @Post('skrivelser/:id')
   async save(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    return this.postEditor(request, reply, id, raw, async (dto) => {
+      await this.letters.update(request.user as AuthUser, id, dto);
+      return `/skrivelser/${id}?klart=sparat`;
+    });
+  }
+
+  /**
+   * The editor's text posted with "Spara utkast", or with "Granska" or "Uppdatera underlaget nu" (which submit the
+   * editor's form, so what is typed is saved first): every problem at its field with the text kept, nothing saved.
+   */
+  private postEditor(request: AuthenticatedRequest, reply: FastifyReply, id: string, raw: unknown, submit: (dto: LetterUpdateDto) => Promise<string>): Promise<FastifyReply> {
     return postTextForm(reply, {
       ...TEXT_FORM,
       raw,
       dto: LetterUpdateDto,
+      problems: editorProblems,
       passThrough: isNotFound,
-      submit: async (dto) => {
-        await this.letters.update(request.user as AuthUser, id, dto);
-        return `/skrivelser/${id}?klart=sparat`;
-      },
+      submit,
       // After a conflict the form carries the current version, so saving again is a deliberate overwrite.
       keep: async (values, error) => (error.code === 'letter_version_conflict' ? { ...values, version: (await this.letters.get(id)).version } : values),
       show: async (text, status) => this.renderEditor(request, reply, await this.letters.get(id), { text }, status),
@@ -251,6 +328,19 @@ export class LetterPageController implements OnModuleInit {
   async changeStatus(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const values = formValues(raw);
     if (wantsPiiRemoval(raw) && values.action === 'reopen') return this.reopenWithoutPersonalData(request, reply, id, raw);
+    // "Granska" under the editor submits the editor's form: the text is saved and reviewed together, or neither.
+    if (values.action === 'review' && isEditorPost(values)) {
+      return this.postEditor(request, reply, id, raw, async (dto) => {
+        // The warning about special-category words is read before "Granska" (from the stored text): words the edit adds
+        // have not been shown yet, so the text is saved and the warning shown; the next press reviews it.
+        if (addsSensitiveWords(await this.letters.get(id), dto)) {
+          await this.letters.update(request.user as AuthUser, id, dto);
+          return `/skrivelser/${id}?klart=sparat-kansliga#kansliga-i-texten`;
+        }
+        const { saved } = await this.letters.saveAndReview(request.user as AuthUser, id, dto);
+        return `/skrivelser/${id}?klart=${saved ? 'sparat-review' : 'review'}`;
+      });
+    }
     // Registering an answer is final, so its special-category words are shown before it is stored, as the letter's are
     // before "Granska": once, with what was typed kept; personal data is refused first, in the same round as the warning.
     const answerWarning = values.action === 'answer' ? sensitiveAnswerNotice(postedAnswer(values)) : null;
@@ -266,10 +356,10 @@ export class LetterPageController implements OnModuleInit {
       dto: LetterTransitionDto,
       passThrough: isNotFound,
       submit: async (dto) => {
-        // Sending mails every reporter and cannot be undone: the page asks for it to be confirmed (the API call is itself explicit).
-        // (A letter that cannot be sent yet gets the workflow's own answer below.)
-        if (dto.action === 'send' && values.bekraftat !== 'ja') await this.assertSendConfirmable(id);
-        await this.letters.transition(request.user as AuthUser, id, dto);
+        // Sending mails every reporter and cannot be undone: the page asks for it to be confirmed (the API call is itself explicit),
+        // refused with the date's problems, if any, in the same round.
+        const unconfirmed = dto.action === 'send' && values.bekraftat !== 'ja' ? await this.unconfirmedSend(id) : null;
+        await this.letters.transition(request.user as AuthUser, id, dto, { alsoWrong: unconfirmed ? [unconfirmed] : [] });
         return `/skrivelser/${id}?klart=${dto.action}`;
       },
     });
@@ -291,7 +381,15 @@ export class LetterPageController implements OnModuleInit {
   }
 
   @Post('skrivelser/:id/underlag')
-  async refresh(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+  async refresh(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    // Under the editor the button submits the editor's form: the text is saved first, in the same transaction.
+    if (isEditorPost(formValues(raw))) {
+      return this.postEditor(request, reply, id, raw, async (dto) => {
+        const result = await this.letters.saveAndRefresh(request.user as AuthUser, id, dto);
+        const outcome = OUTCOME_NOTICES[result.outcome] ?? 'unchanged';
+        return `/skrivelser/${id}?klart=${result.saved ? `sparat-${outcome}` : outcome}`;
+      });
+    }
     try {
       const result = await this.letters.refresh(request.user as AuthUser, id);
       return redirectAfterPost(reply, `/skrivelser/${id}?klart=${OUTCOME_NOTICES[result.outcome] ?? 'unchanged'}`);
@@ -321,13 +419,11 @@ export class LetterPageController implements OnModuleInit {
     return this.renderEditor(request, reply, letter, { text }, 200, NOTICES.reopen);
   }
 
-  /** Unconfirmed, a letter that could be sent is refused at the box; one that cannot gets the workflow's answer. */
-  private async assertSendConfirmable(id: string): Promise<void> {
+  /** Unconfirmed, a letter that could be sent is refused at the box; one that cannot gets the workflow's answer (null here). */
+  private async unconfirmedSend(id: string): Promise<FieldProblem | null> {
     const letter = await this.letters.get(id);
-    if (!letter.actions.includes('send')) return;
-    throw new ValidationFailedError([
-      { field: 'bekraftat', message: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att ${reportersOf(letter)} ska få e-post.` },
-    ]);
+    if (!letter.actions.includes('send')) return null;
+    return { field: 'bekraftat', message: `Kryssa i rutan för att bekräfta att skrivelsen är skickad och att ${reportersOf(letter)} ska få e-post.` };
   }
 
   private async renderList(request: AuthenticatedRequest, reply: FastifyReply, form: FormState, status = 200): Promise<FastifyReply> {
@@ -345,7 +441,7 @@ export class LetterPageController implements OnModuleInit {
     answerWarning: SensitiveTextNotice | null = null,
   ): Promise<FastifyReply> {
     const empty = (): FormState => ({ values: {}, errors: {} });
-    const [timeline, doc] = await Promise.all([this.letters.timeline(letter.id), this.letters.document(letter.id)]);
+    const [timeline, doc] = await Promise.all([this.letters.timeline(letter.id), this.letters.document(letter.id, request.user)]);
     return this.pages.send(
       request,
       reply,
@@ -370,6 +466,7 @@ export class LetterPageController implements OnModuleInit {
         sendReporters: reportersOf(letter),
         today: stockholmDate(this.clock.now()),
         createdOn: stockholmDate(letter.createdAt),
+        sentOn: letter.sentAt ? stockholmDate(letter.sentAt) : stockholmDate(letter.createdAt),
         limits: LETTER_FIELD_MAX,
         timeline,
       },

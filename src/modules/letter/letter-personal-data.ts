@@ -33,9 +33,11 @@ export function letterPersonalDataMessage(field: string, findings: readonly PiiF
 
 /**
  * A letter leaves the organisation: every free-text field is checked before anything is written,
- * and a finding refuses the whole save with kind and position per field.
+ * and a finding refuses the whole save with kind and position per field. `alsoWrong`: the form's other
+ * problems (a date, a sender field), refused in the same round so the writer fixes everything at once;
+ * with no personal data found they are refused by themselves (400).
  */
-export function assertLetterHasNoPersonalData(fields: Readonly<Record<string, string | null | undefined>>): void {
+export function assertLetterHasNoPersonalData(fields: Readonly<Record<string, string | null | undefined>>, alsoWrong: readonly FieldProblem[] = []): void {
   const problems: FieldProblem[] = [];
   const findings: LetterPersonalDataFinding[] = [];
   for (const [field, text] of Object.entries(fields)) {
@@ -45,7 +47,8 @@ export function assertLetterHasNoPersonalData(fields: Readonly<Record<string, st
     problems.push({ field, message: letterPersonalDataMessage(field, found) });
     for (const finding of found) findings.push({ field, kind: finding.kind, start: finding.start, end: finding.end });
   }
-  if (problems.length > 0) throw new LetterPersonalDataError(problems, findings);
+  if (problems.length > 0) throw new LetterPersonalDataError([...problems, ...alsoWrong], findings);
+  if (alsoWrong.length > 0) throw new ValidationFailedError([...alsoWrong]);
 }
 
 /** The sender's fields checked for an identity number: how the refusal says it, and what to write instead. */

@@ -51,6 +51,22 @@ export function sensitiveTextNotice(
 }
 
 /**
+ * The special-category words of the letter's text, each field's lower-cased ("summary:depression"): what the
+ * editor's warning names, to tell whether an edit adds a word the warning has not shown yet.
+ */
+export function sensitiveWords(
+  texts: Readonly<Record<LetterTextField, string>>,
+  detector: SpecialCategoryDetector = defaultSpecialCategoryDetector(),
+): Set<string> {
+  const words = new Set<string>();
+  for (const [field] of FIELD_LABELS) {
+    const text = texts[field] ?? '';
+    for (const finding of detector.find(text)) words.add(`${field}:${text.slice(finding.start, finding.end).replace(/\s+/gu, ' ').toLocaleLowerCase('sv')}`);
+  }
+  return words;
+}
+
+/**
  * The same words in the recipient's answer. Registering the answer is final (an answered letter cannot change),
  * so the page shows this before the answer is stored, where the letter's text is warned of once stored.
  */

@@ -74,7 +74,7 @@ export const SIGNATURE_ORGANISATION = 'MIA – Mobilisering inför arbete';
 
 export const LETTER_FIELD_MAX = { recipient: 500, subject: 300, section: 20_000, answer: 20_000, referenceNumber: 60, signatoryName: 100, signatoryTitle: 100, contactEmail: 254, contactPhone: 25 } as const;
 
-export const LETTER_EVENT_KINDS = ['created', 'refreshed', 'edited', 'reviewed', 'reopened', 'sent', 'answered'] as const;
+export const LETTER_EVENT_KINDS = ['created', 'refreshed', 'edited', 'reviewed', 'reopened', 'sent', 'answered', 'barrier_merged'] as const;
 export type LetterEventKind = (typeof LETTER_EVENT_KINDS)[number];
 
 export const LETTER_EVENT_LABELS: Record<LetterEventKind, string> = {
@@ -85,6 +85,7 @@ export const LETTER_EVENT_LABELS: Record<LetterEventKind, string> = {
   reopened: 'Skrivelsen fördes tillbaka till utkast',
   sent: 'Skrivelsen markerades som skickad',
   answered: 'Svar registrerades',
+  barrier_merged: 'Hindret slogs ihop med ett annat',
 };
 
 /** Parties as the letter names them: who, whose rules (genitive), and the one party a single report names. */

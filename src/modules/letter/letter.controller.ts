@@ -61,8 +61,8 @@ export class LetterController {
 
   @Get(':id/docx')
   @ApiProduces('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-  async docx(@Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    return sendDocx(reply, await this.letters.docx(id));
+  async docx(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return sendDocx(reply, await this.letters.docx(id, user));
   }
 }
 

@@ -103,8 +103,13 @@ export class Letter extends AppBaseEntity {
   @Column({ type: 'text', nullable: true })
   answer: string | null;
 
+  /** When the answer was registered here. */
   @Column({ type: 'timestamptz', nullable: true })
   answeredAt: Date | null;
+
+  /** YYYY-MM-DD, Swedish: the day the answer arrived (not before the letter was sent, not in the future). */
+  @Column({ type: 'date', nullable: true })
+  answerReceivedOn: string | null;
 
   @Column({ type: 'uuid', nullable: true })
   answeredById: string | null;

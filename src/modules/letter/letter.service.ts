@@ -4,11 +4,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/clock/clock';
 import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
-import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
+import { DomainError, FieldProblem, NotFoundError } from '../../common/errors/domain-error';
 import { formatDate } from '../../common/templates/formatting';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { ThesaurusService } from '../barrier/thesaurus.service';
 import { barrierDisplayName } from '../barrier/barrier-wording';
+import { BarrierLetterSummary } from '../barrier/barrier-letter.hook';
 import { MailOutboxService } from '../mail/mail-outbox.service';
 import {
   DEFAULT_RECIPIENT,
@@ -31,7 +32,7 @@ import { buildLetterDocument, LetterDocumentModel } from './letter-document';
 import { renderLetterDocx } from './letter-docx';
 import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
 import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder, sortOldestFirst } from './letter-evidence';
-import { assertLetterHasNoPersonalData, assertSenderHasNoIdNumber } from './letter-personal-data';
+import { assertLetterHasNoPersonalData, assertSenderHasNoIdNumber, senderIdNumberProblems } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
 import { LetterUpdateDto, PERSON_NAME } from './dto/letter-update.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
@@ -73,6 +74,18 @@ export function senderOf(user: Pick<AuthUser, 'name' | 'email'>): Partial<Letter
   // Only a name the editor would accept back ("Handläggare 2" is not a person's name): otherwise the form as offered could not be saved.
   const acceptable = name !== '' && name.length <= LETTER_FIELD_MAX.signatoryName && PERSON_NAME.test(name);
   return { signatoryName: acceptable ? name : null, signatoryTitle: DEFAULT_SIGNATORY_TITLE, contactEmail: user.email };
+}
+
+/** The account a sender is offered from. */
+export type SenderAccount = Pick<AuthUser, 'name' | 'email'>;
+
+/**
+ * The sender the editor offers for this letter, or null when it has one: none of name, title and e-mail is set yet
+ * (a draft the barrier job made, never saved). A sender left out on purpose ('') is not offered again.
+ */
+export function offeredSender(letter: Pick<Letter, 'signatoryName' | 'signatoryTitle' | 'contactEmail'>, account: SenderAccount): Partial<LetterSender> | null {
+  const unset = letter.signatoryName === null && letter.signatoryTitle === null && letter.contactEmail === null;
+  return unset ? senderOf(account) : null;
 }
 
 export interface LetterListItem {
@@ -122,11 +135,20 @@ export interface LetterView {
   sentAt: Date | null;
   sentBy: NamedRef | null;
   answer: string | null;
+  /** YYYY-MM-DD: the day the answer arrived; answeredAt is when it was registered. */
+  answerReceivedOn: string | null;
   answeredAt: Date | null;
   answeredBy: NamedRef | null;
   /** What the status allows now. */
   actions: LetterAction[];
   editable: boolean;
+  /**
+   * Set while the letter's barrier is merged or dissolved (its letter stayed behind because the surviving barrier had
+   * one under way): where the reports went, and that barrier's letter.
+   */
+  barrierMerged: { into: { id: string; name: string; path: string } | null; otherLetter: { id: string; statusLabel: string; path: string } | null } | null;
+  /** A draft whose barrier now has another number of reports than its evidence was built from (e.g. after a merge). */
+  evidenceOutdated: { reportCount: number; barrierReportCount: number } | null;
   /** Sections the analyst has changed whose generated proposal is now different: the proposal, to compare. */
   newerProposals: Partial<Record<'subject' | LetterSection, string>>;
   paths: { page: string; print: string; docx: string };
@@ -185,6 +207,54 @@ function sameEvidence(a: LetterEvidenceSnapshot | null, b: LetterEvidenceSnapsho
   const { builtAt: _builtAtB, memberIds: idsB, ...restB } = b;
   const sameIds = idsA === undefined || idsB === undefined ? idsA === idsB : idsA.length === idsB.length && idsA.every((id, i) => id === idsB[i]);
   return sameIds && canonical(restA) === canonical(restB);
+}
+
+/**
+ * The writer locks of these barriers' letters (see upsertIn), in one order, so that two writers taking two of them
+ * never wait on each other.
+ */
+async function lockBarriers(manager: EntityManager, barrierIds: readonly string[]): Promise<void> {
+  for (const id of [...new Set(barrierIds)].sort()) await manager.query(`SELECT pg_advisory_xact_lock(hashtext('letter-barrier:' || $1::text))`, [id]);
+}
+
+/** An editor's post, checked and tidied, ready to be written. */
+interface CheckedEdit {
+  texts: Record<LetterTextField, string>;
+  sender: Partial<Record<LetterSenderField, string>>;
+  version: number;
+}
+
+/** A typed day, checked: the date, or what is wrong with it (at its field). */
+type CheckedDay = { date: string } | { problem: FieldProblem };
+
+/**
+ * A day the analyst says something happened (YYYY-MM-DD, Swedish time): required, a real date, not in the future and
+ * not before `earliest`. `undefined` (left out of an API call, which is itself explicit) is today.
+ */
+function checkedDay(
+  value: string | undefined,
+  now: Date,
+  rule: { field: string; what: string; earliest: string | null; tooEarly: (earliest: string) => string },
+): CheckedDay {
+  const today = stockholmDate(now);
+  const problem = (message: string): CheckedDay => ({ problem: { field: rule.field, message } });
+  const date = value === undefined ? today : value.trim();
+  if (date === '') return problem(`Skriv datumet ${rule.what}, till exempel ${today}.`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isIsoDate(date)) return problem(`Skriv datumet ${rule.what} som ÅÅÅÅ-MM-DD, till exempel ${today}.`);
+  if (date > today) return problem(`Datumet kan inte vara i framtiden (i dag är det ${today}).`);
+  if (rule.earliest !== null && date < rule.earliest) return problem(rule.tooEarly(rule.earliest));
+  return { date };
+}
+
+/** Midnight in Stockholm at the start of `date`, as a local fix's date: an earlier day than today has no time of its own. */
+function stockholmMidnight(date: string): Date {
+  const [year, month, day] = date.split('-').map(Number);
+  // Try the UTC offsets Sweden uses (+1, +2) and keep the one that lands on the date.
+  for (const offset of [1, 2]) {
+    const candidate = new Date(Date.UTC(year, month - 1, day, -offset));
+    if (stockholmDate(candidate) === date && stockholmDate(new Date(candidate.getTime() - 1)) !== date) return candidate;
+  }
+  return new Date(Date.UTC(year, month - 1, day, -1));
 }
 
 function versionConflict(current: number): DomainError {
@@ -305,11 +375,29 @@ export class LetterService {
       .getOne();
     if (existing && (existing.status === 'granskad' || existing.status === 'skickad')) return { outcome: 'locked', letterId: existing.id };
     if (existing && existing.status === 'besvarad' && !options.followUp) return { outcome: 'answered', letterId: existing.id };
-    const draftToRefresh = existing && existing.status === 'utkast' ? existing : null;
+    let draftToRefresh = existing && existing.status === 'utkast' ? existing : null;
+    if (!draftToRefresh && ACTIVE_BARRIER_STATUSES.includes(barrier.status)) {
+      // A letter left with a barrier merged into this one (this one had a letter under way then) follows its reports here
+      // now, rather than a second letter being started for them.
+      const stayed = await this.stayedLetterOf(manager, barrierId);
+      if (stayed) {
+        await this.moveLetter(manager, stayed.letter.id, barrierId);
+        await this.logEvent(manager, stayed.letter.id, options.actorId ?? null, 'barrier_merged', { barrierId: stayed.letter.barrierId }, {
+          from: barrierDisplayName(stayed.fromName),
+          into: barrierDisplayName(barrier.name),
+          followed: true,
+          barrierId,
+        });
+        if (stayed.letter.status !== 'utkast') return { outcome: 'locked', letterId: stayed.letter.id };
+        draftToRefresh = { ...stayed.letter, barrierId };
+      }
+    }
 
     if (!draftToRefresh && !ACTIVE_BARRIER_STATUSES.includes(barrier.status)) {
       throw new DomainError('letter_barrier_inactive', 'Hindret är sammanslaget eller upplöst. Skriv skrivelsen för det hinder som rapporterna nu hör till.', 409);
     }
+    // A draft left with a merged or dissolved barrier has no reports to refresh from: said, not "nothing new" (see followSurvivor).
+    if (draftToRefresh && !ACTIVE_BARRIER_STATUSES.includes(barrier.status)) throw await this.stayedBehind(manager, barrierId);
     // Members read before the lock are used only while the barrier is as it was then.
     const members = prefetched?.version === barrier.version ? prefetched.members : await this.loadMembers(manager, barrierId);
     if (members.length === 0) {
@@ -472,8 +560,174 @@ export class LetterService {
   async refresh(user: AuthUser, id: string): Promise<LetterUpsertResult> {
     const letter = await this.find(id);
     assertEditable(letter.status);
-    return this.upsertDraftForBarrier(letter.barrierId, { actorId: user.id });
+    const locks = await this.refreshLocks(letter);
+    return this.dataSource.transaction(async (manager) => {
+      await lockBarriers(manager, locks);
+      return this.upsertIn(manager, await this.followSurvivor(manager, id, user.id), { actorId: user.id }, null);
+    });
   }
+
+  /** The barriers a refresh of this letter may write under: its own, and where its reports went if it was merged. */
+  private async refreshLocks(letter: Letter): Promise<string[]> {
+    const survivor = await this.survivorOf(this.dataSource.manager, letter.barrierId);
+    return survivor ? [letter.barrierId, survivor.id] : [letter.barrierId];
+  }
+
+  // ── Merged barriers ───────────────────────────────────────────────────────────────────────
+
+  /**
+   * A barrier merged into another (the analyst's "Slå ihop", in its transaction): its letters follow its reports to the
+   * surviving barrier, so the letter names the barrier its reports are in, its evidence can be refreshed from them and
+   * no second letter can be started for them. Only where the survivor already has a letter under way (one open letter
+   * per barrier) does the merged barrier's open letter stay where it is; both are kept, listed on the survivor's page
+   * and marked on the letter's own. Answered letters always follow, as history. Each letter's log says what happened.
+   */
+  async followMerge(manager: EntityManager, fromBarrierId: string, intoBarrierId: string, actorId: string): Promise<void> {
+    await lockBarriers(manager, [fromBarrierId, intoBarrierId]);
+    const letters = (await manager.query(`SELECT id, status FROM letter WHERE barrier_id = $1 ORDER BY created_at FOR UPDATE`, [fromBarrierId])) as Array<{
+      id: string;
+      status: LetterStatus;
+    }>;
+    if (letters.length === 0) return;
+    const names = new Map(
+      ((await manager.query(`SELECT id, name FROM barrier WHERE id = ANY($1::uuid[])`, [[fromBarrierId, intoBarrierId]])) as Array<{ id: string; name: string }>).map((row) => [
+        row.id,
+        barrierDisplayName(row.name),
+      ]),
+    );
+    let open = ((await manager.query(`SELECT id FROM letter WHERE barrier_id = $1 AND status <> 'besvarad' FOR UPDATE`, [intoBarrierId])) as Array<{ id: string }>)[0]?.id ?? null;
+    for (const letter of letters) {
+      const follows = letter.status === 'besvarad' || open === null;
+      if (follows) await this.moveLetter(manager, letter.id, intoBarrierId);
+      if (follows && letter.status !== 'besvarad') open = letter.id;
+      await this.logEvent(manager, letter.id, actorId, 'barrier_merged', { barrierId: fromBarrierId }, {
+        from: names.get(fromBarrierId) ?? '',
+        into: names.get(intoBarrierId) ?? '',
+        followed: follows,
+        ...(follows ? { barrierId: intoBarrierId } : { otherLetterId: open }),
+      });
+    }
+  }
+
+  /**
+   * Where this draft's evidence is refreshed from: its barrier, or, when that was merged away, the barrier its reports
+   * went to, which it then follows (a draft that stayed behind because the survivor had a letter under way moves once
+   * that one is answered). Refused in Swedish when it cannot: the survivor still has a letter under way, or the barrier
+   * was dissolved. Runs under the barriers' writer locks (refreshLocks).
+   */
+  private async followSurvivor(manager: EntityManager, letterId: string, actorId: string): Promise<string> {
+    const letter = await this.lockLetter(manager, letterId);
+    const survivor = await this.survivorOf(manager, letter.barrierId);
+    if (!survivor || survivor.id === letter.barrierId) return letter.barrierId;
+    const open = (await manager.query(`SELECT id FROM letter WHERE barrier_id = $1 AND status <> 'besvarad'`, [survivor.id])) as Array<{ id: string }>;
+    if (open.length > 0) throw await this.stayedBehind(manager, letter.barrierId);
+    const [from] = (await manager.query(`SELECT name FROM barrier WHERE id = $1`, [letter.barrierId])) as Array<{ name: string }>;
+    await this.moveLetter(manager, letter.id, survivor.id);
+    await this.logEvent(manager, letter.id, actorId, 'barrier_merged', { barrierId: letter.barrierId }, {
+      from: barrierDisplayName(from?.name ?? ''),
+      into: barrierDisplayName(survivor.name),
+      followed: true,
+      barrierId: survivor.id,
+    });
+    return survivor.id;
+  }
+
+  /** An open letter that stayed with a barrier merged (directly) into this one, locked, with that barrier's name. */
+  private async stayedLetterOf(manager: EntityManager, barrierId: string): Promise<{ letter: Letter; fromName: string } | null> {
+    const [row] = (await manager.query(
+      `SELECT l.id, b.name FROM letter l JOIN barrier b ON b.id = l.barrier_id
+        WHERE b.merged_into_id = $1 AND l.status <> 'besvarad' ORDER BY l.created_at DESC LIMIT 1`,
+      [barrierId],
+    )) as Array<{ id: string; name: string }>;
+    return row ? { letter: await this.lockLetter(manager, row.id), fromName: row.name } : null;
+  }
+
+  private async moveLetter(manager: EntityManager, letterId: string, barrierId: string): Promise<void> {
+    await manager.query(`UPDATE letter SET barrier_id = $2, updated_at = $3 WHERE id = $1`, [letterId, barrierId, this.clock.now()]);
+  }
+
+  /**
+   * The active barrier a merged one's reports ended up in (following merges of merges), itself when it is active, or
+   * null when its chain ends in a dissolved barrier.
+   */
+  private async survivorOf(manager: EntityManager, barrierId: string): Promise<{ id: string; name: string } | null> {
+    const rows = (await manager.query(
+      `WITH RECURSIVE chain AS (
+         SELECT id, name, status, merged_into_id, 0 AS depth FROM barrier WHERE id = $1
+         UNION ALL
+         SELECT b.id, b.name, b.status, b.merged_into_id, c.depth + 1 FROM barrier b JOIN chain c ON b.id = c.merged_into_id WHERE c.depth < 100
+       )
+       SELECT id, name, status FROM chain ORDER BY depth DESC LIMIT 1`,
+      [barrierId],
+    )) as Array<{ id: string; name: string; status: string }>;
+    const end = rows[0];
+    return end && ACTIVE_BARRIER_STATUSES.includes(end.status) ? { id: end.id, name: end.name } : null;
+  }
+
+  /** Why a draft left with a merged or dissolved barrier cannot be refreshed, and what to do instead. */
+  private async stayedBehind(manager: EntityManager, barrierId: string): Promise<DomainError> {
+    const survivor = await this.survivorOf(manager, barrierId);
+    if (!survivor) {
+      return new DomainError('letter_barrier_dissolved', 'Hindret som skrivelsen gäller är upplöst och har inga rapporter kvar, så underlaget kan inte uppdateras. Texten och underlaget står kvar som de är.', 409);
+    }
+    const [other] = (await manager.query(`SELECT id, status FROM letter WHERE barrier_id = $1 AND status <> 'besvarad'`, [survivor.id])) as Array<{ id: string; status: LetterStatus }>;
+    return new DomainError(
+      'letter_barrier_merged',
+      `Hindret som skrivelsen gäller är sammanslaget med ”${barrierDisplayName(survivor.name)}”${other ? `, som redan har en skrivelse (${LETTER_STATUS_LABELS[other.status].toLowerCase()})` : ''}. Underlaget kan därför inte uppdateras här: fortsätt i den skrivelsen, eller uppdatera den här när den andra är besvarad. Inget är ändrat.`,
+      409,
+      [],
+      { barrierId: survivor.id, letterId: other?.id ?? null },
+    );
+  }
+
+  /** Each barrier's letters for the barrier pages: its own and those that stayed with barriers merged into it. */
+  async lettersOf(barrierIds: readonly string[]): Promise<Map<string, BarrierLetterSummary[]>> {
+    const result = new Map<string, BarrierLetterSummary[]>();
+    if (barrierIds.length === 0) return result;
+    const rows = (await this.dataSource.query(
+      `WITH RECURSIVE absorbed AS (
+         SELECT id, id AS root, 0 AS depth FROM barrier WHERE id = ANY($1::uuid[])
+         UNION ALL
+         SELECT b.id, a.root, a.depth + 1 FROM barrier b JOIN absorbed a ON b.merged_into_id = a.id WHERE a.depth < 100
+       )
+       SELECT a.root, l.id, l.barrier_id, b.name AS barrier_name, b.member_count, l.status, l.subject, l.updated_at,
+              to_char(l.sent_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS sent_on, l.answer_received_on::text AS answer_received_on,
+              COALESCE((l.evidence_snapshot->>'reportCount')::int, 0) AS report_count
+         FROM absorbed a JOIN letter l ON l.barrier_id = a.id JOIN barrier b ON b.id = l.barrier_id
+        ORDER BY a.root, CASE WHEN l.status = 'besvarad' THEN 1 ELSE 0 END, l.created_at DESC, l.id`,
+      [barrierIds],
+    )) as Array<{
+      root: string;
+      id: string;
+      barrier_id: string;
+      barrier_name: string;
+      member_count: number;
+      status: LetterStatus;
+      subject: string;
+      updated_at: Date;
+      sent_on: string | null;
+      answer_received_on: string | null;
+      report_count: number;
+    }>;
+    for (const row of rows) {
+      const list = result.get(row.root) ?? [];
+      list.push({
+        id: row.id,
+        status: row.status,
+        statusLabel: LETTER_STATUS_LABELS[row.status],
+        subject: row.subject,
+        sentOn: row.sent_on,
+        answerReceivedOn: row.answer_received_on,
+        updatedAt: row.updated_at,
+        evidenceOutdated: row.status === 'utkast' && row.barrier_id === row.root && row.report_count !== row.member_count,
+        fromMergedBarrier: row.barrier_id === row.root ? null : { id: row.barrier_id, name: barrierDisplayName(row.barrier_name) },
+        path: `/skrivelser/${row.id}`,
+      });
+      result.set(row.root, list);
+    }
+    return result;
+  }
+
 
   /** The analyst starts a letter for a barrier (or a follow-up after an answer); an open draft is refreshed instead. */
   async createForBarrier(user: AuthUser, barrierId: string): Promise<LetterUpsertResult> {
@@ -505,7 +759,27 @@ export class LetterService {
   async get(id: string): Promise<LetterView> {
     const letter = await this.find(id);
     const names = await this.userNames([letter.updatedById, letter.reviewedById, letter.sentById, letter.answeredById]);
-    const barrier = (await this.dataSource.query(`SELECT name, name_source FROM barrier WHERE id = $1`, [letter.barrierId])) as Array<{ name: string; name_source: string }>;
+    const barrier = (await this.dataSource.query(`SELECT name, name_source, status, member_count FROM barrier WHERE id = $1`, [letter.barrierId])) as Array<{
+      name: string;
+      name_source: string;
+      status: string;
+      member_count: number;
+    }>;
+    const active = barrier[0] !== undefined && ACTIVE_BARRIER_STATUSES.includes(barrier[0].status);
+    let barrierMerged: LetterView['barrierMerged'] = null;
+    if (barrier[0] && !active) {
+      const survivor = await this.survivorOf(this.dataSource.manager, letter.barrierId);
+      const other = survivor
+        ? ((await this.dataSource.query(`SELECT id, status FROM letter WHERE barrier_id = $1 AND status <> 'besvarad'`, [survivor.id])) as Array<{ id: string; status: LetterStatus }>)[0]
+        : undefined;
+      barrierMerged = {
+        into: survivor ? { id: survivor.id, name: barrierDisplayName(survivor.name), path: `/hinder/${survivor.id}` } : null,
+        otherLetter: other ? { id: other.id, statusLabel: LETTER_STATUS_LABELS[other.status], path: `/skrivelser/${other.id}` } : null,
+      };
+    }
+    const builtFrom = letter.evidenceSnapshot.memberIds?.length ?? letter.evidenceSnapshot.reportCount;
+    const evidenceOutdated =
+      letter.status === 'utkast' && active && barrier[0].member_count !== builtFrom ? { reportCount: builtFrom, barrierReportCount: barrier[0].member_count } : null;
     const ref = (userId: string | null): NamedRef | null => (userId ? { id: userId, name: names.get(userId) ?? 'Okänd användare' } : null);
     const newerProposals: LetterView['newerProposals'] = {};
     if (letter.status === 'utkast') {
@@ -546,10 +820,13 @@ export class LetterService {
       sentAt: letter.sentAt,
       sentBy: ref(letter.sentById),
       answer: letter.answer,
+      answerReceivedOn: letter.answerReceivedOn,
       answeredAt: letter.answeredAt,
       answeredBy: ref(letter.answeredById),
       actions: availableActions(letter.status),
       editable: letter.status === 'utkast',
+      barrierMerged,
+      evidenceOutdated,
       newerProposals,
       paths: { page: `/skrivelser/${letter.id}`, print: `/skrivelser/${letter.id}/utskrift`, docx: `/skrivelser/${letter.id}.docx` },
     };
@@ -572,6 +849,17 @@ export class LetterService {
         details.push(`${row.kind === 'edited' ? 'Ändrat' : 'Uppdaterat'}: ${names.join(', ').toLowerCase()}.`);
       }
       if (typeof after.notifiedReporters === 'number') details.push(`${after.notifiedReporters} rapportörer har fått e-post.`);
+      if (typeof after.answerReceivedOn === 'string') details.push(`Svaret kom ${after.answerReceivedOn}.`);
+      if (after.senderFromAccount === true) details.push('Avsändaren sparades som redigeraren föreslog den, från kontot.');
+      if (row.kind === 'barrier_merged') {
+        const from = typeof after.from === 'string' ? after.from : '';
+        const into = typeof after.into === 'string' ? after.into : '';
+        details.push(
+          after.followed === true
+            ? `”${from}” slogs ihop med ”${into}”. Skrivelsen följer nu ”${into}”, där rapporterna finns.`
+            : `”${from}” slogs ihop med ”${into}”, som redan hade en skrivelse under arbete. Den här ligger kvar hos ”${from}”; båda finns kvar.`,
+        );
+      }
       return { at: row.created_at, who: row.actor_name ?? 'Systemet (hindersökningen)', what: LETTER_EVENT_LABELS[row.kind] ?? row.kind, details };
     });
   }
@@ -583,6 +871,8 @@ export class LetterService {
         WHERE b.status = ANY($1::text[])
           AND EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.barrier_id = b.id)
           AND NOT EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = b.id AND l.status <> 'besvarad')
+          -- Nor one with a letter under way that stayed with a barrier merged into it: that letter is already its letter.
+          AND NOT EXISTS (SELECT 1 FROM letter l JOIN barrier m ON m.id = l.barrier_id WHERE m.merged_into_id = b.id AND l.status <> 'besvarad')
         ORDER BY (b.status = 'eskalerad') DESC, b.member_count DESC, b.name`,
       [ACTIVE_BARRIER_STATUSES],
     )) as Array<{ id: string; name: string; status: string }>;
@@ -592,6 +882,39 @@ export class LetterService {
   // ── Editing and the letter's life ─────────────────────────────────────────────────────────
 
   async update(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<LetterView> {
+    const edit = this.checkedEdit(dto);
+    await this.dataSource.transaction((manager) => this.saveEdit(manager, user, id, edit).then(() => undefined));
+    return this.get(id);
+  }
+
+  /**
+   * The editor's "Granska": what is typed in the editor is saved and the letter reviewed, in one transaction, so that
+   * nothing typed is lost on the way; refused (the text, the version, the review), nothing is saved and nothing changes.
+   * `saved`: whether the text differed from the stored one.
+   */
+  async saveAndReview(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<{ saved: boolean }> {
+    const edit = this.checkedEdit(dto);
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await this.saveEdit(manager, user, id, edit);
+      await this.transitionIn(manager, user, id, { action: 'review' }, { now: this.clock.now(), sentAt: null, answerReceivedOn: null });
+      return { saved };
+    });
+  }
+
+  /** The editor's "Uppdatera underlaget nu": as saveAndReview, the typed text saved first and then the evidence refreshed. */
+  async saveAndRefresh(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<LetterUpsertResult & { saved: boolean }> {
+    const edit = this.checkedEdit(dto);
+    const locks = await this.refreshLocks(await this.find(id));
+    return this.dataSource.transaction(async (manager) => {
+      // The barriers' writer locks before the letter's row, in the order the job takes them, so the two never wait on each other.
+      await lockBarriers(manager, locks);
+      const saved = await this.saveEdit(manager, user, id, edit);
+      return { ...(await this.upsertIn(manager, await this.followSurvivor(manager, id, user.id), { actorId: user.id }, null)), saved };
+    });
+  }
+
+  /** An edit checked before anything is read or written: a refused text is never stored. */
+  private checkedEdit(dto: LetterUpdateDto): CheckedEdit {
     const texts: Record<LetterTextField, string> = {
       recipient: dto.recipient,
       subject: dto.subject.replace(/\s+/g, ' '),
@@ -602,99 +925,137 @@ export class LetterService {
       interfaceRules: dto.interfaceRules ?? '',
       requestedAction: dto.requestedAction,
     };
-    // Before anything is read or written: a refused text is never stored.
-    assertLetterHasNoPersonalData(texts);
     // The sender's fields are staff data (the analyst's name and contact), so they are not refused as personal data;
     // left out (the API's older callers), they stay as they are.
     const sender = Object.fromEntries(LETTER_SENDER_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [field, dto[field] ?? ''])) as Partial<
       Record<LetterSenderField, string>
     >;
-    // An identity number is never the sender's: typed in the diarienummer, title or phone it would be printed in the letter.
-    assertSenderHasNoIdNumber(sender);
-    await this.dataSource.transaction(async (manager) => {
-      const letter = await this.lockLetter(manager, id);
-      assertEditable(letter.status);
-      if (dto.version !== letter.version) throw versionConflict(letter.version);
-      const changedTexts = LETTER_TEXT_FIELDS.filter((field) => texts[field] !== letter[field]);
-      // Null and '' differ only where the editor offers a value while none is set: '' there says "left out".
-      const changedSender = LETTER_SENDER_FIELDS.filter(
-        (field) => sender[field] !== undefined && sender[field] !== (OFFERED_SENDER_FIELDS.includes(field) ? letter[field] : (letter[field] ?? '')),
-      );
-      const changed: Array<LetterTextField | LetterSenderField> = [...changedTexts, ...changedSender];
-      if (changed.length === 0) return;
-      const sets = [
-        ...changedTexts.map((field, i) => `${COLUMN[field]} = $${i + 4}`),
-        ...changedSender.map((field, i) => `${SENDER_COLUMN[field]} = $${changedTexts.length + i + 4}`),
-      ];
-      await manager.query(
-        `UPDATE letter SET ${[...sets, 'updated_by_id = $2', 'updated_at = $3', 'version = version + 1'].join(', ')} WHERE id = $1`,
-        [id, user.id, this.clock.now(), ...changedTexts.map((field) => texts[field]), ...changedSender.map((field) => sender[field])],
-      );
-      await this.logEvent(manager, id, user.id, 'edited', { version: letter.version }, { fields: changed, version: letter.version + 1 });
-    });
+    // An identity number is never the sender's (typed in the diarienummer, title or phone it would be printed in the
+    // letter): refused in the same round as personal data in the text.
+    assertLetterHasNoPersonalData(texts, senderIdNumberProblems(sender));
+    return { texts, sender, version: dto.version };
+  }
+
+  /** Writes a checked edit of a draft in the caller's transaction; false when nothing differed. */
+  private async saveEdit(manager: EntityManager, user: AuthUser, id: string, { texts, sender, version }: CheckedEdit): Promise<boolean> {
+    const letter = await this.lockLetter(manager, id);
+    assertEditable(letter.status);
+    if (version !== letter.version) throw versionConflict(letter.version);
+    const changedTexts = LETTER_TEXT_FIELDS.filter((field) => texts[field] !== letter[field]);
+    // Null and '' differ only where the editor offers a value while none is set: '' there says "left out".
+    const changedSender = LETTER_SENDER_FIELDS.filter(
+      (field) => sender[field] !== undefined && sender[field] !== (OFFERED_SENDER_FIELDS.includes(field) ? letter[field] : (letter[field] ?? '')),
+    );
+    const changed: Array<LetterTextField | LetterSenderField> = [...changedTexts, ...changedSender];
+    if (changed.length === 0) return false;
+    const sets = [
+      ...changedTexts.map((field, i) => `${COLUMN[field]} = $${i + 4}`),
+      ...changedSender.map((field, i) => `${SENDER_COLUMN[field]} = $${changedTexts.length + i + 4}`),
+    ];
+    await manager.query(
+      `UPDATE letter SET ${[...sets, 'updated_by_id = $2', 'updated_at = $3', 'version = version + 1'].join(', ')} WHERE id = $1`,
+      [id, user.id, this.clock.now(), ...changedTexts.map((field) => texts[field]), ...changedSender.map((field) => sender[field])],
+    );
+    await this.logEvent(manager, id, user.id, 'edited', { version: letter.version }, { fields: changed, version: letter.version + 1 });
+    return true;
+  }
+
+  /** `alsoWrong`: the page's own problems with the post (an unticked confirmation), refused with the service's in one round. */
+  async transition(user: AuthUser, id: string, dto: LetterTransitionDto, options: { alsoWrong?: readonly FieldProblem[] } = {}): Promise<LetterView> {
+    const answer = dto.answer ?? '';
+    const now = this.clock.now();
+    // The day it was sent or answered is checked against the letter as it stands, before anything is written, and
+    // with the answer's other problems, so that everything to fix is said at once.
+    let sentAt: Date | null = null;
+    let answerReceivedOn: string | null = null;
+    if (dto.action === 'send' || dto.action === 'answer') {
+      const current = await this.find(id);
+      nextStatus(current.status, dto.action);
+      const problems: FieldProblem[] = [];
+      if (dto.action === 'answer' && answer === '') problems.push({ field: 'answer', message: 'Skriv mottagarens svar, eller en sammanfattning av det.' });
+      const day = dto.action === 'send' ? this.sentOnFor(dto.sentOn, current, now) : this.answerReceivedOnFor(dto.answerReceivedOn, current, now);
+      if ('problem' in day) problems.push(day.problem);
+      else if (dto.action === 'send') sentAt = day.date === stockholmDate(now) ? now : stockholmMidnight(day.date);
+      else answerReceivedOn = day.date;
+      problems.push(...(options.alsoWrong ?? []));
+      assertLetterHasNoPersonalData(dto.action === 'answer' ? { answer } : {}, problems);
+    }
+    await this.dataSource.transaction((manager) => this.transitionIn(manager, user, id, dto, { now, sentAt, answerReceivedOn }));
     return this.get(id);
   }
 
-  async transition(user: AuthUser, id: string, dto: LetterTransitionDto): Promise<LetterView> {
+  /** The status change itself, in the caller's transaction, with the days already checked (see transition). */
+  private async transitionIn(
+    manager: EntityManager,
+    user: AuthUser,
+    id: string,
+    dto: LetterTransitionDto,
+    checked: { now: Date; sentAt: Date | null; answerReceivedOn: string | null },
+  ): Promise<void> {
+    const { now, answerReceivedOn } = checked;
+    const sentAt = checked.sentAt ?? now;
     const answer = dto.answer ?? '';
-    if (dto.action === 'answer') {
-      if (answer === '') throw new ValidationFailedError([{ field: 'answer', message: 'Skriv mottagarens svar, eller en sammanfattning av det.' }]);
-      assertLetterHasNoPersonalData({ answer });
+    const locked = await this.lockLetter(manager, id);
+    const to = nextStatus(locked.status, dto.action);
+    if (dto.version !== undefined && dto.version !== locked.version) throw versionConflict(locked.version);
+    // What the editor showed is what is approved and leaves: a sender never saved is stored as it was offered.
+    const filled = dto.action === 'review' || dto.action === 'send' ? offeredSender(locked, user) : null;
+    const letter: Letter = filled ? { ...locked, ...filled } : locked;
+    // The whole letter is checked again before it is approved or leaves: the job may have refreshed generated text.
+    if (dto.action === 'review' || dto.action === 'send') {
+      assertLetterHasNoPersonalData(this.textsOf(letter));
+      // A sender saved before the identity-number check must not be approved or leave with one either.
+      assertSenderHasNoIdNumber(this.senderOfLetter(letter));
     }
-    await this.dataSource.transaction(async (manager) => {
-      const letter = await this.lockLetter(manager, id);
-      const to = nextStatus(letter.status, dto.action);
-      if (dto.version !== undefined && dto.version !== letter.version) throw versionConflict(letter.version);
-      // The whole letter is checked again before it is approved or leaves: the job may have refreshed generated text.
-      if (dto.action === 'review' || dto.action === 'send') {
-        assertLetterHasNoPersonalData(this.textsOf(letter));
-        // A sender saved before the identity-number check must not be approved or leave with one either.
-        assertSenderHasNoIdNumber(this.senderOfLetter(letter));
+    const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
+    const params: unknown[] = [id, to, user.id, now];
+    if (filled) {
+      for (const field of OFFERED_SENDER_FIELDS) {
+        params.push(letter[field]);
+        sets.push(`${SENDER_COLUMN[field]} = $${params.length}`);
       }
-      const now = this.clock.now();
-      const sentAt = dto.action === 'send' ? this.sentAtFor(dto.sentOn, letter, now) : now;
-      const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
-      const params: unknown[] = [id, to, user.id, now];
-      if (dto.action === 'review') sets.push('reviewed_at = $4', 'reviewed_by_id = $3');
-      if (dto.action === 'reopen') sets.push('reviewed_at = NULL', 'reviewed_by_id = NULL');
-      if (dto.action === 'send') {
-        params.push(sentAt);
-        sets.push('sent_at = $5', 'sent_by_id = $3');
-      }
-      if (dto.action === 'answer') {
-        params.push(answer);
-        sets.push('answer = $5', 'answered_at = $4', 'answered_by_id = $3');
-      }
-      await manager.query(`UPDATE letter SET ${sets.join(', ')} WHERE id = $1`, params);
-      const after: Record<string, unknown> = { status: to };
-      if (dto.action === 'send') after.notifiedReporters = await this.notifyReporters(manager, { ...letter, sentAt });
-      const kinds: Record<LetterAction, LetterEventKind> = { review: 'reviewed', reopen: 'reopened', send: 'sent', answer: 'answered' };
-      await this.logEvent(manager, id, user.id, kinds[dto.action], { status: letter.status }, after);
-    });
-    return this.get(id);
+    }
+    if (dto.action === 'review') sets.push('reviewed_at = $4', 'reviewed_by_id = $3');
+    if (dto.action === 'reopen') sets.push('reviewed_at = NULL', 'reviewed_by_id = NULL');
+    if (dto.action === 'send') {
+      params.push(sentAt);
+      sets.push(`sent_at = $${params.length}`, 'sent_by_id = $3');
+    }
+    if (dto.action === 'answer') {
+      params.push(answer, answerReceivedOn);
+      sets.push(`answer = $${params.length - 1}`, `answer_received_on = $${params.length}`, 'answered_at = $4', 'answered_by_id = $3');
+    }
+    await manager.query(`UPDATE letter SET ${sets.join(', ')} WHERE id = $1`, params);
+    const after: Record<string, unknown> = { status: to };
+    if (filled) after.senderFromAccount = true;
+    if (dto.action === 'answer') after.answerReceivedOn = answerReceivedOn;
+    if (dto.action === 'send') after.notifiedReporters = await this.notifyReporters(manager, { ...letter, sentAt });
+    const kinds: Record<LetterAction, LetterEventKind> = { review: 'reviewed', reopen: 'reopened', send: 'sent', answer: 'answered' };
+    await this.logEvent(manager, id, user.id, kinds[dto.action], { status: letter.status }, after);
   }
 
   /**
-   * When the letter left, from "Skickad den" (YYYY-MM-DD, Swedish time; empty = today): printed in the letter
-   * and the start of its effect on the overview, so not in the future and not before the letter was created.
-   * Today is the moment of marking; an earlier day is its midnight, Swedish time, as a local fix's date.
+   * When the letter left, from "Skickad den" (YYYY-MM-DD, Swedish time): printed in the letter and the start of its
+   * effect on the overview, so not in the future and not before the letter was created. Left out of an API call it is
+   * today; the page's field is filled in with today, so emptied there it is a mistake to point out, not today again.
    */
-  private sentAtFor(sentOn: string | undefined, letter: Letter, now: Date): Date {
-    const today = stockholmDate(now);
-    const date = sentOn?.trim() || today;
-    const problem = (message: string): ValidationFailedError => new ValidationFailedError([{ field: 'sentOn', message }]);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isIsoDate(date)) throw problem('Skriv datumet då skrivelsen skickades som ÅÅÅÅ-MM-DD, till exempel ' + today + '.');
-    if (date > today) throw problem(`Datumet kan inte vara i framtiden (i dag är det ${today}).`);
-    const created = stockholmDate(letter.createdAt);
-    if (date < created) throw problem(`Skrivelsen skapades ${created}; den kan inte ha skickats före det.`);
-    if (date === today) return now;
-    const [year, month, day] = date.split('-').map(Number);
-    // Midnight in Stockholm: try the UTC offsets Sweden uses (+1, +2) and keep the one that lands on the date.
-    for (const offset of [1, 2]) {
-      const candidate = new Date(Date.UTC(year, month - 1, day, -offset));
-      if (stockholmDate(candidate) === date && stockholmDate(new Date(candidate.getTime() - 1)) !== date) return candidate;
-    }
-    return new Date(Date.UTC(year, month - 1, day, -1));
+  private sentOnFor(sentOn: string | undefined, letter: Letter, now: Date): CheckedDay {
+    return checkedDay(sentOn, now, {
+      field: 'sentOn',
+      what: 'då skrivelsen skickades',
+      earliest: stockholmDate(letter.createdAt),
+      tooEarly: (created) => `Skrivelsen skapades ${created}; den kan inte ha skickats före det.`,
+    });
+  }
+
+  /** The day the answer arrived ("Svaret kom den"): as "Skickad den", and not before the letter was sent. */
+  private answerReceivedOnFor(answerReceivedOn: string | undefined, letter: Letter, now: Date): CheckedDay {
+    return checkedDay(answerReceivedOn, now, {
+      field: 'answerReceivedOn',
+      what: 'då svaret kom',
+      earliest: letter.sentAt ? stockholmDate(letter.sentAt) : null,
+      tooEarly: (sent) => `Skrivelsen skickades ${sent}; svaret kan inte ha kommit före det.`,
+    });
   }
 
   /** One mail per reporter of a report in the letter, naming their reports; queued with the status change. */
@@ -736,18 +1097,25 @@ export class LetterService {
 
   // ── The finished letter ───────────────────────────────────────────────────────────────────
 
-  async document(id: string): Promise<LetterDocumentModel> {
+  /**
+   * The letter as printed, exported and shown read-only. `viewer`: the analyst looking at it; until the letter is sent
+   * and while no sender is saved, it is signed with the viewer's own name, title and e-mail, as the editor offers them
+   * (and as review or sending will store them). A sent letter is printed as it left.
+   */
+  async document(id: string, viewer?: SenderAccount): Promise<LetterDocumentModel> {
     const letter = await this.find(id);
-    return buildLetterDocument(this.textsOf(letter), letter.evidenceSnapshot, formatDate(letter.sentAt ?? this.clock.now()), this.senderOfLetter(letter));
+    const offered = viewer && (letter.status === 'utkast' || letter.status === 'granskad') ? offeredSender(letter, viewer) : null;
+    const sender = { ...this.senderOfLetter(letter), ...offered };
+    return buildLetterDocument(this.textsOf(letter), letter.evidenceSnapshot, formatDate(letter.sentAt ?? this.clock.now()), sender);
   }
 
-  async printPage(id: string): Promise<string> {
-    const [letter, doc] = await Promise.all([this.get(id), this.document(id)]);
+  async printPage(id: string, viewer?: SenderAccount): Promise<string> {
+    const [letter, doc] = await Promise.all([this.get(id), this.document(id, viewer)]);
     return this.templates.render('letters/letter.html.njk', { letter, doc });
   }
 
-  async docx(id: string): Promise<{ buffer: Buffer; filename: string }> {
-    const doc = await this.document(id);
+  async docx(id: string, viewer?: SenderAccount): Promise<{ buffer: Buffer; filename: string }> {
+    const doc = await this.document(id, viewer);
     const slug = doc.subject
       .toLowerCase()
       .normalize('NFD')

@@ -6,8 +6,8 @@ import { SparseVector, sparseFromMap, normalize } from './sparse-vector';
 
 const MAX_TERMS = 10;
 const MAX_SHARED_IN_REASON = 5;
-// A party counts as involved in a barrier when it is named in at least this share of reports.
-const PARTY_SHARE = 0.3;
+// A party counts as involved in a barrier when it is named in at least this share of reports (its letter names the same).
+export const PARTY_SHARE = 0.3;
 // A centre keeps its strongest features only, so stored models stay small.
 export const CENTROID_MAX_FEATURES = 300;
 

@@ -18,7 +18,7 @@ export class LetterTransitionDto {
   answer?: string;
 
   @ApiPropertyOptional({
-    description: 'För send: dagen skrivelsen skickades, ÅÅÅÅ-MM-DD (svensk tid); utelämnad betyder i dag. Inte i framtiden, inte före skrivelsen skapades.',
+    description: 'För send: dagen skrivelsen skickades, ÅÅÅÅ-MM-DD (svensk tid); utelämnad betyder i dag, en tom sträng avvisas. Inte i framtiden, inte före skrivelsen skapades.',
     example: '2026-11-20',
   })
   @Transform(tidyText)
@@ -26,6 +26,17 @@ export class LetterTransitionDto {
   @IsString({ message: 'Skriv datumet som ÅÅÅÅ-MM-DD.' })
   @MaxLength(10, { message: 'Skriv datumet då skrivelsen skickades som ÅÅÅÅ-MM-DD.' })
   sentOn?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'För answer: dagen svaret kom, ÅÅÅÅ-MM-DD (svensk tid); utelämnad betyder i dag, en tom sträng avvisas. Inte i framtiden, inte före skrivelsen skickades.',
+    example: '2026-11-20',
+  })
+  @Transform(tidyText)
+  @IsOptional()
+  @IsString({ message: 'Skriv datumet som ÅÅÅÅ-MM-DD.' })
+  @MaxLength(10, { message: 'Skriv datumet då svaret kom som ÅÅÅÅ-MM-DD.' })
+  answerReceivedOn?: string;
 
   @ApiPropertyOptional({ description: 'Versionen du utgick från; utelämnad betyder senaste' })
   @Transform(toInteger)
