@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
-import { DemoDataSeeder } from '../src/modules/demo/demo-data.seeder';
 import { DEMO_PASSWORD } from '../src/modules/user/demo-seeder';
 import { HttpClient } from './support/http-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { startDemoApp } from './support/demo-app';
+import { TestApp } from './support/test-app';
 
 /** Words the reviewer found naming demo barriers, and their kind: a lone adjective or pronoun, and verb forms. */
 const NOT_NAMES = ['egen', 'all', 'lämna', 'upphöra', 'påverka', 'avstår', 'skickar', 'saknar', 'fortsätta', 'arbeta', 'anser'];
@@ -12,10 +12,7 @@ describe('generated barrier names on the demo data', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ clock: new FixedClock(new Date('2026-11-24T08:00:00Z')) });
-    const demo = t.app.get(DemoDataSeeder);
-    await demo.seedAccounts();
-    await demo.seedReports();
+    t = await startDemoApp(new FixedClock(new Date('2026-11-24T08:00:00Z')));
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -1,12 +1,12 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { PatternsService } from '../src/modules/barrier/patterns.service';
-import { DemoDataSeeder } from '../src/modules/demo/demo-data.seeder';
 import { DEMO_PASSWORD } from '../src/modules/user/demo-seeder';
 import { importDeviation } from './support/deviation-factories';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { useFakePatternEngine } from './support/fake-pattern-engine';
 import { HttpClient } from './support/http-client';
+import { startDemoApp } from './support/demo-app';
 import { startTestApp, TestApp } from './support/test-app';
 
 interface BarrierJson {
@@ -41,10 +41,7 @@ describe('after a split the barriers are described by their own reports (demo da
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ clock });
-    const demo = t.app.get(DemoDataSeeder);
-    await demo.seedAccounts();
-    await demo.seedReports();
+    t = await startDemoApp(clock);
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -2,12 +2,12 @@ import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
 import { PatternsJob } from '../src/modules/barrier/jobs/patterns.job';
 import { PatternsService } from '../src/modules/barrier/patterns.service';
-import { DemoDataSeeder } from '../src/modules/demo/demo-data.seeder';
 import { DEMO_PASSWORD } from '../src/modules/user/demo-seeder';
 import { importDeviation } from './support/deviation-factories';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { FakePatternEngine, useFakePatternEngine } from './support/fake-pattern-engine';
 import { HttpClient } from './support/http-client';
+import { startDemoApp } from './support/demo-app';
 import { startTestApp, TestApp } from './support/test-app';
 
 interface StoredBarrier {
@@ -49,10 +49,7 @@ describe('a full run after the analyst’s edits (demo data, real engine)', () =
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ clock });
-    const demo = t.app.get(DemoDataSeeder);
-    await demo.seedAccounts();
-    await demo.seedReports();
+    t = await startDemoApp(clock);
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
-import { DemoDataSeeder } from '../src/modules/demo/demo-data.seeder';
 import { DEMO_PASSWORD } from '../src/modules/user/demo-seeder';
 import { HttpClient } from './support/http-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { startDemoApp } from './support/demo-app';
+import { TestApp } from './support/test-app';
 
 /** What a newcomer sees after `npm start`: the demo's reports, some of them late, as a lead's would be. */
 describe('the demo data', () => {
@@ -12,10 +12,7 @@ describe('the demo data', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ clock });
-    const demo = t.app.get(DemoDataSeeder);
-    expect(await demo.seedAccounts()).toBe(true);
-    await demo.seedReports();
+    t = await startDemoApp(clock);
   }, 120_000);
 
   afterAll(async () => {

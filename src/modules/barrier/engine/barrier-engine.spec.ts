@@ -18,39 +18,16 @@ import { joinModel, splitModel } from './barrier-model';
 import { dot } from './sparse-vector';
 import { BarrierModel, EngineReport } from './engine-types';
 import { buildFeatureSpace } from './feature-space';
+import { DIGITAL_REPORTS, EXAMPLE_THESAURUS, exampleReport, INTERPRETER_REPORTS } from './engine-examples.fixture';
 import { SeededRandom } from './seeded-random';
 import { parseThesaurus } from './thesaurus';
 
-const THESAURUS = `
-Arbetsförmedlingen [AF]: AF, af
-Försäkringskassan [FK]: FK, fk
-vårdcentralen [REGION]: vc, vårdcentral
-tolk: tolkar, tolkning, tolkbehov, språkstöd
-digital legitimation: BankID, bankid, e-legitimation
-möte: möten, mötet, samtal
-inloggning: logga in, e-tjänst, e-tjänster
-! deltagare, deltagaren, gränssnitt, mellan stolarna
-= löst, löstes, rättades
+const THESAURUS = `${EXAMPLE_THESAURUS}= löst, löstes, rättades
 `;
 
-let seq = 0;
-function r(id: string, municipality: string, title: string, description: string, parties: string[] = []): EngineReport {
-  seq++;
-  return { id, title, description, category: 'gransnitt', parties, municipality, subproject: `P-${municipality}`, occurredOn: `2021-0${1 + (seq % 9)}-1${seq % 10}` };
-}
-
-const interpreter = [
-  r('T1', 'Haninge', 'Ingen tolk på mötet', 'AF hade inte bokat tolk till mötet och deltagaren förstod inget av samtalet.', ['AF']),
-  r('T2', 'Botkyrka', 'Tolk saknades', 'FK bokade ingen tolk till mötet. Samtalet avbröts eftersom deltagaren inte förstod.', ['FK']),
-  r('T3', 'Täby', 'Tolkbehov ignoreras', 'Trots tolkbehov bokade AF ingen tolk till samtalet och mötet fick göras om.', ['AF']),
-  r('T4', 'Järfälla', 'Ingen tolk igen', 'Vårdcentralen ordnade ingen tolk till mötet, deltagaren förstod inte samtalet.', ['REGION']),
-];
-const digital = [
-  r('D1', 'Haninge', 'Utan BankID går inget', 'Deltagaren saknar BankID och kan inte logga in på AF:s e-tjänster för att skriva in sig.', ['AF']),
-  r('D2', 'Salem', 'Kan inte logga in', 'FK kräver BankID för att logga in i e-tjänsten. Deltagaren har ingen e-legitimation.', ['FK']),
-  r('D3', 'Stockholm', 'BankID saknas', 'Utan BankID kan deltagaren inte logga in hos AF och inskrivningen stoppas.', ['AF']),
-  r('D4', 'Nykvarn', 'E-tjänster kräver e-legitimation', 'Alla e-tjänster kräver BankID men deltagaren saknar e-legitimation och kan inte logga in.', ['FK']),
-];
+const r = exampleReport;
+const interpreter = INTERPRETER_REPORTS;
+const digital = DIGITAL_REPORTS;
 const oneOffs = [
   r('O1', 'Haninge', 'Gränssnitt', 'Gränssnitt. Deltagaren föll mellan stolarna.'),
   r('O2', 'Botkyrka', 'Mellan stolarna', 'Deltagaren hamnade mellan stolarna i ett gränssnitt.'),
