@@ -14,7 +14,7 @@ import { isNotFound, PersonalDataFields, postTextForm, refusedTextForm, runTextF
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
-import { LetterUpdateDto, tidyLine, tidyText } from './dto/letter-update.dto';
+import { letterTextsOf, LetterUpdateDto, tidyLine, tidyText } from './dto/letter-update.dto';
 import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LETTER_SENDER_FIELDS, LETTER_SENDER_LABELS, LetterSenderField } from './letter.constants';
 import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
@@ -103,17 +103,7 @@ function editorValues(letter: LetterView, user: AuthUser | undefined): FormValue
 /** Whether the edit brings special-category words into the letter that the stored text (and so the warning) lacks. */
 function addsSensitiveWords(stored: LetterView, edit: LetterUpdateDto): boolean {
   const before = sensitiveWords(stored);
-  const texts = {
-    recipient: edit.recipient,
-    subject: edit.subject,
-    summary: edit.summary,
-    evidence: edit.evidence ?? '',
-    consequences: edit.consequences ?? '',
-    triedLocally: edit.triedLocally ?? '',
-    interfaceRules: edit.interfaceRules ?? '',
-    requestedAction: edit.requestedAction,
-  };
-  return [...sensitiveWords(texts)].some((word) => !before.has(word));
+  return [...sensitiveWords(letterTextsOf(edit))].some((word) => !before.has(word));
 }
 
 /** A post carrying the editor's text (its state buttons submit the editor's form), not a bare button press. */

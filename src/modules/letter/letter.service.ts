@@ -34,7 +34,7 @@ import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
 import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder, sortOldestFirst } from './letter-evidence';
 import { assertLetterHasNoPersonalData, assertSenderHasNoIdNumber, senderIdNumberProblems } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
-import { LetterUpdateDto, PERSON_NAME } from './dto/letter-update.dto';
+import { letterTextsOf, LetterUpdateDto, PERSON_NAME } from './dto/letter-update.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
 
 export interface NamedRef {
@@ -915,16 +915,7 @@ export class LetterService {
 
   /** An edit checked before anything is read or written: a refused text is never stored. */
   private checkedEdit(dto: LetterUpdateDto): CheckedEdit {
-    const texts: Record<LetterTextField, string> = {
-      recipient: dto.recipient,
-      subject: dto.subject.replace(/\s+/g, ' '),
-      summary: dto.summary,
-      evidence: dto.evidence ?? '',
-      consequences: dto.consequences ?? '',
-      triedLocally: dto.triedLocally ?? '',
-      interfaceRules: dto.interfaceRules ?? '',
-      requestedAction: dto.requestedAction,
-    };
+    const texts = letterTextsOf(dto);
     // The sender's fields are staff data (the analyst's name and contact), so they are not refused as personal data;
     // left out (the API's older callers), they stay as they are.
     const sender = Object.fromEntries(LETTER_SENDER_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [field, dto[field] ?? ''])) as Partial<

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { LETTER_FIELD_MAX } from '../letter.constants';
+import { LETTER_FIELD_MAX, LetterTextField } from '../letter.constants';
 
 /** Keeps line breaks (paragraphs matter in a letter) but drops trailing spaces and outer blank lines. */
 export const tidyText = ({ value }: { value: unknown }): unknown =>
@@ -152,4 +152,18 @@ export class LetterUpdateDto {
   @IsInt({ message: 'Versionen saknas. Ladda om sidan och försök igen.' })
   @Min(1, { message: 'Versionen saknas. Ladda om sidan och försök igen.' })
   version: number;
+}
+
+/** The letter's texts an edit carries, each as stored: sections left out are empty, the subject on one line. */
+export function letterTextsOf(dto: LetterUpdateDto): Record<LetterTextField, string> {
+  return {
+    recipient: dto.recipient,
+    subject: dto.subject.replace(/\s+/g, ' '),
+    summary: dto.summary,
+    evidence: dto.evidence ?? '',
+    consequences: dto.consequences ?? '',
+    triedLocally: dto.triedLocally ?? '',
+    interfaceRules: dto.interfaceRules ?? '',
+    requestedAction: dto.requestedAction,
+  };
 }
