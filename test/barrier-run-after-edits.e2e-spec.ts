@@ -237,3 +237,50 @@ describe('barriers a full run empties (with a predictable engine)', () => {
     expect(await stored(deltaId)).toMatchObject({ status: 'eskalerad', member_count: 3 });
   });
 });
+
+/**
+ * The analyst names two barriers (which confirms them) and runs the analysis again: the proposals nobody touched
+ * stand as they were. Before, the two confirmed barriers guided the whole clustering and untouched escalated
+ * proposals fell apart into one-offs or into the confirmed barriers.
+ */
+describe('a full run after two barriers are named (demo data, real engine)', () => {
+  const clock = new FixedClock(new Date('2026-11-25T08:00:00Z'));
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startDemoApp(clock);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('keeps every barrier nobody touched, with its id, status and reports', async () => {
+    const db = t.app.get(DataSource);
+    const client = new HttpClient(t.baseUrl);
+    expect((await client.login('utvecklare@demo.mia.se', DEMO_PASSWORD)).status).toBe(303);
+    const active = (await barriersOf(db)).filter((b) => ['foreslagen', 'bekraftad', 'eskalerad'].includes(b.status));
+    expect(active.length).toBeGreaterThanOrEqual(5);
+    const [first, second, ...untouched] = active;
+    for (const [barrier, name] of [
+      [first, 'Första namngivna hindret'],
+      [second, 'Andra namngivna hindret'],
+    ] as const) {
+      await client.get(`/hinder/${barrier.id}`);
+      expect((await client.postForm(`/hinder/${barrier.id}/namn`, { name })).status).toBe(303);
+    }
+    const membersBefore = new Map<string, string[]>();
+    for (const barrier of untouched) membersBefore.set(barrier.id, await membersOf(db, barrier.id));
+
+    clock.set(new Date('2026-11-25T09:00:00Z'));
+    await client.get('/hinder');
+    expect((await client.postForm('/hinder/kor-analys', {})).status).toBe(303);
+    await t.app.get(PatternsJob).settled();
+
+    const after = new Map((await barriersOf(db)).map((b) => [b.id, b]));
+    for (const barrier of untouched) {
+      expect(after.get(barrier.id)?.status).toBe(barrier.status);
+      expect(await membersOf(db, barrier.id)).toEqual(membersBefore.get(barrier.id));
+    }
+    expect(after.get(first.id)).toMatchObject({ name: 'Första namngivna hindret', status: first.status === 'eskalerad' ? 'eskalerad' : 'bekraftad' });
+  }, 120_000);
+});
