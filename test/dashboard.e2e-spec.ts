@@ -534,7 +534,13 @@ describe('översikten (dashboard) against independent counts', () => {
       if (scope === 'analyst') expect(new Map(data.barriers.items.map((b) => [b.title, b.reports]))).toEqual(new Map([...byBarrier].map(([code, n]) => [`Hinder ${code}`, n])));
 
       const barrierCsv = await csv(token, 'hinder', {});
-      expect(barrierCsv.header).toEqual(['Hinder', 'Avvikelser', 'Kommuner', 'Senaste kvartalet', 'Kvartalet före', 'Trend']);
+      expect(barrierCsv.header).toEqual(['Hinder', 'Avvikelser', 'Kommuner', 'Innevarande kvartal (hittills)', 'Senaste hela kvartalet', 'Kvartalet före', 'Trend']);
+      // The three quarters the trend reads, newest first, each right under its heading.
+      for (const item of data.barriers.items) {
+        const row = barrierCsv.rows.find((r) => r[0] === item.title) as string[];
+        const [current, lastWhole, before] = item.quarters.slice(-3).reverse().map((q) => `${q.label}: ${q.count}`);
+        expect(row.slice(3, 6)).toEqual([current, lastWhole ?? '–', before ?? '–']);
+      }
       expect(new Map(barrierCsv.rows.map((row) => [row[0], Number(row[1])]))).toEqual(new Map([...sizes].map(([code, n]) => [`Hinder ${code}`, n])));
 
       // Effect: B01's reports in the 12 months before the letter, and from it up to now (at most 12 months).

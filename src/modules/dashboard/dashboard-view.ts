@@ -329,7 +329,9 @@ function barrierView(data: DashboardData): ChartView {
     empty: items.length ? null : section.available ? 'Inga hinder ännu.' : section.reason,
     table: {
       caption: 'Avvikelser per strukturellt hinder',
-      columns: ['Hinder', 'Avvikelser', 'Kommuner', 'Senaste kvartalet', 'Kvartalet före', 'Trend'],
+      // The three quarters the trend reads (see the intro): the running one, the last whole one and the one before.
+      // Showing only the running quarter and the last whole one read as "K4: 0, K3: 1, ökar", which the trend is not.
+      columns: ['Hinder', 'Avvikelser', 'Kommuner', 'Innevarande kvartal (hittills)', 'Senaste hela kvartalet', 'Kvartalet före', 'Trend'],
       rows: items.map((b) => ({
         header: b.title,
         cells: [
@@ -337,6 +339,7 @@ function barrierView(data: DashboardData): ChartView {
           count(b.municipalities),
           quarterText(b.quarters[b.quarters.length - 1]),
           quarterText(b.quarters[b.quarters.length - 2]),
+          quarterText(b.quarters[b.quarters.length - 3]),
           TREND_LABELS[b.trend],
         ],
       })),
