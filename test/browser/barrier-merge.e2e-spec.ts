@@ -55,7 +55,7 @@ describe('merging two barriers in the browser', () => {
     await t?.close();
   });
 
-  it('without JavaScript at 390 px: the confirmation reads well and passes the page checks, "Avbryt" changes nothing, "Slå ihop" merges', async () => {
+  it('without JavaScript at 390 px: the confirmation says what will happen, "Avbryt" changes nothing, "Slå ihop" merges', async () => {
     const context = await browser.newContext({ baseURL: t.baseUrl, viewport: PHONE, locale: 'sv-SE', timezoneId: 'Europe/Stockholm', javaScriptEnabled: false });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
