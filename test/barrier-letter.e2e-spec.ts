@@ -1,5 +1,6 @@
 import { FixedClock } from '../src/common/clock/clock';
 import { addBarrierMember, insertEscalatedBarrier } from './support/barrier-factories';
+import { mergeThroughConfirmation } from './support/barrier-merge';
 import { formFieldsOf } from './support/form-fields';
 import { HttpClient } from './support/http-client';
 import { LetterHarness } from './support/letter-harness';
@@ -50,11 +51,12 @@ describe('barriers and their letters', () => {
     await h.db.query(`UPDATE letter SET created_at = '2026-11-02T08:00:00Z' WHERE id = $1`, [letterId]);
   };
 
-  /** "Slå ihop" on the surviving barrier's page. */
-  async function merge(survivor: string, absorbed: string): Promise<void> {
-    await h.client.get(`/hinder/${survivor}`);
-    const merged = await h.client.postForm(`/hinder/${survivor}/sla-ihop`, { otherBarrierId: absorbed });
+  /** "Slå ihop" on the surviving barrier's page, confirmed; what the confirmation said of the letters, as text. */
+  async function merge(survivor: string, absorbed: string): Promise<string> {
+    const { confirmation, merged } = await mergeThroughConfirmation(h.client, survivor, absorbed);
     expect(merged.status).toBe(303);
+    const section = /<section aria-labelledby="rubrik-skrivelser">[\s\S]*?<\/section>/.exec(confirmation.text)?.[0] ?? '';
+    return section.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
   }
 
   const transition = async (letterId: string, body: Record<string, string>): Promise<void> => {
@@ -132,7 +134,8 @@ describe('barriers and their letters', () => {
     const survivor = await barrier('Krav på inskrivning');
     const absorbed = await barrier('Villkor för bistånd', ['Täby', 'Salem', 'Tyresö']);
     const draftId = await h.startLetter(absorbed);
-    await merge(survivor, absorbed);
+    // The confirmation said so first.
+    expect(await merge(survivor, absorbed)).toMatch(/^Skrivelser Skrivelsen Skrivelse angående [^(]+ \(utkast\) flyttas med rapporterna till ”Krav på inskrivning \d+” och gäller sedan det hindret\.$/);
 
     expect(await letter(draftId)).toMatchObject({ barrier_id: survivor, status: 'utkast', report_count: 3 });
     const page = await h.client.get(`/skrivelser/${draftId}`);
@@ -163,7 +166,7 @@ describe('barriers and their letters', () => {
     await backdate(sentId);
     await transition(sentId, { action: 'review' });
     await transition(sentId, { action: 'send', sentOn: '2026-11-16' });
-    await merge(survivor, absorbed);
+    expect(await merge(survivor, absorbed)).toMatch(/ \(skickad\) flyttas med rapporterna till ”Krav på inskrivning \d+” och gäller sedan det hindret\.$/);
 
     expect(await letter(sentId)).toMatchObject({ barrier_id: survivor, status: 'skickad', report_count: 3 });
     expect(await offered()).not.toContain(survivor);
@@ -177,7 +180,11 @@ describe('barriers and their letters', () => {
     const absorbed = await barrier('Villkor för bistånd', ['Täby', 'Salem', 'Tyresö']);
     const ownId = await h.startLetter(survivor);
     const otherId = await h.startLetter(absorbed);
-    await merge(survivor, absorbed);
+    // The confirmation says that both are kept, and where.
+    const said = await merge(survivor, absorbed);
+    expect(said).toMatch(/Båda hindren har en skrivelse på gång, och båda finns kvar: Skrivelse angående [^(]+ \(utkast\) här, och Skrivelse angående [^(]+ \(utkast\), som ligger kvar hos ”Villkor för bistånd \d+” och visas på sidan för ”Krav på inskrivning \d+”\./);
+    expect(said).toContain('Skicka inte båda om samma rapporter');
+    expect(said).not.toContain('flyttas med rapporterna');
 
     // Neither is lost: the merged barrier's draft stays with it, and the survivor's page lists both.
     expect(await letter(ownId)).toMatchObject({ barrier_id: survivor, status: 'utkast' });
