@@ -11,6 +11,7 @@ export interface BarrierLetterSummary {
   /** YYYY-MM-DD (Swedish time); null until sent, answered. */
   sentOn: string | null;
   answerReceivedOn: string | null;
+  createdAt: Date;
   updatedAt: Date;
   /** A draft whose evidence was built from another set of reports than the barrier has now. */
   evidenceOutdated: boolean;

@@ -727,7 +727,7 @@ export class LetterService {
          UNION ALL
          SELECT b.id, a.root, a.depth + 1 FROM barrier b JOIN absorbed a ON b.merged_into_id = a.id WHERE a.depth < 100
        )
-       SELECT a.root, l.id, l.barrier_id, b.name AS barrier_name, b.member_count, l.status, l.subject, l.updated_at,
+       SELECT a.root, l.id, l.barrier_id, b.name AS barrier_name, b.member_count, l.status, l.subject, l.created_at, l.updated_at,
               to_char(l.sent_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS sent_on, l.answer_received_on::text AS answer_received_on,
               COALESCE((l.evidence_snapshot->>'reportCount')::int, 0) AS report_count
          FROM absorbed a JOIN letter l ON l.barrier_id = a.id JOIN barrier b ON b.id = l.barrier_id
@@ -741,6 +741,7 @@ export class LetterService {
       member_count: number;
       status: LetterStatus;
       subject: string;
+      created_at: Date;
       updated_at: Date;
       sent_on: string | null;
       answer_received_on: string | null;
@@ -755,6 +756,7 @@ export class LetterService {
         subject: row.subject,
         sentOn: row.sent_on,
         answerReceivedOn: row.answer_received_on,
+        createdAt: row.created_at,
         updatedAt: row.updated_at,
         evidenceOutdated: row.status === 'utkast' && row.barrier_id === row.root && row.report_count !== row.member_count,
         fromMergedBarrier: row.barrier_id === row.root ? null : { id: row.barrier_id, name: barrierDisplayName(row.barrier_name) },
