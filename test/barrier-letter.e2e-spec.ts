@@ -121,6 +121,42 @@ describe('barriers and their letters', () => {
     expect(answered).toContain('>Skapa en ny skrivelse</button>');
   });
 
+  it('GET /api/barriers/:id lists the barrier’s letters, with the one that stayed with a barrier merged into it', async () => {
+    const survivor = await barrier('Krav på inskrivning');
+    const absorbed = await barrier('Villkor för bistånd', ['Täby', 'Salem', 'Tyresö']);
+    const ownId = await h.startLetter(survivor);
+    const otherId = await h.startLetter(absorbed);
+    await backdate(ownId);
+    await transition(ownId, { action: 'review' });
+    await transition(ownId, { action: 'send', sentOn: '2026-11-16' });
+    await merge(survivor, absorbed);
+
+    const response = await api.api('GET', `/api/barriers/${survivor}`, undefined, h.token);
+    expect(response.status).toBe(200);
+    const { letters } = response.json<{ letters: Array<Record<string, unknown>> }>();
+    const own = (await api.api('GET', `/api/letters/${ownId}`, undefined, h.token)).json<{ subject: string; createdAt: string; updatedAt: string }>();
+    // Under way first, newest first: the draft that stayed with the merged barrier was started after the sent one.
+    expect(letters).toEqual([
+      expect.objectContaining({ id: otherId, status: 'utkast', fromMergedBarrier: { id: absorbed, name: expect.stringMatching(/^Villkor för bistånd \d+$/) } }),
+      {
+        id: ownId,
+        status: 'skickad',
+        statusLabel: 'Skickad',
+        subject: own.subject,
+        sentOn: '2026-11-16',
+        answerReceivedOn: null,
+        createdAt: own.createdAt,
+        updatedAt: own.updatedAt,
+        evidenceOutdated: false,
+        fromMergedBarrier: null,
+        path: `/skrivelser/${ownId}`,
+      },
+    ]);
+    // A barrier without letters has an empty list.
+    const bare = await barrier('Väntetid på intyg');
+    expect((await api.api('GET', `/api/barriers/${bare}`, undefined, h.token)).json<{ letters: unknown[] }>().letters).toEqual([]);
+  });
+
   it('a barrier that is not escalated offers a letter too, less prominently', async () => {
     const barrierId = await barrier('Väntetid på intyg');
     await h.db.query(`UPDATE barrier SET status = 'bekraftad', escalated_at = NULL, escalation_reason = NULL WHERE id = $1`, [barrierId]);

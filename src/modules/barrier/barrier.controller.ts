@@ -252,6 +252,13 @@ export class BarrierController implements OnModuleInit {
   }
 
   @Get('api/barriers/:id')
+  @ApiOperation({
+    summary: 'Ett hinder med dess rapporter, liknande hinder och skrivelser',
+    description:
+      '`letters`: hindrets skrivelser, de på gång först och sedan de nyaste, med `id`, `status`, `statusLabel`, `subject`, `sentOn`, ' +
+      '`answerReceivedOn`, `createdAt`, `updatedAt`, `evidenceOutdated`, `fromMergedBarrier` (en skrivelse som ligger kvar hos ett hinder ' +
+      'som slagits ihop med det här) och `path`.',
+  })
   get(@Param('id', uuid) id: string): Promise<BarrierDetail> {
     return this.barriers.get(id);
   }
@@ -598,7 +605,7 @@ export class BarrierController implements OnModuleInit {
     const suggested = typeof query['lokal-datum'] === 'string' && isIsoDate(query['lokal-datum']) ? query['lokal-datum'] : null;
     const done = typeof query.klart === 'string' ? (DONE_NOTICES[query.klart] ?? null) : null;
     const memberNotice = await this.memberNotice(query);
-    const letters = (await this.letters.lettersFor([barrier.id])).get(barrier.id) ?? [];
+    const letters = barrier.letters;
     const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
     const selected = splitValues?.deviationIds;
     return this.pages.send(

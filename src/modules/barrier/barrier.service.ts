@@ -225,7 +225,7 @@ export class BarrierService {
       limit = String(MEMBER_PAGE_SIZE);
       membersPage = { page, pageSize: MEMBER_PAGE_SIZE, pages, total: n, first: n ? offset + 1 : 0, last: Math.min(n, offset + MEMBER_PAGE_SIZE) };
     }
-    const [quarters, members, excluded, candidates, resolved] = await Promise.all([
+    const [quarters, members, excluded, candidates, resolved, letters] = await Promise.all([
       this.quarterCounts([id]),
       this.dataSource.query(
         `SELECT d.id, d.reference, d.external_id, d.title, m.name AS municipality, s.name AS subproject, d.occurred_on::text AS occurred_on,
@@ -278,6 +278,7 @@ export class BarrierService {
           WHERE bm.barrier_id = $1 AND d.resolved_at IS NOT NULL`,
         [id],
       ) as Promise<Array<{ n: number; latest: string | null }>>,
+      this.letters.lettersFor([id]),
     ]);
     const own = candidates.find((candidate) => candidate.id === id);
     const others = candidates.filter((candidate) => candidate.id !== id);
@@ -323,6 +324,7 @@ export class BarrierService {
           ).map((similar) => ({ ...similar, displayName: barrierDisplayName(similar.name) }))
         : [],
       locallyResolved: resolved[0]?.n && resolved[0].latest ? { count: resolved[0].n, latest: resolved[0].latest } : null,
+      letters: letters.get(id) ?? [],
     };
   }
 

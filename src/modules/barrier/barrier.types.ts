@@ -1,3 +1,4 @@
+import { BarrierLetterSummary } from './barrier-letter.hook';
 import { SimilarBarrier } from './barrier-similarity';
 import { BarrierMemberSource, BarrierStatus } from './barrier.constants';
 import { QuarterCount, TrendDirection } from './barrier-trend';
@@ -103,6 +104,8 @@ export interface BarrierDetail extends BarrierSummary {
   mergeCandidates: Array<{ id: string; name: string; displayName: string }>;
   /** Active barriers whose reports say much the same: candidates to merge with this one. */
   similar: Array<SimilarBarrier & { displayName: string }>;
+  /** Its skrivelser, those under way first and then the newest: its own and those that stayed with barriers merged into it. */
+  letters: BarrierLetterSummary[];
 }
 
 /** What a member report's page shows its lead and reporter. */
