@@ -434,7 +434,7 @@ export class DeviationService {
 
   /**
    * The receipt after filing, from the report's own 'filed' event: who owns it and who was told. Null unless
-   * the user filed it (only the reporter is thanked), or when the report is not theirs to see.
+   * the user filed it: only the reporter is thanked, and nobody else learns from it who was mailed.
    */
   async filingReceipt(user: AuthUser, id: string): Promise<string | null> {
     if (!UUID.test(id)) return null;
