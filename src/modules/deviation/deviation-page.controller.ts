@@ -28,7 +28,7 @@ import {
 import { DeviationService } from './deviation.service';
 import { DeviationPage } from './deviation.types';
 import { ACTION_LABELS, DEVIATION_ACTIONS, DeviationAction, DEVIATION_STATUSES, STATUS_LABELS } from './deviation-workflow';
-import { DeviationAssignDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationStatusFormDto } from './dto/deviation-action.dto';
+import { COMMENT_MAX, DeviationAssignDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationStatusFormDto, RESOLUTION_MAX } from './dto/deviation-action.dto';
 import { CONSEQUENCE_MAX, DESCRIPTION_MAX, DeviationCreateDto, TITLE_MAX, TRIED_MAX } from './dto/deviation-create.dto';
 import { DeviationListQueryDto, LIST_SORTS } from './dto/deviation-list-query.dto';
 
@@ -278,13 +278,17 @@ export class DeviationPageController implements OnModuleInit {
 
   @Get('avvikelser/:id')
   async show(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
     const query = request.query as Record<string, unknown>;
     let notice: string | null = null;
-    if (query.skickad === '1') notice = 'filed';
+    // The receipt says who was told, from the report's own audit event: never a mail that was not queued.
+    const filedReceipt = query.skickad === '1' ? await this.deviations.filingReceipt(user, id) : null;
+    if (filedReceipt) notice = 'filed';
+    else if (query.klart === 'move') notice = `${DONE_NOTICES.move} ${await this.deviations.lastMoveReceipt(user, id)}`.trim();
     else if (typeof query.klart === 'string' && query.klart in DONE_NOTICES) notice = DONE_NOTICES[query.klart];
     // Recorded before the page is sent: the reporter's next page (their list) must already see it read.
-    await this.deviations.noteReporterView(request.user as AuthUser, id);
-    return this.renderReport(request, reply, id, {}, 200, notice);
+    await this.deviations.noteReporterView(user, id);
+    return this.renderReport(request, reply, id, {}, 200, notice, { filedReceipt });
   }
 
   @Post('avvikelser/:id/status')
@@ -446,6 +450,7 @@ export class DeviationPageController implements OnModuleInit {
     forms: Partial<Record<'status' | 'assign' | 'move' | 'comment', FormState>>,
     status = 200,
     notice: string | null = null,
+    extra: Record<string, unknown> = {},
   ): Promise<FastifyReply> {
     const user = request.user as AuthUser;
     const view = await this.deviations.getForUser(user, id);
@@ -468,13 +473,17 @@ export class DeviationPageController implements OnModuleInit {
         actionButtons: view.permissions.actions.map((action) => ({ value: action, label: ACTION_LABELS[action] })),
         needsResolution: view.permissions.actions.some((a) => a === 'resolve' || (a === 'close' && !view.deviation.resolution)),
         assigneeOptions: leads.map((lead) => ({ value: lead.id, label: lead.name })),
+        // A delprojekt without an active lead is marked: the analysts, not a lead, would get the report there.
         municipalityOptions: municipalities
           .filter((m) => m.value !== view.deviation.municipality.id)
-          .map((m) => ({ value: m.value, label: m.label })),
+          .map((m) => ({ value: m.value, label: m.subprojectHasLead ? m.label : `${m.label} – ingen delprojektledare` })),
+        moveTargetsWithoutLead: municipalities.some((m) => !m.subprojectHasLead && m.value !== view.deviation.municipality.id),
+        textLimits: { resolution: RESOLUTION_MAX, comment: COMMENT_MAX, body: COMMENT_MAX },
         commentOptions: commentVisibilities.map((value) => ({ value, label: COMMENT_VISIBILITY_LABELS[value] })),
         partyLabels: PARTY_LABELS,
         isReporterView: !view.permissions.seesInternal,
         barrierNotice,
+        ...extra,
       },
       { status },
     );
