@@ -168,6 +168,9 @@ describe('correcting a report’s category, parties and severity', () => {
     expect(otherLead.status).toBe(404);
     expect(await row(filed.id)).toEqual({ category: 'forsorjning', parties: ['FK'], severity: 'medel' });
 
+    const spec = (await new HttpClient(t.baseUrl).get('/api/docs-json')).json<{ paths: Record<string, Record<string, { tags?: string[] }>> }>();
+    expect(spec.paths['/api/deviations/{id}/reclassify']?.post?.tags).toEqual(['avvikelser']);
+
     // The reporter's page has no such form.
     const reporter = await signIn(staff);
     expect((await reporter.get(`/avvikelser/${filed.id}`)).text).not.toContain('/klassning"');

@@ -222,7 +222,7 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     const lead = await signedIn(users.lead);
     const page = await lead.get('/sidan-finns-inte');
     expect(page.status).toBe(404);
-    expect(pageText(page.text)).toContain('Sidan eller resursen finns inte.');
+    expect(pageText(page.text)).toContain('Sidan eller uppgiften finns inte. Kontrollera adressen.');
     expect(page.text).toContain(users.lead.name);
     expect(page.text).toContain('href="/delprojekt/ko"');
 

@@ -77,7 +77,7 @@ describe('"Nytt meddelande" for the lead when the reporter has written since the
     // The start page says how many and lists them, linking to each report.
     const home = await homeSection(leadClient);
     expect(pageText(home)).toContain('1 avvikelse har ett nytt meddelande från rapportören');
-    expect(home).toContain(`href="/avvikelser/${written.id}"`);
+    expect(home).toContain(`href="/avvikelser/${written.id}#kommentarer"`);
 
     // The API's list says the same, per lead.
     const token = await createApiToken(t.app, lead);

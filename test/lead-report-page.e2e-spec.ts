@@ -127,9 +127,8 @@ describe('the lead’s report page, queue and start page after the review', () =
   it('a report in an escalated barrier tells the lead what to do, and once marked structural it is overdue nowhere', async () => {
     // Filed in early October and accepted: by 23 November it is past the 30 days to resolve.
     clock.set(new Date('2026-10-01T08:00:00Z'));
-    const late = await fileDeviation(t.app, staff, 'Järfälla', { title: 'I ett eskalerat hinder' });
-    const client = await signIn(lead);
-    expect(await status(client, late.id, { action: 'accept' })).toBe(303);
+    const late = await fileDeviation(t.app, staff, 'Järfälla', { title: 'I ett eskalerat hinder', occurredOn: '2026-09-30' });
+    expect(await status(await signIn(lead), late.id, { action: 'accept' })).toBe(303);
     clock.set(new Date('2026-11-23T07:00:00Z'));
     const fresh = await fileDeviation(t.app, staff, 'Järfälla', { title: 'Ny i ett eskalerat hinder' });
     const barrierId = await insertEscalatedBarrier(db(), 'Krav på inskrivning', ['KOMMUN', 'AF'], new Date('2026-11-01T10:00:00Z'));
@@ -138,6 +137,7 @@ describe('the lead’s report page, queue and start page after the review', () =
       await db().query(`INSERT INTO barrier_member (barrier_id, deviation_id, source, reason) VALUES ($1, $2, 'engine', '{}')`, [barrierId, id]);
     }
     clock.set(new Date('2026-11-23T09:00:00Z'));
+    const client = await signIn(lead);
 
     // Mottagen and late: the page says what ends it, and says nothing that contradicts the red mark.
     const before = pageText((await client.get(`/avvikelser/${late.id}`)).text);
@@ -150,7 +150,8 @@ describe('the lead’s report page, queue and start page after the review', () =
     // The brand-new report: nobody has taken it on yet, so the page asks for that first.
     const freshPage = pageText((await client.get(`/avvikelser/${fresh.id}`)).text);
     expect(freshPage).toContain('Ta emot den först');
-    expect(freshPage).not.toContain('behöver inte lösas lokalt');
+    // The old flat claim, untrue of a report nobody has handed over.
+    expect(freshPage).not.toContain('Verksamhetsutvecklarna tar det vidare');
     expect(freshPage).not.toContain('Försenad');
     // The reporter is told only what is true of the barrier.
     const reporterPage = pageText((await (await signIn(staff)).get(`/avvikelser/${fresh.id}`)).text);
@@ -190,6 +191,16 @@ describe('the lead’s report page, queue and start page after the review', () =
     const api = await client.api('POST', `/api/deviations/${filed.id}/reopen`, {});
     expect(api.status).toBe(422);
     expect(api.json<{ error: { code: string; fields: Array<{ field: string }> } }>().error).toMatchObject({ code: 'comment_required', fields: [{ field: 'comment' }] });
+
+    // Escalated without an åtgärd, the form shows the field (Avsluta needs one): a refused reopening keeps both texts.
+    const escalated = await fileDeviation(t.app, staff, 'Järfälla', { title: 'Eskalerad utan åtgärd' });
+    expect(await status(client, escalated.id, { action: 'accept' })).toBe(303);
+    expect(await status(client, escalated.id, { action: 'escalate' })).toBe(303);
+    await client.get(`/avvikelser/${escalated.id}`);
+    const kept = await client.postForm(`/avvikelser/${escalated.id}/status`, { action: 'reopen', resolution: 'Utkast: nytt möte med FK.', comment: '' });
+    expect(kept.status).toBe(422);
+    expect(textareaValue(kept.text, 'falt-status-resolution')).toBe('Utkast: nytt möte med FK.');
+    expect(kept.text).toContain('Kommentar (krävs för att återöppna)');
 
     smtp.clear();
     await t.app.get(DataSource).query(`DELETE FROM mail_outbox`);
