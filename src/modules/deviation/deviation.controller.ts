@@ -150,7 +150,7 @@ export class DeviationController {
     summary: 'Ändra kategori, parter och allvarlighet',
     description:
       'Delprojektledare i ägande delprojekt och verksamhetsutvecklare. Det som utelämnas ändras inte; parties är hela listan. ' +
-      'Ändringen (före → efter) och kommentaren skrivs i tidslinjen; listor, översikten och nästa mönsteranalys läser de nya värdena. ' +
+      'Ändringen (före → efter) och kommentaren skrivs i tidslinjen; listor och översikten räknar med de nya värdena, mönsteranalysen från nästa fulla körning. ' +
       '422 nothing_changed om inget ändras.',
   })
   @ApiResponse(PERSONAL_DATA_RESPONSE)
