@@ -8,6 +8,7 @@ import { User } from '../src/modules/user/user.entity';
 import { importDeviation } from './support/deviation-factories';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { FakePatternEngine, useFakePatternEngine } from './support/fake-pattern-engine';
+import { mergeThroughConfirmation } from './support/barrier-merge';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -210,8 +211,7 @@ describe('barriers: the job, stable ids and the analyst’s hand (with a predict
     expect(splitId).toBeTruthy();
 
     // Merge gamma into beta: gamma's address then leads to beta.
-    await client.get(`/hinder/${betaId}`);
-    expect((await client.postForm(`/hinder/${betaId}/sla-ihop`, { otherBarrierId: gammaId })).status).toBe(303);
+    expect((await mergeThroughConfirmation(client, betaId, gammaId)).merged.status).toBe(303);
     const moved = await client.get(`/hinder/${gammaId}`);
     expect(moved.status).toBe(302);
     expect(moved.location).toBe(`/hinder/${betaId}?fran=${gammaId}`);

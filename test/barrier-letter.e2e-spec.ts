@@ -1,5 +1,6 @@
 import { FixedClock } from '../src/common/clock/clock';
 import { addBarrierMember, insertEscalatedBarrier } from './support/barrier-factories';
+import { mergeThroughConfirmation } from './support/barrier-merge';
 import { formFieldsOf } from './support/form-fields';
 import { HttpClient } from './support/http-client';
 import { LetterHarness } from './support/letter-harness';
@@ -50,11 +51,12 @@ describe('barriers and their letters', () => {
     await h.db.query(`UPDATE letter SET created_at = '2026-11-02T08:00:00Z' WHERE id = $1`, [letterId]);
   };
 
-  /** "Slå ihop" on the surviving barrier's page. */
-  async function merge(survivor: string, absorbed: string): Promise<void> {
-    await h.client.get(`/hinder/${survivor}`);
-    const merged = await h.client.postForm(`/hinder/${survivor}/sla-ihop`, { otherBarrierId: absorbed });
+  /** "Slå ihop" on the surviving barrier's page, confirmed; what the confirmation said of the letters, as text. */
+  async function merge(survivor: string, absorbed: string): Promise<string> {
+    const { confirmation, merged } = await mergeThroughConfirmation(h.client, survivor, absorbed);
     expect(merged.status).toBe(303);
+    const section = /<section aria-labelledby="rubrik-skrivelser">[\s\S]*?<\/section>/.exec(confirmation.text)?.[0] ?? '';
+    return section.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
   }
 
   const transition = async (letterId: string, body: Record<string, string>): Promise<void> => {
@@ -119,6 +121,42 @@ describe('barriers and their letters', () => {
     expect(answered).toContain('>Skapa en ny skrivelse</button>');
   });
 
+  it('GET /api/barriers/:id lists the barrier’s letters, with the one that stayed with a barrier merged into it', async () => {
+    const survivor = await barrier('Krav på inskrivning');
+    const absorbed = await barrier('Villkor för bistånd', ['Täby', 'Salem', 'Tyresö']);
+    const ownId = await h.startLetter(survivor);
+    const otherId = await h.startLetter(absorbed);
+    await backdate(ownId);
+    await transition(ownId, { action: 'review' });
+    await transition(ownId, { action: 'send', sentOn: '2026-11-16' });
+    await merge(survivor, absorbed);
+
+    const response = await api.api('GET', `/api/barriers/${survivor}`, undefined, h.token);
+    expect(response.status).toBe(200);
+    const { letters } = response.json<{ letters: Array<Record<string, unknown>> }>();
+    const own = (await api.api('GET', `/api/letters/${ownId}`, undefined, h.token)).json<{ subject: string; createdAt: string; updatedAt: string }>();
+    // Under way first, newest first: the draft that stayed with the merged barrier was started after the sent one.
+    expect(letters).toEqual([
+      expect.objectContaining({ id: otherId, status: 'utkast', fromMergedBarrier: { id: absorbed, name: expect.stringMatching(/^Villkor för bistånd \d+$/) } }),
+      {
+        id: ownId,
+        status: 'skickad',
+        statusLabel: 'Skickad',
+        subject: own.subject,
+        sentOn: '2026-11-16',
+        answerReceivedOn: null,
+        createdAt: own.createdAt,
+        updatedAt: own.updatedAt,
+        evidenceOutdated: false,
+        fromMergedBarrier: null,
+        path: `/skrivelser/${ownId}`,
+      },
+    ]);
+    // A barrier without letters has an empty list.
+    const bare = await barrier('Väntetid på intyg');
+    expect((await api.api('GET', `/api/barriers/${bare}`, undefined, h.token)).json<{ letters: unknown[] }>().letters).toEqual([]);
+  });
+
   it('a barrier that is not escalated offers a letter too, less prominently', async () => {
     const barrierId = await barrier('Väntetid på intyg');
     await h.db.query(`UPDATE barrier SET status = 'bekraftad', escalated_at = NULL, escalation_reason = NULL WHERE id = $1`, [barrierId]);
@@ -132,7 +170,8 @@ describe('barriers and their letters', () => {
     const survivor = await barrier('Krav på inskrivning');
     const absorbed = await barrier('Villkor för bistånd', ['Täby', 'Salem', 'Tyresö']);
     const draftId = await h.startLetter(absorbed);
-    await merge(survivor, absorbed);
+    // The confirmation said so first.
+    expect(await merge(survivor, absorbed)).toMatch(/^Skrivelser Skrivelsen Skrivelse angående [^(]+ \(utkast\) flyttas med rapporterna till ”Krav på inskrivning \d+” och gäller sedan det hindret\.$/);
 
     expect(await letter(draftId)).toMatchObject({ barrier_id: survivor, status: 'utkast', report_count: 3 });
     const page = await h.client.get(`/skrivelser/${draftId}`);
@@ -163,7 +202,7 @@ describe('barriers and their letters', () => {
     await backdate(sentId);
     await transition(sentId, { action: 'review' });
     await transition(sentId, { action: 'send', sentOn: '2026-11-16' });
-    await merge(survivor, absorbed);
+    expect(await merge(survivor, absorbed)).toMatch(/ \(skickad\) flyttas med rapporterna till ”Krav på inskrivning \d+” och gäller sedan det hindret\.$/);
 
     expect(await letter(sentId)).toMatchObject({ barrier_id: survivor, status: 'skickad', report_count: 3 });
     expect(await offered()).not.toContain(survivor);
@@ -177,7 +216,11 @@ describe('barriers and their letters', () => {
     const absorbed = await barrier('Villkor för bistånd', ['Täby', 'Salem', 'Tyresö']);
     const ownId = await h.startLetter(survivor);
     const otherId = await h.startLetter(absorbed);
-    await merge(survivor, absorbed);
+    // The confirmation says that both are kept, and where.
+    const said = await merge(survivor, absorbed);
+    expect(said).toMatch(/Båda hindren har en skrivelse på gång, och båda finns kvar: Skrivelse angående [^(]+ \(utkast\) här, och Skrivelse angående [^(]+ \(utkast\), som ligger kvar hos ”Villkor för bistånd \d+” och visas på sidan för ”Krav på inskrivning \d+”\./);
+    expect(said).toContain('Skicka inte båda om samma rapporter');
+    expect(said).not.toContain('flyttas med rapporterna');
 
     // Neither is lost: the merged barrier's draft stays with it, and the survivor's page lists both.
     expect(await letter(ownId)).toMatchObject({ barrier_id: survivor, status: 'utkast' });

@@ -7,6 +7,7 @@ import { PatternsJob } from '../src/modules/barrier/jobs/patterns.job';
 import { DeviationService } from '../src/modules/deviation/deviation.service';
 import { ImportExportService } from '../src/modules/import-export/import-export.service';
 import { createUser, TEST_PASSWORD } from './support/factories';
+import { mergeThroughConfirmation } from './support/barrier-merge';
 import { HttpClient } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -207,7 +208,8 @@ describe('patterns over the sample reports (the real engine)', () => {
     const api = await client.get(`/api/barriers/${largest.id}`);
     expect((JSON.parse(api.text) as { similar: Array<{ id: string }> }).similar.map((x) => x.id)).toContain(partId);
 
-    const merged = await client.postForm(`/hinder/${largest.id}/sla-ihop`, { otherBarrierId: partId });
+    // "Slå ihop hit" beside the similar barrier asks first, then merges.
+    const { merged } = await mergeThroughConfirmation(client, largest.id, partId);
     expect(merged.status).toBe(303);
     const rows = (await db().query(`SELECT id, status, merged_into_id FROM barrier WHERE id = $1`, [partId])) as Array<{ status: string; merged_into_id: string }>;
     expect(rows[0]).toMatchObject({ merged_into_id: largest.id });

@@ -5,6 +5,7 @@ import { DEMO_PASSWORD } from '../src/modules/user/demo-seeder';
 import { importDeviation } from './support/deviation-factories';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { useFakePatternEngine } from './support/fake-pattern-engine';
+import { mergeThroughConfirmation } from './support/barrier-merge';
 import { HttpClient } from './support/http-client';
 import { startDemoApp } from './support/demo-app';
 import { startTestApp, TestApp } from './support/test-app';
@@ -158,8 +159,7 @@ describe('moving reports in and out, and merging, recompute escalation and terms
     expect((await stored(betaId)).escalation_reason).toContain('återkommer i 3 kommuner (Järfälla, Salem och Täby)');
 
     // Merged into beta, alfa's reports (three of five, with the one moved in) are the most common marker: beta is described by them.
-    await client.get(`/hinder/${betaId}`);
-    expect((await client.postForm(`/hinder/${betaId}/sla-ihop`, { otherBarrierId: alfaId })).status).toBe(303);
+    expect((await mergeThroughConfirmation(client, betaId, alfaId)).merged.status).toBe(303);
     const merged = await stored(betaId);
     expect(merged.terms).toEqual(['alfa', 'samordning']);
     expect(merged.name).toBe('Alfa och samordning (AF, FK)');

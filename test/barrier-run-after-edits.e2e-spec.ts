@@ -6,6 +6,7 @@ import { DEMO_PASSWORD } from '../src/modules/user/demo-seeder';
 import { importDeviation } from './support/deviation-factories';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
 import { FakePatternEngine, useFakePatternEngine } from './support/fake-pattern-engine';
+import { mergeThroughConfirmation } from './support/barrier-merge';
 import { HttpClient } from './support/http-client';
 import { startDemoApp } from './support/demo-app';
 import { startTestApp, TestApp } from './support/test-app';
@@ -88,8 +89,7 @@ describe('a full run after the analyst’s edits (demo data, real engine)', () =
     expect(split.status).toBe(303);
     const splitId = /\/hinder\/([0-9a-f-]{36})/.exec(split.location ?? '')?.[1] as string;
     const keptBySickPay = sickPayMembers.slice(3);
-    await client.get(`/hinder/${scope.id}`);
-    expect((await client.postForm(`/hinder/${scope.id}/sla-ihop`, { otherBarrierId: own.id })).status).toBe(303);
+    expect((await mergeThroughConfirmation(client, scope.id, own.id)).merged.status).toBe(303);
     await client.get('/hinder/tesaurus');
     expect((await client.postForm('/hinder/tesaurus', { line: 'arbetsträning: praktik, arbetsprövning' })).status).toBe(303);
     const activeBefore = new Set((await barriersOf(db)).filter((b) => ['foreslagen', 'bekraftad', 'eskalerad'].includes(b.status)).map((b) => b.id));

@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../src/common/clock/clock';
-import { DEMO_PASSWORD } from '../src/modules/user/demo-seeder';
+import { OrganisationService } from '../src/modules/organisation/organisation.service';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/modules/user/demo-seeder';
+import { municipalityId } from './support/deviation-factories';
 import { HttpClient } from './support/http-client';
 import { startDemoApp } from './support/demo-app';
 import { TestApp } from './support/test-app';
@@ -39,5 +41,36 @@ describe('the demo data', () => {
     expect(queue).not.toContain('· importerad');
     // Not every report in the queue is late: those handled locally or marked structural are not.
     expect((queue.match(/class="deviation-item is-overdue"/g) ?? []).length).toBeLessThan((queue.match(/class="deviation-item/g) ?? []).length);
+  });
+
+  it('has an active lead in every delprojekt, so a report filed anywhere shows the normal path; every demo account signs in', async () => {
+    expect(await t.app.get(OrganisationService).subprojectsWithoutActiveLead()).toEqual([]);
+    for (const account of DEMO_ACCOUNTS) {
+      expect({ email: account.email, status: (await new HttpClient(t.baseUrl).login(account.email, DEMO_PASSWORD)).status }).toEqual({ email: account.email, status: 303 });
+    }
+
+    // Botkyrka belongs to MIA HBS: its lead is mailed, and the receipt says so.
+    const staff = new HttpClient(t.baseUrl);
+    await staff.login('medarbetare@demo.mia.se', DEMO_PASSWORD);
+    await staff.get('/avvikelser/ny');
+    const filed = await staff.postForm('/avvikelser/ny', {
+      municipalityId: await municipalityId(t.app, 'Botkyrka'),
+      occurredOn: '2026-11-23',
+      category: 'gransnitt',
+      parties: ['AF', 'FK'],
+      title: 'AF och FK hänvisar till varandra',
+      description: 'Arbetsförmedlingen hänvisade till Försäkringskassan som hänvisade tillbaka.',
+      consequence: 'Deltagaren stod utan insats.',
+      severity: 'medel',
+    });
+    expect(filed.status).toBe(303);
+    const receipt = (await staff.get(filed.location ?? '')).text;
+    expect(receipt).toContain('Den ägs av MIA HBS, vars delprojektledare har fått e-post.');
+    const id = /\/avvikelser\/([0-9a-f-]{36})/.exec(filed.location ?? '')?.[1];
+    const mails = (await t.app.get(DataSource).query(`SELECT template, recipients FROM mail_outbox WHERE dedupe_key LIKE $1`, [`%:${id}:%`])) as Array<{
+      template: string;
+      recipients: string[];
+    }>;
+    expect(mails).toEqual([{ template: 'deviation-new', recipients: ['ledare.hbs@demo.mia.se'] }]);
   });
 });

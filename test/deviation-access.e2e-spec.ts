@@ -117,6 +117,7 @@ describe('isolation between delprojekt: MIA Roslagen cannot list, read or change
       canWriteInternal: false,
       canReply: true,
       seesInternal: false,
+      standingIn: false,
     });
     expect((await api(hbsStaff, 'POST', `/api/deviations/${hbsReport.id}/accept`)).status).toBe(403);
     const browser = new HttpClient(t.baseUrl);

@@ -196,7 +196,9 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     // Östra Södertörn and Roslagen have leads (made by the tests above); the other four have none.
     expect(await withoutLead(admin)).toEqual(['MIA HBS', 'MIA Järfälla', 'MIA Stockholm', 'MIA Södertälje']);
     const page = (await admin.get('/')).text;
-    expect(pageText(page)).toContain('Delprojekt utan aktiv delprojektledare Nya avvikelser i de här delprojekten meddelas ingen. Ge en användare rollen delprojektledare där under Användare.');
+    expect(pageText(page)).toContain(
+      'Delprojekt utan aktiv delprojektledare Nya avvikelser i de här delprojekten går till verksamhetsutvecklarna i stället för till en delprojektledare. Ge en användare rollen delprojektledare där under Användare.',
+    );
     expect(page).toContain('under <a href="/admin/anvandare">Användare</a>');
 
     const stockholmLead = await createUser(t.app, 'lead', { subproject: 'MIA Stockholm' });
@@ -207,7 +209,7 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     await db().query(`UPDATE app_user SET active = true WHERE id = $1`, [stockholmLead.id]);
     for (const name of ['MIA HBS', 'MIA Järfälla']) await createUser(t.app, 'lead', { subproject: name });
     expect(await withoutLead(admin)).toEqual(['MIA Södertälje']);
-    expect(pageText((await admin.get('/')).text)).toContain('Nya avvikelser i det här delprojektet meddelas ingen.');
+    expect(pageText((await admin.get('/')).text)).toContain('Nya avvikelser i det här delprojektet går till verksamhetsutvecklarna i stället för till en delprojektledare.');
     await createUser(t.app, 'lead', { subproject: 'MIA Södertälje' });
     expect(await withoutLead(admin)).toEqual([]);
     expect((await admin.get('/')).text).not.toContain('Delprojekt utan aktiv delprojektledare');

@@ -13,7 +13,7 @@ describe('a delprojekt left without an active lead', () => {
   let t: TestApp;
   let admin: HttpClient;
   let token: string;
-  const warning = 'MIA Järfälla har då ingen aktiv delprojektledare: nya avvikelser där meddelas ingen.';
+  const warning = 'MIA Järfälla har då ingen aktiv delprojektledare: nya avvikelser där går till verksamhetsutvecklarna i stället.';
   const userRow = async (id: string): Promise<UserRow | undefined> => (await admin.api('GET', '/api/users')).json<UserRow[]>().find((u) => u.id === id);
   beforeAll(async () => {
     t = await startTestApp();

@@ -11,6 +11,7 @@ export interface BarrierLetterSummary {
   /** YYYY-MM-DD (Swedish time); null until sent, answered. */
   sentOn: string | null;
   answerReceivedOn: string | null;
+  createdAt: Date;
   updatedAt: Date;
   /** A draft whose evidence was built from another set of reports than the barrier has now. */
   evidenceOutdated: boolean;
@@ -29,6 +30,8 @@ export interface BarrierLetterDrafter {
   upsertDraftsForBarriers(barrierIds: readonly string[]): Promise<Map<string, unknown>>;
   /** In the merge's transaction: the merged barrier's letters follow the barrier its reports went to (LetterService.followMerge). */
   followMerge(manager: EntityManager, fromBarrierId: string, intoBarrierId: string, actorId: string): Promise<void>;
+  /** In a full run's transaction: the letters under way of barriers it merged away follow (LetterService.followRunMerges). */
+  followRunMerges(manager: EntityManager, mergedBarrierIds: readonly string[]): Promise<void>;
   /** Each barrier's letters, its own and those that stayed with barriers merged into it, newest first. */
   lettersOf(barrierIds: readonly string[]): Promise<Map<string, BarrierLetterSummary[]>>;
 }
@@ -79,6 +82,11 @@ export class BarrierLetterHook {
   /** `fromBarrierId` was merged into `intoBarrierId` (in `manager`'s transaction); its letters follow where they can. */
   async barrierMerged(manager: EntityManager, fromBarrierId: string, intoBarrierId: string, actorId: string): Promise<void> {
     await this.drafter?.followMerge(manager, fromBarrierId, intoBarrierId, actorId);
+  }
+
+  /** A full run merged these barriers away (in `manager`'s transaction); their letters under way follow where they can. */
+  async barriersMergedByRun(manager: EntityManager, mergedBarrierIds: readonly string[]): Promise<void> {
+    await this.drafter?.followRunMerges(manager, mergedBarrierIds);
   }
 
   /** Each barrier's letters for its page; none without a letter module. */

@@ -224,6 +224,35 @@ export class BarrierStore {
    * tells whether the barrier is escalated already.
    */
   private async escalationDecisions(manager: EntityManager, onlyIds?: readonly string[]): Promise<Map<string, EscalationVerdict>> {
+    const { byBarrier, escalated } = await this.escalationMembers(manager, onlyIds);
+    const decisions = new Map<string, EscalationVerdict>();
+    const rule = this.escalationRule;
+    for (const [barrierId, members] of byBarrier) {
+      const decision = decideEscalation(members, rule);
+      if (decision) {
+        decisions.set(barrierId, { reason: decision.reason, escalated: escalated.has(barrierId), windowMunicipalities: decision.window?.municipalities.length ?? null });
+      }
+    }
+    return decisions;
+  }
+
+  /**
+   * Whether these active barriers' reports together, as one barrier, would meet the escalation rule, and the reason it
+   * would then give: what a merge of them leads to (escalateDue judges the merged barrier by the same members). Null
+   * when they would not.
+   */
+  async escalationIfOne(manager: EntityManager, barrierIds: readonly string[]): Promise<{ reason: string } | null> {
+    if (barrierIds.length === 0) return null;
+    const { byBarrier } = await this.escalationMembers(manager, barrierIds);
+    const decision = decideEscalation([...byBarrier.values()].flat(), this.escalationRule);
+    return decision ? { reason: decision.reason } : null;
+  }
+
+  /** The members of the active barriers (or only these) as the escalation rule reads them, and which are escalated now. */
+  private async escalationMembers(
+    manager: EntityManager,
+    onlyIds?: readonly string[],
+  ): Promise<{ byBarrier: Map<string, EscalationMember[]>; escalated: Set<string> }> {
     // Every member of every open barrier, but not a row each: the dates of a barrier's reports per kommun and
     // delprojekt as one text (ids rather than names), a marked report on a row of its own with its reference.
     // decideEscalation gets the same members as one row per report would give; their order does not matter to it.
@@ -237,16 +266,15 @@ export class BarrierStore {
         GROUP BY 1, 2, 3, 4, 5`,
       [onlyIds ?? null, ACTIVE_BARRIER_STATUSES],
     )) as Array<{ barrier_id: string; escalated: boolean; municipality_id: string; subproject_id: string; marked_reference: string | null; dates: string }>;
-    const decisions = new Map<string, EscalationVerdict>();
-    if (rows.length === 0) return decisions;
+    const byBarrier = new Map<string, EscalationMember[]>();
+    const escalated = new Set(rows.filter((row) => row.escalated).map((row) => row.barrier_id));
+    if (rows.length === 0) return { byBarrier, escalated };
     const names = new Map(
       ((await manager.query(`SELECT id, name FROM municipality UNION ALL SELECT id, name FROM subproject`)) as Array<{ id: string; name: string }>).map((row) => [
         row.id,
         row.name,
       ]),
     );
-    const byBarrier = new Map<string, EscalationMember[]>();
-    const escalated = new Set(rows.filter((row) => row.escalated).map((row) => row.barrier_id));
     for (const row of rows) {
       const list = byBarrier.get(row.barrier_id) ?? [];
       const municipality = names.get(row.municipality_id) ?? row.municipality_id;
@@ -256,14 +284,7 @@ export class BarrierStore {
       }
       byBarrier.set(row.barrier_id, list);
     }
-    const rule = this.escalationRule;
-    for (const [barrierId, members] of byBarrier) {
-      const decision = decideEscalation(members, rule);
-      if (decision) {
-        decisions.set(barrierId, { reason: decision.reason, escalated: escalated.has(barrierId), windowMunicipalities: decision.window?.municipalities.length ?? null });
-      }
-    }
-    return decisions;
+    return { byBarrier, escalated };
   }
 
   /** Escalates these barriers and queues the analysts' mail; returns them. */

@@ -252,6 +252,13 @@ export class BarrierController implements OnModuleInit {
   }
 
   @Get('api/barriers/:id')
+  @ApiOperation({
+    summary: 'Ett hinder med dess rapporter, liknande hinder och skrivelser',
+    description:
+      '`letters`: hindrets skrivelser, de på gång först och sedan de nyaste, med `id`, `status`, `statusLabel`, `subject`, `sentOn`, ' +
+      '`answerReceivedOn`, `createdAt`, `updatedAt`, `evidenceOutdated`, `fromMergedBarrier` (en skrivelse som ligger kvar hos ett hinder ' +
+      'som slagits ihop med det här) och `path`.',
+  })
   get(@Param('id', uuid) id: string): Promise<BarrierDetail> {
     return this.barriers.get(id);
   }
@@ -461,13 +468,30 @@ export class BarrierController implements OnModuleInit {
     });
   }
 
+  /**
+   * "Slå ihop" asks first: the form (or "Slå ihop hit" beside a similar barrier) shows what the merge will do, and only
+   * that page's "Slå ihop" (`confirmed=1`) merges. A refusal at either step comes back at the form with the choice kept.
+   * The API (POST /api/barriers/:id/merge) merges at once: its clients confirm themselves.
+   */
   @Post('hinder/:id/sla-ihop')
   @ApiExcludeEndpoint()
-  mergeFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
-    return this.handle(request, reply, id, 'merge', BarrierMergeDto, raw, async (user, dto) => {
-      await this.barriers.merge(user, id, dto.otherBarrierId);
-      return `/hinder/${id}?klart=sammanslaget`;
-    });
+  async mergeFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    if (formValues(raw).confirmed === '1') {
+      return this.handle(request, reply, id, 'merge', BarrierMergeDto, raw, async (user, dto) => {
+        await this.barriers.merge(user, id, dto.otherBarrierId);
+        return `/hinder/${id}?klart=sammanslaget`;
+      });
+    }
+    const values = formValues(raw);
+    const form = await validateForm(BarrierMergeDto, raw);
+    if (!form.value) return this.renderBarrier(request, reply, id, { merge: { values, errors: form.errors } }, 400);
+    try {
+      const preview = await this.barriers.mergePreview(id, form.value.otherBarrierId);
+      return this.pages.send(request, reply, 'barrier-merge', { preview });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return this.renderBarrier(request, reply, id, { merge: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
   }
 
   @Post('hinder/:id/dela')
@@ -581,7 +605,7 @@ export class BarrierController implements OnModuleInit {
     const suggested = typeof query['lokal-datum'] === 'string' && isIsoDate(query['lokal-datum']) ? query['lokal-datum'] : null;
     const done = typeof query.klart === 'string' ? (DONE_NOTICES[query.klart] ?? null) : null;
     const memberNotice = await this.memberNotice(query);
-    const letters = (await this.letters.lettersFor([barrier.id])).get(barrier.id) ?? [];
+    const letters = barrier.letters;
     const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
     const selected = splitValues?.deviationIds;
     return this.pages.send(

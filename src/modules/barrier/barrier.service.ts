@@ -12,11 +12,21 @@ import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow'
 import { isBarrierProfile, similarBarriers } from './barrier-similarity';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus, WEAK_ANCHORING } from './barrier.constants';
 import { BARRIER_NAME_MAX } from './barrier-naming';
-import { BarrierLetterHook } from './barrier-letter.hook';
+import { BarrierLetterHook, BarrierLetterSummary } from './barrier-letter.hook';
 import { BarrierStore } from './barrier-store';
 import { quarterOf, quarterTrend, sparkline, sparklineLevels, TREND_LABELS } from './barrier-trend';
 import { barrierDisplayName, readableReason } from './barrier-wording';
-import { BarrierAssignment, BarrierDetail, BarrierMemberOrder, BarrierMemberView, BarrierNotice, BarrierSummary } from './barrier.types';
+import {
+  BarrierAssignment,
+  BarrierDetail,
+  BarrierMemberOrder,
+  BarrierMemberView,
+  BarrierMergeLetter,
+  BarrierMergePreview,
+  BarrierMergeSide,
+  BarrierNotice,
+  BarrierSummary,
+} from './barrier.types';
 
 interface BarrierRow {
   id: string;
@@ -85,6 +95,29 @@ function byCount(counts: Record<string, number>): Array<{ name: string; count: n
   return Object.entries(counts)
     .map(([name, count]) => ({ name, count }))
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'sv'));
+}
+
+/**
+ * What a merge does to the two barriers' letters, as LetterService.followMerge does it: the other barrier's answered
+ * letters follow its reports as history; its letter under way follows too, unless this barrier has one under way
+ * (a barrier has at most one), and then both are kept. Letters that stayed with barriers merged earlier are left out:
+ * they stay where they are.
+ */
+function mergeLetters(targetLetters: readonly BarrierLetterSummary[], otherLetters: readonly BarrierLetterSummary[]): NonNullable<BarrierMergePreview['letters']> {
+  const view = (letter: BarrierLetterSummary): BarrierMergeLetter => ({
+    subject: letter.subject,
+    statusLabel: letter.statusLabel,
+    answered: letter.status === 'besvarad',
+    path: letter.path,
+  });
+  const targetOpen = targetLetters.find((letter) => letter.fromMergedBarrier === null && letter.status !== 'besvarad') ?? null;
+  const own = otherLetters.filter((letter) => letter.fromMergedBarrier === null);
+  const open = own.find((letter) => letter.status !== 'besvarad') ?? null;
+  return {
+    following: own.filter((letter) => letter.status === 'besvarad' || targetOpen === null).map(view),
+    stayingBehind: open && targetOpen ? view(open) : null,
+    targetOpen: targetOpen ? { ...view(targetOpen), draft: targetOpen.status === 'utkast' } : null,
+  };
 }
 
 /** `currentQuarter`: today's in Swedish time, so every barrier's quarters end at the same place. */
@@ -192,7 +225,7 @@ export class BarrierService {
       limit = String(MEMBER_PAGE_SIZE);
       membersPage = { page, pageSize: MEMBER_PAGE_SIZE, pages, total: n, first: n ? offset + 1 : 0, last: Math.min(n, offset + MEMBER_PAGE_SIZE) };
     }
-    const [quarters, members, excluded, candidates, resolved] = await Promise.all([
+    const [quarters, members, excluded, candidates, resolved, letters] = await Promise.all([
       this.quarterCounts([id]),
       this.dataSource.query(
         `SELECT d.id, d.reference, d.external_id, d.title, m.name AS municipality, s.name AS subproject, d.occurred_on::text AS occurred_on,
@@ -245,6 +278,7 @@ export class BarrierService {
           WHERE bm.barrier_id = $1 AND d.resolved_at IS NOT NULL`,
         [id],
       ) as Promise<Array<{ n: number; latest: string | null }>>,
+      this.letters.lettersFor([id]),
     ]);
     const own = candidates.find((candidate) => candidate.id === id);
     const others = candidates.filter((candidate) => candidate.id !== id);
@@ -290,6 +324,7 @@ export class BarrierService {
           ).map((similar) => ({ ...similar, displayName: barrierDisplayName(similar.name) }))
         : [],
       locallyResolved: resolved[0]?.n && resolved[0].latest ? { count: resolved[0].n, latest: resolved[0].latest } : null,
+      letters: letters.get(id) ?? [],
     };
   }
 
@@ -364,12 +399,74 @@ export class BarrierService {
     });
   }
 
+  /**
+   * What merging `otherId` into `id` will do, read before it is done (the page's confirmation step): refused the same
+   * way as `merge` when it cannot be done. Every figure comes from the data now, by the rules `merge` applies.
+   */
+  async mergePreview(id: string, otherId: string): Promise<BarrierMergePreview> {
+    const manager = this.dataSource.manager;
+    const { target, other } = await this.mergePair(manager, id, otherId);
+    const [cells, returning, excluded, escalation, letters] = await Promise.all([
+      manager.query(
+        `SELECT bm.barrier_id, m.name AS municipality, d.subproject_id, count(*)::int AS n
+           FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id JOIN municipality m ON m.id = d.municipality_id
+          WHERE bm.barrier_id = ANY($1::uuid[])
+          GROUP BY 1, 2, 3`,
+        [[target.id, other.id]],
+      ) as Promise<Array<{ barrier_id: string; municipality: string; subproject_id: string; n: number }>>,
+      manager.query(
+        `SELECT d.reference FROM barrier_exclusion x JOIN barrier_member bm ON bm.deviation_id = x.deviation_id AND bm.barrier_id = $2
+           JOIN deviation d ON d.id = x.deviation_id
+          WHERE x.barrier_id = $1 ORDER BY d.reference_number`,
+        [target.id, other.id],
+      ) as Promise<Array<{ reference: string }>>,
+      manager.query(
+        `SELECT count(*)::int AS n FROM barrier_exclusion x
+          WHERE x.barrier_id = $2 AND NOT EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.deviation_id = x.deviation_id AND bm.barrier_id = $1)`,
+        [target.id, other.id],
+      ) as Promise<Array<{ n: number }>>,
+      this.store.escalationIfOne(manager, [target.id, other.id]),
+      this.letters.available ? this.letters.lettersFor([target.id, other.id]) : Promise.resolve(null),
+    ]);
+    const count = (barrierId: string): number => cells.filter((cell) => cell.barrier_id === barrierId).reduce((sum, cell) => sum + cell.n, 0);
+    const side = (row: BarrierRow): BarrierMergeSide => ({
+      id: row.id,
+      displayName: barrierDisplayName(row.name),
+      status: row.status,
+      statusLabel: BARRIER_STATUS_LABELS[row.status],
+      memberCount: count(row.id),
+      localFix: row.local_fix_on ? { date: row.local_fix_on, note: row.local_fix_note ?? '' } : null,
+      path: `/hinder/${row.id}`,
+    });
+    const targetSide = side(target);
+    const otherSide = side(other);
+    const inTarget = new Set(cells.filter((cell) => cell.barrier_id === target.id).map((cell) => cell.municipality));
+    const byMunicipality = new Map<string, number>();
+    for (const cell of cells) byMunicipality.set(cell.municipality, (byMunicipality.get(cell.municipality) ?? 0) + cell.n);
+    const municipalities = byCount(Object.fromEntries(byMunicipality));
+    return {
+      target: targetSide,
+      other: otherSide,
+      moving: otherSide.memberCount,
+      total: targetSide.memberCount + otherSide.memberCount,
+      municipalities,
+      addedMunicipalities: municipalities.filter((m) => !inTarget.has(m.name)).map((m) => m.name),
+      subprojectCount: new Set(cells.map((cell) => cell.subproject_id)).size,
+      escalation: escalation ? { reason: escalation.reason, already: target.status === 'eskalerad' } : null,
+      localFix: {
+        taken: targetSide.localFix === null ? otherSide.localFix : null,
+        dropped: targetSide.localFix !== null && otherSide.localFix !== null ? { date: otherSide.localFix.date } : null,
+      },
+      returning: returning.map((row) => row.reference),
+      excludedStayOut: excluded[0]?.n ?? 0,
+      letters: letters === null ? null : mergeLetters(letters.get(target.id) ?? [], letters.get(other.id) ?? []),
+    };
+  }
+
   /** Moves every report of `otherId` into `id`; the other barrier is kept as "sammanslagen" pointing here. */
   async merge(user: AuthUser, id: string, otherId: string): Promise<void> {
-    if (id === otherId) throw new DomainError('barrier_merge_self', 'Välj ett annat hinder att slå ihop med.', 400, [{ field: 'otherBarrierId', message: 'Välj ett annat hinder.' }]);
     await this.change(async (manager, now) => {
-      const target = await this.activeRow(manager, id);
-      const other = await this.activeRow(manager, otherId);
+      const { target, other } = await this.mergePair(manager, id, otherId);
       await manager.query(
         `UPDATE barrier_member SET barrier_id = $1, confirmed_by_analyst = true, source = 'analyst',
                 reason = reason || $3::text[], updated_at = $4
@@ -666,6 +763,38 @@ export class BarrierService {
     const row = await this.findRow(manager, id);
     if (!ACTIVE_BARRIER_STATUSES.includes(row.status)) throw new BarrierInactiveError(row.status);
     return row;
+  }
+
+  /**
+   * The two barriers of a merge, or a refusal that says which is wrong and why, at the field that chose the other one
+   * (the page keeps the choice and shows the message there): this barrier must be active, the other another active one.
+   */
+  private async mergePair(manager: EntityManager, id: string, otherId: string): Promise<{ target: BarrierRow; other: BarrierRow }> {
+    if (id === otherId) {
+      throw new DomainError('barrier_merge_self', 'Ett hinder kan inte slås ihop med sig självt. Välj ett annat hinder att slå ihop med.', 400, [
+        { field: 'otherBarrierId', message: 'Välj ett annat hinder.' },
+      ]);
+    }
+    const target = await this.activeRow(manager, id);
+    const [other] = (await manager.query(`SELECT ${BARRIER_COLUMNS} FROM barrier b WHERE b.id = $1`, [otherId])) as BarrierRow[];
+    if (!other) {
+      throw new DomainError('not_found', 'Hindret du valde att slå ihop med finns inte. Välj ett hinder i listan.', 404, [
+        { field: 'otherBarrierId', message: 'Välj ett hinder i listan.' },
+      ]);
+    }
+    if (!ACTIVE_BARRIER_STATUSES.includes(other.status)) {
+      const name = barrierDisplayName(other.name);
+      let message = `”${name}” är upplöst: mönsteranalysen har inga rapporter kvar i det. Välj ett annat hinder att slå ihop med.`;
+      if (other.status === 'sammanslagen') {
+        const into = other.merged_into_id === null ? null : await this.findRow(manager, other.merged_into_id).catch(() => null);
+        message =
+          into?.id === target.id
+            ? `”${name}” är redan sammanslaget med det här hindret: dess rapporter finns här. Inget har ändrats nu.`
+            : `”${name}” är redan sammanslaget${into ? ` med ”${barrierDisplayName(into.name)}”` : ''} och kan inte slås ihop en gång till. Välj ett annat hinder.`;
+      }
+      throw new DomainError('barrier_inactive', message, 409, [{ field: 'otherBarrierId', message: 'Välj ett hinder i listan.' }]);
+    }
+    return { target, other };
   }
 
   private async quarterCounts(ids: readonly string[]): Promise<Map<string, Map<string, number>>> {

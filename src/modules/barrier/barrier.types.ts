@@ -1,3 +1,4 @@
+import { BarrierLetterSummary } from './barrier-letter.hook';
 import { SimilarBarrier } from './barrier-similarity';
 import { BarrierMemberSource, BarrierStatus } from './barrier.constants';
 import { QuarterCount, TrendDirection } from './barrier-trend';
@@ -103,6 +104,8 @@ export interface BarrierDetail extends BarrierSummary {
   mergeCandidates: Array<{ id: string; name: string; displayName: string }>;
   /** Active barriers whose reports say much the same: candidates to merge with this one. */
   similar: Array<SimilarBarrier & { displayName: string }>;
+  /** Its skrivelser, those under way first and then the newest: its own and those that stayed with barriers merged into it. */
+  letters: BarrierLetterSummary[];
 }
 
 /** What a member report's page shows its lead and reporter. */
@@ -117,4 +120,60 @@ export interface BarrierAssignment {
   deviationId: string;
   externalId: string | null;
   cluster: string | null;
+}
+
+/** One of the two barriers on the merge confirmation, as it is before the merge. */
+export interface BarrierMergeSide {
+  id: string;
+  displayName: string;
+  status: BarrierStatus;
+  statusLabel: string;
+  /** Its reports now (counted, not the stored figure). */
+  memberCount: number;
+  localFix: { date: string; note: string } | null;
+  path: string;
+}
+
+/** A skrivelse on the merge confirmation: which, and what becomes of it. */
+export interface BarrierMergeLetter {
+  subject: string;
+  statusLabel: string;
+  /** Besvarad: it follows as history. */
+  answered: boolean;
+  path: string;
+}
+
+/**
+ * What "Slå ihop" will do, for the analyst to read before it is done (BarrierService.mergePreview): the reports of
+ * `other` move into `target`, which keeps its name and id and is confirmed with all its reports; `other` is marked
+ * sammanslagen. Computed from the data as it is now, by the same rules BarrierService.merge applies.
+ */
+export interface BarrierMergePreview {
+  target: BarrierMergeSide;
+  other: BarrierMergeSide;
+  /** Reports that move from `other` to `target`, and what `target` has afterwards. */
+  moving: number;
+  total: number;
+  /** The kommuner the merged barrier spans, most reports first. */
+  municipalities: Array<{ name: string; count: number }>;
+  /** Those of them not among `target`'s kommuner now, by name. */
+  addedMunicipalities: string[];
+  subprojectCount: number;
+  /** The merged barrier meets the escalation rule (the reason it will give), or null: it is then bekräftad. */
+  escalation: { reason: string; already: boolean } | null;
+  /** `other`'s local fix, taken over when `target` has none of its own; `dropped` when `target` keeps its own. */
+  localFix: { taken: { date: string; note: string } | null; dropped: { date: string } | null };
+  /** Reports the analyst moved out of `target` that are in `other`: they come back (merge deletes those exclusions). */
+  returning: string[];
+  /** Reports moved out of `other` that stay out of the merged barrier too. */
+  excludedStayOut: number;
+  /** Null when there is no letter module. */
+  letters: {
+    /** `other`'s letters that follow its reports to `target` (answered ones always; one under way when `target` has none). */
+    following: BarrierMergeLetter[];
+    /** `other`'s letter under way that stays with it because `target` has one under way too: both are kept. */
+    stayingBehind: BarrierMergeLetter | null;
+    /** `target`'s own letter under way; a draft's evidence then no longer matches the reports. */
+    targetOpen: (BarrierMergeLetter & { draft: boolean }) | null;
+  } | null;
 }

@@ -487,10 +487,15 @@ export class PatternsService {
       // The figures of every barrier that was active before the run too, so one the run empties shows 0 reports.
       await this.store.refreshFigures(manager, [...new Set([...current.map((barrier) => barrier.id), ...(await this.store.activeIds(manager))])]);
       let dissolved = 0;
+      const merged: string[] = [];
       for (const [barrierId, mergedInto] of match.unmatched) {
-        if (await this.retire(manager, barrierId, mergedInto, now)) dissolved += 1;
+        if (!(await this.retire(manager, barrierId, mergedInto, now))) continue;
+        dissolved += 1;
+        if (mergedInto !== null) merged.push(barrierId);
       }
       dissolved += await this.dissolveEmpty(manager, now);
+      // After dissolveEmpty, so a letter follows only to a barrier still active: its draft then names the barrier its reports are in.
+      await this.letters.barriersMergedByRun(manager, merged);
       const escalated = await this.store.escalateDue(manager);
       await manager.query(
         `UPDATE barrier_engine_state

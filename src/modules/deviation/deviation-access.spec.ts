@@ -1,5 +1,5 @@
 import { AuthUser } from '../../common/auth/auth-user';
-import { canAssign, canMove, canRead, canReadInternal, canReclassify, canReply, canWriteInternal, statusAuthority } from './deviation-access';
+import { canAssign, canMove, canRead, canReadInternal, canReclassify, canReply, canWriteInternal, isStandInAnalyst, statusAuthority } from './deviation-access';
 
 const ROSLAGEN = 'sp-roslagen';
 const HBS = 'sp-hbs';
@@ -10,7 +10,7 @@ const user = (role: AuthUser['role'], subprojectId: string | null, id = `${role}
   role,
   subprojectId,
 });
-const report = (extra: Partial<{ subprojectId: string; reporterId: string | null; reporterEmail: string | null }> = {}) => ({
+const report = (extra: Partial<{ subprojectId: string; reporterId: string | null; reporterEmail: string | null; subprojectHasLead: boolean }> = {}) => ({
   subprojectId: HBS,
   reporterId: 'staff-hbs',
   reporterEmail: 'staff-hbs@mia.se',
@@ -65,5 +65,21 @@ describe('who may see and change a deviation', () => {
     expect(canReclassify(user('lead', ROSLAGEN), report())).toBe(false);
     expect(canReclassify(user('staff', HBS, 'staff-hbs'), report())).toBe(false);
     expect(canReclassify(user('admin', null), report())).toBe(false);
+  });
+
+  it('lets analysts stand in for the lead only where the delprojekt has no active lead, and only when told so', () => {
+    const analyst = user('analyst', null);
+    const leadless = report({ subprojectHasLead: false });
+    expect(statusAuthority(analyst, leadless)).toBe('stand-in-analyst');
+    expect(isStandInAnalyst(analyst, leadless)).toBe(true);
+    // Deny by default: unknown or a lead there, and the analyst has only what is escalated.
+    expect(statusAuthority(analyst, report())).toBe('analyst');
+    expect(statusAuthority(analyst, report({ subprojectHasLead: true }))).toBe('analyst');
+    // Assigning stays the delprojekt's own business; nobody else gains anything.
+    expect(canAssign(analyst, leadless)).toBe(false);
+    for (const other of [user('admin', null), user('staff', HBS), user('lead', ROSLAGEN), user('staff', HBS, 'staff-hbs')]) {
+      expect(statusAuthority(other, leadless)).toBe('none');
+      expect(isStandInAnalyst(other, leadless)).toBe(false);
+    }
   });
 });

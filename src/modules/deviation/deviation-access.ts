@@ -7,6 +7,11 @@ export interface AccessFacts {
   reporterId: string | null;
   reporterEmail: string | null;
   status: DeviationStatus;
+  /**
+   * Whether the owning delprojekt has an active lead. Only an explicit false lets the analysts stand in
+   * for the lead (deny by default: a caller that does not know gives no one more than before).
+   */
+  subprojectHasLead?: boolean;
 }
 
 /** Filed it, or is the address an imported report was filed under (until an account is linked). */
@@ -28,8 +33,17 @@ export function canRead(user: AuthUser, report: AccessFacts): boolean {
   return isOwnerLead(user, report) || isReporter(user, report);
 }
 
+/**
+ * A report in a delprojekt without an active lead would otherwise wait for no one: the analysts, who are
+ * mailed about it, take it in and handle it as its lead would, until the delprojekt has a lead again.
+ */
+export function isStandInAnalyst(user: AuthUser, report: AccessFacts): boolean {
+  return user.role === 'analyst' && report.subprojectHasLead === false;
+}
+
 export function statusAuthority(user: AuthUser, report: AccessFacts): StatusAuthority {
   if (isOwnerLead(user, report)) return 'owner-lead';
+  if (isStandInAnalyst(user, report)) return 'stand-in-analyst';
   if (user.role === 'analyst') return 'analyst';
   return 'none';
 }

@@ -7,7 +7,7 @@ import { AppConfigService } from '../../config/app-config.service';
 import { queryPrepared } from '../../database/prepared-query';
 import { activeLeadSql } from '../user/active-lead.sql';
 
-/** One checked report to store, with the context of the leads' new-report mail. */
+/** One checked report to store, with the context of its new-report mail. */
 export interface FilingRow {
   id: string;
   municipalityId: string;
@@ -33,7 +33,12 @@ export interface StoredFiling {
   municipalityName: string;
   subprojectId: string;
   subprojectName: string;
+  /** The delprojekt had an active lead when the report was filed (the reporter included). */
+  subprojectHasLead: boolean;
+  reporterIsLead: boolean;
   leadEmails: string[];
+  /** Mailed because the delprojekt had no active lead. */
+  analystEmails: string[];
 }
 
 interface StoredRow {
@@ -43,13 +48,18 @@ interface StoredRow {
   municipality_name: string;
   subproject_id: string;
   subproject_name: string;
+  has_lead: boolean;
+  reporter_is_lead: boolean;
   lead_emails: string[];
+  analyst_emails: string[];
 }
 
 /**
  * One statement (atomic without BEGIN/COMMIT round trips) for any number of reports: each report, its
- * audit event, and its leads' new-report mails, queued as template + context (the outbox worker
- * renders them). A report whose kommun does not exist is not stored and is missing from the result.
+ * audit event, and its new-report mails, queued as template + context (the outbox worker renders them).
+ * The delprojekt's active leads are mailed; a delprojekt without one has its reports mailed to the active
+ * analysts instead, who stand in for the lead. Whom it reached is recorded in the audit event, so the
+ * receipt says what happened. A report whose kommun does not exist is not stored and is missing from the result.
  */
 const FILE_SQL = `
   WITH input AS (
@@ -57,7 +67,9 @@ const FILE_SQL = `
       id uuid, municipality_id uuid, reporter_id uuid, reporter_email text, occurred_on date, reported_at timestamptz,
       category text, parties text[], title text, description text, consequence text, tried text, severity text, mail_context jsonb)
   ), target AS (
-    SELECT x.*, m.name AS municipality_name, m.subproject_id, s.name AS subproject_name
+    SELECT x.*, m.name AS municipality_name, m.subproject_id, s.name AS subproject_name,
+           EXISTS (SELECT 1 FROM app_user u WHERE u.subproject_id = m.subproject_id AND ${activeLeadSql('u')}) AS has_lead,
+           EXISTS (SELECT 1 FROM app_user u WHERE u.id = x.reporter_id AND u.subproject_id = m.subproject_id AND ${activeLeadSql('u')}) AS reporter_is_lead
       FROM input x JOIN municipality m ON m.id = x.municipality_id JOIN subproject s ON s.id = m.subproject_id
   ), inserted AS (
     INSERT INTO deviation (id, municipality_id, subproject_id, reporter_id, reporter_email, occurred_on, reported_at,
@@ -66,27 +78,40 @@ const FILE_SQL = `
            category, parties, title, description, consequence, tried, severity, reported_at, reported_at
       FROM target
     RETURNING id, reference
-  ), event AS (
-    INSERT INTO deviation_event (deviation_id, actor_id, kind, after, created_at)
-    SELECT t.id, t.reporter_id, 'filed',
-           jsonb_build_object('status', 'ny', 'municipalityName', t.municipality_name, 'subprojectName', t.subproject_name,
-                              'category', t.category, 'severity', t.severity),
-           t.reported_at
-      FROM inserted i JOIN target t ON t.id = i.id
   ), leads AS (
     SELECT t.id AS deviation_id, u.email
       FROM target t JOIN app_user u ON u.subproject_id = t.subproject_id
      WHERE ${activeLeadSql('u')} AND u.id <> t.reporter_id
+  ), analysts AS (
+    SELECT t.id AS deviation_id, u.email
+      FROM target t JOIN app_user u ON u.role = 'analyst' AND u.active AND u.id <> t.reporter_id
+     WHERE NOT t.has_lead
+  ), event AS (
+    INSERT INTO deviation_event (deviation_id, actor_id, kind, after, created_at)
+    SELECT t.id, t.reporter_id, 'filed',
+           jsonb_build_object('status', 'ny', 'municipalityName', t.municipality_name, 'subprojectName', t.subproject_name,
+                              'category', t.category, 'severity', t.severity,
+                              'notified', jsonb_build_object(
+                                'hasLead', t.has_lead, 'actorIsLead', t.reporter_is_lead,
+                                'leads', (SELECT count(*) FROM leads l WHERE l.deviation_id = t.id),
+                                'analysts', (SELECT count(*) FROM analysts a WHERE a.deviation_id = t.id))),
+           t.reported_at
+      FROM inserted i JOIN target t ON t.id = i.id
+  ), recipients AS (
+    SELECT deviation_id, email, 'deviation-new' AS template FROM leads
+    UNION ALL
+    SELECT deviation_id, email, 'deviation-new-without-lead' FROM analysts
   ), outbox AS (
     INSERT INTO mail_outbox (recipients, template, context, status, next_attempt_at, dedupe_key)
-    SELECT ARRAY[l.email], 'deviation-new',
+    SELECT ARRAY[r.email], r.template,
            t.mail_context || jsonb_build_object('reference', i.reference, 'municipalityName', t.municipality_name, 'subprojectName', t.subproject_name),
-           'pending', t.reported_at, 'deviation-new:' || i.id || ':' || lower(l.email)
-      FROM inserted i JOIN target t ON t.id = i.id JOIN leads l ON l.deviation_id = i.id
+           'pending', t.reported_at, r.template || ':' || i.id || ':' || lower(r.email)
+      FROM inserted i JOIN target t ON t.id = i.id JOIN recipients r ON r.deviation_id = i.id
     ON CONFLICT (dedupe_key) DO NOTHING
   )
-  SELECT i.id, i.reference, t.municipality_id, t.municipality_name, t.subproject_id, t.subproject_name,
-         ARRAY(SELECT l.email FROM leads l WHERE l.deviation_id = i.id ORDER BY l.email) AS lead_emails
+  SELECT i.id, i.reference, t.municipality_id, t.municipality_name, t.subproject_id, t.subproject_name, t.has_lead, t.reporter_is_lead,
+         ARRAY(SELECT l.email FROM leads l WHERE l.deviation_id = i.id ORDER BY l.email) AS lead_emails,
+         ARRAY(SELECT a.email FROM analysts a WHERE a.deviation_id = i.id ORDER BY a.email) AS analyst_emails
     FROM inserted i JOIN target t ON t.id = i.id`;
 
 /**
@@ -142,7 +167,10 @@ export class DeviationFilingWriter {
             municipalityName: found.municipality_name,
             subprojectId: found.subproject_id,
             subprojectName: found.subproject_name,
+            subprojectHasLead: found.has_lead,
+            reporterIsLead: found.reporter_is_lead,
             leadEmails: found.lead_emails,
+            analystEmails: found.analyst_emails,
           }
         : null;
     });

@@ -67,31 +67,44 @@ export class DeviationNotifier {
     return knownContext(deviation);
   }
 
-  noLeadsWarning(reference: string): void {
-    this.logger.warn(`Delprojektet som äger ${reference} har ingen aktiv delprojektledare; inget mejl skickades.`);
-  }
-
-  /** A new report reaches the leads of the delprojekt that owns it. */
-  async newReport(manager: EntityManager, deviation: MailableDeviation, leadEmails: string[]): Promise<void> {
-    if (leadEmails.length === 0) {
-      this.logger.warn(`Delprojektet som äger ${deviation.reference} har ingen aktiv delprojektledare; inget mejl skickades.`);
-      return;
-    }
-    await this.mail.enqueue(
-      { to: leadEmails, template: 'deviation-new', context: context(deviation), dedupeKey: `deviation-new:${deviation.id}` },
-      manager,
+  /**
+   * Filing queues its mails in its own statement; this says in the log when the delprojekt had no active
+   * lead and who was mailed instead. A lead filing in their own delprojekt is not a missing lead.
+   */
+  filedWithoutLead(reference: string, analystsMailed: number): void {
+    this.logger.warn(
+      analystsMailed > 0
+        ? `Delprojektet som äger ${reference} har ingen aktiv delprojektledare; ${analystsMailed} verksamhetsutvecklare fick mejl i stället.`
+        : `Delprojektet som äger ${reference} har ingen aktiv delprojektledare och ingen annan aktiv verksamhetsutvecklare; inget mejl skickades.`,
     );
   }
 
-  /** The new owners of a moved report hear of it like of a new one, with where it came from. */
-  async moved(manager: EntityManager, deviation: MailableDeviation, leadEmails: string[], from: { municipalityName: string; subprojectName: string }, eventId: string): Promise<void> {
-    if (leadEmails.length === 0) return;
+  /**
+   * The new owners of a moved report hear of it like of a new one, with where it came from; when the new
+   * delprojekt has no active lead, the analysts do instead (`withoutLead`), as with a report filed there.
+   */
+  async moved(
+    manager: EntityManager,
+    deviation: MailableDeviation,
+    recipients: { emails: string[]; withoutLead: boolean },
+    from: { municipalityName: string; subprojectName: string },
+    eventId: string,
+  ): Promise<void> {
+    if (recipients.withoutLead) {
+      this.logger.warn(
+        recipients.emails.length > 0
+          ? `${deviation.reference} flyttades till ett delprojekt utan aktiv delprojektledare; ${recipients.emails.length} verksamhetsutvecklare fick mejl i stället.`
+          : `${deviation.reference} flyttades till ett delprojekt utan aktiv delprojektledare och ingen annan aktiv verksamhetsutvecklare; inget mejl skickades.`,
+      );
+    }
+    if (recipients.emails.length === 0) return;
+    const template = recipients.withoutLead ? 'deviation-moved-without-lead' : 'deviation-moved';
     await this.mail.enqueue(
       {
-        to: leadEmails,
-        template: 'deviation-moved',
+        to: recipients.emails,
+        template,
         context: context(deviation, { fromMunicipalityName: from.municipalityName, fromSubprojectName: from.subprojectName }),
-        dedupeKey: `deviation-moved:${deviation.id}:${eventId}`,
+        dedupeKey: `${template}:${deviation.id}:${eventId}`,
       },
       manager,
     );
@@ -114,10 +127,13 @@ export class DeviationNotifier {
     );
   }
 
-  /** The reporter wrote in the dialogue: the lead responsible (or, with none, the delprojekt's leads) must not miss it. */
+  /**
+   * The reporter wrote in the dialogue: the one responsible (or, with none, the delprojekt's leads; in a
+   * delprojekt without an active lead, the analysts who stand in) must not miss it.
+   */
   async reporterReplied(manager: EntityManager, deviation: MailableDeviation, leadEmails: string[], eventId: string, actorName: string): Promise<void> {
     if (leadEmails.length === 0) {
-      this.logger.warn(`Ingen aktiv delprojektledare fick mejl om rapportörens svar på ${deviation.reference}.`);
+      this.logger.warn(`Ingen aktiv delprojektledare eller verksamhetsutvecklare fick mejl om rapportörens svar på ${deviation.reference}.`);
       return;
     }
     await this.mail.enqueue(

@@ -28,7 +28,15 @@ import {
 import { DeviationService } from './deviation.service';
 import { DeviationPage, DeviationView } from './deviation.types';
 import { ACTION_LABELS, DEVIATION_ACTIONS, DeviationAction, DEVIATION_STATUSES, DeviationStatus, STATUS_LABELS } from './deviation-workflow';
-import { DeviationAssignDto, DeviationClassifyDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationStatusFormDto } from './dto/deviation-action.dto';
+import {
+  COMMENT_MAX,
+  DeviationAssignDto,
+  DeviationClassifyDto,
+  DeviationCommentCreateDto,
+  DeviationMoveDto,
+  DeviationStatusFormDto,
+  RESOLUTION_MAX,
+} from './dto/deviation-action.dto';
 import { CONSEQUENCE_MAX, DESCRIPTION_MAX, DeviationCreateDto, TITLE_MAX, TRIED_MAX } from './dto/deviation-create.dto';
 import { DeviationListQueryDto, LIST_SORTS } from './dto/deviation-list-query.dto';
 import { DeadlinePolicy } from './deviation-deadlines';
@@ -371,13 +379,17 @@ export class DeviationPageController implements OnModuleInit {
 
   @Get('avvikelser/:id')
   async show(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
     const query = request.query as Record<string, unknown>;
     let notice: string | null = null;
-    if (query.skickad === '1') notice = 'filed';
+    // The receipt says who was told, from the report's own audit event: never a mail that was not queued.
+    const filedReceipt = query.skickad === '1' ? await this.deviations.filingReceipt(user, id) : null;
+    if (filedReceipt) notice = 'filed';
+    else if (query.klart === 'move') notice = `${DONE_NOTICES.move} ${await this.deviations.lastMoveReceipt(user, id)}`.trim();
     else if (typeof query.klart === 'string' && query.klart in DONE_NOTICES) notice = DONE_NOTICES[query.klart];
     // Recorded before the page is sent: the reporter's or lead's next page (their list) must already see it read.
-    await this.deviations.noteView(request.user as AuthUser, id);
-    return this.renderReport(request, reply, id, {}, 200, notice);
+    await this.deviations.noteView(user, id);
+    return this.renderReport(request, reply, id, {}, 200, notice, { filedReceipt });
   }
 
   @Post('avvikelser/:id/status')
@@ -582,6 +594,7 @@ export class DeviationPageController implements OnModuleInit {
     forms: Partial<Record<'status' | 'assign' | 'move' | 'comment' | 'classify', FormState>>,
     status = 200,
     notice: string | null = null,
+    extra: Record<string, unknown> = {},
   ): Promise<FastifyReply> {
     const user = request.user as AuthUser;
     const view = await this.deviations.getForUser(user, id);
@@ -617,7 +630,12 @@ export class DeviationPageController implements OnModuleInit {
         canAccept: actions.includes('accept'),
         canEscalate: actions.includes('escalate'),
         assigneeOptions: leads.map((lead) => ({ value: lead.id, label: lead.name })),
-        municipalityOptions: municipalities.filter((m) => m.value !== d.municipality.id).map((m) => ({ value: m.value, label: m.label })),
+        // A delprojekt without an active lead is marked: the analysts, not a lead, would get the report there.
+        municipalityOptions: municipalities
+          .filter((m) => m.value !== d.municipality.id)
+          .map((m) => ({ value: m.value, label: m.subprojectHasLead ? m.label : `${m.label} – ingen delprojektledare` })),
+        moveTargetsWithoutLead: municipalities.some((m) => !m.subprojectHasLead && m.value !== d.municipality.id),
+        textLimits: { resolution: RESOLUTION_MAX, comment: COMMENT_MAX, body: COMMENT_MAX },
         commentOptions: commentVisibilities.map((value) => ({ value, label: COMMENT_VISIBILITY_LABELS[value] })),
         categoryOptions: labelled(DEVIATION_CATEGORIES, CATEGORY_LABELS),
         partyOptions: labelled(DEVIATION_PARTIES, PARTY_LABELS),
@@ -626,6 +644,7 @@ export class DeviationPageController implements OnModuleInit {
         isReporterView: !view.permissions.seesInternal,
         barrierNotice,
         reopened: lastReopening(view, d.status),
+        ...extra,
       },
       { status },
     );

@@ -128,4 +128,14 @@ describe('deviation workflow', () => {
     expect(parseAction('close')).toBe('close');
     expect(parseAction('delete')).toBeNull();
   });
+
+  it('lets an analyst standing in for a missing lead do what the lead would, from taking it in on', () => {
+    const standIn = { userId: 'analyst-1', authority: 'stand-in-analyst' as const };
+    expect(availableActions('ny', 'stand-in-analyst')).toEqual(['accept']);
+    expect(availableActions('mottagen', 'stand-in-analyst')).toEqual(availableActions('mottagen', 'owner-lead'));
+    const accepted = applyTransition(state('ny'), { action: 'accept' }, standIn, now);
+    expect(accepted).toMatchObject({ status: 'mottagen', assigneeId: 'analyst-1' });
+    // Without standing in, still only what is escalated, and the refusal says when an analyst may.
+    expect(() => applyTransition(state('ny'), { action: 'accept' }, analyst, now)).toThrow(/saknar aktiv delprojektledare/);
+  });
 });

@@ -65,9 +65,10 @@ const RULES: Record<DeviationAction, ActionRule> = {
 
 /**
  * What the acting user may do with this report's status: the owning delprojekt's leads everything,
- * analysts only what has been escalated to them, everyone else nothing.
+ * analysts only what has been escalated to them, except in a delprojekt without an active lead, where they
+ * stand in for the lead (everything); everyone else nothing.
  */
-export type StatusAuthority = 'owner-lead' | 'analyst' | 'none';
+export type StatusAuthority = 'owner-lead' | 'stand-in-analyst' | 'analyst' | 'none';
 
 export interface DeviationWorkflowState {
   status: DeviationStatus;
@@ -133,7 +134,7 @@ export function parseAction(value: string): DeviationAction | null {
 
 /** May this authority change the status at all, given where the report is now? */
 export function canChangeStatus(status: DeviationStatus, authority: StatusAuthority): boolean {
-  if (authority === 'owner-lead') return true;
+  if (authority === 'owner-lead' || authority === 'stand-in-analyst') return true;
   if (authority === 'analyst') return status === 'strukturellt_hinder';
   return false;
 }
@@ -159,7 +160,7 @@ export function applyTransition(
   if (!canChangeStatus(state.status, actor.authority)) {
     throw new ForbiddenError(
       actor.authority === 'analyst'
-        ? 'Verksamhetsutvecklare kan bara ändra status på avvikelser som eskalerats som strukturella hinder.'
+        ? 'Verksamhetsutvecklare kan bara ändra status på avvikelser som eskalerats som strukturella hinder, och på avvikelser i delprojekt som saknar aktiv delprojektledare.'
         : 'Bara delprojektledare i delprojektet som äger avvikelsen kan ändra dess status.',
     );
   }

@@ -43,7 +43,12 @@ export class DeviationController {
 
   @Post()
   @Roles('staff', 'lead', 'analyst')
-  @ApiOperation({ summary: 'Rapportera en avvikelse', description: 'Ägs av kommunens delprojekt; dess delprojektledare får e-post.' })
+  @ApiOperation({
+    summary: 'Rapportera en avvikelse',
+    description:
+      'Ägs av kommunens delprojekt; dess aktiva delprojektledare får e-post. Har delprojektet ingen aktiv delprojektledare får ' +
+      'verksamhetsutvecklarna e-post i stället och kan ta emot den. Svaret säger vilka som fick e-post (notifiedLeads, notifiedAnalysts).',
+  })
   @ApiResponse({ status: 201, description: 'Avvikelsen är registrerad' })
   @ApiResponse(PERSONAL_DATA_RESPONSE)
   async file(@CurrentUser() user: AuthUser, @Body() dto: DeviationCreateDto): Promise<FiledDeviation & { path: string }> {
@@ -135,12 +140,16 @@ export class DeviationController {
   @Post(':id/move')
   @HttpCode(200)
   @Roles('lead', 'analyst')
-  @ApiOperation({ summary: 'Flytta till en annan kommun', description: 'Kommunens delprojekt blir ägare; dess delprojektledare får e-post.' })
+  @ApiOperation({
+    summary: 'Flytta till en annan kommun',
+    description:
+      'Kommunens delprojekt blir ägare; dess aktiva delprojektledare får e-post, eller verksamhetsutvecklarna om delprojektet saknar aktiv delprojektledare.',
+  })
   move(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Body() dto: DeviationMoveDto,
-  ): Promise<{ stillVisible: boolean; subprojectName: string }> {
+  ): Promise<{ stillVisible: boolean; subprojectName: string; subprojectHasLead: boolean; notifiedLeads: number; notifiedAnalysts: number }> {
     return this.deviations.move(user, id, dto.municipalityId, dto.comment);
   }
 

@@ -40,6 +40,7 @@ import {
   canReply,
   canWriteInternal,
   isReporter,
+  isStandInAnalyst,
   statusAuthority,
 } from './deviation-access';
 import { deadlinesFor, DeadlinePolicy } from './deviation-deadlines';
@@ -49,6 +50,7 @@ import { DeviationFilingWriter } from './deviation-filing.writer';
 import { checkImportedHistory, ImportedHistory } from './deviation-import-history';
 import { MailableDeviation, DeviationNotifier, ReporterNotice } from './deviation-notifier';
 import { assertNoPersonalData } from './deviation-personal-data';
+import { filingReceipt, moveReceipt, Routing, routingFrom } from './deviation-routing';
 import { describeEvent } from './deviation-timeline';
 import {
   DeviationCommentView,
@@ -104,6 +106,8 @@ interface DetailRow {
   resolved_at: Date | null;
   escalated_at: Date | null;
   closed_at: Date | null;
+  /** Whether the owning delprojekt has an active lead now (decides whether the analysts stand in). */
+  subproject_has_lead: boolean;
 }
 
 interface ListRow {
@@ -142,7 +146,8 @@ const DETAIL_SELECT = `
          r.active AS reporter_active,
          d.occurred_on::text AS occurred_on, d.reported_at, d.imported_at, d.category, d.parties, d.title, d.description,
          d.consequence, d.tried, d.severity, d.status, d.assignee_id, a.name AS assignee_name, d.resolution,
-         d.accepted_at, d.resolved_at, d.escalated_at, d.closed_at
+         d.accepted_at, d.resolved_at, d.escalated_at, d.closed_at,
+         EXISTS (SELECT 1 FROM app_user l WHERE l.subproject_id = d.subproject_id AND ${activeLeadSql('l')}) AS subproject_has_lead
     FROM deviation d
     JOIN municipality m ON m.id = d.municipality_id
     JOIN subproject s ON s.id = d.subproject_id
@@ -152,7 +157,13 @@ const DETAIL_SELECT = `
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function facts(row: DetailRow): AccessFacts {
-  return { subprojectId: row.subproject_id, reporterId: row.reporter_id, reporterEmail: row.reporter_email, status: row.status };
+  return {
+    subprojectId: row.subproject_id,
+    reporterId: row.reporter_id,
+    reporterEmail: row.reporter_email,
+    status: row.status,
+    subprojectHasLead: row.subproject_has_lead,
+  };
 }
 
 function mailable(row: Pick<DetailRow, 'id' | 'reference' | 'title' | 'municipality_name' | 'subproject_name' | 'category' | 'severity' | 'status'>): MailableDeviation {
@@ -259,13 +270,15 @@ export class DeviationService {
       mailContext: this.notifier.newReportContext({ id, title: dto.title, category: dto.category, severity: dto.severity, status: 'ny' }),
     });
     if (!row) throw new ValidationFailedError([{ field: 'municipalityId', message: 'Kommunen finns inte. Välj en kommun i listan.' }]);
-    if (row.leadEmails.length === 0) this.notifier.noLeadsWarning(row.reference);
+    if (!row.subprojectHasLead) this.notifier.filedWithoutLead(row.reference, row.analystEmails.length);
     return {
       id: row.id,
       reference: row.reference,
       municipality: { id: row.municipalityId, name: row.municipalityName },
       subproject: { id: row.subprojectId, name: row.subprojectName },
+      subprojectHasLead: row.subprojectHasLead,
       notifiedLeads: row.leadEmails.length,
+      notifiedAnalysts: row.analystEmails.length,
     };
   }
 
@@ -396,6 +409,7 @@ export class DeviationService {
         canWriteInternal: canWriteInternal(user, f),
         canReply: canReply(user, f),
         seesInternal,
+        standingIn: isStandInAnalyst(user, f),
       },
       comments,
       timeline: events,
@@ -403,21 +417,51 @@ export class DeviationService {
   }
 
   /**
-   * Where a report the user moved out of their sight went, for the queue's notice after the move; null
-   * unless the user moved it and can no longer see it, so a hand-written address shows nothing.
+   * Where a report the user moved out of their sight went and who was told there, for the queue's notice
+   * after the move; null unless the user moved it and can no longer see it, so a hand-written address shows nothing.
    */
-  async movedAwayTo(user: AuthUser, id: string): Promise<string | null> {
+  async movedAwayTo(user: AuthUser, id: string): Promise<{ subprojectName: string; told: string } | null> {
     if (!UUID.test(id)) return null;
     const rows = (await this.dataSource.query(
-      `SELECT s.name AS subproject_name, d.subproject_id, d.reporter_id, d.reporter_email, d.status
+      `SELECT s.name AS subproject_name, d.subproject_id, d.reporter_id, d.reporter_email, d.status,
+              (SELECT e.after FROM deviation_event e WHERE e.deviation_id = d.id AND e.kind = 'moved' AND e.actor_id = $2 ORDER BY e.id DESC LIMIT 1) AS moved
          FROM deviation d JOIN subproject s ON s.id = d.subproject_id
         WHERE d.id = $1 AND EXISTS (SELECT 1 FROM deviation_event e WHERE e.deviation_id = d.id AND e.kind = 'moved' AND e.actor_id = $2)`,
       [id, user.id],
-    )) as Array<Pick<DetailRow, 'subproject_name' | 'subproject_id' | 'reporter_id' | 'reporter_email' | 'status'>>;
+    )) as Array<Pick<DetailRow, 'subproject_name' | 'subproject_id' | 'reporter_id' | 'reporter_email' | 'status'> & { moved: Record<string, unknown> | null }>;
     const row = rows[0];
     if (!row) return null;
     const gone = !canRead(user, { subprojectId: row.subproject_id, reporterId: row.reporter_id, reporterEmail: row.reporter_email, status: row.status });
-    return gone ? row.subproject_name : null;
+    if (!gone) return null;
+    return { subprojectName: row.subproject_name, told: moveReceipt(row.subproject_name, routingFrom(row.moved?.notified), user.role === 'analyst') };
+  }
+
+  /**
+   * The receipt after filing, from the report's own 'filed' event: who owns it and who was told. Null unless
+   * the user filed it: only the reporter is thanked, and nobody else learns from it who was mailed.
+   */
+  async filingReceipt(user: AuthUser, id: string): Promise<string | null> {
+    if (!UUID.test(id)) return null;
+    const rows = (await this.dataSource.query(
+      `SELECT e.after FROM deviation_event e WHERE e.deviation_id = $1 AND e.kind = 'filed' AND e.actor_id = $2 ORDER BY e.id LIMIT 1`,
+      [id, user.id],
+    )) as Array<{ after: Record<string, unknown> | null }>;
+    const after = rows[0]?.after;
+    if (!after) return null;
+    const subprojectName = typeof after.subprojectName === 'string' ? after.subprojectName : '';
+    return filingReceipt(subprojectName, routingFrom(after.notified), user.role === 'analyst');
+  }
+
+  /** After the user moved a report they still see: who was told in the delprojekt it went to (empty if nobody new). */
+  async lastMoveReceipt(user: AuthUser, id: string): Promise<string> {
+    if (!UUID.test(id)) return '';
+    const rows = (await this.dataSource.query(
+      `SELECT e.after FROM deviation_event e WHERE e.deviation_id = $1 AND e.kind = 'moved' AND e.actor_id = $2 ORDER BY e.id DESC LIMIT 1`,
+      [id, user.id],
+    )) as Array<{ after: Record<string, unknown> | null }>;
+    const after = rows[0]?.after;
+    if (!after) return '';
+    return moveReceipt(typeof after.subprojectName === 'string' ? after.subprojectName : '', routingFrom(after.notified), user.role === 'analyst');
   }
 
   /**
@@ -451,17 +495,22 @@ export class DeviationService {
     )) as Array<{ id: string; name: string }>;
   }
 
-  /** Every kommun with its delprojekt, for filters and the move form. */
-  async municipalityOptions(): Promise<Array<{ value: string; label: string; name: string; subprojectId: string; subprojectName: string }>> {
+  /** Every kommun with its delprojekt (and whether that has an active lead), for filters and the move form. */
+  async municipalityOptions(): Promise<
+    Array<{ value: string; label: string; name: string; subprojectId: string; subprojectName: string; subprojectHasLead: boolean }>
+  > {
     const rows = (await this.dataSource.query(
-      `SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name FROM municipality m JOIN subproject s ON s.id = m.subproject_id ORDER BY m.name`,
-    )) as Array<{ id: string; name: string; subproject_id: string; subproject_name: string }>;
+      `SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name,
+              EXISTS (SELECT 1 FROM app_user l WHERE l.subproject_id = m.subproject_id AND ${activeLeadSql('l')}) AS has_lead
+         FROM municipality m JOIN subproject s ON s.id = m.subproject_id ORDER BY m.name`,
+    )) as Array<{ id: string; name: string; subproject_id: string; subproject_name: string; has_lead: boolean }>;
     return rows.map((row) => ({
       value: row.id,
       label: `${row.name} (${row.subproject_name})`,
       name: row.name,
       subprojectId: row.subproject_id,
       subprojectName: row.subproject_name,
+      subprojectHasLead: row.has_lead,
     }));
   }
 
@@ -654,7 +703,12 @@ export class DeviationService {
    * told where it is now (unless they moved it themselves).
    * Returns whether the user can still see it (a lead who moves it away cannot).
    */
-  async move(user: AuthUser, id: string, municipalityId: string, comment?: string): Promise<{ stillVisible: boolean; subprojectName: string }> {
+  async move(
+    user: AuthUser,
+    id: string,
+    municipalityId: string,
+    comment?: string,
+  ): Promise<{ stillVisible: boolean; subprojectName: string; subprojectHasLead: boolean; notifiedLeads: number; notifiedAnalysts: number }> {
     assertNoPersonalData({ comment }, { ignoredEmailAddresses: [user.email] });
     return this.dataSource.transaction(async (manager) => {
       const row = await this.loadVisible(manager, user, id, true);
@@ -663,6 +717,7 @@ export class DeviationService {
         `SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name FROM municipality m JOIN subproject s ON s.id = m.subproject_id WHERE m.id = $1`,
         [municipalityId],
       )) as Array<{ id: string; name: string; subproject_id: string; subproject_name: string }>;
+      // Who hears of it there: the new delprojekt's active leads, or, with none, the analysts who stand in.
       const target = targets[0];
       if (!target) throw new ValidationFailedError([{ field: 'municipalityId', message: 'Kommunen finns inte. Välj en kommun i listan.' }]);
       if (target.id === row.municipality_id) {
@@ -694,16 +749,33 @@ export class DeviationService {
         after.assigneeId = null;
       }
       if (comment?.trim()) after.comment = comment.trim();
-      const eventId = await this.recordEvent(manager, row.id, user.id, 'moved', before, after, now);
+      let routing: Routing | null = null;
+      let recipients: string[] = [];
       if (ownerChanges) {
         const leads = (await manager.query(
-          `SELECT email FROM app_user WHERE subproject_id = $1 AND ${activeLeadSql()} AND id <> $2 ORDER BY email`,
-          [target.subproject_id, user.id],
-        )) as Array<{ email: string }>;
+          `SELECT id, email FROM app_user WHERE subproject_id = $1 AND ${activeLeadSql()} ORDER BY email`,
+          [target.subproject_id],
+        )) as Array<{ id: string; email: string }>;
+        const hasLead = leads.length > 0;
+        recipients = hasLead
+          ? leads.filter((lead) => lead.id !== user.id).map((lead) => lead.email)
+          : ((await manager.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active AND id <> $1 ORDER BY email`, [user.id])) as Array<{ email: string }>).map(
+              (analyst) => analyst.email,
+            );
+        routing = {
+          hasLead,
+          actorIsLead: leads.some((lead) => lead.id === user.id),
+          leads: hasLead ? recipients.length : 0,
+          analysts: hasLead ? 0 : recipients.length,
+        };
+        after.notified = routing;
+      }
+      const eventId = await this.recordEvent(manager, row.id, user.id, 'moved', before, after, now);
+      if (routing) {
         await this.notifier.moved(
           manager,
           mailable({ ...row, municipality_name: target.name, subproject_name: target.subproject_name }),
-          leads.map((lead) => lead.email),
+          { emails: recipients, withoutLead: !routing.hasLead },
           { municipalityName: row.municipality_name, subprojectName: row.subproject_name },
           eventId,
         );
@@ -720,7 +792,13 @@ export class DeviationService {
         );
       }
       const stillVisible = canRead(user, { ...facts(row), subprojectId: target.subproject_id });
-      return { stillVisible, subprojectName: target.subproject_name };
+      return {
+        stillVisible,
+        subprojectName: target.subproject_name,
+        subprojectHasLead: routing ? routing.hasLead : row.subproject_has_lead,
+        notifiedLeads: routing?.leads ?? 0,
+        notifiedAnalysts: routing?.analysts ?? 0,
+      };
     });
   }
 
@@ -805,8 +883,16 @@ export class DeviationService {
           `SELECT id, email FROM app_user WHERE subproject_id = $1 AND ${activeLeadSql()} AND id <> $2 ORDER BY email`,
           [row.subproject_id, user.id],
         )) as Array<{ id: string; email: string }>;
-        const assignee = leads.find((lead) => lead.id === row.assignee_id);
-        await this.notifier.reporterReplied(manager, mailable(row), assignee ? [assignee.email] : leads.map((lead) => lead.email), eventId, user.name);
+        let recipients = leads;
+        if (!row.subproject_has_lead) {
+          // No active lead: the analysts stand in (the one who took it in, if it was one of them).
+          recipients = (await manager.query(`SELECT id, email FROM app_user WHERE role = 'analyst' AND active AND id <> $1 ORDER BY email`, [user.id])) as Array<{
+            id: string;
+            email: string;
+          }>;
+        }
+        const assignee = recipients.find((candidate) => candidate.id === row.assignee_id);
+        await this.notifier.reporterReplied(manager, mailable(row), assignee ? [assignee.email] : recipients.map((r) => r.email), eventId, user.name);
       }
       return {
         id: comment.id,

@@ -85,6 +85,8 @@ export interface DeviationPermissions {
   canWriteInternal: boolean;
   canReply: boolean;
   seesInternal: boolean;
+  /** An analyst handling a report whose delprojekt has no active lead, as its lead would. */
+  standingIn: boolean;
 }
 
 export interface DeviationView {
@@ -99,8 +101,12 @@ export interface FiledDeviation {
   reference: string;
   municipality: NamedRef;
   subproject: NamedRef;
-  /** How many leads were mailed. */
+  /** Whether the delprojekt had an active lead (the reporter included); without one the analysts are mailed. */
+  subprojectHasLead: boolean;
+  /** How many leads were mailed (never the reporter). */
   notifiedLeads: number;
+  /** How many analysts were mailed because the delprojekt had no active lead. */
+  notifiedAnalysts: number;
 }
 
 /**

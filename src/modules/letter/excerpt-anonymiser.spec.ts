@@ -1,4 +1,4 @@
-import { anonymiseExcerpt, REMOVED, shortenExcerpt } from './excerpt-anonymiser';
+import { anonymiseExcerpt, dropRemovedLabels, REMOVED, shortenExcerpt } from './excerpt-anonymiser';
 
 const keepWords = new Set(['haninge', 'salem', 'botkyrka', 'mia', 'östra', 'södertörn']);
 
@@ -63,5 +63,41 @@ describe('shortenExcerpt', () => {
     expect(short.length).toBeLessThanOrEqual(70);
     expect(short.endsWith('…')).toBe(true);
     expect(short).not.toMatch(/\[[^\]]*…$/);
+  });
+});
+
+describe('dropRemovedLabels', () => {
+  const EMAIL = '[e-postadress borttagen]';
+  const PHONE = '[telefonnummer borttaget]';
+
+  it('drops a label and its masked value within a sentence, with the comma that led to it', () => {
+    expect(dropRemovedLabels(`Hon mejlade handläggaren, mejladress: ${EMAIL}, men fick inget svar.`)).toBe('Hon mejlade handläggaren, men fick inget svar.');
+    expect(dropRemovedLabels(`Vi ringde FK, tel: ${PHONE} och mejl: ${EMAIL}.`)).toBe('Vi ringde FK.');
+    expect(dropRemovedLabels(`Kontakta handläggaren – tel: ${PHONE}`)).toBe('Kontakta handläggaren');
+  });
+
+  it('drops one in brackets', () => {
+    expect(dropRemovedLabels(`Handläggaren (tel: ${PHONE}) svarade inte på tre veckor.`)).toBe('Handläggaren svarade inte på tre veckor.');
+  });
+
+  it('drops one opening a later sentence, and what follows opens it', () => {
+    expect(dropRemovedLabels(`Kommunen gav inget besked. Mejladress: ${EMAIL}. AF hänvisade till FK.`)).toBe('Kommunen gav inget besked. AF hänvisade till FK.');
+    expect(dropRemovedLabels(`Deltagaren har ingen ersättning. Tel: ${PHONE}, ring efter lunch.`)).toBe('Deltagaren har ingen ersättning. Ring efter lunch.');
+    expect(dropRemovedLabels(`Ingen svarade. Mejladress: ${EMAIL}`)).toBe('Ingen svarade.');
+  });
+
+  it('drops several at the start, as before', () => {
+    expect(dropRemovedLabels(`Namn: ${REMOVED.name}, tel: ${PHONE}. Kommunen kräver inskrivning på AF först.`)).toBe('Kommunen kräver inskrivning på AF först.');
+    expect(dropRemovedLabels(`Tel: ${PHONE}, ring efter lunch.`)).toBe('Ring efter lunch.');
+  });
+
+  it('leaves a placeholder without a label, a label of a kept value, and a label with words after the placeholder mid-text', () => {
+    for (const text of [
+      `Handläggaren ${REMOVED.name} svarade inte. Beslut: avslag, utan motivering.`,
+      `Deltagaren väntar. Handläggaren skrev: ${REMOVED.name} får vänta på beslut.`,
+      'FK drog in sjukpenningen; AF skrev inte in deltagaren. Tid: tre veckor.',
+    ]) {
+      expect(dropRemovedLabels(text)).toBe(text);
+    }
   });
 });

@@ -110,15 +110,43 @@ export function anonymiseExcerpt(raw: string, options: AnonymiseOptions = {}): A
   return state;
 }
 
+/** A masked value: "[telefonnummer borttaget]", "[e-postadress borttagen]", "[initialer borttagna]". */
+const PLACEHOLDER = String.raw`\[[^\[\]]*bortt\p{L}*\]`;
+/** A label and what it labelled, all of it masked: "tel: [telefonnummer borttaget]", "Namn/tel: [namn borttaget] / [telefonnummer borttaget]". */
+const LABELLED = String.raw`\p{L}[\p{L}\p{N}/-]*(?:\s+[\p{L}\p{N}/-]+)?\s*:\s*${PLACEHOLDER}(?:\s*(?:[,/&]|och|eller)?\s*${PLACEHOLDER})*`;
+
 /**
  * "Personnr: [personnummer borttaget]. " or "Namn: [namn borttaget], tel: [telefonnummer borttaget]. " at the
  * start of a text: a label left bare by the masking says nothing in a letter but that something was there.
  */
-const LEADING_REMOVED_LABEL = /^(?:[\p{L}][\p{L}\p{N} /-]{0,30}:\s*\[[^\]]*bortt\p{L}*\]\s*[.,;]?\s*)+/u;
+const LEADING_LABELLED = new RegExp(String.raw`^(?:${LABELLED}\s*[.,;]?\s*)+`, 'u');
+/** "(tel: [telefonnummer borttaget])". */
+const BRACKETED_LABELLED = new RegExp(String.raw`\s*\(\s*${LABELLED}\s*\)`, 'gu');
+/**
+ * ", mejladress: [e-postadress borttagen]" or "och tel: […]" within a sentence, where the clause ends with it (what
+ * follows is punctuation, the end or a conjunction): dropped with the comma or conjunction that led to it.
+ */
+const CLAUSE_LABELLED = new RegExp(
+  String.raw`(?:\s*[,;]\s*|\s+[–—-]\s+|\s+(?:och|samt|eller)\s+)${LABELLED}(?=\s*(?:[.,;:!?)]|$)|\s+(?:och|men|samt|eller)\s)`,
+  'gu',
+);
+/** "Mejladress: [e-postadress borttagen]." opening a later sentence, ended by punctuation: dropped; what follows opens the sentence. */
+const SENTENCE_LABELLED = new RegExp(String.raw`(?<=[.!?]\s+)${LABELLED}\s*(?:[.,;:!?](?:\s+|$)|$)(\p{Ll})?`, 'gu');
 
-/** The text without leading "Label: [… borttaget]." fragments. */
+/**
+ * The text without a label whose value was masked ("Mejladress: [e-postadress borttagen]", "tel: [telefonnummer
+ * borttaget]"), wherever it stands, and the punctuation that went with it, so that the sentence around it still reads.
+ * A placeholder without a label, or a label with words after the placeholder, stays.
+ */
 export function dropRemovedLabels(text: string): string {
-  return text.replace(LEADING_REMOVED_LABEL, '');
+  const withoutLeading = text.replace(LEADING_LABELLED, '');
+  // What followed a dropped label at the start now opens the text ("Tel: […], ring efter lunch.").
+  const opened = withoutLeading === text ? text : withoutLeading.charAt(0).toUpperCase() + withoutLeading.slice(1);
+  const dropped = opened
+    .replace(BRACKETED_LABELLED, '')
+    .replace(CLAUSE_LABELLED, '')
+    .replace(SENTENCE_LABELLED, (_match: string, next: string | undefined) => (next ?? '').toUpperCase());
+  return dropped === text ? text : dropped.replace(/\s{2,}/g, ' ').trim();
 }
 
 /**

@@ -5,7 +5,7 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
-import { DomainError, FieldProblem } from '../../common/errors/domain-error';
+import { DomainError, FieldProblem, NotFoundError } from '../../common/errors/domain-error';
 import { containsPii } from '../../common/pii/pii-detector';
 import { ID_IN_PATH, postedText, ResumableForms, ResumedPage, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
@@ -114,6 +114,12 @@ function isEditorPost(values: FormValues): boolean {
 function isSenderField(field: string): field is LetterSenderField {
   return (LETTER_SENDER_FIELDS as readonly string[]).includes(field);
 }
+
+/** Where on the letter page each form posting to an address of its own is, for a GET of that address. */
+const FORM_SECTIONS: Record<string, string> = {
+  status: '#status',
+  underlag: '#underlag',
+};
 
 const OUTCOME_NOTICES: Partial<Record<LetterUpsertOutcome, string>> = { created: 'created', refreshed: 'refreshed', unchanged: 'unchanged' };
 
@@ -278,6 +284,18 @@ export class LetterPageController implements OnModuleInit {
   async print(@Req() request: AuthenticatedRequest, @Param('id', uuid) id: string, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const html = await this.letters.printPage(id, request.user);
     return reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+  }
+
+  /**
+   * A letter form's address (/skrivelser/:id/status, …/underlag) opened by itself: after a refusal the page is shown at
+   * the address the form posted to, and reloading it from the address bar asks for it by GET. It leads to the form on
+   * the letter page. Declared after utskrift, which find-my-way would prefer anyway as the static segment.
+   */
+  @Get('skrivelser/:id/:form')
+  formAddress(@Res() reply: FastifyReply, @Param('id', uuid) id: string, @Param('form') form: string): FastifyReply {
+    const section = FORM_SECTIONS[form];
+    if (section === undefined) throw new NotFoundError('Sidan');
+    return reply.redirect(`/skrivelser/${id}${section}`, 303);
   }
 
   @Get('skrivelser/:id')

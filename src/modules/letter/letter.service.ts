@@ -97,7 +97,14 @@ export interface LetterListItem {
   subject: string;
   status: LetterStatus;
   statusLabel: string;
+  /** Reports the letter's evidence was built from (its snapshot). */
   reportCount: number;
+  /** Reports in the barrier now, while it is active; null once it is merged away or dissolved. */
+  barrierReportCount: number | null;
+  /** The barrier is active and now holds another number of reports than the letter's evidence. */
+  barrierReportCountDiffers: boolean;
+  /** Set while the letter's barrier is merged away or dissolved: which, its page, and where its reports went (if still active). */
+  barrierRetired: { status: 'sammanslagen' | 'upplost'; barrierPath: string; into: { id: string; name: string; path: string } | null } | null;
   updatedAt: Date;
   path: string;
 }
@@ -584,10 +591,40 @@ export class LetterService {
    */
   async followMerge(manager: EntityManager, fromBarrierId: string, intoBarrierId: string, actorId: string): Promise<void> {
     await lockBarriers(manager, [fromBarrierId, intoBarrierId]);
-    const letters = (await manager.query(`SELECT id, status FROM letter WHERE barrier_id = $1 ORDER BY created_at FOR UPDATE`, [fromBarrierId])) as Array<{
-      id: string;
-      status: LetterStatus;
-    }>;
+    await this.moveLettersOf(manager, fromBarrierId, intoBarrierId, actorId, 'all');
+  }
+
+  /**
+   * Barriers a full pattern run merged away (in the run's transaction): as with "Slå ihop", a letter under way (utkast,
+   * granskad) follows the reports to the active barrier they ended up in, unless that one has a letter under way (then
+   * both are kept and the pages say so). Sent and answered letters stay with their barrier: they are history. Letters of
+   * a dissolved barrier stay too; their pages say it is dissolved.
+   */
+  async followRunMerges(manager: EntityManager, mergedBarrierIds: readonly string[]): Promise<void> {
+    if (mergedBarrierIds.length === 0) return;
+    const withLetters = (await manager.query(`SELECT DISTINCT barrier_id FROM letter WHERE barrier_id = ANY($1::uuid[]) AND status IN ('utkast', 'granskad')`, [
+      mergedBarrierIds,
+    ])) as Array<{ barrier_id: string }>;
+    const moves: Array<{ from: string; into: string }> = [];
+    for (const { barrier_id: from } of withLetters) {
+      const survivor = await this.survivorOf(manager, from);
+      if (survivor && survivor.id !== from) moves.push({ from, into: survivor.id });
+    }
+    // Every writer lock at once, in one order: taken pair by pair they could wait on an analyst's refresh holding two.
+    await lockBarriers(manager, moves.flatMap((move) => [move.from, move.into]));
+    for (const move of moves) await this.moveLettersOf(manager, move.from, move.into, null, 'underWay');
+  }
+
+  /**
+   * Moves the letters of a merged barrier to the survivor, each log saying what happened: answered letters always
+   * ('all'), a letter under way only while the survivor has none (one open letter per barrier); 'underWay' moves only
+   * utkast and granskad. Runs under both barriers' writer locks.
+   */
+  private async moveLettersOf(manager: EntityManager, fromBarrierId: string, intoBarrierId: string, actorId: string | null, which: 'all' | 'underWay'): Promise<void> {
+    const letters = (await manager.query(
+      `SELECT id, status FROM letter WHERE barrier_id = $1 ${which === 'underWay' ? `AND status IN ('utkast', 'granskad')` : ''} ORDER BY created_at FOR UPDATE`,
+      [fromBarrierId],
+    )) as Array<{ id: string; status: LetterStatus }>;
     if (letters.length === 0) return;
     const names = new Map(
       ((await manager.query(`SELECT id, name FROM barrier WHERE id = ANY($1::uuid[])`, [[fromBarrierId, intoBarrierId]])) as Array<{ id: string; name: string }>).map((row) => [
@@ -690,7 +727,7 @@ export class LetterService {
          UNION ALL
          SELECT b.id, a.root, a.depth + 1 FROM barrier b JOIN absorbed a ON b.merged_into_id = a.id WHERE a.depth < 100
        )
-       SELECT a.root, l.id, l.barrier_id, b.name AS barrier_name, b.member_count, l.status, l.subject, l.updated_at,
+       SELECT a.root, l.id, l.barrier_id, b.name AS barrier_name, b.member_count, l.status, l.subject, l.created_at, l.updated_at,
               to_char(l.sent_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS sent_on, l.answer_received_on::text AS answer_received_on,
               COALESCE((l.evidence_snapshot->>'reportCount')::int, 0) AS report_count
          FROM absorbed a JOIN letter l ON l.barrier_id = a.id JOIN barrier b ON b.id = l.barrier_id
@@ -704,6 +741,7 @@ export class LetterService {
       member_count: number;
       status: LetterStatus;
       subject: string;
+      created_at: Date;
       updated_at: Date;
       sent_on: string | null;
       answer_received_on: string | null;
@@ -718,6 +756,7 @@ export class LetterService {
         subject: row.subject,
         sentOn: row.sent_on,
         answerReceivedOn: row.answer_received_on,
+        createdAt: row.created_at,
         updatedAt: row.updated_at,
         evidenceOutdated: row.status === 'utkast' && row.barrier_id === row.root && row.report_count !== row.member_count,
         fromMergedBarrier: row.barrier_id === row.root ? null : { id: row.barrier_id, name: barrierDisplayName(row.barrier_name) },
@@ -738,22 +777,47 @@ export class LetterService {
 
   async list(): Promise<LetterListItem[]> {
     const rows = (await this.dataSource.query(
-      `SELECT l.id, l.barrier_id, b.name AS barrier_name, l.subject, l.status, COALESCE((l.evidence_snapshot->>'reportCount')::int, 0) AS report_count, l.updated_at
+      `SELECT l.id, l.barrier_id, b.name AS barrier_name, b.status AS barrier_status, b.member_count, l.subject, l.status,
+              COALESCE((l.evidence_snapshot->>'reportCount')::int, 0) AS report_count, l.updated_at
          FROM letter l JOIN barrier b ON b.id = l.barrier_id
         ORDER BY CASE l.status WHEN 'utkast' THEN 0 WHEN 'granskad' THEN 1 WHEN 'skickad' THEN 2 ELSE 3 END, l.updated_at DESC, l.id`,
-    )) as Array<{ id: string; barrier_id: string; barrier_name: string; subject: string; status: LetterStatus; report_count: number; updated_at: Date }>;
-    return rows.map((row) => ({
-      id: row.id,
-      barrierId: row.barrier_id,
-      barrierName: row.barrier_name,
-      barrierDisplayName: barrierDisplayName(row.barrier_name),
-      subject: row.subject,
-      status: row.status,
-      statusLabel: LETTER_STATUS_LABELS[row.status],
-      reportCount: row.report_count,
-      updatedAt: row.updated_at,
-      path: `/skrivelser/${row.id}`,
-    }));
+    )) as Array<{
+      id: string;
+      barrier_id: string;
+      barrier_name: string;
+      barrier_status: string;
+      member_count: number;
+      subject: string;
+      status: LetterStatus;
+      report_count: number;
+      updated_at: Date;
+    }>;
+    // Where a retired barrier's reports went: looked up only for those (few), each through its chain of merges.
+    const survivors = new Map<string, { id: string; name: string; path: string } | null>();
+    for (const row of rows) {
+      if (row.barrier_status !== 'sammanslagen' || survivors.has(row.barrier_id)) continue;
+      const survivor = await this.survivorOf(this.dataSource.manager, row.barrier_id);
+      survivors.set(row.barrier_id, survivor ? { id: survivor.id, name: barrierDisplayName(survivor.name), path: `/hinder/${survivor.id}` } : null);
+    }
+    return rows.map((row) => {
+      const active = ACTIVE_BARRIER_STATUSES.includes(row.barrier_status);
+      const retired = row.barrier_status === 'sammanslagen' || row.barrier_status === 'upplost' ? row.barrier_status : null;
+      return {
+        id: row.id,
+        barrierId: row.barrier_id,
+        barrierName: row.barrier_name,
+        barrierDisplayName: barrierDisplayName(row.barrier_name),
+        subject: row.subject,
+        status: row.status,
+        statusLabel: LETTER_STATUS_LABELS[row.status],
+        reportCount: row.report_count,
+        barrierReportCount: active ? row.member_count : null,
+        barrierReportCountDiffers: active && row.member_count !== row.report_count,
+        barrierRetired: retired ? { status: retired, barrierPath: `/hinder/${row.barrier_id}`, into: survivors.get(row.barrier_id) ?? null } : null,
+        updatedAt: row.updated_at,
+        path: `/skrivelser/${row.id}`,
+      };
+    });
   }
 
   async get(id: string): Promise<LetterView> {

@@ -9,6 +9,11 @@ export const DEMO_ACCOUNTS: ReadonlyArray<{ email: string; name: string; role: R
   { email: 'medarbetare@demo.mia.se', name: 'Mira Medarbetare', role: 'staff', subproject: 'MIA Östra Södertörn' },
   { email: 'ledare@demo.mia.se', name: 'Leo Ledare', role: 'lead', subproject: 'MIA Östra Södertörn' },
   { email: 'ledare.roslagen@demo.mia.se', name: 'Rut Roslagsledare', role: 'lead', subproject: 'MIA Roslagen' },
+  // A lead in every delprojekt, so the demo shows the normal path: a new report reaches its delprojekt's lead.
+  { email: 'ledare.hbs@demo.mia.se', name: 'Hedda HBS-ledare', role: 'lead', subproject: 'MIA HBS' },
+  { email: 'ledare.sodertalje@demo.mia.se', name: 'Sune Södertäljeledare', role: 'lead', subproject: 'MIA Södertälje' },
+  { email: 'ledare.jarfalla@demo.mia.se', name: 'Jana Järfällaledare', role: 'lead', subproject: 'MIA Järfälla' },
+  { email: 'ledare.stockholm@demo.mia.se', name: 'Stig Stockholmsledare', role: 'lead', subproject: 'MIA Stockholm' },
   { email: 'utvecklare@demo.mia.se', name: 'Vera Verksamhetsutvecklare', role: 'analyst' },
   { email: 'admin@demo.mia.se', name: 'Adam Administratör', role: 'admin' },
 ];

@@ -9,9 +9,9 @@ import { OrganisationService } from '../organisation/organisation.service';
 import { UserCreateDto, UserUpdateDto } from './dto/user.dto';
 import { User } from './user.entity';
 
-/** What the user page asks and the API warns: a delprojekt without an active lead notifies no one. */
+/** What the user page asks and the API warns: a delprojekt without an active lead has its reports go to the analysts. */
 export function noActiveLeadMessage(subprojectName: string): string {
-  return `${subprojectName} har då ingen aktiv delprojektledare: nya avvikelser där meddelas ingen.`;
+  return `${subprojectName} har då ingen aktiv delprojektledare: nya avvikelser där går till verksamhetsutvecklarna i stället.`;
 }
 
 export class SubprojectRequiredError extends DomainError {

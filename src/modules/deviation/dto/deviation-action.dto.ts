@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsUUID, Length, ValidationArguments } from 'class-validator';
 import { trimString } from '../../../common/validation/validation';
 import {
   COMMENT_VISIBILITIES,
@@ -13,10 +13,15 @@ import {
   DeviationSeverity,
 } from '../deviation.constants';
 import { DEVIATION_ACTIONS, DeviationAction } from '../deviation-workflow';
-import { emptyToUndefined, PARTIES_MESSAGE, textLengthMessage, toPartyList } from './deviation-create.dto';
+import { emptyToUndefined, PARTIES_MESSAGE, textLengthMessage, toPartyList, trimText } from './deviation-create.dto';
 
 export const RESOLUTION_MAX = 4000;
 export const COMMENT_MAX = 4000;
+
+/** What the comment form's text is, in its length message: a note the reporter never sees, or a message in the dialogue. */
+function commentName(args: ValidationArguments): string {
+  return (args.object as { visibility?: unknown }).visibility === 'internal' ? 'Anteckningen' : 'Meddelandet';
+}
 
 /** Body of the status actions in the API (accept, investigate, resolve, escalate, close, reopen). */
 export class DeviationTransitionDto {
@@ -73,8 +78,8 @@ export class DeviationCommentCreateDto {
   visibility: CommentVisibility;
 
   @ApiProperty({ maxLength: COMMENT_MAX })
-  @Transform(trimString)
-  @Length(1, COMMENT_MAX, { message: textLengthMessage('Skriv något innan du sparar.', 1, COMMENT_MAX, 'Texten') })
+  @Transform(trimText)
+  @Length(1, COMMENT_MAX, { message: textLengthMessage('Skriv något innan du sparar.', 1, COMMENT_MAX, commentName) })
   body: string;
 }
 

@@ -19,19 +19,39 @@ export const TRIED_MAX = 2000;
 const DATE_MESSAGE = 'Ange ett giltigt datum, t.ex. 2026-11-20.';
 export const PARTIES_MESSAGE = 'Välj parter bland Arbetsförmedlingen, Försäkringskassan, kommunen, regionen och annan.';
 
-/** One Swedish message per situation (missing, too short, too long), so a field never shows two. */
-export function textLengthMessage(missing: string, min: number, max: number, name: string) {
+/**
+ * Characters as the length rule counts them (class-validator's Length, by validator's isLength): a character
+ * outside the BMP (an emoji) is one, a variation selector none. The form's live count counts the same way.
+ */
+function characters(value: string): number {
+  const pairs = value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0;
+  const selectors = value.match(/[\uFE0E\uFE0F]/g)?.length ?? 0;
+  return value.length - pairs - selectors;
+}
+
+/**
+ * One Swedish message per situation (missing, too short, too long), so a field never shows two; each names
+ * its field. `name` may depend on the rest of the form (a comment is a note or a message).
+ */
+export function textLengthMessage(missing: string, min: number, max: number, name: string | ((args: ValidationArguments) => string)) {
   return (args: ValidationArguments): string => {
     const value: unknown = args.value;
+    const field = typeof name === 'function' ? name(args) : name;
     if (typeof value !== 'string' || value === '') return missing;
-    if (value.length < min) return `${name} måste vara minst ${min} tecken.`;
-    return `${name} får vara högst ${max} tecken (nu ${value.length}).`;
+    if (characters(value) < min) return `${field} måste vara minst ${min} tecken.`;
+    return `${field} får vara högst ${max} tecken (nu ${characters(value)}).`;
   };
 }
 
+/**
+ * Free text from a form or JSON: trimmed, and line breaks as one character each. A browser sends a
+ * textarea's line breaks as CR LF; counted as two, a text the form's live count accepts would be refused.
+ */
+export const trimText = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : value);
+
 /** Empty optional text counts as not given. */
 export const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
+  typeof value === 'string' && value.trim() === '' ? undefined : trimText({ value });
 
 /** A form posts one checkbox as a string and several as an array; JSON posts an array. */
 export const toPartyList = ({ value }: { value: unknown }): unknown => {
@@ -65,17 +85,17 @@ export class DeviationCreateDto {
   parties: DeviationParty[] = [];
 
   @ApiProperty({ minLength: 3, maxLength: TITLE_MAX, example: 'AF och FK hänvisar till varandra' })
-  @Transform(trimString)
+  @Transform(trimText)
   @Length(3, TITLE_MAX, { message: textLengthMessage('Skriv en kort rubrik.', 3, TITLE_MAX, 'Rubriken') })
   title: string;
 
   @ApiProperty({ minLength: 10, maxLength: DESCRIPTION_MAX })
-  @Transform(trimString)
+  @Transform(trimText)
   @Length(10, DESCRIPTION_MAX, { message: textLengthMessage('Beskriv vad som hände.', 10, DESCRIPTION_MAX, 'Beskrivningen') })
   description: string;
 
   @ApiProperty({ minLength: 3, maxLength: CONSEQUENCE_MAX, description: 'Vad det fick för följd för deltagaren' })
-  @Transform(trimString)
+  @Transform(trimText)
   @Length(3, CONSEQUENCE_MAX, {
     message: textLengthMessage('Beskriv vad det fick för följd för deltagaren.', 3, CONSEQUENCE_MAX, 'Konsekvensen'),
   })
@@ -88,6 +108,6 @@ export class DeviationCreateDto {
   @ApiPropertyOptional({ maxLength: TRIED_MAX, description: 'Vad har redan prövats' })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Length(1, TRIED_MAX, { message: textLengthMessage('Skriv vad som redan prövats, eller lämna fältet tomt.', 1, TRIED_MAX, 'Texten') })
+  @Length(1, TRIED_MAX, { message: textLengthMessage('Skriv vad som redan prövats, eller lämna fältet tomt.', 1, TRIED_MAX, 'Det som redan prövats') })
   tried?: string;
 }
