@@ -191,7 +191,7 @@ describe('sign-in, roles and deny-by-default over HTTP', () => {
     expect(unknownField.json<{ error: { fields: Array<{ message: string }> } }>().error.fields[0].message).toBe('Fältet "extra" är okänt. Ta bort det.');
     const notFound = await client.api('GET', '/api/finns-inte', undefined, token);
     expect(notFound.status).toBe(404);
-    expect(notFound.json<{ error: { message: string } }>().error.message).toBe('Sidan eller resursen finns inte.');
+    expect(notFound.json<{ error: { message: string } }>().error.message).toBe('Sidan eller uppgiften finns inte. Kontrollera adressen.');
   });
 
   it('serves health and OpenAPI without sign-in', async () => {

@@ -88,6 +88,7 @@ describe('isolation between delprojekt: MIA Roslagen cannot list, read or change
     expect((await api(roslagenLead, 'POST', `/api/deviations/${hbsReport.id}/comments`, { visibility: 'internal', body: 'Försök' })).status).toBe(404);
     expect((await api(roslagenLead, 'POST', `/api/deviations/${hbsReport.id}/move`, { municipalityId: await municipalityId(t.app, 'Täby') })).status).toBe(404);
     expect((await api(roslagenLead, 'POST', `/api/deviations/${hbsReport.id}/assign`, { assigneeId: roslagenLead.id })).status).toBe(404);
+    expect((await api(roslagenLead, 'POST', `/api/deviations/${hbsReport.id}/reclassify`, { category: 'regelverk' })).status).toBe(404);
 
     // Through the forms too (with a valid CSRF token from the lead's own pages).
     const browser = new HttpClient(t.baseUrl);
@@ -95,6 +96,7 @@ describe('isolation between delprojekt: MIA Roslagen cannot list, read or change
     await browser.get('/delprojekt/ko');
     expect((await browser.postForm(`/avvikelser/${hbsReport.id}/status`, { action: 'accept' })).status).toBe(404);
     expect((await browser.postForm(`/avvikelser/${hbsReport.id}/kommentarer`, { visibility: 'internal', body: 'Försök' })).status).toBe(404);
+    expect((await browser.postForm(`/avvikelser/${hbsReport.id}/klassning`, { category: 'regelverk', severity: 'hog', comment: 'Försök' })).status).toBe(404);
     expect(await statusOf()).toBe('ny');
     const [{ n }] = (await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM deviation_event WHERE deviation_id = $1`, [hbsReport.id])) as Array<{
       n: number;
@@ -111,6 +113,7 @@ describe('isolation between delprojekt: MIA Roslagen cannot list, read or change
       actions: [],
       canAssign: false,
       canMove: false,
+      canReclassify: false,
       canWriteInternal: false,
       canReply: true,
       seesInternal: false,

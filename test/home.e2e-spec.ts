@@ -83,7 +83,9 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     expect(page.status).toBe(200);
     const text = pageText(page.text);
     expect(text).toContain('3 öppna avvikelser, 2 försenade.');
-    expect(text).toContain('1 av dem har du som ansvarig.');
+    // Of the open ones, not of the late ones: the sentence names which.
+    expect(text).toContain('3 öppna avvikelser, 2 försenade. Du är ansvarig för 1 av de 3 öppna.');
+    expect(text).not.toContain('av dem har du som ansvarig');
     expect(statusRows(page.text)).toEqual([
       ['Ny', '2', '1'],
       ['Mottagen', '1', '1'],
@@ -102,7 +104,7 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     expect(queue.status).toBe(200);
     expect(queue.text.match(/class="deviation-item is-overdue"/g) ?? []).toHaveLength(2);
 
-    // "1 av dem har du som ansvarig" leads to the queue showing just those.
+    // "Du är ansvarig för 1 av de 3 öppna" leads to the queue showing just those.
     expect(page.text).toContain('href="/delprojekt/ko?assignee=me"');
     const mine = await client.get('/delprojekt/ko?assignee=me');
     expect(mine.status).toBe(200);
@@ -126,7 +128,7 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
       ['Under utredning', '1', '1'],
     ]);
     // Accepting made the lead responsible for the old report as well.
-    expect(pageText(page.text)).toContain('3 öppna avvikelser, 2 försenade. 2 av dem har du som ansvarig.');
+    expect(pageText(page.text)).toContain('3 öppna avvikelser, 2 försenade. Du är ansvarig för 2 av de 3 öppna.');
   });
 
   it('staff see their own latest reports with status, newest first, and a button to file', async () => {
@@ -222,7 +224,7 @@ describe('the start page shows each role what waits for it (real HTTP and Postgr
     const lead = await signedIn(users.lead);
     const page = await lead.get('/sidan-finns-inte');
     expect(page.status).toBe(404);
-    expect(pageText(page.text)).toContain('Sidan eller resursen finns inte.');
+    expect(pageText(page.text)).toContain('Sidan eller uppgiften finns inte. Kontrollera adressen.');
     expect(page.text).toContain(users.lead.name);
     expect(page.text).toContain('href="/delprojekt/ko"');
 

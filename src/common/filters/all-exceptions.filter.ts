@@ -16,7 +16,7 @@ const HTTP_MESSAGES: Record<number, { code: string; message: string }> = {
   400: { code: 'bad_request', message: 'Begäran kunde inte tolkas. Kontrollera uppgifterna och försök igen.' },
   401: { code: 'unauthenticated', message: 'Du behöver logga in.' },
   403: { code: 'forbidden', message: 'Du har inte behörighet till det här.' },
-  404: { code: 'not_found', message: 'Sidan eller resursen finns inte.' },
+  404: { code: 'not_found', message: 'Sidan eller uppgiften finns inte. Kontrollera adressen.' },
   405: { code: 'method_not_allowed', message: 'Metoden stöds inte här.' },
   406: { code: 'not_acceptable', message: 'Formatet stöds inte.' },
   408: { code: 'timeout', message: 'Begäran tog för lång tid. Försök igen.' },

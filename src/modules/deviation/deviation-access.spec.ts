@@ -1,5 +1,5 @@
 import { AuthUser } from '../../common/auth/auth-user';
-import { canAssign, canMove, canRead, canReadInternal, canReply, canWriteInternal, isStandInAnalyst, statusAuthority } from './deviation-access';
+import { canAssign, canMove, canRead, canReadInternal, canReclassify, canReply, canWriteInternal, isStandInAnalyst, statusAuthority } from './deviation-access';
 
 const ROSLAGEN = 'sp-roslagen';
 const HBS = 'sp-hbs';
@@ -57,6 +57,14 @@ describe('who may see and change a deviation', () => {
     expect(canReadInternal(admin, report())).toBe(true);
     expect(statusAuthority(admin, report())).toBe('none');
     expect(canWriteInternal(admin, report())).toBe(false);
+  });
+
+  it('lets the owning leads and the analysts correct category, parties and severity, nobody else', () => {
+    expect(canReclassify(user('lead', HBS), report())).toBe(true);
+    expect(canReclassify(user('analyst', null), report())).toBe(true);
+    expect(canReclassify(user('lead', ROSLAGEN), report())).toBe(false);
+    expect(canReclassify(user('staff', HBS, 'staff-hbs'), report())).toBe(false);
+    expect(canReclassify(user('admin', null), report())).toBe(false);
   });
 
   it('lets analysts stand in for the lead only where the delprojekt has no active lead, and only when told so', () => {

@@ -71,3 +71,11 @@ export function canAssign(user: AuthUser, report: AccessFacts): boolean {
 export function canMove(user: AuthUser, report: AccessFacts): boolean {
   return isOwnerLead(user, report) || user.role === 'analyst';
 }
+
+/**
+ * Category, parties and severity were chosen in a hurry at filing; triage corrects them: the owning leads and
+ * the analysts (who read the statistics across kommuner), like moving.
+ */
+export function canReclassify(user: AuthUser, report: AccessFacts): boolean {
+  return isOwnerLead(user, report) || user.role === 'analyst';
+}

@@ -12,6 +12,7 @@ export const DEVIATION_EVENT_KINDS = [
   'reopened',
   'assigned',
   'moved',
+  'reclassified',
   'note_added',
   'reply_added',
 ] as const;

@@ -39,6 +39,15 @@ describe('deviation list query', () => {
     expect(built?.sql).toContain('ORDER BY d.severity_order ASC, d.reported_at ASC, d.id ASC');
   });
 
+  it('says per row whether the reporter has written since this lead looked, only in a lead’s queue', () => {
+    const lead = buildListQuery({ kind: 'subprojects', subprojectIds: ['sp'], leadId: ID }, { statuses: ['ny'] }, 'oldest', null, 10);
+    expect(lead?.sql).toContain('AS new_message');
+    expect(lead?.sql).toContain('deviation_lead_view');
+    expect(lead?.params).toContain(ID);
+    const analyst = buildListQuery({ kind: 'subprojects', subprojectIds: ['sp'] }, { statuses: ['ny'] }, 'oldest', null, 10);
+    expect(analyst?.sql).not.toContain('new_message');
+  });
+
   it('finds nothing for an empty scope instead of querying everything', () => {
     expect(buildListQuery({ kind: 'subprojects', subprojectIds: [] }, { statuses: ['ny'] }, 'oldest', null, 10)).toBeNull();
     expect(buildListQuery({ kind: 'subprojects', subprojectIds: ['sp'] }, { statuses: [] }, 'oldest', null, 10)).toBeNull();

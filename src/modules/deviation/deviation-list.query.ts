@@ -9,8 +9,11 @@ import { DeviationListSort } from './dto/deviation-list-query.dto';
  * (keyset, never OFFSET) and the slices are merged. Pure: no database here, only text and parameters.
  */
 
-/** Whose reports: a set of delprojekt (leads, analysts), or one reporter's own (Mina avvikelser). */
-export type ListScope = { kind: 'subprojects'; subprojectIds: string[] } | { kind: 'reporter'; userId: string; email: string };
+/**
+ * Whose reports: a set of delprojekt (leads, analysts), or one reporter's own (Mina avvikelser). `leadId`: the lead
+ * whose queue it is, so each row says whether the reporter has written since that lead last opened it.
+ */
+export type ListScope = { kind: 'subprojects'; subprojectIds: string[]; leadId?: string } | { kind: 'reporter'; userId: string; email: string };
 
 export interface ListFilters {
   statuses: readonly DeviationStatus[];
@@ -146,6 +149,28 @@ export function newReplyCondition(userRef: string): string {
            d.reported_at))`;
 }
 
+/**
+ * Comment `c` on report `d` was written by the reporter: their account, or (an imported report before the
+ * reporter had an account) the account that now has the reported address.
+ */
+export function fromReporterCondition(): string {
+  return `(c.author_id = d.reporter_id OR (d.reporter_id IS NULL AND c.author_id = (SELECT u.id FROM app_user u WHERE u.email = d.reporter_email)))`;
+}
+
+/**
+ * "Nytt meddelande" on report `d` for the lead `leadRef` (an SQL reference to a uuid): the reporter has written to
+ * the delprojekt ("Skriv till delprojektet") since that lead last opened the report (deviation_lead_view), or at
+ * all if they never did. The lead's side of newReplyCondition; the one copy of the rule.
+ */
+export function newMessageCondition(leadRef: string): string {
+  return `EXISTS (
+      SELECT 1 FROM deviation_comment c
+       WHERE c.deviation_id = d.id AND c.visibility = 'reporter' AND c.author_id <> ${leadRef} AND ${fromReporterCondition()}
+         AND c.created_at > COALESCE(
+           (SELECT v.last_viewed_at FROM deviation_lead_view v WHERE v.deviation_id = d.id AND v.user_id = ${leadRef}),
+           '-infinity'::timestamptz))`;
+}
+
 export interface BuiltQuery {
   sql: string;
   params: unknown[];
@@ -181,6 +206,8 @@ export function buildListQuery(scope: ListScope, filters: ListFilters, sort: Dev
   if (after) shared.push(keysetCondition(after, params));
   const limitParam = params.add(fetch);
   const statusParams = filters.statuses.map((status) => params.add(status));
+  // Worked out for the page's rows only, after the merge.
+  const newMessage = scope.leadId ? `, ${newMessageCondition(`${params.add(scope.leadId)}::uuid`)} AS new_message` : '';
   const branches: string[] = [];
   for (const subprojectId of scope.subprojectIds) {
     const subprojectParam = params.add(subprojectId);
@@ -190,7 +217,7 @@ export function buildListQuery(scope: ListScope, filters: ListFilters, sort: Dev
     }
   }
   return {
-    sql: `SELECT ${LIST_COLUMNS}
+    sql: `SELECT ${LIST_COLUMNS}${newMessage}
       FROM (${branches.join(' UNION ALL ')}) page
       JOIN deviation d ON d.id = page.id ${LIST_JOINS}
       ORDER BY ${order} LIMIT ${limitParam}`,

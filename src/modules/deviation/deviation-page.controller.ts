@@ -5,7 +5,7 @@ import { Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
 import { stockholmDate } from '../../common/calendar/working-days';
 import { Clock } from '../../common/clock/clock';
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { ID_IN_PATH, postedText, ResumableForms, ResumedField, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { PersonalDataFormState, resumedButton, wantsPiiRemoval, withPersonalDataNotices } from '../../common/templates/personal-data-form';
@@ -26,11 +26,21 @@ import {
   TEXT_FIELD_NAMES,
 } from './deviation.constants';
 import { DeviationService } from './deviation.service';
-import { DeviationPage } from './deviation.types';
-import { ACTION_LABELS, DEVIATION_ACTIONS, DeviationAction, DEVIATION_STATUSES, STATUS_LABELS } from './deviation-workflow';
-import { COMMENT_MAX, DeviationAssignDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationStatusFormDto, RESOLUTION_MAX } from './dto/deviation-action.dto';
+import { DeviationPage, DeviationView } from './deviation.types';
+import { ACTION_LABELS, DEVIATION_ACTIONS, DeviationAction, DEVIATION_STATUSES, DeviationStatus, STATUS_LABELS } from './deviation-workflow';
+import {
+  COMMENT_MAX,
+  DeviationAssignDto,
+  DeviationClassifyDto,
+  DeviationCommentCreateDto,
+  DeviationMoveDto,
+  DeviationStatusFormDto,
+  RESOLUTION_MAX,
+} from './dto/deviation-action.dto';
 import { CONSEQUENCE_MAX, DESCRIPTION_MAX, DeviationCreateDto, TITLE_MAX, TRIED_MAX } from './dto/deviation-create.dto';
 import { DeviationListQueryDto, LIST_SORTS } from './dto/deviation-list-query.dto';
+import { DeadlinePolicy } from './deviation-deadlines';
+import { statusesThatCanBeOverdue } from './jobs/deviation-reminders';
 
 
 /** A form's values and errors; after a refusal for personal data also where it was found (see personal-data-form). */
@@ -52,6 +62,7 @@ const DONE_NOTICES: Record<string, string> = {
   reopen: 'Avvikelsen är återöppnad.',
   assign: 'Ansvarig är ändrad.',
   move: 'Avvikelsen är flyttad.',
+  classify: 'Kategori, parter och allvarlighet är ändrade.',
   internal: 'Anteckningen är sparad.',
   reporter: 'Svaret är sparat.',
 };
@@ -64,6 +75,24 @@ const FILING_FORM: PersonalDataFields = { texts: ['title', 'description', 'conse
 // No next button named: the form has one per action, and the writer picks again.
 const STATUS_FORM: PersonalDataFields = { texts: ['resolution', 'comment'], names: TEXT_FIELD_NAMES, next: '' };
 const MOVE_FORM: PersonalDataFields = { texts: ['comment'], names: TEXT_FIELD_NAMES, next: 'Flytta' };
+const CLASSIFY_FORM: PersonalDataFields = { texts: ['comment'], names: TEXT_FIELD_NAMES, next: 'Spara ändringen' };
+
+/**
+ * The report page's forms by the last part of their address, and where on the page each one is. After a refused
+ * post the page stands at the form's address; opened by itself (reload, history, a bookmark) it leads to the form.
+ */
+const FORM_SECTIONS: Record<string, string> = {
+  status: '#status',
+  kommentarer: '#kommentarer',
+  flytta: '#flytta',
+  tilldela: '#ansvarig',
+  klassning: '#klassning',
+};
+
+/** The status form's comment: required to reopen, otherwise a note for the log. */
+function commentLabel(actions: readonly string[]): string {
+  return actions.includes('reopen') ? 'Kommentar (krävs för att återöppna)' : 'Kommentar till loggen (valfritt)';
+}
 // The button is "Spara" for a lead and "Skicka" for the reporter; the page names it as its form does.
 const COMMENT_FORM: PersonalDataFields = { texts: ['body'], names: TEXT_FIELD_NAMES, next: 'Skicka' };
 
@@ -78,6 +107,54 @@ const RESUMED_COMMENT_KINDS: Record<CommentVisibility, string> = {
   internal: 'en intern anteckning, som bara delprojektledare och verksamhetsutvecklare ser',
   reporter: 'ett meddelande i dialogen mellan rapportören och delprojektet',
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The queue's intro as the filters and the sort have it ("Avvikelser i ditt delprojekt med status Avslutad. Nyast
+ * först."), so it never claims "inte avslutade, äldst först" over a list that is something else.
+ */
+export function queueIntro(query: Partial<DeviationListQueryDto>, municipalityName: string | null, policy: DeadlinePolicy): string {
+  const status = query.status ?? 'open';
+  const opening =
+    status === 'open'
+      ? 'Avvikelser i ditt delprojekt som inte är avslutade'
+      : status === 'all'
+        ? 'Alla avvikelser i ditt delprojekt, även avslutade'
+        : `Avvikelser i ditt delprojekt med status ${STATUS_LABELS[status]}`;
+  const parts = [opening];
+  if (query.severity) parts.push(`med allvarlighet ${SEVERITY_LABELS[query.severity].toLowerCase()}`);
+  if (query.category) parts.push(`i kategorin ${CATEGORY_LABELS[query.category]}`);
+  if (municipalityName) parts.push(`i ${municipalityName}`);
+  if (query.from && query.to) parts.push(`rapporterade ${query.from}–${query.to}`);
+  else if (query.from) parts.push(`rapporterade från ${query.from}`);
+  else if (query.to) parts.push(`rapporterade till och med ${query.to}`);
+  if (query.assignee === 'me') parts.push('där du är ansvarig');
+  const lateable = statusesThatCanBeOverdue(policy);
+  const canBeLate = status === 'open' || status === 'all' || (lateable as string[]).includes(status);
+  return `${parts.join(', ')}. ${SORT_LABELS[query.sort ?? 'oldest']}${canBeLate ? '; försenade är markerade' : ''}.`;
+}
+
+/**
+ * A refusal whose message is also a field's (e.g. "Beskriv vad som gjordes …" at Åtgärd) is said in the summary's
+ * list and at the field, not a third time as the summary's opening line.
+ */
+function saidOnce(state: FormState): FormState {
+  return state.formError !== undefined && Object.values(state.errors).includes(state.formError) ? { ...state, formError: undefined } : state;
+}
+
+/** The statuses a report leaves and enters by the status actions (the timeline's kinds for them). */
+const STATUS_EVENT_KINDS = new Set(['accepted', 'investigation_started', 'resolved', 'escalated', 'closed', 'reopened']);
+
+/**
+ * While a reopened report is still where the reopening put it: when, by whom and why, for the top of the page
+ * (the reporter was mailed only that it is open again, and reads the reason here).
+ */
+function lastReopening(view: DeviationView, status: DeviationStatus): { at: Date; who: string; reason: string | null } | null {
+  if (status !== 'under_utredning') return null;
+  const last = [...view.timeline].reverse().find((entry) => STATUS_EVENT_KINDS.has(entry.kind));
+  return last?.kind === 'reopened' ? { at: last.at, who: last.who, reason: last.comment } : null;
+}
 
 /** Checkboxes post nothing, one value or several; the form always wants a list. */
 function withParties(values: FormValues): FormValues {
@@ -145,7 +222,7 @@ export class DeviationPageController implements OnModuleInit {
         if (!(removal || (DEVIATION_ACTIONS as readonly string[]).includes(action)) || !(resolution.trim() || comment.trim())) return null;
         const fields: ResumedField[] = [];
         if ('resolution' in values) fields.push({ name: 'resolution', label: 'Åtgärd – vad gjordes?', kind: 'textarea', rows: 3, value: resolution });
-        fields.push({ name: 'comment', label: 'Kommentar till loggen (valfritt)', kind: 'textarea', rows: 2, value: comment });
+        fields.push({ name: 'comment', label: commentLabel([action]), kind: 'textarea', rows: 2, value: comment });
         return resumedForm({
           heading: 'Ändra status',
           action: `/avvikelser/${match[1]}/status`,
@@ -169,6 +246,30 @@ export class DeviationPageController implements OnModuleInit {
             { name: 'comment', label: 'Varför? (valfritt)', kind: 'textarea', rows: 2, value: comment },
           ],
           button: resumedButton(values, { label: 'Flytta' }),
+          back: back(match[1]),
+        });
+      },
+    });
+    this.resumable.register({
+      path: new RegExp(`^/avvikelser/${ID_IN_PATH}/klassning$`),
+      // Only the comment is text someone wrote; the choices are shown as posted, to be sent again.
+      render: async (_request, values, match) => {
+        const comment = postedText(values, 'comment');
+        if (!comment.trim()) return null;
+        const parties = withParties({ ...values }).parties as string[];
+        return resumedForm({
+          heading: 'Kategori, parter och allvarlighet',
+          intro: 'Parterna skickas som du valde dem.',
+          action: `/avvikelser/${match[1]}/klassning`,
+          fields: [
+            { name: 'category', label: 'Kategori', kind: 'select', options: labelled(DEVIATION_CATEGORIES, CATEGORY_LABELS), value: postedText(values, 'category') },
+            ...parties.filter((party) => (DEVIATION_PARTIES as readonly string[]).includes(party)).map(
+              (party): ResumedField => ({ name: 'parties', label: '', kind: 'hidden', value: party }),
+            ),
+            { name: 'severity', label: 'Allvarlighet', kind: 'select', options: labelled(DEVIATION_SEVERITIES, SEVERITY_LABELS), value: postedText(values, 'severity') },
+            { name: 'comment', label: 'Varför? (valfritt)', kind: 'textarea', rows: 2, value: comment },
+          ],
+          button: resumedButton(values, { label: 'Spara ändringen' }),
           back: back(match[1]),
         });
       },
@@ -234,7 +335,7 @@ export class DeviationPageController implements OnModuleInit {
   async mine(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.renderList(request, reply, {
       heading: 'Mina avvikelser',
-      intro: 'Det du har rapporterat och vad som har hänt med det. Nyast först.',
+      intro: (query) => `Det du har rapporterat och vad som har hänt med det. ${SORT_LABELS[query?.sort ?? 'newest']}.`,
       basePath: '/avvikelser/mina',
       defaultStatus: 'all',
       defaultSort: 'newest',
@@ -247,7 +348,7 @@ export class DeviationPageController implements OnModuleInit {
   async queue(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.renderList(request, reply, {
       heading: 'Kö',
-      intro: 'Avvikelser i ditt delprojekt som inte är avslutade. Äldst först; försenade är markerade.',
+      intro: (query, municipalityName) => queueIntro(query ?? {}, municipalityName, this.deviations.deadlinePolicy),
       basePath: '/delprojekt/ko',
       defaultStatus: 'open',
       defaultSort: 'oldest',
@@ -286,8 +387,8 @@ export class DeviationPageController implements OnModuleInit {
     if (filedReceipt) notice = 'filed';
     else if (query.klart === 'move') notice = `${DONE_NOTICES.move} ${await this.deviations.lastMoveReceipt(user, id)}`.trim();
     else if (typeof query.klart === 'string' && query.klart in DONE_NOTICES) notice = DONE_NOTICES[query.klart];
-    // Recorded before the page is sent: the reporter's next page (their list) must already see it read.
-    await this.deviations.noteReporterView(user, id);
+    // Recorded before the page is sent: the reporter's or lead's next page (their list) must already see it read.
+    await this.deviations.noteView(user, id);
     return this.renderReport(request, reply, id, {}, 200, notice, { filedReceipt });
   }
 
@@ -360,6 +461,34 @@ export class DeviationPageController implements OnModuleInit {
     });
   }
 
+  @Post('avvikelser/:id/klassning')
+  async reclassify(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    // No box ticked posts no parties at all: that is "none", not "leave as it is".
+    const values = withParties(formValues(raw));
+    return postTextForm(reply, {
+      ...CLASSIFY_FORM,
+      pii: this.piiOptions(user),
+      raw: values,
+      values,
+      dto: DeviationClassifyDto,
+      passThrough: isNotFound,
+      submit: async (dto) => {
+        await this.deviations.reclassify(user, id, dto);
+        return `/avvikelser/${id}?klart=classify#klassning`;
+      },
+      show: (classify, status) => this.renderReport(request, reply, id, { classify }, status),
+    });
+  }
+
+  /** A form's address opened by itself (see FORM_SECTIONS): to the form on the report page, which decides who may see it. */
+  @Get('avvikelser/:id/:form')
+  formAddress(@Res() reply: FastifyReply, @Param('id') id: string, @Param('form') form: string): FastifyReply {
+    const section = Object.hasOwn(FORM_SECTIONS, form) ? FORM_SECTIONS[form] : undefined;
+    if (section === undefined || !UUID.test(id)) throw new NotFoundError('Sidan');
+    return reply.redirect(`/avvikelser/${id}${section}`, 303);
+  }
+
   // ── Rendering ─────────────────────────────────────────────────────────────────────────────
 
   private async renderNewForm(request: AuthenticatedRequest, reply: FastifyReply, form: FormState, status = 200): Promise<FastifyReply> {
@@ -382,7 +511,16 @@ export class DeviationPageController implements OnModuleInit {
   private async renderList(
     request: AuthenticatedRequest,
     reply: FastifyReply,
-    page: { heading: string; intro: string; basePath: string; defaultStatus: string; defaultSort: string; mine: boolean; allSubprojects?: boolean },
+    page: {
+      heading: string;
+      /** Said above the list; a function says what the filters and sort ask for (null: they were refused). */
+      intro: string | ((query: DeviationListQueryDto | null, municipalityName: string | null) => string);
+      basePath: string;
+      defaultStatus: string;
+      defaultSort: string;
+      mine: boolean;
+      allSubprojects?: boolean;
+    },
   ): Promise<FastifyReply> {
     const user = request.user as AuthUser;
     const raw = request.query as Record<string, unknown>;
@@ -416,7 +554,13 @@ export class DeviationPageController implements OnModuleInit {
       reply,
       'deviation-list',
       {
-        page,
+        page: {
+          ...page,
+          intro:
+            typeof page.intro === 'string'
+              ? page.intro
+              : page.intro(form.value, municipalities.find((m) => m.value === form.value?.municipalityId)?.name ?? null),
+        },
         values: { status: page.defaultStatus, sort: page.defaultSort, ...values },
         errors,
         formError,
@@ -447,7 +591,7 @@ export class DeviationPageController implements OnModuleInit {
     request: AuthenticatedRequest,
     reply: FastifyReply,
     id: string,
-    forms: Partial<Record<'status' | 'assign' | 'move' | 'comment', FormState>>,
+    forms: Partial<Record<'status' | 'assign' | 'move' | 'comment' | 'classify', FormState>>,
     status = 200,
     notice: string | null = null,
     extra: Record<string, unknown> = {},
@@ -459,30 +603,47 @@ export class DeviationPageController implements OnModuleInit {
       view.permissions.canMove ? this.deviations.municipalityOptions() : Promise.resolve([]),
       this.barriers.barrierNoticeFor(id),
     ]);
+    const d = view.deviation;
     const empty = (): FormState => ({ values: {}, errors: {} });
+    // The form starts from what the report says now.
+    const classifyNow: FormState = { values: { category: d.category, parties: d.parties, severity: d.severity }, errors: {} };
     const commentVisibilities = COMMENT_VISIBILITIES.filter((v) => (v === 'internal' ? view.permissions.canWriteInternal : view.permissions.canReply));
+    const actions = view.permissions.actions;
     return this.pages.send(
       request,
       reply,
       'deviation-show',
       {
         view,
-        d: view.deviation,
+        d,
         notice: notice === DONE_NOTICES.reporter && !view.permissions.seesInternal ? REPORTER_MESSAGE_SENT : notice,
-        state: { status: forms.status ?? empty(), assign: forms.assign ?? empty(), move: forms.move ?? empty(), comment: forms.comment ?? empty() },
-        actionButtons: view.permissions.actions.map((action) => ({ value: action, label: ACTION_LABELS[action] })),
-        needsResolution: view.permissions.actions.some((a) => a === 'resolve' || (a === 'close' && !view.deviation.resolution)),
+        state: {
+          status: saidOnce(forms.status ?? empty()),
+          assign: saidOnce(forms.assign ?? empty()),
+          move: saidOnce(forms.move ?? empty()),
+          comment: saidOnce(forms.comment ?? empty()),
+          classify: saidOnce(forms.classify ?? classifyNow),
+        },
+        actionButtons: actions.map((action) => ({ value: action, label: ACTION_LABELS[action] })),
+        needsResolution: actions.some((a) => a === 'resolve' || (a === 'close' && !d.resolution)),
+        commentLabel: commentLabel(actions),
+        canAccept: actions.includes('accept'),
+        canEscalate: actions.includes('escalate'),
         assigneeOptions: leads.map((lead) => ({ value: lead.id, label: lead.name })),
         // A delprojekt without an active lead is marked: the analysts, not a lead, would get the report there.
         municipalityOptions: municipalities
-          .filter((m) => m.value !== view.deviation.municipality.id)
+          .filter((m) => m.value !== d.municipality.id)
           .map((m) => ({ value: m.value, label: m.subprojectHasLead ? m.label : `${m.label} – ingen delprojektledare` })),
-        moveTargetsWithoutLead: municipalities.some((m) => !m.subprojectHasLead && m.value !== view.deviation.municipality.id),
+        moveTargetsWithoutLead: municipalities.some((m) => !m.subprojectHasLead && m.value !== d.municipality.id),
         textLimits: { resolution: RESOLUTION_MAX, comment: COMMENT_MAX, body: COMMENT_MAX },
         commentOptions: commentVisibilities.map((value) => ({ value, label: COMMENT_VISIBILITY_LABELS[value] })),
+        categoryOptions: labelled(DEVIATION_CATEGORIES, CATEGORY_LABELS),
+        partyOptions: labelled(DEVIATION_PARTIES, PARTY_LABELS),
+        severityOptions: labelled(DEVIATION_SEVERITIES, SEVERITY_LABELS),
         partyLabels: PARTY_LABELS,
         isReporterView: !view.permissions.seesInternal,
         barrierNotice,
+        reopened: lastReopening(view, d.status),
         ...extra,
       },
       { status },

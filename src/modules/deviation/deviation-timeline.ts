@@ -1,3 +1,5 @@
+import { swedishList } from '../../common/text/swedish-list';
+import { CATEGORY_LABELS, DEVIATION_PARTIES, DeviationCategory, DeviationParty, DeviationSeverity, PARTY_LABELS, SEVERITY_LABELS } from './deviation.constants';
 import { DeviationEventKind } from './deviation-event.entity';
 import { DeviationStatus, STATUS_LABELS } from './deviation-workflow';
 
@@ -14,10 +16,14 @@ export interface TimelineEventInput {
 
 export interface TimelineEntry {
   id: string;
+  /** The audit-log kind (e.g. 'reopened'), for pages that say more about some. */
+  kind: DeviationEventKind;
   at: Date;
   who: string;
   what: string;
   details: string[];
+  /** The actor's comment (why), as written; also among the details. */
+  comment: string | null;
 }
 
 function text(value: unknown): string | null {
@@ -33,6 +39,22 @@ function place(values: Record<string, unknown> | null): string {
   const subproject = text(values?.subprojectName);
   return subproject ? `${municipality} (${subproject})` : municipality;
 }
+
+function labelOf<T extends string>(labels: Record<T, string>, value: unknown): string {
+  return typeof value === 'string' && value in labels ? labels[value as T] : '–';
+}
+
+function partyList(value: unknown): string {
+  const parties = Array.isArray(value) ? DEVIATION_PARTIES.filter((party) => (value as unknown[]).includes(party)) : [];
+  return parties.length ? parties.map((party: DeviationParty) => PARTY_LABELS[party]).join(', ') : 'inga';
+}
+
+/** What a correction of the classification changed, in the order the report page lists them. */
+const CLASSIFICATION_FIELDS = [
+  { key: 'category', noun: 'kategori', label: 'Kategori', show: (value: unknown) => labelOf<DeviationCategory>(CATEGORY_LABELS, value) },
+  { key: 'parties', noun: 'parter', label: 'Parter', show: partyList },
+  { key: 'severity', noun: 'allvarlighet', label: 'Allvarlighet', show: (value: unknown) => labelOf<DeviationSeverity>(SEVERITY_LABELS, value) },
+] as const;
 
 const STATUS_VERBS: Partial<Record<DeviationEventKind, string>> = {
   accepted: 'Tog emot avvikelsen',
@@ -65,6 +87,12 @@ export function describeEvent(event: TimelineEventInput): TimelineEntry {
     case 'moved':
       what = `Flyttade avvikelsen från ${place(before)} till ${place(after)}`;
       break;
+    case 'reclassified': {
+      const changed = CLASSIFICATION_FIELDS.filter((field) => after !== null && field.key in after);
+      what = `Ändrade ${swedishList(changed.map((field) => field.noun)) || 'klassningen'}`;
+      for (const field of changed) details.push(`${field.label}: ${field.show(before?.[field.key])} → ${field.show(after?.[field.key])}`);
+      break;
+    }
     case 'note_added':
       what = 'Skrev en intern anteckning';
       break;
@@ -77,5 +105,5 @@ export function describeEvent(event: TimelineEventInput): TimelineEntry {
   if (text(after?.resolution)) details.push(`Åtgärd: ${text(after?.resolution)}`);
   if (text(after?.comment)) details.push(`Kommentar: ${text(after?.comment)}`);
   if (event.kind === 'accepted' && text(after?.assigneeName)) details.push(`Ansvarig: ${text(after?.assigneeName)}`);
-  return { id: event.id, at: event.createdAt, who: event.actorName ?? 'Systemet', what, details };
+  return { id: event.id, kind: event.kind, at: event.createdAt, who: event.actorName ?? 'Systemet', what, details, comment: text(after?.comment) };
 }

@@ -2,6 +2,7 @@ import { ForbiddenError } from '../../common/errors/domain-error';
 import {
   applyTransition,
   availableActions,
+  CommentRequiredError,
   DeviationWorkflowState,
   InvalidTransitionError,
   OPEN_STATUSES,
@@ -68,11 +69,44 @@ describe('deviation workflow', () => {
 
   it('escalates and reopens', () => {
     expect(applyTransition(state('mottagen'), { action: 'escalate' }, lead, now)).toEqual({ status: 'strukturellt_hinder', escalatedAt: now });
-    expect(applyTransition(state('avslutad', { resolution: 'Löst' }), { action: 'reopen' }, lead, now)).toEqual({
+    expect(applyTransition(state('avslutad', { resolution: 'Löst' }), { action: 'reopen', comment: 'Händer igen.' }, lead, now)).toEqual({
       status: 'under_utredning',
       closedAt: null,
       resolvedAt: null,
       resolution: null,
+    });
+  });
+
+  it('reopens only with a reason, which the reporter reads', () => {
+    for (const comment of [undefined, null, '', '   ']) {
+      expect(() => applyTransition(state('avslutad', { resolution: 'Löst' }), { action: 'reopen', comment }, lead, now)).toThrow(CommentRequiredError);
+    }
+    try {
+      applyTransition(state('atgardad_lokalt', { resolution: 'Löst' }), { action: 'reopen' }, lead, now);
+      throw new Error('should have thrown');
+    } catch (error) {
+      const e = error as CommentRequiredError;
+      expect([e.status, e.code, e.fields]).toEqual([422, 'comment_required', [{ field: 'comment', message: 'Skriv varför avvikelsen öppnas igen. Rapportören ser skälet i avvikelsen.' }]]);
+    }
+    // A status the report cannot be reopened from says so first.
+    expect(() => applyTransition(state('ny'), { action: 'reopen' }, lead, now)).toThrow(InvalidTransitionError);
+  });
+
+  it('keeps an åtgärd typed with any button as the report’s åtgärd so far', () => {
+    expect(applyTransition(state('mottagen'), { action: 'investigate', resolution: ' Ringde AF. ' }, lead, now)).toEqual({ status: 'under_utredning', resolution: 'Ringde AF.' });
+    expect(applyTransition(state('mottagen'), { action: 'escalate', resolution: 'Ringde AF.' }, lead, now)).toEqual({
+      status: 'strukturellt_hinder',
+      escalatedAt: now,
+      resolution: 'Ringde AF.',
+    });
+    // The same text shown again in the field and sent back is no change.
+    expect(applyTransition(state('under_utredning', { resolution: 'Ringde AF.' }), { action: 'escalate', resolution: 'Ringde AF.' }, lead, now)).toEqual({
+      status: 'strukturellt_hinder',
+      escalatedAt: now,
+    });
+    expect(applyTransition(state('strukturellt_hinder'), { action: 'reopen', resolution: 'Nytt möte bokat.', comment: 'Inte löst.' }, lead, now)).toMatchObject({
+      status: 'under_utredning',
+      resolution: 'Nytt möte bokat.',
     });
   });
 

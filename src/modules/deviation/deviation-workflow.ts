@@ -45,8 +45,13 @@ const ACTION_VERBS: Record<DeviationAction, string> = {
 interface ActionRule {
   from: readonly DeviationStatus[];
   to: DeviationStatus;
-  /** required: the action must carry one; unless-set: one must exist after the action. */
+  /**
+   * required: the action must carry one; unless-set: one must exist after the action; none: the action needs
+   * none (one given is kept all the same: see applyTransition).
+   */
   resolution: 'required' | 'unless-set' | 'none';
+  /** A reopened report was resolved or closed as far as the reporter knew: they are told why it is not. */
+  comment?: 'required';
 }
 
 const RULES: Record<DeviationAction, ActionRule> = {
@@ -55,7 +60,7 @@ const RULES: Record<DeviationAction, ActionRule> = {
   resolve: { from: ['mottagen', 'under_utredning'], to: 'atgardad_lokalt', resolution: 'required' },
   escalate: { from: ['mottagen', 'under_utredning'], to: 'strukturellt_hinder', resolution: 'none' },
   close: { from: ['atgardad_lokalt', 'strukturellt_hinder'], to: 'avslutad', resolution: 'unless-set' },
-  reopen: { from: ['atgardad_lokalt', 'strukturellt_hinder', 'avslutad'], to: 'under_utredning', resolution: 'none' },
+  reopen: { from: ['atgardad_lokalt', 'strukturellt_hinder', 'avslutad'], to: 'under_utredning', resolution: 'none', comment: 'required' },
 };
 
 /**
@@ -111,6 +116,14 @@ export class ResolutionRequiredError extends DomainError {
   }
 }
 
+/** Reopening without saying why: the reporter, told it was done, would only learn that it is not. */
+export class CommentRequiredError extends DomainError {
+  constructor() {
+    const message = 'Skriv varför avvikelsen öppnas igen. Rapportören ser skälet i avvikelsen.';
+    super('comment_required', message, 422, [{ field: 'comment', message }]);
+  }
+}
+
 function isAction(value: string): value is DeviationAction {
   return (DEVIATION_ACTIONS as readonly string[]).includes(value);
 }
@@ -158,9 +171,12 @@ export function applyTransition(
   const resolution = clean(request.resolution);
   if (rule.resolution === 'required' && !resolution) throw new ResolutionRequiredError(request.action);
   if (rule.resolution === 'unless-set' && !resolution && !clean(state.resolution)) throw new ResolutionRequiredError(request.action);
+  if (rule.comment === 'required' && !clean(request.comment)) throw new CommentRequiredError();
 
   const changes: DeviationChanges = { status: rule.to };
-  if (resolution && rule.resolution !== 'none') changes.resolution = resolution;
+  // What the lead wrote under "Åtgärd" is kept whichever button they pressed (Påbörja utredning, Eskalera …):
+  // it becomes the report's åtgärd so far, shown in the field again and in the timeline, never thrown away.
+  if (resolution && (rule.resolution !== 'none' || resolution !== clean(state.resolution))) changes.resolution = resolution;
   switch (request.action) {
     case 'accept':
       changes.acceptedAt = now;
@@ -177,10 +193,11 @@ export function applyTransition(
       changes.closedAt = now;
       break;
     case 'reopen':
-      // A reopened report is neither resolved nor closed; the audit log keeps the earlier answer.
+      // A reopened report is neither resolved nor closed; the audit log keeps the earlier answer. A new
+      // åtgärd typed with the reopening is where the work stands now.
       changes.closedAt = null;
       changes.resolvedAt = null;
-      changes.resolution = null;
+      changes.resolution = resolution;
       break;
     case 'investigate':
       break;

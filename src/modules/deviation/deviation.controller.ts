@@ -9,7 +9,7 @@ import { flattenValidationErrors } from '../../common/validation/validation';
 import { DeviationService } from './deviation.service';
 import { DeviationCommentView, DeviationPage, DeviationView, FiledDeviation } from './deviation.types';
 import { DeviationAction } from './deviation-workflow';
-import { DeviationAssignDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationTransitionDto } from './dto/deviation-action.dto';
+import { DeviationAssignDto, DeviationClassifyDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationTransitionDto } from './dto/deviation-action.dto';
 import { DeviationCreateDto } from './dto/deviation-create.dto';
 import { DeviationListQueryDto } from './dto/deviation-list-query.dto';
 
@@ -122,8 +122,8 @@ export class DeviationController {
 
   @Post(':id/reopen')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Återöppna (→ under utredning)' })
-  @ApiBody({ type: DeviationTransitionDto, required: false })
+  @ApiOperation({ summary: 'Återöppna (→ under utredning)', description: 'Kräver comment: varför. Rapportören får e-post och läser skälet i avvikelsen.' })
+  @ApiBody({ type: DeviationTransitionDto })
   reopen(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown): Promise<DeviationView> {
     return this.act(user, id, 'reopen', body);
   }
@@ -151,6 +151,21 @@ export class DeviationController {
     @Body() dto: DeviationMoveDto,
   ): Promise<{ stillVisible: boolean; subprojectName: string; subprojectHasLead: boolean; notifiedLeads: number; notifiedAnalysts: number }> {
     return this.deviations.move(user, id, dto.municipalityId, dto.comment);
+  }
+
+  @Post(':id/reclassify')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Ändra kategori, parter och allvarlighet',
+    description:
+      'Delprojektledare i ägande delprojekt och verksamhetsutvecklare. Det som utelämnas ändras inte; parties är hela listan. ' +
+      'Ändringen (före → efter) och kommentaren skrivs i tidslinjen; listor och översikten räknar med de nya värdena, mönsteranalysen från nästa fulla körning. ' +
+      '422 nothing_changed om inget ändras.',
+  })
+  @ApiResponse(PERSONAL_DATA_RESPONSE)
+  async reclassify(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: DeviationClassifyDto): Promise<DeviationView> {
+    await this.deviations.reclassify(user, id, dto);
+    return this.deviations.getForUser(user, id);
   }
 
   @Post(':id/comments')

@@ -36,6 +36,7 @@ import {
   canMove,
   canRead,
   canReadInternal,
+  canReclassify,
   canReply,
   canWriteInternal,
   isReporter,
@@ -64,7 +65,7 @@ import {
   FiledDeviation,
   MunicipalityOption,
 } from './deviation.types';
-import { DeviationCommentCreateDto, DeviationTransitionDto } from './dto/deviation-action.dto';
+import { DeviationClassifyDto, DeviationCommentCreateDto, DeviationTransitionDto } from './dto/deviation-action.dto';
 import { DeviationCreateDto } from './dto/deviation-create.dto';
 import { DeviationListQueryDto, DeviationListSort } from './dto/deviation-list-query.dto';
 import { activeLeadSql } from '../user/active-lead.sql';
@@ -134,6 +135,8 @@ interface ListRow {
   closed_at: Date | null;
   /** Only in the reporter's own list. */
   new_reply?: boolean;
+  /** Only in a lead's list. */
+  new_message?: boolean;
 }
 
 const DETAIL_SELECT = `
@@ -402,6 +405,7 @@ export class DeviationService {
         actions: availableActions(row.status, statusAuthority(user, f)),
         canAssign: canAssign(user, f),
         canMove: canMove(user, f),
+        canReclassify: canReclassify(user, f),
         canWriteInternal: canWriteInternal(user, f),
         canReply: canReply(user, f),
         seesInternal,
@@ -460,9 +464,20 @@ export class DeviationService {
     return moveReceipt(typeof after.subprojectName === 'string' ? after.subprojectName : '', routingFrom(after.notified), user.role === 'analyst');
   }
 
-  /** The reporter opened their report: messages to them up to now are read ("Nytt svar" goes away). */
-  async noteReporterView(user: AuthUser, id: string): Promise<void> {
+  /**
+   * The user opened the report: as its reporter, messages to them up to now are read ("Nytt svar" goes away); as a
+   * lead of the owning delprojekt, the reporter's messages up to now are ("Nytt meddelande" goes away, for this lead).
+   */
+  async noteView(user: AuthUser, id: string): Promise<void> {
     if (!UUID.test(id)) return;
+    if (user.role === 'lead' && user.subprojectId) {
+      await this.dataSource.query(
+        `INSERT INTO deviation_lead_view (deviation_id, user_id, last_viewed_at)
+         SELECT d.id, $2::uuid, $4 FROM deviation d WHERE d.id = $1::uuid AND d.subproject_id = $3::uuid
+         ON CONFLICT (deviation_id, user_id) DO UPDATE SET last_viewed_at = GREATEST(deviation_lead_view.last_viewed_at, EXCLUDED.last_viewed_at)`,
+        [id, user.id, user.subprojectId, this.clock.now()],
+      );
+    }
     await this.dataSource.query(
       `INSERT INTO deviation_reporter_view (deviation_id, user_id, last_viewed_at)
        SELECT d.id, $2::uuid, $4 FROM deviation d
@@ -481,7 +496,9 @@ export class DeviationService {
   }
 
   /** Every kommun with its delprojekt (and whether that has an active lead), for filters and the move form. */
-  async municipalityOptions(): Promise<Array<{ value: string; label: string; subprojectId: string; subprojectName: string; subprojectHasLead: boolean }>> {
+  async municipalityOptions(): Promise<
+    Array<{ value: string; label: string; name: string; subprojectId: string; subprojectName: string; subprojectHasLead: boolean }>
+  > {
     const rows = (await this.dataSource.query(
       `SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name,
               EXISTS (SELECT 1 FROM app_user l WHERE l.subproject_id = m.subproject_id AND ${activeLeadSql('l')}) AS has_lead
@@ -490,6 +507,7 @@ export class DeviationService {
     return rows.map((row) => ({
       value: row.id,
       label: `${row.name} (${row.subproject_name})`,
+      name: row.name,
       subprojectId: row.subproject_id,
       subprojectName: row.subproject_name,
       subprojectHasLead: row.has_lead,
@@ -784,6 +802,55 @@ export class DeviationService {
     });
   }
 
+  /**
+   * Corrects category, parties and severity (chosen in a hurry when filing: DOMAIN.md calls the category a hint).
+   * What is left out stays; the event keeps each changed field before and after. Lists, the overview and the next
+   * pattern run read the corrected values from the report itself. Nothing changed is refused, so a press that did
+   * nothing does not look like a correction in the timeline.
+   */
+  async reclassify(user: AuthUser, id: string, change: DeviationClassifyDto): Promise<void> {
+    assertNoPersonalData({ comment: change.comment }, { ignoredEmailAddresses: [user.email] });
+    await this.dataSource.transaction(async (manager) => {
+      const row = await this.loadVisible(manager, user, id, true);
+      if (!canReclassify(user, facts(row))) {
+        throw new ForbiddenError('Bara delprojektledare i delprojektet som äger avvikelsen och verksamhetsutvecklare kan ändra kategori, parter och allvarlighet.');
+      }
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      if (change.category !== undefined && change.category !== row.category) {
+        before.category = row.category;
+        after.category = change.category;
+      }
+      // The same parties in another order are no change; stored in the order the form lists them.
+      const parties = change.parties === undefined ? undefined : DEVIATION_PARTIES.filter((party) => change.parties?.includes(party));
+      const current = DEVIATION_PARTIES.filter((party) => row.parties.includes(party));
+      if (parties !== undefined && parties.join() !== current.join()) {
+        before.parties = row.parties;
+        after.parties = parties;
+      }
+      if (change.severity !== undefined && change.severity !== row.severity) {
+        before.severity = row.severity;
+        after.severity = change.severity;
+      }
+      if (Object.keys(after).length === 0) {
+        throw new DomainError(
+          'nothing_changed',
+          'Kategori, parter och allvarlighet är desamma som förut. Ändra något av dem innan du sparar.',
+          422,
+        );
+      }
+      const now = this.clock.now();
+      await manager.query(
+        `UPDATE deviation SET category = COALESCE($2, category), parties = COALESCE($3::text[], parties), severity = COALESCE($4, severity), updated_at = $5
+          WHERE id = $1`,
+        [row.id, after.category ?? null, after.parties ?? null, after.severity ?? null, now],
+      );
+      const comment = change.comment?.trim();
+      if (comment) after.comment = comment;
+      await this.recordEvent(manager, row.id, user.id, 'reclassified', before, after, now);
+    });
+  }
+
   /** An internal note, or a reply in the dialogue with the reporter (who is mailed when someone else writes). */
   async addComment(user: AuthUser, id: string, dto: DeviationCommentCreateDto): Promise<DeviationCommentView> {
     assertNoPersonalData({ body: dto.body }, { ignoredEmailAddresses: [user.email] });
@@ -911,7 +978,7 @@ export class DeviationService {
     if (user.role === 'lead') {
       // A lead's list is their delprojekt; asking for another one simply finds nothing.
       const own = user.subprojectId && (!subprojectFilter || subprojectFilter === user.subprojectId) ? [user.subprojectId] : [];
-      return { kind: 'subprojects', subprojectIds: own };
+      return { kind: 'subprojects', subprojectIds: own, leadId: user.id };
     }
     if (subprojectFilter) return { kind: 'subprojects', subprojectIds: [subprojectFilter] };
     const rows = (await this.dataSource.query(`SELECT id FROM subproject ORDER BY id`)) as Array<{ id: string }>;
@@ -942,7 +1009,13 @@ export class DeviationService {
     const pageRows = hasMore ? rows.slice(0, limit) : rows;
     const last = pageRows[pageRows.length - 1];
     return {
-      items: pageRows.map((row) => (scope.kind === 'reporter' ? { ...this.toListItem(row), newReply: row.new_reply === true } : this.toListItem(row))),
+      items: pageRows.map((row) =>
+        scope.kind === 'reporter'
+          ? { ...this.toListItem(row), newReply: row.new_reply === true }
+          : scope.leadId
+            ? { ...this.toListItem(row), newMessage: row.new_message === true }
+            : this.toListItem(row),
+      ),
       nextCursor: hasMore && last ? encodeCursor({ sort, severityOrder: last.severity_order, reportedAt: last.reported_at_key, id: last.id }) : null,
     };
   }

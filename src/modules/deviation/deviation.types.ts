@@ -47,6 +47,8 @@ export interface DeviationListItem {
   path: string;
   /** Only in the reporter's own list: the delprojekt has written to them since they last opened it. */
   newReply?: boolean;
+  /** Only in a lead's list: the reporter has written to the delprojekt since this lead last opened it. */
+  newMessage?: boolean;
 }
 
 export interface DeviationPage {
@@ -78,6 +80,8 @@ export interface DeviationPermissions {
   actions: DeviationAction[];
   canAssign: boolean;
   canMove: boolean;
+  /** Correct category, parties and severity. */
+  canReclassify: boolean;
   canWriteInternal: boolean;
   canReply: boolean;
   seesInternal: boolean;

@@ -7,7 +7,7 @@ import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierStatus } from '.
 import { overdueCutoffs } from '../dashboard/dashboard-overdue';
 import { overdueCondition, Params } from '../dashboard/dashboard.query';
 import { DeadlinePolicy, deadlineStartSql } from '../deviation/deviation-deadlines';
-import { newReplyCondition, reporterCondition } from '../deviation/deviation-list.query';
+import { newMessageCondition, newReplyCondition, reporterCondition } from '../deviation/deviation-list.query';
 import { DeviationService } from '../deviation/deviation.service';
 import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
 import { LETTER_STATUS_LABELS, LETTER_STATUSES, LetterStatus } from '../letter/letter.constants';
@@ -47,6 +47,10 @@ export interface LeadWork {
   assignedToMe: number;
   /** The oldest overdue reports, at most HOME_LIST_LIMIT. */
   oldestOverdue: HomeReportLine[];
+  /** Reports the reporter has written in since this lead last opened them ("Nytt meddelande", the queue's rule). */
+  newMessages: number;
+  /** Those reports, latest message first, at most HOME_LIST_LIMIT. */
+  withNewMessages: HomeReportLine[];
   policy: DeadlinePolicy;
 }
 
@@ -109,9 +113,19 @@ export class HomeService {
         WHERE d.subproject_id = ${listParams.add(user.subprojectId)} AND ${late(listParams)}
         ORDER BY ${deadlineStartSql('d')}, d.id
         LIMIT ${listParams.add(HOME_LIST_LIMIT)}`;
-    const [counts, oldest] = await Promise.all([
+    // The queue's rule for "Nytt meddelande"; only reports with a message the lead did not write can have one.
+    const messageSql = `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.imported_at, m.name AS municipality_name,
+              count(*) OVER ()::int AS total
+         FROM deviation d JOIN municipality m ON m.id = d.municipality_id
+        WHERE d.subproject_id = $2
+          AND d.id IN (SELECT c.deviation_id FROM deviation_comment c WHERE c.visibility = 'reporter' AND c.author_id <> $1)
+          AND ${newMessageCondition('$1::uuid')}
+        ORDER BY (SELECT max(c.created_at) FROM deviation_comment c WHERE c.deviation_id = d.id AND c.visibility = 'reporter') DESC, d.id
+        LIMIT $3`;
+    const [counts, oldest, messages] = await Promise.all([
       this.dataSource.query(countSql, countParams.values) as Promise<Array<{ status: DeviationStatus; count: number; overdue: number; mine: number }>>,
       this.dataSource.query(listSql, listParams.values) as Promise<ReportRow[]>,
+      this.dataSource.query(messageSql, [user.id, user.subprojectId, HOME_LIST_LIMIT]) as Promise<Array<ReportRow & { total: number }>>,
     ]);
     const byStatus = new Map(counts.map((row) => [row.status, row]));
     const rows = LEAD_STATUSES.map((status) => ({
@@ -127,6 +141,8 @@ export class HomeService {
       overdue: rows.reduce((sum, row) => sum + row.overdue, 0),
       assignedToMe: counts.reduce((sum, row) => sum + row.mine, 0),
       oldestOverdue: oldest.map(toLine),
+      newMessages: messages[0]?.total ?? 0,
+      withNewMessages: messages.map(toLine),
       policy,
     };
   }

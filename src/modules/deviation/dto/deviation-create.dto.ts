@@ -17,6 +17,7 @@ export const CONSEQUENCE_MAX = 2000;
 export const TRIED_MAX = 2000;
 
 const DATE_MESSAGE = 'Ange ett giltigt datum, t.ex. 2026-11-20.';
+export const PARTIES_MESSAGE = 'Välj parter bland Arbetsförmedlingen, Försäkringskassan, kommunen, regionen och annan.';
 
 /**
  * Characters as the length rule counts them (class-validator's Length, by validator's isLength): a character
@@ -53,7 +54,7 @@ export const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : trimText({ value });
 
 /** A form posts one checkbox as a string and several as an array; JSON posts an array. */
-const toPartyList = ({ value }: { value: unknown }): unknown => {
+export const toPartyList = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === null || value === '') return [];
   const list = Array.isArray(value) ? value : [value];
   return [...new Set(list.map((item) => (typeof item === 'string' ? item.trim().toUpperCase() : item)))];
@@ -80,7 +81,7 @@ export class DeviationCreateDto {
   @Transform(toPartyList)
   @IsArray({ message: 'Välj berörda parter i listan.' })
   @ArrayMaxSize(DEVIATION_PARTIES.length, { message: 'Välj varje part högst en gång.' })
-  @IsIn(DEVIATION_PARTIES, { each: true, message: 'Välj parter bland Arbetsförmedlingen, Försäkringskassan, kommunen, regionen och annan.' })
+  @IsIn(DEVIATION_PARTIES, { each: true, message: PARTIES_MESSAGE })
   parties: DeviationParty[] = [];
 
   @ApiProperty({ minLength: 3, maxLength: TITLE_MAX, example: 'AF och FK hänvisar till varandra' })
