@@ -59,13 +59,16 @@ const DONE_NOTICES: Record<string, string> = {
 /** The filing form's fields, top to bottom. */
 const FORM_FIELDS = ['municipalityId', 'occurredOn', 'category', 'parties', 'title', 'description', 'consequence', 'severity', 'tried'] as const;
 
-/** The free text the personal-data check reads, per form; "Ta bort personuppgifterna åt mig" masks these. */
-const FILING_FORM: PersonalDataFields = { texts: ['title', 'description', 'consequence', 'tried'], names: TEXT_FIELD_NAMES, next: 'Skicka avvikelsen' };
+/**
+ * The free text the personal-data check reads, per form; "Ta bort personuppgifterna åt mig" masks these. Each also
+ * asks once about a number that looks like a mistyped personnummer (idNumbers, see personal-data-post).
+ */
+const FILING_FORM: PersonalDataFields = { texts: ['title', 'description', 'consequence', 'tried'], names: TEXT_FIELD_NAMES, next: 'Skicka avvikelsen', idNumbers: true };
 // No next button named: the form has one per action, and the writer picks again.
-const STATUS_FORM: PersonalDataFields = { texts: ['resolution', 'comment'], names: TEXT_FIELD_NAMES, next: '' };
-const MOVE_FORM: PersonalDataFields = { texts: ['comment'], names: TEXT_FIELD_NAMES, next: 'Flytta' };
+const STATUS_FORM: PersonalDataFields = { texts: ['resolution', 'comment'], names: TEXT_FIELD_NAMES, next: '', idNumbers: true };
+const MOVE_FORM: PersonalDataFields = { texts: ['comment'], names: TEXT_FIELD_NAMES, next: 'Flytta', idNumbers: true };
 // The button is "Spara" for a lead and "Skicka" for the reporter; the page names it as its form does.
-const COMMENT_FORM: PersonalDataFields = { texts: ['body'], names: TEXT_FIELD_NAMES, next: 'Skicka' };
+const COMMENT_FORM: PersonalDataFields = { texts: ['body'], names: TEXT_FIELD_NAMES, next: 'Skicka', idNumbers: true };
 
 /** The reporter's own message goes to the delprojekt; "Svaret är sparat" is how the lead sees it. */
 const REPORTER_MESSAGE_SENT = 'Meddelandet är skickat till delprojektet.';
