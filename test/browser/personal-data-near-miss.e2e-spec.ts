@@ -2,7 +2,7 @@ import { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { User } from '../../src/modules/user/user.entity';
 import { fileDeviation } from '../support/deviation-factories';
-import { launchBrowser, newBrowserPage, pageProblems, report, screenshot, signIn } from '../support/browser';
+import { launchBrowser, newBrowserPage, pageProblems, report, screenshot, SCREENSHOT_DIR, signIn } from '../support/browser';
 import { createUser, TEST_PASSWORD } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -68,6 +68,30 @@ describe('a number that looks like a mistyped personnummer, in a browser', () =>
       await context.close();
     }
   }, 90_000);
+
+  it('"Ta bort personuppgift" on the report page: tick what is found, paste the rest; the page checks pass before and after', async () => {
+    const db = t.app.get(DataSource);
+    const filed = await fileDeviation(t.app, staff, 'Huddinge', { description: 'Familjen Qvarnqvist ringde AF, som hänvisade till FK.' });
+    await db.query(`UPDATE deviation SET description = description || ' Pnr ' || $2 || ' stod i kallelsen.' WHERE id = $1`, [filed.id, MISTYPED]);
+    const { context, page } = await newBrowserPage(browser, t.baseUrl, PHONE_WIDTH);
+    try {
+      await signIn(page, lead.email, TEST_PASSWORD);
+      const problems: Record<string, string[]> = {};
+      await page.goto(`/avvikelser/${filed.id}`);
+      const section = page.locator('#personuppgift');
+      problems['report page'] = await pageProblems(page);
+      await section.getByRole('checkbox', { name: /Ett personnummer i beskrivningen/ }).check();
+      await section.getByLabel('Annan text som ska bort (valfritt)').fill('Qvarnqvist');
+      await section.screenshot({ path: `${SCREENSHOT_DIR}/phone-375-redaction-form.png` });
+      await Promise.all([page.waitForURL(/\?klart=personuppgift#tidslinje$/), page.getByRole('button', { name: 'Ta bort personuppgiften' }).click()]);
+      expect(await page.locator('#tidslinje').textContent()).toContain('Personuppgift borttagen ur beskrivningen av Ludvig Ledare');
+      expect(await page.locator('main').textContent()).not.toContain('Qvarnqvist');
+      problems['after'] = await pageProblems(page);
+      expect(report(problems)).toBe('');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it('the status form: tick the box, then press the action', async () => {
     const db = t.app.get(DataSource);

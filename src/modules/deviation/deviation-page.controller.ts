@@ -27,6 +27,9 @@ import {
 } from './deviation.constants';
 import { DeviationService } from './deviation.service';
 import { DeviationPage } from './deviation.types';
+import { canRedact } from './deviation-access';
+import { REDACTION_TEXT_MAX, redactionChoices } from './deviation-redaction';
+import { DeviationRedactionService } from './deviation-redaction.service';
 import { ACTION_LABELS, DEVIATION_ACTIONS, DeviationAction, DEVIATION_STATUSES, STATUS_LABELS } from './deviation-workflow';
 import { COMMENT_MAX, DeviationAssignDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationStatusFormDto, RESOLUTION_MAX } from './dto/deviation-action.dto';
 import { CONSEQUENCE_MAX, DESCRIPTION_MAX, DeviationCreateDto, TITLE_MAX, TRIED_MAX } from './dto/deviation-create.dto';
@@ -54,6 +57,7 @@ const DONE_NOTICES: Record<string, string> = {
   move: 'Avvikelsen är flyttad.',
   internal: 'Anteckningen är sparad.',
   reporter: 'Svaret är sparat.',
+  personuppgift: 'Personuppgiften är borttagen ur avvikelsen. Tidslinjen visar att något togs bort och av vem, men inte vad.',
 };
 
 /** The filing form's fields, top to bottom. */
@@ -105,6 +109,7 @@ export class DeviationPageController implements OnModuleInit {
     private readonly clock: Clock,
     private readonly barriers: BarrierService,
     private readonly resumable: ResumableForms,
+    private readonly redaction: DeviationRedactionService,
   ) {}
 
   /** The forms where people write come back filled in when posted after the login ended. */
@@ -363,6 +368,25 @@ export class DeviationPageController implements OnModuleInit {
     });
   }
 
+  /** "Ta bort personuppgift": findings ticked and/or a text pasted as it stands; refused, the page shows both again. */
+  @Post('avvikelser/:id/personuppgifter')
+  @Roles('lead', 'analyst', 'admin')
+  async redact(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const values = formValues(raw);
+    const posted = values.choices;
+    const choices = (Array.isArray(posted) ? posted : [posted]).filter((v): v is string => typeof v === 'string');
+    const text = typeof values.text === 'string' ? values.text : '';
+    const kept: FormValues = { choices, text };
+    try {
+      await this.redaction.redact(user, id, { choices, text });
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderReport(request, reply, id, { redact: { values: kept, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, `/avvikelser/${id}?klart=personuppgift#tidslinje`);
+  }
+
   // ── Rendering ─────────────────────────────────────────────────────────────────────────────
 
   private async renderNewForm(request: AuthenticatedRequest, reply: FastifyReply, form: FormState, status = 200): Promise<FastifyReply> {
@@ -450,7 +474,7 @@ export class DeviationPageController implements OnModuleInit {
     request: AuthenticatedRequest,
     reply: FastifyReply,
     id: string,
-    forms: Partial<Record<'status' | 'assign' | 'move' | 'comment', FormState>>,
+    forms: Partial<Record<'status' | 'assign' | 'move' | 'comment' | 'redact', FormState>>,
     status = 200,
     notice: string | null = null,
     extra: Record<string, unknown> = {},
@@ -464,6 +488,10 @@ export class DeviationPageController implements OnModuleInit {
     ]);
     const empty = (): FormState => ({ values: {}, errors: {} });
     const commentVisibilities = COMMENT_VISIBILITIES.filter((v) => (v === 'internal' ? view.permissions.canWriteInternal : view.permissions.canReply));
+    const d = view.deviation;
+    const redaction = canRedact(user, { subprojectId: d.subproject.id, reporterId: d.reporter.id, reporterEmail: d.reporter.email, status: d.status })
+      ? { choices: redactionChoices(d, { ignoredEmailAddresses: d.reporter.email ? [d.reporter.email] : [] }), maxLength: REDACTION_TEXT_MAX }
+      : null;
     return this.pages.send(
       request,
       reply,
@@ -472,7 +500,8 @@ export class DeviationPageController implements OnModuleInit {
         view,
         d: view.deviation,
         notice: notice === DONE_NOTICES.reporter && !view.permissions.seesInternal ? REPORTER_MESSAGE_SENT : notice,
-        state: { status: forms.status ?? empty(), assign: forms.assign ?? empty(), move: forms.move ?? empty(), comment: forms.comment ?? empty() },
+        state: { status: forms.status ?? empty(), assign: forms.assign ?? empty(), move: forms.move ?? empty(), comment: forms.comment ?? empty(), redact: forms.redact ?? empty() },
+        redaction,
         actionButtons: view.permissions.actions.map((action) => ({ value: action, label: ACTION_LABELS[action] })),
         needsResolution: view.permissions.actions.some((a) => a === 'resolve' || (a === 'close' && !view.deviation.resolution)),
         assigneeOptions: leads.map((lead) => ({ value: lead.id, label: lead.name })),
