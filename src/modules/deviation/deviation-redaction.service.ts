@@ -190,11 +190,16 @@ export class DeviationRedactionService {
    * not yet sent then goes out without it; the stored copy of a sent one no longer holds it.
    */
   private async redactMails(manager: EntityManager, deviationId: string, redactions: Redaction[], now: Date): Promise<number> {
+    // About the report, or about the barrier it belongs to, whose generated name is made of its reports' words.
     const rows = (await manager.query(
-      `SELECT id, subject, html, text, context FROM mail_outbox
-        WHERE strpos(coalesce(dedupe_key, ''), $1) > 0 OR strpos(coalesce(context::text, ''), $1) > 0
-           OR strpos(coalesce(html, ''), $1) > 0 OR strpos(coalesce(text, ''), $1) > 0
-        FOR UPDATE`,
+      `WITH about AS (
+         SELECT $1::text AS id UNION ALL SELECT barrier_id::text FROM barrier_member WHERE deviation_id = $1::uuid
+       )
+       SELECT m.id, m.subject, m.html, m.text, m.context FROM mail_outbox m
+        WHERE EXISTS (SELECT 1 FROM about a
+                       WHERE strpos(coalesce(m.dedupe_key, ''), a.id) > 0 OR strpos(coalesce(m.context::text, ''), a.id) > 0
+                          OR strpos(coalesce(m.html, ''), a.id) > 0 OR strpos(coalesce(m.text, ''), a.id) > 0)
+        FOR UPDATE OF m`,
       [deviationId],
     )) as MailRow[];
     let changed = 0;
