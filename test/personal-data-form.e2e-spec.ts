@@ -90,7 +90,7 @@ describe('personal data on a form: where it is in words, and a button that takes
     const fieldError = /<div class="error-message" id="fel-description">[\s\S]*?<\/div>/.exec(refused.text)?.[0] ?? '';
     expect(fieldError).toContain('Beskrivningen innehåller något som liknar ett personnummer:');
     expect(fieldError).toContain(`<mark>${PERSONNUMMER}</mark>`);
-    expect(refused.text).toMatch(/<textarea id="falt-description"[^>]*aria-describedby="hjalp-description fel-description"/);
+    expect(refused.text).toMatch(/<textarea id="falt-description"[^>]*aria-describedby="hjalp-description fel-description antal-description"/);
     expect(await everythingStored(db())).not.toContain('trepartsmöte');
 
     // The API keeps its contract for the same text: kind and positions, never the text or a quote.
