@@ -36,15 +36,11 @@ function isLeapYear(year: number): boolean {
 }
 
 /**
- * Classifies the parts of a candidate. Returns null for anything that is not a real date or
- * fails the check digit: such numbers are not personal data (a mistyped or invented number).
+ * What the date part of a candidate reads as, without looking at the check digit: personnummer,
+ * samordningsnummer (day + 60), or null when it is no real date (or an impossible century). The
+ * near-miss check (id-number-near-miss.ts) reads numbers with a failed check digit through this.
  */
-export function classifySwedishIdNumber(
-  century: string | undefined,
-  birthDate: string,
-  separator: string,
-  serial: string,
-): SwedishIdNumberKind | null {
+export function swedishIdNumberDateKind(century: string | undefined, birthDate: string, separator: string): SwedishIdNumberKind | null {
   const yy = Number(birthDate.slice(0, 2));
   const month = Number(birthDate.slice(2, 4));
   const rawDay = Number(birthDate.slice(4, 6));
@@ -60,8 +56,25 @@ export function classifySwedishIdNumber(
   const day = coordination ? rawDay - 60 : rawDay;
   const daysInMonth = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
   if (daysInMonth === undefined || day < 1 || day > daysInMonth) return null;
-  if (!hasValidLuhnChecksum(birthDate + serial)) return null;
   return coordination ? 'samordningsnummer' : 'personnummer';
+}
+
+/**
+ * Classifies the parts of a candidate. Returns null for anything that is not a real date or
+ * fails the check digit: such numbers are not personal data (a mistyped or invented number).
+ * That is the detector's verdict (what import masks and the hard check refuses); a form still
+ * asks about such a number once when it looks like a mistyped real one (id-number-near-miss.ts).
+ */
+export function classifySwedishIdNumber(
+  century: string | undefined,
+  birthDate: string,
+  separator: string,
+  serial: string,
+): SwedishIdNumberKind | null {
+  const kind = swedishIdNumberDateKind(century, birthDate, separator);
+  if (kind === null) return null;
+  if (!hasValidLuhnChecksum(birthDate + serial)) return null;
+  return kind;
 }
 
 export function findSwedishIdNumbers(text: string): PiiFinding[] {

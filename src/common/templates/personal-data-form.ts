@@ -1,6 +1,8 @@
 import { DomainError } from '../errors/domain-error';
+import { findIdNumberNearMisses, idNumberFingerprint, maskedIdNumber, removeIdNumberNearMisses } from '../pii/id-number-near-miss';
 import { detectPii, maskPii, PII_KIND_PHRASES, PiiDetectionOptions, PiiKind } from '../pii/pii-detector';
 import { PiiExcerpt, piiExcerpts } from '../pii/pii-excerpt';
+import { createFinding } from '../pii/pii-finding';
 import { FormValues } from '../validation/validation';
 import { swedishList } from '../text/swedish-list';
 
@@ -10,6 +12,15 @@ import { swedishList } from '../text/swedish-list';
  */
 export const PII_REMOVAL_FIELD = '_personuppgifter';
 export const PII_REMOVAL_VALUE = 'ta-bort';
+
+/**
+ * A number that looks like a mistyped personnummer (id-number-near-miss) stops a form once: "Ta bort numret
+ * åt mig" posts PII_REMOVAL_FIELD with this value and gets the form back with placeholders; "Det är inte ett
+ * personnummer – skicka ändå" posts ID_NUMBER_CONFIRM_FIELD with the fingerprints of the numbers asked about,
+ * so the form goes through for exactly those (a number typed later is asked about in its turn).
+ */
+export const ID_NUMBER_REMOVAL_VALUE = 'ta-bort-nummer';
+export const ID_NUMBER_CONFIRM_FIELD = '_inte_personnummer';
 
 /**
  * A form posted with "Ta bort personuppgifterna åt mig" after the login ended comes back (ResumableForms)
@@ -23,6 +34,12 @@ export function resumedButton<T extends { label: string; name?: string; value?: 
 export const PERSONAL_DATA_FORM_MESSAGE =
   'Texten innehåller något som liknar personuppgifter om en deltagare. Inget har sparats. Det som hittades är markerat nedan: skriv om det, eller låt oss ta bort det åt dig.';
 
+/** Said above a form stopped for a number that looks like a mistyped personnummer; the quotes below say where. */
+export const ID_NUMBER_FORM_MESSAGE =
+  'Texten innehåller ett nummer som ser ut som ett personnummer eller samordningsnummer, kanske felskrivet. Inget har sparats ännu.';
+
+const COUNT_WORDS: Readonly<Record<number, string>> = { 2: 'två', 3: 'tre', 4: 'fyra', 5: 'fem', 6: 'sex' };
+
 /** More places than this in one field are counted, not quoted: the list must fit on a phone. */
 const MAX_QUOTES = 5;
 
@@ -33,6 +50,18 @@ export interface PersonalDataNotice {
   quotes: PiiExcerpt[];
   /** Places found but not quoted. */
   more: number;
+  /** Set for a number that looks like a mistyped personnummer: the quotes show it masked, and the form asks once. */
+  nearMiss?: IdNumberQuestion;
+}
+
+/** What the error summary offers for numbers that look like mistyped personnummer. */
+export interface IdNumberQuestion {
+  /** More than one number: the buttons speak of them in the plural. */
+  several: boolean;
+  /** The value "Det är inte ett personnummer – skicka ändå" posts: fingerprints of every number asked about or vouched for. */
+  confirm: string;
+  /** The button the form goes on with; '' for a form with a button per action, where a checkbox says it instead. */
+  next: string;
 }
 
 /** What a form shows after "Ta bort personuppgifterna åt mig". */
@@ -43,6 +72,8 @@ export interface PersonalDataRemovedNotice {
   where: string;
   /** What to press next, e.g. "Skicka avvikelsen"; '' for a form with a button per action. */
   next: string;
+  /** "Ta bort numret åt mig": only numbers that looked like personnummer were taken out. */
+  numbers?: boolean;
 }
 
 /** The part of a page's form state this feature adds. */
@@ -52,10 +83,27 @@ export interface PersonalDataFormState {
   formError?: string;
   personalData?: Record<string, PersonalDataNotice>;
   piiRemoved?: PersonalDataRemovedNotice;
+  /** Numbers the writer has said are not personnummer (ID_NUMBER_CONFIRM_FIELD), carried when the form comes back for another reason. */
+  idNumbersConfirmed?: string;
 }
 
 export function wantsPiiRemoval(raw: unknown): boolean {
   return raw !== null && typeof raw === 'object' && (raw as Record<string, unknown>)[PII_REMOVAL_FIELD] === PII_REMOVAL_VALUE;
+}
+
+export function wantsIdNumberRemoval(raw: unknown): boolean {
+  return raw !== null && typeof raw === 'object' && (raw as Record<string, unknown>)[PII_REMOVAL_FIELD] === ID_NUMBER_REMOVAL_VALUE;
+}
+
+const FINGERPRINT = /^[A-Za-z0-9_-]{16}$/;
+
+/** The fingerprints posted with "Det är inte ett personnummer – skicka ändå" (a button, a checkbox and a hidden field may each carry some). */
+export function confirmedIdNumbers(raw: unknown): string[] {
+  if (raw === null || typeof raw !== 'object') return [];
+  const posted = (raw as Record<string, unknown>)[ID_NUMBER_CONFIRM_FIELD];
+  const values = Array.isArray(posted) ? posted : [posted];
+  const found = values.filter((v): v is string => typeof v === 'string').flatMap((v) => v.split('.'));
+  return [...new Set(found.filter((v) => FINGERPRINT.test(v)))];
 }
 
 /** Line breaks and runs of spaces as one space, as the barrier checks read a text. */
@@ -130,6 +178,95 @@ export function withPersonalDataNotices<T extends PersonalDataFormState>(
   }
   if (Object.keys(personalData).length === 0) return { ...state, errors };
   return { ...state, errors, formError: message, personalData };
+}
+
+/**
+ * One field's notice for numbers that look like a mistyped personnummer or samordningsnummer and that the
+ * writer has not vouched for; null when there are none. Unlike the refusal's quotes, the number itself is
+ * shown masked ("••••••-••34"): it may be a real person's number, and the writer finds it by the words around it.
+ */
+export function idNumberNotice(
+  field: string,
+  text: string,
+  fieldName: string,
+  options: PiiDetectionOptions = {},
+  confirmed: readonly string[] = [],
+): { notice: PersonalDataNotice; fingerprints: string[] } | null {
+  const misses = findIdNumberNearMisses(text, options).filter((miss) => !confirmed.includes(idNumberFingerprint(text.slice(miss.start, miss.end))));
+  if (misses.length === 0) return null;
+  const quotes = piiExcerpts(
+    text,
+    misses.map((miss) => createFinding(miss.kind, miss.start, miss.end)),
+  ).map((quote) => ({ ...quote, segments: quote.segments.map((segment) => (segment.marked ? { ...segment, text: maskedIdNumber(segment.text) } : segment)) }));
+  const kinds = [...new Set(misses.map((miss) => miss.kind))];
+  const what =
+    misses.length > 1
+      ? `${COUNT_WORDS[misses.length] ?? misses.length} nummer som ser ut som ${kinds.join(' eller ')}`
+      : `ett nummer som ser ut som ${PII_KIND_PHRASES[misses[0].kind]}`;
+  return {
+    notice: {
+      field,
+      message: `${fieldName} innehåller ${what}:`,
+      quotes: quotes.slice(0, MAX_QUOTES),
+      more: Math.max(0, quotes.length - MAX_QUOTES),
+    },
+    fingerprints: misses.map((miss) => idNumberFingerprint(text.slice(miss.start, miss.end))),
+  };
+}
+
+/**
+ * The form asks once about numbers that look like mistyped personnummer (id-number-near-miss), beside the
+ * form's other problems. Not while something is refused as personal data: that is fixed first, and the
+ * near misses come up on the next post. A field with its own error keeps it.
+ */
+export function withIdNumberQuestions<T extends PersonalDataFormState>(
+  state: T,
+  texts: readonly string[],
+  fieldNames: Readonly<Record<string, string>>,
+  next: string,
+  options: PiiDetectionOptions = {},
+  confirmed: readonly string[] = [],
+): T {
+  if (state.personalData && Object.keys(state.personalData).length > 0) return state;
+  const errors = { ...state.errors };
+  const notices: Record<string, PersonalDataNotice> = {};
+  const fingerprints: string[] = [];
+  for (const field of texts) {
+    const value = state.values[field];
+    if (typeof value !== 'string' || errors[field] !== undefined) continue;
+    const found = idNumberNotice(field, value, fieldNames[field] ?? 'Texten', options, confirmed);
+    if (!found) continue;
+    errors[field] = found.notice.message;
+    notices[field] = found.notice;
+    fingerprints.push(...found.fingerprints);
+  }
+  if (fingerprints.length === 0) return state;
+  const question: IdNumberQuestion = { several: fingerprints.length > 1, confirm: [...new Set([...confirmed, ...fingerprints])].join('.'), next };
+  for (const notice of Object.values(notices)) notice.nearMiss = question;
+  return { ...state, errors, formError: state.formError ?? ID_NUMBER_FORM_MESSAGE, personalData: notices };
+}
+
+/** The form state after "Ta bort numret åt mig": every near miss in the text fields replaced by its placeholder. */
+export function idNumbersRemovedState(
+  values: FormValues,
+  fields: readonly string[],
+  fieldNames: Readonly<Record<string, string>>,
+  next: string,
+  options: PiiDetectionOptions = {},
+): PersonalDataFormState {
+  const result: FormValues = { ...values };
+  delete result[PII_REMOVAL_FIELD];
+  delete result[ID_NUMBER_CONFIRM_FIELD];
+  const changed: string[] = [];
+  for (const field of fields) {
+    const original = values[field];
+    if (typeof original !== 'string') continue;
+    const removal = removeIdNumberNearMisses(original, options);
+    if (removal.removed === 0) continue;
+    result[field] = removal.text;
+    changed.push(lowerFirst(fieldNames[field] ?? 'Texten'));
+  }
+  return { values: result, errors: {}, piiRemoved: { fields: changed, where: swedishList(changed), next, numbers: true } };
 }
 
 /**

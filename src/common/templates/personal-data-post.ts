@@ -4,7 +4,17 @@ import { DomainError } from '../errors/domain-error';
 import { PiiDetectionOptions } from '../pii/pii-detector';
 import { fieldErrors, formValues, FormValues, validateForm } from '../validation/validation';
 import { redirectAfterPost } from './page-renderer';
-import { PersonalDataFormState, personalDataRemovedState, wantsPiiRemoval, withPersonalDataNotices } from './personal-data-form';
+import {
+  confirmedIdNumbers,
+  idNumbersRemovedState,
+  PersonalDataFormState,
+  personalDataRemovedState,
+  wantsIdNumberRemoval,
+  wantsPiiRemoval,
+  withIdNumberQuestions,
+  withPersonalDataNotices,
+} from './personal-data-form';
+import { detectPii } from '../pii/pii-detector';
 
 /** A form's free text as the personal-data check and "Ta bort personuppgifterna åt mig" see it. */
 export interface PersonalDataFields {
@@ -16,6 +26,11 @@ export interface PersonalDataFields {
   readonly next: string;
   /** The same options the service's check uses, so the page finds what the service refused. */
   readonly pii?: PiiDetectionOptions;
+  /**
+   * Also stop once for a number that looks like a mistyped personnummer or samordningsnummer, which the check
+   * lets through (id-number-near-miss): the writer takes it out ("Ta bort numret åt mig") or says it is not one.
+   */
+  readonly idNumbers?: boolean;
 }
 
 /** One post of a form where people write: what differs from form to form. */
@@ -57,23 +72,35 @@ export function isNotFound(error: DomainError): boolean {
  */
 export async function runTextForm<T extends object>(post: TextFormPost<T>): Promise<TextFormOutcome> {
   const values = post.values ?? formValues(post.raw);
-  if (wantsPiiRemoval(post.raw)) {
-    const removed = personalDataRemovedState(values, post.texts, post.names, post.next, post.pii);
-    if (!post.problems) return { state: removed, status: 200 };
+  const confirmed = post.idNumbers ? confirmedIdNumbers(post.raw) : [];
+  // Numbers the writer vouched for stay vouched for when the form comes back for another reason.
+  const carried = (state: PersonalDataFormState): PersonalDataFormState => (confirmed.length > 0 ? { ...state, idNumbersConfirmed: confirmed.join('.') } : state);
+  const asked = (state: PersonalDataFormState): PersonalDataFormState =>
+    carried(post.idNumbers ? withIdNumberQuestions(state, post.texts, post.names, post.next, post.pii, confirmed) : state);
+  if (wantsPiiRemoval(post.raw) || (post.idNumbers && wantsIdNumberRemoval(post.raw))) {
+    const removed = wantsPiiRemoval(post.raw)
+      ? personalDataRemovedState(values, post.texts, post.names, post.next, post.pii)
+      : idNumbersRemovedState(values, post.texts, post.names, post.next, post.pii);
+    if (!post.problems) return { state: carried(removed), status: 200 };
     const { errors, formError } = await post.problems(removed.values);
-    return { state: { ...removed, errors, formError }, status: 200 };
+    return { state: carried({ ...removed, errors, formError }), status: 200 };
   }
   const form = await validateForm(post.dto, post.raw);
   if (!form.value) {
-    const state = post.problems ? await post.problems(values) : { values, errors: form.errors };
+    const state = asked(post.problems ? await post.problems(values) : { values, errors: form.errors });
     return { state, status: state.personalData ? 422 : 400 };
+  }
+  // Asked before the action, unless the text holds personal data the action refuses anyway (that is fixed first).
+  if (post.idNumbers && !post.texts.some((field) => typeof values[field] === 'string' && detectPii(values[field] as string, post.pii).length > 0)) {
+    const state = asked({ values, errors: {} });
+    if (state.personalData) return { state, status: 422 };
   }
   try {
     return { redirect: await post.submit(form.value) };
   } catch (error) {
     if (!(error instanceof DomainError) || post.passThrough?.(error)) throw error;
     const kept = post.keep ? await post.keep(values, error) : values;
-    return { state: refusedTextForm(post, kept, error), status: error.status, error };
+    return { state: carried(refusedTextForm(post, kept, error)), status: error.status, error };
   }
 }
 

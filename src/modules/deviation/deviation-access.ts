@@ -79,3 +79,11 @@ export function canMove(user: AuthUser, report: AccessFacts): boolean {
 export function canReclassify(user: AuthUser, report: AccessFacts): boolean {
   return isOwnerLead(user, report) || user.role === 'analyst';
 }
+
+/**
+ * Taking personal data out of a stored report ("Ta bort personuppgift"): the owning leads, the analysts and the
+ * admins. Not the reporter, who cannot change a filed report either; they ask the delprojekt.
+ */
+export function canRedact(user: AuthUser, report: AccessFacts): boolean {
+  return isOwnerLead(user, report) || user.role === 'analyst' || user.role === 'admin';
+}

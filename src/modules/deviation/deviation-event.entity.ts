@@ -15,6 +15,8 @@ export const DEVIATION_EVENT_KINDS = [
   'reclassified',
   'note_added',
   'reply_added',
+  // Personal data taken out of the report's texts; `after` says where ({ fields, comments, log }), never what.
+  'personal_data_removed',
 ] as const;
 export type DeviationEventKind = (typeof DEVIATION_EVENT_KINDS)[number];
 

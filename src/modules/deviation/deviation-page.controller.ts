@@ -27,6 +27,9 @@ import {
 } from './deviation.constants';
 import { DeviationService } from './deviation.service';
 import { DeviationPage, DeviationView } from './deviation.types';
+import { canRedact } from './deviation-access';
+import { REDACTION_TEXT_MAX, redactionChoices } from './deviation-redaction';
+import { DeviationRedactionService } from './deviation-redaction.service';
 import { ACTION_LABELS, DEVIATION_ACTIONS, DeviationAction, DEVIATION_STATUSES, DeviationStatus, STATUS_LABELS } from './deviation-workflow';
 import {
   COMMENT_MAX,
@@ -65,17 +68,21 @@ const DONE_NOTICES: Record<string, string> = {
   classify: 'Kategori, parter och allvarlighet är ändrade.',
   internal: 'Anteckningen är sparad.',
   reporter: 'Svaret är sparat.',
+  personuppgift: 'Personuppgiften är borttagen ur avvikelsen. Tidslinjen visar att något togs bort och av vem, men inte vad.',
 };
 
 /** The filing form's fields, top to bottom. */
 const FORM_FIELDS = ['municipalityId', 'occurredOn', 'category', 'parties', 'title', 'description', 'consequence', 'severity', 'tried'] as const;
 
-/** The free text the personal-data check reads, per form; "Ta bort personuppgifterna åt mig" masks these. */
-const FILING_FORM: PersonalDataFields = { texts: ['title', 'description', 'consequence', 'tried'], names: TEXT_FIELD_NAMES, next: 'Skicka avvikelsen' };
+/**
+ * The free text the personal-data check reads, per form; "Ta bort personuppgifterna åt mig" masks these. Each also
+ * asks once about a number that looks like a mistyped personnummer (idNumbers, see personal-data-post).
+ */
+const FILING_FORM: PersonalDataFields = { texts: ['title', 'description', 'consequence', 'tried'], names: TEXT_FIELD_NAMES, next: 'Skicka avvikelsen', idNumbers: true };
 // No next button named: the form has one per action, and the writer picks again.
-const STATUS_FORM: PersonalDataFields = { texts: ['resolution', 'comment'], names: TEXT_FIELD_NAMES, next: '' };
-const MOVE_FORM: PersonalDataFields = { texts: ['comment'], names: TEXT_FIELD_NAMES, next: 'Flytta' };
-const CLASSIFY_FORM: PersonalDataFields = { texts: ['comment'], names: TEXT_FIELD_NAMES, next: 'Spara ändringen' };
+const STATUS_FORM: PersonalDataFields = { texts: ['resolution', 'comment'], names: TEXT_FIELD_NAMES, next: '', idNumbers: true };
+const MOVE_FORM: PersonalDataFields = { texts: ['comment'], names: TEXT_FIELD_NAMES, next: 'Flytta', idNumbers: true };
+const CLASSIFY_FORM: PersonalDataFields = { texts: ['comment'], names: TEXT_FIELD_NAMES, next: 'Spara ändringen', idNumbers: true };
 
 /**
  * The report page's forms by the last part of their address, and where on the page each one is. After a refused
@@ -87,6 +94,7 @@ const FORM_SECTIONS: Record<string, string> = {
   flytta: '#flytta',
   tilldela: '#ansvarig',
   klassning: '#klassning',
+  personuppgifter: '#personuppgifter',
 };
 
 /** The status form's comment: required to reopen, otherwise a note for the log. */
@@ -94,7 +102,7 @@ function commentLabel(actions: readonly string[]): string {
   return actions.includes('reopen') ? 'Kommentar (krävs för att återöppna)' : 'Kommentar till loggen (valfritt)';
 }
 // The button is "Spara" for a lead and "Skicka" for the reporter; the page names it as its form does.
-const COMMENT_FORM: PersonalDataFields = { texts: ['body'], names: TEXT_FIELD_NAMES, next: 'Skicka' };
+const COMMENT_FORM: PersonalDataFields = { texts: ['body'], names: TEXT_FIELD_NAMES, next: 'Skicka', idNumbers: true };
 
 /** The reporter's own message goes to the delprojekt; "Svaret är sparat" is how the lead sees it. */
 const REPORTER_MESSAGE_SENT = 'Meddelandet är skickat till delprojektet.';
@@ -179,6 +187,7 @@ export class DeviationPageController implements OnModuleInit {
     private readonly clock: Clock,
     private readonly barriers: BarrierService,
     private readonly resumable: ResumableForms,
+    private readonly redaction: DeviationRedactionService,
   ) {}
 
   /** The forms where people write come back filled in when posted after the login ended. */
@@ -489,6 +498,25 @@ export class DeviationPageController implements OnModuleInit {
     return reply.redirect(`/avvikelser/${id}${section}`, 303);
   }
 
+  /** "Ta bort personuppgift": findings ticked and/or a text pasted as it stands; refused, the page shows both again. */
+  @Post('avvikelser/:id/personuppgifter')
+  @Roles('lead', 'analyst', 'admin')
+  async redact(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const values = formValues(raw);
+    const posted = values.choices;
+    const choices = (Array.isArray(posted) ? posted : [posted]).filter((v): v is string => typeof v === 'string');
+    const text = typeof values.text === 'string' ? values.text : '';
+    const kept: FormValues = { choices, text };
+    try {
+      await this.redaction.redact(user, id, { choices, text });
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderReport(request, reply, id, { redact: { values: kept, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, `/avvikelser/${id}?klart=personuppgift#tidslinje`);
+  }
+
   // ── Rendering ─────────────────────────────────────────────────────────────────────────────
 
   private async renderNewForm(request: AuthenticatedRequest, reply: FastifyReply, form: FormState, status = 200): Promise<FastifyReply> {
@@ -591,7 +619,7 @@ export class DeviationPageController implements OnModuleInit {
     request: AuthenticatedRequest,
     reply: FastifyReply,
     id: string,
-    forms: Partial<Record<'status' | 'assign' | 'move' | 'comment' | 'classify', FormState>>,
+    forms: Partial<Record<'status' | 'assign' | 'move' | 'comment' | 'classify' | 'redact', FormState>>,
     status = 200,
     notice: string | null = null,
     extra: Record<string, unknown> = {},
@@ -609,6 +637,9 @@ export class DeviationPageController implements OnModuleInit {
     const classifyNow: FormState = { values: { category: d.category, parties: d.parties, severity: d.severity }, errors: {} };
     const commentVisibilities = COMMENT_VISIBILITIES.filter((v) => (v === 'internal' ? view.permissions.canWriteInternal : view.permissions.canReply));
     const actions = view.permissions.actions;
+    const redaction = canRedact(user, { subprojectId: d.subproject.id, reporterId: d.reporter.id, reporterEmail: d.reporter.email, status: d.status })
+      ? { choices: redactionChoices(d, { ignoredEmailAddresses: d.reporter.email ? [d.reporter.email] : [] }), maxLength: REDACTION_TEXT_MAX }
+      : null;
     return this.pages.send(
       request,
       reply,
@@ -623,7 +654,9 @@ export class DeviationPageController implements OnModuleInit {
           move: saidOnce(forms.move ?? empty()),
           comment: saidOnce(forms.comment ?? empty()),
           classify: saidOnce(forms.classify ?? classifyNow),
+          redact: saidOnce(forms.redact ?? empty()),
         },
+        redaction,
         actionButtons: actions.map((action) => ({ value: action, label: ACTION_LABELS[action] })),
         needsResolution: actions.some((a) => a === 'resolve' || (a === 'close' && !d.resolution)),
         commentLabel: commentLabel(actions),

@@ -1,6 +1,7 @@
 import { swedishList } from '../../common/text/swedish-list';
 import { CATEGORY_LABELS, DEVIATION_PARTIES, DeviationCategory, DeviationParty, DeviationSeverity, PARTY_LABELS, SEVERITY_LABELS } from './deviation.constants';
 import { DeviationEventKind } from './deviation-event.entity';
+import { redactedPlaces, RedactionRecord } from './deviation-redaction';
 import { DeviationStatus, STATUS_LABELS } from './deviation-workflow';
 
 export interface TimelineEventInput {
@@ -98,6 +99,10 @@ export function describeEvent(event: TimelineEventInput): TimelineEntry {
       break;
     case 'reply_added':
       what = event.actorIsReporter ? 'Skrev till delprojektet' : 'Skrev ett svar i dialogen med rapportören';
+      break;
+    case 'personal_data_removed':
+      // Where, and by whom; never what was removed.
+      what = `Personuppgift borttagen ur ${redactedPlaces((after ?? {}) as Partial<RedactionRecord>)} av ${event.actorName ?? 'systemet'}`;
       break;
     default:
       what = `${STATUS_VERBS[event.kind] ?? 'Ändrade avvikelsen'} (${statusLabel(before?.status)} → ${statusLabel(after?.status)})`;

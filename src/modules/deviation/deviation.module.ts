@@ -9,6 +9,7 @@ import { DeviationEvent } from './deviation-event.entity';
 import { DeviationFilingWriter } from './deviation-filing.writer';
 import { DeviationNotifier } from './deviation-notifier';
 import { DeviationPageController } from './deviation-page.controller';
+import { DeviationRedactionService } from './deviation-redaction.service';
 import { DeviationService } from './deviation.service';
 import { DeviationRemindersModule } from './jobs/deviation-reminders.module';
 
@@ -16,7 +17,7 @@ import { DeviationRemindersModule } from './jobs/deviation-reminders.module';
 @Module({
   imports: [TypeOrmModule.forFeature([Deviation, DeviationEvent, DeviationComment]), MailModule, DeviationRemindersModule, BarrierModule],
   controllers: [DeviationController, DeviationPageController],
-  providers: [DeviationService, DeviationNotifier, DeviationFilingWriter],
+  providers: [DeviationService, DeviationNotifier, DeviationFilingWriter, DeviationRedactionService],
   exports: [DeviationService],
 })
 export class DeviationModule {}

@@ -1,0 +1,227 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthUser } from '../../common/auth/auth-user';
+import { Clock } from '../../common/clock/clock';
+import { ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
+import { canRead, canRedact } from './deviation-access';
+import {
+  REDACTABLE_FIELDS,
+  RedactableField,
+  RedactableTexts,
+  Redaction,
+  REDACTION_PLACEHOLDER,
+  REDACTION_TEXT_MAX,
+  redactionForChoice,
+  RedactionRecord,
+  replaceInHtml,
+  replaceInJson,
+  replaceText,
+  wordAround,
+} from './deviation-redaction';
+import { DeviationStatus } from './deviation-workflow';
+
+/** The string values in a JSON value (an event's before and after), where a lead's comment or resolution is kept. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the lead asked to remove: findings ticked on the page, and/or a text pasted as it stands. */
+export interface RedactionInput {
+  choices?: string[];
+  text?: string;
+}
+
+interface ReportRow extends Record<RedactableField, string | null> {
+  id: string;
+  subproject_id: string;
+  reporter_id: string | null;
+  reporter_email: string | null;
+  status: DeviationStatus;
+}
+
+interface MailRow {
+  id: string;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  context: unknown;
+}
+
+/**
+ * "Ta bort personuppgift": takes a text out of a stored report everywhere this system keeps it, in one transaction:
+ * the report's texts, its comments, its audit log (the one UPDATE the log allows, see migration 1763900001900), and
+ * the stored copies of its mails (those not yet sent then go out without it). The timeline records that personal data
+ * was removed, from where and by whom, never what. Nothing about the text is logged.
+ *
+ * Not reached from here: barriers' and letters' own texts (their modules build them from the reports; see the README),
+ * and mails already sent, which have left the system.
+ */
+@Injectable()
+export class DeviationRedactionService {
+  private readonly logger = new Logger('Avvikelser');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async redact(user: AuthUser, id: string, input: RedactionInput): Promise<RedactionRecord> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.load(manager, user, id);
+      const texts: RedactableTexts = Object.fromEntries(REDACTABLE_FIELDS.map((field) => [field, row[field]]));
+      const comments = (await manager.query(`SELECT id, body FROM deviation_comment WHERE deviation_id = $1 ORDER BY created_at, id FOR UPDATE`, [row.id])) as Array<{
+        id: string;
+        body: string;
+      }>;
+      const logged = (await manager.query(`SELECT before, after FROM deviation_event WHERE deviation_id = $1`, [row.id])) as Array<{ before: unknown; after: unknown }>;
+      const redactions = this.redactionsFor(input, texts, [...comments.map((c) => c.body), ...logged.flatMap((e) => [...stringsIn(e.before), ...stringsIn(e.after)])], row.reporter_email);
+
+      // The report's texts and comments.
+      const changedFields: RedactableField[] = [];
+      const next: RedactableTexts = { ...texts };
+      for (const field of REDACTABLE_FIELDS) {
+        let value = next[field];
+        if (typeof value !== 'string') continue;
+        for (const r of redactions) value = replaceText(value, r.needle, r.placeholder);
+        if (value !== next[field]) changedFields.push(field);
+        next[field] = value;
+      }
+      const changedComments: Array<{ id: string; body: string }> = [];
+      for (const comment of comments) {
+        let body = comment.body;
+        for (const r of redactions) body = replaceText(body, r.needle, r.placeholder);
+        if (body !== comment.body) changedComments.push({ id: comment.id, body });
+      }
+      const now = this.clock.now();
+      if (changedFields.length > 0) {
+        await manager.query(
+          `UPDATE deviation SET title = $2, description = $3, consequence = $4, tried = $5, resolution = $6, updated_at = $7 WHERE id = $1`,
+          [row.id, next.title, next.description, next.consequence, next.tried, next.resolution, now],
+        );
+      }
+      for (const comment of changedComments) {
+        await manager.query(`UPDATE deviation_comment SET body = $2, updated_at = $3 WHERE id = $1`, [comment.id, comment.body, now]);
+      }
+
+      // The audit log: status comments, resolutions and reasons for a move are stored there too.
+      let events = 0;
+      for (const r of redactions) {
+        const [changed] = (await manager.query(`SELECT deviation_event_redact($1, $2, $3) AS n`, [row.id, r.needle, r.placeholder])) as Array<{ n: number }>;
+        events += changed.n;
+      }
+
+      const mails = await this.redactMails(manager, row.id, redactions, now);
+      const record: RedactionRecord = { fields: changedFields, comments: changedComments.length, log: events > 0 };
+      await manager.query(
+        `INSERT INTO deviation_event (deviation_id, actor_id, kind, before, after, created_at) VALUES ($1, $2, 'personal_data_removed', NULL, $3, $4)`,
+        [row.id, user.id, JSON.stringify(record), now],
+      );
+      // How many places, never what.
+      this.logger.log(`Personuppgift borttagen ur en avvikelse: ${changedFields.length} fält, ${changedComments.length} kommentarer, ${events} händelser, ${mails} e-post`);
+      return record;
+    });
+  }
+
+  /** The report locked for the change; 404 for one the user may not see, 403 for one they see but may not redact. */
+  private async load(manager: EntityManager, user: AuthUser, id: string): Promise<ReportRow> {
+    if (!UUID.test(id)) throw new NotFoundError('Avvikelsen');
+    const rows = (await manager.query(
+      `SELECT id, subproject_id, reporter_id, reporter_email, status, title, description, consequence, tried, resolution
+         FROM deviation WHERE id = $1 FOR UPDATE`,
+      [id],
+    )) as ReportRow[];
+    const row = rows[0];
+    const facts = row && { subprojectId: row.subproject_id, reporterId: row.reporter_id, reporterEmail: row.reporter_email, status: row.status };
+    if (!row || !canRead(user, facts)) throw new NotFoundError('Avvikelsen');
+    if (!canRedact(user, facts)) {
+      throw new ForbiddenError('Bara delprojektledare i delprojektet som äger avvikelsen, verksamhetsutvecklare och administratörer kan ta bort personuppgifter ur den.');
+    }
+    return row;
+  }
+
+  /** The texts to replace, checked against the report as it is now; a ValidationFailedError says what to fix. */
+  private redactionsFor(input: RedactionInput, texts: RedactableTexts, elsewhere: string[], reporterEmail: string | null): Redaction[] {
+    const options = { ignoredEmailAddresses: reporterEmail ? [reporterEmail] : [] };
+    const redactions: Redaction[] = [];
+    for (const choice of input.choices ?? []) {
+      const redaction = redactionForChoice(texts, choice, options);
+      if (!redaction) {
+        throw new ValidationFailedError([{ field: 'choices', message: 'Avvikelsen har ändrats sedan sidan visades. Välj igen bland det som visas nu.' }]);
+      }
+      if (!redactions.some((r) => r.needle === redaction.needle)) redactions.push(redaction);
+    }
+    const pasted = (input.text ?? '').replace(/\r\n?/g, '\n').trim();
+    if (pasted !== '') {
+      const problem = this.pastedProblem(pasted, texts, elsewhere);
+      if (problem) throw new ValidationFailedError([{ field: 'text', message: problem }]);
+      if (!redactions.some((r) => r.needle === pasted)) redactions.push({ needle: pasted, placeholder: REDACTION_PLACEHOLDER });
+    }
+    if (redactions.length === 0) {
+      throw new ValidationFailedError([{ field: 'text', message: 'Kryssa i det som ska bort, eller klistra in texten som ska tas bort.' }]);
+    }
+    return redactions;
+  }
+
+  /** `elsewhere`: the comments, and the texts kept in the log (status comments, resolutions, reasons for a move). */
+  private pastedProblem(pasted: string, texts: RedactableTexts, elsewhere: string[]): string | null {
+    if (pasted.length < 2) return 'Skriv minst två tecken, t.ex. hela namnet eller numret.';
+    if (pasted.length > REDACTION_TEXT_MAX) return `Texten får vara högst ${REDACTION_TEXT_MAX} tecken. Ta bort en uppgift i taget, t.ex. ett namn eller ett nummer.`;
+    if (/^\[[^\]]*bortt\p{L}*\]$/u.test(pasted) || REDACTION_PLACEHOLDER.includes(pasted)) return 'Det är en platshållare för något som redan är borttaget. Klistra in texten som ska bort.';
+    const all = [...REDACTABLE_FIELDS.map((field) => texts[field]).filter((v): v is string => typeof v === 'string'), ...elsewhere];
+    if (!all.some((text) => text.includes(pasted))) {
+      return 'Texten finns inte i avvikelsen. Klistra in den exakt som den står, med samma stora och små bokstäver.';
+    }
+    for (const text of all) {
+      const word = wordAround(text, pasted);
+      // The pasted text goes back only to the browser that sent it, in the same answer.
+      if (word) return `Texten står också inuti ordet ”${word}”, som då också skulle ändras. Klistra in mer av texten runt omkring, t.ex. hela namnet.`;
+    }
+    return null;
+  }
+
+  /**
+   * The stored mails about this report (rendered, or queued as template and context): each copy the text is in. A mail
+   * not yet sent then goes out without it; the stored copy of a sent one no longer holds it.
+   */
+  private async redactMails(manager: EntityManager, deviationId: string, redactions: Redaction[], now: Date): Promise<number> {
+    // About the report, or about the barrier it belongs to, whose generated name is made of its reports' words.
+    const rows = (await manager.query(
+      `WITH about AS (
+         SELECT $1::text AS id UNION ALL SELECT barrier_id::text FROM barrier_member WHERE deviation_id = $1::uuid
+       )
+       SELECT m.id, m.subject, m.html, m.text, m.context FROM mail_outbox m
+        WHERE EXISTS (SELECT 1 FROM about a
+                       WHERE strpos(coalesce(m.dedupe_key, ''), a.id) > 0 OR strpos(coalesce(m.context::text, ''), a.id) > 0
+                          OR strpos(coalesce(m.html, ''), a.id) > 0 OR strpos(coalesce(m.text, ''), a.id) > 0)
+        FOR UPDATE OF m`,
+      [deviationId],
+    )) as MailRow[];
+    let changed = 0;
+    for (const row of rows) {
+      let { subject, html, text, context } = row;
+      for (const r of redactions) {
+        subject = subject === null ? null : replaceText(subject, r.needle, r.placeholder);
+        html = html === null ? null : replaceInHtml(html, r.needle, r.placeholder);
+        text = text === null ? null : replaceText(text, r.needle, r.placeholder);
+        context = context === null ? null : replaceInJson(context, r.needle, r.placeholder);
+      }
+      if (subject === row.subject && html === row.html && text === row.text && JSON.stringify(context) === JSON.stringify(row.context)) continue;
+      await manager.query(`UPDATE mail_outbox SET subject = $2, html = $3, text = $4, context = $5, updated_at = $6 WHERE id = $1`, [
+        row.id,
+        subject,
+        html,
+        text,
+        context === null ? null : JSON.stringify(context),
+        now,
+      ]);
+      changed++;
+    }
+    return changed;
+  }
+}

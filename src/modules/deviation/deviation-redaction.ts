@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { findIdNumberNearMisses, maskedIdNumber } from '../../common/pii/id-number-near-miss';
+import { detectPii, PII_KIND_PHRASES, PII_MASKS, PiiDetectionOptions, PiiKind } from '../../common/pii/pii-detector';
+import { PiiExcerpt, piiExcerpts } from '../../common/pii/pii-excerpt';
+import { createFinding } from '../../common/pii/pii-finding';
+import { swedishList } from '../../common/text/swedish-list';
+
+/**
+ * "Ta bort personuppgift": the pure part. Which texts of a report can be redacted, what the page offers to remove
+ * (what the detector finds and numbers that look like mistyped personnummer), and how a text is replaced in strings,
+ * JSON and rendered mail. The service (deviation-redaction.service) applies it to every place the text is stored.
+ */
+
+/** The report's own texts, in the order the page shows them. */
+export const REDACTABLE_FIELDS = ['title', 'description', 'consequence', 'tried', 'resolution'] as const;
+export type RedactableField = (typeof REDACTABLE_FIELDS)[number];
+
+/** What a pasted text becomes; a chosen finding becomes its kind's placeholder ("[personnummer borttaget]"). */
+export const REDACTION_PLACEHOLDER = '[personuppgift borttagen]';
+
+/** Longest pasted text: one name or number at a time, not a paragraph. */
+export const REDACTION_TEXT_MAX = 200;
+
+/** Each field after "ur" in the timeline: "Personuppgift borttagen ur beskrivningen av …". */
+export const REDACTED_FIELD_PHRASES: Readonly<Record<RedactableField, string>> = {
+  title: 'rubriken',
+  description: 'beskrivningen',
+  consequence: 'konsekvensen för deltagaren',
+  tried: 'det som redan prövats',
+  resolution: 'åtgärden',
+};
+
+export type RedactableTexts = Partial<Record<RedactableField, string | null>>;
+
+/** One thing the page offers to remove: a finding in a field, named by position and a fingerprint, never by its text. */
+export interface RedactionChoice {
+  /** `field:start:end:fingerprint`, posted back as is. */
+  value: string;
+  field: RedactableField;
+  kind: PiiKind;
+  /** "Ett personnummer i beskrivningen". */
+  label: string;
+  /** A few words around it, the finding itself masked. */
+  quote: PiiExcerpt;
+}
+
+/** What a redaction replaces: a text and its placeholder. */
+export interface Redaction {
+  readonly needle: string;
+  readonly placeholder: string;
+}
+
+function fingerprint(text: string): string {
+  return createHash('sha256').update(`avvikelser:redaction:${text}`).digest('base64url').slice(0, 12);
+}
+
+/** A finding as the page may show it: digits hidden but the last two, words shown by their first letter. Keeps the length. */
+export function maskedForChoice(text: string): string {
+  if (/\d/.test(text)) return maskedIdNumber(text);
+  return text.replace(/[\p{L}\p{N}]+/gu, (word) => word.charAt(0) + '•'.repeat(word.length - 1));
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toLocaleUpperCase('sv') + text.slice(1);
+}
+
+interface Found {
+  field: RedactableField;
+  kind: PiiKind;
+  start: number;
+  end: number;
+}
+
+function findingsIn(texts: RedactableTexts, options: PiiDetectionOptions): Found[] {
+  const found: Found[] = [];
+  for (const field of REDACTABLE_FIELDS) {
+    const text = texts[field];
+    if (typeof text !== 'string' || text === '') continue;
+    const hard = detectPii(text, options).map((f) => ({ field, kind: f.kind, start: f.start, end: f.end }));
+    const near = findIdNumberNearMisses(text, options).map((m) => ({ field, kind: m.kind as PiiKind, start: m.start, end: m.end }));
+    found.push(...[...hard, ...near].sort((a, b) => a.start - b.start));
+  }
+  return found;
+}
+
+/** Everything in a report's texts that looks like personal data (the detector's and the near misses), to tick on the page. */
+export function redactionChoices(texts: RedactableTexts, options: PiiDetectionOptions = {}): RedactionChoice[] {
+  const found = findingsIn(texts, options);
+  return found.map((f) => {
+    // Every finding in the field masked (in place, the length kept), so the words around this one show no other.
+    let text = texts[f.field] as string;
+    for (const other of found) {
+      if (other.field === f.field) text = text.slice(0, other.start) + maskedForChoice(text.slice(other.start, other.end)) + text.slice(other.end);
+    }
+    const [quote] = piiExcerpts(text, [createFinding(f.kind, f.start, f.end)]);
+    return {
+      value: `${f.field}:${f.start}:${f.end}:${fingerprint((texts[f.field] as string).slice(f.start, f.end))}`,
+      field: f.field,
+      kind: f.kind,
+      label: upperFirst(`${PII_KIND_PHRASES[f.kind]} i ${REDACTED_FIELD_PHRASES[f.field]}`),
+      quote,
+    };
+  });
+}
+
+/** The redaction a ticked choice stands for, read against the report as it is now; null when the report has changed since. */
+export function redactionForChoice(texts: RedactableTexts, value: string, options: PiiDetectionOptions = {}): Redaction | null {
+  const match = /^(title|description|consequence|tried|resolution):(\d+):(\d+):([A-Za-z0-9_-]{12})$/.exec(value);
+  if (!match) return null;
+  const [, field, start, end, print] = match;
+  const found = findingsIn(texts, options).find((f) => f.field === field && f.start === Number(start) && f.end === Number(end));
+  if (!found) return null;
+  const needle = (texts[found.field] as string).slice(found.start, found.end);
+  return fingerprint(needle) === print ? { needle, placeholder: PII_MASKS[found.kind] } : null;
+}
+
+/** Every occurrence of `needle` replaced. */
+export function replaceText(text: string, needle: string, placeholder: string): string {
+  return text.split(needle).join(placeholder);
+}
+
+/** Every string value in a JSON value with `needle` replaced; keys and shape stay (as deviation_event_redacted in SQL). */
+export function replaceInJson(value: unknown, needle: string, placeholder: string): unknown {
+  if (typeof value === 'string') return replaceText(value, needle, placeholder);
+  if (Array.isArray(value)) return value.map((item) => replaceInJson(item, needle, placeholder));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceInJson(item, needle, placeholder)]));
+  }
+  return value;
+}
+
+/** As the templates escape text (nunjucks autoescape), so a rendered mail's HTML is searched as it was written. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** The text and its HTML-escaped form replaced, for a rendered mail's HTML. */
+export function replaceInHtml(html: string, needle: string, placeholder: string): string {
+  const escaped = escapeHtml(needle);
+  const replaced = replaceText(html, escaped, escapeHtml(placeholder));
+  return escaped === needle ? replaced : replaceText(replaced, needle, placeholder);
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * A longer word that holds `needle` inside it ("Botkyrka" for "Bo"), if any: replacing every occurrence would
+ * break that word too, so the lead is asked to paste more of the text.
+ */
+export function wordAround(text: string, needle: string): string | null {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(needle, from);
+    if (at < 0) return null;
+    const before = at > 0 && WORD_CHAR.test(text[at - 1]) && WORD_CHAR.test(needle[0]);
+    const after = at + needle.length < text.length && WORD_CHAR.test(text[at + needle.length]) && WORD_CHAR.test(needle[needle.length - 1]);
+    if (before || after) {
+      let start = at;
+      let end = at + needle.length;
+      while (start > 0 && WORD_CHAR.test(text[start - 1])) start--;
+      while (end < text.length && WORD_CHAR.test(text[end])) end++;
+      return text.slice(start, end);
+    }
+    from = at + 1;
+  }
+}
+
+/** What the redaction changed, as stored in its event (no text, only where). */
+export interface RedactionRecord {
+  fields: RedactableField[];
+  comments: number;
+  log: boolean;
+}
+
+/** "rubriken, beskrivningen och en kommentar": where a redaction took something out, for the timeline. */
+export function redactedPlaces(record: Partial<RedactionRecord>): string {
+  const places: string[] = (record.fields ?? []).filter((f) => f in REDACTED_FIELD_PHRASES).map((f) => REDACTED_FIELD_PHRASES[f]);
+  const comments = record.comments ?? 0;
+  if (comments === 1) places.push('en kommentar');
+  else if (comments > 1) places.push(`${comments} kommentarer`);
+  if (record.log) places.push('tidslinjen');
+  return places.length > 0 ? swedishList(places) : 'avvikelsen';
+}
