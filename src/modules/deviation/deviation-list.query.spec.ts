@@ -42,7 +42,7 @@ describe('deviation list query', () => {
   it('says per row whether the reporter has written since this lead looked, only in a lead’s queue', () => {
     const lead = buildListQuery({ kind: 'subprojects', subprojectIds: ['sp'], leadId: ID }, { statuses: ['ny'] }, 'oldest', null, 10);
     expect(lead?.sql).toContain('AS new_message');
-    expect(lead?.sql).toContain('deviation_lead_view');
+    expect(lead?.sql).toContain('deviation_view');
     expect(lead?.params).toContain(ID);
     const analyst = buildListQuery({ kind: 'subprojects', subprojectIds: ['sp'] }, { statuses: ['ny'] }, 'oldest', null, 10);
     expect(analyst?.sql).not.toContain('new_message');

@@ -137,7 +137,7 @@ export function reporterCondition(userRef: string, emailRef: string): string {
 
 /**
  * "Nytt svar" on report `d` for the reporter `userRef` (an SQL reference to a uuid): a message to
- * the reporter from someone else, newer than the reporter's last view (deviation_reporter_view)
+ * the reporter from someone else, newer than the reporter's last view (deviation_view)
  * or than the filing, if they never opened it since. The one copy of the rule.
  */
 export function newReplyCondition(userRef: string): string {
@@ -145,7 +145,7 @@ export function newReplyCondition(userRef: string): string {
       SELECT 1 FROM deviation_comment c
        WHERE c.deviation_id = d.id AND c.visibility = 'reporter' AND c.author_id <> ${userRef}
          AND c.created_at > COALESCE(
-           (SELECT v.last_viewed_at FROM deviation_reporter_view v WHERE v.deviation_id = d.id AND v.user_id = ${userRef}),
+           (SELECT v.last_viewed_at FROM deviation_view v WHERE v.deviation_id = d.id AND v.user_id = ${userRef}),
            d.reported_at))`;
 }
 
@@ -159,7 +159,7 @@ export function fromReporterCondition(): string {
 
 /**
  * "Nytt meddelande" on report `d` for the lead `leadRef` (an SQL reference to a uuid): the reporter has written to
- * the delprojekt ("Skriv till delprojektet") since that lead last opened the report (deviation_lead_view), or at
+ * the delprojekt ("Skriv till delprojektet") since that lead last opened the report (deviation_view), or at
  * all if they never did. The lead's side of newReplyCondition; the one copy of the rule.
  */
 export function newMessageCondition(leadRef: string): string {
@@ -167,7 +167,7 @@ export function newMessageCondition(leadRef: string): string {
       SELECT 1 FROM deviation_comment c
        WHERE c.deviation_id = d.id AND c.visibility = 'reporter' AND c.author_id <> ${leadRef} AND ${fromReporterCondition()}
          AND c.created_at > COALESCE(
-           (SELECT v.last_viewed_at FROM deviation_lead_view v WHERE v.deviation_id = d.id AND v.user_id = ${leadRef}),
+           (SELECT v.last_viewed_at FROM deviation_view v WHERE v.deviation_id = d.id AND v.user_id = ${leadRef}),
            '-infinity'::timestamptz))`;
 }
 

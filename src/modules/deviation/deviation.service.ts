@@ -470,20 +470,12 @@ export class DeviationService {
    */
   async noteView(user: AuthUser, id: string): Promise<void> {
     if (!UUID.test(id)) return;
-    if (user.role === 'lead' && user.subprojectId) {
-      await this.dataSource.query(
-        `INSERT INTO deviation_lead_view (deviation_id, user_id, last_viewed_at)
-         SELECT d.id, $2::uuid, $4 FROM deviation d WHERE d.id = $1::uuid AND d.subproject_id = $3::uuid
-         ON CONFLICT (deviation_id, user_id) DO UPDATE SET last_viewed_at = GREATEST(deviation_lead_view.last_viewed_at, EXCLUDED.last_viewed_at)`,
-        [id, user.id, user.subprojectId, this.clock.now()],
-      );
-    }
+    // One row per report and user (deviation_view): the page has already checked that this user may see the report.
     await this.dataSource.query(
-      `INSERT INTO deviation_reporter_view (deviation_id, user_id, last_viewed_at)
-       SELECT d.id, $2::uuid, $4 FROM deviation d
-        WHERE d.id = $1::uuid AND (d.reporter_id = $2::uuid OR (d.reporter_id IS NULL AND d.reporter_email = $3))
-       ON CONFLICT (deviation_id, user_id) DO UPDATE SET last_viewed_at = GREATEST(deviation_reporter_view.last_viewed_at, EXCLUDED.last_viewed_at)`,
-      [id, user.id, user.email.toLowerCase(), this.clock.now()],
+      `INSERT INTO deviation_view (deviation_id, user_id, last_viewed_at)
+       SELECT d.id, $2::uuid, $3 FROM deviation d WHERE d.id = $1::uuid
+       ON CONFLICT (deviation_id, user_id) DO UPDATE SET last_viewed_at = GREATEST(deviation_view.last_viewed_at, EXCLUDED.last_viewed_at)`,
+      [id, user.id, this.clock.now()],
     );
   }
 
