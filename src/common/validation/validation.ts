@@ -92,3 +92,18 @@ export function fieldErrors(error: DomainError): Record<string, string> {
   for (const field of error.fields) errors[field.field] ??= field.message;
   return errors;
 }
+
+/**
+ * Characters as the length rule counts them (class-validator's Length and MaxLength, by validator's isLength): a
+ * character outside the BMP (an emoji) is one, a variation selector none. The forms' live count counts the same way.
+ */
+export function characters(value: string): number {
+  const pairs = value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0;
+  const selectors = value.match(/[\uFE0E\uFE0F]/g)?.length ?? 0;
+  return value.length - pairs - selectors;
+}
+
+/** "Underlaget får vara högst 20000 tecken (nu 20012)." for a MaxLength message: names the field and how far over it is. */
+export function tooLongMessage(noun: string, max: number): (args: { value: unknown }) => string {
+  return ({ value }) => `${noun} får vara högst ${max} tecken${typeof value === 'string' ? ` (nu ${characters(value)})` : ''}.`;
+}

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsUUID, Length, Matches, ValidationArguments } from 'class-validator';
-import { trimString } from '../../../common/validation/validation';
+import { characters, trimString } from '../../../common/validation/validation';
 import {
   DEVIATION_CATEGORIES,
   DEVIATION_PARTIES,
@@ -18,16 +18,6 @@ export const TRIED_MAX = 2000;
 
 const DATE_MESSAGE = 'Ange ett giltigt datum, t.ex. 2026-11-20.';
 export const PARTIES_MESSAGE = 'Välj parter bland Arbetsförmedlingen, Försäkringskassan, kommunen, regionen och annan.';
-
-/**
- * Characters as the length rule counts them (class-validator's Length, by validator's isLength): a character
- * outside the BMP (an emoji) is one, a variation selector none. The form's live count counts the same way.
- */
-function characters(value: string): number {
-  const pairs = value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0;
-  const selectors = value.match(/[\uFE0E\uFE0F]/g)?.length ?? 0;
-  return value.length - pairs - selectors;
-}
 
 /**
  * One Swedish message per situation (missing, too short, too long), so a field never shows two; each names

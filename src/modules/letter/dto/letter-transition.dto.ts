@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { tooLongMessage } from '../../../common/validation/validation';
 import { LETTER_FIELD_MAX } from '../letter.constants';
 import { LETTER_ACTIONS, LetterAction } from '../letter-workflow';
 import { tidyText, toInteger } from './letter-update.dto';
@@ -14,7 +15,7 @@ export class LetterTransitionDto {
   @Transform(tidyText)
   @IsOptional()
   @IsString({ message: 'Svaret ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.answer, { message: `Svaret får vara högst ${LETTER_FIELD_MAX.answer} tecken.` })
+  @MaxLength(LETTER_FIELD_MAX.answer, { message: tooLongMessage('Svaret', LETTER_FIELD_MAX.answer) })
   answer?: string;
 
   @ApiPropertyOptional({

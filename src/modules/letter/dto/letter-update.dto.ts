@@ -2,7 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { LETTER_FIELD_MAX, LetterTextField } from '../letter.constants';
+import { tooLongMessage } from '../../../common/validation/validation';
+import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LetterTextField } from '../letter.constants';
 
 /** Keeps line breaks (paragraphs matter in a letter) but drops trailing spaces and outer blank lines. */
 export const tidyText = ({ value }: { value: unknown }): unknown =>
@@ -12,7 +13,8 @@ export const tidyText = ({ value }: { value: unknown }): unknown =>
 export const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
-const SECTION_TOO_LONG = `Avsnittet får vara högst ${LETTER_FIELD_MAX.section} tecken.`;
+/** A section's length message names the section ("Underlaget får vara högst 20000 tecken (nu 20012)."). */
+const sectionTooLong = (field: LetterTextField): ((args: { value: unknown }) => string) => tooLongMessage(LETTER_FIELD_NAMES[field], LETTER_FIELD_MAX.section);
 
 /** One line: the sender's fields are printed as lines of the letter's head and signature. */
 export const tidyLine = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : value);
@@ -38,7 +40,7 @@ function SenderLine(options: { description: string; example: string; noun: strin
     Transform(tidyLine),
     IsOptional(),
     IsString({ message: `${options.noun} ska vara text.` }),
-    MaxLength(options.max, { message: `${options.noun} får vara högst ${options.max} tecken.` }),
+    MaxLength(options.max, { message: tooLongMessage(options.noun, options.max) }),
     ValidateIf(given),
     options.check,
   );
@@ -50,56 +52,56 @@ export class LetterUpdateDto {
   @Transform(tidyText)
   @IsString({ message: 'Skriv vem skrivelsen går till.' })
   @MinLength(2, { message: 'Skriv vem skrivelsen går till.' })
-  @MaxLength(LETTER_FIELD_MAX.recipient, { message: `Mottagaren får vara högst ${LETTER_FIELD_MAX.recipient} tecken.` })
+  @MaxLength(LETTER_FIELD_MAX.recipient, { message: tooLongMessage('Mottagaren', LETTER_FIELD_MAX.recipient) })
   recipient: string;
 
   @ApiProperty({ example: 'Skrivelse angående glapp mellan FK och AF när sjukpenningen upphör' })
   @Transform(tidyText)
   @IsString({ message: 'Skriv en ämnesrad.' })
   @MinLength(5, { message: 'Skriv en ämnesrad på minst 5 tecken.' })
-  @MaxLength(LETTER_FIELD_MAX.subject, { message: `Ämnesraden får vara högst ${LETTER_FIELD_MAX.subject} tecken.` })
+  @MaxLength(LETTER_FIELD_MAX.subject, { message: tooLongMessage('Ämnesraden', LETTER_FIELD_MAX.subject) })
   subject: string;
 
   @ApiProperty({ description: 'Bakgrund och hinder' })
   @Transform(tidyText)
   @IsString({ message: 'Beskriv hindret.' })
   @MinLength(1, { message: 'Beskriv hindret.' })
-  @MaxLength(LETTER_FIELD_MAX.section, { message: SECTION_TOO_LONG })
+  @MaxLength(LETTER_FIELD_MAX.section, { message: sectionTooLong('summary') })
   summary: string;
 
   @ApiPropertyOptional({ description: 'Underlag (genereras; uppdateras så länge det inte är ändrat)' })
   @Transform(tidyText)
   @IsOptional()
   @IsString({ message: 'Underlaget ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.section, { message: SECTION_TOO_LONG })
+  @MaxLength(LETTER_FIELD_MAX.section, { message: sectionTooLong('evidence') })
   evidence?: string;
 
   @ApiPropertyOptional({ description: 'Konsekvenser för deltagarna' })
   @Transform(tidyText)
   @IsOptional()
   @IsString({ message: 'Konsekvenserna ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.section, { message: SECTION_TOO_LONG })
+  @MaxLength(LETTER_FIELD_MAX.section, { message: sectionTooLong('consequences') })
   consequences?: string;
 
   @ApiPropertyOptional({ description: 'Vad som har prövats lokalt' })
   @Transform(tidyText)
   @IsOptional()
   @IsString({ message: 'Det som prövats lokalt ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.section, { message: SECTION_TOO_LONG })
+  @MaxLength(LETTER_FIELD_MAX.section, { message: sectionTooLong('triedLocally') })
   triedLocally?: string;
 
   @ApiPropertyOptional({ description: 'Parter och regelverk som möts' })
   @Transform(tidyText)
   @IsOptional()
   @IsString({ message: 'Avsnittet om parter och regelverk ska vara text.' })
-  @MaxLength(LETTER_FIELD_MAX.section, { message: SECTION_TOO_LONG })
+  @MaxLength(LETTER_FIELD_MAX.section, { message: sectionTooLong('interfaceRules') })
   interfaceRules?: string;
 
   @ApiProperty({ description: 'Vad vi begär' })
   @Transform(tidyText)
   @IsString({ message: 'Skriv vad ni begär av mottagaren.' })
   @MinLength(1, { message: 'Skriv vad ni begär av mottagaren.' })
-  @MaxLength(LETTER_FIELD_MAX.section, { message: SECTION_TOO_LONG })
+  @MaxLength(LETTER_FIELD_MAX.section, { message: sectionTooLong('requestedAction') })
   requestedAction: string;
 
   @SenderLine({
