@@ -8,6 +8,7 @@ import { BarrierExclusion } from './barrier-exclusion.entity';
 import { BarrierLetterHook } from './barrier-letter.hook';
 import { BarrierMember } from './barrier-member.entity';
 import { BarrierNotifier } from './barrier-notifier';
+import { BarrierRedaction } from './barrier-redaction.service';
 import { BarrierService } from './barrier.service';
 import { BarrierStore } from './barrier-store';
 import { PatternsJob } from './jobs/patterns.job';
@@ -34,6 +35,7 @@ import { ReportMeaningService } from './embeddings/report-meaning.service';
     BarrierStore,
     BarrierNotifier,
     BarrierLetterHook,
+    BarrierRedaction,
     ThesaurusService,
     PatternsService,
     PatternsJob,
@@ -42,6 +44,6 @@ import { ReportMeaningService } from './embeddings/report-meaning.service';
     { provide: EmbeddingsProvider, useFactory: (config: AppConfigService) => embeddingsProviderFor(config.env), inject: [AppConfigService] },
     ReportMeaningService,
   ],
-  exports: [BarrierService, BarrierLetterHook, PatternsService, PatternsJob, ThesaurusService],
+  exports: [BarrierService, BarrierLetterHook, BarrierRedaction, PatternsService, PatternsJob, ThesaurusService],
 })
 export class BarrierModule {}

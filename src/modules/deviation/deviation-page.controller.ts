@@ -28,7 +28,7 @@ import {
 import { DeviationService } from './deviation.service';
 import { DeviationPage, DeviationView } from './deviation.types';
 import { canRedact } from './deviation-access';
-import { REDACTION_TEXT_MAX, redactionChoices } from './deviation-redaction';
+import { REDACTION_DONE_NOTICE, REDACTION_TEXT_MAX, redactionChoices, sentLettersNotice } from './deviation-redaction';
 import { DeviationRedactionService } from './deviation-redaction.service';
 import { ACTION_LABELS, DEVIATION_ACTIONS, DeviationAction, DEVIATION_STATUSES, DeviationStatus, STATUS_LABELS } from './deviation-workflow';
 import {
@@ -68,7 +68,7 @@ const DONE_NOTICES: Record<string, string> = {
   classify: 'Kategori, parter och allvarlighet är ändrade.',
   internal: 'Anteckningen är sparad.',
   reporter: 'Svaret är sparat.',
-  personuppgift: 'Personuppgiften är borttagen ur avvikelsen. Tidslinjen visar att något togs bort och av vem, men inte vad.',
+  personuppgift: REDACTION_DONE_NOTICE,
 };
 
 /** The filing form's fields, top to bottom. */
@@ -395,6 +395,7 @@ export class DeviationPageController implements OnModuleInit {
     const filedReceipt = query.skickad === '1' ? await this.deviations.filingReceipt(user, id) : null;
     if (filedReceipt) notice = 'filed';
     else if (query.klart === 'move') notice = `${DONE_NOTICES.move} ${await this.deviations.lastMoveReceipt(user, id)}`.trim();
+    else if (query.klart === 'personuppgift') notice = `${DONE_NOTICES.personuppgift} ${sentLettersNotice(await this.redaction.lastSentLetters(user, id))}`.trim();
     else if (typeof query.klart === 'string' && query.klart in DONE_NOTICES) notice = DONE_NOTICES[query.klart];
     // Recorded before the page is sent: the reporter's or lead's next page (their list) must already see it read.
     await this.deviations.noteView(user, id);

@@ -4,10 +4,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/clock/clock';
 import { ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
+import { BarrierRedaction } from '../barrier/barrier-redaction.service';
+import { LetterRedaction, SentLetterMention } from '../letter/letter-redaction.service';
 import { canRead, canRedact } from './deviation-access';
 import {
   REDACTABLE_FIELDS,
   RedactableField,
+  RedactionChoice,
+  redactionChoices,
   RedactableTexts,
   Redaction,
   REDACTION_PLACEHOLDER,
@@ -29,12 +33,32 @@ function stringsIn(value: unknown): string[] {
   return [];
 }
 
+/** "Text 2: " before a problem when the API sent several texts, so the caller knows which. */
+function numbered(index: number, count: number): string {
+  return count > 1 ? `Text ${index + 1}: ` : '';
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** What the lead asked to remove: findings ticked on the page, and/or a text pasted as it stands. */
+/** What the lead asked to remove: findings ticked on the page, and/or a text pasted as it stands (the API: several). */
 export interface RedactionInput {
   choices?: string[];
   text?: string;
+  /** The API's texts; a problem is told at `texts`, numbered when there are several. */
+  texts?: string[];
+  /** Where the request came from, for what a stale choice's message tells to do: 'page' (default) or 'api'. */
+  via?: 'page' | 'api';
+}
+
+/** What a redaction did: where it took the text out, and the sent letters it could not (they left the system). */
+export interface RedactionOutcome {
+  record: RedactionRecord;
+  mails: number;
+  /** Barriers whose name, terms, reasons or model lost the text. */
+  barriers: number;
+  /** Letters under way (utkast, granskad) the text was taken out of. */
+  letters: number;
+  sentLetters: SentLetterMention[];
 }
 
 interface ReportRow extends Record<RedactableField, string | null> {
@@ -59,8 +83,10 @@ interface MailRow {
  * the stored copies of its mails (those not yet sent then go out without it). The timeline records that personal data
  * was removed, from where and by whom, never what. Nothing about the text is logged.
  *
- * Not reached from here: barriers' and letters' own texts (their modules build them from the reports; see the README),
- * and mails already sent, which have left the system.
+ * Then what other modules made of the report's words, in the same transaction: its barriers' names, terms, reasons
+ * and the engine's models (BarrierRedaction, which also requests a full run), and letters under way that quote it
+ * (LetterRedaction). Not rewritten: letters already sent and every letter's log, mails already sent: they left the
+ * system; the sent letters that quote the text are named in the outcome, so whoever removed it can act outside.
  */
 @Injectable()
 export class DeviationRedactionService {
@@ -69,9 +95,11 @@ export class DeviationRedactionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly barriers: BarrierRedaction,
+    private readonly letters: LetterRedaction,
   ) {}
 
-  async redact(user: AuthUser, id: string, input: RedactionInput): Promise<RedactionRecord> {
+  async redact(user: AuthUser, id: string, input: RedactionInput): Promise<RedactionOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.load(manager, user, id);
       const texts: RedactableTexts = Object.fromEntries(REDACTABLE_FIELDS.map((field) => [field, row[field]]));
@@ -117,23 +145,56 @@ export class DeviationRedactionService {
       }
 
       const mails = await this.redactMails(manager, row.id, redactions, now);
-      const record: RedactionRecord = { fields: changedFields, comments: changedComments.length, log: events > 0 };
+      // After the report's own texts: which of the text's words its barrier's reports still hold is read from them as they are now.
+      const barriers = await this.barriers.redactReport(manager, row.id, redactions);
+      const letters = await this.letters.redactReport(manager, row.id, barriers.barrierIds, barriers.derived, user.id);
+      const record: RedactionRecord = {
+        fields: changedFields,
+        comments: changedComments.length,
+        log: events > 0,
+        barriers: barriers.changedBarriers,
+        letters: letters.changedLetters,
+        sentLetters: letters.sent.map((letter) => letter.id),
+      };
       await manager.query(
         `INSERT INTO deviation_event (deviation_id, actor_id, kind, before, after, created_at) VALUES ($1, $2, 'personal_data_removed', NULL, $3, $4)`,
         [row.id, user.id, JSON.stringify(record), now],
       );
       // How many places, never what.
-      this.logger.log(`Personuppgift borttagen ur en avvikelse: ${changedFields.length} fält, ${changedComments.length} kommentarer, ${events} händelser, ${mails} e-post`);
-      return record;
+      this.logger.log(
+        `Personuppgift borttagen ur en avvikelse: ${changedFields.length} fält, ${changedComments.length} kommentarer, ${events} händelser, ${mails} e-post, ` +
+          `${barriers.changedBarriers} hinder, ${letters.changedLetters} skrivelser under arbete, ${letters.sent.length} skickade skrivelser orörda`,
+      );
+      return { record, mails, barriers: barriers.changedBarriers, letters: letters.changedLetters, sentLetters: letters.sent };
     });
   }
 
-  /** The report locked for the change; 404 for one the user may not see, 403 for one they see but may not redact. */
-  private async load(manager: EntityManager, user: AuthUser, id: string): Promise<ReportRow> {
+  /**
+   * The sent letters the user's latest redaction of this report found the text in, for the page's notice after it
+   * (read from the redaction's event: the page is not told the text).
+   */
+  async lastSentLetters(user: AuthUser, id: string): Promise<SentLetterMention[]> {
+    if (!UUID.test(id)) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT after FROM deviation_event WHERE deviation_id = $1 AND kind = 'personal_data_removed' AND actor_id = $2 ORDER BY id DESC LIMIT 1`,
+      [id, user.id],
+    )) as Array<{ after: Partial<RedactionRecord> | null }>;
+    const ids = rows[0]?.after?.sentLetters;
+    return Array.isArray(ids) ? this.letters.sentLetters(this.dataSource.manager, ids.filter((v): v is string => typeof v === 'string' && UUID.test(v))) : [];
+  }
+
+  /** What the report's texts hold that looks like personal data, as the page offers it (the API's GET …/redactions). */
+  async choices(user: AuthUser, id: string): Promise<RedactionChoice[]> {
+    const row = await this.load(this.dataSource.manager, user, id, false);
+    return redactionChoices(row, { ignoredEmailAddresses: row.reporter_email ? [row.reporter_email] : [] });
+  }
+
+  /** The report (locked for the change); 404 for one the user may not see, 403 for one they see but may not redact. */
+  private async load(manager: EntityManager, user: AuthUser, id: string, lock = true): Promise<ReportRow> {
     if (!UUID.test(id)) throw new NotFoundError('Avvikelsen');
     const rows = (await manager.query(
       `SELECT id, subproject_id, reporter_id, reporter_email, status, title, description, consequence, tried, resolution
-         FROM deviation WHERE id = $1 FOR UPDATE`,
+         FROM deviation WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
       [id],
     )) as ReportRow[];
     const row = rows[0];
@@ -149,21 +210,35 @@ export class DeviationRedactionService {
   private redactionsFor(input: RedactionInput, texts: RedactableTexts, elsewhere: string[], reporterEmail: string | null): Redaction[] {
     const options = { ignoredEmailAddresses: reporterEmail ? [reporterEmail] : [] };
     const redactions: Redaction[] = [];
+    const api = input.via === 'api';
     for (const choice of input.choices ?? []) {
       const redaction = redactionForChoice(texts, choice, options);
       if (!redaction) {
-        throw new ValidationFailedError([{ field: 'choices', message: 'Avvikelsen har ändrats sedan sidan visades. Välj igen bland det som visas nu.' }]);
+        const message = api
+          ? 'Fyndet finns inte i avvikelsen som den är nu (den har ändrats, eller värdet är fel). Hämta fynden igen med GET /api/deviations/:id/redactions och skicka ett av deras value.'
+          : 'Avvikelsen har ändrats sedan sidan visades. Välj igen bland det som visas nu.';
+        throw new ValidationFailedError([{ field: 'choices', message }]);
       }
       if (!redactions.some((r) => r.needle === redaction.needle)) redactions.push(redaction);
     }
-    const pasted = (input.text ?? '').replace(/\r\n?/g, '\n').trim();
-    if (pasted !== '') {
+    const pastedTexts = api ? (input.texts ?? []) : [input.text ?? ''];
+    const field = api ? 'texts' : 'text';
+    for (const [index, raw] of pastedTexts.entries()) {
+      const pasted = raw.replace(/\r\n?/g, '\n').trim();
+      if (pasted === '') {
+        if (api) throw new ValidationFailedError([{ field, message: `${numbered(index, pastedTexts.length)}Texten är tom. Ange texten som ska tas bort, eller ta bort den ur listan.` }]);
+        continue;
+      }
       const problem = this.pastedProblem(pasted, texts, elsewhere);
-      if (problem) throw new ValidationFailedError([{ field: 'text', message: problem }]);
+      // The page's words are for pasting; an API caller sends the text.
+      if (problem) throw new ValidationFailedError([{ field, message: `${numbered(index, pastedTexts.length)}${api ? problem.replace(/Klistra in/g, 'Ange') : problem}` }]);
       if (!redactions.some((r) => r.needle === pasted)) redactions.push({ needle: pasted, placeholder: REDACTION_PLACEHOLDER });
     }
     if (redactions.length === 0) {
-      throw new ValidationFailedError([{ field: 'text', message: 'Kryssa i det som ska bort, eller klistra in texten som ska tas bort.' }]);
+      const message = api
+        ? 'Ange texten som ska tas bort (texts) eller fynden (choices, från GET /api/deviations/:id/redactions).'
+        : 'Kryssa i det som ska bort, eller klistra in texten som ska tas bort.';
+      throw new ValidationFailedError([{ field, message }]);
     }
     return redactions;
   }

@@ -170,6 +170,11 @@ export interface RedactionRecord {
   fields: RedactableField[];
   comments: number;
   log: boolean;
+  /** Barriers and letters under way whose texts made of the report's words lost it (absent in records from before). */
+  barriers?: number;
+  letters?: number;
+  /** Ids of letters already sent that quote the text: not rewritten (they left the system), told on the page after. */
+  sentLetters?: string[];
 }
 
 /** "rubriken, beskrivningen och en kommentar": where a redaction took something out, for the timeline. */
@@ -180,4 +185,34 @@ export function redactedPlaces(record: Partial<RedactionRecord>): string {
   else if (comments > 1) places.push(`${comments} kommentarer`);
   if (record.log) places.push('tidslinjen');
   return places.length > 0 ? swedishList(places) : 'avvikelsen';
+}
+
+/** What the page says after a redaction (and the API's notice), before what sentLettersNotice adds. */
+export const REDACTION_DONE_NOTICE = 'Personuppgiften är borttagen ur avvikelsen. Tidslinjen visar att något togs bort och av vem, men inte vad.';
+
+/** A letter already sent that quotes the removed text, as the notice names it (never by its subject, which may quote it too). */
+export interface SentLetterNamed {
+  recipient: string;
+  referenceNumber: string | null;
+  /** YYYY-MM-DD */
+  sentOn: string | null;
+}
+
+/**
+ * What the page adds to its notice after a redaction when the text is in letters already sent: they left the system
+ * and are not changed here, so the one who removed it knows to act outside it.
+ */
+export function sentLettersNotice(letters: readonly SentLetterNamed[]): string {
+  if (letters.length === 0) return '';
+  const named = letters.map((letter) => {
+    const when = letter.sentOn ? ` den ${letter.sentOn}` : '';
+    const reference = letter.referenceNumber ? ` (diarienummer ${letter.referenceNumber})` : '';
+    return `till ${letter.recipient}${when}${reference}`;
+  });
+  const which = letters.length === 1 ? 'en skrivelse som redan har skickats' : `${letters.length} skrivelser som redan har skickats`;
+  const it = letters.length === 1 ? 'Den' : 'De';
+  return (
+    `Texten står också i ${which}: ${swedishList(named)}. ${it} ändras inte här, eftersom en skickad skrivelse visar vad som ` +
+    'lämnade systemet. Kontakta mottagaren om uppgiften behöver tas bort även där.'
+  );
 }

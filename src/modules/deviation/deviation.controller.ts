@@ -6,12 +6,15 @@ import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { AuthUser } from '../../common/auth/auth-user';
 import { ValidationFailedError } from '../../common/errors/domain-error';
 import { flattenValidationErrors } from '../../common/validation/validation';
+import { REDACTION_DONE_NOTICE, sentLettersNotice } from './deviation-redaction';
+import { DeviationRedactionService } from './deviation-redaction.service';
 import { DeviationService } from './deviation.service';
 import { DeviationCommentView, DeviationPage, DeviationView, FiledDeviation } from './deviation.types';
 import { DeviationAction } from './deviation-workflow';
 import { DeviationAssignDto, DeviationClassifyDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationTransitionDto } from './dto/deviation-action.dto';
 import { DeviationCreateDto } from './dto/deviation-create.dto';
 import { DeviationListQueryDto } from './dto/deviation-list-query.dto';
+import { DeviationRedactionDto, RedactionChoiceView, RedactionResultView } from './dto/deviation-redaction.dto';
 
 /**
  * Status actions may be posted without a body; the global pipe demands one, so these validate
@@ -39,7 +42,10 @@ const PERSONAL_DATA_RESPONSE = {
 @ApiBearerAuth()
 @Controller('api/deviations')
 export class DeviationController {
-  constructor(private readonly deviations: DeviationService) {}
+  constructor(
+    private readonly deviations: DeviationService,
+    private readonly redaction: DeviationRedactionService,
+  ) {}
 
   @Post()
   @Roles('staff', 'lead', 'analyst')
@@ -176,6 +182,55 @@ export class DeviationController {
   @ApiResponse(PERSONAL_DATA_RESPONSE)
   comment(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: DeviationCommentCreateDto): Promise<DeviationCommentView> {
     return this.deviations.addComment(user, id, dto);
+  }
+
+  @Get(':id/redactions')
+  @Roles('lead', 'analyst', 'admin')
+  @ApiOperation({
+    summary: 'Det som liknar personuppgifter i avvikelsen',
+    description:
+      'Detektorns fynd och nummer som liknar ett felskrivet personnummer, som avvikelsesidans ”Ta bort personuppgift” visar dem: ' +
+      'value (skickas i choices), var och några ord runt fyndet med fyndet maskerat. Samma roller som POST.',
+  })
+  @ApiResponse({ status: 200, type: [RedactionChoiceView] })
+  async redactionChoices(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<RedactionChoiceView[]> {
+    const choices = await this.redaction.choices(user, id);
+    return choices.map((choice) => ({
+      value: choice.value,
+      label: choice.label,
+      // The finding masked in place (see redactionChoices): nothing of it is sent back.
+      quote: `${choice.quote.clippedBefore ? '…' : ''}${choice.quote.segments.map((segment) => segment.text).join('')}${choice.quote.clippedAfter ? '…' : ''}`,
+    }));
+  }
+
+  @Post(':id/redactions')
+  @HttpCode(200)
+  @Roles('lead', 'analyst', 'admin')
+  @ApiOperation({
+    summary: 'Ta bort personuppgift ur avvikelsen',
+    description:
+      'Delprojektledare i ägande delprojekt, verksamhetsutvecklare och administratörer (andra: 403; en avvikelse du inte ser: 404). ' +
+      'Ange texts (exakt som de står) och/eller choices (value från GET …/redactions). Varje förekomst byts mot en platshållare i en ' +
+      'transaktion: i avvikelsens texter, kommentarer, tidslinje och sparade e-post, i hindrets namn, termer, skäl och mönstermodell ' +
+      '(och en full körning av mönsteranalysen begärs), och i skrivelser under arbete. Skickade skrivelser ändras inte; sentLetters ' +
+      'säger vilka texten står i. 400 med felet vid texts eller choices när en text inte finns i avvikelsen, står inuti ett längre ord ' +
+      'eller ett fynd inte längre finns; då ändras inget.',
+  })
+  @ApiBody({ type: DeviationRedactionDto })
+  @ApiResponse({ status: 200, type: RedactionResultView })
+  @ApiResponse({ status: 400, description: 'validation_failed: vad som ska rättas, vid texts eller choices; inget ändrades' })
+  async redact(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: DeviationRedactionDto): Promise<RedactionResultView> {
+    const outcome = await this.redaction.redact(user, id, { texts: dto.texts ?? [], choices: dto.choices ?? [], via: 'api' });
+    return {
+      fields: outcome.record.fields,
+      comments: outcome.record.comments,
+      log: outcome.record.log,
+      mails: outcome.mails,
+      barriers: outcome.barriers,
+      letters: outcome.letters,
+      sentLetters: outcome.sentLetters,
+      notice: `${REDACTION_DONE_NOTICE} ${sentLettersNotice(outcome.sentLetters)}`.trim(),
+    };
   }
 
   private async act(user: AuthUser, id: string, action: DeviationAction, body: unknown): Promise<DeviationView> {

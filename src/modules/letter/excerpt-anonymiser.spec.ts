@@ -27,6 +27,36 @@ describe('anonymiseExcerpt', () => {
     expect(anonymiseExcerpt('Vi träffade deltagaren Xqzwy i veckan.', { keepWords }).text).toBe(`Vi träffade deltagaren ${REMOVED.name} i veckan.`);
   });
 
+  it('removes a family\'s name after "familjen", "familj", "hos familjen" and "makarna", known name or not', () => {
+    expect(anonymiseExcerpt('Familjen Qvarnqvist fick inget besked från FK.', { keepWords }).text).toBe(`Familjen ${REMOVED.name} fick inget besked från FK.`);
+    expect(anonymiseExcerpt('AF hänvisade familjen Qvarnqvist till FK.', { keepWords }).text).toBe(`AF hänvisade familjen ${REMOVED.name} till FK.`);
+    expect(anonymiseExcerpt('Vi gjorde hembesök hos familjen Brorsqvistsson i veckan.', { keepWords }).text).toBe(
+      `Vi gjorde hembesök hos familjen ${REMOVED.name} i veckan.`,
+    );
+    expect(anonymiseExcerpt('En familj Xqzwy-Brorsqvist väntade.', { keepWords }).text).toBe(`En familj ${REMOVED.name} väntade.`);
+    expect(anonymiseExcerpt('Makarna Qvarnqvist saknar försörjning.', { keepWords }).text).toBe(`Makarna ${REMOVED.name} saknar försörjning.`);
+  });
+
+  it('removes every word of a family\'s name, two surnames or two families joined by "och"', () => {
+    // Two capitalised words in a row the shared masker may take for a full name already; either way neither is left.
+    expect(anonymiseExcerpt('Familjen Qvarnqvist Brorsqvistsson ringde AF.', { keepWords }).text).toMatch(/^Familjen (\[namn borttaget\] ?)+ringde AF\.$/);
+    expect(anonymiseExcerpt('makarna Qvarnqvist och Brorsqvistsson ringde AF.', { keepWords }).text).toBe(`makarna ${REMOVED.name} och ${REMOVED.name} ringde AF.`);
+  });
+
+  it('keeps ordinary words, authorities, services and kommuner after "familjen"', () => {
+    for (const text of [
+      'Familjen har väntat i tre veckor på ett beslut.',
+      'familjen och Försäkringskassan har inte hörts.',
+      'Handläggaren hänvisade familjen Försäkringskassan emellan, utan beslut.',
+      'Familjen i Haninge fick avslag, familjen Socialtjänsten följer upp.',
+      'Hela familjen AF-inskriven sedan maj.',
+      'Familjen och Arbetsförmedlingen hade möte.',
+    ]) {
+      expect(anonymiseExcerpt(text, { keepWords }).text).toBe(text);
+    }
+    expect(anonymiseExcerpt('Familjen Qvarnqvist och Arbetsförmedlingen hade möte.', { keepWords }).text).toBe(`Familjen ${REMOVED.name} och Arbetsförmedlingen hade möte.`);
+  });
+
   it('removes dates, ages, street addresses and initials', () => {
     const result = anonymiseExcerpt('Den 2018-03-12 och 12 mars 2018 sa K. att hon är en 34-årig kvinna, född 1984, boende på Storgatan 12 B.', { keepWords });
     expect(result.text).not.toMatch(/2018-03-12|12 mars|34-årig|1984|Storgatan|K\./);

@@ -41,8 +41,13 @@ const POSTCODE = /(?<!\d)\d{3}\s\d{2}(?!\d)\s+\p{Lu}[\p{Ll}\p{M}]+/gu;
 /** "K." or "A. B." — but not "T.ex." (a lower-case letter follows at once). */
 const INITIALS = /(?<![\p{L}\p{N}])\p{Lu}\.(?:\s?\p{Lu}\.)*(?![\p{Ll}])/gu;
 const CAPITALISED_WORD = /(?<![\p{L}\p{M}\p{N}_@'’-])\p{Lu}[\p{Ll}\p{M}]+(?:-\p{Lu}?[\p{Ll}\p{M}]+)*(?![\p{L}\p{M}\p{N}_@])/gu;
-/** Words after which a capitalised word is a name whatever the datasets say. */
-const NAME_CUE = /(?<![\p{L}])(?:heter|hette|kallas|deltagaren|deltagare|klienten|brukaren|patienten|sökanden|personen|herr|fru)\s*:?\s*$/iu;
+/**
+ * Words after which a capitalised word is a name whatever the datasets say; a family is named by its surname
+ * ("familjen Qvarnqvist", "hos familj Ali", "makarna Lind"), which no dataset need know.
+ */
+const NAME_CUE = /(?<![\p{L}])(?:heter|hette|kallas|deltagaren|deltagare|klienten|brukaren|patienten|sökanden|personen|herr|fru|familjen|familj|makarna)\s*:?\s*$/iu;
+/** Between a cued name and the next capitalised word of the same name ("familjen Qvarnqvist Lind", "makarna Lind och Ali"). */
+const NAME_CONTINUES = /^(?:\s+|\s*-\s*|\s+och\s+)$/u;
 const SENTENCE_END = /(?:^|[.!?:;…\n•]["'”»)\]]?\s*)$/u;
 
 function digitCount(text: string): number {
@@ -81,11 +86,14 @@ function isPossibleName(word: string, sentenceInitial: boolean, cued: boolean, k
 
 function maskLoneNames(state: AnonymisedText, keepWords: ReadonlySet<string>): AnonymisedText {
   let replacements = state.replacements;
+  // Where the last name masked by a cue ended: a capitalised word right after it is the same name going on.
+  let cuedNameEnd = -1;
   const text = state.text.replace(CAPITALISED_WORD, (word: string, offset: number, whole: string) => {
     const before = whole.slice(Math.max(0, offset - 30), offset);
     const sentenceInitial = SENTENCE_END.test(before);
-    const cued = NAME_CUE.test(before);
+    const cued = NAME_CUE.test(before) || (cuedNameEnd >= 0 && NAME_CONTINUES.test(whole.slice(cuedNameEnd, offset)));
     if (!isPossibleName(word, sentenceInitial, cued, keepWords)) return word;
+    cuedNameEnd = cued ? offset + word.length : -1;
     replacements++;
     return REMOVED.name;
   });

@@ -8,6 +8,7 @@ import { Letter } from './letter.entity';
 import { LetterEvent } from './letter-event.entity';
 import { LetterDrafter } from './letter-drafting';
 import { LetterPageController } from './letter-page.controller';
+import { LetterRedaction } from './letter-redaction.service';
 import { LetterService } from './letter.service';
 
 /**
@@ -18,8 +19,8 @@ import { LetterService } from './letter.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Letter, LetterEvent]), MailModule, BarrierModule],
   controllers: [LetterController, LetterPageController],
-  providers: [LetterService, LetterDrafter],
-  exports: [LetterService],
+  providers: [LetterService, LetterDrafter, LetterRedaction],
+  exports: [LetterService, LetterRedaction],
 })
 export class LetterModule implements OnModuleInit {
   constructor(
