@@ -8,6 +8,7 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
 import { AppConfigService } from '../../config/app-config.service';
 import { sameNameCondition } from '../organisation/organisation-name.query';
+import { OrganisationService } from '../organisation/organisation.service';
 import {
   CATEGORY_LABELS,
   COMMENT_VISIBILITY_LABELS,
@@ -205,6 +206,7 @@ export class DeviationService {
     private readonly filing: DeviationFilingWriter,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
+    private readonly organisation: OrganisationService,
   ) {}
 
   get deadlinePolicy(): DeadlinePolicy {
@@ -384,7 +386,7 @@ export class DeviationService {
 
   /** The queue or list the user may see, filtered and sorted, one keyset page at a time. */
   async list(user: AuthUser, query: DeviationListQueryDto): Promise<DeviationPage> {
-    const scope = await this.scopeFor(user, query.subprojectId);
+    const scope = await this.scopeFor(user, query);
     return this.page(scope, query, query.status ?? 'open', query.sort ?? 'oldest', query.assignee === 'me' ? user.id : undefined);
   }
 
@@ -965,16 +967,30 @@ export class DeviationService {
     };
   }
 
-  private async scopeFor(user: AuthUser, subprojectFilter: string | undefined): Promise<ListScope> {
+  private async scopeFor(user: AuthUser, query: DeviationListQueryDto): Promise<ListScope> {
+    const subprojectFilter = query.subprojectId;
     if (user.role === 'staff') return { kind: 'reporter', userId: user.id, email: user.email };
     if (user.role === 'lead') {
-      // A lead's list is their delprojekt; asking for another one simply finds nothing.
-      const own = user.subprojectId && (!subprojectFilter || subprojectFilter === user.subprojectId) ? [user.subprojectId] : [];
+      // A lead's list is their delprojekt, which has a lead; asking for another one (or one without) simply finds nothing.
+      const own = user.subprojectId && (!subprojectFilter || subprojectFilter === user.subprojectId) && query.lead !== 'none' ? [user.subprojectId] : [];
       return { kind: 'subprojects', subprojectIds: own, leadId: user.id };
     }
-    if (subprojectFilter) return { kind: 'subprojects', subprojectIds: [subprojectFilter] };
-    const rows = (await this.dataSource.query(`SELECT id FROM subproject ORDER BY id`)) as Array<{ id: string }>;
-    return { kind: 'subprojects', subprojectIds: rows.map((row) => row.id) };
+    const [rows, withoutLead] = await Promise.all([
+      this.dataSource.query(`SELECT id FROM subproject ORDER BY id`) as Promise<Array<{ id: string }>>,
+      this.subprojectsWithoutLead(),
+    ]);
+    const leadless = new Set(withoutLead.map((s) => s.id));
+    const subprojectIds = rows
+      .map((row) => row.id)
+      .filter((id) => (!subprojectFilter || id === subprojectFilter) && (query.lead !== 'none' || leadless.has(id)));
+    // An analyst stands in for the missing lead: "Nytt meddelande" on those delprojekt's reports, as in a lead's queue.
+    const standIn = user.role === 'analyst' ? { analystId: user.id, subprojectIds: subprojectIds.filter((id) => leadless.has(id)) } : undefined;
+    return { kind: 'subprojects', subprojectIds, standIn };
+  }
+
+  /** Delprojekt without an active lead now, by name: the analysts take in and handle their reports (deviation-access.ts). */
+  subprojectsWithoutLead(): Promise<Array<{ id: string; name: string }>> {
+    return this.organisation.subprojectsWithoutActiveLead();
   }
 
   private async page(scope: ListScope, query: DeviationListQueryDto, statusFilter: string, sort: DeviationListSort, assigneeId?: string): Promise<DeviationPage> {
@@ -1004,7 +1020,7 @@ export class DeviationService {
       items: pageRows.map((row) =>
         scope.kind === 'reporter'
           ? { ...this.toListItem(row), newReply: row.new_reply === true }
-          : scope.leadId
+          : scope.leadId || scope.standIn
             ? { ...this.toListItem(row), newMessage: row.new_message === true }
             : this.toListItem(row),
       ),
