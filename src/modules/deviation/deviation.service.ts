@@ -288,9 +288,12 @@ export class DeviationService {
    * For the importer: creates a report from an import row, idempotent on externalId. The kommun's
    * current delprojekt owns it; the reporter is linked to an account with that address if there is one.
    * No mail is sent (imports are history). Pass `manager` to run inside the caller's transaction.
+   * `datedToReporting`: the import stands for a report filed here when it was reported (the demo's reports): imported_at
+   * and the timeline's import event both say the report's reportedAt, written together so they never disagree (the
+   * event log can be added to, not rewritten). Otherwise both are now.
    * Throws DomainError: `invalid_import_row` (fields say which), `unknown_municipality`, `personal_data_found`.
    */
-  async createFromImport(row: DeviationImportRow, options: { manager?: EntityManager } = {}): Promise<DeviationImportResult> {
+  async createFromImport(row: DeviationImportRow, options: { manager?: EntityManager; datedToReporting?: boolean } = {}): Promise<DeviationImportResult> {
     const checked = this.checkImportRow(row);
     const history = checked.history;
     assertNoPersonalData(
@@ -298,6 +301,7 @@ export class DeviationService {
       { ignoredEmailAddresses: checked.reporterEmail ? [checked.reporterEmail] : [] },
     );
     const work = async (manager: EntityManager): Promise<DeviationImportResult> => {
+      const now = this.clock.now();
       const rows = (await manager.query(
         `WITH target AS (
            SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name
@@ -308,7 +312,7 @@ export class DeviationService {
                                   category, parties, title, description, consequence, tried, severity, created_at, updated_at, imported_at,
                                   status, resolution, accepted_at, resolved_at, escalated_at, closed_at)
            SELECT $2, t.id, t.subproject_id, (SELECT u.id FROM app_user u WHERE u.email = $3::text), $3, $4, $5,
-                  $6, $7, $8, $9, $10, $11, $12, $13, $13, $13,
+                  $6, $7, $8, $9, $10, $11, $12, $13, $13, $20,
                   $14, $15, $16, $17, $18, $19
              FROM target t
            ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
@@ -317,7 +321,7 @@ export class DeviationService {
            INSERT INTO deviation_event (deviation_id, actor_id, kind, after, created_at)
            SELECT i.id, NULL, 'imported',
                   jsonb_build_object('status', $14::text, 'externalId', $2::text, 'municipalityName', t.name, 'subprojectName', t.subproject_name),
-                  $13
+                  $20
              FROM inserted i CROSS JOIN target t
          )
          SELECT id, reference FROM inserted`,
@@ -334,13 +338,14 @@ export class DeviationService {
           checked.consequence,
           checked.tried,
           checked.severity,
-          this.clock.now(),
+          now,
           history.status,
           history.resolution,
           history.acceptedAt,
           history.resolvedAt,
           history.escalatedAt,
           history.closedAt,
+          options.datedToReporting ? checked.reportedAt : now,
         ],
       )) as Array<{ id: string; reference: string }>;
       if (rows[0]) return { outcome: 'created', id: rows[0].id, reference: rows[0].reference };
