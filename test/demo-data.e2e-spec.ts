@@ -43,6 +43,33 @@ describe('the demo data', () => {
     expect((queue.match(/class="deviation-item is-overdue"/g) ?? []).length).toBeLessThan((queue.match(/class="deviation-item/g) ?? []).length);
   });
 
+  it('says one import date for a demo report: the details’ Importerad and the timeline’s import are both when it was reported', async () => {
+    const db = t.app.get(DataSource);
+    // The import event is written with the report, dated as imported_at, never rewritten (the log is append-only).
+    const [dates] = (await db.query(
+      `SELECT count(*)::int AS reports,
+              count(*) FILTER (WHERE e.created_at = d.imported_at AND d.imported_at = d.reported_at)::int AS agreeing
+         FROM deviation d JOIN deviation_event e ON e.deviation_id = d.id AND e.kind = 'imported'`,
+    )) as Array<{ reports: number; agreeing: number }>;
+    expect(dates).toEqual({ reports: 120, agreeing: 120 });
+
+    const [report] = (await db.query(
+      `SELECT d.id, d.reported_at FROM deviation d JOIN municipality m ON m.id = d.municipality_id
+        WHERE m.name = 'Haninge' AND d.reported_at < $1 ORDER BY d.reported_at LIMIT 1`,
+      [new Date(clock.now().getTime() - 60 * 86_400_000)],
+    )) as Array<{ id: string; reported_at: Date }>;
+    const lead = new HttpClient(t.baseUrl);
+    await lead.login('ledare@demo.mia.se', DEMO_PASSWORD);
+    const page = (await lead.get(`/avvikelser/${report.id}`)).text;
+    const imported = /<dt>Importerad<\/dt><dd>([^<]+)<\/dd>/.exec(page)?.[1];
+    const timelineImport = /<li>\s*<p class="meta"><time>([^<]+)<\/time>[^<]*<\/p>\s*<p>Avvikelsen importerades/.exec(page)?.[1];
+    expect(imported).toBeDefined();
+    expect(timelineImport).toBe(imported);
+    // Both are the day it was reported, not the day the demo was loaded.
+    expect(imported).toContain(report.reported_at.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' }));
+    expect(imported).not.toContain('2026-11-24');
+  });
+
   it('has an active lead in every delprojekt, so a report filed anywhere shows the normal path; every demo account signs in', async () => {
     expect(await t.app.get(OrganisationService).subprojectsWithoutActiveLead()).toEqual([]);
     for (const account of DEMO_ACCOUNTS) {

@@ -17,8 +17,8 @@ import { startTestApp, TestApp } from './support/test-app';
 const DESCRIPTION_PART = 'hänvisade tillbaka';
 const CONSEQUENCE_PART = 'utan insats i tre veckor';
 
-/** Every working-day run says it: Järfälla's unaccepted report has no lead to go to. */
-const UNREACHED = ', 1 kunde inte skickas (delprojekt utan aktiv delprojektledare)';
+/** Järfälla has no lead: its reminders go to the analysts instead (reminders-without-lead.e2e-spec.ts). */
+const WITHOUT_LEAD = ', 2 i delprojekt utan aktiv delprojektledare (till verksamhetsutvecklarna)';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -140,7 +140,7 @@ describe('reminders about overdue deviations, with real Postgres and SMTP', () =
   it('on Tuesday nothing is late for acceptance yet, but the month-old reports are late for resolving', async () => {
     clock.set(new Date('2026-11-24T06:00:00Z')); // 07:00
     const outcome = await job().runScheduled();
-    expect(outcome).toEqual({ status: 'succeeded', summary: `0 inte mottagna, 2 inte åtgärdade, 4 e-post${UNREACHED}` });
+    expect(outcome).toEqual({ status: 'succeeded', summary: `1 inte mottagna, 2 inte åtgärdade, 4 e-post${WITHOUT_LEAD}` });
     const mails = await deliver(4);
     expect([...mails.keys()].sort()).toEqual(['analytiker.ett@test.mia.se', 'analytiker.tva@test.mia.se', 'ledare.ett@test.mia.se', 'ledare.tva@test.mia.se']);
     // The leads see their own delprojekt's report; the analysts both, most overdue first.
@@ -149,16 +149,17 @@ describe('reminders about overdue deviations, with real Postgres and SMTP', () =
     expect(lead.text).toContain(reports.oldNynashamn.reference);
     expect(lead.text).not.toContain(reports.oldJarfalla.reference);
     const analyst = mails.get('analytiker.ett@test.mia.se')!;
-    expect(analyst.subject).toBe('Påminnelse: 2 avvikelser inte åtgärdade inom 30 dagar');
+    // Järfälla's never-accepted report too: no lead there, so the analysts stand in.
+    expect(analyst.subject).toBe('Påminnelse: 1 avvikelse inte mottagen och 2 inte åtgärdade');
     expect(analyst.text.indexOf(reports.oldJarfalla.reference)).toBeLessThan(analyst.text.indexOf(reports.oldNynashamn.reference));
-    expect(analyst.text).toContain('Järfälla (MIA Järfälla), försenad 6 dagar');
+    expect(analyst.text).toContain('Järfälla (MIA Järfälla, ingen delprojektledare), försenad 6 dagar');
     expect(analyst.text).toContain('Nynäshamn (MIA Östra Södertörn), försenad 5 dagar');
   });
 
   it('on Wednesday the leads get one mail each with everything late for acceptance; the accepted report is left out', async () => {
     clock.set(new Date('2026-11-25T06:00:00Z')); // Wednesday 07:00
     const outcome = await job().runScheduled();
-    expect(outcome).toEqual({ status: 'succeeded', summary: `2 inte mottagna, 0 inte åtgärdade, 3 e-post${UNREACHED}` });
+    expect(outcome).toEqual({ status: 'succeeded', summary: '2 inte mottagna, 0 inte åtgärdade, 3 e-post' });
     const mails = await deliver(3);
     expect([...mails.keys()].sort()).toEqual(['ledare.ett@test.mia.se', 'ledare.roslagen@test.mia.se', 'ledare.tva@test.mia.se']);
 
@@ -188,8 +189,9 @@ describe('reminders about overdue deviations, with real Postgres and SMTP', () =
     expect(mails.get('ledare.roslagen@test.mia.se')!.text).toContain(`${reports.fridayTaby.reference} Stängd insats utan ersättare`);
     expect(mails.get('ledare.roslagen@test.mia.se')!.text).not.toContain(reports.fridayHaninge.reference);
 
-    // Järfälla has no lead: its report late for acceptance reached no one, so it is not recorded (tried again tomorrow).
+    // Järfälla has no lead: its report late for acceptance went to the analysts yesterday and is recorded as such.
     expect(await reminderRows()).toEqual([
+      { reference: reports.oldJarfalla.reference, kind: 'not_accepted', reminded_on: '2026-11-24', days_overdue: 24, recipient_count: 2 },
       { reference: reports.oldJarfalla.reference, kind: 'not_resolved', reminded_on: '2026-11-24', days_overdue: 6, recipient_count: 2 },
       { reference: reports.oldNynashamn.reference, kind: 'not_resolved', reminded_on: '2026-11-24', days_overdue: 5, recipient_count: 4 },
       { reference: reports.fridayHaninge.reference, kind: 'not_accepted', reminded_on: '2026-11-25', days_overdue: 1, recipient_count: 2 },
@@ -203,7 +205,7 @@ describe('reminders about overdue deviations, with real Postgres and SMTP', () =
     expect(await job(second).runScheduled()).toEqual({ status: 'skipped', reason: 'done' });
     clock.set(new Date('2026-11-25T13:00:00Z'));
     const manual = await job().runNow();
-    expect(manual.outcome).toEqual({ status: 'succeeded', summary: `0 inte mottagna, 0 inte åtgärdade, 0 e-post${UNREACHED}` });
+    expect(manual.outcome).toEqual({ status: 'succeeded', summary: '0 inte mottagna, 0 inte åtgärdade, 0 e-post' });
     await deliver(0);
   });
 
@@ -240,15 +242,15 @@ describe('reminders about overdue deviations, with real Postgres and SMTP', () =
 
   it('a week later the reports still late are reminded again, in one mail per person', async () => {
     clock.set(new Date('2026-11-30T06:00:00Z')); // Monday: 6 days after the first resolve reminder, nothing repeats yet
-    expect(await job().runScheduled()).toEqual({ status: 'succeeded', summary: `0 inte mottagna, 0 inte åtgärdade, 0 e-post${UNREACHED}` });
+    expect(await job().runScheduled()).toEqual({ status: 'succeeded', summary: '0 inte mottagna, 0 inte åtgärdade, 0 e-post' });
     await deliver(0);
 
     clock.set(new Date('2026-12-01T06:00:00Z')); // Tuesday 1 December: 7 days after 24 November
-    expect(await job().runScheduled()).toEqual({ status: 'succeeded', summary: `0 inte mottagna, 2 inte åtgärdade, 4 e-post${UNREACHED}` });
+    expect(await job().runScheduled()).toEqual({ status: 'succeeded', summary: `1 inte mottagna, 2 inte åtgärdade, 4 e-post${WITHOUT_LEAD}` });
     await deliver(4);
 
     clock.set(new Date('2026-12-02T06:00:00Z')); // Wednesday 2 December: 7 days after 25 November
-    expect(await job().runScheduled()).toEqual({ status: 'succeeded', summary: `2 inte mottagna, 0 inte åtgärdade, 3 e-post${UNREACHED}` });
+    expect(await job().runScheduled()).toEqual({ status: 'succeeded', summary: '2 inte mottagna, 0 inte åtgärdade, 3 e-post' });
     const mails = await deliver(3);
     expect(mails.get('ledare.ett@test.mia.se')!.text).toContain('Haninge, försenad 6 arbetsdagar');
   });
@@ -256,7 +258,7 @@ describe('reminders about overdue deviations, with real Postgres and SMTP', () =
   it('once the month is up, a lead gets both lists in one mail', async () => {
     await act('fridayHaninge', users.leadOs1, 'accept', '2026-12-02T10:00:00Z');
     clock.set(new Date('2026-12-21T06:00:00Z')); // Monday 21 December: the Friday reports are 1 day late for resolving
-    expect(await job().runScheduled()).toEqual({ status: 'succeeded', summary: `3 inte mottagna, 5 inte åtgärdade, 6 e-post${UNREACHED}` });
+    expect(await job().runScheduled()).toEqual({ status: 'succeeded', summary: `4 inte mottagna, 5 inte åtgärdade, 6 e-post${WITHOUT_LEAD}` });
     const mails = await deliver(6);
     expect([...mails.keys()].sort()).toEqual([
       'analytiker.ett@test.mia.se',
@@ -275,7 +277,7 @@ describe('reminders about overdue deviations, with real Postgres and SMTP', () =
     expect(roslagen.text).toContain('INTE MOTTAGNA INOM 2 ARBETSDAGAR (1)');
     expect(roslagen.text).toContain('INTE ÅTGÄRDADE INOM 30 DAGAR (1)');
     expect(roslagen.text).toContain('Täby (MIA Roslagen), försenad 1 dag\n');
-    expect(mails.get('analytiker.tva@test.mia.se')!.subject).toBe('Påminnelse: 5 avvikelser inte åtgärdade inom 30 dagar');
+    expect(mails.get('analytiker.tva@test.mia.se')!.subject).toBe('Påminnelse: 1 avvikelse inte mottagen och 5 inte åtgärdade');
   });
 });
 

@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { PatternsJob } from '../barrier/jobs/patterns.job';
 import { ImportExportService } from '../import-export/import-export.service';
@@ -34,7 +32,6 @@ export class DemoDataSeeder {
     private readonly importer: ImportExportService,
     private readonly patterns: PatternsJob,
     private readonly clock: Clock,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Accounts now (sign-in works at once); returns whether the database was empty. */
@@ -50,13 +47,12 @@ export class DemoDataSeeder {
     const shiftDays = Math.floor((this.clock.now().getTime() - 7 * DAY_MS - newest) / DAY_MS);
     const now = this.clock.now();
     const withHistory = lines.map((line) => JSON.stringify(withDemoHistory(JSON.parse(shiftDates(line, shiftDays)) as Record<string, unknown>, now)));
-    const summary = await this.importer.importText(withHistory.join('\n'), 'jsonl');
+    // The demo stands for reports filed over the years as they happened, not one import today: each import is dated to
+    // when the report was reported, so deadlines count from then (the newest unaccepted ones are late and the queue,
+    // start page and reminders show what a late report looks like), and the report's Importerad and its timeline say the
+    // same date. Written so at the insert: the timeline is an append-only log, so a later UPDATE could only move one of them.
+    const summary = await this.importer.importText(withHistory.join('\n'), 'jsonl', { datedToReporting: true });
     if (summary.rejected.length) this.logger.warn(`${summary.rejected.length} demoavvikelser kunde inte läsas in (första: rad ${summary.rejected[0].line}: ${summary.rejected[0].reason})`);
-    // The demo stands for reports filed over the years as they happened, not one import today: their deadlines count
-    // from when each was reported, so the newest unaccepted ones are late and the queue, start page and reminders
-    // show what a late report looks like (an import from another system counts from the import instead).
-    const externalIds = withHistory.map((line) => String((JSON.parse(line) as { externalId: unknown }).externalId));
-    await this.dataSource.query(`UPDATE deviation SET imported_at = reported_at WHERE external_id = ANY($1::text[])`, [externalIds]);
     // Through the job, so /hinder shows the run as the analysis's latest.
     const { outcome, summary: run } = await this.patterns.runNow('full');
     if (run === null) {

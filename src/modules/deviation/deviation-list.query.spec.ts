@@ -48,6 +48,21 @@ describe('deviation list query', () => {
     expect(analyst?.sql).not.toContain('new_message');
   });
 
+  it('says it for an analyst only on the delprojekt without a lead they stand in for', () => {
+    const standIn = buildListQuery(
+      { kind: 'subprojects', subprojectIds: ['sp-a', 'sp-b'], standIn: { analystId: ID, subprojectIds: ['sp-b'] } },
+      { statuses: ['ny'] },
+      'oldest',
+      null,
+      10,
+    );
+    expect(standIn?.sql).toMatch(/\(d\.subproject_id = ANY\(\$\d+::uuid\[\]\) AND EXISTS \([\s\S]*deviation_view[\s\S]*\) AS new_message/);
+    expect(standIn?.params).toEqual(expect.arrayContaining([['sp-b'], ID]));
+    // Every delprojekt has a lead: nothing to ask.
+    const none = buildListQuery({ kind: 'subprojects', subprojectIds: ['sp'], standIn: { analystId: ID, subprojectIds: [] } }, { statuses: ['ny'] }, 'oldest', null, 10);
+    expect(none?.sql).not.toContain('new_message');
+  });
+
   it('finds nothing for an empty scope instead of querying everything', () => {
     expect(buildListQuery({ kind: 'subprojects', subprojectIds: [] }, { statuses: ['ny'] }, 'oldest', null, 10)).toBeNull();
     expect(buildListQuery({ kind: 'subprojects', subprojectIds: ['sp'] }, { statuses: [] }, 'oldest', null, 10)).toBeNull();

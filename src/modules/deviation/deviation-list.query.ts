@@ -11,9 +11,12 @@ import { DeviationListSort } from './dto/deviation-list-query.dto';
 
 /**
  * Whose reports: a set of delprojekt (leads, analysts), or one reporter's own (Mina avvikelser). `leadId`: the lead
- * whose queue it is, so each row says whether the reporter has written since that lead last opened it.
+ * whose queue it is, so each row says whether the reporter has written since that lead last opened it. `standIn`: an
+ * analyst and the delprojekt without an active lead, whose reports they handle as a lead would: the same for those rows.
  */
-export type ListScope = { kind: 'subprojects'; subprojectIds: string[]; leadId?: string } | { kind: 'reporter'; userId: string; email: string };
+export type ListScope =
+  | { kind: 'subprojects'; subprojectIds: string[]; leadId?: string; standIn?: { analystId: string; subprojectIds: string[] } }
+  | { kind: 'reporter'; userId: string; email: string };
 
 export interface ListFilters {
   statuses: readonly DeviationStatus[];
@@ -160,7 +163,8 @@ export function fromReporterCondition(): string {
 /**
  * "Nytt meddelande" on report `d` for the lead `leadRef` (an SQL reference to a uuid): the reporter has written to
  * the delprojekt ("Skriv till delprojektet") since that lead last opened the report (deviation_view), or at
- * all if they never did. The lead's side of newReplyCondition; the one copy of the rule.
+ * all if they never did. The lead's side of newReplyCondition; the one copy of the rule. Also an analyst's, on the
+ * reports of a delprojekt without an active lead (they stand in for the lead there): callers limit it to those.
  */
 export function newMessageCondition(leadRef: string): string {
   return `EXISTS (
@@ -207,7 +211,12 @@ export function buildListQuery(scope: ListScope, filters: ListFilters, sort: Dev
   const limitParam = params.add(fetch);
   const statusParams = filters.statuses.map((status) => params.add(status));
   // Worked out for the page's rows only, after the merge.
-  const newMessage = scope.leadId ? `, ${newMessageCondition(`${params.add(scope.leadId)}::uuid`)} AS new_message` : '';
+  const standIn = scope.standIn && scope.standIn.subprojectIds.length > 0 ? scope.standIn : null;
+  const newMessage = scope.leadId
+    ? `, ${newMessageCondition(`${params.add(scope.leadId)}::uuid`)} AS new_message`
+    : standIn
+      ? `, (d.subproject_id = ANY(${params.add(standIn.subprojectIds)}::uuid[]) AND ${newMessageCondition(`${params.add(standIn.analystId)}::uuid`)}) AS new_message`
+      : '';
   const branches: string[] = [];
   for (const subprojectId of scope.subprojectIds) {
     const subprojectParam = params.add(subprojectId);

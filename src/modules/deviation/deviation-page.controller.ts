@@ -10,6 +10,7 @@ import { ID_IN_PATH, postedText, ResumableForms, ResumedField, resumedForm } fro
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
 import { PersonalDataFormState, resumedButton, wantsPiiRemoval, withPersonalDataNotices } from '../../common/templates/personal-data-form';
 import { isNotFound, PersonalDataFields, postTextForm } from '../../common/templates/personal-data-post';
+import { swedishList } from '../../common/text/swedish-list';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { BarrierService } from '../barrier/barrier.service';
 import {
@@ -141,6 +142,18 @@ export function queueIntro(query: Partial<DeviationListQueryDto>, municipalityNa
   const lateable = statusesThatCanBeOverdue(policy);
   const canBeLate = status === 'open' || status === 'all' || (lateable as string[]).includes(status);
   return `${parts.join(', ')}. ${SORT_LABELS[query.sort ?? 'oldest']}${canBeLate ? '; försenade är markerade' : ''}.`;
+}
+
+/**
+ * The all-delprojekt list's intro. Filtered to delprojekt without an active lead it says which they are and who handles
+ * their reports (the analyst reading it, or, for an admin, the analysts), so the list is not read as someone else's.
+ */
+export function allIntro(query: Partial<DeviationListQueryDto> | null, withoutLead: readonly string[], standsIn: boolean): string {
+  const general = 'Alla kommuners avvikelser. Filtrera på delprojekt, kommun, kategori och period.';
+  if (query?.lead !== 'none') return general;
+  if (withoutLead.length === 0) return 'Avvikelser i delprojekt utan aktiv delprojektledare. Just nu har alla delprojekt en delprojektledare.';
+  const who = standsIn ? 'Som verksamhetsutvecklare tar du emot och hanterar dem' : 'Verksamhetsutvecklarna tar emot och hanterar dem';
+  return `Avvikelser i ${swedishList(withoutLead)}, som just nu saknar aktiv delprojektledare. ${who} tills delprojektet har en.`;
 }
 
 /**
@@ -373,9 +386,10 @@ export class DeviationPageController implements OnModuleInit {
       const query = request.raw.url?.includes('?') ? request.raw.url.slice(request.raw.url.indexOf('?')) : '';
       return reply.redirect(`/delprojekt/ko${query}`, 303);
     }
+    const standsIn = (request.user as AuthUser).role === 'analyst';
     return this.renderList(request, reply, {
       heading: 'Avvikelser',
-      intro: 'Alla kommuners avvikelser. Filtrera på delprojekt, kommun, kategori och period.',
+      intro: (query, _municipalityName, withoutLead) => allIntro(query, withoutLead, standsIn),
       basePath: '/avvikelser',
       defaultStatus: 'open',
       defaultSort: 'oldest',
@@ -542,8 +556,11 @@ export class DeviationPageController implements OnModuleInit {
     reply: FastifyReply,
     page: {
       heading: string;
-      /** Said above the list; a function says what the filters and sort ask for (null: they were refused). */
-      intro: string | ((query: DeviationListQueryDto | null, municipalityName: string | null) => string);
+      /**
+       * Said above the list; a function says what the filters and sort ask for (null: they were refused), given the
+       * chosen kommun's name and the names of the delprojekt without an active lead.
+       */
+      intro: string | ((query: DeviationListQueryDto | null, municipalityName: string | null, withoutLead: string[]) => string);
       basePath: string;
       defaultStatus: string;
       defaultSort: string;
@@ -554,7 +571,7 @@ export class DeviationPageController implements OnModuleInit {
     const user = request.user as AuthUser;
     const raw = request.query as Record<string, unknown>;
     const values: Record<string, string> = {};
-    for (const key of ['status', 'severity', 'category', 'municipalityId', 'subprojectId', 'from', 'to', 'sort', 'limit', 'assignee']) {
+    for (const key of ['status', 'severity', 'category', 'municipalityId', 'subprojectId', 'from', 'to', 'sort', 'limit', 'assignee', 'lead']) {
       if (typeof raw[key] === 'string' && raw[key] !== '') values[key] = raw[key] as string;
     }
     const form = await validateForm(DeviationListQueryDto, { ...values, cursor: raw.cursor });
@@ -571,6 +588,8 @@ export class DeviationPageController implements OnModuleInit {
       }
     }
     const municipalities = await this.deviations.municipalityOptions();
+    // Named in the intro and marked on the rows of the all-delprojekt list: the analysts handle these reports.
+    const withoutLead = page.allSubprojects ? await this.deviations.subprojectsWithoutLead() : [];
     const subprojects = [...new Map(municipalities.map((m) => [m.subprojectId, m.subprojectName])).entries()]
       .map(([value, label]) => ({ value, label }))
       .sort((a, b) => a.label.localeCompare(b.label, 'sv'));
@@ -588,7 +607,11 @@ export class DeviationPageController implements OnModuleInit {
           intro:
             typeof page.intro === 'string'
               ? page.intro
-              : page.intro(form.value, municipalities.find((m) => m.value === form.value?.municipalityId)?.name ?? null),
+              : page.intro(
+                  form.value,
+                  municipalities.find((m) => m.value === form.value?.municipalityId)?.name ?? null,
+                  withoutLead.map((s) => s.name),
+                ),
         },
         values: { status: page.defaultStatus, sort: page.defaultSort, ...values },
         errors,
@@ -610,6 +633,8 @@ export class DeviationPageController implements OnModuleInit {
           .filter((m) => page.mine || page.allSubprojects || m.subprojectId === user.subprojectId)
           .map((m) => ({ value: m.value, label: m.label })),
         subprojectOptions: page.allSubprojects ? subprojects : [],
+        leadOptions: page.allSubprojects ? [{ value: 'none', label: 'Delprojekt utan delprojektledare' }] : [],
+        withoutLeadIds: withoutLead.map((s) => s.id),
         policy: this.deviations.deadlinePolicy,
       },
       { status: failed ? 400 : 200 },

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BarrierModule } from '../barrier/barrier.module';
 import { LetterModule } from '../letter/letter.module';
 import { MailModule } from '../mail/mail.module';
+import { OrganisationModule } from '../organisation/organisation.module';
 import { DeviationController } from './deviation.controller';
 import { Deviation } from './deviation.entity';
 import { DeviationComment } from './deviation-comment.entity';
@@ -16,7 +17,7 @@ import { DeviationRemindersModule } from './jobs/deviation-reminders.module';
 
 /** Deviations: filing, routing, triage and follow-up. Import DeviationModule and inject DeviationService to build on it. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Deviation, DeviationEvent, DeviationComment]), MailModule, DeviationRemindersModule, BarrierModule, LetterModule],
+  imports: [TypeOrmModule.forFeature([Deviation, DeviationEvent, DeviationComment]), MailModule, DeviationRemindersModule, BarrierModule, LetterModule, OrganisationModule],
   controllers: [DeviationController, DeviationPageController],
   providers: [DeviationService, DeviationNotifier, DeviationFilingWriter, DeviationRedactionService],
   exports: [DeviationService],

@@ -8,6 +8,7 @@ import { Clock } from '../../common/clock/clock';
 import { DomainError, ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
 import { AppConfigService } from '../../config/app-config.service';
 import { sameNameCondition } from '../organisation/organisation-name.query';
+import { OrganisationService } from '../organisation/organisation.service';
 import {
   CATEGORY_LABELS,
   COMMENT_VISIBILITY_LABELS,
@@ -205,6 +206,7 @@ export class DeviationService {
     private readonly filing: DeviationFilingWriter,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
+    private readonly organisation: OrganisationService,
   ) {}
 
   get deadlinePolicy(): DeadlinePolicy {
@@ -286,9 +288,12 @@ export class DeviationService {
    * For the importer: creates a report from an import row, idempotent on externalId. The kommun's
    * current delprojekt owns it; the reporter is linked to an account with that address if there is one.
    * No mail is sent (imports are history). Pass `manager` to run inside the caller's transaction.
+   * `datedToReporting`: the import stands for a report filed here when it was reported (the demo's reports): imported_at
+   * and the timeline's import event both say the report's reportedAt, written together so they never disagree (the
+   * event log can be added to, not rewritten). Otherwise both are now.
    * Throws DomainError: `invalid_import_row` (fields say which), `unknown_municipality`, `personal_data_found`.
    */
-  async createFromImport(row: DeviationImportRow, options: { manager?: EntityManager } = {}): Promise<DeviationImportResult> {
+  async createFromImport(row: DeviationImportRow, options: { manager?: EntityManager; datedToReporting?: boolean } = {}): Promise<DeviationImportResult> {
     const checked = this.checkImportRow(row);
     const history = checked.history;
     assertNoPersonalData(
@@ -296,6 +301,7 @@ export class DeviationService {
       { ignoredEmailAddresses: checked.reporterEmail ? [checked.reporterEmail] : [] },
     );
     const work = async (manager: EntityManager): Promise<DeviationImportResult> => {
+      const now = this.clock.now();
       const rows = (await manager.query(
         `WITH target AS (
            SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name
@@ -306,7 +312,7 @@ export class DeviationService {
                                   category, parties, title, description, consequence, tried, severity, created_at, updated_at, imported_at,
                                   status, resolution, accepted_at, resolved_at, escalated_at, closed_at)
            SELECT $2, t.id, t.subproject_id, (SELECT u.id FROM app_user u WHERE u.email = $3::text), $3, $4, $5,
-                  $6, $7, $8, $9, $10, $11, $12, $13, $13, $13,
+                  $6, $7, $8, $9, $10, $11, $12, $13, $13, $20,
                   $14, $15, $16, $17, $18, $19
              FROM target t
            ON CONFLICT (external_id) WHERE external_id IS NOT NULL DO NOTHING
@@ -315,7 +321,7 @@ export class DeviationService {
            INSERT INTO deviation_event (deviation_id, actor_id, kind, after, created_at)
            SELECT i.id, NULL, 'imported',
                   jsonb_build_object('status', $14::text, 'externalId', $2::text, 'municipalityName', t.name, 'subprojectName', t.subproject_name),
-                  $13
+                  $20
              FROM inserted i CROSS JOIN target t
          )
          SELECT id, reference FROM inserted`,
@@ -332,13 +338,14 @@ export class DeviationService {
           checked.consequence,
           checked.tried,
           checked.severity,
-          this.clock.now(),
+          now,
           history.status,
           history.resolution,
           history.acceptedAt,
           history.resolvedAt,
           history.escalatedAt,
           history.closedAt,
+          options.datedToReporting ? checked.reportedAt : now,
         ],
       )) as Array<{ id: string; reference: string }>;
       if (rows[0]) return { outcome: 'created', id: rows[0].id, reference: rows[0].reference };
@@ -384,7 +391,7 @@ export class DeviationService {
 
   /** The queue or list the user may see, filtered and sorted, one keyset page at a time. */
   async list(user: AuthUser, query: DeviationListQueryDto): Promise<DeviationPage> {
-    const scope = await this.scopeFor(user, query.subprojectId);
+    const scope = await this.scopeFor(user, query);
     return this.page(scope, query, query.status ?? 'open', query.sort ?? 'oldest', query.assignee === 'me' ? user.id : undefined);
   }
 
@@ -965,16 +972,30 @@ export class DeviationService {
     };
   }
 
-  private async scopeFor(user: AuthUser, subprojectFilter: string | undefined): Promise<ListScope> {
+  private async scopeFor(user: AuthUser, query: DeviationListQueryDto): Promise<ListScope> {
+    const subprojectFilter = query.subprojectId;
     if (user.role === 'staff') return { kind: 'reporter', userId: user.id, email: user.email };
     if (user.role === 'lead') {
-      // A lead's list is their delprojekt; asking for another one simply finds nothing.
-      const own = user.subprojectId && (!subprojectFilter || subprojectFilter === user.subprojectId) ? [user.subprojectId] : [];
+      // A lead's list is their delprojekt, which has a lead; asking for another one (or one without) simply finds nothing.
+      const own = user.subprojectId && (!subprojectFilter || subprojectFilter === user.subprojectId) && query.lead !== 'none' ? [user.subprojectId] : [];
       return { kind: 'subprojects', subprojectIds: own, leadId: user.id };
     }
-    if (subprojectFilter) return { kind: 'subprojects', subprojectIds: [subprojectFilter] };
-    const rows = (await this.dataSource.query(`SELECT id FROM subproject ORDER BY id`)) as Array<{ id: string }>;
-    return { kind: 'subprojects', subprojectIds: rows.map((row) => row.id) };
+    const [rows, withoutLead] = await Promise.all([
+      this.dataSource.query(`SELECT id FROM subproject ORDER BY id`) as Promise<Array<{ id: string }>>,
+      this.subprojectsWithoutLead(),
+    ]);
+    const leadless = new Set(withoutLead.map((s) => s.id));
+    const subprojectIds = rows
+      .map((row) => row.id)
+      .filter((id) => (!subprojectFilter || id === subprojectFilter) && (query.lead !== 'none' || leadless.has(id)));
+    // An analyst stands in for the missing lead: "Nytt meddelande" on those delprojekt's reports, as in a lead's queue.
+    const standIn = user.role === 'analyst' ? { analystId: user.id, subprojectIds: subprojectIds.filter((id) => leadless.has(id)) } : undefined;
+    return { kind: 'subprojects', subprojectIds, standIn };
+  }
+
+  /** Delprojekt without an active lead now, by name: the analysts take in and handle their reports (deviation-access.ts). */
+  subprojectsWithoutLead(): Promise<Array<{ id: string; name: string }>> {
+    return this.organisation.subprojectsWithoutActiveLead();
   }
 
   private async page(scope: ListScope, query: DeviationListQueryDto, statusFilter: string, sort: DeviationListSort, assigneeId?: string): Promise<DeviationPage> {
@@ -1004,7 +1025,7 @@ export class DeviationService {
       items: pageRows.map((row) =>
         scope.kind === 'reporter'
           ? { ...this.toListItem(row), newReply: row.new_reply === true }
-          : scope.leadId
+          : scope.leadId || scope.standIn
             ? { ...this.toListItem(row), newMessage: row.new_message === true }
             : this.toListItem(row),
       ),

@@ -47,7 +47,10 @@ export interface DeviationListItem {
   path: string;
   /** Only in the reporter's own list: the delprojekt has written to them since they last opened it. */
   newReply?: boolean;
-  /** Only in a lead's list: the reporter has written to the delprojekt since this lead last opened it. */
+  /**
+   * In a lead's list, and an analyst's (true only on reports of a delprojekt without an active lead, which they handle):
+   * the reporter has written to the delprojekt since this user last opened it.
+   */
   newMessage?: boolean;
 }
 

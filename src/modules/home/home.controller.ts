@@ -33,7 +33,7 @@ export class HomeController {
       municipalityCount,
       leadWork: user && role === 'lead' ? await this.work.leadWork(user) : null,
       staffWork: user && role === 'staff' ? await this.work.staffWork(user) : null,
-      analystWork: role === 'analyst' ? await this.work.analystWork() : null,
+      analystWork: user && role === 'analyst' ? await this.work.analystWork(user) : null,
       adminWork: role === 'admin' ? await this.work.adminWork() : null,
       // The same rule and list as Admin → Organisation: new reports there mail no one until a lead is set.
       withoutLead: role === 'admin' ? await this.organisation.subprojectsWithoutActiveLead() : null,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/clock/clock';
+import { swedishList } from '../../common/text/swedish-list';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierStatus } from '../barrier/barrier.constants';
 import { overdueCutoffs } from '../dashboard/dashboard-overdue';
 import { overdueCondition, Params } from '../dashboard/dashboard.query';
@@ -68,8 +69,27 @@ export interface CountRow<S extends string> {
   count: number;
 }
 
+/**
+ * Reports in delprojekt without an active lead, which the verksamhetsutvecklare take in and handle until there is one:
+ * the open ones (not avslutad, as the list's "Alla öppna"), how many are late (the queue's rule) and the reporters'
+ * new messages (the lead's "Nytt meddelande", for this analyst).
+ */
+export interface StandInWork {
+  /** The delprojekt's names, in order. */
+  subprojects: string[];
+  /** The same as Swedish prose: "MIA HBS och MIA Järfälla". */
+  subprojectList: string;
+  open: number;
+  overdue: number;
+  newMessages: number;
+  /** Those reports, latest message first, at most HOME_LIST_LIMIT. */
+  withNewMessages: HomeReportLine[];
+}
+
 /** What waits for the verksamhetsutvecklare across all kommuner. */
 export interface AnalystWork {
+  /** Null when every delprojekt has an active lead. */
+  standIn: StandInWork | null;
   barriers: CountRow<BarrierStatus>[];
   newThisWeek: number;
   escalatedWithoutLetter: number;
@@ -173,9 +193,10 @@ export class HomeService {
     };
   }
 
-  async analystWork(): Promise<AnalystWork> {
+  async analystWork(user: AuthUser): Promise<AnalystWork> {
     const since = new Date(this.clock.now().getTime() - WEEK_MS);
-    const [barrierRows, letterRows, [extra]] = await Promise.all([
+    const [standIn, barrierRows, letterRows, [extra]] = await Promise.all([
+      this.standInWork(user),
       this.dataSource.query(`SELECT status, count(*)::int AS count FROM barrier WHERE status = ANY($1::text[]) GROUP BY status`, [ACTIVE_BARRIER_STATUSES]) as Promise<
         Array<{ status: BarrierStatus; count: number }>
       >,
@@ -189,10 +210,45 @@ export class HomeService {
     const barrierCount = new Map(barrierRows.map((row) => [row.status, row.count]));
     const letterCount = new Map(letterRows.map((row) => [row.status, row.count]));
     return {
+      standIn,
       barriers: ACTIVE_BARRIER_STATUSES.map((status) => ({ status, label: BARRIER_STATUS_LABELS[status], count: barrierCount.get(status) ?? 0 })),
       newThisWeek: extra.new_this_week,
       escalatedWithoutLetter: extra.escalated_without_letter,
       letters: LETTER_STATUSES.map((status) => ({ status, label: LETTER_STATUS_LABELS[status], count: letterCount.get(status) ?? 0 })),
+    };
+  }
+
+  /** The analyst's share of the work of delprojekt without an active lead; null when every delprojekt has one. */
+  private async standInWork(user: AuthUser): Promise<StandInWork | null> {
+    const withoutLead = await this.deviations.subprojectsWithoutLead();
+    if (withoutLead.length === 0) return null;
+    const ids = withoutLead.map((s) => s.id);
+    const cutoffs = overdueCutoffs(this.clock.now(), this.deviations.deadlinePolicy);
+    const countParams = new Params();
+    const countSql = `SELECT count(*)::int AS open,
+              count(*) FILTER (WHERE ${overdueCondition(cutoffs.notAccepted, countParams)} OR ${overdueCondition(cutoffs.notResolved, countParams)})::int AS overdue
+         FROM deviation d
+        WHERE d.subproject_id = ANY(${countParams.add(ids)}::uuid[]) AND d.status <> 'avslutad'`;
+    // The lead's start page's query, over these delprojekt and for this analyst.
+    const messageSql = `SELECT d.id, d.reference, d.title, d.status, d.reported_at, d.imported_at, m.name AS municipality_name,
+              count(*) OVER ()::int AS total
+         FROM deviation d JOIN municipality m ON m.id = d.municipality_id
+        WHERE d.subproject_id = ANY($2::uuid[])
+          AND d.id IN (SELECT c.deviation_id FROM deviation_comment c WHERE c.visibility = 'reporter' AND c.author_id <> $1)
+          AND ${newMessageCondition('$1::uuid')}
+        ORDER BY (SELECT max(c.created_at) FROM deviation_comment c WHERE c.deviation_id = d.id AND c.visibility = 'reporter') DESC, d.id
+        LIMIT $3`;
+    const [[counts], messages] = await Promise.all([
+      this.dataSource.query(countSql, countParams.values) as Promise<Array<{ open: number; overdue: number }>>,
+      this.dataSource.query(messageSql, [user.id, ids, HOME_LIST_LIMIT]) as Promise<Array<ReportRow & { total: number }>>,
+    ]);
+    return {
+      subprojects: withoutLead.map((s) => s.name),
+      subprojectList: swedishList(withoutLead.map((s) => s.name)),
+      open: counts.open,
+      overdue: counts.overdue,
+      newMessages: messages[0]?.total ?? 0,
+      withNewMessages: messages.map(toLine),
     };
   }
 

@@ -57,8 +57,9 @@ export class ImportExportService {
    * Reads JSONL or CSV. Each valid line is stored in its own transaction (no partial rows), each
    * rejected line is reported with its number and reason, and personal data is masked in place.
    * Idempotent on externalId: importing the same file twice stores nothing the second time.
+   * `datedToReporting` (the demo): each report's import is dated to when it was reported (createFromImport).
    */
-  async importText(text: string, format: ImportFormat): Promise<ImportSummary> {
+  async importText(text: string, format: ImportFormat, options: { datedToReporting?: boolean } = {}): Promise<ImportSummary> {
     const parsed = parseImport(text, format);
     const summary: ImportSummary = {
       format,
@@ -114,7 +115,7 @@ export class ImportExportService {
           resolvedAt: dto.resolvedAt ?? null,
           escalatedAt: dto.escalatedAt ?? null,
           closedAt: dto.closedAt ?? null,
-        });
+        }, { datedToReporting: options.datedToReporting });
         if (result.outcome === 'created') {
           summary.created += 1;
           if (found) summary.reportsWithPersonalData += 1;

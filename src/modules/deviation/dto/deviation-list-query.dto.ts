@@ -67,6 +67,15 @@ export class DeviationListQueryDto {
   @IsIn(['me'], { message: 'Ansvarig kan bara vara du själv eller alla.' })
   assignee?: 'me';
 
+  @ApiPropertyOptional({
+    enum: ['none'],
+    description: 'none = bara delprojekt som just nu saknar aktiv delprojektledare (verksamhetsutvecklarna tar emot och hanterar deras avvikelser)',
+  })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['none'], { message: 'Okänt val för delprojektledare. Välj Alla delprojekt eller Delprojekt utan delprojektledare.' })
+  lead?: 'none';
+
   @ApiPropertyOptional({ enum: LIST_SORTS, default: 'oldest', description: 'oldest = äldst först, newest = nyast först, severity = allvarligast först' })
   @Transform(emptyToUndefined)
   @IsOptional()

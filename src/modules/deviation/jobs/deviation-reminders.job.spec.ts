@@ -38,9 +38,10 @@ describe('the reminders job', () => {
   });
 
   it('summarises a run in Swedish', () => {
-    const base = { day: '2026-11-25', sendsToday: true, notAccepted: 2, notResolved: 1, mails: 3, unreached: 0 };
+    const base = { day: '2026-11-25', sendsToday: true, notAccepted: 2, notResolved: 1, mails: 3, withoutLead: 0, unreached: 0 };
     expect(describeRemindersRun(base)).toBe('2 inte mottagna, 1 inte åtgärdade, 3 e-post');
-    expect(describeRemindersRun({ ...base, unreached: 1 })).toBe('2 inte mottagna, 1 inte åtgärdade, 3 e-post, 1 kunde inte skickas (delprojekt utan aktiv delprojektledare)');
+    expect(describeRemindersRun({ ...base, withoutLead: 2 })).toBe('2 inte mottagna, 1 inte åtgärdade, 3 e-post, 2 i delprojekt utan aktiv delprojektledare (till verksamhetsutvecklarna)');
+    expect(describeRemindersRun({ ...base, unreached: 1 })).toBe('2 inte mottagna, 1 inte åtgärdade, 3 e-post, 1 kunde inte skickas (ingen aktiv delprojektledare eller verksamhetsutvecklare)');
     expect(describeRemindersRun({ ...base, day: '2026-11-28', sendsToday: false })).toBe('2026-11-28 är inte en arbetsdag: inga påminnelser');
   });
 });

@@ -41,7 +41,9 @@ export interface RemindersRunSummary {
   notResolved: number;
   /** Mails queued (one per recipient). */
   mails: number;
-  /** Due reminders no one could be sent (a delprojekt without an active lead): tried again on the next run. */
+  /** Of the reminders, those in a delprojekt without an active lead: sent to the analysts instead. */
+  withoutLead: number;
+  /** Due reminders no one could be sent (no active lead and no active analyst): tried again on the next run. */
   unreached: number;
 }
 
@@ -64,8 +66,9 @@ export { isValidCronExpression } from '../../scheduling/configured-cron';
 /** "2 avvikelser", "1 avvikelse": for the log and the CLI. */
 export function describeRemindersRun(summary: RemindersRunSummary): string {
   if (!summary.sendsToday) return `${summary.day} är inte en arbetsdag: inga påminnelser`;
-  const unreached = summary.unreached > 0 ? `, ${summary.unreached} kunde inte skickas (delprojekt utan aktiv delprojektledare)` : '';
-  return `${summary.notAccepted} inte mottagna, ${summary.notResolved} inte åtgärdade, ${summary.mails} e-post${unreached}`;
+  const withoutLead = summary.withoutLead > 0 ? `, ${summary.withoutLead} i delprojekt utan aktiv delprojektledare (till verksamhetsutvecklarna)` : '';
+  const unreached = summary.unreached > 0 ? `, ${summary.unreached} kunde inte skickas (ingen aktiv delprojektledare eller verksamhetsutvecklare)` : '';
+  return `${summary.notAccepted} inte mottagna, ${summary.notResolved} inte åtgärdade, ${summary.mails} e-post${withoutLead}${unreached}`;
 }
 
 /**
@@ -125,7 +128,7 @@ export class DeviationRemindersJob extends ScheduledJob<RemindersRunSummary> {
     const policy = this.policy;
     const candidates = await this.loadCandidates(now, policy);
     const plan = planReminders(candidates.values(), now, policy);
-    const summary: RemindersRunSummary = { day: plan.day, sendsToday: plan.sendsToday, notAccepted: 0, notResolved: 0, mails: 0, unreached: 0 };
+    const summary: RemindersRunSummary = { day: plan.day, sendsToday: plan.sendsToday, notAccepted: 0, notResolved: 0, mails: 0, withoutLead: 0, unreached: 0 };
     if (plan.due.length === 0) return summary;
 
     const reports = new Map<string, ReminderReport>([...candidates.values()].map((c) => [c.id, c.report]));
@@ -133,7 +136,9 @@ export class DeviationRemindersJob extends ScheduledJob<RemindersRunSummary> {
     const planned = distributeReminders(plan.due, reports, directory);
     summary.unreached = planned.unreached.length;
     if (planned.unreached.length > 0) {
-      this.logger.warn(`${planned.unreached.length} påminnelser kunde inte skickas: ingen aktiv delprojektledare i avvikelsens delprojekt. De prövas igen vid nästa körning.`);
+      this.logger.warn(
+        `${planned.unreached.length} påminnelser kunde inte skickas: ingen aktiv delprojektledare i avvikelsens delprojekt och ingen aktiv verksamhetsutvecklare. De prövas igen vid nästa körning.`,
+      );
     }
 
     await this.dataSource.transaction(async (manager) => {
@@ -144,6 +149,8 @@ export class DeviationRemindersJob extends ScheduledJob<RemindersRunSummary> {
       summary.notAccepted = claimed.filter((r) => r.kind === 'not_accepted').length;
       summary.notResolved = claimed.filter((r) => r.kind === 'not_resolved').length;
       summary.mails = sent.mails.length;
+      const withoutLead = new Set(sent.mails.flatMap((m) => [...m.notAccepted, ...m.notResolved].filter((l) => l.withoutLead).map((l) => l.id)));
+      summary.withoutLead = claimed.filter((r) => withoutLead.has(r.deviationId)).length;
     });
     return summary;
   }

@@ -191,7 +191,7 @@ describe('reminders: who gets which mail', () => {
     analysts: ['utvecklare@mia.se'],
   };
 
-  it('gives each person one mail with all their overdue reports, most overdue first; analysts only the unresolved', () => {
+  it('gives each person one mail with all their overdue reports, most overdue first; analysts the unresolved, and all of a delprojekt without a lead', () => {
     const { mails, reached, unreached } = distributeReminders(
       [
         { deviationId: 'a1', kind: 'not_accepted', deadline: '2026-11-24', daysOverdue: 1 },
@@ -208,7 +208,8 @@ describe('reminders: who gets which mail', () => {
       expect(lead.notAccepted.map((l) => l.reference)).toEqual(['AVV-2026-00003', 'AVV-2026-00001']);
       expect(lead.notResolved.map((l) => l.reference)).toEqual(['AVV-2026-00002']);
     }
-    expect(mails[2].notAccepted).toEqual([]);
+    // Järfälla has no lead: the analyst gets its unaccepted report too, marked as such.
+    expect(mails[2].notAccepted.map((l) => [l.reference, l.withoutLead])).toEqual([['AVV-2026-00004', true]]);
     expect(mails[2].notResolved.map((l) => [l.reference, l.daysOverdue])).toEqual([
       ['AVV-2026-00005', 24],
       ['AVV-2026-00002', 5],
@@ -222,16 +223,29 @@ describe('reminders: who gets which mail', () => {
       deadline: '2026-11-24',
       daysOverdue: 1,
       importedOn: null,
+      withoutLead: false,
       path: '/avvikelser/a1',
     });
-    // Järfälla has no lead: its unaccepted report reached no one and is tried again on the next run.
-    expect(unreached.map((r) => r.deviationId)).toEqual(['b1']);
+    expect(unreached).toEqual([]);
     expect(reached.map((r) => [r.deviationId, r.kind, r.recipientCount])).toEqual([
       ['a1', 'not_accepted', 2],
       ['a3', 'not_accepted', 2],
       ['a2', 'not_resolved', 3],
+      ['b1', 'not_accepted', 1],
       ['b2', 'not_resolved', 1],
     ]);
+    // The analyst's mail says which delprojekt lack a lead, and the rest of the unaccepted are in the analysts' list.
+    expect(reminderMailContext(mails[2], policy)).toMatchObject({ withoutLeadSubprojects: ['MIA Järfälla'], withoutLeadNames: 'MIA Järfälla', notAcceptedMorePath: '/avvikelser?lead=none&status=ny' });
+    expect(reminderMailContext(mails[0], policy)).toMatchObject({ withoutLeadSubprojects: [], notAcceptedMorePath: '/delprojekt/ko' });
+  });
+
+  it('a delprojekt without a lead and no active analyst: nobody to tell, tried again on the next run', () => {
+    const { mails, reached, unreached } = distributeReminders(
+      [{ deviationId: 'b1', kind: 'not_accepted', deadline: '2026-11-20', daysOverdue: 3 }],
+      reports,
+      { leadsBySubproject: directory.leadsBySubproject, analysts: [] },
+    );
+    expect({ mails, reached, unreached: unreached.map((r) => r.deviationId) }).toEqual({ mails: [], reached: [], unreached: ['b1'] });
   });
 
   it('nothing due, no mails', () => {

@@ -1,4 +1,5 @@
 import { calendarDaysBetween, IsoDate, isWorkingDay, stockholmDate, workingDaysBetween } from '../../../common/calendar/working-days';
+import { swedishList } from '../../../common/text/swedish-list';
 import { DeadlinePolicy, deadlinesFor, DeadlineSubject } from '../deviation-deadlines';
 import { DEVIATION_STATUSES, DeviationStatus } from '../deviation-workflow';
 
@@ -8,6 +9,8 @@ import { DEVIATION_STATUSES, DeviationStatus } from '../deviation-workflow';
  * The rules (README "Schemalagda jobb"):
  * - not_accepted: still "ny" after ACCEPT_WITHIN_WORKING_DAYS working days → the owning delprojekt's leads.
  *   not_resolved: not åtgärdad, eskalerad or avslutad after RESOLVE_WITHIN_DAYS days → those leads and every analyst.
+ *   A delprojekt without an active lead: both kinds go to every analyst, who stands in for the lead there
+ *   (deviation-access.ts), and the mail says why.
  *   Overdue is decided by deadlinesFor (deviation-deadlines.ts), the same rule the lists flag reports with.
  * - Reminders go out on Swedish working days only: a mail on a Saturday or on juldagen would wait unread,
  *   and the next working day's run picks the report up.
@@ -125,6 +128,8 @@ export interface ReminderLine {
   deadline: IsoDate;
   daysOverdue: number;
   importedOn: IsoDate | null;
+  /** The owning delprojekt has no active lead: the analysts get the reminder instead, and the mail says so. */
+  withoutLead: boolean;
   /** Appended to BASE_URL in the mail. */
   path: string;
 }
@@ -142,7 +147,7 @@ export interface ReachedReminder extends DueReminder {
 
 export interface ReminderDistribution {
   mails: ReminderMail[];
-  /** Due reminders that no one could be sent (a delprojekt without an active lead): not recorded, so tried again tomorrow. */
+  /** Due reminders that no one could be sent (no active lead and no active analyst): not recorded, so tried again tomorrow. */
   unreached: DueReminder[];
   /** Due reminders that reached at least one person: recorded as sent today. */
   reached: ReachedReminder[];
@@ -160,7 +165,10 @@ export function distributeReminders(due: readonly DueReminder[], reports: Readon
     const report = reports.get(reminder.deviationId);
     if (!report) throw new Error(`Rapporten ${reminder.deviationId} saknas i påminnelsen`);
     const leads = directory.leadsBySubproject.get(report.subprojectId) ?? [];
-    const recipients = new Set([...leads, ...(reminder.kind === 'not_resolved' ? directory.analysts : [])].map((address) => address.trim().toLowerCase()));
+    // No lead to remind: the analysts stand in for one, for both kinds, rather than the report waiting for no one.
+    const withoutLead = leads.length === 0;
+    const toAnalysts = withoutLead || reminder.kind === 'not_resolved';
+    const recipients = new Set([...leads, ...(toAnalysts ? directory.analysts : [])].map((address) => address.trim().toLowerCase()));
     if (recipients.size === 0) {
       unreached.push(reminder);
       continue;
@@ -175,6 +183,7 @@ export function distributeReminders(due: readonly DueReminder[], reports: Readon
       deadline: reminder.deadline,
       daysOverdue: reminder.daysOverdue,
       importedOn: report.importedOn,
+      withoutLead,
       path: `/avvikelser/${report.id}`,
     };
     for (const email of recipients) {
@@ -203,12 +212,26 @@ export interface ReminderMailContext {
   notResolved: ReminderLine[];
   notResolvedMore: number;
   notResolvedCount: number;
+  /** Where "… och N till" of the unaccepted leads: a lead's queue, or the analysts' list of delprojekt without a lead. */
+  notAcceptedMorePath: string;
+  /** The delprojekt without an active lead this mail reminds about, so it can say why the analyst gets them. */
+  withoutLeadSubprojects: string[];
+  /** Those names as Swedish prose ("MIA HBS och MIA Järfälla"). */
+  withoutLeadNames: string;
   acceptWithinWorkingDays: number;
   resolveWithinDays: number;
   repeatAfterDays: number;
 }
 
+/** The analysts' list of reports in delprojekt without an active lead (the list page's filter lead=none). */
+export const WITHOUT_LEAD_LIST_PATH = '/avvikelser?lead=none';
+
 export function reminderMailContext(mail: ReminderMail, policy: ReminderPolicy): ReminderMailContext {
+  const withoutLeadSubprojects = [...new Set([...mail.notAccepted, ...mail.notResolved].filter((l) => l.withoutLead).map((l) => l.subprojectName))].sort((a, b) =>
+    a.localeCompare(b, 'sv'),
+  );
+  // Only reports without a lead are unaccepted reminders to an analyst; a lead's go to their own queue.
+  const analystsOnly = mail.notAccepted.length > 0 && mail.notAccepted.every((l) => l.withoutLead);
   return {
     notAccepted: mail.notAccepted.slice(0, REMINDER_MAX_LINES),
     notAcceptedMore: Math.max(0, mail.notAccepted.length - REMINDER_MAX_LINES),
@@ -216,6 +239,9 @@ export function reminderMailContext(mail: ReminderMail, policy: ReminderPolicy):
     notResolved: mail.notResolved.slice(0, REMINDER_MAX_LINES),
     notResolvedMore: Math.max(0, mail.notResolved.length - REMINDER_MAX_LINES),
     notResolvedCount: mail.notResolved.length,
+    notAcceptedMorePath: analystsOnly ? `${WITHOUT_LEAD_LIST_PATH}&status=ny` : '/delprojekt/ko',
+    withoutLeadSubprojects,
+    withoutLeadNames: swedishList(withoutLeadSubprojects),
     acceptWithinWorkingDays: policy.acceptWithinWorkingDays,
     resolveWithinDays: policy.resolveWithinDays,
     repeatAfterDays: policy.repeatAfterDays,
