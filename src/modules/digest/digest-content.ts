@@ -2,6 +2,7 @@ import { calendarDaysBetween, IsoDate, stockholmDate } from '../../common/calend
 import { barrierDisplayName } from '../barrier/barrier-wording';
 import { DeadlinePolicy, deadlinesFor, deadlineStart } from '../deviation/deviation-deadlines';
 import { DeviationStatus } from '../deviation/deviation-workflow';
+import { WITHOUT_LEAD_LIST_PATH } from '../deviation/jobs/deviation-reminders';
 
 /**
  * What the weekly digest says, built from rows and a clock (pure; DigestService reads the rows).
@@ -175,6 +176,40 @@ export interface AnalystDigestContext {
   newBarriers: DigestSection<DigestBarrierLine>;
   escalated: DigestSection<DigestBarrierLine>;
   letters: DigestSection<DigestLetterLine>;
+  /** Delprojekt without an active lead that have open reports: the analysts stand in, so they see what waits there. */
+  withoutLead: WithoutLeadDigest[];
+  /** Appended to BASE_URL: the analysts' list of reports in delprojekt without a lead. */
+  withoutLeadPath: string;
+}
+
+/** One delprojekt without an active lead in the analysts' digest: its lists as a lead's digest sorts them. */
+export interface WithoutLeadDigest {
+  subprojectName: string;
+  newReports: DigestSection<DigestReportLine>;
+  overdue: DigestSection<DigestReportLine>;
+  waitingCount: number;
+}
+
+/**
+ * The lead-less delprojekt with something open, by name: the same three lists as a lead's digest (overdue, new,
+ * waiting), so a report is counted once; waiting reports only as a count, since nobody is late with them yet.
+ */
+export function withoutLeadDigests(
+  subprojects: ReadonlyArray<{ id: string; name: string }>,
+  reports: ReadonlyMap<string, readonly DigestReportRow[]>,
+  now: Date,
+  policy: DeadlinePolicy,
+): WithoutLeadDigest[] {
+  return [...subprojects]
+    .sort((a, b) => a.name.localeCompare(b.name, 'sv'))
+    .map((subproject) => ({ subproject, lists: classifyLeadReports(reports.get(subproject.id) ?? [], now, policy) }))
+    .filter(({ lists }) => !isEmptyLeadDigest(lists))
+    .map(({ subproject, lists }) => ({
+      subprojectName: subproject.name,
+      newReports: digestSection(lists.newReports),
+      overdue: digestSection(lists.overdue),
+      waitingCount: lists.waiting.length,
+    }));
 }
 
 const LETTER_STATUS_LABELS: Record<DigestLetterRow['status'], string> = { utkast: 'Utkast', granskad: 'Granskad, inte skickad' };
@@ -183,6 +218,7 @@ export function analystDigestContext(
   input: { barriers: readonly DigestBarrierRow[]; letters: readonly DigestLetterRow[]; barrierTotal: number; letterTotal: number },
   now: Date,
   slot: string,
+  withoutLead: WithoutLeadDigest[] = [],
 ): AnalystDigestContext {
   const since = digestPeriodStart(now).getTime();
   const line = (row: DigestBarrierRow, at: Date): DigestBarrierLine => ({
@@ -209,6 +245,8 @@ export function analystDigestContext(
     newBarriers: digestSection(newBarriers),
     escalated: digestSection(escalated),
     letters: digestSection(letters),
+    withoutLead,
+    withoutLeadPath: WITHOUT_LEAD_LIST_PATH,
   };
 }
 

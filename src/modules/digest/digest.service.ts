@@ -19,6 +19,7 @@ import {
   isEmptyLeadDigest,
   leadDigestContext,
   OPEN_STATUSES,
+  withoutLeadDigests,
 } from './digest-content';
 import { activeLeadSql } from '../user/active-lead.sql';
 
@@ -58,9 +59,15 @@ export class DigestService {
          FROM app_user u JOIN subproject s ON s.id = u.subproject_id
         WHERE ${activeLeadSql('u')} ORDER BY u.email`,
     )) as LeadRow[];
-    const reports = await this.loadOpenReports([...new Set(leads.map((l) => l.subproject_id))]);
+    // Delprojekt nobody leads: their reports wait for the analysts, who stand in (see the reminders).
+    const withoutLead = (await this.dataSource.query(
+      `SELECT s.id, s.name FROM subproject s
+        WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.subproject_id = s.id AND ${activeLeadSql('u')})`,
+    )) as Array<{ id: string; name: string }>;
+    const reports = await this.loadOpenReports([...new Set([...leads.map((l) => l.subproject_id), ...withoutLead.map((s) => s.id)])]);
     const analysts = (await this.dataSource.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active ORDER BY email`)) as Array<{ email: string }>;
-    const analystContext = analysts.length > 0 ? analystDigestContext(await this.loadAnalystInput(now), now, slot) : null;
+    const analystContext =
+      analysts.length > 0 ? analystDigestContext(await this.loadAnalystInput(now), now, slot, withoutLeadDigests(withoutLead, reports, now, policy)) : null;
 
     const summary: DigestRunSummary = { week: slot, leadMails: 0, analystMails: 0, leadsSkipped: 0, alreadySent: 0 };
     await this.dataSource.transaction(async (manager) => {
