@@ -83,7 +83,7 @@ describe('personal data on the analyst’s forms: quoted, nothing stored, and a 
     // At the field too, inside the element the input is described by.
     const fieldError = /<div class="error-message" id="fel-namn-name">[\s\S]*?<\/div>/.exec(refused.text)?.[0] ?? '';
     expect(fieldError).toContain(markedFinding(PHONE));
-    expect(refused.text).toMatch(/<input id="falt-namn-name"[^>]*aria-describedby="hjalp-namn-name fel-namn-name"/);
+    expect(refused.text).toMatch(/<input id="falt-namn-name"[^>]*aria-describedby="hjalp-namn-name fel-namn-name antal-namn-name"/);
     expect((await db().query('SELECT name FROM barrier WHERE id = $1', [barrierId]))[0].name).toBe('Krav på inskrivning');
 
     const removed = await client.postForm(`/hinder/${barrierId}/namn`, { name, _personuppgifter: 'ta-bort' });
