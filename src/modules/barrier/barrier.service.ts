@@ -352,6 +352,8 @@ export class BarrierService {
          JOIN barrier_engine_state s ON s.id = 1
          LEFT JOIN barrier t ON t.id = b.merged_into_id
         WHERE b.dissolved_at IS NOT NULL AND b.dissolved_at >= s.full_run_at AND b.status IN ('upplost', 'sammanslagen')
+          -- One the analyst emptied by hand (moved every report elsewhere) is no news.
+          AND cardinality(b.dissolved_member_ids) > 0
         ORDER BY b.name, b.id`,
     )) as Array<{
       id: string;
@@ -376,7 +378,7 @@ export class BarrierService {
         (word): word is string => word !== null,
       ),
       mergedInto: row.into_id && row.into_name ? { displayName: barrierDisplayName(row.into_name), path: `/hinder/${row.into_id}` } : null,
-      restorable: row.n > 0,
+      restorable: true,
       path: `/hinder/${row.id}`,
     }));
   }
