@@ -165,38 +165,40 @@ describe('the analyst’s barrier pages after review (with a predictable engine)
     expect(section).not.toMatch(/<p>Ingen rapport har referensen/);
   });
 
-  it('keeps an escalated barrier through a run that no longer groups its reports, lists what dissolved on /hinder, and restores it', async () => {
+  it('does not dissolve an escalated barrier silently: the run result and /hinder say what dissolved and why, and it can be restored', async () => {
     const escalatedId = (await barrierOf(escalatedGroup[0].id)) as string;
     expect((await barrier(escalatedId)).status).toBe('eskalerad');
     const lookedId = (await barrierOf(looked[0].id)) as string;
+    const mailsBefore = ((await db().query(`SELECT count(*)::int AS n FROM mail_outbox WHERE template = 'barrier-escalated'`)) as Array<{ n: number }>)[0].n;
     // The thesaurus change, as the fake engine sees it: no two of these reports share a word any more.
-    for (const [i, r] of [...escalatedGroup, ...looked, ...absorbed].entries()) await remark([r.id], `ensam${i}`);
-    await run();
-    expect(await barrier(escalatedId)).toMatchObject({ status: 'eskalerad' });
-    for (const r of escalatedGroup) expect(await barrierOf(r.id)).toBe(escalatedId);
-    // The merged barrier was confirmed with its reports: kept too.
+    for (const [i, r] of [...escalatedGroup, ...looked].entries()) await remark([r.id], `ensam${i}`);
+    const { outcome, summary } = await t.app.get(PatternsJob).runNow('full');
+    expect(outcome.status).toBe('succeeded');
+    expect(summary?.dissolvedEscalated).toBe(1);
+    expect(await barrier(escalatedId)).toMatchObject({ status: 'upplost' });
+    // The merged barrier was confirmed with its reports: kept.
     expect((await barrier(lookedId)).status).toBe('bekraftad');
 
-    // A proposal the run empties is listed, with why and a way back.
-    const proposal = await report('Järfälla', '2018-02-02', 'tolk');
-    await report('Täby', '2018-02-03', 'tolk');
-    await run();
-    const proposalId = (await barrierOf(proposal.id)) as string;
-    await remark([proposal.id], 'ensam-tolk-1');
-    await db().query(`UPDATE deviation SET description = replace(description, 'mönster:tolk', 'mönster:ensam-tolk-2') WHERE description LIKE '%mönster:tolk%'`);
-    await run();
-    expect((await barrier(proposalId)).status).toBe('upplost');
     const list = await analystClient.get('/hinder');
+    expect(list.text).toContain('varav 1 hade varit eskalerat: se listan nedan och återställ det som ska finnas kvar');
     expect(list.text).toContain('Upplösta vid den senaste fulla körningen');
-    expect(list.text).toContain(`<a href="/hinder/${proposalId}">Tolk och samordning</a> (2 rapporter)`);
+    expect(list.text).toContain(`<a href="/hinder/${escalatedId}">Alfa och samordning</a> (3 rapporter, var eskalerat)`);
     expect(list.text).toContain('Mönsteranalysen fann inte längre rapporterna som ett gemensamt hinder');
-    expect(list.text).toContain(`action="/hinder/${proposalId}/aterstall"`);
-    const restored = await analystClient.postForm(`/hinder/${proposalId}/aterstall`, {});
+    expect(list.text).toContain(`action="/hinder/${escalatedId}/aterstall"`);
+    const page = await analystClient.get(`/hinder/${escalatedId}`);
+    expect(page.text).toContain('<h2 id="rubrik-aterstall">Återställ hindret</h2>');
+
+    const restored = await analystClient.postForm(`/hinder/${escalatedId}/aterstall`, {});
     expect(restored.status).toBe(303);
-    expect(await barrier(proposalId)).toMatchObject({ status: 'bekraftad' });
-    expect(await barrierOf(proposal.id)).toBe(proposalId);
+    expect(restored.location).toBe(`/hinder/${escalatedId}?klart=aterstallt`);
+    for (const r of escalatedGroup) expect(await barrierOf(r.id)).toBe(escalatedId);
+    // Its reports meet the rule again: escalated, without a second mail about it.
+    expect(await barrier(escalatedId)).toMatchObject({ status: 'eskalerad' });
+    expect(((await db().query(`SELECT count(*)::int AS n FROM mail_outbox WHERE template = 'barrier-escalated'`)) as Array<{ n: number }>)[0].n).toBe(mailsBefore);
+    // Confirmed with them: the next run keeps it, and no longer lists it as dissolved.
     await run();
-    expect(await barrierOf(proposal.id)).toBe(proposalId);
+    for (const r of escalatedGroup) expect(await barrierOf(r.id)).toBe(escalatedId);
+    expect((await analystClient.get('/hinder')).text).not.toContain('Upplösta vid den senaste fulla körningen');
   });
 
   it('shows the built-in thesaurus read-only and warns that a full run follows a change', async () => {

@@ -403,7 +403,8 @@ export class BarrierService {
         barrier_id: string;
       }>;
       await manager.query(
-        `UPDATE barrier SET status = 'bekraftad', merged_into_id = NULL, dissolved_at = NULL, dissolved_member_ids = '{}',
+        // The escalation is judged anew below (change → escalateDue): an old reason must not stand on a barrier that no longer meets the rule.
+        `UPDATE barrier SET status = 'bekraftad', merged_into_id = NULL, dissolved_at = NULL, dissolved_member_ids = '{}', escalation_reason = NULL, escalated_at = NULL,
                 confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), name_kept_at = coalesce(name_kept_at, $2),
                 updated_at = $2
           WHERE id = $1`,

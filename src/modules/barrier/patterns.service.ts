@@ -29,6 +29,8 @@ export interface PatternsRunSummary {
   created: number;
   updated: number;
   dissolved: number;
+  /** Of those dissolved, barriers that had been escalated: /hinder lists them with a way to restore them. */
+  dissolvedEscalated: number;
   escalated: number;
   letters: number;
   activeBarriers: number;
@@ -166,16 +168,18 @@ interface StoredMember {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * A membership (`bm`) no run moves: the analyst confirmed it, its barrier's skrivelse has been sent, or its barrier is
- * escalated. A sent letter put the barrier's reports before its recipient as the evidence, and its effect on the
- * overview is counted over them, so a run that regroups after the analyst's edits elsewhere must not take them away (it
- * used to leave such a barrier empty). An escalated barrier has been mailed to the analysts with its kommuner and
- * reports, and its leads' reports follow it: a full run after a thesaurus change dissolved four of them in the demo,
- * silently. New reports may still join such a barrier, and the analyst can still move reports out, split or merge it.
+ * A membership (`bm`) no run moves: the analyst confirmed it, or its barrier's skrivelse has been sent. A sent letter
+ * put the barrier's reports before its recipient as the evidence, and its effect on the overview is counted over
+ * them, so a run that regroups after the analyst's edits elsewhere must not take them away (it used to leave such a
+ * barrier empty). New reports may still join it, and the analyst can still move reports out.
+ *
+ * An escalated barrier's reports are not held: the thesaurus must still be able to take a report out of one (a phrase
+ * saying it was settled on the spot), and holding them would change the clustering of every run after an escalation.
+ * A run that leaves an escalated, confirmed or named barrier empty does not do so silently: it keeps the barrier's
+ * reports as they were (`dissolved_member_ids`), /hinder lists it with what it was and why it dissolved, and
+ * "Återställ hindret" puts the reports back, confirmed.
  */
-const HELD_MEMBER_SQL = `(bm.confirmed_by_analyst
-  OR EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = bm.barrier_id AND l.sent_at IS NOT NULL)
-  OR EXISTS (SELECT 1 FROM barrier hb WHERE hb.id = bm.barrier_id AND hb.status = 'eskalerad'))`;
+const HELD_MEMBER_SQL = `(bm.confirmed_by_analyst OR EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = bm.barrier_id AND l.sent_at IS NOT NULL))`;
 
 /**
  * Runs the pattern engine over the deviations and keeps the barriers in step: a full run clusters
@@ -243,7 +247,11 @@ export class PatternsService {
       `${kind}: ${summary.reports} rapporter, ${summary.newReports} nya` +
       (summary.mode === 'incremental' ? ` (${summary.placed} placerade i hinder)` : '') +
       `. ${summary.activeBarriers} hinder ` +
-      `(${summary.created} nya, ${summary.updated} ändrade, ${summary.dissolved} upplösta), ${summary.escalated} eskalerade nu, ` +
+      `(${summary.created} nya, ${summary.updated} ändrade, ${summary.dissolved} upplösta` +
+      (summary.dissolvedEscalated > 0
+        ? `, varav ${summary.dissolvedEscalated} ${summary.dissolvedEscalated === 1 ? 'hade varit eskalerat' : 'hade varit eskalerade'}: se listan nedan och återställ det som ska finnas kvar`
+        : '') +
+      `), ${summary.escalated} eskalerade nu, ` +
       `${summary.letters} skrivelseutkast. ${summary.durationMs} ms.` +
       (summary.languageModel === 'used' ? ' Rapporternas innebörd jämfördes också med språkmodellen.' : '') +
       (summary.languageModel === 'unavailable'
@@ -501,6 +509,11 @@ export class PatternsService {
         if (mergedInto !== null) merged.push(barrierId);
       }
       dissolved += await this.dissolveEmpty(manager, now, before);
+      // Escalation mails went out about these: the summary says so rather than only counting them among the dissolved.
+      const [{ n: dissolvedEscalated }] = (await manager.query(
+        `SELECT count(*)::int AS n FROM barrier WHERE dissolved_at = $1 AND status IN ('upplost', 'sammanslagen') AND escalation_reason IS NOT NULL`,
+        [now],
+      )) as Array<{ n: number }>;
       // After dissolveEmpty, so a letter follows only to a barrier still active: its draft then names the barrier its reports are in.
       await this.letters.barriersMergedByRun(manager, merged);
       const escalated = await this.store.escalateDue(manager);
@@ -530,6 +543,7 @@ export class PatternsService {
         created,
         updated,
         dissolved,
+        dissolvedEscalated,
         escalated: escalated.length,
         letters: 0,
         activeBarriers: (await this.store.activeIds(manager)).length,
@@ -764,6 +778,7 @@ export class PatternsService {
         created: 0,
         updated: touched.size,
         dissolved: 0,
+        dissolvedEscalated: 0,
         escalated: escalated.length,
         letters: 0,
         activeBarriers: (await this.store.activeIds(manager)).length,
