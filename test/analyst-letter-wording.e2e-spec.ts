@@ -67,7 +67,8 @@ describe('the analyst: letters without party codes, the review order kept, thesa
     }
     const { letterId } = await t.app.get(LetterService).upsertDraftForBarrier(barrierId);
     const before = await client.get(`/skrivelser/${letterId}`);
-    expect(before.text).toContain('Hindret har inget namn än, så ämnesraden säger bara vilka parter det gäller.');
+    expect(before.text).toContain('Hindret har bara ett föreslaget namn (gjort av analysen ur rapporternas ord), så ämnesraden säger bara vilka parter det gäller.');
+    expect(before.text).not.toContain('Hindret har inget namn än');
     // The barrier's parties, as its page lists them (the factory's reports name the kommun too, but the barrier does not).
     expect(before.text).toContain('<h1>Skrivelse angående ett återkommande hinder mellan Arbetsförmedlingen och Försäkringskassan</h1>');
     const draft = ((await db.query(`SELECT subject, summary FROM letter WHERE id = $1`, [letterId])) as Array<{ subject: string; summary: string }>)[0];
@@ -80,7 +81,7 @@ describe('the analyst: letters without party codes, the review order kept, thesa
     const after = await client.get(`/skrivelser/${letterId}`);
     expect(after.text).toContain('<h1>Skrivelse angående glapp när sjukpenningen upphör</h1>');
     expect(after.text).toContain('beskriver samma återkommande hinder: glapp när sjukpenningen upphör.');
-    expect(after.text).not.toContain('Hindret har inget namn än');
+    expect(after.text).not.toContain('Hindret har bara ett föreslaget namn');
   });
 
   it('the letter names the parties the barrier page lists, not every party a single report named', async () => {

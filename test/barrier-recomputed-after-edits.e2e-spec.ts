@@ -158,11 +158,12 @@ describe('moving reports in and out, and merging, recompute escalation and terms
     expect((await client.postForm(`/hinder/${betaId}/flytta-in`, { report: alfa[2].reference })).status).toBe(303);
     expect((await stored(betaId)).escalation_reason).toContain('återkommer i 3 kommuner (Järfälla, Salem och Täby)');
 
-    // Merged into beta, alfa's reports (three of five, with the one moved in) are the most common marker: beta is described by them.
+    // Merged into beta, alfa's reports (three of five, with the one moved in) are the most common marker: beta is described
+    // by them, but keeps its name, as the merge page promises (the analyst has seen it by that name).
     expect((await mergeThroughConfirmation(client, betaId, alfaId)).merged.status).toBe(303);
     const merged = await stored(betaId);
     expect(merged.terms).toEqual(['alfa', 'samordning']);
-    expect(merged.name).toBe('Alfa och samordning (AF, FK)');
+    expect(merged.name).toBe('Beta och samordning (AF, FK)');
     expect(merged.escalation_reason).toContain('återkommer i 5 kommuner (Botkyrka, Haninge, Järfälla, Salem och Täby)');
     // One mail per barrier, however often its escalation comes and goes.
     const mails = (await db().query(`SELECT subject FROM mail_outbox WHERE template = 'barrier-escalated' ORDER BY created_at`)) as Array<{ subject: string }>;

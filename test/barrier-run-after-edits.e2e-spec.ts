@@ -184,13 +184,17 @@ describe('barriers a full run empties (with a predictable engine)', () => {
     const summary = await t.app.get(PatternsService).run('full');
     expect(summary).toMatchObject({ dissolved: 1, activeBarriers: 1 });
     expect(PatternsService.describe(summary)).toContain('1 hinder (0 nya, ');
-    expect(PatternsService.describe(summary)).toContain('1 upplösta)');
+    // Not silently: the summary says the dissolved barrier had been escalated, and /hinder lists it with a restore.
+    expect(PatternsService.describe(summary)).toContain('1 upplösta, varav 1 hade varit eskalerat: se listan nedan');
     expect(await stored(alfaId)).toMatchObject({ status: 'upplost', member_count: 0 });
 
     const client = new HttpClient(t.baseUrl);
     await client.login(analyst.email, TEST_PASSWORD);
     const list = await client.get('/hinder');
-    expect(list.text).not.toContain(`href="/hinder/${alfaId}"`);
+    // Not among the barriers: only in the list of what the run dissolved, with a way to restore it.
+    const barrierTable = list.text.slice(list.text.indexOf('<table class="barrier-list'));
+    expect(barrierTable).not.toContain(`href="/hinder/${alfaId}"`);
+    expect(list.text).toContain(`action="/hinder/${alfaId}/aterstall"`);
     expect(list.text).toContain('<p>1 hinder, varav 1 eskalerat.</p>');
     const page = await client.get(`/hinder/${alfaId}`);
     expect(page.status).toBe(200);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ImportExportService, describeMasked } from '../modules/import-export/import-export.service';
+import { DomainError } from '../common/errors/domain-error';
+import { checkExportPeriod, ImportExportService, describeMasked } from '../modules/import-export/import-export.service';
 import { decodeImportFile } from '../modules/import-export/import-decoding';
 import { formatFromFileName, ImportFormat } from '../modules/import-export/import-parser';
 import { CliCommand, CliUsageError, parseOptions, withAppContext } from './cli-command';
@@ -52,8 +53,15 @@ export const exportCommand: CliCommand = {
     const { options } = parseOptions(args);
     const format = options.get('format');
     if (format !== 'jsonl' && format !== 'csv') throw new CliUsageError('Ange --format jsonl eller --format csv.');
+    const period = { from: options.get('from'), to: options.get('to') };
+    try {
+      checkExportPeriod(period);
+    } catch (error) {
+      if (error instanceof DomainError) throw new CliUsageError(error.message);
+      throw error;
+    }
     await withAppContext(context, async (app) => {
-      for await (const chunk of app.get(ImportExportService).exportDeviations(format, { from: options.get('from'), to: options.get('to') })) {
+      for await (const chunk of app.get(ImportExportService).exportDeviations(format, period)) {
         if (!context.stdout.write(chunk)) await new Promise((resolve) => context.stdout.once('drain', resolve));
       }
     });

@@ -4,6 +4,16 @@ import { swedishList } from '../../common/text/swedish-list';
 import { PARTY_WORDS } from './barrier-wording';
 
 const MAX_TERMS = 3;
+
+/**
+ * Whether a generated name may still follow barrier `b`'s terms (a full run's, or those an analyst's change describes
+ * it by): only while it is a proposal nobody has taken in. Once the analyst has opened its page or changed it, it was
+ * confirmed, escalated (the analysts' mail names it), listed in a weekly digest (`name_kept_at` records the first of
+ * those) or a skrivelse was started for it, people know it by that name: a merge page promising that it "behåller sitt
+ * namn", an answered letter, mails already sent and the overview's effect would otherwise name another barrier than the
+ * one renamed under them. From then on only the analyst renames it (Byt namn); pages mark the name as proposed.
+ */
+export const GENERATED_NAME_FOLLOWS_SQL = `(b.name_source = 'generated' AND b.name_kept_at IS NULL AND NOT EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = b.id))`;
 export const BARRIER_NAME_MAX = 160;
 /** The parties themselves: already in the name as codes, and they say nothing about the cause. */
 const PARTY_TERMS = new Set(['arbetsförmedlingen', 'försäkringskassan', 'kommunen', 'regionen', 'region stockholm']);

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock/clock';
 import { AppConfigService } from '../../config/app-config.service';
 import { ACTIVE_BARRIER_STATUSES } from './barrier.constants';
 import { DEFAULT_MIN_STRUCTURAL_MARKS, decideEscalation, EscalationMember, EscalationRule } from './barrier-escalation';
-import { generatedBarrierName } from './barrier-naming';
+import { GENERATED_NAME_FOLLOWS_SQL, generatedBarrierName } from './barrier-naming';
 import { BarrierNotifier } from './barrier-notifier';
 import { PatternEngine } from './pattern-engine.port';
 import { REPORT_JOINS, REPORT_SELECT, ReportRow, toPatternReport } from './pattern-reports';
@@ -146,7 +146,7 @@ export class BarrierStore {
 
   /**
    * Terms, parties and the per-barrier model of these barriers from the reports in them now, as the engine describes
-   * a barrier, and a generated name from the new terms (the analyst's name stays). After a split, merge or move the
+   * a barrier, and a generated name from the new terms while it may still follow them (GENERATED_NAME_FOLLOWS_SQL). After a split, merge or move the
    * barriers would otherwise show the words of the reports they had until the next full run: a barrier split off
    * showed its parent's. Nothing changes while the engine has no model of its own (no full run yet).
    */
@@ -171,9 +171,9 @@ export class BarrierStore {
       const described = this.engine.describe(rows.map((row) => toPatternReport(row)), state.model, lines, barrier);
       if (described === null) continue;
       await manager.query(
-        `UPDATE barrier SET terms = $2, parties = $3, model = coalesce($4::jsonb, model),
-                name = CASE WHEN name_source = 'generated' AND cardinality($2::text[]) > 0 THEN $5 ELSE name END, updated_at = $6
-          WHERE id = $1`,
+        `UPDATE barrier b SET terms = $2, parties = $3, model = coalesce($4::jsonb, b.model),
+                name = CASE WHEN ${GENERATED_NAME_FOLLOWS_SQL} AND cardinality($2::text[]) > 0 THEN $5 ELSE b.name END, updated_at = $6
+          WHERE b.id = $1`,
         [
           barrier.id,
           described.terms,
@@ -292,7 +292,8 @@ export class BarrierStore {
     if (decisions.size === 0) return [];
     // One statement for all; the status check keeps a barrier escalated (and its analysts mailed) once.
     const updated = (await manager.query(
-      `UPDATE barrier b SET status = 'eskalerad', escalation_reason = x.reason, escalated_at = $3, updated_at = $3
+      `UPDATE barrier b SET status = 'eskalerad', escalation_reason = x.reason, escalated_at = $3, updated_at = $3,
+              name_kept_at = coalesce(b.name_kept_at, $3)
          FROM unnest($1::uuid[], $2::text[]) AS x(id, reason)
         WHERE b.id = x.id AND b.status IN ('foreslagen', 'bekraftad')
         RETURNING b.id, b.name, b.member_count, b.municipality_counts, b.subproject_counts`,
@@ -314,6 +315,12 @@ export class BarrierStore {
     );
     const escalated: EscalatedNow[] = sorted.map((barrier) => ({ id: barrier.id, reason: (decisions.get(barrier.id) as EscalationVerdict).reason }));
     return escalated;
+  }
+
+  /** From now on these barriers' generated names stay as they are (see GENERATED_NAME_FOLLOWS_SQL). */
+  async keepNames(manager: EntityManager, barrierIds: readonly string[], now: Date = this.clock.now()): Promise<void> {
+    if (barrierIds.length === 0) return;
+    await manager.query(`UPDATE barrier SET name_kept_at = $2 WHERE id = ANY($1::uuid[]) AND name_kept_at IS NULL`, [[...new Set(barrierIds)], now]);
   }
 
   /** Ids of the active barriers, for refreshing all of them. */

@@ -17,7 +17,7 @@ import { BarrierService, LOCAL_FIX_NOTE_MAX } from './barrier.service';
 import { BarrierDetail, BarrierMemberOrder, BarrierSummary } from './barrier.types';
 import { BarrierLetterHook } from './barrier-letter.hook';
 import { BARRIER_NAME_MAX } from './barrier-naming';
-import { BarrierCreateDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveInFormDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
+import { BarrierCreateDto, BarrierCreateFormDto, BarrierLocalFixDto, BarrierMergeDto, BarrierMoveInDto, BarrierMoveInFormDto, BarrierMoveOutDto, BarrierRenameDto, BarrierSplitDto, ThesaurusEntryCreateDto } from './dto/barrier-action.dto';
 import { ThesaurusEntry } from './thesaurus-entry.entity';
 import { maskPlaceholderIn } from './engine/text-normalizer';
 import { ThesaurusService, withoutPersonalDataVariants } from './thesaurus.service';
@@ -38,6 +38,8 @@ const DONE_NOTICES: Record<string, string> = {
     'Det här hindret skapades av rapporter som delades av från ett annat. Båda hindren är bekräftade med sina rapporter, så mönsteranalysen för inte ihop dem igen.',
   'lokal-atgard': 'Den lokala åtgärden är sparad. Översikten visar hindrets avvikelser per månad före och efter datumet.',
   'lokal-atgard-borttagen': 'Den lokala åtgärden är borttagen.',
+  nytt: 'Hindret är skapat av rapporterna du angav och bekräftat med dem. Rapporter som låg i andra hinder är flyttade hit.',
+  aterstallt: 'Hindret är återställt med rapporterna det hade innan körningen löste upp det, och bekräftat med dem. Mönsteranalysen flyttar dem inte härifrån.',
 };
 
 /**
@@ -92,6 +94,7 @@ const NAME_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet'
 const SPLIT_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Dela av markerade rapporter' };
 // "Spara den lokala åtgärden" or "Spara ändringen": the page names its own button.
 const LOCAL_FIX_FORM: PersonalDataFields = { texts: ['note'], names: { note: 'Beskrivningen' }, next: '' };
+const CREATE_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Skapa hindret' };
 const THESAURUS_FORM: PersonalDataFields = { texts: ['line'], names: { line: 'Raden' }, next: 'Lägg till' };
 
 /**
@@ -133,6 +136,7 @@ const FORM_SECTIONS: Record<string, string> = {
   'flytta-in': '#rubrik-flytta-in',
   'flytta-ut': '#rapporter',
   'lokal-atgard': '#rubrik-lokal-atgard',
+  aterstall: '',
 };
 
 /** What /hinder says after the analyst asked for a run (?analys=…). */
@@ -140,6 +144,18 @@ const ANALYSIS_NOTICES: Record<string, string> = {
   startad: 'Mönsteranalysen har startat. Ladda om sidan om en stund för att se resultatet.',
   pagar: 'Mönsteranalysen körs redan. Ladda om sidan om en stund för att se resultatet.',
 };
+
+/**
+ * A refusal as a form shows it: the field messages beside their fields, and the message above the form only when no
+ * field's message already says it ("Ingen rapport har referensen …" stood above the form and again at the field).
+ * A refusal not about one field, or one whose field message says something else ("Välj ett hinder i listan."),
+ * keeps its message above the form.
+ */
+export function refusalOf(error: DomainError): { errors: Record<string, string>; formError?: string } {
+  const errors = fieldErrors(error);
+  const said = Object.values(errors).some((message) => message.startsWith(error.message) || error.message.startsWith(message));
+  return said ? { errors } : { errors, formError: error.message };
+}
 
 /** ?sida=N on /hinder/:id; anything else is the first page. */
 function pageNumber(value: unknown): number {
@@ -355,7 +371,24 @@ export class BarrierController implements OnModuleInit {
 
   @Get('hinder')
   @ApiExcludeEndpoint()
-  async listPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  listPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.renderList(request, reply, { values: {}, errors: {} });
+  }
+
+  /** "Nytt hinder av rapporterna …" on /hinder: the chosen reports (references) as one new, confirmed barrier. */
+  @Post('hinder/nytt')
+  @ApiExcludeEndpoint()
+  createFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Body() raw: unknown): Promise<FastifyReply> {
+    return postTextForm(reply, {
+      ...CREATE_FORM,
+      raw,
+      dto: BarrierCreateFormDto,
+      submit: async (dto) => `/hinder/${await this.barriers.createFromReferences(request.user as AuthUser, dto.reports, dto.name)}?klart=nytt`,
+      show: (form, status) => this.renderList(request, reply, form, status),
+    });
+  }
+
+  private async renderList(request: AuthenticatedRequest, reply: FastifyReply, createForm: PersonalDataFormState, status = 200): Promise<FastifyReply> {
     const barriers = await this.barriers.list();
     const started = (request.query as Record<string, unknown>).analys;
     const analysis = await this.patterns.status();
@@ -365,11 +398,15 @@ export class BarrierController implements OnModuleInit {
       barriers,
       letterOf: Object.fromEntries([...letters].map(([id, list]) => [id, list[0]])),
       escalatedCount: barriers.filter((b) => b.status === 'eskalerad').length,
+      generatedCount: barriers.filter((b) => b.nameSource === 'generated').length,
       statusLabels: BARRIER_STATUS_LABELS,
       analysis,
       // Only while it runs: reloaded afterwards (the address keeps ?analys=startad) the finished result says the rest.
       analysisNotice: typeof started === 'string' && analysis.running ? (ANALYSIS_NOTICES[started] ?? null) : null,
-    });
+      createForm,
+      nameMax: BARRIER_NAME_MAX,
+      dissolved: await this.barriers.dissolvedInLastRun(),
+    }, { status });
   }
 
   @Post('hinder/kor-analys')
@@ -383,6 +420,22 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   runAnalysisAddress(@Res() reply: FastifyReply): FastifyReply {
     return reply.redirect('/hinder', 303);
+  }
+
+  @Get('hinder/nytt')
+  @ApiExcludeEndpoint()
+  createAddress(@Res() reply: FastifyReply): FastifyReply {
+    return reply.redirect('/hinder#rubrik-nytt', 303);
+  }
+
+  /** The built-in thesaurus as plain text, read-only: the analyst's lines on /hinder/tesaurus add to and override it. */
+  @Get('hinder/tesaurus/inbyggd.txt')
+  @ApiExcludeEndpoint()
+  builtInThesaurus(@Res() reply: FastifyReply): FastifyReply {
+    return reply
+      .header('content-type', 'text/plain; charset=utf-8')
+      .header('content-disposition', 'inline; filename="tesaurus-inbyggd.txt"')
+      .send(this.thesaurus.builtIn());
   }
 
   @Get('hinder/tesaurus/:entryId/ta-bort')
@@ -447,6 +500,7 @@ export class BarrierController implements OnModuleInit {
     // A merged barrier's address leads to the barrier it went into.
     const mergedInto = await this.barriers.mergedInto(id);
     if (mergedInto) return reply.redirect(`/hinder/${mergedInto}?fran=${id}`, 302);
+    await this.barriers.keepName(id);
     return this.renderBarrier(request, reply, id, {});
   }
 
@@ -456,6 +510,16 @@ export class BarrierController implements OnModuleInit {
     return this.handle(request, reply, id, 'confirm', null, undefined, async (user) => {
       await this.barriers.confirm(user, id);
       return `/hinder/${id}?klart=bekraftat`;
+    });
+  }
+
+  /** "Återställ hindret": a barrier the latest full run dissolved gets its reports back (BarrierService.restore). */
+  @Post('hinder/:id/aterstall')
+  @ApiExcludeEndpoint()
+  restoreFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'restore', null, undefined, async (user) => {
+      await this.barriers.restore(user, id);
+      return `/hinder/${id}?klart=aterstallt`;
     });
   }
 
@@ -490,7 +554,7 @@ export class BarrierController implements OnModuleInit {
       return this.pages.send(request, reply, 'barrier-merge', { preview });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return this.renderBarrier(request, reply, id, { merge: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+      return this.renderBarrier(request, reply, id, { merge: { values, ...refusalOf(error) } }, error.status);
     }
   }
 
@@ -572,7 +636,7 @@ export class BarrierController implements OnModuleInit {
       return redirectAfterPost(reply, await action(request.user as AuthUser, value));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return this.renderBarrier(request, reply, id, { [formName]: { values, errors: fieldErrors(error), formError: error.message } }, error.status);
+      return this.renderBarrier(request, reply, id, { [formName]: { values, ...refusalOf(error) } }, error.status);
     }
   }
 
@@ -654,6 +718,7 @@ export class BarrierController implements OnModuleInit {
   private async renderThesaurus(request: AuthenticatedRequest, reply: FastifyReply, form: ThesaurusFormState, status = 200): Promise<FastifyReply> {
     const query = request.query as Record<string, unknown>;
     const entries = await this.thesaurus.list();
+    const builtIn = this.thesaurus.builtIn();
     // Lines saved before placeholders were refused: the engine leaves out what holds one, so the analyst is told.
     const placeholders = Object.fromEntries(entries.flatMap((entry) => {
       const found = maskPlaceholderIn(entry.line);
@@ -663,7 +728,15 @@ export class BarrierController implements OnModuleInit {
       request,
       reply,
       'barrier-thesaurus',
-      { entries, placeholders, form, saved: query.sparat === '1', removed: query.borttagen === '1' },
+      {
+        entries,
+        placeholders,
+        form,
+        saved: query.sparat === '1',
+        removed: query.borttagen === '1',
+        builtIn,
+        builtInLineCount: builtIn.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#')).length,
+      },
       { status },
     );
   }

@@ -17,6 +17,21 @@ export class Barrier extends AppBaseEntity {
   @Column({ type: 'text', default: 'generated' })
   nameSource: BarrierNameSource;
 
+  /**
+   * When a generated name stopped following the terms (see GENERATED_NAME_FOLLOWS_SQL): once the analyst has opened
+   * or changed the barrier, or it was confirmed, escalated or mailed, its name is what people know it by.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  nameKeptAt: Date | null;
+
+  /** When a full run left it without reports (status upplöst or sammanslagen by the run). */
+  @Column({ type: 'timestamptz', nullable: true })
+  dissolvedAt: Date | null;
+
+  /** Its reports just before that run, so the analyst can put them back ("Återställ hindret"). */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  dissolvedMemberIds: string[];
+
   @Column({ type: 'text', default: 'foreslagen' })
   status: BarrierStatus;
 

@@ -25,7 +25,9 @@ import {
   BarrierMergePreview,
   BarrierMergeSide,
   BarrierNotice,
+  BarrierPlacement,
   BarrierSummary,
+  DissolvedBarrier,
 } from './barrier.types';
 
 interface BarrierRow {
@@ -49,12 +51,13 @@ interface BarrierRow {
   local_fix_note: string | null;
   local_fix_recorded_at: Date | null;
   local_fix_by_name: string | null;
+  dissolved_count: number;
 }
 
 const BARRIER_COLUMNS = `b.id, b.name, b.name_source, b.status, b.member_count, b.municipality_counts, b.subproject_counts, b.parties, b.terms,
   b.period_from::text AS period_from, b.period_to::text AS period_to, b.confirmed_at, b.escalated_at, b.escalation_reason, b.merged_into_id,
   to_char(b.local_fix_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS local_fix_on, b.local_fix_note, b.local_fix_recorded_at,
-  (SELECT u.name FROM app_user u WHERE u.id = b.local_fix_by_id) AS local_fix_by_name,
+  (SELECT u.name FROM app_user u WHERE u.id = b.local_fix_by_id) AS local_fix_by_name, cardinality(b.dissolved_member_ids)::int AS dissolved_count,
   (SELECT count(*)::int FROM barrier_member bm
     WHERE bm.barrier_id = b.id AND NOT bm.confirmed_by_analyst AND (bm.anchoring IS NULL OR bm.anchoring < ${WEAK_ANCHORING})) AS to_review`;
 
@@ -89,6 +92,8 @@ const LOCAL_FIX_EARLIEST = '2000-01-01';
 const STATUS_ORDER_SQL = `CASE b.status WHEN 'eskalerad' THEN 0 WHEN 'bekraftad' THEN 1 ELSE 2 END`;
 
 const REFERENCE = /^AVV-\d{4}-\d+$/i;
+/** References in one "Nytt hinder av rapporterna" form: a barrier of more is split or merged, not typed. */
+const MAX_REFERENCES = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function byCount(counts: Record<string, number>): Array<{ name: string; count: number }> {
@@ -154,6 +159,7 @@ function summaryOf(row: BarrierRow, quarters: Map<string, number>, currentQuarte
       row.local_fix_on && row.local_fix_recorded_at
         ? { date: row.local_fix_on, note: row.local_fix_note ?? '', recordedBy: row.local_fix_by_name, recordedAt: row.local_fix_recorded_at }
         : null,
+    dissolvedReportCount: row.dissolved_count,
     path: `/hinder/${row.id}`,
   };
 }
@@ -328,6 +334,89 @@ export class BarrierService {
     };
   }
 
+  /** The analyst opened the barrier's page: its generated name is the one they know it by from now on. */
+  async keepName(id: string): Promise<void> {
+    await this.store.keepNames(this.dataSource.manager, [id]);
+  }
+
+  /**
+   * The barriers the latest full run left without reports (dissolved, or merged into the one that took most of them),
+   * for /hinder: what they were, how many reports they had, where those went, and whether they can be restored.
+   */
+  async dissolvedInLastRun(): Promise<DissolvedBarrier[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT b.id, b.name, b.status, b.escalated_at IS NOT NULL OR b.escalation_reason IS NOT NULL AS was_escalated,
+              b.confirmed_at IS NOT NULL AS was_confirmed, b.name_source, cardinality(b.dissolved_member_ids)::int AS n,
+              t.id AS into_id, t.name AS into_name
+         FROM barrier b
+         JOIN barrier_engine_state s ON s.id = 1
+         LEFT JOIN barrier t ON t.id = b.merged_into_id
+        WHERE b.dissolved_at IS NOT NULL AND b.dissolved_at >= s.full_run_at AND b.status IN ('upplost', 'sammanslagen')
+          -- One the analyst emptied by hand (moved every report elsewhere) is no news.
+          AND cardinality(b.dissolved_member_ids) > 0
+        ORDER BY b.name, b.id`,
+    )) as Array<{
+      id: string;
+      name: string;
+      status: BarrierStatus;
+      was_escalated: boolean;
+      was_confirmed: boolean;
+      name_source: 'generated' | 'analyst';
+      n: number;
+      into_id: string | null;
+      into_name: string | null;
+    }>;
+    return rows.map((row) => ({
+      id: row.id,
+      displayName: barrierDisplayName(row.name),
+      reportCount: row.n,
+      why:
+        row.into_id && row.into_name
+          ? `De flesta av rapporterna hamnade i ”${barrierDisplayName(row.into_name)}”, så hindret slogs ihop med det.`
+          : 'Mönsteranalysen fann inte längre rapporterna som ett gemensamt hinder (t.ex. efter en ändring i tesaurusen), och ingen av dem var bekräftad där.',
+      was: [row.was_escalated ? 'eskalerat' : null, row.was_confirmed ? 'bekräftat' : null, row.name_source === 'analyst' ? 'namngivet' : null].filter(
+        (word): word is string => word !== null,
+      ),
+      mergedInto: row.into_id && row.into_name ? { displayName: barrierDisplayName(row.into_name), path: `/hinder/${row.into_id}` } : null,
+      restorable: true,
+      path: `/hinder/${row.id}`,
+    }));
+  }
+
+  /**
+   * "Återställ hindret": a barrier a full run dissolved (or merged away) gets back the reports it had just before, taken
+   * out of the barriers they went to, and is confirmed with them, so the next run keeps it. Its escalation is judged
+   * anew from those reports (no second mail: one per barrier). Reports since filed elsewhere by the analyst move too.
+   */
+  async restore(user: AuthUser, id: string): Promise<void> {
+    await this.change(async (manager, now) => {
+      const row = await this.findRow(manager, id);
+      const [stored] = (await manager.query(`SELECT dissolved_member_ids::text[] AS ids FROM barrier WHERE id = $1`, [id])) as Array<{ ids: string[] }>;
+      if (ACTIVE_BARRIER_STATUSES.includes(row.status)) {
+        throw new DomainError('barrier_active', 'Hindret är inte upplöst: det finns redan bland hindren.', 409);
+      }
+      const existing = (await manager.query(`SELECT id FROM deviation WHERE id = ANY($1::uuid[]) ORDER BY id`, [stored?.ids ?? []])) as Array<{ id: string }>;
+      if (existing.length === 0) {
+        throw new DomainError('barrier_nothing_to_restore', 'Det finns inga rapporter att återställa hindret med: det löstes inte upp av en körning.', 409);
+      }
+      const previous = (await manager.query(`SELECT DISTINCT barrier_id FROM barrier_member WHERE deviation_id = ANY($1::uuid[])`, [existing.map((r) => r.id)])) as Array<{
+        barrier_id: string;
+      }>;
+      await manager.query(
+        // The escalation is judged anew below (change → escalateDue): an old reason must not stand on a barrier that no longer meets the rule.
+        `UPDATE barrier SET status = 'bekraftad', merged_into_id = NULL, dissolved_at = NULL, dissolved_member_ids = '{}', escalation_reason = NULL, escalated_at = NULL,
+                confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), name_kept_at = coalesce(name_kept_at, $2),
+                updated_at = $2
+          WHERE id = $1`,
+        [id, now, user.id],
+      );
+      for (const deviation of existing) await this.placeByAnalyst(manager, user, id, deviation.id, now);
+      await manager.query(`UPDATE barrier_member SET reason = $2::text[] WHERE barrier_id = $1`, [id, [`Återställd hit av ${user.name} efter att en körning löst upp hindret.`]]);
+      return [id, ...previous.map((p) => p.barrier_id)];
+    });
+    this.logger.log(`Hinder ${id} återställt av användare ${user.id}`);
+  }
+
   /** A barrier's name as pages show it, or null when there is no such barrier. */
   async displayNameOf(id: string): Promise<string | null> {
     const [row] = (await this.dataSource.query(`SELECT name FROM barrier WHERE id = $1`, [id])) as Array<{ name: string }>;
@@ -353,6 +442,73 @@ export class BarrierService {
     if (!rows[0]) return null;
     const count = Object.keys(rows[0].municipality_counts).length;
     return { barrierId: rows[0].id, municipalityCount: count, text: barrierNoticeText(count) };
+  }
+
+  /**
+   * Where the report stands among the barriers, for the analyst's (and admin's) view of the report: its barrier, whether
+   * confirmed there, the barriers it was moved out of, and the active barriers to put it in (the engine's better place
+   * first, then by name: comparing the report with every barrier's profile would cost a vector per barrier per view).
+   * The caller has already checked that the user may read the report.
+   */
+  async placementFor(deviationId: string): Promise<BarrierPlacement> {
+    const [members, excluded, active] = await Promise.all([
+      this.dataSource.query(
+        `SELECT b.id, b.name, b.name_source, b.status, b.member_count, b.municipality_counts, bm.source, bm.reason,
+                bm.confirmed_by_analyst AS confirmed,
+                (SELECT bb.id FROM barrier bb WHERE bb.id = bm.better_barrier_id AND bb.status = ANY($2)) AS better_id
+           FROM barrier_member bm JOIN barrier b ON b.id = bm.barrier_id
+          WHERE bm.deviation_id = $1`,
+        [deviationId, ACTIVE_BARRIER_STATUSES],
+      ) as Promise<
+        Array<{
+          id: string;
+          name: string;
+          name_source: 'generated' | 'analyst';
+          status: BarrierStatus;
+          member_count: number;
+          municipality_counts: Record<string, number>;
+          source: BarrierMemberSource;
+          reason: string[];
+          confirmed: boolean;
+          better_id: string | null;
+        }>
+      >,
+      this.dataSource.query(
+        `SELECT b.id, b.name FROM barrier_exclusion x JOIN barrier b ON b.id = x.barrier_id AND b.status = ANY($2)
+          WHERE x.deviation_id = $1 ORDER BY b.name, b.id`,
+        [deviationId, ACTIVE_BARRIER_STATUSES],
+      ) as Promise<Array<{ id: string; name: string }>>,
+      this.dataSource.query(`SELECT b.id, b.name FROM barrier b WHERE b.status = ANY($1)`, [ACTIVE_BARRIER_STATUSES]) as Promise<
+        Array<{ id: string; name: string }>
+      >,
+    ]);
+    const member = members[0] ?? null;
+    const suggestedId = member?.better_id ?? null;
+    const options = active
+      .filter((barrier) => barrier.id !== member?.id)
+      .map((barrier) => ({ value: barrier.id, label: barrierDisplayName(barrier.name) }))
+      .sort((a, b) => Number(b.value === suggestedId) - Number(a.value === suggestedId) || a.label.localeCompare(b.label, 'sv') || a.value.localeCompare(b.value))
+      .map((option) => (option.value === suggestedId ? { ...option, label: `${option.label} (passar bättre enligt analysen)` } : option));
+    return {
+      barrier: member
+        ? {
+            id: member.id,
+            displayName: barrierDisplayName(member.name),
+            generatedName: member.name_source === 'generated',
+            status: member.status,
+            statusLabel: BARRIER_STATUS_LABELS[member.status],
+            memberCount: member.member_count,
+            municipalityCount: Object.keys(member.municipality_counts).length,
+            path: `/hinder/${member.id}`,
+          }
+        : null,
+      confirmed: member?.confirmed ?? false,
+      placedByAnalyst: member?.source === 'analyst',
+      reasonLabels: (member?.reason ?? []).map(readableReason),
+      excludedFrom: excluded.map((row) => ({ id: row.id, displayName: barrierDisplayName(row.name), path: `/hinder/${row.id}` })),
+      options,
+      suggestedId,
+    };
   }
 
   /** Every deviation with its barrier, in reference order, a batch at a time (for export and measurement). */
@@ -504,7 +660,8 @@ export class BarrierService {
         `UPDATE barrier SET status = CASE WHEN $4::boolean THEN 'eskalerad' WHEN status = 'foreslagen' THEN 'bekraftad' ELSE status END,
                 escalation_reason = CASE WHEN $4::boolean THEN $5 ELSE escalation_reason END,
                 escalated_at = CASE WHEN $4::boolean THEN $6::timestamptz ELSE escalated_at END,
-                confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), updated_at = $2
+                confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3),
+                name_kept_at = coalesce(name_kept_at, $2), updated_at = $2
           WHERE id = $1`,
         [target.id, now, user.id, carried, carried ? `Sammanslaget med det eskalerade hindret "${other.name}": ${other.escalation_reason ?? ''}` : null, other.escalated_at],
       );
@@ -578,6 +735,42 @@ export class BarrierService {
       return [id, ...before.map((row) => row.barrier_id)];
     });
     return id;
+  }
+
+  /**
+   * "Nytt hinder av rapporterna …" on /hinder: the reports by reference (AVV-…), external id or id, separated by
+   * commas, spaces or lines, as one new confirmed barrier (createFromReports). Refused, with every reference that
+   * matches no report named at the field, before anything changes.
+   */
+  async createFromReferences(user: AuthUser, text: string, name?: string): Promise<string> {
+    const references = [...new Set(text.split(/[\s,;]+/u).map((part) => part.trim()).filter((part) => part !== ''))];
+    if (references.length === 0) {
+      throw new DomainError('barrier_no_reports', 'Skriv minst en rapports referens.', 400, [
+        { field: 'reports', message: 'Skriv rapporternas referenser, t.ex. AVV-2018-00042, AVV-2018-00057.' },
+      ]);
+    }
+    if (references.length > MAX_REFERENCES) {
+      throw new DomainError('barrier_too_many_reports', `Skriv högst ${MAX_REFERENCES} referenser åt gången.`, 400, [
+        { field: 'reports', message: `Skriv högst ${MAX_REFERENCES} referenser (nu ${references.length}).` },
+      ]);
+    }
+    const ids: string[] = [];
+    const unknown: string[] = [];
+    for (const reference of references) {
+      const found = await this.findReport(this.dataSource.manager, reference);
+      if (found) ids.push(found.id);
+      else unknown.push(reference.slice(0, 40));
+    }
+    if (unknown.length > 0) {
+      const list = unknown.map((reference) => `”${reference}”`).join(', ');
+      throw new DomainError('report_not_found', `Inget hinder har skapats.`, 404, [
+        {
+          field: 'reports',
+          message: `${unknown.length === 1 ? 'Ingen rapport har referensen' : 'Inga rapporter har referenserna'} ${list}. Kontrollera mot rapporterna, t.ex. AVV-2018-00042, eller ta bort ${unknown.length === 1 ? 'den' : 'dem'}.`,
+        },
+      ]);
+    }
+    return this.createFromReports(user, ids, name);
   }
 
   /**
@@ -692,10 +885,14 @@ export class BarrierService {
   private async change(work: (manager: EntityManager, now: Date) => Promise<string[]>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.store.lockState(manager);
-      const touched = await work(manager, this.clock.now());
+      const now = this.clock.now();
+      const touched = await work(manager, now);
       await this.store.refreshFigures(manager, touched);
-      // Every barrier it touched is described, and its escalation judged, by the reports in it now.
+      // Every barrier it touched is described, and its escalation judged, by the reports in it now. A generated name
+      // follows the new terms only where nobody had taken it in yet (a barrier just split off or created); then it
+      // stays, as the analyst has now seen it (the merged barrier keeps its name, as the merge page says).
       await this.store.redescribe(manager, touched);
+      await this.store.keepNames(manager, touched, now);
       await this.store.requestFullRun(manager);
       await this.store.escalateDue(manager, touched);
     });
@@ -705,7 +902,8 @@ export class BarrierService {
   private async confirmWithReports(manager: EntityManager, user: AuthUser, barrierId: string, now: Date): Promise<void> {
     await manager.query(
       `UPDATE barrier SET status = CASE WHEN status = 'foreslagen' THEN 'bekraftad' ELSE status END,
-              confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), updated_at = $2
+              confirmed_at = coalesce(confirmed_at, $2), confirmed_by_id = coalesce(confirmed_by_id, $3), name_kept_at = coalesce(name_kept_at, $2),
+              updated_at = $2
         WHERE id = $1`,
       [barrierId, now, user.id],
     );
@@ -726,16 +924,23 @@ export class BarrierService {
     await manager.query(`DELETE FROM barrier_exclusion WHERE barrier_id = $1 AND deviation_id = $2`, [barrierId, deviationId]);
   }
 
-  private async resolveReport(manager: EntityManager, report: string): Promise<{ id: string; reference: string }> {
+  /** A report by reference (AVV-…), id or external id, or null. */
+  private async findReport(manager: EntityManager, report: string): Promise<{ id: string; reference: string } | null> {
     const value = report.trim();
     const clause = REFERENCE.test(value) ? 'upper(d.reference) = upper($1)' : UUID.test(value) ? 'd.id = $1::uuid' : 'd.external_id = $1';
     const rows = (await manager.query(`SELECT d.id, d.reference FROM deviation d WHERE ${clause}`, [value])) as Array<{ id: string; reference: string }>;
-    if (!rows[0]) {
+    return rows[0] ?? null;
+  }
+
+  private async resolveReport(manager: EntityManager, report: string): Promise<{ id: string; reference: string }> {
+    const value = report.trim();
+    const found = await this.findReport(manager, value);
+    if (!found) {
       throw new DomainError('report_not_found', `Ingen rapport har referensen "${value}".`, 404, [
         { field: 'report', message: `Ingen rapport har referensen "${value}". Kontrollera den mot rapporten, t.ex. AVV-2018-00042.` },
       ]);
     }
-    return rows[0];
+    return found;
   }
 
   private checkName(name: string): string {

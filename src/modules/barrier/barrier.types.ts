@@ -34,6 +34,8 @@ export interface BarrierSummary {
   /** Something changed locally because of the barrier; null when none is recorded. */
   localFix: BarrierLocalFix | null;
   path: string;
+  /** Reports it had when a full run dissolved it (0 otherwise): "Återställ hindret" puts them back. */
+  dissolvedReportCount: number;
 }
 
 export interface BarrierLocalFix {
@@ -113,6 +115,49 @@ export interface BarrierNotice {
   barrierId: string;
   municipalityCount: number;
   text: string;
+}
+
+/**
+ * Where a report stands among the barriers, for the analyst (and admin) on the report's page: the barrier it is in,
+ * whether the analyst confirmed it there, barriers it was moved out of, and the barriers it can be put in.
+ */
+export interface BarrierPlacement {
+  barrier: {
+    id: string;
+    displayName: string;
+    generatedName: boolean;
+    status: BarrierStatus;
+    statusLabel: string;
+    memberCount: number;
+    municipalityCount: number;
+    path: string;
+  } | null;
+  /** Confirmed there by the analyst (or held by a sent letter): no run moves it. */
+  confirmed: boolean;
+  /** Placed by the analyst rather than the engine. */
+  placedByAnalyst: boolean;
+  reasonLabels: string[];
+  /** Barriers the analyst moved it out of: the engine never puts it back there. */
+  excludedFrom: Array<{ id: string; displayName: string; path: string }>;
+  /** Active barriers it can be put in: the one the engine says fits it better first, then by name. */
+  options: Array<{ value: string; label: string }>;
+  /** The engine's better place, when it has one (first among the options). */
+  suggestedId: string | null;
+}
+
+/** A barrier the latest full run left without reports, as /hinder lists it. */
+export interface DissolvedBarrier {
+  id: string;
+  displayName: string;
+  /** Reports it had just before the run. */
+  reportCount: number;
+  /** Why, in Swedish. */
+  why: string;
+  /** What the analyst had made of it: 'eskalerat', 'bekräftat', 'namngivet'. */
+  was: string[];
+  mergedInto: { displayName: string; path: string } | null;
+  restorable: boolean;
+  path: string;
 }
 
 /** One line of `export barriers`: the report and its barrier, or null when it is part of none. */

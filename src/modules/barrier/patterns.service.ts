@@ -7,7 +7,7 @@ import { ACTIVE_BARRIER_STATUSES } from './barrier.constants';
 import { isInterfaceBarrier } from './barrier-escalation';
 import { matchBarriers, PreviousBarrier } from './barrier-identity';
 import { BarrierLetterHook } from './barrier-letter.hook';
-import { generatedBarrierName } from './barrier-naming';
+import { GENERATED_NAME_FOLLOWS_SQL, generatedBarrierName } from './barrier-naming';
 import { BarrierStore, EngineStateRow } from './barrier-store';
 import { FullRunRequest, PatternBarrier, PatternEngine } from './pattern-engine.port';
 import { REPORT_JOINS, REPORT_SELECT, ReportRow, toPatternReport } from './pattern-reports';
@@ -29,6 +29,8 @@ export interface PatternsRunSummary {
   created: number;
   updated: number;
   dissolved: number;
+  /** Of those dissolved, barriers that had been escalated: /hinder lists them with a way to restore them. */
+  dissolvedEscalated: number;
   escalated: number;
   letters: number;
   activeBarriers: number;
@@ -170,6 +172,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * put the barrier's reports before its recipient as the evidence, and its effect on the overview is counted over
  * them, so a run that regroups after the analyst's edits elsewhere must not take them away (it used to leave such a
  * barrier empty). New reports may still join it, and the analyst can still move reports out.
+ *
+ * An escalated barrier's reports are not held: the thesaurus must still be able to take a report out of one (a phrase
+ * saying it was settled on the spot), and holding them would change the clustering of every run after an escalation.
+ * A run that leaves an escalated, confirmed or named barrier empty does not do so silently: it keeps the barrier's
+ * reports as they were (`dissolved_member_ids`), /hinder lists it with what it was and why it dissolved, and
+ * "Återställ hindret" puts the reports back, confirmed.
  */
 const HELD_MEMBER_SQL = `(bm.confirmed_by_analyst OR EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = bm.barrier_id AND l.sent_at IS NOT NULL))`;
 
@@ -239,7 +247,11 @@ export class PatternsService {
       `${kind}: ${summary.reports} rapporter, ${summary.newReports} nya` +
       (summary.mode === 'incremental' ? ` (${summary.placed} placerade i hinder)` : '') +
       `. ${summary.activeBarriers} hinder ` +
-      `(${summary.created} nya, ${summary.updated} ändrade, ${summary.dissolved} upplösta), ${summary.escalated} eskalerade nu, ` +
+      `(${summary.created} nya, ${summary.updated} ändrade, ${summary.dissolved} upplösta` +
+      (summary.dissolvedEscalated > 0
+        ? `, varav ${summary.dissolvedEscalated} ${summary.dissolvedEscalated === 1 ? 'hade varit eskalerat' : 'hade varit eskalerade'}: se listan nedan och återställ det som ska finnas kvar`
+        : '') +
+      `), ${summary.escalated} eskalerade nu, ` +
       `${summary.letters} skrivelseutkast. ${summary.durationMs} ms.` +
       (summary.languageModel === 'used' ? ' Rapporternas innebörd jämfördes också med språkmodellen.' : '') +
       (summary.languageModel === 'unavailable'
@@ -488,12 +500,20 @@ export class PatternsService {
       await this.store.refreshFigures(manager, [...new Set([...current.map((barrier) => barrier.id), ...(await this.store.activeIds(manager))])]);
       let dissolved = 0;
       const merged: string[] = [];
+      // Each barrier's reports before the run, kept with it when the run dissolves it: /hinder lists what dissolved,
+      // and "Återställ hindret" puts them back.
+      const before = new Map(current.map((barrier) => [barrier.id, barrier.memberIds]));
       for (const [barrierId, mergedInto] of match.unmatched) {
-        if (!(await this.retire(manager, barrierId, mergedInto, now))) continue;
+        if (!(await this.retire(manager, barrierId, mergedInto, now, before.get(barrierId) ?? []))) continue;
         dissolved += 1;
         if (mergedInto !== null) merged.push(barrierId);
       }
-      dissolved += await this.dissolveEmpty(manager, now);
+      dissolved += await this.dissolveEmpty(manager, now, before);
+      // Escalation mails went out about these: the summary says so rather than only counting them among the dissolved.
+      const [{ n: dissolvedEscalated }] = (await manager.query(
+        `SELECT count(*)::int AS n FROM barrier WHERE dissolved_at = $1 AND status IN ('upplost', 'sammanslagen') AND escalation_reason IS NOT NULL`,
+        [now],
+      )) as Array<{ n: number }>;
       // After dissolveEmpty, so a letter follows only to a barrier still active: its draft then names the barrier its reports are in.
       await this.letters.barriersMergedByRun(manager, merged);
       const escalated = await this.store.escalateDue(manager);
@@ -523,6 +543,7 @@ export class PatternsService {
         created,
         updated,
         dissolved,
+        dissolvedEscalated,
         escalated: escalated.length,
         letters: 0,
         activeBarriers: (await this.store.activeIds(manager)).length,
@@ -545,19 +566,19 @@ export class PatternsService {
   }
 
   /**
-   * Terms, parties and model from the engine, in one statement; a generated name follows the terms, the
-   * analyst's never changes. Rows where nothing changed are not written. Returns how many changed.
+   * Terms, parties and model from the engine, in one statement; a generated name follows the terms only while nobody
+   * has taken it in (GENERATED_NAME_FOLLOWS_SQL), the analyst's never changes. Rows where nothing changed are not written. Returns how many changed.
    */
   private async updateFromEngine(manager: EntityManager, rows: readonly EngineBarrierRow[], now: Date): Promise<number> {
     if (rows.length === 0) return 0;
     const [, affected] = (await manager.query(
       `UPDATE barrier b
           SET engine_key = x.engine_key, terms = x.terms, parties = x.parties, model = x.model,
-              name = CASE WHEN b.name_source = 'generated' THEN x.name ELSE b.name END, updated_at = $2
+              name = CASE WHEN ${GENERATED_NAME_FOLLOWS_SQL} THEN x.name ELSE b.name END, updated_at = $2
          FROM jsonb_to_recordset($1::jsonb) AS x(${ENGINE_BARRIER_COLUMNS})
         WHERE b.id = x.id
           AND (b.engine_key, b.terms, b.parties, b.model, b.name)
-              IS DISTINCT FROM (x.engine_key, x.terms, x.parties, x.model, CASE WHEN b.name_source = 'generated' THEN x.name ELSE b.name END)`,
+              IS DISTINCT FROM (x.engine_key, x.terms, x.parties, x.model, CASE WHEN ${GENERATED_NAME_FOLLOWS_SQL} THEN x.name ELSE b.name END)`,
       [JSON.stringify(rows), now],
     )) as [unknown, number];
     return affected;
@@ -654,12 +675,13 @@ export class PatternsService {
    * or dissolved. Whatever its status: an escalated or confirmed barrier left with no report is no barrier any more
    * (one the analyst confirmed, named or sent a letter about keeps those reports, so it is never left empty by a run).
    */
-  private async retire(manager: EntityManager, barrierId: string, mergedInto: string | null, now: Date): Promise<boolean> {
+  private async retire(manager: EntityManager, barrierId: string, mergedInto: string | null, now: Date, memberIds: readonly string[]): Promise<boolean> {
     const [, affected] = (await manager.query(
-      `UPDATE barrier SET status = CASE WHEN $2::uuid IS NULL THEN 'upplost' ELSE 'sammanslagen' END, merged_into_id = $2, model = NULL, updated_at = $3
+      `UPDATE barrier SET status = CASE WHEN $2::uuid IS NULL THEN 'upplost' ELSE 'sammanslagen' END, merged_into_id = $2, model = NULL, updated_at = $3,
+              dissolved_at = $3, dissolved_member_ids = $5::uuid[]
         WHERE id = $1 AND status = ANY($4)
           AND NOT EXISTS (SELECT 1 FROM barrier_member WHERE barrier_id = $1)`,
-      [barrierId, mergedInto, now, ACTIVE_BARRIER_STATUSES],
+      [barrierId, mergedInto, now, ACTIVE_BARRIER_STATUSES, memberIds],
     )) as [unknown, number];
     return affected > 0;
   }
@@ -670,11 +692,14 @@ export class PatternsService {
    * it drops out of the lists, the counts, the reports' notice and the letter drafting, which all read active ones.
    * Its page and id stay, so a skrivelse about it still leads there. Returns how many.
    */
-  private async dissolveEmpty(manager: EntityManager, now: Date): Promise<number> {
+  private async dissolveEmpty(manager: EntityManager, now: Date, before: ReadonlyMap<string, readonly string[]>): Promise<number> {
+    const ids = [...before.keys()];
     const [, affected] = (await manager.query(
-      `UPDATE barrier b SET status = 'upplost', model = NULL, updated_at = $1
-        WHERE b.status = ANY($2) AND NOT EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.barrier_id = b.id)`,
-      [now, ACTIVE_BARRIER_STATUSES],
+      `UPDATE barrier b SET status = 'upplost', model = NULL, updated_at = $1, dissolved_at = $1,
+              dissolved_member_ids = coalesce(string_to_array(x.members, ',')::uuid[], '{}')
+         FROM barrier b2 LEFT JOIN unnest($3::uuid[], $4::text[]) AS x(id, members) ON x.id = b2.id
+        WHERE b.id = b2.id AND b.status = ANY($2) AND NOT EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.barrier_id = b.id)`,
+      [now, ACTIVE_BARRIER_STATUSES, ids, ids.map((id) => (before.get(id) ?? []).join(','))],
     )) as [unknown, number];
     return affected;
   }
@@ -753,6 +778,7 @@ export class PatternsService {
         created: 0,
         updated: touched.size,
         dissolved: 0,
+        dissolvedEscalated: 0,
         escalated: escalated.length,
         letters: 0,
         activeBarriers: (await this.store.activeIds(manager)).length,

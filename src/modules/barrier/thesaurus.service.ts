@@ -139,6 +139,11 @@ export class ThesaurusService {
     return this.nouns.concepts;
   }
 
+  /** The built-in thesaurus as shipped beside the engine, for the analyst to read (/hinder/tesaurus). */
+  builtIn(): string {
+    return loadDefaultThesaurus(defaultThesaurusPath());
+  }
+
   list(manager?: EntityManager): Promise<ThesaurusEntry[]> {
     const entries = manager ? manager.getRepository(ThesaurusEntry) : this.entries;
     return entries.find({ order: { createdAt: 'ASC', id: 'ASC' } });

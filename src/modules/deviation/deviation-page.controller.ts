@@ -1,5 +1,6 @@
 import { Body, Controller, Get, OnModuleInit, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { ClassConstructor } from 'class-transformer';
 import { FastifyReply } from 'fastify';
 import { Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest, AuthUser } from '../../common/auth/auth-user';
@@ -13,6 +14,7 @@ import { isNotFound, PersonalDataFields, postTextForm } from '../../common/templ
 import { swedishList } from '../../common/text/swedish-list';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { BarrierService } from '../barrier/barrier.service';
+import { ReportBarrierInFormDto, ReportBarrierOutFormDto } from '../barrier/dto/barrier-action.dto';
 import {
   CATEGORY_LABELS,
   CommentVisibility,
@@ -70,6 +72,8 @@ const DONE_NOTICES: Record<string, string> = {
   internal: 'Anteckningen är sparad.',
   reporter: 'Svaret är sparat.',
   personuppgift: REDACTION_DONE_NOTICE,
+  'hinder-ut': 'Avvikelsen är uttagen ur hindret. Mönsteranalysen lägger aldrig tillbaka den där.',
+  'hinder-in': 'Avvikelsen är lagd i hindret och bekräftad där. Mönsteranalysen flyttar den inte därifrån.',
 };
 
 /** The filing form's fields, top to bottom. */
@@ -96,6 +100,8 @@ const FORM_SECTIONS: Record<string, string> = {
   tilldela: '#ansvarig',
   klassning: '#klassning',
   personuppgifter: '#personuppgifter',
+  'hinder-ut': '#hinder-placering',
+  'hinder-in': '#hinder-placering',
 };
 
 /** The status form's comment: required to reopen, otherwise a note for the log. */
@@ -162,6 +168,13 @@ export function allIntro(query: Partial<DeviationListQueryDto> | null, withoutLe
  */
 function saidOnce(state: FormState): FormState {
   return state.formError !== undefined && Object.values(state.errors).includes(state.formError) ? { ...state, formError: undefined } : state;
+}
+
+/** A barrier action on the report's page refused: what happened, and what to do (the page may have been open a while). */
+function barrierRefusal(error: DomainError): string {
+  if (error.message === 'Rapporten i hindret hittades inte.') return 'Avvikelsen ligger inte längre i det hindret: sidan visar nu var den ligger. Inget har ändrats.';
+  if (error.message === 'Hindret hittades inte.') return 'Hindret du valde finns inte. Välj ett hinder i listan. Inget har ändrats.';
+  return `${error.message} Välj ett annat hinder. Inget har ändrats.`;
 }
 
 /** The statuses a report leaves and enters by the status actions (the timeline's kinds for them). */
@@ -505,6 +518,51 @@ export class DeviationPageController implements OnModuleInit {
     });
   }
 
+  /** "Ta ut ur hindret" on the report's page (analysts and admins): BarrierService.moveOut, as on the barrier's page. */
+  @Post('avvikelser/:id/hinder-ut')
+  @Roles('analyst', 'admin')
+  async takeOutOfBarrier(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    return this.barrierAction(request, reply, id, raw, ReportBarrierOutFormDto, async (user, dto) => {
+      await this.barriers.moveOut(user, dto.barrierId, id);
+      return `/avvikelser/${id}?klart=hinder-ut#hinder-placering`;
+    });
+  }
+
+  /** "Lägg i ett hinder" on the report's page (analysts and admins): BarrierService.moveIn, out of the one it is in. */
+  @Post('avvikelser/:id/hinder-in')
+  @Roles('analyst', 'admin')
+  async putInBarrier(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    return this.barrierAction(request, reply, id, raw, ReportBarrierInFormDto, async (user, dto) => {
+      await this.barriers.moveIn(user, dto.barrierId, id);
+      return `/avvikelser/${id}?klart=hinder-in#hinder-placering`;
+    });
+  }
+
+  /** A barrier form on the report's page: the report must be one the user may read; a refusal shows the page with it. */
+  private async barrierAction<T extends object>(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    id: string,
+    raw: unknown,
+    dto: ClassConstructor<T>,
+    action: (user: AuthUser, value: T) => Promise<string>,
+  ): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    if (!UUID.test(id)) throw new NotFoundError('Avvikelsen');
+    // Answers 404 for a report the user may not read, before anything about its barriers is said or done.
+    await this.deviations.getForUser(user, id);
+    const values = formValues(raw);
+    const form = await validateForm(dto, raw);
+    if (!form.value) return this.renderReport(request, reply, id, { barrier: { values, errors: form.errors } }, 400);
+    try {
+      return redirectAfterPost(reply, await action(user, form.value));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // Not about a field of this form: the barrier chosen was merged or dissolved meanwhile, or the report left it.
+      return this.renderReport(request, reply, id, { barrier: { values, errors: {}, formError: barrierRefusal(error) } }, error.status);
+    }
+  }
+
   /** A form's address opened by itself (see FORM_SECTIONS): to the form on the report page, which decides who may see it. */
   @Get('avvikelser/:id/:form')
   formAddress(@Res() reply: FastifyReply, @Param('id') id: string, @Param('form') form: string): FastifyReply {
@@ -645,17 +703,20 @@ export class DeviationPageController implements OnModuleInit {
     request: AuthenticatedRequest,
     reply: FastifyReply,
     id: string,
-    forms: Partial<Record<'status' | 'assign' | 'move' | 'comment' | 'classify' | 'redact', FormState>>,
+    forms: Partial<Record<'status' | 'assign' | 'move' | 'comment' | 'classify' | 'redact' | 'barrier', FormState>>,
     status = 200,
     notice: string | null = null,
     extra: Record<string, unknown> = {},
   ): Promise<FastifyReply> {
     const user = request.user as AuthUser;
     const view = await this.deviations.getForUser(user, id);
-    const [leads, municipalities, barrierNotice] = await Promise.all([
+    // Analysts and admins see (and change) which barrier the report is in, whatever its status; others only the escalated notice.
+    const seesBarriers = user.role === 'analyst' || user.role === 'admin';
+    const [leads, municipalities, barrierNotice, barrierPlacement] = await Promise.all([
       view.permissions.canAssign ? this.deviations.assignableLeads(view.deviation.subproject.id) : Promise.resolve([]),
       view.permissions.canMove ? this.deviations.municipalityOptions() : Promise.resolve([]),
       this.barriers.barrierNoticeFor(id),
+      seesBarriers ? this.barriers.placementFor(id) : Promise.resolve(null),
     ]);
     const d = view.deviation;
     const empty = (): FormState => ({ values: {}, errors: {} });
@@ -681,7 +742,9 @@ export class DeviationPageController implements OnModuleInit {
           comment: saidOnce(forms.comment ?? empty()),
           classify: saidOnce(forms.classify ?? classifyNow),
           redact: saidOnce(forms.redact ?? empty()),
+          barrier: forms.barrier ?? empty(),
         },
+        barrierPlacement,
         redaction,
         actionButtons: actions.map((action) => ({ value: action, label: ACTION_LABELS[action] })),
         needsResolution: actions.some((a) => a === 'resolve' || (a === 'close' && !d.resolution)),

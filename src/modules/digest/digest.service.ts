@@ -66,8 +66,8 @@ export class DigestService {
     )) as Array<{ id: string; name: string }>;
     const reports = await this.loadOpenReports([...new Set([...leads.map((l) => l.subproject_id), ...withoutLead.map((s) => s.id)])]);
     const analysts = (await this.dataSource.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active ORDER BY email`)) as Array<{ email: string }>;
-    const analystContext =
-      analysts.length > 0 ? analystDigestContext(await this.loadAnalystInput(now), now, slot, withoutLeadDigests(withoutLead, reports, now, policy)) : null;
+    const analystInput = analysts.length > 0 ? await this.loadAnalystInput(now) : null;
+    const analystContext = analystInput ? analystDigestContext(analystInput, now, slot, withoutLeadDigests(withoutLead, reports, now, policy)) : null;
 
     const summary: DigestRunSummary = { week: slot, leadMails: 0, analystMails: 0, leadsSkipped: 0, alreadySent: 0 };
     await this.dataSource.transaction(async (manager) => {
@@ -104,6 +104,13 @@ export class DigestService {
             manager,
           );
           summary.analystMails += 1;
+        }
+        // The mail names these barriers: a later run must not rename them (GENERATED_NAME_FOLLOWS_SQL in barrier-naming.ts).
+        if (summary.analystMails > 0 && analystInput) {
+          await manager.query(`UPDATE barrier SET name_kept_at = $2 WHERE id = ANY($1::uuid[]) AND name_kept_at IS NULL`, [
+            analystInput.barriers.map((barrier) => barrier.id),
+            now,
+          ]);
         }
       }
     });

@@ -4,7 +4,8 @@ import { validate } from 'class-validator';
 import { maskPii } from '../../common/pii/pii-detector';
 import { emptyPiiCounts, PII_KIND_LABELS, PII_KINDS, PiiKind } from '../../common/pii/pii-finding';
 import { toCsvLine } from '../../common/csv/csv';
-import { DomainError } from '../../common/errors/domain-error';
+import { isIsoDate } from '../../common/calendar/working-days';
+import { DomainError, FieldProblem, ValidationFailedError } from '../../common/errors/domain-error';
 import { flattenValidationErrors } from '../../common/validation/validation';
 import { DeviationService } from '../deviation/deviation.service';
 import { DeviationExportOptions, DeviationExportRow } from '../deviation/deviation.types';
@@ -131,7 +132,10 @@ export class ImportExportService {
     return summary;
   }
 
-  /** Streams every report as JSONL or CSV (with a header), in reference order, in constant memory. */
+  /**
+   * Streams every report as JSONL or CSV (with a header), in reference order, in constant memory. Check the period with
+   * `checkExportPeriod` first: once the first line is sent, a refusal can only cut the download off.
+   */
   async *exportDeviations(format: ExportFormat, options: DeviationExportOptions = {}): AsyncGenerator<string> {
     if (format === 'csv') yield '\uFEFF' + toCsvLine([...EXPORT_COLUMNS]);
     for await (const row of this.deviations.streamForExport(options)) {
@@ -150,4 +154,24 @@ function csvValue(row: DeviationExportRow, column: (typeof EXPORT_COLUMNS)[numbe
 export function describeMasked(counts: Record<PiiKind, number>): string {
   const parts = PII_KINDS.filter((kind) => counts[kind] > 0).map((kind) => `${PII_KIND_LABELS[kind]}: ${counts[kind]}`);
   return parts.length ? parts.join(', ') : 'inga';
+}
+
+/**
+ * The export's period (`from`, `to`, ÅÅÅÅ-MM-DD, both optional): real calendar days (2026-02-30 and 2026-99-01 are
+ * not: they reached the database mid-stream, which cut the download off after its headers), and from no later than to.
+ * Throws a ValidationFailedError (400) that names the field; call it before streaming.
+ */
+export function checkExportPeriod(options: DeviationExportOptions): void {
+  const problems: FieldProblem[] = [];
+  const example = { from: '2026-01-01', to: '2026-12-31' } as const;
+  for (const name of ['from', 'to'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(value) && isIsoDate(value))) {
+      problems.push({ field: name, message: `${name} måste vara ett datum som finns, skrivet ÅÅÅÅ-MM-DD, t.ex. ${example[name]} (du skrev "${value.slice(0, 40)}").` });
+    }
+  }
+  if (problems.length === 0 && options.from !== undefined && options.to !== undefined && options.from > options.to) {
+    problems.push({ field: 'to', message: `to (${options.to}) kan inte vara före from (${options.from}). Byt plats på datumen.` });
+  }
+  if (problems.length > 0) throw new ValidationFailedError(problems, problems.map((problem) => problem.message).join(' '));
 }

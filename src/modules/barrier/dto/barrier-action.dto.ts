@@ -107,3 +107,31 @@ export class BarrierLocalFixDto {
   @Length(3, 500, { message: 'Skriv kort vad som gjordes, 3–500 tecken.' })
   note: string;
 }
+
+/** On a report's page: take the report out of the barrier it is in (named, so a page left open does not take it out of another). */
+export class ReportBarrierOutFormDto {
+  @Transform(trimString)
+  @IsUUID('all', { message: 'Hindret finns inte längre. Ladda om sidan och försök igen.' })
+  barrierId: string;
+}
+
+/** On a report's page: put the report in a barrier chosen in the list (out of the one it is in). */
+export class ReportBarrierInFormDto {
+  @Transform(trimString)
+  @IsUUID('all', { message: 'Välj ett hinder i listan.' })
+  barrierId: string;
+}
+
+/** /hinder's "Nytt hinder av rapporterna": references (AVV-…), external ids or ids, separated by commas, spaces or lines. */
+export class BarrierCreateFormDto {
+  @Transform(trimString)
+  @IsString({ message: 'Skriv rapporternas referenser, t.ex. AVV-2018-00042, AVV-2018-00057.' })
+  @Length(1, 20_000, { message: 'Skriv rapporternas referenser, t.ex. AVV-2018-00042, AVV-2018-00057.' })
+  reports: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString({ message: 'Skriv ett namn på hindret.' })
+  @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken, eller lämna fältet tomt.` })
+  name?: string;
+}
