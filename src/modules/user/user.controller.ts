@@ -173,7 +173,7 @@ export class UserController {
   }
 
   private async renderList(request: AuthenticatedRequest, reply: FastifyReply, form: object, status = 200): Promise<FastifyReply> {
-    const [users, subprojects] = await Promise.all([this.users.list(), this.organisation.listSubprojects()]);
+    const [users, subprojects] = await Promise.all([this.users.list(), this.organisation.listSubprojects({ activeOnly: true })]);
     const notice = this.notice(request.query as Record<string, unknown>, users);
     return this.pages.send(
       request,
@@ -205,7 +205,8 @@ export class UserController {
   }
 
   private async renderEdit(request: AuthenticatedRequest, reply: FastifyReply, user: User, form: object, status = 200): Promise<FastifyReply> {
-    const subprojects = await this.organisation.listSubprojects();
+    // Delprojekt in use, and the user's own even if it has been retired since, so saving leaves it as it was.
+    const subprojects = (await this.organisation.listSubprojects()).filter((s) => s.deactivatedAt === null || s.id === user.subprojectId);
     return this.pages.send(
       request,
       reply,

@@ -102,7 +102,7 @@ export class UserService {
   async checkUpdate(id: string, dto: UserUpdateDto): Promise<void> {
     const user = await this.get(id);
     const role = dto.role ?? user.role;
-    await this.checkSubproject(role, dto.subprojectId !== undefined ? dto.subprojectId : user.subprojectId);
+    await this.checkSubproject(role, dto.subprojectId !== undefined ? dto.subprojectId : user.subprojectId, user.subprojectId);
     const removed = removesAdmin(user, role, dto.active ?? user.active);
     if (removed && (await this.users.count({ where: { role: 'admin', active: true, id: Not(id) } })) === 0) throw new LastAdminError(user.name, removed);
   }
@@ -110,7 +110,7 @@ export class UserService {
   async update(id: string, dto: UserUpdateDto): Promise<User> {
     const user = await this.get(id);
     const requested = dto.subprojectId !== undefined ? dto.subprojectId : user.subprojectId;
-    const subprojectId = await this.checkSubproject(dto.role ?? user.role, requested);
+    const subprojectId = await this.checkSubproject(dto.role ?? user.role, requested, user.subprojectId);
     const changes: Partial<User> = { subprojectId };
     if (dto.role !== undefined) changes.role = dto.role;
     if (dto.name !== undefined) changes.name = dto.name;
@@ -153,11 +153,18 @@ export class UserService {
     return { id: subproject.id, name: subproject.name };
   }
 
-  /** Staff and leads need a delprojekt; analysts and admins see everything and have none. */
-  private async checkSubproject(role: Role, subprojectId: string | null): Promise<string | null> {
+  /**
+   * Staff and leads need a delprojekt; analysts and admins see everything and have none. A retired delprojekt takes
+   * no one new; `current` (the user's own, kept unchanged) is let be.
+   */
+  private async checkSubproject(role: Role, subprojectId: string | null, current: string | null = null): Promise<string | null> {
     if (!SUBPROJECT_ROLES.includes(role)) return null;
     if (!subprojectId) throw new SubprojectRequiredError();
-    await this.organisation.getSubproject(subprojectId);
+    const subproject = await this.organisation.getSubproject(subprojectId);
+    if (subproject.deactivatedAt !== null && subprojectId !== current) {
+      const message = `${subproject.name} är avvecklat. Välj ett delprojekt som är i bruk.`;
+      throw new DomainError('unit_deactivated', message, 422, [{ field: 'subprojectId', message }]);
+    }
     return subprojectId;
   }
 }
