@@ -45,6 +45,10 @@ describe('the barrier pages’ details (with a predictable engine)', () => {
     const fieldError = /<p class="error-message" id="fel-in-report">([\s\S]*?)<\/p>/.exec(refused.text)?.[1] ?? '';
     expect(fieldError).toContain('Ingen rapport har referensen &quot;AVV-1999-99999&quot;. Kontrollera den mot rapporten, t.ex. AVV-2018-00042.');
     expect(refused.text).toContain('value="AVV-1999-99999"');
+    // Said once in the summary (the field's fuller message, linked) and once at the field, not a third time.
+    expect(refused.text.split('Ingen rapport har referensen &quot;AVV-1999-99999&quot;.').length - 1).toBe(2);
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(refused.text)?.[0] ?? '';
+    expect(summary).toContain('href="#falt-in-report"');
   });
 
   it('"Byt namn" starts from the name as the page shows it, without party codes', async () => {

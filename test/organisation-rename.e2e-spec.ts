@@ -23,7 +23,8 @@ describe('renaming a förbund, a delprojekt or a kommun', () => {
 
     const renamed = await admin.postForm(`/admin/organisation/forbund/${hbs?.id}/namn`, { name: '  Samordningsförbundet Huddinge Botkyrka Salem ' });
     expect(renamed.status).toBe(303);
-    expect(renamed.location).toBe('/admin/organisation?sparat=1');
+    expect(renamed.location).toBe(`/admin/organisation?klart=namn&enhet=forbund&id=${hbs?.id}`);
+    expect((await admin.get(renamed.location ?? '')).text).toContain('Namnet är ändrat: förbundet heter nu Samordningsförbundet Huddinge Botkyrka Salem.');
     expect((await tree()).federations.map((f) => f.name)).toContain('Samordningsförbundet Huddinge Botkyrka Salem');
 
     const stockholm = await subprojectId(t.app, 'MIA Stockholm');

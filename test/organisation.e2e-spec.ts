@@ -28,10 +28,12 @@ describe('organisation as data, administered from pages and API', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('MIA Östra Södertörn');
 
-    expect((await admin.postForm('/admin/organisation/forbund', { name: 'Samordningsförbundet Norrtälje' })).location).toBe('/admin/organisation?sparat=1');
+    const added = await admin.postForm('/admin/organisation/forbund', { name: 'Samordningsförbundet Norrtälje' });
     let tree = (await admin.api('GET', '/api/organisation')).json<OrganisationTree>();
     const federation = tree.federations.find((f) => f.name === 'Samordningsförbundet Norrtälje');
     expect(federation).toBeDefined();
+    expect(added.location).toBe(`/admin/organisation?klart=ny&enhet=forbund&id=${federation?.id}`);
+    expect((await admin.get(added.location ?? '')).text).toContain('Förbundet Samordningsförbundet Norrtälje är tillagt.');
 
     await admin.get('/admin/organisation');
     expect((await admin.postForm('/admin/organisation/delprojekt', { name: 'MIA Norrtälje', federationId: federation?.id ?? '' })).status).toBe(303);

@@ -1,6 +1,6 @@
 import { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { launchBrowser, newBrowserPage, signIn } from '../support/browser';
+import { fieldErrorProblems, launchBrowser, newBrowserPage, pageProblems, report, signIn } from '../support/browser';
 import { createApiToken, createUser, TEST_PASSWORD } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -73,6 +73,46 @@ describe('admin pages at 375 px', () => {
           .map((table) => table.querySelector('caption')?.textContent ?? 'tabell');
       });
       expect(unreachable).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a refused rename far down the organisation page starts at an error summary that leads to the field', async () => {
+    const { context, page } = await newBrowserPage(browser, t.baseUrl, { width: 390, height: 844 });
+    try {
+      await signIn(page, adminEmail, TEST_PASSWORD);
+      await page.goto('/admin/organisation');
+      const haninge = (await t.app.get(DataSource).query(`SELECT id FROM municipality WHERE name = 'Haninge'`))[0].id as string;
+      await page.locator(`#kommun-${haninge} summary`).click();
+      await page.locator(`#namn-${haninge}`).fill('Tyresö');
+      await page.locator(`#kommun-${haninge} button:has-text("Spara namnet")`).click();
+      await page.waitForLoadState('load');
+      const problems = await fieldErrorProblems(page);
+      const focused = await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id);
+      expect(focused).toBe('felsammanfattning');
+      expect(await page.locator('#felsammanfattning').textContent()).toContain('Det finns redan en kommun som heter Tyresö.');
+      // The summary is at the top of the page, in view, not many screens down with the form.
+      expect((await page.locator('#felsammanfattning').boundingBox())?.y ?? 9999).toBeLessThan(844);
+      await page.locator('#felsammanfattning a').click();
+      expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe(`#namn-${haninge}`);
+      expect(await page.locator(`#namn-${haninge}`).inputValue()).toBe('Tyresö');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the page that asks before removing or retiring a unit passes the page checks', async () => {
+    const { context, page } = await newBrowserPage(browser, t.baseUrl, { width: 390, height: 844 });
+    try {
+      await signIn(page, adminEmail, TEST_PASSWORD);
+      const haninge = (await t.app.get(DataSource).query(`SELECT id FROM municipality WHERE name = 'Haninge'`))[0].id as string;
+      const response = await page.goto(`/admin/organisation/kommuner/${haninge}/ta-bort`);
+      expect(response?.status()).toBe(200);
+      expect(await page.locator('h1').textContent()).toBe('Avveckla Haninge?');
+      const problems = { [`/admin/organisation/kommuner/:id/ta-bort`]: await pageProblems(page) };
+      expect(report(problems)).toBe(report({ [`/admin/organisation/kommuner/:id/ta-bort`]: [] }));
     } finally {
       await context.close();
     }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import nunjucks from 'nunjucks';
+import { saidByAField } from './error-summary';
 import { formatDate, formatDateTime } from './formatting';
 
 /** templates/ sits at the project root, three levels above both src/common/templates and dist/common/templates. */
@@ -27,6 +28,7 @@ export class TemplateRenderer {
     for (const env of [this.env, this.textEnv]) {
       env.addFilter('datum', (value: unknown) => formatDate(value));
       env.addFilter('datumtid', (value: unknown) => formatDateTime(value));
+      env.addFilter('saidByAField', (formError: unknown, errors: unknown) => saidByAField(formError, errors));
     }
   }
 

@@ -59,7 +59,7 @@ interface StoredRow {
  * audit event, and its new-report mails, queued as template + context (the outbox worker renders them).
  * The delprojekt's active leads are mailed; a delprojekt without one has its reports mailed to the active
  * analysts instead, who stand in for the lead. Whom it reached is recorded in the audit event, so the
- * receipt says what happened. A report whose kommun does not exist is not stored and is missing from the result.
+ * receipt says what happened. A report whose kommun does not exist or is retired is not stored and is missing from the result.
  */
 const FILE_SQL = `
   WITH input AS (
@@ -70,7 +70,7 @@ const FILE_SQL = `
     SELECT x.*, m.name AS municipality_name, m.subproject_id, s.name AS subproject_name,
            EXISTS (SELECT 1 FROM app_user u WHERE u.subproject_id = m.subproject_id AND ${activeLeadSql('u')}) AS has_lead,
            EXISTS (SELECT 1 FROM app_user u WHERE u.id = x.reporter_id AND u.subproject_id = m.subproject_id AND ${activeLeadSql('u')}) AS reporter_is_lead
-      FROM input x JOIN municipality m ON m.id = x.municipality_id JOIN subproject s ON s.id = m.subproject_id
+      FROM input x JOIN municipality m ON m.id = x.municipality_id AND m.deactivated_at IS NULL JOIN subproject s ON s.id = m.subproject_id
   ), inserted AS (
     INSERT INTO deviation (id, municipality_id, subproject_id, reporter_id, reporter_email, occurred_on, reported_at,
                            category, parties, title, description, consequence, tried, severity, created_at, updated_at)

@@ -223,7 +223,7 @@ export class DeviationPageController implements OnModuleInit {
       path: /^\/avvikelser\/ny$/,
       render: async (_request, values) => ({
         template: 'deviation-new',
-        data: this.newFormData({ values: withParties(values), errors: {} }, await this.deviations.municipalityOptions()),
+        data: this.newFormData({ values: withParties(values), errors: {} }, (await this.deviations.municipalityOptions()).filter((m) => m.active)),
       }),
     });
     this.resumable.register({
@@ -272,7 +272,7 @@ export class DeviationPageController implements OnModuleInit {
       render: async (_request, values, match) => {
         const comment = postedText(values, 'comment');
         if (!comment.trim()) return null;
-        const options = (await this.deviations.municipalityOptions()).map(({ value, label }) => ({ value, label }));
+        const options = (await this.deviations.municipalityOptions()).filter((m) => m.active).map(({ value, label }) => ({ value, label }));
         return resumedForm({
           heading: 'Flytta till en annan kommun',
           action: `/avvikelser/${match[1]}/flytta`,
@@ -753,10 +753,11 @@ export class DeviationPageController implements OnModuleInit {
         canEscalate: actions.includes('escalate'),
         assigneeOptions: leads.map((lead) => ({ value: lead.id, label: lead.name })),
         // A delprojekt without an active lead is marked: the analysts, not a lead, would get the report there.
+        // A retired kommun takes no reports: not a place to move one to.
         municipalityOptions: municipalities
-          .filter((m) => m.value !== d.municipality.id)
+          .filter((m) => m.value !== d.municipality.id && m.active)
           .map((m) => ({ value: m.value, label: m.subprojectHasLead ? m.label : `${m.label} – ingen delprojektledare` })),
-        moveTargetsWithoutLead: municipalities.some((m) => !m.subprojectHasLead && m.value !== d.municipality.id),
+        moveTargetsWithoutLead: municipalities.some((m) => !m.subprojectHasLead && m.value !== d.municipality.id && m.active),
         textLimits: { resolution: RESOLUTION_MAX, comment: COMMENT_MAX, body: COMMENT_MAX },
         commentOptions: commentVisibilities.map((value) => ({ value, label: COMMENT_VISIBILITY_LABELS[value] })),
         categoryOptions: labelled(DEVIATION_CATEGORIES, CATEGORY_LABELS),

@@ -271,7 +271,7 @@ export class DeviationService {
       severity: dto.severity,
       mailContext: this.notifier.newReportContext({ id, title: dto.title, category: dto.category, severity: dto.severity, status: 'ny' }),
     });
-    if (!row) throw new ValidationFailedError([{ field: 'municipalityId', message: 'Kommunen finns inte. Välj en kommun i listan.' }]);
+    if (!row) throw await this.municipalityRefused(this.dataSource.manager, dto.municipalityId);
     if (!row.subprojectHasLead) this.notifier.filedWithoutLead(row.reference, row.analystEmails.length);
     return {
       id: row.id,
@@ -361,11 +361,19 @@ export class DeviationService {
     return options.manager ? work(options.manager) : this.dataSource.transaction(work);
   }
 
-  /** What the filing form offers: every kommun, the user's own delprojekt's first, and which to preselect. */
+  /** Why a kommun cannot take a report (filed or moved there): it does not exist, or it is retired. */
+  private async municipalityRefused(manager: EntityManager, municipalityId: string): Promise<DomainError> {
+    const rows = (await manager.query(`SELECT name FROM municipality WHERE id = $1 AND deactivated_at IS NOT NULL`, [municipalityId])) as Array<{ name: string }>;
+    const message = rows[0] ? `${rows[0].name} är avvecklad och tar inte emot nya avvikelser. Välj en annan kommun.` : 'Kommunen finns inte. Välj en kommun i listan.';
+    return new ValidationFailedError([{ field: 'municipalityId', message }], rows[0] ? message : undefined);
+  }
+
+  /** What the filing form offers: every kommun in use, the user's own delprojekt's first, and which to preselect. */
   async filingOptions(user: AuthUser): Promise<{ municipalities: MunicipalityOption[]; defaultMunicipalityId: string }> {
     const rows = (await this.dataSource.query(
       `SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name
          FROM municipality m JOIN subproject s ON s.id = m.subproject_id
+        WHERE m.deactivated_at IS NULL
         ORDER BY (m.subproject_id = $1) DESC NULLS LAST, m.name`,
       [user.subprojectId],
     )) as Array<{ id: string; name: string; subproject_id: string; subproject_name: string }>;
@@ -494,15 +502,18 @@ export class DeviationService {
     )) as Array<{ id: string; name: string }>;
   }
 
-  /** Every kommun with its delprojekt (and whether that has an active lead), for filters and the move form. */
+  /**
+   * Every kommun with its delprojekt (and whether that has an active lead), for filters and the move form. `active`:
+   * false for a retired kommun, which filters of past reports keep and the forms for new ones leave out.
+   */
   async municipalityOptions(): Promise<
-    Array<{ value: string; label: string; name: string; subprojectId: string; subprojectName: string; subprojectHasLead: boolean }>
+    Array<{ value: string; label: string; name: string; subprojectId: string; subprojectName: string; subprojectHasLead: boolean; active: boolean }>
   > {
     const rows = (await this.dataSource.query(
-      `SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name,
+      `SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name, m.deactivated_at IS NULL AS active,
               EXISTS (SELECT 1 FROM app_user l WHERE l.subproject_id = m.subproject_id AND ${activeLeadSql('l')}) AS has_lead
          FROM municipality m JOIN subproject s ON s.id = m.subproject_id ORDER BY m.name`,
-    )) as Array<{ id: string; name: string; subproject_id: string; subproject_name: string; has_lead: boolean }>;
+    )) as Array<{ id: string; name: string; subproject_id: string; subproject_name: string; has_lead: boolean; active: boolean }>;
     return rows.map((row) => ({
       value: row.id,
       label: `${row.name} (${row.subproject_name})`,
@@ -510,6 +521,7 @@ export class DeviationService {
       subprojectId: row.subproject_id,
       subprojectName: row.subproject_name,
       subprojectHasLead: row.has_lead,
+      active: row.active,
     }));
   }
 
@@ -713,12 +725,13 @@ export class DeviationService {
       const row = await this.loadVisible(manager, user, id, true);
       if (!canMove(user, facts(row))) throw new ForbiddenError('Bara delprojektledare i delprojektet som äger avvikelsen och verksamhetsutvecklare kan flytta den.');
       const targets = (await manager.query(
-        `SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name FROM municipality m JOIN subproject s ON s.id = m.subproject_id WHERE m.id = $1`,
+        `SELECT m.id, m.name, m.subproject_id, s.name AS subproject_name FROM municipality m JOIN subproject s ON s.id = m.subproject_id
+          WHERE m.id = $1 AND m.deactivated_at IS NULL FOR KEY SHARE OF m`,
         [municipalityId],
       )) as Array<{ id: string; name: string; subproject_id: string; subproject_name: string }>;
       // Who hears of it there: the new delprojekt's active leads, or, with none, the analysts who stand in.
       const target = targets[0];
-      if (!target) throw new ValidationFailedError([{ field: 'municipalityId', message: 'Kommunen finns inte. Välj en kommun i listan.' }]);
+      if (!target) throw await this.municipalityRefused(manager, municipalityId);
       if (target.id === row.municipality_id) {
         const message = `Avvikelsen gäller redan ${target.name}.`;
         throw new DomainError('same_municipality', message, 422, [{ field: 'municipalityId', message }]);

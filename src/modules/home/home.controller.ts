@@ -21,8 +21,11 @@ export class HomeController {
   async home(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const user = request.user;
     const tree = await this.organisation.tree();
+    // The organisation as it works now: retired units are history, on Admin → Organisation and in old reports.
     const subprojects = tree.federations.flatMap((federation) =>
-      federation.subprojects.map((subproject) => ({ ...subproject, federationName: federation.name })),
+      federation.subprojects
+        .filter((subproject) => subproject.active)
+        .map((subproject) => ({ ...subproject, municipalities: subproject.municipalities.filter((m) => m.active), federationName: federation.name })),
     );
     const own = user?.subprojectId ? subprojects.find((subproject) => subproject.id === user.subprojectId) ?? null : null;
     const municipalityCount = subprojects.reduce((sum, subproject) => sum + subproject.municipalities.length, 0);

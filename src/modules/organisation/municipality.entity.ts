@@ -9,6 +9,10 @@ export class Municipality extends AppBaseEntity {
   @Column({ type: 'text' })
   name: string;
 
+  /** Retired ("avvecklad"): kept for history, offered for nothing new. Null while in use. */
+  @Column({ type: 'timestamptz', nullable: true })
+  deactivatedAt: Date | null;
+
   @Column({ type: 'uuid' })
   subprojectId: string;
 

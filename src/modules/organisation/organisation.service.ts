@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, IsNull, QueryFailedError, Repository } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { FederationCreateDto, MunicipalityCreateDto, SubprojectCreateDto } from './dto/organisation.dto';
@@ -10,12 +10,51 @@ import { sameNameCondition } from './organisation-name.query';
 import { Subproject } from './subproject.entity';
 import { activeLeadSql } from '../user/active-lead.sql';
 
+/** `active`: false for a retired ("avvecklad") unit, which stays in the tree for history. */
 export interface OrganisationTree {
   federations: Array<{
     id: string;
     name: string;
-    subprojects: Array<{ id: string; name: string; municipalities: Array<{ id: string; name: string }> }>;
+    active: boolean;
+    subprojects: Array<{ id: string; name: string; active: boolean; municipalities: Array<{ id: string; name: string; active: boolean }> }>;
   }>;
+}
+
+/** The three kinds of unit, as the pages' addresses (forbund, delprojekt, kommuner) name them. */
+export type UnitKind = 'federation' | 'subproject' | 'municipality';
+
+/** Swedish words for one unit of a kind, for messages: "kommunen Tyresö", "Kommunen Tyresö är …". */
+export const UNIT_WORDS: Record<UnitKind, { the: string; notFound: string; gender: 'n' | 't' }> = {
+  federation: { the: 'förbundet', notFound: 'Samordningsförbundet', gender: 't' },
+  subproject: { the: 'delprojektet', notFound: 'Delprojektet', gender: 't' },
+  municipality: { the: 'kommunen', notFound: 'Kommunen', gender: 'n' },
+};
+
+/** What refers to a unit and so keeps it from being removed: counted in the database when asked. */
+export interface UnitReferences {
+  kind: UnitKind;
+  id: string;
+  name: string;
+  active: boolean;
+  /** Swedish, e.g. "12 avvikelser", "2 användare"; empty when nothing refers to it. */
+  references: string[];
+  /** Why it cannot be retired either, in Swedish; null when it can (or already is). */
+  deactivationBlocked: string | null;
+}
+
+const TABLES: Record<UnitKind, string> = { federation: 'federation', subproject: 'subproject', municipality: 'municipality' };
+
+/** "a", "a och b", "a, b och c". */
+export function swedishList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} och ${items[items.length - 1]}`;
+}
+
+function counted(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23503';
 }
 
 export type MunicipalityMoveOpenDeviations = 'follow' | 'stay';
@@ -53,14 +92,16 @@ export class OrganisationService {
       federations: federations.map((federation) => ({
         id: federation.id,
         name: federation.name,
+        active: federation.deactivatedAt === null,
         subprojects: subprojects
           .filter((subproject) => subproject.federationId === federation.id)
           .map((subproject) => ({
             id: subproject.id,
             name: subproject.name,
+            active: subproject.deactivatedAt === null,
             municipalities: municipalities
               .filter((municipality) => municipality.subprojectId === subproject.id)
-              .map(({ id, name }) => ({ id, name })),
+              .map(({ id, name, deactivatedAt }) => ({ id, name, active: deactivatedAt === null })),
           })),
       })),
     };
@@ -75,8 +116,9 @@ export class OrganisationService {
     )) as Array<{ id: string; name: string }>;
   }
 
-  listSubprojects(): Promise<Subproject[]> {
-    return this.subprojects.find({ order: { name: 'ASC' } });
+  /** activeOnly: what can be chosen for something new (a user, a kommun, a move); retired ones stay for history. */
+  listSubprojects(options: { activeOnly?: boolean } = {}): Promise<Subproject[]> {
+    return this.subprojects.find({ where: options.activeOnly ? { deactivatedAt: IsNull() } : {}, order: { name: 'ASC' } });
   }
 
   listMunicipalities(subprojectId?: string): Promise<Municipality[]> {
@@ -109,7 +151,7 @@ export class OrganisationService {
    * Adds each named kommun the organisation lacks, in a delprojekt and förbund of its own named after it
    * ("MIA Uppsala" in "Samordningsförbundet Uppsala", reused where one by that name exists), as an
    * administrator would before importing reports from outside the organisation; they can be moved to the
-   * right delprojekt afterwards. Names a kommun could not have (under 2 or over 80 characters) are left
+   * right delprojekt afterwards. Names a kommun could not have (under 2 or over 80 characters, no letters) are left
    * for the import to refuse. Returns the names added, in the order given.
    */
   async addMissingMunicipalities(names: Iterable<string>): Promise<string[]> {
@@ -118,7 +160,7 @@ export class OrganisationService {
     for (const raw of names) {
       const name = raw.trim();
       const key = name.toLocaleLowerCase('sv');
-      if (name.length < 2 || name.length > 80 || seen.has(key)) continue;
+      if (name.length < 2 || name.length > 80 || !/\p{L}/u.test(name) || seen.has(key)) continue;
       seen.add(key);
       if (await this.findMunicipalityByName(name)) continue;
       const federationName = `Samordningsförbundet ${name}`;
@@ -136,24 +178,49 @@ export class OrganisationService {
     return this.saveUnique(() => this.federations.save(this.federations.create({ name: dto.name })), this.federations, dto.name, (taken) => `Det finns redan ett förbund som heter ${taken}.`);
   }
 
+  /** In a förbund in use; its row is held (FOR SHARE) until saved, so it cannot be retired meanwhile. */
   async createSubproject(dto: SubprojectCreateDto): Promise<Subproject> {
-    if (!(await this.federations.exists({ where: { id: dto.federationId } }))) throw new NotFoundError('Samordningsförbundet');
     return this.saveUnique(
-      () => this.subprojects.save(this.subprojects.create({ name: dto.name, federationId: dto.federationId })),
+      () =>
+        this.subprojects.manager.transaction(async (manager) => {
+          await this.lockInUse(manager, 'federation', dto.federationId, 'federationId', (name) => `${name} är avvecklat. Välj ett förbund som är i bruk.`);
+          return manager.save(manager.create(Subproject, { name: dto.name, federationId: dto.federationId }));
+        }),
       this.subprojects,
       dto.name,
       (taken) => `Det finns redan ett delprojekt som heter ${taken}.`,
     );
   }
 
+  /** In a delprojekt in use, held like createSubproject's förbund. */
   async createMunicipality(dto: MunicipalityCreateDto): Promise<Municipality> {
-    await this.getSubproject(dto.subprojectId);
     return this.saveUnique(
-      () => this.municipalities.save(this.municipalities.create({ name: dto.name, subprojectId: dto.subprojectId })),
+      () =>
+        this.municipalities.manager.transaction(async (manager) => {
+          await this.lockInUse(manager, 'subproject', dto.subprojectId, 'subprojectId', (name) => `${name} är avvecklat. Välj ett delprojekt som är i bruk.`);
+          return manager.save(manager.create(Municipality, { name: dto.name, subprojectId: dto.subprojectId }));
+        }),
       this.municipalities,
       dto.name,
       (taken) => `Det finns redan en kommun som heter ${taken}.`,
     );
+  }
+
+  /**
+   * A unit held (FOR SHARE) for the rest of the transaction, refused when it is missing or retired. Retiring and
+   * removing take FOR UPDATE, so they wait for, or are waited for by, whatever puts something new in the unit.
+   */
+  private async lockInUse(manager: EntityManager, kind: UnitKind, id: string, field: string, retired: (name: string) => string): Promise<string> {
+    const rows = (await manager.query(`SELECT name, deactivated_at FROM ${TABLES[kind]} WHERE id = $1 FOR SHARE`, [id])) as Array<{
+      name: string;
+      deactivated_at: Date | null;
+    }>;
+    if (!rows[0]) throw new NotFoundError(UNIT_WORDS[kind].notFound);
+    if (rows[0].deactivated_at !== null) {
+      const message = retired(rows[0].name);
+      throw new DomainError('unit_deactivated', message, 422, [{ field, message }]);
+    }
+    return rows[0].name;
   }
 
   /**
@@ -198,11 +265,13 @@ export class OrganisationService {
     return this.municipalities.manager.transaction(async (manager) => {
       const municipality = await manager.findOne(Municipality, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!municipality) throw new NotFoundError('Kommunen');
-      const [target, source] = await Promise.all([
-        manager.findOne(Subproject, { where: { id: subprojectId } }),
-        manager.findOne(Subproject, { where: { id: municipality.subprojectId } }),
-      ]);
-      if (!target) throw new NotFoundError('Delprojektet');
+      if (municipality.deactivatedAt !== null) {
+        const message = `${municipality.name} är avvecklad. Ta den i bruk igen innan du flyttar den.`;
+        throw new DomainError('unit_deactivated', message, 422, [{ field: 'subprojectId', message }]);
+      }
+      const targetName = await this.lockInUse(manager, 'subproject', subprojectId, 'subprojectId', (name) => `${name} är avvecklat. Välj ett delprojekt som är i bruk.`);
+      const source = await manager.findOne(Subproject, { where: { id: municipality.subprojectId } });
+      const target = { name: targetName };
       if (municipality.subprojectId === subprojectId) {
         const message = `${municipality.name} hör redan till ${target.name}. Välj ett annat delprojekt.`;
         throw new DomainError('same_subproject', message, 422, [{ field: 'subprojectId', message }]);
@@ -234,6 +303,119 @@ export class OrganisationService {
       }
       const stayed = options.openDeviations === 'follow' ? 0 : await this.countOpen(manager, municipality.id);
       return { municipality, fromSubprojectName: source?.name ?? '', toSubprojectName: target.name, movedDeviations, stayedDeviations: stayed };
+    });
+  }
+
+  /**
+   * What refers to a unit, counted in the database: for a kommun its reports and timeline events that name it (a
+   * report moved away from it); for a delprojekt its kommuner, users (also deactivated ones), reports and such events;
+   * for a förbund its delprojekt. Anything of these keeps it from being removed: it can only be retired.
+   */
+  async references(kind: UnitKind, id: string, manager: EntityManager = this.municipalities.manager): Promise<UnitReferences> {
+    const rows = (await manager.query(`SELECT name, deactivated_at FROM ${TABLES[kind]} WHERE id = $1`, [id])) as Array<{ name: string; deactivated_at: Date | null }>;
+    if (!rows[0]) throw new NotFoundError(UNIT_WORDS[kind].notFound);
+    const count = async (sql: string): Promise<number> => ((await manager.query(sql, [id])) as Array<{ n: number }>)[0].n;
+    const references: string[] = [];
+    const add = (n: number, one: string, many: string): void => {
+      if (n > 0) references.push(counted(n, one, many));
+    };
+    const events = (key: string): string =>
+      `SELECT count(*)::int AS n FROM deviation_event WHERE kind = 'moved' AND ((before->>'${key}') = $1::text OR (after->>'${key}') = $1::text)`;
+    let deactivationBlocked: string | null = null;
+    if (kind === 'municipality') {
+      add(await count(`SELECT count(*)::int AS n FROM deviation WHERE municipality_id = $1`), 'avvikelse', 'avvikelser');
+      add(await count(events('municipalityId')), 'flytt i avvikelsers tidslinjer', 'flyttar i avvikelsers tidslinjer');
+    } else if (kind === 'subproject') {
+      const municipalities = (await manager.query(`SELECT name, deactivated_at FROM municipality WHERE subproject_id = $1 ORDER BY name`, [id])) as Array<{
+        name: string;
+        deactivated_at: Date | null;
+      }>;
+      add(municipalities.length, 'kommun', 'kommuner');
+      const users = (await manager.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE active)::int AS active FROM app_user WHERE subproject_id = $1`, [id])) as Array<{
+        n: number;
+        active: number;
+      }>;
+      add(users[0].n, 'användare', 'användare');
+      add(await count(`SELECT count(*)::int AS n FROM deviation WHERE subproject_id = $1`), 'avvikelse', 'avvikelser');
+      add(await count(events('subprojectId')), 'flytt i avvikelsers tidslinjer', 'flyttar i avvikelsers tidslinjer');
+      const open = await count(`SELECT count(*)::int AS n FROM deviation WHERE subproject_id = $1 AND status <> 'avslutad'`);
+      const inUse = municipalities.filter((m) => m.deactivated_at === null).map((m) => m.name);
+      const blocks: string[] = [];
+      if (inUse.length > 0) blocks.push(`flytta eller avveckla först ${inUse.length === 1 ? 'kommunen' : 'kommunerna'} ${swedishList(inUse)}`);
+      if (users[0].active > 0) blocks.push(`flytta ${counted(users[0].active, 'aktiv användare', 'aktiva användare')} till ett annat delprojekt eller stäng av ${users[0].active === 1 ? 'kontot' : 'kontona'} under Användare`);
+      if (open > 0) blocks.push(`avsluta eller flytta ${counted(open, 'öppen avvikelse', 'öppna avvikelser')}`);
+      if (blocks.length > 0) deactivationBlocked = `${rows[0].name} kan inte avvecklas än: ${blocks.join('; ')}.`;
+    } else {
+      const subprojects = (await manager.query(`SELECT name, deactivated_at FROM subproject WHERE federation_id = $1 ORDER BY name`, [id])) as Array<{
+        name: string;
+        deactivated_at: Date | null;
+      }>;
+      add(subprojects.length, 'delprojekt', 'delprojekt');
+      const inUse = subprojects.filter((sp) => sp.deactivated_at === null).map((sp) => sp.name);
+      if (inUse.length > 0) deactivationBlocked = `${rows[0].name} kan inte avvecklas än: flytta eller avveckla först ${inUse.length === 1 ? 'delprojektet' : 'delprojekten'} ${swedishList(inUse)}.`;
+    }
+    return { kind, id, name: rows[0].name, active: rows[0].deactivated_at === null, references, deactivationBlocked };
+  }
+
+  /**
+   * Deletes a unit nothing refers to. Checked under the unit's row lock, which anything new in it (a report, a user,
+   * a kommun) waits for; the foreign keys refuse whatever the count did not know about.
+   */
+  async remove(kind: UnitKind, id: string): Promise<{ name: string }> {
+    return this.municipalities.manager.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM ${TABLES[kind]} WHERE id = $1 FOR UPDATE`, [id]);
+      const found = await this.references(kind, id, manager);
+      const words = UNIT_WORDS[kind];
+      if (found.references.length > 0) {
+        const message = `${found.name} kan inte tas bort: ${swedishList(found.references)} hänvisar till ${words.the}. Avveckla ${words.gender === 't' ? 'det' : 'den'} i stället, så finns ${words.gender === 't' ? 'det' : 'den'} kvar i historiken.`;
+        throw new DomainError('unit_in_use', message, 409, [{ field: 'unit', message }], { references: found.references });
+      }
+      try {
+        await manager.query(`DELETE FROM ${TABLES[kind]} WHERE id = $1`, [id]);
+      } catch (error) {
+        if (!isForeignKeyViolation(error)) throw error;
+        const message = `${found.name} kan inte tas bort: något i databasen hänvisar fortfarande till ${words.the}. Avveckla ${words.gender === 't' ? 'det' : 'den'} i stället.`;
+        throw new DomainError('unit_in_use', message, 409, [{ field: 'unit', message }]);
+      }
+      return { name: found.name };
+    });
+  }
+
+  /**
+   * Retires a unit: it stays for history (reports, lists, filters, exports) but is offered for nothing new. A
+   * delprojekt must first be empty of kommuner in use, active users and open reports; a förbund of delprojekt in use.
+   */
+  async deactivate(kind: UnitKind, id: string): Promise<{ name: string }> {
+    return this.municipalities.manager.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM ${TABLES[kind]} WHERE id = $1 FOR UPDATE`, [id]);
+      const found = await this.references(kind, id, manager);
+      const words = UNIT_WORDS[kind];
+      if (!found.active) {
+        const message = `${found.name} är redan avveckla${words.gender === 't' ? 't' : 'd'}.`;
+        throw new DomainError('already_deactivated', message, 409, [{ field: 'unit', message }]);
+      }
+      if (found.deactivationBlocked) throw new DomainError('unit_in_use', found.deactivationBlocked, 409, [{ field: 'unit', message: found.deactivationBlocked }]);
+      await manager.query(`UPDATE ${TABLES[kind]} SET deactivated_at = $2, updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      return { name: found.name };
+    });
+  }
+
+  /** Back in use; a kommun needs its delprojekt in use, a delprojekt its förbund. */
+  async reactivate(kind: UnitKind, id: string): Promise<{ name: string }> {
+    return this.municipalities.manager.transaction(async (manager) => {
+      const rows = (await manager.query(`SELECT name FROM ${TABLES[kind]} WHERE id = $1 FOR UPDATE`, [id])) as Array<{ name: string }>;
+      if (!rows[0]) throw new NotFoundError(UNIT_WORDS[kind].notFound);
+      const parent: Partial<Record<UnitKind, { kind: UnitKind; column: string }>> = {
+        municipality: { kind: 'subproject', column: 'subproject_id' },
+        subproject: { kind: 'federation', column: 'federation_id' },
+      };
+      const up = parent[kind];
+      if (up) {
+        const [{ parent_id: parentId }] = (await manager.query(`SELECT ${up.column} AS parent_id FROM ${TABLES[kind]} WHERE id = $1`, [id])) as Array<{ parent_id: string }>;
+        await this.lockInUse(manager, up.kind, parentId, 'unit', (name) => `${rows[0].name} hör till ${name}, som är avvecklat. Ta ${name} i bruk igen först.`);
+      }
+      await manager.query(`UPDATE ${TABLES[kind]} SET deactivated_at = NULL, updated_at = $2 WHERE id = $1`, [id, this.clock.now()]);
+      return { name: rows[0].name };
     });
   }
 

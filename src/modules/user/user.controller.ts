@@ -12,7 +12,7 @@ import { AuthService, CreatedApiToken } from '../auth/auth.service';
 import { OrganisationService } from '../organisation/organisation.service';
 import { UserCreateDto, UserUpdateDto } from './dto/user.dto';
 import { User } from './user.entity';
-import { noActiveLeadMessage, UserService } from './user.service';
+import { noActiveLeadMessage, ownAdminLossMessage, UserService } from './user.service';
 
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
@@ -100,14 +100,15 @@ export class UserController {
     const form = await validateForm(UserCreateDto, body);
     const values = { ...((body ?? {}) as Record<string, unknown>), password: '' };
     if (!form.value) return this.renderList(request, reply, { values, errors: form.errors }, 400);
+    let created: User;
     try {
-      await this.users.create(form.value);
+      created = await this.users.create(form.value);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const errors = fieldErrors(error);
       return this.renderList(request, reply, { values, errors, formError: error.message }, error.status);
     }
-    return redirectAfterPost(reply, '/admin/anvandare?sparat=1');
+    return redirectAfterPost(reply, `/admin/anvandare?skapad=${created.id}`);
   }
 
   @Get('admin/anvandare/:id')
@@ -134,42 +135,78 @@ export class UserController {
     const nameMissing = typeof raw.name !== 'string' || raw.name.trim() === '';
     const errors = { ...(form.value ? {} : form.errors), ...(nameMissing ? { name: 'Skriv personens namn.' } : {}) };
     if (!form.value || nameMissing) return this.renderEdit(request, reply, user, { values, errors }, 400);
-    // Leaving a delprojekt without an active lead is allowed, but only once the administrator has read what it means.
+    const refused = (error: unknown): Promise<FastifyReply> => {
+      if (!(error instanceof DomainError)) throw error;
+      return this.renderEdit(request, reply, user, { values, errors: fieldErrors(error), formError: error.message }, error.status);
+    };
+    // What cannot be saved is said first: asking "Vill du spara ändå?" about a change that would then fail helps no one.
+    try {
+      await this.users.checkUpdate(id, form.value);
+    } catch (error) {
+      return refused(error);
+    }
+    const ownAdminLoss = request.user?.id === id ? this.ownAdminLoss(user, form.value) : null;
+    // Leaving a delprojekt without an active lead, or oneself without the administrator's pages, is allowed, but only
+    // once the administrator has read what it means.
     if (raw.confirmed !== '1') {
       const leftWithoutLead = await this.users.delprojektLeftWithoutLead(id, form.value);
-      if (leftWithoutLead)
-        return this.renderEdit(request, reply, user, {
-          values,
-          errors: {},
-          confirm: noActiveLeadMessage(leftWithoutLead.name),
-          passwordCleared: form.value.password !== undefined,
-        });
+      const confirm = [...(ownAdminLoss ? [ownAdminLossMessage(ownAdminLoss)] : []), ...(leftWithoutLead ? [noActiveLeadMessage(leftWithoutLead.name)] : [])];
+      if (confirm.length > 0)
+        return this.renderEdit(request, reply, user, { values, errors: {}, confirm, passwordCleared: form.value.password !== undefined });
     }
     try {
       await this.users.update(id, form.value);
       if (form.value.active === false || form.value.password !== undefined) await this.auth.endAllSessions(id);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const errors = fieldErrors(error);
-      return this.renderEdit(request, reply, user, { values, errors, formError: error.message }, error.status);
+      return refused(error);
     }
-    return redirectAfterPost(reply, '/admin/anvandare?sparat=1');
+    // Without the administrator's role the user list would say "Ingen behörighet": the start page is theirs still.
+    if (ownAdminLoss) return redirectAfterPost(reply, '/');
+    return redirectAfterPost(reply, `/admin/anvandare?sparad=${id}`);
+  }
+
+  /** Whether this change takes the acting administrator's own administration away, and how. */
+  private ownAdminLoss(user: User, dto: UserUpdateDto): 'role' | 'active' | null {
+    if (user.role !== 'admin' || !user.active) return null;
+    if ((dto.role ?? user.role) !== 'admin') return 'role';
+    return (dto.active ?? user.active) ? null : 'active';
   }
 
   private async renderList(request: AuthenticatedRequest, reply: FastifyReply, form: object, status = 200): Promise<FastifyReply> {
-    const [users, subprojects] = await Promise.all([this.users.list(), this.organisation.listSubprojects()]);
-    const saved = (request.query as Record<string, unknown>).sparat === '1';
+    const [users, subprojects] = await Promise.all([this.users.list(), this.organisation.listSubprojects({ activeOnly: true })]);
+    const notice = this.notice(request.query as Record<string, unknown>, users);
     return this.pages.send(
       request,
       reply,
       'admin-users',
-      { users: users.map(toView), subprojectOptions: subprojects.map((s) => ({ value: s.id, label: s.name })), roles: ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] })), roleLabels: ROLE_LABELS, form, saved },
+      { users: users.map(toView), subprojectOptions: subprojects.map((s) => ({ value: s.id, label: s.name })), roles: ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] })), roleLabels: ROLE_LABELS, form, notice },
       { status },
     );
   }
 
+  /**
+   * What was just done, from the address after the redirect (?skapad=id, ?sparad=id): the account is looked up, so the
+   * notice says what the database says. Staff e-mail addresses are not participant data; the administrator sees them anyway.
+   */
+  private notice(query: Record<string, unknown>, users: User[]): string | null {
+    const find = (id: unknown): User | undefined => (typeof id === 'string' ? users.find((u) => u.id === id) : undefined);
+    const created = find(query.skapad);
+    if (created) {
+      const where = created.subproject ? ` i ${created.subproject.name}` : '';
+      return `Kontot för ${created.name} (${created.email}) är skapat: ${ROLE_LABELS[created.role].toLowerCase()}${where}. Personen loggar in med e-postadressen och lösenordet du valde, och kan byta lösenordet själv.`;
+    }
+    const saved = find(query.sparad);
+    if (saved) {
+      const where = saved.subproject ? ` i ${saved.subproject.name}` : '';
+      const state = saved.active ? '' : ' Kontot är avstängt.';
+      return `Ändringarna för ${saved.name} (${saved.email}) är sparade: ${ROLE_LABELS[saved.role].toLowerCase()}${where}.${state}`;
+    }
+    return query.sparat === '1' ? 'Ändringen är sparad.' : null;
+  }
+
   private async renderEdit(request: AuthenticatedRequest, reply: FastifyReply, user: User, form: object, status = 200): Promise<FastifyReply> {
-    const subprojects = await this.organisation.listSubprojects();
+    // Delprojekt in use, and the user's own even if it has been retired since, so saving leaves it as it was.
+    const subprojects = (await this.organisation.listSubprojects()).filter((s) => s.deactivatedAt === null || s.id === user.subprojectId);
     return this.pages.send(
       request,
       reply,

@@ -1,12 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import type { MunicipalityMoveOpenDeviations } from '../organisation.service';
 import { trimString } from '../../../common/validation/validation';
+
+/** A name of a place or an organisation has letters: "1234" or "--" is a slip, not a kommun. Listed first, so it is said last: an empty name is told its length. */
+const HasLetters = (): PropertyDecorator => Matches(/\p{L}/u, { message: 'Namnet måste innehålla bokstäver, inte bara siffror eller tecken.' });
 
 export class FederationCreateDto {
   @ApiProperty({ example: 'Samordningsförbundet Norrtälje' })
   @Transform(trimString)
+  @HasLetters()
   @IsString({ message: 'Skriv förbundets namn.' })
   @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
   @MaxLength(120, { message: 'Namnet får vara högst 120 tecken.' })
@@ -16,6 +20,7 @@ export class FederationCreateDto {
 export class SubprojectCreateDto {
   @ApiProperty({ example: 'MIA Norrtälje' })
   @Transform(trimString)
+  @HasLetters()
   @IsString({ message: 'Skriv delprojektets namn.' })
   @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
   @MaxLength(120, { message: 'Namnet får vara högst 120 tecken.' })
@@ -29,6 +34,7 @@ export class SubprojectCreateDto {
 export class MunicipalityCreateDto {
   @ApiProperty({ example: 'Norrtälje' })
   @Transform(trimString)
+  @HasLetters()
   @IsString({ message: 'Skriv kommunens namn.' })
   @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
   @MaxLength(80, { message: 'Namnet får vara högst 80 tecken.' })
@@ -58,6 +64,7 @@ export class MunicipalityMoveDto {
 export class UnitRenameDto {
   @ApiProperty({ example: 'MIA Östra Södertörn' })
   @Transform(trimString)
+  @HasLetters()
   @IsString({ message: 'Skriv det nya namnet.' })
   @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
   @MaxLength(120, { message: 'Namnet får vara högst 120 tecken.' })
@@ -68,6 +75,7 @@ export class UnitRenameDto {
 export class MunicipalityRenameDto {
   @ApiProperty({ example: 'Nynäshamn' })
   @Transform(trimString)
+  @HasLetters()
   @IsString({ message: 'Skriv det nya namnet.' })
   @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
   @MaxLength(80, { message: 'Namnet får vara högst 80 tecken.' })
@@ -79,6 +87,7 @@ export class MunicipalityUpdateDto {
   @ApiPropertyOptional({ example: 'Nynäshamn', description: 'Nytt namn (2–80 tecken)' })
   @IsOptional()
   @Transform(trimString)
+  @HasLetters()
   @IsString({ message: 'Skriv det nya namnet.' })
   @MinLength(2, { message: 'Namnet måste vara minst 2 tecken.' })
   @MaxLength(80, { message: 'Namnet får vara högst 80 tecken.' })
