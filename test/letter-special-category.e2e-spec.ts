@@ -110,4 +110,20 @@ describe('a letter quotes no health details or other special-category data', () 
       expect(text).toContain(`Vårdcentralen hänvisar till psykiatrin för intyget om ${HEALTH}, och FK väntar.`);
     }
   });
+
+  it('mental health in other words than the listed phrases is not quoted either (the demo’s ”Psykiskt mående försämrat.”)', async () => {
+    const letterId = await draftLetter('Ingen försörjning mellan FK och AF', ['AF', 'FK'], [
+      { kommun: 'Österåker', occurredOn: '2026-03-03', parties: ['AF', 'FK'], description: 'FK anser inte att hon är sjuk nog, AF anser inte att hon är arbetsför nog.', consequence: 'Psykiskt mående försämrat.' },
+      { kommun: 'Huddinge', occurredOn: '2026-04-04', parties: ['AF', 'FK'], description: 'AF kan inte erbjuda något förrän hans mående stabiliserats, och FK har dragit in sjukpenningen.', consequence: 'Den psykiska ohälsan ökade under väntan.' },
+      { kommun: 'Täby', occurredOn: '2026-05-05', parties: ['AF', 'FK'], description: 'Vården skriver diagnoser, FK efterfrågar funktionsbeskrivningar.' },
+    ]);
+    for (const text of [await printedText(letterId), await docxText(letterId), await storedDraft(letterId)]) {
+      expect(sensitiveWords(text)).toEqual([]);
+      for (const words of ['Psykiskt mående', 'psykiska ohälsan', 'hans mående']) expect(text).not.toContain(words);
+      // Diagnoses as the care's documents are the barrier itself, and stay.
+      expect(text).toContain('Vården skriver diagnoser, FK efterfrågar funktionsbeskrivningar.');
+    }
+    const printed = await printedText(letterId);
+    expect(printed).toContain(`”${HEALTH} försämrat.” (Österåker, 2026 K1)`);
+  });
 });

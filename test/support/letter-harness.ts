@@ -35,8 +35,9 @@ export class LetterHarness {
   ) {}
 
   /** `analyst`: the analyst account's name and e-mail, where a spec reads them back (a letter's signatory). */
-  static async start(clock: Clock, options: { analyst?: { name?: string; email?: string } } = {}): Promise<LetterHarness> {
-    const t = await startTestApp({ clock });
+  /** `env`: the app's environment besides the test defaults, e.g. SMTP_URL of an SmtpCatcher to read the mails back. */
+  static async start(clock: Clock, options: { analyst?: { name?: string; email?: string }; env?: Record<string, string> } = {}): Promise<LetterHarness> {
+    const t = await startTestApp({ clock, env: options.env });
     const analyst = await createUser(t.app, 'analyst', options.analyst);
     const client = new HttpClient(t.baseUrl);
     expect((await client.login(analyst.email, TEST_PASSWORD)).status).toBe(303);

@@ -31,6 +31,8 @@ export interface PersonalDataFields {
    * lets through (id-number-near-miss): the writer takes it out ("Ta bort numret åt mig") or says it is not one.
    */
   readonly idNumbers?: boolean;
+  /** Numbers vouched for before (fingerprints stored with the record, e.g. a letter's): not asked about again. */
+  readonly vouched?: readonly string[];
 }
 
 /** One post of a form where people write: what differs from form to form. */
@@ -73,10 +75,11 @@ export function isNotFound(error: DomainError): boolean {
 export async function runTextForm<T extends object>(post: TextFormPost<T>): Promise<TextFormOutcome> {
   const values = post.values ?? formValues(post.raw);
   const confirmed = post.idNumbers ? confirmedIdNumbers(post.raw) : [];
+  const known = [...confirmed, ...(post.vouched ?? [])];
   // Numbers the writer vouched for stay vouched for when the form comes back for another reason.
   const carried = (state: PersonalDataFormState): PersonalDataFormState => (confirmed.length > 0 ? { ...state, idNumbersConfirmed: confirmed.join('.') } : state);
   const asked = (state: PersonalDataFormState): PersonalDataFormState =>
-    carried(post.idNumbers ? withIdNumberQuestions(state, post.texts, post.names, post.next, post.pii, confirmed) : state);
+    carried(post.idNumbers ? withIdNumberQuestions(state, post.texts, post.names, post.next, post.pii, known) : state);
   if (wantsPiiRemoval(post.raw) || (post.idNumbers && wantsIdNumberRemoval(post.raw))) {
     const removed = wantsPiiRemoval(post.raw)
       ? personalDataRemovedState(values, post.texts, post.names, post.next, post.pii)

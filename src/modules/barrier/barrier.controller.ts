@@ -90,8 +90,9 @@ export interface MemberNotice {
  * The barrier pages' free text, which the personal-data check reads and "Ta bort personuppgifterna åt mig"
  * masks. The analyst's own address is not excepted here: the barrier checks do not except it either.
  */
-const NAME_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Spara namnet' };
-const SPLIT_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Dela av markerade rapporter' };
+// The name goes into mails, CSVs and letter headers: a number that looks like a mistyped personnummer is asked about once.
+const NAME_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Spara namnet', idNumbers: true };
+const SPLIT_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Dela av markerade rapporter', idNumbers: true };
 // "Spara den lokala åtgärden" or "Spara ändringen": the page names its own button.
 const LOCAL_FIX_FORM: PersonalDataFields = { texts: ['note'], names: { note: 'Beskrivningen' }, next: '' };
 const CREATE_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Skapa hindret' };
@@ -264,7 +265,7 @@ export class BarrierController implements OnModuleInit {
 
   @Post('api/barriers')
   async create(@CurrentUser() user: AuthUser, @Body() dto: BarrierCreateDto): Promise<BarrierDetail> {
-    return this.barriers.get(await this.barriers.createFromReports(user, dto.deviationIds, dto.name));
+    return this.barriers.get(await this.barriers.createFromReports(user, dto.deviationIds, dto.name, { confirmNotPersonalData: dto.confirmNotPersonalData }));
   }
 
   @Get('api/barriers/:id')
@@ -281,7 +282,7 @@ export class BarrierController implements OnModuleInit {
 
   @Patch('api/barriers/:id')
   async rename(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: BarrierRenameDto): Promise<BarrierDetail> {
-    await this.barriers.rename(user, id, dto.name);
+    await this.barriers.rename(user, id, dto.name, { confirmNotPersonalData: dto.confirmNotPersonalData });
     return this.barriers.get(id);
   }
 
@@ -302,7 +303,7 @@ export class BarrierController implements OnModuleInit {
   /** Answers with the new barrier. */
   @Post('api/barriers/:id/split')
   async split(@CurrentUser() user: AuthUser, @Param('id', uuid) id: string, @Body() dto: BarrierSplitDto): Promise<BarrierDetail> {
-    return this.barriers.get(await this.barriers.split(user, id, dto.deviationIds, dto.name));
+    return this.barriers.get(await this.barriers.split(user, id, dto.deviationIds, dto.name, { confirmNotPersonalData: dto.confirmNotPersonalData }));
   }
 
   @Post('api/barriers/:id/members')
@@ -527,7 +528,8 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   renameFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     return this.handleText(request, reply, id, 'rename', NAME_FORM, BarrierRenameDto, raw, async (user, dto) => {
-      await this.barriers.rename(user, id, dto.name);
+      // The form has asked about any number that looks like a mistyped personnummer (NAME_FORM.idNumbers).
+      await this.barriers.rename(user, id, dto.name, { confirmNotPersonalData: true });
       return `/hinder/${id}?klart=namn`;
     });
   }
@@ -562,7 +564,7 @@ export class BarrierController implements OnModuleInit {
   @ApiExcludeEndpoint()
   splitFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     return this.handleText(request, reply, id, 'split', SPLIT_FORM, BarrierSplitDto, raw, async (user, dto) => {
-      const created = await this.barriers.split(user, id, dto.deviationIds, dto.name);
+      const created = await this.barriers.split(user, id, dto.deviationIds, dto.name, { confirmNotPersonalData: true });
       return `/hinder/${created}?klart=nytt-fran-delning`;
     });
   }

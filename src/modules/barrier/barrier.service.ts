@@ -6,6 +6,7 @@ import { AuthUser } from '../../common/auth/auth-user';
 import { Clock } from '../../common/clock/clock';
 import { isIsoDate, stockholmDate } from '../../common/calendar/working-days';
 import { DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
+import { assertIdNumbersVouched } from '../../common/pii/id-number-refusal';
 import { detectPii } from '../../common/pii/pii-detector';
 import { CATEGORY_LABELS, DeviationCategory, DeviationParty, PARTY_LABELS } from '../deviation/deviation.constants';
 import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
@@ -29,6 +30,14 @@ import {
   BarrierSummary,
   DissolvedBarrier,
 } from './barrier.types';
+
+/** A name's numbers that look like a mistyped personnummer: `confirmNotPersonalData` says they are not (the page asked, or the API call says so). */
+export interface BarrierNameOptions {
+  confirmNotPersonalData?: boolean;
+}
+
+const BARRIER_NAME_NEAR_MISS =
+  'Namnet innehåller ett nummer som ser ut som ett personnummer eller samordningsnummer, kanske felskrivet. Inget har sparats. Namnet följer med i e-post, CSV-filer och skrivelser: ta bort numret, eller skicka igen med confirmNotPersonalData: true om det inte är ett personnummer.';
 
 interface BarrierRow {
   id: string;
@@ -545,8 +554,8 @@ export class BarrierService {
    * barrier, this one": left unconfirmed, a full run after other edits could give its reports to another barrier
    * and leave the named one empty (what the reviewer saw). A corrected spelling confirms again, which changes nothing.
    */
-  async rename(user: AuthUser, id: string, name: string): Promise<void> {
-    const trimmed = this.checkName(name);
+  async rename(user: AuthUser, id: string, name: string, options: BarrierNameOptions = {}): Promise<void> {
+    const trimmed = this.checkName(name, options);
     await this.change(async (manager, now) => {
       const row = await this.activeRow(manager, id);
       await manager.query(`UPDATE barrier SET name = $2, name_source = 'analyst', updated_at = $3 WHERE id = $1`, [row.id, trimmed, now]);
@@ -672,9 +681,9 @@ export class BarrierService {
   }
 
   /** Moves the chosen reports of a barrier into a new, confirmed barrier; returns its id. */
-  async split(user: AuthUser, id: string, deviationIds: readonly string[], name?: string): Promise<string> {
+  async split(user: AuthUser, id: string, deviationIds: readonly string[], name?: string, options: BarrierNameOptions = {}): Promise<string> {
     const chosen = [...new Set(deviationIds)];
-    const newName = name?.trim() ? this.checkName(name) : null;
+    const newName = name?.trim() ? this.checkName(name, options) : null;
     let created = '';
     await this.change(async (manager, now) => {
       const source = await this.activeRow(manager, id);
@@ -713,12 +722,12 @@ export class BarrierService {
   }
 
   /** Creates a confirmed barrier from chosen reports (taking them from any barrier they are in); returns its id. */
-  async createFromReports(user: AuthUser, deviationIds: readonly string[], name?: string): Promise<string> {
+  async createFromReports(user: AuthUser, deviationIds: readonly string[], name?: string, options: BarrierNameOptions = {}): Promise<string> {
     const chosen = [...new Set(deviationIds)];
     if (chosen.length === 0) {
       throw new DomainError('barrier_no_reports', 'Välj minst en rapport.', 400, [{ field: 'deviationIds', message: 'Välj minst en rapport.' }]);
     }
-    const newName = name?.trim() ? this.checkName(name) : null;
+    const newName = name?.trim() ? this.checkName(name, options) : null;
     const id = randomUUID();
     await this.change(async (manager, now) => {
       const found = (await manager.query(`SELECT id FROM deviation WHERE id = ANY($1::uuid[])`, [chosen])) as Array<{ id: string }>;
@@ -943,7 +952,12 @@ export class BarrierService {
     return found;
   }
 
-  private checkName(name: string): string {
+  /**
+   * A name is copied into mails, CSVs and letter headers, so a number in it that looks like a mistyped personnummer
+   * (id-number-near-miss) is refused (400 id_number_near_miss) unless the analyst has said it is not one: the page asks,
+   * the API says so with confirmNotPersonalData. Checked after the personal-data check, which is fixed first.
+   */
+  private checkName(name: string, options: BarrierNameOptions = {}): string {
     const trimmed = name.trim().replace(/\s+/g, ' ');
     if (trimmed.length < 3 || trimmed.length > BARRIER_NAME_MAX) {
       throw new DomainError('barrier_name_invalid', `Namnet måste vara 3–${BARRIER_NAME_MAX} tecken.`, 400, [
@@ -955,6 +969,7 @@ export class BarrierService {
         { field: 'name', message: 'Namnet innehåller något som liknar personuppgifter.' },
       ]);
     }
+    assertIdNumbersVouched({ name: trimmed }, options.confirmNotPersonalData ? 'all' : [], { name: 'Namnet' }, BARRIER_NAME_NEAR_MISS);
     return trimmed;
   }
 

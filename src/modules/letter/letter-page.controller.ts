@@ -9,7 +9,15 @@ import { DomainError, FieldProblem, NotFoundError } from '../../common/errors/do
 import { containsPii } from '../../common/pii/pii-detector';
 import { ID_IN_PATH, postedText, ResumableForms, ResumedPage, resumedForm } from '../../common/security/resumable-forms';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { PersonalDataFormState, personalDataRemovedState, resumedButton, wantsPiiRemoval, withPersonalDataNotices } from '../../common/templates/personal-data-form';
+import {
+  confirmedIdNumbers,
+  PersonalDataFormState,
+  personalDataRemovedState,
+  resumedButton,
+  wantsPiiRemoval,
+  withIdNumberQuestions,
+  withPersonalDataNotices,
+} from '../../common/templates/personal-data-form';
 import { isNotFound, PersonalDataFields, postTextForm, refusedTextForm, runTextForm } from '../../common/templates/personal-data-post';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { LetterCreateDto } from './dto/letter-create.dto';
@@ -18,7 +26,7 @@ import { letterTextsOf, LetterUpdateDto, tidyLine, tidyText } from './dto/letter
 import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LETTER_SECTION_HEADINGS, LETTER_SECTIONS, LETTER_SENDER_FIELDS, LETTER_SENDER_LABELS, LetterSenderField } from './letter.constants';
 import { sendDocx } from './letter.controller';
 import { evidenceTables } from './letter-document';
-import { LetterService, LetterUpsertOutcome, LetterView, offeredSender } from './letter.service';
+import { LetterIdNumberOptions, LetterService, LetterUpsertOutcome, LetterView, offeredSender } from './letter.service';
 import { LETTER_ACTION_LABELS } from './letter-workflow';
 import { sensitiveAnswerNotice, SensitiveTextNotice, sensitiveTextNotice, sensitiveWords } from './letter-sensitive-text';
 import { assertLetterHasNoPersonalData, senderIdNumberProblems } from './letter-personal-data';
@@ -26,19 +34,32 @@ import { assertLetterHasNoPersonalData, senderIdNumberProblems } from './letter-
 const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
 
 
-/** A form's values and errors; after a refusal for personal data also where it was found (see personal-data-form). */
-type FormState = PersonalDataFormState;
+/**
+ * A form's values and errors; after a refusal for personal data also where it was found (see personal-data-form).
+ * `idNumberRefusal`: a reviewed letter's send was refused for a number that looks like a mistyped personnummer,
+ * which is answered for in the draft, so the read-only text offers no button.
+ */
+type FormState = PersonalDataFormState & { idNumberRefusal?: boolean };
 
-/** The letter's free text, which the personal-data check reads and "Ta bort personuppgifterna åt mig" masks. */
-const TEXT_FORM: PersonalDataFields = { texts: ['recipient', 'subject', ...LETTER_SECTIONS], names: LETTER_FIELD_NAMES, next: 'Spara utkast' };
+/**
+ * The letter's free text, which the personal-data check reads and "Ta bort personuppgifterna åt mig" masks. A number
+ * that looks like a mistyped personnummer is asked about once (idNumbers): the letter leaves the organisation.
+ */
+const TEXT_FORM: PersonalDataFields = { texts: ['recipient', 'subject', ...LETTER_SECTIONS], names: LETTER_FIELD_NAMES, next: 'Spara utkast', idNumbers: true };
 /** The recipient's answer: the only text of the status forms that the analyst writes there. */
-const ANSWER_FORM: PersonalDataFields = { texts: ['answer'], names: LETTER_FIELD_NAMES, next: 'Registrera svar' };
+const ANSWER_FORM: PersonalDataFields = { texts: ['answer'], names: LETTER_FIELD_NAMES, next: 'Registrera svar', idNumbers: true };
 
 /** Said above the letter's text when the stored text refused a review or a send. */
 const REVIEW_REFUSED =
   'Skrivelsen är inte granskad: texten innehåller något som liknar personuppgifter. Det som hittades är markerat nedan. Skriv om det, eller låt oss ta bort det åt dig, spara utkastet och granska sedan igen.';
 const SEND_REFUSED =
   'Skrivelsen är inte markerad som skickad och ingen har fått e-post: texten innehåller något som liknar personuppgifter. Det som hittades är markerat nedan. En granskad skrivelse kan inte ändras, så den förs tillbaka till utkast om du låter oss ta bort det åt dig; du får läsa texten innan något sparas.';
+
+/** Said above the letter's text when the stored text holds a number like a mistyped personnummer that nobody has vouched for. */
+const REVIEW_ID_NUMBER_REFUSED =
+  'Skrivelsen är inte granskad: texten innehåller ett nummer som ser ut som ett personnummer eller samordningsnummer, kanske felskrivet, och ingen har sagt att det inte är ett. Det är markerat nedan: ta bort det, eller svara att det inte är ett personnummer, och granska sedan igen.';
+const SEND_ID_NUMBER_REFUSED =
+  'Skrivelsen är inte markerad som skickad och ingen har fått e-post: texten innehåller ett nummer som ser ut som ett personnummer eller samordningsnummer, kanske felskrivet, och ingen har sagt att det inte är ett. Det är markerat nedan. För tillbaka skrivelsen till utkast, ta bort numret eller svara att det inte är ett personnummer när du sparar, och granska igen.';
 
 /** Said above the letter's text when a sender field saved before the identity-number check refused a review or a send. */
 const SENDER_REVIEW_REFUSED = 'Skrivelsen är inte granskad: avsändaruppgifterna innehåller något som liknar ett personnummer. Rätta det som är markerat nedan, spara utkastet och granska sedan igen.';
@@ -308,8 +329,8 @@ export class LetterPageController implements OnModuleInit {
 
   @Post('skrivelser/:id')
   async save(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
-    return this.postEditor(request, reply, id, raw, async (dto) => {
-      await this.letters.update(request.user as AuthUser, id, dto);
+    return this.postEditor(request, reply, id, raw, async (dto, confirmed) => {
+      await this.letters.update(request.user as AuthUser, id, dto, confirmed);
       return `/skrivelser/${id}?klart=sparat`;
     });
   }
@@ -318,14 +339,23 @@ export class LetterPageController implements OnModuleInit {
    * The editor's text posted with "Spara utkast", or with "Granska" or "Uppdatera underlaget nu" (which submit the
    * editor's form, so what is typed is saved first): every problem at its field with the text kept, nothing saved.
    */
-  private postEditor(request: AuthenticatedRequest, reply: FastifyReply, id: string, raw: unknown, submit: (dto: LetterUpdateDto) => Promise<string>): Promise<FastifyReply> {
+  private async postEditor(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    id: string,
+    raw: unknown,
+    submit: (dto: LetterUpdateDto, confirmed: LetterIdNumberOptions) => Promise<string>,
+  ): Promise<FastifyReply> {
+    // The numbers posted as "not a personnummer" go to the service, which stores them with the text; those stored are not asked about again.
+    const confirmed: LetterIdNumberOptions = { idNumbersConfirmed: confirmedIdNumbers(raw) };
     return postTextForm(reply, {
       ...TEXT_FORM,
+      vouched: await this.letters.idNumbersConfirmed(id),
       raw,
       dto: LetterUpdateDto,
       problems: editorProblems,
       passThrough: isNotFound,
-      submit,
+      submit: (dto) => submit(dto, confirmed),
       // After a conflict the form carries the current version, so saving again is a deliberate overwrite.
       keep: async (values, error) => (error.code === 'letter_version_conflict' ? { ...values, version: (await this.letters.get(id)).version } : values),
       show: async (text, status) => this.renderEditor(request, reply, await this.letters.get(id), { text }, status),
@@ -338,14 +368,14 @@ export class LetterPageController implements OnModuleInit {
     if (wantsPiiRemoval(raw) && values.action === 'reopen') return this.reopenWithoutPersonalData(request, reply, id, raw);
     // "Granska" under the editor submits the editor's form: the text is saved and reviewed together, or neither.
     if (values.action === 'review' && isEditorPost(values)) {
-      return this.postEditor(request, reply, id, raw, async (dto) => {
+      return this.postEditor(request, reply, id, raw, async (dto, confirmed) => {
         // The warning about special-category words is read before "Granska" (from the stored text): words the edit adds
         // have not been shown yet, so the text is saved and the warning shown; the next press reviews it.
         if (addsSensitiveWords(await this.letters.get(id), dto)) {
-          await this.letters.update(request.user as AuthUser, id, dto);
+          await this.letters.update(request.user as AuthUser, id, dto, confirmed);
           return `/skrivelser/${id}?klart=sparat-kansliga#kansliga-i-texten`;
         }
-        const { saved } = await this.letters.saveAndReview(request.user as AuthUser, id, dto);
+        const { saved } = await this.letters.saveAndReview(request.user as AuthUser, id, dto, confirmed);
         return `/skrivelser/${id}?klart=${saved ? 'sparat-review' : 'review'}`;
       });
     }
@@ -367,7 +397,7 @@ export class LetterPageController implements OnModuleInit {
         // Sending mails every reporter and cannot be undone: the page asks for it to be confirmed (the API call is itself explicit),
         // refused with the date's problems, if any, in the same round.
         const unconfirmed = dto.action === 'send' && values.bekraftat !== 'ja' ? await this.unconfirmedSend(id) : null;
-        await this.letters.transition(request.user as AuthUser, id, dto, { alsoWrong: unconfirmed ? [unconfirmed] : [] });
+        await this.letters.transition(request.user as AuthUser, id, dto, { alsoWrong: unconfirmed ? [unconfirmed] : [], idNumbersConfirmed: confirmedIdNumbers(raw) });
         return `/skrivelser/${id}?klart=${dto.action}`;
       },
     });
@@ -377,6 +407,14 @@ export class LetterPageController implements OnModuleInit {
     if (outcome.error?.code === 'personal_data_found' && (values.action === 'review' || values.action === 'send')) {
       const message = values.action === 'review' ? REVIEW_REFUSED : SEND_REFUSED;
       return this.renderEditor(request, reply, letter, { text: refusedTextForm(TEXT_FORM, { ...letter }, outcome.error, message) }, outcome.status);
+    }
+    // A number in the stored text that looks like a mistyped personnummer and that nobody has vouched for: quoted masked
+    // at its field. In a draft the editor asks the question (its answer is saved); a reviewed letter goes back to a draft first.
+    if (outcome.error?.code === 'id_number_near_miss' && (values.action === 'review' || values.action === 'send')) {
+      const text = letter.editable
+        ? withIdNumberQuestions({ values: editorValues(letter, request.user), errors: {} }, TEXT_FORM.texts, TEXT_FORM.names, TEXT_FORM.next, TEXT_FORM.pii, await this.letters.idNumbersConfirmed(id))
+        : { ...withIdNumberQuestions({ values: { ...letter }, errors: {} }, TEXT_FORM.texts, TEXT_FORM.names, '', TEXT_FORM.pii, await this.letters.idNumbersConfirmed(id)), idNumberRefusal: true };
+      return this.renderEditor(request, reply, letter, { text: { ...text, formError: letter.editable ? REVIEW_ID_NUMBER_REFUSED : SEND_ID_NUMBER_REFUSED } }, outcome.status);
     }
     // A stored sender field with an identity number: its error belongs at the field, in the letter's text form.
     if (outcome.error && (values.action === 'review' || values.action === 'send') && outcome.error.fields.some((problem) => isSenderField(problem.field))) {
@@ -392,8 +430,8 @@ export class LetterPageController implements OnModuleInit {
   async refresh(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     // Under the editor the button submits the editor's form: the text is saved first, in the same transaction.
     if (isEditorPost(formValues(raw))) {
-      return this.postEditor(request, reply, id, raw, async (dto) => {
-        const result = await this.letters.saveAndRefresh(request.user as AuthUser, id, dto);
+      return this.postEditor(request, reply, id, raw, async (dto, confirmed) => {
+        const result = await this.letters.saveAndRefresh(request.user as AuthUser, id, dto, confirmed);
         const outcome = OUTCOME_NOTICES[result.outcome] ?? 'unchanged';
         return `/skrivelser/${id}?klart=${result.saved ? `sparat-${outcome}` : outcome}`;
       });

@@ -86,3 +86,17 @@ export function assertSenderHasNoIdNumber(sender: Readonly<Partial<Record<Letter
   const problems = senderIdNumberProblems(sender);
   if (problems.length > 0) throw new ValidationFailedError(problems);
 }
+
+/**
+ * Said when a number in the letter that looks like a mistyped personnummer has not been vouched for (id-number-refusal):
+ * at a save, and as the last look before review and send. The fields say where; the API may vouch with
+ * confirmNotPersonalData, the page asks "Det är inte ett personnummer – skicka ändå" at the save.
+ */
+export const LETTER_ID_NUMBER_REFUSALS = {
+  save:
+    'Texten innehåller ett nummer som ser ut som ett personnummer eller samordningsnummer, kanske felskrivet. Inget har sparats. Skrivelsen lämnar organisationen: ta bort numret, eller skicka igen med confirmNotPersonalData: true om det inte är ett personnummer (till exempel ett ärendenummer).',
+  review:
+    'Skrivelsen är inte granskad: texten innehåller ett nummer som ser ut som ett personnummer eller samordningsnummer och som ingen har sagt inte är ett. Ta bort numret i utkastet, eller bekräfta att det inte är ett personnummer när du sparar (API: confirmNotPersonalData: true), och granska sedan igen.',
+  send:
+    'Skrivelsen är inte markerad som skickad och ingen har fått e-post: texten innehåller ett nummer som ser ut som ett personnummer eller samordningsnummer och som ingen har sagt inte är ett. För tillbaka skrivelsen till utkast, ta bort numret eller bekräfta att det inte är ett personnummer när du sparar, och granska igen (API: confirmNotPersonalData: true).',
+} as const;

@@ -72,6 +72,13 @@ export class Letter extends AppBaseEntity {
   @Column({ type: 'text', nullable: true })
   contactPhone: string | null;
 
+  /**
+   * Fingerprints (idNumberFingerprint) of the numbers in the text that look like a mistyped personnummer and that the
+   * analyst has said are not one; never the numbers. Review and send refuse a near miss without its fingerprint here.
+   */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  idNumbersConfirmed: string[];
+
   @Column({ type: 'jsonb' })
   evidenceSnapshot: LetterEvidenceSnapshot;
 

@@ -32,7 +32,8 @@ import { buildLetterDocument, LetterDocumentModel } from './letter-document';
 import { renderLetterDocx } from './letter-docx';
 import { LetterDraft, LetterDrafter, recipientName } from './letter-drafting';
 import { buildLetterEvidenceFrom, EvidenceFacts, EvidenceTextField, EvidenceTexts, keepWordsOf, LetterEvidence, quoteOrder, sortOldestFirst } from './letter-evidence';
-import { assertLetterHasNoPersonalData, assertSenderHasNoIdNumber, senderIdNumberProblems } from './letter-personal-data';
+import { assertIdNumbersVouched, IdNumbersVouched } from '../../common/pii/id-number-refusal';
+import { assertLetterHasNoPersonalData, assertSenderHasNoIdNumber, LETTER_ID_NUMBER_REFUSALS, senderIdNumberProblems } from './letter-personal-data';
 import { assertEditable, availableActions, LETTER_ACTION_LABELS, LetterAction, nextStatus } from './letter-workflow';
 import { letterTextsOf, LetterUpdateDto, PERSON_NAME } from './dto/letter-update.dto';
 import { LetterTransitionDto } from './dto/letter-transition.dto';
@@ -229,6 +230,25 @@ interface CheckedEdit {
   texts: Record<LetterTextField, string>;
   sender: Partial<Record<LetterSenderField, string>>;
   version: number;
+  /** The API's confirmNotPersonalData: every number in the text that looks like a mistyped personnummer is vouched for. */
+  vouchAll: boolean;
+}
+
+/**
+ * Numbers the analyst has vouched for in this call ("Det är inte ett personnummer – skicka ändå" posts their
+ * fingerprints); the API vouches for all with confirmNotPersonalData instead.
+ */
+export interface LetterIdNumberOptions {
+  idNumbersConfirmed?: readonly string[];
+}
+
+/** What is vouched for: all (the API's flag), or the fingerprints stored with the letter and those posted now. */
+function vouchedFor(all: boolean | undefined, stored: readonly string[], posted: readonly string[] = []): IdNumbersVouched {
+  return all ? 'all' : [...stored, ...posted];
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().every((value, i) => value === [...b].sort()[i]);
 }
 
 /** A typed day, checked: the date, or what is wrong with it (at its field). */
@@ -945,10 +965,15 @@ export class LetterService {
 
   // ── Editing and the letter's life ─────────────────────────────────────────────────────────
 
-  async update(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<LetterView> {
+  async update(user: AuthUser, id: string, dto: LetterUpdateDto, options: LetterIdNumberOptions = {}): Promise<LetterView> {
     const edit = this.checkedEdit(dto);
-    await this.dataSource.transaction((manager) => this.saveEdit(manager, user, id, edit).then(() => undefined));
+    await this.dataSource.transaction((manager) => this.saveEdit(manager, user, id, edit, options).then(() => undefined));
     return this.get(id);
+  }
+
+  /** The fingerprints of the numbers in the stored text that the analyst has said are not personnummer (the editor asks about the rest). */
+  async idNumbersConfirmed(id: string): Promise<string[]> {
+    return (await this.find(id)).idNumbersConfirmed;
   }
 
   /**
@@ -956,23 +981,23 @@ export class LetterService {
    * nothing typed is lost on the way; refused (the text, the version, the review), nothing is saved and nothing changes.
    * `saved`: whether the text differed from the stored one.
    */
-  async saveAndReview(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<{ saved: boolean }> {
+  async saveAndReview(user: AuthUser, id: string, dto: LetterUpdateDto, options: LetterIdNumberOptions = {}): Promise<{ saved: boolean }> {
     const edit = this.checkedEdit(dto);
     return this.dataSource.transaction(async (manager) => {
-      const saved = await this.saveEdit(manager, user, id, edit);
+      const saved = await this.saveEdit(manager, user, id, edit, options);
       await this.transitionIn(manager, user, id, { action: 'review' }, { now: this.clock.now(), sentAt: null, answerReceivedOn: null });
       return { saved };
     });
   }
 
   /** The editor's "Uppdatera underlaget nu": as saveAndReview, the typed text saved first and then the evidence refreshed. */
-  async saveAndRefresh(user: AuthUser, id: string, dto: LetterUpdateDto): Promise<LetterUpsertResult & { saved: boolean }> {
+  async saveAndRefresh(user: AuthUser, id: string, dto: LetterUpdateDto, options: LetterIdNumberOptions = {}): Promise<LetterUpsertResult & { saved: boolean }> {
     const edit = this.checkedEdit(dto);
     const locks = await this.refreshLocks(await this.find(id));
     return this.dataSource.transaction(async (manager) => {
       // The barriers' writer locks before the letter's row, in the order the job takes them, so the two never wait on each other.
       await lockBarriers(manager, locks);
-      const saved = await this.saveEdit(manager, user, id, edit);
+      const saved = await this.saveEdit(manager, user, id, edit, options);
       return { ...(await this.upsertIn(manager, await this.followSurvivor(manager, id, user.id), { actorId: user.id }, null)), saved };
     });
   }
@@ -988,14 +1013,22 @@ export class LetterService {
     // An identity number is never the sender's (typed in the diarienummer, title or phone it would be printed in the
     // letter): refused in the same round as personal data in the text.
     assertLetterHasNoPersonalData(texts, senderIdNumberProblems(sender));
-    return { texts, sender, version: dto.version };
+    return { texts, sender, version: dto.version, vouchAll: dto.confirmNotPersonalData === true };
   }
 
   /** Writes a checked edit of a draft in the caller's transaction; false when nothing differed. */
-  private async saveEdit(manager: EntityManager, user: AuthUser, id: string, { texts, sender, version }: CheckedEdit): Promise<boolean> {
+  private async saveEdit(manager: EntityManager, user: AuthUser, id: string, { texts, sender, version, vouchAll }: CheckedEdit, options: LetterIdNumberOptions): Promise<boolean> {
     const letter = await this.lockLetter(manager, id);
     assertEditable(letter.status);
     if (version !== letter.version) throw versionConflict(letter.version);
+    // Every number in the new text that looks like a mistyped personnummer must be vouched for (now, or at an earlier
+    // save while it stood in the text); what is stored is exactly those in the new text, so a number taken out and
+    // typed again later is asked about again.
+    const confirmed = assertIdNumbersVouched(texts, vouchedFor(vouchAll, letter.idNumbersConfirmed, options.idNumbersConfirmed), LETTER_FIELD_NAMES, LETTER_ID_NUMBER_REFUSALS.save);
+    if (!sameSet(confirmed, letter.idNumbersConfirmed)) {
+      // Not an edit of the text (no new version): only who has vouched for what in it.
+      await manager.query(`UPDATE letter SET id_numbers_confirmed = $2 WHERE id = $1`, [id, confirmed]);
+    }
     const changedTexts = LETTER_TEXT_FIELDS.filter((field) => texts[field] !== letter[field]);
     // Null and '' differ only where the editor offers a value while none is set: '' there says "left out".
     const changedSender = LETTER_SENDER_FIELDS.filter(
@@ -1016,7 +1049,7 @@ export class LetterService {
   }
 
   /** `alsoWrong`: the page's own problems with the post (an unticked confirmation), refused with the service's in one round. */
-  async transition(user: AuthUser, id: string, dto: LetterTransitionDto, options: { alsoWrong?: readonly FieldProblem[] } = {}): Promise<LetterView> {
+  async transition(user: AuthUser, id: string, dto: LetterTransitionDto, options: { alsoWrong?: readonly FieldProblem[] } & LetterIdNumberOptions = {}): Promise<LetterView> {
     const answer = dto.answer ?? '';
     const now = this.clock.now();
     // The day it was sent or answered is checked against the letter as it stands, before anything is written, and
@@ -1034,6 +1067,8 @@ export class LetterService {
       else answerReceivedOn = day.date;
       problems.push(...(options.alsoWrong ?? []));
       assertLetterHasNoPersonalData(dto.action === 'answer' ? { answer } : {}, problems);
+      // A registered answer cannot change: a number in it that looks like a mistyped personnummer is vouched for first.
+      if (dto.action === 'answer') assertIdNumbersVouched({ answer }, vouchedFor(dto.confirmNotPersonalData, [], options.idNumbersConfirmed), LETTER_FIELD_NAMES);
     }
     await this.dataSource.transaction((manager) => this.transitionIn(manager, user, id, dto, { now, sentAt, answerReceivedOn }));
     return this.get(id);
@@ -1057,13 +1092,29 @@ export class LetterService {
     const filled = dto.action === 'review' || dto.action === 'send' ? offeredSender(locked, user) : null;
     const letter: Letter = filled ? { ...locked, ...filled } : locked;
     // The whole letter is checked again before it is approved or leaves: the job may have refreshed generated text.
+    let confirmed: string[] | null = null;
     if (dto.action === 'review' || dto.action === 'send') {
       assertLetterHasNoPersonalData(this.textsOf(letter));
       // A sender saved before the identity-number check must not be approved or leave with one either.
       assertSenderHasNoIdNumber(this.senderOfLetter(letter));
+      // The last look before the letter is approved or leaves. Rule: every number in the stored text that looks like a
+      // mistyped personnummer must have been vouched for while it stood there (the editor's question at a save, or the
+      // API's confirmNotPersonalData); its fingerprint is then stored with the letter. A number nobody has looked at
+      // (brought in by a refresh of the generated text, a barrier's name in the subject, or saved before the question
+      // existed) refuses the review or the send, naming the field. The API may vouch here with the flag.
+      confirmed = assertIdNumbersVouched(
+        this.textsOf(letter),
+        vouchedFor(dto.confirmNotPersonalData, letter.idNumbersConfirmed),
+        LETTER_FIELD_NAMES,
+        dto.action === 'review' ? LETTER_ID_NUMBER_REFUSALS.review : LETTER_ID_NUMBER_REFUSALS.send,
+      );
     }
     const sets: string[] = ['status = $2', 'updated_by_id = $3', 'updated_at = $4', 'version = version + 1'];
     const params: unknown[] = [id, to, user.id, now];
+    if (confirmed && !sameSet(confirmed, letter.idNumbersConfirmed)) {
+      params.push(confirmed);
+      sets.push(`id_numbers_confirmed = $${params.length}`);
+    }
     if (filled) {
       for (const field of OFFERED_SENDER_FIELDS) {
         params.push(letter[field]);

@@ -38,6 +38,11 @@ inte en rad
     expect(detector.mask('Han är troende muslim muslim.')).toEqual({ text: 'Han är troende [uppgift om religion borttagen].', replacements: 1 });
   });
 
+  it('leaves a term alone where the words of an exception of several words follow it', () => {
+    const detector = compileSpecialCategoryDetector(parseSpecialCategoryTerms('! psykisk arbetsmiljö\n[hälsouppgift borttagen]: psykisk'));
+    expect(detector.mask('Den psykisk  arbetsmiljön, men psykiskt sjuk.').text).toBe(`Den psykisk  arbetsmiljön, men ${HEALTH} sjuk.`);
+  });
+
   it('reads a term in capitals only in capitals, and leaves an exception alone', () => {
     const detector = compileSpecialCategoryDetector(vocabulary);
     expect(detector.mask('ADHD-utredningen, men adhd i gemener är inte listad här.').text).toBe(`${HEALTH}, men adhd i gemener är inte listad här.`);
@@ -59,6 +64,33 @@ describe('the shipped word list', () => {
     for (const word of ['autism', 'depression', 'schizofreni', 'diabetes', 'epilepsi', 'utmattningssyndrom', 'fibromyalgi', 'LARO', 'metadon']) {
       expect([word, mask(`Det gäller ${word} här.`)]).toEqual([word, `Det gäller ${HEALTH} här.`]);
     }
+  });
+
+  it('removes mental health by its stems, not only listed phrases: psykisk in every form, mående, ohälsa', () => {
+    // The demo's report S-0094, quoted in a letter's "Konsekvenser för deltagarna".
+    expect(mask('Psykiskt mående försämrat.')).toBe(`${HEALTH} försämrat.`);
+    expect(mask('Hennes psykiska hälsa har blivit sämre.')).toBe(`Hennes ${HEALTH} har blivit sämre.`);
+    expect(mask('Den psykiska ohälsan ökade under väntan.')).toBe(`Den ${HEALTH} ökade under väntan.`);
+    expect(mask('AF kan inte erbjuda något förrän hans mående stabiliserats.')).toBe(`AF kan inte erbjuda något förrän hans ${HEALTH} stabiliserats.`);
+    expect(mask('Deltagaren är psykiskt sjuk och har försämrat mående.')).toBe(`Deltagaren är ${HEALTH} och har ${HEALTH}.`);
+    expect(mask('Fysisk ohälsa gör att hon inte klarar arbetsträningen.')).toBe(`Fysisk ${HEALTH} gör att hon inte klarar arbetsträningen.`);
+    expect(mask('Hans hälsotillstånd är oklart, och psykiskt dåligt mående.')).toBe(`Hans ${HEALTH} är oklart, och ${HEALTH}.`);
+  });
+
+  it('leaves the care services, diagnoses as a document, the work environment and how someone feels', () => {
+    const structural = [
+      // Parties and services: the barrier is between them, and naming one says nothing of an illness.
+      'Remissen till Psykiatrin Södra kom tillbaka, och psykiatrin hänvisade till vårdcentralen.',
+      'Region Stockholms psykiatri och FK möts inte.',
+      // The barrier itself: the care writes diagnoses, FK asks for descriptions of function (the demo's S-0018).
+      'Vården skriver diagnoser, FK efterfrågar funktionsbeskrivningar.',
+      'Arbetsplatsens arbetsmiljö och den psykiska arbetsmiljön på arbetsträningen var bra.',
+      'Psykosocialt stöd saknas.',
+      'Deltagaren mår dåligt av att vänta på beslut.',
+      'Ohälsotalet i kommunen är högt, enligt Försäkringskassans statistik.',
+      'Vi hälsade på hos AF och hälsan från handläggaren framfördes.',
+    ];
+    for (const text of structural) expect([text, detector.mask(text)]).toEqual([text, { text, replacements: 0 }]);
   });
 
   it('removes ethnic origin, religion, sexual orientation and union membership', () => {

@@ -21,7 +21,10 @@ export interface SpecialCategoryVocabulary {
   degreeWords: string[];
   /** Nouns ("sjukdom", "diagnos") removed with a term they stand right after: "bipolär sjukdom". */
   followingWords: string[];
-  /** Lower-case words that contain a term but are not such data ("psykosocial"); a word starting with one is left alone. */
+  /**
+   * Lower-case words that contain a term but are not such data ("psykosocial"); a word starting with one is left alone.
+   * An exception of several words ("psykisk arbetsmiljö") leaves the term alone where those words follow it.
+   */
   exceptions: string[];
 }
 
@@ -45,6 +48,8 @@ export interface SpecialCategoryDetector {
 }
 
 const LINE = /^(\[[^\]]+\])\s*:\s*(.*)$/u;
+/** How far past a term's start an exception is read: the longest exception of several words fits. */
+const EXCEPTION_READ = 60;
 /** A term of this many letters is also found at the end or inside a compound (panikångest, alkoholmissbruket). */
 const INFIX_MIN_LETTERS = 6;
 const WORD_CHAR = '[\\p{L}\\p{N}]';
@@ -76,7 +81,7 @@ export function parseSpecialCategoryTerms(text: string): SpecialCategoryVocabula
       continue;
     }
     if (line.startsWith('!')) {
-      exceptions.push(...splitList(line.slice(1)).map((word) => word.toLocaleLowerCase('sv')));
+      exceptions.push(...splitList(line.slice(1)).map((word) => word.toLocaleLowerCase('sv').replace(/\s+/gu, ' ')));
       continue;
     }
     const match = LINE.exec(line);
@@ -174,8 +179,10 @@ export function compileSpecialCategoryDetector(vocabulary: SpecialCategoryVocabu
       for (const match of text.matchAll(pass.pattern)) {
         const start = match.index ?? 0;
         if (bracketed.some(([from, to]) => start < to && start + match[0].length > from)) continue;
-        const word = match[0].slice(match.groups?.degree?.length ?? 0).toLocaleLowerCase('sv');
-        if (exceptions.some((exception) => word.startsWith(exception))) continue;
+        // Read from the term on, a little past the match, so that an exception of several words sees the words after it.
+        const from = start + (match.groups?.degree?.length ?? 0);
+        const reading = text.slice(from, Math.max(start + match[0].length, from + EXCEPTION_READ)).toLocaleLowerCase('sv').replace(/\s+/gu, ' ');
+        if (exceptions.some((exception) => reading.startsWith(exception))) continue;
         // Group 1 is the degree words; the term groups follow in the order of their placeholders.
         const index = match.slice(2).findIndex((group) => group !== undefined);
         if (index < 0) continue;

@@ -33,6 +33,10 @@ export function recipientDedupeKey(dedupeKey: string, address: string): string {
   return `${dedupeKey}:${address.trim().toLowerCase()}`;
 }
 
+/** Said where a mail cannot be sent for want of an e-mail server, with how to set one. */
+export const NO_SMTP_MESSAGE =
+  'Ingen e-postserver är inställd, så utskicket kan inte skickas. Sätt miljövariabeln SMTP_URL (t.ex. smtp://e-postserver:25 eller smtps://användare:lösenord@e-postserver:465) och starta om appen; sedan kan det skickas igen härifrån.';
+
 const TEMPLATE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 
@@ -131,8 +135,20 @@ export class MailOutboxService {
     return mail;
   }
 
-  /** An admin sends a failed (or kept) mail again: a fresh round of attempts, due now. */
+  /** Whether an e-mail server is set (SMTP_URL): without one nothing is sent, whatever the outbox says. */
+  get smtpConfigured(): boolean {
+    return Boolean(this.config.env.SMTP_URL);
+  }
+
+  /**
+   * An admin sends a failed (or kept) mail again: a fresh round of attempts, due now. Refused while no e-mail server is
+   * set: the mail would only be kept again at once (or wait in production), so "sent again" would not be true.
+   */
   async retry(id: string): Promise<MailOutbox> {
+    if (!this.smtpConfigured) {
+      await this.get(id);
+      throw new DomainError('mail_no_smtp', NO_SMTP_MESSAGE, 409);
+    }
     const now = this.clock.now();
     const [, affected] = (await this.dataSource.query(
       `UPDATE mail_outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, locked_until = NULL, updated_at = $2

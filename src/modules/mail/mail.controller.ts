@@ -4,8 +4,9 @@ import { FastifyReply } from 'fastify';
 import { Roles } from '../../common/auth/auth.decorators';
 import { AuthenticatedRequest } from '../../common/auth/auth-user';
 import { PageRenderer, redirectAfterPost } from '../../common/templates/page-renderer';
-import { AppConfigService } from '../../config/app-config.service';
+import { DomainError } from '../../common/errors/domain-error';
 import { MailListQueryDto } from './dto/mail-list-query.dto';
+import { mailKindLabel } from './mail-kinds';
 import { MAIL_STATUS_LABELS, MailOutbox, MailStatus } from './mail-outbox.entity';
 import { MailOutboxService, RenderedMail } from './mail-outbox.service';
 
@@ -16,6 +17,8 @@ export interface MailView {
   recipients: string[];
   subject: string;
   template: string;
+  /** What kind of mail it is, in Swedish ("Ny avvikelse (till delprojektledaren)"), for people; `template` is the code. */
+  kind: string;
   status: MailStatus;
   statusLabel: string;
   attempts: number;
@@ -37,6 +40,7 @@ function toView(mail: MailOutbox, content: RenderedMail): MailView {
     recipients: mail.recipients,
     subject: content.subject,
     template: mail.template,
+    kind: mailKindLabel(mail.template),
     status: mail.status,
     statusLabel: MAIL_STATUS_LABELS[mail.status],
     attempts: mail.attempts,
@@ -61,7 +65,6 @@ export class MailController {
   constructor(
     private readonly mail: MailOutboxService,
     private readonly pages: PageRenderer,
-    private readonly config: AppConfigService,
   ) {}
 
   /** Mails queued unrendered (filing) are rendered for display until the worker has filled them in. */
@@ -96,7 +99,7 @@ export class MailController {
       mails: mails.map((mail) => this.view(mail)),
       counts,
       statusLabels: MAIL_STATUS_LABELS,
-      smtpConfigured: Boolean(this.config.env.SMTP_URL),
+      smtpConfigured: this.mail.smtpConfigured,
       retried: query.omlagt === '1',
     });
   }
@@ -104,15 +107,31 @@ export class MailController {
   @Get('admin/utskick/:id')
   @ApiExcludeEndpoint()
   async detailPage(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
-    const mail = await this.mail.get(id);
     const query = request.query as Record<string, unknown>;
-    return this.pages.send(request, reply, 'admin-mail-detail', { mail: toDetailView(mail, this.mail.content(mail)), retried: query.omlagt === '1' });
+    return this.renderDetail(request, reply, id, { retried: query.omlagt === '1' });
   }
 
   @Post('admin/utskick/:id/skicka-igen')
   @ApiExcludeEndpoint()
-  async retryFromForm(@Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
-    await this.mail.retry(id);
+  async retryFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    try {
+      await this.mail.retry(id);
+    } catch (error) {
+      // No e-mail server, or already sent: said on the mail's page (a 404 stays the error page).
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderDetail(request, reply, id, { error: error.message }, error.status);
+    }
     return redirectAfterPost(reply, `/admin/utskick/${id}?omlagt=1`);
+  }
+
+  private async renderDetail(request: AuthenticatedRequest, reply: FastifyReply, id: string, notice: { retried?: boolean; error?: string }, status = 200): Promise<FastifyReply> {
+    const mail = await this.mail.get(id);
+    return this.pages.send(
+      request,
+      reply,
+      'admin-mail-detail',
+      { mail: toDetailView(mail, this.mail.content(mail)), retried: notice.retried ?? false, error: notice.error ?? null, smtpConfigured: this.mail.smtpConfigured },
+      { status },
+    );
   }
 }

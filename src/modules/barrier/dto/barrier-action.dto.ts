@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { trimString } from '../../../common/validation/validation';
 import { BARRIER_NAME_MAX } from '../barrier-naming';
 
@@ -16,6 +16,14 @@ export class BarrierRenameDto {
   @IsString({ message: 'Skriv ett namn på hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` })
   name: string;
+
+  @ApiPropertyOptional({
+    description:
+      'true: numren i namnet som liknar ett felskrivet personnummer eller samordningsnummer är inte personnummer (t.ex. ärendenummer). Utan den avvisas ett sådant namn med 400 id_number_near_miss.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'confirmNotPersonalData ska vara true eller false.' })
+  confirmNotPersonalData?: boolean;
 }
 
 export class BarrierMergeDto {
@@ -40,6 +48,14 @@ export class BarrierSplitDto {
   @IsString({ message: 'Skriv ett namn på det nya hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken, eller lämna fältet tomt.` })
   name?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'true: numren i namnet som liknar ett felskrivet personnummer eller samordningsnummer är inte personnummer (t.ex. ärendenummer). Utan den avvisas ett sådant namn med 400 id_number_near_miss.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'confirmNotPersonalData ska vara true eller false.' })
+  confirmNotPersonalData?: boolean;
 }
 
 export class BarrierCreateDto {
@@ -57,6 +73,14 @@ export class BarrierCreateDto {
   @IsString({ message: 'Skriv ett namn på hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` })
   name?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'true: numren i namnet som liknar ett felskrivet personnummer eller samordningsnummer är inte personnummer (t.ex. ärendenummer). Utan den avvisas ett sådant namn med 400 id_number_near_miss.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'confirmNotPersonalData ska vara true eller false.' })
+  confirmNotPersonalData?: boolean;
 }
 
 export class BarrierMoveInDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { tooLongMessage } from '../../../common/validation/validation';
 import { LETTER_FIELD_MAX } from '../letter.constants';
 import { LETTER_ACTIONS, LetterAction } from '../letter-workflow';
@@ -38,6 +38,14 @@ export class LetterTransitionDto {
   @IsString({ message: 'Skriv datumet som ÅÅÅÅ-MM-DD.' })
   @MaxLength(10, { message: 'Skriv datumet då svaret kom som ÅÅÅÅ-MM-DD.' })
   answerReceivedOn?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'För answer: numren i svaret, för review och send: numren i skrivelsens sparade text; true: de som liknar ett felskrivet personnummer eller samordningsnummer är inte personnummer (t.ex. ärendenummer). Utan den avvisas en sådan text med 400 id_number_near_miss.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'confirmNotPersonalData ska vara true eller false.' })
+  confirmNotPersonalData?: boolean;
 
   @ApiPropertyOptional({ description: 'Versionen du utgick från; utelämnad betyder senaste' })
   @Transform(toInteger)

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { tooLongMessage } from '../../../common/validation/validation';
 import { LETTER_FIELD_MAX, LETTER_FIELD_NAMES, LetterTextField } from '../letter.constants';
 
@@ -148,6 +148,14 @@ export class LetterUpdateDto {
     check: Matches(PHONE, { message: 'Skriv telefonnumret med siffror, till exempel 08-123 456 78 eller +46 8 123 456 78.' }),
   })
   contactPhone?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'true: numren i texten som liknar ett felskrivet personnummer eller samordningsnummer är inte personnummer (t.ex. ärendenummer). Utan den avvisas en sådan text med 400 id_number_near_miss.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'confirmNotPersonalData ska vara true eller false.' })
+  confirmNotPersonalData?: boolean;
 
   @ApiProperty({ description: 'Versionen du utgick från (skyddar mot att skriva över någon annans ändring)', example: 1 })
   @Transform(toInteger)
