@@ -14,18 +14,38 @@ export interface DerivedRedaction {
   readonly words: readonly string[];
 }
 
+import { DEVIATION_PARTIES } from '../../modules/deviation/deviation.constants';
+
 const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * The parties' codes and the words that name them. A barrier's name ends in its parties' codes ("… (FK, REGION)", see
+ * barrier-naming), and terms and models key on them: they are never personal data, and a word of a removed text that
+ * happens to be one ("Kofi Annan") must not take a party out of a name. Lower case.
+ */
+const PARTY_WORDS_LOWER: ReadonlySet<string> = new Set([
+  ...DEVIATION_PARTIES.map((code) => code.toLocaleLowerCase('sv')),
+  'arbetsförmedlingen', 'försäkringskassan', 'kommun', 'kommunen', 'region', 'regionen', 'stockholm',
+]);
+const CODES = DEVIATION_PARTIES.join('|');
+/** A parenthesised list of party codes, as a generated barrier name ends: kept as it is wherever it stands. */
+const PARTY_CODE_GROUP = new RegExp(`(\\((?:${CODES})(?:,\\s*(?:${CODES}))*\\))`, 'u');
+
+/** Whether a single word is a party's code or names a party (any case). */
+export function isPartyWord(word: string): boolean {
+  return PARTY_WORDS_LOWER.has(word.toLocaleLowerCase('sv'));
+}
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The words of a text (letters and digits, as the pattern engine splits them), two characters or more, each once. */
+/** The words of a text (letters and digits, as the pattern engine splits them), two characters or more, each once; no party's code or name. */
 export function wordsOf(text: string): string[] {
   const words: string[] = [];
   for (const word of text.match(WORD) ?? []) {
-    if (word.length >= 2 && !words.some((w) => w.toLocaleLowerCase('sv') === word.toLocaleLowerCase('sv'))) words.push(word);
+    if (word.length >= 2 && !isPartyWord(word) && !words.some((w) => w.toLocaleLowerCase('sv') === word.toLocaleLowerCase('sv'))) words.push(word);
   }
   return words;
 }
@@ -52,16 +72,23 @@ function patternsOf(redaction: DerivedRedaction): RegExp[] {
 
 /** The text with every redaction's text, and each of its words, replaced by its placeholder. */
 export function scrubDerivedText(text: string, redactions: readonly DerivedRedaction[]): string {
-  let result = text;
-  for (const redaction of redactions) {
-    for (const pattern of patternsOf(redaction)) result = result.replace(pattern, redaction.placeholder);
-  }
-  return result;
+  // A group of party codes ("(FK, REGION)") is kept apart: split() with a capturing group puts them at odd indexes.
+  return text
+    .split(PARTY_CODE_GROUP)
+    .map((part, index) => {
+      if (index % 2 === 1) return part;
+      let result = part;
+      for (const redaction of redactions) {
+        for (const pattern of patternsOf(redaction)) result = result.replace(pattern, redaction.placeholder);
+      }
+      return result;
+    })
+    .join('');
 }
 
 /** Whether a derived text holds any redaction's text or one of its words. */
 export function holdsDerived(text: string, redactions: readonly DerivedRedaction[]): boolean {
-  return redactions.some((redaction) => patternsOf(redaction).some((pattern) => pattern.test(text)));
+  return scrubDerivedText(text, redactions) !== text;
 }
 
 /** Every string value in a JSON value scrubbed (keys and shape kept), as scrubDerivedText. */

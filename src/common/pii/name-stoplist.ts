@@ -93,6 +93,12 @@ function toSet(...lists: string[]): ReadonlySet<string> {
   return words;
 }
 
+/**
+ * The Swedish function words alone (pronouns, prepositions, conjunctions, auxiliaries, common adverbs): a closed
+ * class, none of which names anyone by itself.
+ */
+export const SWEDISH_FUNCTION_WORD_SET: ReadonlySet<string> = toSet(SWEDISH_FUNCTION_WORDS);
+
 export const NAME_STOPWORDS: ReadonlySet<string> = toSet(SWEDISH_FUNCTION_WORDS, DOMAIN_WORDS, MONTHS_AND_DAYS, PLACES);
 
 /**

@@ -16,6 +16,8 @@ export interface BarrierRedactionResult {
   barrierIds: string[];
   /** How many of them had a text changed (name, terms, reason for escalation, members' reasons or model). */
   changedBarriers: number;
+  /** How many of them had their name changed (what the confirmation before a redaction names). */
+  changedNames: number;
   /** What derived texts elsewhere (letters) should lose: each text, and its words no report of the barrier holds now. */
   derived: DerivedRedaction[];
 }
@@ -50,6 +52,7 @@ export class BarrierRedaction {
     const barrierIds = await this.relatedBarriers(manager, deviationId);
     const derived = await this.withGoneWords(manager, deviationId, redactions);
     let changedBarriers = 0;
+    let changedNames = 0;
 
     if (barrierIds.length > 0) {
       const candidates = candidateStrings(derived);
@@ -65,6 +68,7 @@ export class BarrierRedaction {
         const terms = row.terms.filter((term) => !holdsDerived(term, derived));
         const reason = row.escalation_reason === null ? null : scrubDerivedText(row.escalation_reason, derived);
         const model = row.model === null ? null : scrubDerivedJson(row.model, modelRedactions);
+        if (name !== row.name) changedNames++;
         if (name === row.name && terms.length === row.terms.length && reason === row.escalation_reason && JSON.stringify(model) === JSON.stringify(row.model)) continue;
         await manager.query(`UPDATE barrier SET name = $2, terms = $3, escalation_reason = $4, model = $5, updated_at = $6 WHERE id = $1`, [
           row.id,
@@ -96,7 +100,7 @@ export class BarrierRedaction {
     await this.redactEngineState(manager, derived, now);
     await manager.query(`DELETE FROM deviation_embedding WHERE deviation_id = $1`, [deviationId]);
     await this.store.requestFullRun(manager);
-    return { barrierIds, changedBarriers, derived };
+    return { barrierIds, changedBarriers, changedNames, derived };
   }
 
   /** The report's barrier, those it was moved out of, and every barrier merged (at any remove) into one of them. */

@@ -571,18 +571,40 @@ export class DeviationPageController implements OnModuleInit {
     return reply.redirect(`/avvikelser/${id}${section}`, 303);
   }
 
-  /** "Ta bort personuppgift": findings ticked and/or a text pasted as it stands; refused, the page shows both again. */
+  /**
+   * "Ta bort personuppgift": findings ticked and/or a text pasted as it stands; refused, the page shows both again.
+   * A pasted text is not removed at once: the page first shows how many times and where it stands, with the words
+   * around it, and asks to confirm (…/personuppgifter/bekrafta), since the change cannot be undone. Findings the
+   * detector found, ticked alone, are removed at once: the page has shown each of them already.
+   */
   @Post('avvikelser/:id/personuppgifter')
   @Roles('lead', 'analyst', 'admin')
   async redact(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
     const user = request.user as AuthUser;
-    const values = formValues(raw);
-    const posted = values.choices;
-    const choices = (Array.isArray(posted) ? posted : [posted]).filter((v): v is string => typeof v === 'string');
-    const text = typeof values.text === 'string' ? values.text : '';
-    const kept: FormValues = { choices, text };
+    const { choices, text, kept } = redactionFormValues(raw);
     try {
+      if (text.trim() !== '') {
+        const preview = await this.redaction.preview(user, id, { choices, text });
+        return this.renderReport(request, reply, id, { redact: { values: kept, errors: {} } }, 200, null, { redactionPreview: preview });
+      }
       await this.redaction.redact(user, id, { choices, text });
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status === 404) throw error;
+      return this.renderReport(request, reply, id, { redact: { values: kept, errors: fieldErrors(error), formError: error.message } }, error.status);
+    }
+    return redirectAfterPost(reply, `/avvikelser/${id}?klart=personuppgift#tidslinje`);
+  }
+
+  /** The confirmation's "Ta bort": the redaction shown, made now (refused if the report changed so it would do more or less). */
+  @Post('avvikelser/:id/personuppgifter/bekrafta')
+  @Roles('lead', 'analyst', 'admin')
+  async confirmRedaction(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id') id: string, @Body() raw: unknown): Promise<FastifyReply> {
+    const user = request.user as AuthUser;
+    const { choices, text, kept } = redactionFormValues(raw);
+    const values = formValues(raw);
+    const expected = typeof values.forhandsvisning === 'string' ? values.forhandsvisning : '';
+    try {
+      await this.redaction.redact(user, id, { choices, text, expected });
     } catch (error) {
       if (!(error instanceof DomainError) || error.status === 404) throw error;
       return this.renderReport(request, reply, id, { redact: { values: kept, errors: fieldErrors(error), formError: error.message } }, error.status);
@@ -772,4 +794,13 @@ export class DeviationPageController implements OnModuleInit {
       { status },
     );
   }
+}
+
+/** The redaction form's fields: the ticked findings, the pasted text, and both as the form shows them again. */
+function redactionFormValues(raw: unknown): { choices: string[]; text: string; kept: FormValues } {
+  const values = formValues(raw);
+  const posted = values.choices;
+  const choices = (Array.isArray(posted) ? posted : [posted]).filter((v): v is string => typeof v === 'string');
+  const text = typeof values.text === 'string' ? values.text : '';
+  return { choices, text, kept: { choices, text } };
 }

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../../common/auth/auth-user';
+import { PiiExcerpt, piiExcerpts } from '../../common/pii/pii-excerpt';
+import { createFinding, PiiFinding } from '../../common/pii/pii-finding';
 import { Clock } from '../../common/clock/clock';
 import { ForbiddenError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
 import { BarrierRedaction } from '../barrier/barrier-redaction.service';
@@ -14,6 +17,13 @@ import {
   redactionChoices,
   RedactableTexts,
   Redaction,
+  REDACTED_FIELD_PHRASES,
+  RedactionPlace,
+  RedactionPreview,
+  redactionPreviewSummary,
+  maskedForChoice,
+  occurrencesOf,
+  pastedTextRefusal,
   REDACTION_PLACEHOLDER,
   REDACTION_TEXT_MAX,
   redactionForChoice,
@@ -38,6 +48,25 @@ function numbered(index: number, count: number): string {
   return count > 1 ? `Text ${index + 1}: ` : '';
 }
 
+/** Quotes a confirmation shows at most: enough to see which sense of the text is meant. */
+const PREVIEW_QUOTES_MAX = 6;
+
+/** Thrown to roll a preview's transaction back. */
+class PreviewRollback extends Error {}
+
+/** What the confirmation showed, posted back with it: the redaction is refused if it would now change other places. */
+function previewDigest(preview: RedactionPreview): string {
+  return createHash('sha256').update(JSON.stringify(preview)).digest('base64url').slice(0, 16);
+}
+
+/** A preview, its sentence, its quotes and the digest the confirmation posts back. */
+export interface RedactionPreviewResult {
+  preview: RedactionPreview;
+  summary: string;
+  quotes: PiiExcerpt[];
+  digest: string;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the lead asked to remove: findings ticked on the page, and/or a text pasted as it stands (the API: several). */
@@ -46,6 +75,8 @@ export interface RedactionInput {
   text?: string;
   /** The API's texts; a problem is told at `texts`, numbered when there are several. */
   texts?: string[];
+  /** The digest of the preview the lead confirmed (RedactionPreviewResult.digest). */
+  expected?: string;
   /** Where the request came from, for what a stale choice's message tells to do: 'page' (default) or 'api'. */
   via?: 'page' | 'api';
 }
@@ -99,74 +130,175 @@ export class DeviationRedactionService {
     private readonly letters: LetterRedaction,
   ) {}
 
+  /** Makes the redaction. With `input.expected` (the digest a preview showed), refused if it would now change other places. */
   async redact(user: AuthUser, id: string, input: RedactionInput): Promise<RedactionOutcome> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.load(manager, user, id);
-      const texts: RedactableTexts = Object.fromEntries(REDACTABLE_FIELDS.map((field) => [field, row[field]]));
-      const comments = (await manager.query(`SELECT id, body FROM deviation_comment WHERE deviation_id = $1 ORDER BY created_at, id FOR UPDATE`, [row.id])) as Array<{
-        id: string;
-        body: string;
-      }>;
-      const logged = (await manager.query(`SELECT before, after FROM deviation_event WHERE deviation_id = $1`, [row.id])) as Array<{ before: unknown; after: unknown }>;
-      const redactions = this.redactionsFor(input, texts, [...comments.map((c) => c.body), ...logged.flatMap((e) => [...stringsIn(e.before), ...stringsIn(e.after)])], row.reporter_email);
-
-      // The report's texts and comments.
-      const changedFields: RedactableField[] = [];
-      const next: RedactableTexts = { ...texts };
-      for (const field of REDACTABLE_FIELDS) {
-        let value = next[field];
-        if (typeof value !== 'string') continue;
-        for (const r of redactions) value = replaceText(value, r.needle, r.placeholder);
-        if (value !== next[field]) changedFields.push(field);
-        next[field] = value;
+      const { outcome, preview } = await this.run(manager, user, id, input, false);
+      if (input.expected !== undefined && input.expected !== previewDigest(preview)) {
+        // Thrown inside the transaction: nothing is kept.
+        throw new ValidationFailedError([
+          { field: 'text', message: 'Avvikelsen har ändrats sedan du såg vad som skulle tas bort. Kontrollera igen innan du tar bort.' },
+        ]);
       }
-      const changedComments: Array<{ id: string; body: string }> = [];
-      for (const comment of comments) {
-        let body = comment.body;
-        for (const r of redactions) body = replaceText(body, r.needle, r.placeholder);
-        if (body !== comment.body) changedComments.push({ id: comment.id, body });
-      }
-      const now = this.clock.now();
-      if (changedFields.length > 0) {
-        await manager.query(
-          `UPDATE deviation SET title = $2, description = $3, consequence = $4, tried = $5, resolution = $6, updated_at = $7 WHERE id = $1`,
-          [row.id, next.title, next.description, next.consequence, next.tried, next.resolution, now],
-        );
-      }
-      for (const comment of changedComments) {
-        await manager.query(`UPDATE deviation_comment SET body = $2, updated_at = $3 WHERE id = $1`, [comment.id, comment.body, now]);
-      }
-
-      // The audit log: status comments, resolutions and reasons for a move are stored there too.
-      let events = 0;
-      for (const r of redactions) {
-        const [changed] = (await manager.query(`SELECT deviation_event_redact($1, $2, $3) AS n`, [row.id, r.needle, r.placeholder])) as Array<{ n: number }>;
-        events += changed.n;
-      }
-
-      const mails = await this.redactMails(manager, row.id, redactions, now);
-      // After the report's own texts: which of the text's words its barrier's reports still hold is read from them as they are now.
-      const barriers = await this.barriers.redactReport(manager, row.id, redactions);
-      const letters = await this.letters.redactReport(manager, row.id, barriers.barrierIds, barriers.derived, user.id);
-      const record: RedactionRecord = {
-        fields: changedFields,
-        comments: changedComments.length,
-        log: events > 0,
-        barriers: barriers.changedBarriers,
-        letters: letters.changedLetters,
-        sentLetters: letters.sent.map((letter) => letter.id),
-      };
-      await manager.query(
-        `INSERT INTO deviation_event (deviation_id, actor_id, kind, before, after, created_at) VALUES ($1, $2, 'personal_data_removed', NULL, $3, $4)`,
-        [row.id, user.id, JSON.stringify(record), now],
-      );
-      // How many places, never what.
-      this.logger.log(
-        `Personuppgift borttagen ur en avvikelse: ${changedFields.length} fält, ${changedComments.length} kommentarer, ${events} händelser, ${mails} e-post, ` +
-          `${barriers.changedBarriers} hinder, ${letters.changedLetters} skrivelser under arbete, ${letters.sent.length} skickade skrivelser orörda`,
-      );
-      return { record, mails, barriers: barriers.changedBarriers, letters: letters.changedLetters, sentLetters: letters.sent };
+      return outcome;
     });
+  }
+
+  /**
+   * What the redaction would change (counts and places, and quotes of the pasted texts in the report), without
+   * changing anything: the same work as redact() in a transaction that is rolled back, so the count is what it does.
+   */
+  async preview(user: AuthUser, id: string, input: RedactionInput): Promise<RedactionPreviewResult> {
+    let result: RedactionPreviewResult | null = null;
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const { preview, quotes } = await this.run(manager, user, id, input, true);
+        result = { preview, quotes, summary: redactionPreviewSummary(preview), digest: previewDigest(preview) };
+        throw new PreviewRollback();
+      });
+    } catch (error) {
+      if (!(error instanceof PreviewRollback)) throw error;
+    }
+    if (result === null) throw new Error('Förhandsvisningen gav inget resultat.');
+    return result;
+  }
+
+  private async run(
+    manager: EntityManager,
+    user: AuthUser,
+    id: string,
+    input: RedactionInput,
+    dryRun: boolean,
+  ): Promise<{ outcome: RedactionOutcome; preview: RedactionPreview; quotes: PiiExcerpt[] }> {
+    const row = await this.load(manager, user, id);
+    const texts: RedactableTexts = Object.fromEntries(REDACTABLE_FIELDS.map((field) => [field, row[field]]));
+    const comments = (await manager.query(`SELECT id, body FROM deviation_comment WHERE deviation_id = $1 ORDER BY created_at, id FOR UPDATE`, [row.id])) as Array<{
+      id: string;
+      body: string;
+    }>;
+    const logged = (await manager.query(`SELECT before, after FROM deviation_event WHERE deviation_id = $1`, [row.id])) as Array<{ before: unknown; after: unknown }>;
+    const redactions = this.redactionsFor(input, texts, [...comments.map((c) => c.body), ...logged.flatMap((e) => [...stringsIn(e.before), ...stringsIn(e.after)])], row.reporter_email);
+
+    // Counted before anything is replaced: each text's occurrences, one redaction after the other as they are made.
+    const places: RedactionPlace[] = [];
+    let occurrences = 0;
+    for (const field of REDACTABLE_FIELDS) {
+      let value = texts[field];
+      if (typeof value !== 'string') continue;
+      let count = 0;
+      for (const r of redactions) {
+        count += occurrencesOf(value, r.needle);
+        value = replaceText(value, r.needle, r.placeholder);
+      }
+      if (count > 0) places.push({ place: REDACTED_FIELD_PHRASES[field], count });
+      occurrences += count;
+    }
+    let commentCount = 0;
+    let inComments = 0;
+    for (const comment of comments) {
+      let body = comment.body;
+      let count = 0;
+      for (const r of redactions) {
+        count += occurrencesOf(body, r.needle);
+        body = replaceText(body, r.needle, r.placeholder);
+      }
+      if (count > 0) commentCount++;
+      inComments += count;
+    }
+    if (inComments > 0) places.push({ place: commentCount === 1 ? 'en kommentar' : `${commentCount} kommentarer`, count: inComments });
+    occurrences += inComments;
+    const quotes = dryRun ? this.quotesOf(input, redactions, texts, comments.map((c) => c.body)) : [];
+
+    // The report's texts and comments.
+    const changedFields: RedactableField[] = [];
+    const next: RedactableTexts = { ...texts };
+    for (const field of REDACTABLE_FIELDS) {
+      let value = next[field];
+      if (typeof value !== 'string') continue;
+      for (const r of redactions) value = replaceText(value, r.needle, r.placeholder);
+      if (value !== next[field]) changedFields.push(field);
+      next[field] = value;
+    }
+    const changedComments: Array<{ id: string; body: string }> = [];
+    for (const comment of comments) {
+      let body = comment.body;
+      for (const r of redactions) body = replaceText(body, r.needle, r.placeholder);
+      if (body !== comment.body) changedComments.push({ id: comment.id, body });
+    }
+    const now = this.clock.now();
+    if (changedFields.length > 0) {
+      await manager.query(
+        `UPDATE deviation SET title = $2, description = $3, consequence = $4, tried = $5, resolution = $6, updated_at = $7 WHERE id = $1`,
+        [row.id, next.title, next.description, next.consequence, next.tried, next.resolution, now],
+      );
+    }
+    for (const comment of changedComments) {
+      await manager.query(`UPDATE deviation_comment SET body = $2, updated_at = $3 WHERE id = $1`, [comment.id, comment.body, now]);
+    }
+
+    // The audit log: status comments, resolutions and reasons for a move are stored there too.
+    let events = 0;
+    for (const r of redactions) {
+      const [changed] = (await manager.query(`SELECT deviation_event_redact($1, $2, $3) AS n`, [row.id, r.needle, r.placeholder])) as Array<{ n: number }>;
+      events += changed.n;
+    }
+
+    const mails = await this.redactMails(manager, row.id, redactions, now);
+    // After the report's own texts: which of the text's words its barrier's reports still hold is read from them as they are now.
+    const barriers = await this.barriers.redactReport(manager, row.id, redactions);
+    const letters = await this.letters.redactReport(manager, row.id, barriers.barrierIds, barriers.derived, user.id);
+    const record: RedactionRecord = {
+      fields: changedFields,
+      comments: changedComments.length,
+      log: events > 0,
+      barriers: barriers.changedBarriers,
+      letters: letters.changedLetters,
+      sentLetters: letters.sent.map((letter) => letter.id),
+    };
+    const preview: RedactionPreview = {
+      occurrences,
+      places,
+      log: events,
+      mails,
+      barriers: barriers.changedBarriers,
+      barrierNames: barriers.changedNames,
+      letters: letters.changedLetters,
+      sentLetters: letters.sent.length,
+    };
+    const outcome: RedactionOutcome = { record, mails, barriers: barriers.changedBarriers, letters: letters.changedLetters, sentLetters: letters.sent };
+    if (dryRun) return { outcome, preview, quotes };
+    await manager.query(
+      `INSERT INTO deviation_event (deviation_id, actor_id, kind, before, after, created_at) VALUES ($1, $2, 'personal_data_removed', NULL, $3, $4)`,
+      [row.id, user.id, JSON.stringify(record), now],
+    );
+    // How many places, never what.
+    this.logger.log(
+      `Personuppgift borttagen ur en avvikelse: ${changedFields.length} fält, ${changedComments.length} kommentarer, ${events} händelser, ${mails} e-post, ` +
+        `${barriers.changedBarriers} hinder, ${letters.changedLetters} skrivelser under arbete, ${letters.sent.length} skickade skrivelser orörda`,
+    );
+    return { outcome, preview, quotes };
+  }
+
+  /**
+   * The pasted texts where they stand in the report's texts and comments, a few words either side, marked: what the
+   * lead already reads on the page. A finding ticked among the choices is masked in them, as the choices show it.
+   */
+  private quotesOf(input: RedactionInput, redactions: readonly Redaction[], texts: RedactableTexts, comments: readonly string[]): PiiExcerpt[] {
+    const pasted = new Set([...(input.texts ?? []), input.text ?? ''].map((raw) => raw.replace(/\r\n?/g, '\n').trim()).filter((t) => t !== ''));
+    const chosen = redactions.filter((r) => !pasted.has(r.needle));
+    const quotes: PiiExcerpt[] = [];
+    const sources = [...REDACTABLE_FIELDS.map((field) => texts[field]).filter((v): v is string => typeof v === 'string'), ...comments];
+    for (const source of sources) {
+      let text = source;
+      for (const r of chosen) text = replaceText(text, r.needle, maskedForChoice(r.needle));
+      const found: PiiFinding[] = [];
+      for (const needle of pasted) {
+        for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) found.push(createFinding('namn', at, at + needle.length));
+      }
+      quotes.push(...piiExcerpts(text, found));
+      if (quotes.length >= PREVIEW_QUOTES_MAX) break;
+    }
+    return quotes.slice(0, PREVIEW_QUOTES_MAX);
   }
 
   /**
@@ -248,6 +380,8 @@ export class DeviationRedactionService {
     if (pasted.length < 2) return 'Skriv minst två tecken, t.ex. hela namnet eller numret.';
     if (pasted.length > REDACTION_TEXT_MAX) return `Texten får vara högst ${REDACTION_TEXT_MAX} tecken. Ta bort en uppgift i taget, t.ex. ett namn eller ett nummer.`;
     if (/^\[[^\]]*bortt\p{L}*\]$/u.test(pasted) || REDACTION_PLACEHOLDER.includes(pasted)) return 'Det är en platshållare för något som redan är borttaget. Klistra in texten som ska bort.';
+    const refusal = pastedTextRefusal(pasted);
+    if (refusal) return refusal;
     const all = [...REDACTABLE_FIELDS.map((field) => texts[field]).filter((v): v is string => typeof v === 'string'), ...elsewhere];
     if (!all.some((text) => text.includes(pasted))) {
       return 'Texten finns inte i avvikelsen. Klistra in den exakt som den står, med samma stora och små bokstäver.';

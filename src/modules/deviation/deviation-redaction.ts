@@ -3,7 +3,9 @@ import { findIdNumberNearMisses, maskedIdNumber } from '../../common/pii/id-numb
 import { detectPii, PII_KIND_PHRASES, PII_MASKS, PiiDetectionOptions, PiiKind } from '../../common/pii/pii-detector';
 import { PiiExcerpt, piiExcerpts } from '../../common/pii/pii-excerpt';
 import { createFinding } from '../../common/pii/pii-finding';
+import { SWEDISH_FUNCTION_WORD_SET } from '../../common/pii/name-stoplist';
 import { swedishList } from '../../common/text/swedish-list';
+import { DEVIATION_PARTIES, PARTY_LABELS } from './deviation.constants';
 
 /**
  * "Ta bort personuppgift": the pure part. Which texts of a report can be redacted, what the page offers to remove
@@ -215,4 +217,93 @@ export function sentLettersNotice(letters: readonly SentLetterNamed[]): string {
     `Texten står också i ${which}: ${swedishList(named)}. ${it} ändras inte här, eftersom en skickad skrivelse visar vad som ` +
     'lämnade systemet. Kontakta mottagaren om uppgiften behöver tas bort även där.'
   );
+}
+
+/** The parties' codes and names in lower case: "FK", "Försäkringskassan", "Region Stockholm", "kommunen". */
+const PARTY_NAMES_LOWER: ReadonlySet<string> = new Set(
+  [
+    ...DEVIATION_PARTIES,
+    ...Object.values(PARTY_LABELS),
+    'Arbetsförmedlingen', 'Försäkringskassan', 'kommun', 'kommunen', 'region', 'regionen', 'Region Stockholm', 'Nationella rådet',
+    'Nationella rådet för finansiell samordning', 'samordningsförbundet',
+  ].map((name) => name.toLocaleLowerCase('sv')),
+);
+
+const PASTE_THE_DATA = 'Klistra in själva uppgiften, t.ex. namnet eller numret.';
+
+/**
+ * Why a pasted text cannot be personal data on its own, or null. Every occurrence of the text is replaced, in the
+ * report and in what is made of it, so a word the reports use as a word would be taken out of every sentence. The
+ * rule, kept small so a real name is never refused:
+ * - a party's code or name (AF, FK, Försäkringskassan, Region Stockholm …): it names an authority, not a person, and
+ *   barrier names end in the codes;
+ * - a single word (no space, no digit) of one or two letters: too short to point anyone out ("Bo" goes with the surname);
+ * - a single word that is a Swedish function word (pronoun, preposition, conjunction, auxiliary, common adverb:
+ *   the closed word class the name detector's stoplist holds, name-stoplist): "inte", "och", "har". A name that is
+ *   also one ("Per", "Hans") is pasted with the surname, as the message says.
+ * A text of several words or with a digit is never refused here: a name with its surname, a number.
+ */
+export function pastedTextRefusal(pasted: string): string | null {
+  const lower = pasted.toLocaleLowerCase('sv').replace(/\s+/gu, ' ');
+  if (PARTY_NAMES_LOWER.has(lower)) {
+    return `”${pasted}” är en parts kod eller namn, inte en personuppgift, och står bl.a. i hindrens namn. ${PASTE_THE_DATA}`;
+  }
+  if (/\s/u.test(pasted) || /\p{N}/u.test(pasted)) return null;
+  const letters = pasted.replace(/[^\p{L}]/gu, '');
+  if (letters.length < 3) {
+    return `”${pasted}” är för kort för att ensamt peka ut någon, och skulle bytas ut överallt där det står. Klistra in hela uppgiften, t.ex. för- och efternamnet eller numret.`;
+  }
+  if (SWEDISH_FUNCTION_WORD_SET.has(lower)) {
+    return `”${pasted}” är ett vanligt ord som inte ensamt kan peka ut någon, och det skulle bytas ut överallt där det står. ${PASTE_THE_DATA}`;
+  }
+  return null;
+}
+
+/** Where the text stands in the report itself, and how many times: "beskrivningen" 2. */
+export interface RedactionPlace {
+  place: string;
+  count: number;
+}
+
+/** What a redaction would change, shown before it is made (the page's confirmation, the API's dryRun). */
+export interface RedactionPreview {
+  /** Occurrences in the report's texts and comments. */
+  occurrences: number;
+  places: RedactionPlace[];
+  /** Lines of the timeline (status comments, resolutions, reasons) that hold it. */
+  log: number;
+  mails: number;
+  barriers: number;
+  barrierNames: number;
+  letters: number;
+  sentLetters: number;
+}
+
+function counted(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "3 förekomster: beskrivningen 2, en kommentar 1; också i tidslinjen, 1 hindernamn och 1 skrivelse under arbete." */
+export function redactionPreviewSummary(preview: RedactionPreview): string {
+  const head =
+    preview.occurrences > 0
+      ? `${counted(preview.occurrences, 'förekomst', 'förekomster')} i avvikelsen: ${preview.places.map((p) => `${p.place} ${p.count}`).join(', ')}`
+      : 'Ingen förekomst i avvikelsens texter eller kommentarer';
+  const also: string[] = [];
+  if (preview.log > 0) also.push(`tidslinjen (${counted(preview.log, 'rad', 'rader')})`);
+  if (preview.mails > 0) also.push(counted(preview.mails, 'sparat e-postmeddelande', 'sparade e-postmeddelanden'));
+  if (preview.barrierNames > 0) also.push(counted(preview.barrierNames, 'hindernamn', 'hindernamn'));
+  const otherBarrierTexts = preview.barriers - preview.barrierNames;
+  if (otherBarrierTexts > 0) also.push(`termer eller skäl i ${counted(otherBarrierTexts, 'hinder', 'hinder')}`);
+  if (preview.letters > 0) also.push(counted(preview.letters, 'skrivelse under arbete', 'skrivelser under arbete'));
+  const sent =
+    preview.sentLetters > 0
+      ? ` Texten står också i ${counted(preview.sentLetters, 'skrivelse som redan har skickats', 'skrivelser som redan har skickats')}; de ändras inte.`
+      : '';
+  return `${head}${also.length > 0 ? `; också i ${swedishList(also)}` : ''}.${sent}`;
+}
+
+/** Occurrences of `needle` in `text`, not overlapping (as replaceText replaces them). */
+export function occurrencesOf(text: string, needle: string): number {
+  return needle === '' ? 0 : text.split(needle).length - 1;
 }
