@@ -4,7 +4,8 @@ import { User } from '../src/modules/user/user.entity';
 import { addBarrierMember, insertEscalatedBarrier } from './support/barrier-factories';
 import { fileDeviation } from './support/deviation-factories';
 import { createApiToken, createUser, TEST_PASSWORD } from './support/factories';
-import { HttpClient } from './support/http-client';
+import { formFieldsOf } from './support/form-fields';
+import { HttpClient, HttpResult } from './support/http-client';
 import { startAppWithCapturedLog } from './support/output-capture';
 import { everythingStored } from './support/stored-text';
 import { TestApp } from './support/test-app';
@@ -20,6 +21,17 @@ const PLACEHOLDER = '[personuppgift borttagen]';
 
 interface ApiError {
   error: { code: string; message: string; fields: Array<{ field: string; message: string }> };
+}
+
+
+/** A pasted text is shown first (where and how many times): posts the form, then the confirmation's "Ta bort". */
+async function redactConfirmed(client: HttpClient, id: string, fields: Record<string, string | string[]>): Promise<HttpResult> {
+  const asked = await client.postForm(`/avvikelser/${id}/personuppgifter`, fields);
+  expect(asked.status).toBe(200);
+  expect(asked.text).toContain('Kontrollera innan du tar bort');
+  const action = `/avvikelser/${id}/personuppgifter/bekrafta`;
+  const { _csrf: _token, ...fields2 } = formFieldsOf(asked.text, action);
+  return client.postForm(action, fields2);
 }
 
 describe('personal data removed from a report also leaves its barriers and letters', () => {
@@ -101,7 +113,7 @@ describe('personal data removed from a report also leaves its barriers and lette
 
     const client = await signIn(lead);
     await client.get(`/avvikelser/${filed.id}`);
-    const redacted = await client.postForm(`/avvikelser/${filed.id}/personuppgifter`, { text: SURNAME });
+    const redacted = await redactConfirmed(client, filed.id, { text: SURNAME });
     expect(redacted.status).toBe(303);
     const page = await client.get(`/avvikelser/${filed.id}?klart=personuppgift`);
     expect(page.text).toContain('Personuppgiften är borttagen ur avvikelsen.');
@@ -146,7 +158,7 @@ describe('personal data removed from a report also leaves its barriers and lette
 
     const client = await signIn(lead);
     await client.get(`/avvikelser/${filed.id}`);
-    expect((await client.postForm(`/avvikelser/${filed.id}/personuppgifter`, { text: word })).status).toBe(303);
+    expect((await redactConfirmed(client, filed.id, { text: word })).status).toBe(303);
     const page = await client.get(`/avvikelser/${filed.id}?klart=personuppgift`);
     expect(page.text).toContain(
       'Personuppgiften är borttagen ur avvikelsen. Tidslinjen visar att något togs bort och av vem, men inte vad. ' +

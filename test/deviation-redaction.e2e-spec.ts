@@ -8,7 +8,7 @@ import { insertEscalatedBarrier } from './support/barrier-factories';
 import { deviationBody, fileDeviation, municipalityId } from './support/deviation-factories';
 import { createUser, TEST_PASSWORD } from './support/factories';
 import { formFieldsOf } from './support/form-fields';
-import { HttpClient } from './support/http-client';
+import { HttpClient, HttpResult } from './support/http-client';
 import { startAppWithCapturedLog } from './support/output-capture';
 import { containsTrace, summaryOf } from './support/pii-quote';
 import { everythingStored } from './support/stored-text';
@@ -25,6 +25,17 @@ import { TestApp } from './support/test-app';
 const NUMBER = '19850312-1234';
 /** A surname alone, which the name detector does not take for a name. */
 const SURNAME = 'Qvarnqvist';
+
+
+/** A pasted text is shown first (where and how many times): posts the form, then the confirmation's "Ta bort". */
+async function redactConfirmed(client: HttpClient, id: string, fields: Record<string, string | string[]>): Promise<HttpResult> {
+  const asked = await client.postForm(`/avvikelser/${id}/personuppgifter`, fields);
+  expect(asked.status).toBe(200);
+  expect(asked.text).toContain('Kontrollera innan du tar bort');
+  const action = `/avvikelser/${id}/personuppgifter/bekrafta`;
+  const { _csrf: _token, ...fields2 } = formFieldsOf(asked.text, action);
+  return client.postForm(action, fields2);
+}
 
 describe('taking personal data out of a stored report', () => {
   let t: TestApp;
@@ -106,7 +117,7 @@ describe('taking personal data out of a stored report', () => {
     expect(page.text).toContain('<mark>••••••••-••34</mark>');
     expect(numberChoice).not.toContain('850312');
 
-    const redacted = await leadClient.postForm(`/avvikelser/${id}/personuppgifter`, { choices: [numberChoice as string], text: SURNAME });
+    const redacted = await redactConfirmed(leadClient, id, { choices: [numberChoice as string], text: SURNAME });
     expect(redacted.status).toBe(303);
     expect(redacted.location).toBe(`/avvikelser/${id}?klart=personuppgift#tidslinje`);
 
@@ -160,7 +171,7 @@ describe('taking personal data out of a stored report', () => {
     );
     const client = await signIn(lead);
     await client.get(`/avvikelser/${filed.id}`);
-    expect((await client.postForm(`/avvikelser/${filed.id}/personuppgifter`, { text: 'Brorsqvistsson' })).status).toBe(303);
+    expect((await redactConfirmed(client, filed.id, { text: 'Brorsqvistsson' })).status).toBe(303);
     expect(await db().query(`SELECT subject, html, text FROM mail_outbox WHERE template = 'barrier-escalated'`)).toEqual([
       {
         subject: 'Eskalerat hinder: [personuppgift borttagen], väntetid och familj (FK)',
@@ -196,10 +207,10 @@ describe('taking personal data out of a stored report', () => {
 
     const analystClient = await signIn(analyst);
     await analystClient.get(`/avvikelser/${filed.id}`);
-    expect((await analystClient.postForm(`/avvikelser/${filed.id}/personuppgifter`, { text: 'Lindqvistsson' })).status).toBe(303);
+    expect((await redactConfirmed(analystClient, filed.id, { text: 'Lindqvistsson' })).status).toBe(303);
     const adminClient = await signIn(admin);
     expect((await adminClient.get(`/avvikelser/${filed.id}`)).text).toContain('Ta bort personuppgift');
-    expect((await adminClient.postForm(`/avvikelser/${filed.id}/personuppgifter`, { text: 'Brandtmoen' })).status).toBe(303);
+    expect((await redactConfirmed(adminClient, filed.id, { text: 'Brandtmoen' })).status).toBe(303);
     expect(await description()).toBe('Familjen [personuppgift borttagen] och Familjen [personuppgift borttagen] ringde AF, som hänvisade till FK.');
     const timeline = (await adminClient.get(`/avvikelser/${filed.id}`)).text;
     expect(timeline).toContain('Personuppgift borttagen ur beskrivningen av Vera Verksam');
@@ -217,7 +228,7 @@ describe('taking personal data out of a stored report', () => {
     expect(summaryOf(missing.text)).toContain('Texten finns inte i avvikelsen. Klistra in den exakt som den står, med samma stora och små bokstäver.');
     expect(formFieldsOf(missing.text, `/avvikelser/${filed.id}/personuppgifter`).text).toEqual(['Svensson']);
 
-    const inside = await client.postForm(`/avvikelser/${filed.id}/personuppgifter`, { text: 'Bo' });
+    const inside = await client.postForm(`/avvikelser/${filed.id}/personuppgifter`, { text: 'Botk' });
     expect(inside.status).toBe(400);
     expect(summaryOf(inside.text)).toContain('Texten står också inuti ordet ”Botkyrka”, som då också skulle ändras. Klistra in mer av texten runt omkring, t.ex. hela namnet.');
 

@@ -585,7 +585,7 @@ export class DeviationPageController implements OnModuleInit {
     try {
       if (text.trim() !== '') {
         const preview = await this.redaction.preview(user, id, { choices, text });
-        return this.renderReport(request, reply, id, { redact: { values: kept, errors: {} } }, 200, null, { redactionPreview: preview });
+        return this.renderReport(request, reply, id, { redact: { values: kept, errors: {} } }, 200, REDACTION_PREVIEW_NOTICE, { redactionPreview: preview });
       }
       await this.redaction.redact(user, id, { choices, text });
     } catch (error) {
@@ -795,6 +795,9 @@ export class DeviationPageController implements OnModuleInit {
     );
   }
 }
+
+/** Atop the page while a redaction waits for its confirmation, which is further down. */
+const REDACTION_PREVIEW_NOTICE = 'Inget har tagits bort ännu. Kontrollera var texten står och bekräfta under ”Ta bort personuppgift” längre ned.';
 
 /** The redaction form's fields: the ticked findings, the pasted text, and both as the form shows them again. */
 function redactionFormValues(raw: unknown): { choices: string[]; text: string; kept: FormValues } {

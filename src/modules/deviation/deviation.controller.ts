@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
@@ -14,7 +14,7 @@ import { DeviationAction } from './deviation-workflow';
 import { DeviationAssignDto, DeviationClassifyDto, DeviationCommentCreateDto, DeviationMoveDto, DeviationTransitionDto } from './dto/deviation-action.dto';
 import { DeviationCreateDto } from './dto/deviation-create.dto';
 import { DeviationListQueryDto } from './dto/deviation-list-query.dto';
-import { DeviationRedactionDto, RedactionChoiceView, RedactionResultView } from './dto/deviation-redaction.dto';
+import { DeviationRedactionDto, RedactionChoiceView, RedactionPreviewView, RedactionResultView } from './dto/deviation-redaction.dto';
 
 /**
  * Status actions may be posted without a body; the global pipe demands one, so these validate
@@ -214,13 +214,21 @@ export class DeviationController {
       'transaktion: i avvikelsens texter, kommentarer, tidslinje och sparade e-post, i hindrets namn, termer, skäl och mönstermodell ' +
       '(och en full körning av mönsteranalysen begärs), och i skrivelser under arbete. Skickade skrivelser ändras inte; sentLetters ' +
       'säger vilka texten står i. 400 med felet vid texts eller choices när en text inte finns i avvikelsen, står inuti ett längre ord ' +
-      'eller ett fynd inte längre finns; då ändras inget.',
+      'eller ett fynd inte längre finns, och för en text som inte ensam kan vara en personuppgift (en parts kod eller namn, ett ord på ' +
+      'en eller två bokstäver, ett vanligt ord som ”inte”); då ändras inget. dryRun: true visar först vad som skulle ändras (antal och var) utan att ändra något.',
   })
   @ApiBody({ type: DeviationRedactionDto })
-  @ApiResponse({ status: 200, type: RedactionResultView })
+  @ApiResponse({ status: 200, type: RedactionResultView, description: 'Gjort. Med dryRun: true i stället RedactionPreviewView, och inget ändrades.' })
+  @ApiExtraModels(RedactionPreviewView)
   @ApiResponse({ status: 400, description: 'validation_failed: vad som ska rättas, vid texts eller choices; inget ändrades' })
-  async redact(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: DeviationRedactionDto): Promise<RedactionResultView> {
-    const outcome = await this.redaction.redact(user, id, { texts: dto.texts ?? [], choices: dto.choices ?? [], via: 'api' });
+  async redact(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: DeviationRedactionDto): Promise<RedactionResultView | RedactionPreviewView> {
+    const input = { texts: dto.texts ?? [], choices: dto.choices ?? [], via: 'api' as const };
+    if (dto.dryRun === true) {
+      // Counts and places only: the caller sent the text, no quote of the report is needed.
+      const { preview, summary } = await this.redaction.preview(user, id, input);
+      return { dryRun: true, ...preview, summary };
+    }
+    const outcome = await this.redaction.redact(user, id, input);
     return {
       fields: outcome.record.fields,
       comments: outcome.record.comments,

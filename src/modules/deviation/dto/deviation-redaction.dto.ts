@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString } from 'class-validator';
 import { REDACTION_TEXT_MAX } from '../deviation-redaction';
 
 /** At most this many texts or findings in one request: one redaction is a few names or numbers, not a rewrite. */
@@ -30,6 +30,58 @@ export class DeviationRedactionDto {
   @ArrayMaxSize(REDACTION_ITEMS_MAX, { message: `Ange högst ${REDACTION_ITEMS_MAX} fynd i taget.` })
   @IsString({ each: true, message: 'Varje fynd i choices ska vara en sträng (fyndets value).' })
   choices?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'true: ändra inget, svara med vad som skulle ändras (antal förekomster och var, tidslinjen, e-post, hinder, skrivelser). ' +
+      'Samma kontroller och fel som när det görs.',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'Ange dryRun som true eller false.' })
+  dryRun?: boolean;
+}
+
+/** Where the text stands in the report and how many times. */
+export class RedactionPlaceView {
+  @ApiProperty({ example: 'beskrivningen', description: 'Fältet (rubriken, beskrivningen …) eller ”en kommentar”, ”2 kommentarer”' })
+  place: string;
+
+  @ApiProperty({ example: 2 })
+  count: number;
+}
+
+/** dryRun: what the redaction would change; nothing was changed. */
+export class RedactionPreviewView {
+  @ApiProperty({ enum: [true] })
+  dryRun: true;
+
+  @ApiProperty({ description: 'Förekomster i avvikelsens texter och kommentarer' })
+  occurrences: number;
+
+  @ApiProperty({ type: [RedactionPlaceView] })
+  places: RedactionPlaceView[];
+
+  @ApiProperty({ description: 'Rader i tidslinjen som skulle ändras' })
+  log: number;
+
+  @ApiProperty({ description: 'Sparade e-postmeddelanden som skulle ändras' })
+  mails: number;
+
+  @ApiProperty({ description: 'Hinder vars namn, termer, skäl eller modell skulle ändras' })
+  barriers: number;
+
+  @ApiProperty({ description: 'Av dem: hinder vars namn skulle ändras' })
+  barrierNames: number;
+
+  @ApiProperty({ description: 'Skrivelser under arbete som skulle ändras' })
+  letters: number;
+
+  @ApiProperty({ description: 'Skickade skrivelser där texten står (de ändras inte)' })
+  sentLetters: number;
+
+  @ApiProperty({ example: '3 förekomster i avvikelsen: beskrivningen 2, en kommentar 1; också i 1 hindernamn och 1 skrivelse under arbete.' })
+  summary: string;
 }
 
 /** One finding the report's texts hold, as offered for removal: its value and where, the finding itself masked. */
