@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { trimString } from '../../../common/validation/validation';
-import { BARRIER_NAME_MAX } from '../barrier-naming';
+import { BARRIER_NAME_LETTERS, BARRIER_NAME_MAX, BARRIER_NAME_NEEDS_LETTERS } from '../barrier-naming';
+
+/** A barrier's name needs letters: digits alone ("12345") name nothing. */
+const HasLetters = (): PropertyDecorator => Matches(BARRIER_NAME_LETTERS, { message: BARRIER_NAME_NEEDS_LETTERS });
 
 /** A form posts one checkbox as a string and several as an array; JSON posts an array. */
 const toList = ({ value }: { value: unknown }): unknown => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]);
@@ -15,6 +18,7 @@ export class BarrierRenameDto {
   @Transform(trimString)
   @IsString({ message: 'Skriv ett namn på hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` })
+  @HasLetters()
   name: string;
 
   @ApiPropertyOptional({
@@ -47,6 +51,7 @@ export class BarrierSplitDto {
   @IsOptional()
   @IsString({ message: 'Skriv ett namn på det nya hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken, eller lämna fältet tomt.` })
+  @HasLetters()
   name?: string;
 
   @ApiPropertyOptional({
@@ -59,10 +64,10 @@ export class BarrierSplitDto {
 }
 
 export class BarrierCreateDto {
-  @ApiProperty({ type: [String], description: 'Rapporterna (avvikelsernas id) som hindret består av; de tas ur andra hinder' })
+  @ApiProperty({ type: [String], minItems: 2, description: 'Rapporterna (avvikelsernas id) som hindret består av, minst två olika; de tas ur andra hinder, och ett hinder som då blir utan rapporter är upplöst' })
   @Transform(toList)
   @IsArray({ message: 'Ange rapporterna som hindret består av.' })
-  @ArrayMinSize(1, { message: 'Ange minst en rapport.' })
+  @ArrayMinSize(2, { message: 'Ett hinder behöver minst två olika rapporter. Ange minst två.' })
   @ArrayMaxSize(MAX_REPORTS, { message: `Ange högst ${MAX_REPORTS} rapporter.` })
   @IsUUID('all', { each: true, message: 'Ange rapporterna med deras id.' })
   deviationIds: string[];
@@ -72,6 +77,7 @@ export class BarrierCreateDto {
   @IsOptional()
   @IsString({ message: 'Skriv ett namn på hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` })
+  @HasLetters()
   name?: string;
 
   @ApiPropertyOptional({
@@ -157,5 +163,6 @@ export class BarrierCreateFormDto {
   @IsOptional()
   @IsString({ message: 'Skriv ett namn på hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken, eller lämna fältet tomt.` })
+  @HasLetters()
   name?: string;
 }
