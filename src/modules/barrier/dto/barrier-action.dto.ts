@@ -4,8 +4,12 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsOptional, 
 import { trimString } from '../../../common/validation/validation';
 import { BARRIER_NAME_LETTERS, BARRIER_NAME_MAX, BARRIER_NAME_NEEDS_LETTERS } from '../barrier-naming';
 
-/** A barrier's name needs letters: digits alone ("12345") name nothing. */
-const HasLetters = (): PropertyDecorator => Matches(BARRIER_NAME_LETTERS, { message: BARRIER_NAME_NEEDS_LETTERS });
+/**
+ * A barrier's name needs letters: digits alone ("12345") name nothing. A name too short for Length is only told that
+ * (one message per mistake), so the rule reads names of 3 characters or more.
+ */
+const LETTERS_WHEN_LONG_ENOUGH = new RegExp(`^(?:[\\s\\S]{0,2}|[\\s\\S]*${BARRIER_NAME_LETTERS.source}[\\s\\S]*)$`, 'u');
+const HasLetters = (): PropertyDecorator => Matches(LETTERS_WHEN_LONG_ENOUGH, { message: BARRIER_NAME_NEEDS_LETTERS });
 
 /** A form posts one checkbox as a string and several as an array; JSON posts an array. */
 const toList = ({ value }: { value: unknown }): unknown => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]);
