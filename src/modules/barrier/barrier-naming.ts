@@ -2,6 +2,7 @@
 
 import { swedishList } from '../../common/text/swedish-list';
 import { PARTY_WORDS } from './barrier-wording';
+import { SWEDISH_STOPWORDS, tokenize } from './engine/text-normalizer';
 
 const MAX_TERMS = 3;
 
@@ -15,6 +16,9 @@ const MAX_TERMS = 3;
  */
 export const GENERATED_NAME_FOLLOWS_SQL = `(b.name_source = 'generated' AND b.name_kept_at IS NULL AND NOT EXISTS (SELECT 1 FROM letter l WHERE l.barrier_id = b.id))`;
 export const BARRIER_NAME_MAX = 160;
+/** A barrier's name must say something in words: "12345" names nothing (as organisation names, see organisation.dto). */
+export const BARRIER_NAME_LETTERS = /\p{L}/u;
+export const BARRIER_NAME_NEEDS_LETTERS = 'Namnet måste innehålla bokstäver, inte bara siffror eller tecken.';
 /** The parties themselves: already in the name as codes, and they say nothing about the cause. */
 const PARTY_TERMS = new Set(['arbetsförmedlingen', 'försäkringskassan', 'kommunen', 'regionen', 'region stockholm']);
 
@@ -111,4 +115,34 @@ export function generatedBarrierName(terms: readonly string[], parties: readonly
   const named = core.charAt(0).toLocaleUpperCase('sv') + core.slice(1);
   const withParties = parties.length ? `${named} (${parties.join(', ')})` : named;
   return withParties.slice(0, BARRIER_NAME_MAX);
+}
+
+/** At most this many terms from the reports' own words (termsFromReportWords). */
+const MAX_WORD_TERMS = 5;
+/** Words nearly every report uses: they tell one barrier from no other. */
+const EVERY_REPORT_WORDS = new Set(['deltagare', 'deltagaren', 'deltagarens', 'deltagarna', 'avvikelse', 'avvikelsen', 'rapport', 'rapporten']);
+
+/**
+ * Characteristic terms of a few reports from their own words, without the engine's model: the words (no function
+ * words, numbers or verb forms, see isNameWord) that most of the reports use, then in the order they first appear.
+ * For a barrier the analyst created where the engine has no words for it (no full run yet, or none its reports share
+ * in the model's vocabulary): it is named and described from its reports rather than by a placeholder.
+ */
+export function termsFromReportWords(texts: readonly string[], concepts: ReadonlySet<string> = new Set()): string[] {
+  const reportsUsing = new Map<string, number>();
+  const firstSeen = new Map<string, number>();
+  for (const text of texts) {
+    const seen = new Set<string>();
+    for (const token of tokenize(text)) {
+      const lower = token.lower.toLocaleLowerCase('sv');
+      if (lower.length < 4 || /\d/u.test(lower) || SWEDISH_STOPWORDS.has(lower) || EVERY_REPORT_WORDS.has(lower) || !isNameWord(lower, concepts)) continue;
+      if (!firstSeen.has(lower)) firstSeen.set(lower, firstSeen.size);
+      seen.add(lower);
+    }
+    for (const word of seen) reportsUsing.set(word, (reportsUsing.get(word) ?? 0) + 1);
+  }
+  return [...reportsUsing]
+    .sort(([a, x], [b, y]) => y - x || (firstSeen.get(a) ?? 0) - (firstSeen.get(b) ?? 0))
+    .slice(0, MAX_WORD_TERMS)
+    .map(([word]) => word);
 }

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock/clock';
 import { AppConfigService } from '../../config/app-config.service';
 import { ACTIVE_BARRIER_STATUSES } from './barrier.constants';
 import { DEFAULT_MIN_STRUCTURAL_MARKS, decideEscalation, EscalationMember, EscalationRule } from './barrier-escalation';
-import { GENERATED_NAME_FOLLOWS_SQL, generatedBarrierName } from './barrier-naming';
+import { GENERATED_NAME_FOLLOWS_SQL, generatedBarrierName, termsFromReportWords } from './barrier-naming';
 import { BarrierNotifier } from './barrier-notifier';
 import { PatternEngine } from './pattern-engine.port';
 import { REPORT_JOINS, REPORT_SELECT, ReportRow, toPatternReport } from './pattern-reports';
@@ -184,6 +184,40 @@ export class BarrierStore {
         ],
       );
     }
+  }
+
+  /**
+   * A barrier the analyst created, still without terms after redescribe (the engine has no model yet, or finds no words
+   * its reports share): terms from its reports' own words (termsFromReportWords), parties named in at least 30 % of
+   * them (as a run counts them), and a generated name from those while it may still follow its terms. Never the
+   * placeholder a barrier used to keep ("Nytt hinder").
+   */
+  async describeFromWords(manager: EntityManager, barrierId: string): Promise<void> {
+    const rows = (await manager.query(
+      `SELECT d.title, d.description, d.parties FROM barrier_member bm JOIN deviation d ON d.id = bm.deviation_id
+        WHERE bm.barrier_id = $1 ORDER BY d.reference_number LIMIT $2`,
+      [barrierId, DESCRIBE_MAX_REPORTS],
+    )) as Array<{ title: string; description: string; parties: string[] }>;
+    if (rows.length === 0) return;
+    const lines = await this.thesaurus.lines(manager);
+    const concepts = this.thesaurus.nounConcepts(lines);
+    const terms = termsFromReportWords(rows.map((row) => `${row.title}. ${row.description}`), concepts);
+    const counts = new Map<string, number>();
+    for (const row of rows) for (const party of new Set(row.parties)) counts.set(party, (counts.get(party) ?? 0) + 1);
+    // The engine's parties, when it gave some without terms; else those the reports name.
+    const [own] = (await manager.query(`SELECT parties FROM barrier WHERE id = $1`, [barrierId])) as Array<{ parties: string[] }>;
+    const parties = own?.parties.length
+      ? own.parties
+      : [...counts]
+          .filter(([, n]) => n / rows.length >= 0.3)
+          .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+          .map(([party]) => party);
+    await manager.query(
+      `UPDATE barrier b SET terms = $2, parties = $3,
+              name = CASE WHEN ${GENERATED_NAME_FOLLOWS_SQL} THEN $4 ELSE b.name END, updated_at = $5
+        WHERE b.id = $1 AND cardinality(b.terms) = 0`,
+      [barrierId, terms, parties, generatedBarrierName(terms, parties, concepts), this.clock.now()],
+    );
   }
 
   /**

@@ -13,7 +13,7 @@ import { PersonalDataFormState, personalDataNotice, resumedButton, wantsPiiRemov
 import { PersonalDataFields, postTextForm } from '../../common/templates/personal-data-post';
 import { fieldErrors, formValues, FormValues, validateForm } from '../../common/validation/validation';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS } from './barrier.constants';
-import { BarrierService, LOCAL_FIX_NOTE_MAX } from './barrier.service';
+import { BarrierService, LOCAL_FIX_NOTE_MAX, RetiredBarrier, retiredNotice } from './barrier.service';
 import { BarrierDetail, BarrierMemberOrder, BarrierSummary } from './barrier.types';
 import { BarrierLetterHook } from './barrier-letter.hook';
 import { BARRIER_NAME_MAX } from './barrier-naming';
@@ -75,6 +75,17 @@ const MEMBER_NOTICES: Record<string, { named: (reference: string, other: string 
   },
 };
 
+/**
+ * ?upplost=<id>,<id>: the barriers an analyst's change left without reports and retired, for the notice where the
+ * analyst lands. Only ids are read from the address; each is said only if that barrier is retired.
+ */
+function withRetired(href: string, retired: readonly RetiredBarrier[]): string {
+  if (retired.length === 0) return href;
+  const [path, fragment] = href.split('#');
+  const query = `upplost=${retired.map((barrier) => barrier.id).join(',')}`;
+  return `${path}${path.includes('?') ? '&' : '?'}${query}${fragment === undefined ? '' : `#${fragment}`}`;
+}
+
 /** ?rapport=: only a report's reference is shown from the address, nothing else written there. */
 const REFERENCE_IN_ADDRESS = /^AVV-\d{4}-\d{1,12}$/i;
 
@@ -95,7 +106,8 @@ const NAME_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet'
 const SPLIT_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Dela av markerade rapporter', idNumbers: true };
 // "Spara den lokala åtgärden" or "Spara ändringen": the page names its own button.
 const LOCAL_FIX_FORM: PersonalDataFields = { texts: ['note'], names: { note: 'Beskrivningen' }, next: '' };
-const CREATE_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Skapa hindret' };
+// As NAME_FORM: the name goes as far, so a number that looks like a mistyped personnummer is asked about once.
+const CREATE_FORM: PersonalDataFields = { texts: ['name'], names: { name: 'Namnet' }, next: 'Skapa hindret', idNumbers: true };
 const THESAURUS_FORM: PersonalDataFields = { texts: ['line'], names: { line: 'Raden' }, next: 'Lägg till' };
 
 /**
@@ -384,7 +396,11 @@ export class BarrierController implements OnModuleInit {
       ...CREATE_FORM,
       raw,
       dto: BarrierCreateFormDto,
-      submit: async (dto) => `/hinder/${await this.barriers.createFromReferences(request.user as AuthUser, dto.reports, dto.name)}?klart=nytt`,
+      submit: async (dto) => {
+        // The form has asked about any number that looks like a mistyped personnummer (CREATE_FORM.idNumbers).
+        const created = await this.barriers.createFromReferences(request.user as AuthUser, dto.reports, dto.name, { confirmNotPersonalData: true });
+        return withRetired(`/hinder/${created.id}?klart=nytt`, created.retired);
+      },
       show: (form, status) => this.renderList(request, reply, form, status),
     });
   }
@@ -405,6 +421,7 @@ export class BarrierController implements OnModuleInit {
       // Only while it runs: reloaded afterwards (the address keeps ?analys=startad) the finished result says the rest.
       analysisNotice: typeof started === 'string' && analysis.running ? (ANALYSIS_NOTICES[started] ?? null) : null,
       createForm,
+      retired: await this.retiredNotices(request.query as Record<string, unknown>),
       nameMax: BARRIER_NAME_MAX,
       dissolved: await this.barriers.dissolvedInLastRun(),
     }, { status });
@@ -575,10 +592,10 @@ export class BarrierController implements OnModuleInit {
     return this.handle(request, reply, id, 'moveIn', BarrierMoveInFormDto, raw, async (user, dto) => {
       const moved = await this.barriers.moveIn(user, id, dto.report);
       // "Flytta dit" on another barrier's page: back to the page the analyst is reviewing.
-      if (dto.returnTo && dto.returnTo !== id) return reviewHref(dto.returnTo, raw, 'flyttad-vidare', moved.reference, id);
+      if (dto.returnTo && dto.returnTo !== id) return withRetired(reviewHref(dto.returnTo, raw, 'flyttad-vidare', moved.reference, id), moved.retired);
       // "Ångra" beside a moved report names this barrier to return to; the "Flytta in" form names none.
       const done = moved.alreadyHere ? 'redan-har' : dto.returnTo === id ? 'flyttad-tillbaka' : 'flyttad-in';
-      return reviewHref(id, raw, done, moved.reference);
+      return withRetired(reviewHref(id, raw, done, moved.reference), moved.retired);
     });
   }
 
@@ -587,7 +604,7 @@ export class BarrierController implements OnModuleInit {
   moveOutFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
     return this.handle(request, reply, id, 'moveOut', BarrierMoveOutDto, raw, async (user, dto) => {
       const moved = await this.barriers.moveOut(user, id, dto.deviationId);
-      return reviewHref(id, raw, 'flyttad-ut', moved.reference);
+      return withRetired(reviewHref(id, raw, 'flyttad-ut', moved.reference), moved.retired);
     });
   }
 
@@ -670,7 +687,11 @@ export class BarrierController implements OnModuleInit {
     // "Använd datumet" on the hint puts the latest locally resolved report's day into the form; nothing is saved until the analyst does.
     const suggested = typeof query['lokal-datum'] === 'string' && isIsoDate(query['lokal-datum']) ? query['lokal-datum'] : null;
     const done = typeof query.klart === 'string' ? (DONE_NOTICES[query.klart] ?? null) : null;
-    const memberNotice = await this.memberNotice(query);
+    const active = ACTIVE_BARRIER_STATUSES.includes(barrier.status);
+    const notice = await this.memberNotice(query);
+    // "Ångra" would move the report back into a barrier that is retired now: refused, so not offered.
+    const memberNotice = notice && !active ? { ...notice, undo: null } : notice;
+    const retired = await this.retiredNotices(query);
     const letters = barrier.letters;
     const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
     const selected = splitValues?.deviationIds;
@@ -682,12 +703,13 @@ export class BarrierController implements OnModuleInit {
         barrier,
         done,
         memberNotice,
+        retired,
         mergedFrom: typeof query.fran === 'string',
         formState: forms,
         selectedForSplit: Array.isArray(selected) ? selected : typeof selected === 'string' ? [selected] : [],
         nameMax: BARRIER_NAME_MAX,
         mergeOptions: barrier.mergeCandidates.map((candidate) => ({ value: candidate.id, label: candidate.displayName })),
-        active: ACTIVE_BARRIER_STATUSES.includes(barrier.status),
+        active,
         letters,
         // A letter can be started where none is under way (answered ones are history; a follow-up may be written).
         canStartLetter: this.letters.available && ACTIVE_BARRIER_STATUSES.includes(barrier.status) && barrier.memberCount > 0 && !letters.some((letter) => letter.status !== 'besvarad'),
@@ -700,6 +722,17 @@ export class BarrierController implements OnModuleInit {
       },
       { status },
     );
+  }
+
+  /** "Hindret X hade inga rapporter kvar och är upplöst." for each retired barrier in ?upplost= (see withRetired). */
+  private async retiredNotices(query: Record<string, unknown>): Promise<Array<{ text: string; path: string }>> {
+    const ids = typeof query.upplost === 'string' ? query.upplost.split(',').filter((id) => UUID_IN_ADDRESS.test(id)).slice(0, 20) : [];
+    const notices: Array<{ text: string; path: string }> = [];
+    for (const id of [...new Set(ids)]) {
+      const name = await this.barriers.retiredNameOf(id);
+      if (name !== null) notices.push({ text: retiredNotice(name), path: `/hinder/${id}` });
+    }
+    return notices;
   }
 
   /** The notice beside the members after a move (MEMBER_NOTICES), or null. */

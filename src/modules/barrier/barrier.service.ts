@@ -12,7 +12,7 @@ import { CATEGORY_LABELS, DeviationCategory, DeviationParty, PARTY_LABELS } from
 import { DeviationStatus, STATUS_LABELS } from '../deviation/deviation-workflow';
 import { isBarrierProfile, similarBarriers } from './barrier-similarity';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus, WEAK_ANCHORING } from './barrier.constants';
-import { BARRIER_NAME_MAX } from './barrier-naming';
+import { BARRIER_NAME_LETTERS, BARRIER_NAME_MAX, BARRIER_NAME_NEEDS_LETTERS } from './barrier-naming';
 import { BarrierLetterHook, BarrierLetterSummary } from './barrier-letter.hook';
 import { BarrierStore } from './barrier-store';
 import { quarterOf, quarterTrend, sparkline, sparklineLevels, TREND_LABELS } from './barrier-trend';
@@ -177,6 +177,19 @@ function summaryOf(row: BarrierRow, quarters: Map<string, number>, currentQuarte
 export interface MovedReport {
   deviationId: string;
   reference: string;
+  /** Barriers the move left without reports, and so retired (see BarrierService.change). */
+  retired: RetiredBarrier[];
+}
+
+/** A barrier an analyst's change left without reports: retired (upplöst) in the same change, named for the notice. */
+export interface RetiredBarrier {
+  id: string;
+  displayName: string;
+}
+
+/** What the page says of a barrier an analyst's change emptied and retired. */
+export function retiredNotice(displayName: string): string {
+  return `Hindret ”${displayName}” hade inga rapporter kvar och är upplöst.`;
 }
 
 /** Refused when the barrier is merged or dissolved: its id stays valid for reading, not for changes. */
@@ -282,10 +295,10 @@ export class BarrierService {
         [id],
       ) as Promise<Array<{ id: string; reference: string; title: string }>>,
       // The models too (this one's and the others'), for "Liknande hinder".
-      this.dataSource.query(`SELECT b.id, b.name, b.model FROM barrier b WHERE b.status = ANY($1) OR b.id = $2 ORDER BY b.name, b.id`, [
+      this.dataSource.query(`SELECT b.id, b.name, b.model, b.member_count FROM barrier b WHERE b.status = ANY($1) OR b.id = $2 ORDER BY b.name, b.id`, [
         ACTIVE_BARRIER_STATUSES,
         id,
-      ]) as Promise<Array<{ id: string; name: string; model: unknown }>>,
+      ]) as Promise<Array<{ id: string; name: string; model: unknown; member_count: number }>>,
       // resolved_at is set by "åtgärdad lokalt" and cleared by reopening, so it counts the reports that stand as fixed locally.
       this.dataSource.query(
         `SELECT count(*)::int AS n, to_char(max(d.resolved_at) AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS latest
@@ -332,10 +345,11 @@ export class BarrierService {
       excluded: excluded.map((x) => ({ deviationId: x.id, reference: x.reference, title: x.title, path: `/avvikelser/${x.id}` })),
       membersPage,
       mergeCandidates: others.map(({ id: otherId, name }) => ({ id: otherId, name, displayName: barrierDisplayName(name) })),
-      similar: isBarrierProfile(own?.model)
+      // An empty barrier's model is that of the reports it had: it resembles nothing now ("likhet 100 %" was shown).
+      similar: isBarrierProfile(own?.model) && own.member_count > 0
         ? similarBarriers(
             own.model,
-            others.map((other) => ({ id: other.id, name: other.name, profile: isBarrierProfile(other.model) ? other.model : null })),
+            others.filter((other) => other.member_count > 0).map((other) => ({ id: other.id, name: other.name, profile: isBarrierProfile(other.model) ? other.model : null })),
           ).map((similar) => ({ ...similar, displayName: barrierDisplayName(similar.name) }))
         : [],
       locallyResolved: resolved[0]?.n && resolved[0].latest ? { count: resolved[0].n, latest: resolved[0].latest } : null,
@@ -429,6 +443,12 @@ export class BarrierService {
   /** A barrier's name as pages show it, or null when there is no such barrier. */
   async displayNameOf(id: string): Promise<string | null> {
     const [row] = (await this.dataSource.query(`SELECT name FROM barrier WHERE id = $1`, [id])) as Array<{ name: string }>;
+    return row ? barrierDisplayName(row.name) : null;
+  }
+
+  /** A retired (upplöst) barrier's name as pages show it; null for any other barrier or none. */
+  async retiredNameOf(id: string): Promise<string | null> {
+    const [row] = (await this.dataSource.query(`SELECT name FROM barrier WHERE id = $1 AND status = 'upplost'`, [id])) as Array<{ name: string }>;
     return row ? barrierDisplayName(row.name) : null;
   }
 
@@ -721,40 +741,62 @@ export class BarrierService {
     return created;
   }
 
-  /** Creates a confirmed barrier from chosen reports (taking them from any barrier they are in); returns its id. */
+  /**
+   * Creates a confirmed barrier from chosen reports (taking them from any barrier they are in); returns its id. At least
+   * two different reports: one report is no recurring barrier (the same report twice is one). Without a name of the
+   * analyst's it is named, and described, from its reports in the same change (the engine's words, else their own).
+   */
   async createFromReports(user: AuthUser, deviationIds: readonly string[], name?: string, options: BarrierNameOptions = {}): Promise<string> {
+    return (await this.create(user, deviationIds, name, options, 'deviationIds')).id;
+  }
+
+  private async create(
+    user: AuthUser,
+    deviationIds: readonly string[],
+    name: string | undefined,
+    options: BarrierNameOptions,
+    field: 'deviationIds' | 'reports',
+  ): Promise<{ id: string; retired: RetiredBarrier[] }> {
     const chosen = [...new Set(deviationIds)];
-    if (chosen.length === 0) {
-      throw new DomainError('barrier_no_reports', 'Välj minst en rapport.', 400, [{ field: 'deviationIds', message: 'Välj minst en rapport.' }]);
+    if (chosen.length < 2) {
+      const message =
+        field === 'reports'
+          ? `Ett hinder behöver minst två olika rapporter${chosen.length === 1 ? ': referenserna gäller bara en' : ''}. Skriv minst två rapporters referenser.`
+          : 'Ett hinder behöver minst två olika rapporter. Ange minst två.';
+      throw new DomainError('barrier_too_few_reports', 'Ett hinder behöver minst två olika rapporter. Inget hinder har skapats.', 400, [{ field, message }]);
     }
     const newName = name?.trim() ? this.checkName(name, options) : null;
     const id = randomUUID();
-    await this.change(async (manager, now) => {
-      const found = (await manager.query(`SELECT id FROM deviation WHERE id = ANY($1::uuid[])`, [chosen])) as Array<{ id: string }>;
-      if (found.length !== chosen.length) throw new NotFoundError('En av rapporterna');
-      const before = (await manager.query(`SELECT DISTINCT barrier_id FROM barrier_member WHERE deviation_id = ANY($1::uuid[])`, [chosen])) as Array<{
-        barrier_id: string;
-      }>;
-      await manager.query(
-        `INSERT INTO barrier (id, name, name_source, status, confirmed_at, confirmed_by_id, created_at, updated_at)
-         VALUES ($1, $2, $3, 'bekraftad', $4, $5, $4, $4)`,
-        [id, newName ?? 'Nytt hinder', newName ? 'analyst' : 'generated', now, user.id],
-      );
-      for (const deviationId of chosen) await this.placeByAnalyst(manager, user, id, deviationId, now);
-      return [id, ...before.map((row) => row.barrier_id)];
-    });
-    return id;
+    const retired = await this.change(
+      async (manager, now) => {
+        const found = (await manager.query(`SELECT id FROM deviation WHERE id = ANY($1::uuid[])`, [chosen])) as Array<{ id: string }>;
+        if (found.length !== chosen.length) throw new NotFoundError('En av rapporterna');
+        const before = (await manager.query(`SELECT DISTINCT barrier_id FROM barrier_member WHERE deviation_id = ANY($1::uuid[])`, [chosen])) as Array<{
+          barrier_id: string;
+        }>;
+        // Without the analyst's name it is named from its reports below (describeFromWords, after the engine's words).
+        await manager.query(
+          `INSERT INTO barrier (id, name, name_source, status, confirmed_at, confirmed_by_id, terms, parties, created_at, updated_at)
+           VALUES ($1, $2, $3, 'bekraftad', $4, $5, '{}', '{}', $4, $4)`,
+          [id, newName ?? 'Återkommande hinder', newName ? 'analyst' : 'generated', now, user.id],
+        );
+        for (const deviationId of chosen) await this.placeByAnalyst(manager, user, id, deviationId, now);
+        return [id, ...before.map((row) => row.barrier_id)];
+      },
+      id,
+    );
+    return { id, retired };
   }
 
   /**
    * "Nytt hinder av rapporterna …" on /hinder: the reports by reference (AVV-…), external id or id, separated by
    * commas, spaces or lines, as one new confirmed barrier (createFromReports). Refused, with every reference that
-   * matches no report named at the field, before anything changes.
+   * matches no report named at the field, before anything changes. Says which barriers it emptied and retired.
    */
-  async createFromReferences(user: AuthUser, text: string, name?: string): Promise<string> {
+  async createFromReferences(user: AuthUser, text: string, name?: string, options: BarrierNameOptions = {}): Promise<{ id: string; retired: RetiredBarrier[] }> {
     const references = [...new Set(text.split(/[\s,;]+/u).map((part) => part.trim()).filter((part) => part !== ''))];
     if (references.length === 0) {
-      throw new DomainError('barrier_no_reports', 'Skriv minst en rapports referens.', 400, [
+      throw new DomainError('barrier_no_reports', 'Skriv minst två rapporters referenser.', 400, [
         { field: 'reports', message: 'Skriv rapporternas referenser, t.ex. AVV-2018-00042, AVV-2018-00057.' },
       ]);
     }
@@ -779,7 +821,8 @@ export class BarrierService {
         },
       ]);
     }
-    return this.createFromReports(user, ids, name);
+    // A reference and the same report's external id are one report.
+    return this.create(user, ids, name, options, 'reports');
   }
 
   /**
@@ -787,27 +830,27 @@ export class BarrierService {
    * report (its reference, for the page's notice) and whether it was in this barrier already (then it is only confirmed).
    */
   async moveIn(user: AuthUser, id: string, report: string): Promise<MovedReport & { alreadyHere: boolean }> {
-    let moved: MovedReport & { alreadyHere: boolean } = { deviationId: '', reference: '', alreadyHere: false };
-    await this.change(async (manager, now) => {
+    let moved: MovedReport & { alreadyHere: boolean } = { deviationId: '', reference: '', alreadyHere: false, retired: [] };
+    const retired = await this.change(async (manager, now) => {
       const target = await this.activeRow(manager, id);
       const found = await this.resolveReport(manager, report);
       const [previous] = (await manager.query(`SELECT barrier_id FROM barrier_member WHERE deviation_id = $1`, [found.id])) as Array<{ barrier_id: string }>;
       if (previous?.barrier_id === target.id) {
         await manager.query(`UPDATE barrier_member SET confirmed_by_analyst = true, updated_at = $2 WHERE deviation_id = $1`, [found.id, now]);
-        moved = { deviationId: found.id, reference: found.reference, alreadyHere: true };
+        moved = { deviationId: found.id, reference: found.reference, alreadyHere: true, retired: [] };
         return [target.id];
       }
       await this.placeByAnalyst(manager, user, target.id, found.id, now);
-      moved = { deviationId: found.id, reference: found.reference, alreadyHere: false };
+      moved = { deviationId: found.id, reference: found.reference, alreadyHere: false, retired: [] };
       return previous ? [target.id, previous.barrier_id] : [target.id];
     });
-    return moved;
+    return { ...moved, retired };
   }
 
   /** Takes a report out of this barrier; the engine never puts it back here. Says which report, for the page's notice. */
   async moveOut(user: AuthUser, id: string, deviationId: string): Promise<MovedReport> {
-    let moved: MovedReport = { deviationId, reference: '' };
-    await this.change(async (manager, now) => {
+    let moved: MovedReport = { deviationId, reference: '', retired: [] };
+    const retired = await this.change(async (manager, now) => {
       const source = await this.activeRow(manager, id);
       const [, removed] = (await manager.query(`DELETE FROM barrier_member WHERE barrier_id = $1 AND deviation_id = $2`, [source.id, deviationId])) as [
         unknown,
@@ -815,7 +858,7 @@ export class BarrierService {
       ];
       if (removed === 0) throw new NotFoundError('Rapporten i hindret');
       const [row] = (await manager.query(`SELECT reference FROM deviation WHERE id = $1`, [deviationId])) as Array<{ reference: string }>;
-      moved = { deviationId, reference: row.reference };
+      moved = { deviationId, reference: row.reference, retired: [] };
       await manager.query(
         `INSERT INTO barrier_exclusion (barrier_id, deviation_id, excluded_by_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
          ON CONFLICT (deviation_id, barrier_id) DO NOTHING`,
@@ -823,7 +866,7 @@ export class BarrierService {
       );
       return [source.id];
     });
-    return moved;
+    return { ...moved, retired };
   }
 
   /**
@@ -891,20 +934,44 @@ export class BarrierService {
    * of the barriers it touched, from their reports now, and a full run requested so the engine's model learns the
    * new shape.
    */
-  private async change(work: (manager: EntityManager, now: Date) => Promise<string[]>): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  private async change(
+    work: (manager: EntityManager, now: Date) => Promise<string[]>,
+    created?: string,
+  ): Promise<RetiredBarrier[]> {
+    return this.dataSource.transaction(async (manager) => {
       await this.store.lockState(manager);
       const now = this.clock.now();
       const touched = await work(manager, now);
+      const retired = await this.retireEmptied(manager, touched, now);
       await this.store.refreshFigures(manager, touched);
       // Every barrier it touched is described, and its escalation judged, by the reports in it now. A generated name
       // follows the new terms only where nobody had taken it in yet (a barrier just split off or created); then it
       // stays, as the analyst has now seen it (the merged barrier keeps its name, as the merge page says).
       await this.store.redescribe(manager, touched);
+      // A barrier created here is named from its reports' own words where the engine gave it none.
+      if (created) await this.store.describeFromWords(manager, created);
       await this.store.keepNames(manager, touched, now);
       await this.store.requestFullRun(manager);
       await this.store.escalateDue(manager, touched);
+      return retired;
     });
+  }
+
+  /**
+   * The barriers an analyst's change left without reports (every report moved to another barrier, or out): retired
+   * as a full run retires them (upplöst, out of the lists, the counts and "Liknande hinder"), in the same change. Their
+   * page and id stay. No reports are kept for "Återställ": nothing was lost that the analyst did not move, and
+   * /hinder's list of what a run dissolved leaves them out.
+   */
+  private async retireEmptied(manager: EntityManager, touched: readonly string[], now: Date): Promise<RetiredBarrier[]> {
+    if (touched.length === 0) return [];
+    const rows = (await manager.query(
+      `UPDATE barrier b SET status = 'upplost', model = NULL, dissolved_at = $2, dissolved_member_ids = '{}', updated_at = $2
+        WHERE b.id = ANY($1::uuid[]) AND b.status = ANY($3) AND NOT EXISTS (SELECT 1 FROM barrier_member bm WHERE bm.barrier_id = b.id)
+        RETURNING b.id, b.name`,
+      [[...new Set(touched)], now, ACTIVE_BARRIER_STATUSES],
+    )) as [Array<{ id: string; name: string }>, number];
+    return rows[0].map((row) => ({ id: row.id, displayName: barrierDisplayName(row.name) })).sort((a, b) => a.displayName.localeCompare(b.displayName, 'sv'));
   }
 
   /** The barrier confirmed (a proposed one becomes bekräftad; an escalated one stays so) with every report now in it. */
@@ -963,6 +1030,9 @@ export class BarrierService {
       throw new DomainError('barrier_name_invalid', `Namnet måste vara 3–${BARRIER_NAME_MAX} tecken.`, 400, [
         { field: 'name', message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` },
       ]);
+    }
+    if (!BARRIER_NAME_LETTERS.test(trimmed)) {
+      throw new DomainError('barrier_name_invalid', BARRIER_NAME_NEEDS_LETTERS, 400, [{ field: 'name', message: BARRIER_NAME_NEEDS_LETTERS }]);
     }
     if (detectPii(trimmed).length > 0) {
       throw new DomainError('personal_data_found', 'Namnet innehåller något som liknar personuppgifter. Skriv om utan personuppgifter.', 422, [

@@ -2,7 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { trimString } from '../../../common/validation/validation';
-import { BARRIER_NAME_MAX } from '../barrier-naming';
+import { BARRIER_NAME_LETTERS, BARRIER_NAME_MAX, BARRIER_NAME_NEEDS_LETTERS } from '../barrier-naming';
+
+/**
+ * A barrier's name needs letters: digits alone ("12345") name nothing. A name too short for Length is only told that
+ * (one message per mistake), so the rule reads names of 3 characters or more.
+ */
+const LETTERS_WHEN_LONG_ENOUGH = new RegExp(`^(?:[\\s\\S]{0,2}|[\\s\\S]*${BARRIER_NAME_LETTERS.source}[\\s\\S]*)$`, 'u');
+const HasLetters = (): PropertyDecorator => Matches(LETTERS_WHEN_LONG_ENOUGH, { message: BARRIER_NAME_NEEDS_LETTERS });
 
 /** A form posts one checkbox as a string and several as an array; JSON posts an array. */
 const toList = ({ value }: { value: unknown }): unknown => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]);
@@ -15,6 +22,7 @@ export class BarrierRenameDto {
   @Transform(trimString)
   @IsString({ message: 'Skriv ett namn på hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` })
+  @HasLetters()
   name: string;
 
   @ApiPropertyOptional({
@@ -47,6 +55,7 @@ export class BarrierSplitDto {
   @IsOptional()
   @IsString({ message: 'Skriv ett namn på det nya hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken, eller lämna fältet tomt.` })
+  @HasLetters()
   name?: string;
 
   @ApiPropertyOptional({
@@ -59,10 +68,10 @@ export class BarrierSplitDto {
 }
 
 export class BarrierCreateDto {
-  @ApiProperty({ type: [String], description: 'Rapporterna (avvikelsernas id) som hindret består av; de tas ur andra hinder' })
+  @ApiProperty({ type: [String], minItems: 2, description: 'Rapporterna (avvikelsernas id) som hindret består av, minst två olika; de tas ur andra hinder, och ett hinder som då blir utan rapporter är upplöst' })
   @Transform(toList)
   @IsArray({ message: 'Ange rapporterna som hindret består av.' })
-  @ArrayMinSize(1, { message: 'Ange minst en rapport.' })
+  @ArrayMinSize(2, { message: 'Ett hinder behöver minst två olika rapporter. Ange minst två.' })
   @ArrayMaxSize(MAX_REPORTS, { message: `Ange högst ${MAX_REPORTS} rapporter.` })
   @IsUUID('all', { each: true, message: 'Ange rapporterna med deras id.' })
   deviationIds: string[];
@@ -72,6 +81,7 @@ export class BarrierCreateDto {
   @IsOptional()
   @IsString({ message: 'Skriv ett namn på hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken.` })
+  @HasLetters()
   name?: string;
 
   @ApiPropertyOptional({
@@ -157,5 +167,6 @@ export class BarrierCreateFormDto {
   @IsOptional()
   @IsString({ message: 'Skriv ett namn på hindret.' })
   @Length(3, BARRIER_NAME_MAX, { message: `Skriv ett namn på 3–${BARRIER_NAME_MAX} tecken, eller lämna fältet tomt.` })
+  @HasLetters()
   name?: string;
 }
