@@ -116,7 +116,7 @@ async function confirmAsAnalyst(app: INestApplicationContext, user: AuthUser, tr
       claimed.add(target);
       for (const deviationId of deviationIds) await barriers.moveIn(user, target, deviationId);
     } else {
-      claimed.add(await barriers.createFromReports(user, deviationIds));
+      claimed.add(await barriers.createFromReports(user, deviationIds, undefined, { minReports: 1 }));
     }
     confirmed += chosen.length;
   }

@@ -36,6 +36,14 @@ export interface BarrierNameOptions {
   confirmNotPersonalData?: boolean;
 }
 
+export interface BarrierCreateOptions extends BarrierNameOptions {
+  /**
+   * Fewest different reports a new barrier takes (default 2: one report is no recurring barrier). The measurement
+   * (`npm run eval -- --confirm-per-barrier 1`) confirms single examples into new barriers, so it passes 1.
+   */
+  minReports?: number;
+}
+
 const BARRIER_NAME_NEAR_MISS =
   'Namnet innehåller ett nummer som ser ut som ett personnummer eller samordningsnummer, kanske felskrivet. Inget har sparats. Namnet följer med i e-post, CSV-filer och skrivelser: ta bort numret, eller skicka igen med confirmNotPersonalData: true om det inte är ett personnummer.';
 
@@ -746,7 +754,7 @@ export class BarrierService {
    * two different reports: one report is no recurring barrier (the same report twice is one). Without a name of the
    * analyst's it is named, and described, from its reports in the same change (the engine's words, else their own).
    */
-  async createFromReports(user: AuthUser, deviationIds: readonly string[], name?: string, options: BarrierNameOptions = {}): Promise<string> {
+  async createFromReports(user: AuthUser, deviationIds: readonly string[], name?: string, options: BarrierCreateOptions = {}): Promise<string> {
     return (await this.create(user, deviationIds, name, options, 'deviationIds')).id;
   }
 
@@ -754,11 +762,11 @@ export class BarrierService {
     user: AuthUser,
     deviationIds: readonly string[],
     name: string | undefined,
-    options: BarrierNameOptions,
+    options: BarrierCreateOptions,
     field: 'deviationIds' | 'reports',
   ): Promise<{ id: string; retired: RetiredBarrier[] }> {
     const chosen = [...new Set(deviationIds)];
-    if (chosen.length < 2) {
+    if (chosen.length === 0 || chosen.length < (options.minReports ?? 2)) {
       const message =
         field === 'reports'
           ? `Ett hinder behöver minst två olika rapporter${chosen.length === 1 ? ': referenserna gäller bara en' : ''}. Skriv minst två rapporters referenser.`
