@@ -40,6 +40,7 @@ const DONE_NOTICES: Record<string, string> = {
   'lokal-atgard-borttagen': 'Den lokala åtgärden är borttagen.',
   nytt: 'Hindret är skapat av rapporterna du angav och bekräftat med dem. Rapporter som låg i andra hinder är flyttade hit.',
   aterstallt: 'Hindret är återställt med rapporterna det hade innan körningen löste upp det, och bekräftat med dem. Mönsteranalysen flyttar dem inte härifrån.',
+  'eskalering-tillbaka': 'Eskaleringen är tagen tillbaka. Hindret är inte längre eskalerat; når rapporterna gränsen igen blir det eskalerat på nytt, utan ett nytt e-postmeddelande.',
 };
 
 /**
@@ -74,6 +75,14 @@ const MEMBER_NOTICES: Record<string, { named: (reference: string, other: string 
     undo: false,
   },
 };
+
+/** The address after a change, with the history lines of the barriers that lost reports in it (?andrat=…) before any #fragment. */
+function withChangeNotes(href: string, noteIds: readonly string[]): string {
+  if (noteIds.length === 0) return href;
+  const hash = href.indexOf('#');
+  const [path, fragment] = hash < 0 ? [href, ''] : [href.slice(0, hash), href.slice(hash)];
+  return `${path}${path.includes('?') ? '&' : '?'}andrat=${noteIds.join(',')}${fragment}`;
+}
 
 /** ?rapport=: only a report's reference is shown from the address, nothing else written there. */
 const REFERENCE_IN_ADDRESS = /^AVV-\d{4}-\d{1,12}$/i;
@@ -138,6 +147,7 @@ const FORM_SECTIONS: Record<string, string> = {
   'flytta-ut': '#rapporter',
   'lokal-atgard': '#rubrik-lokal-atgard',
   aterstall: '',
+  'ta-tillbaka-eskalering': '#rubrik-eskalering',
 };
 
 /** What /hinder says after the analyst asked for a run (?analys=…). */
@@ -384,7 +394,10 @@ export class BarrierController implements OnModuleInit {
       ...CREATE_FORM,
       raw,
       dto: BarrierCreateFormDto,
-      submit: async (dto) => `/hinder/${await this.barriers.createFromReferences(request.user as AuthUser, dto.reports, dto.name)}?klart=nytt`,
+      submit: async (dto) => {
+        const { result: id, noteIds } = await this.barriers.collectChangeNotes(() => this.barriers.createFromReferences(request.user as AuthUser, dto.reports, dto.name));
+        return withChangeNotes(`/hinder/${id}?klart=nytt`, noteIds);
+      },
       show: (form, status) => this.renderList(request, reply, form, status),
     });
   }
@@ -524,6 +537,16 @@ export class BarrierController implements OnModuleInit {
     });
   }
 
+  /** "Ta tillbaka eskaleringen": an escalated barrier whose reports no longer meet the rule (BarrierService.withdrawEscalation). */
+  @Post('hinder/:id/ta-tillbaka-eskalering')
+  @ApiExcludeEndpoint()
+  withdrawEscalationFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'withdrawEscalation', null, undefined, async (user) => {
+      await this.barriers.withdrawEscalation(user, id);
+      return `/hinder/${id}?klart=eskalering-tillbaka`;
+    });
+  }
+
   @Post('hinder/:id/namn')
   @ApiExcludeEndpoint()
   renameFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
@@ -635,7 +658,8 @@ export class BarrierController implements OnModuleInit {
       value = form.value;
     }
     try {
-      return redirectAfterPost(reply, await action(request.user as AuthUser, value));
+      const { result: href, noteIds } = await this.barriers.collectChangeNotes(() => action(request.user as AuthUser, value));
+      return redirectAfterPost(reply, withChangeNotes(href, noteIds));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return this.renderBarrier(request, reply, id, { [formName]: { values, ...refusalOf(error) } }, error.status);
@@ -657,7 +681,10 @@ export class BarrierController implements OnModuleInit {
       ...fields,
       raw,
       dto,
-      submit: (value) => action(request.user as AuthUser, value),
+      submit: async (value) => {
+        const { result: href, noteIds } = await this.barriers.collectChangeNotes(() => action(request.user as AuthUser, value));
+        return withChangeNotes(href, noteIds);
+      },
       show: (state, status) => this.renderBarrier(request, reply, id, { [formName]: state }, status),
     });
   }
@@ -671,6 +698,7 @@ export class BarrierController implements OnModuleInit {
     const suggested = typeof query['lokal-datum'] === 'string' && isIsoDate(query['lokal-datum']) ? query['lokal-datum'] : null;
     const done = typeof query.klart === 'string' ? (DONE_NOTICES[query.klart] ?? null) : null;
     const memberNotice = await this.memberNotice(query);
+    const changeNotes = typeof query.andrat === 'string' ? await this.barriers.changeNotes(query.andrat.split(',')) : [];
     const letters = barrier.letters;
     const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
     const selected = splitValues?.deviationIds;
@@ -682,6 +710,7 @@ export class BarrierController implements OnModuleInit {
         barrier,
         done,
         memberNotice,
+        changeNotes,
         mergedFrom: typeof query.fran === 'string',
         formState: forms,
         selectedForSplit: Array.isArray(selected) ? selected : typeof selected === 'string' ? [selected] : [],
