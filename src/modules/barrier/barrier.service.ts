@@ -993,7 +993,7 @@ export class BarrierService {
     actor: AuthUser | null,
     now: Date,
   ): Promise<void> {
-    const gained = [...after].filter(([id, now_]) => now_.count > (before.get(id)?.count ?? 0)).map(([id, row]) => ({ id, name: barrierDisplayName(row.name) }));
+    const gained = [...after].filter(([id, row]) => row.count > (before.get(id)?.count ?? 0)).map(([id, row]) => ({ id, name: barrierDisplayName(row.name) }));
     for (const [id, was] of before) {
       const is = after.get(id);
       if (!is || !ACTIVE_BARRIER_STATUSES.includes(is.status) || is.count >= was.count) continue;
