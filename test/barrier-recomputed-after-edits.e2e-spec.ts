@@ -135,7 +135,7 @@ describe('moving reports in and out, and merging, recompute escalation and terms
   });
   afterAll(() => t.close());
 
-  it('takes the escalation back when a move leaves too few kommuner, gives it again when the report comes back, and describes a merge by its reports', async () => {
+  it('keeps the escalation, saying the rule is no longer met, when a move leaves too few kommuner, escalates the barrier the report went to, and describes a merge by its reports', async () => {
     const alfa = [await report('Haninge', '2026-02-01', 'alfa'), await report('Botkyrka', '2026-03-01', 'alfa'), await report('Järfälla', '2026-04-01', 'alfa')];
     const beta = [await report('Täby', '2026-02-01', 'beta'), await report('Salem', '2026-03-01', 'beta')];
     const analyst = await createUser(t.app, 'analyst');
@@ -150,8 +150,12 @@ describe('moving reports in and out, and merging, recompute escalation and terms
     await client.login(analyst.email, TEST_PASSWORD);
     await client.get(`/hinder/${alfaId}`);
     expect((await client.postForm(`/hinder/${alfaId}/flytta-ut`, { deviationId: alfa[2].id })).status).toBe(303);
-    expect(await stored(alfaId)).toMatchObject({ status: 'foreslagen', escalation_reason: null });
-    expect((await client.get(`/hinder/${alfaId}`)).text).not.toContain('Varför eskalerat');
+    // Still escalated (the analysts were mailed): the reason says it no longer meets the rule and names no kommun it lost.
+    const kept = await stored(alfaId);
+    expect(kept.status).toBe('eskalerad');
+    expect(kept.escalation_reason).toContain('Rapporterna når inte längre gränsen för eskalering');
+    expect(kept.escalation_reason).not.toContain('Järfälla');
+    expect((await client.get(`/hinder/${alfaId}`)).text).toContain('Ta tillbaka eskaleringen');
 
     // Beta's two kommuner and Järfälla: escalated now, with a reason naming what it has.
     await client.get(`/hinder/${betaId}`);

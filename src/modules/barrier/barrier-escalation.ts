@@ -115,6 +115,26 @@ export function decideEscalation(members: readonly EscalationMember[], rule: Esc
   return { reason: sentences.join(' '), window, structuralReferences: structural };
 }
 
+/** The text that starts an escalated barrier's reason once its reports no longer meet the rule (see unmetEscalationReason). */
+export const ESCALATION_UNMET_PREFIX = 'Rapporterna når inte längre gränsen för eskalering';
+
+/**
+ * The reason of an escalated barrier whose reports no longer meet the rule: it stays escalated (the analysts were told,
+ * a skrivelse may be under way) until an analyst takes the escalation back, and the reason says so and what it has now.
+ */
+export function unmetEscalationReason(
+  rule: EscalationRule,
+  barrier: { escalatedOn: string | null; memberCount: number; municipalityCount: number; subprojectCount: number },
+): string {
+  const reports = `${barrier.memberCount} ${barrier.memberCount === 1 ? 'rapport' : 'rapporter'}`;
+  const municipalities = `${barrier.municipalityCount} ${barrier.municipalityCount === 1 ? 'kommun' : 'kommuner'}`;
+  return (
+    `${ESCALATION_UNMET_PREFIX} (${rule.minMunicipalities} kommuner i minst ${MIN_SUBPROJECTS} delprojekt inom ${monthsPhrase(rule.windowMonths)}, ` +
+    `eller ${rule.minStructuralMarks} rapporter markerade som strukturellt hinder): hindret har nu ${reports} från ${municipalities} i ${barrier.subprojectCount} delprojekt. ` +
+    `Det eskalerades ${barrier.escalatedOn ?? 'tidigare'} och står kvar som eskalerat tills en verksamhetsutvecklare tar tillbaka eskaleringen.`
+  );
+}
+
 /**
  * A barrier between parties' rules (gränssnitt), the kind written up in a skrivelse: two or more of
  * the authorities are involved, or most of its reports were filed as gränssnitt.

@@ -23,6 +23,19 @@ export interface BarrierLetterSummary {
   path: string;
 }
 
+/**
+ * A letter that followed this barrier's reports to another barrier when a full run merged this one away, and is there
+ * still: after a restore, one that could not come back (sent or answered since, or the barrier had a letter under way).
+ */
+export interface BarrierLetterAway {
+  id: string;
+  subject: string;
+  status: string;
+  statusLabel: string;
+  barrier: { id: string; name: string; path: string };
+  path: string;
+}
+
 /** What the letter module offers: create the draft skrivelse for a barrier, or bring its one draft up to date. */
 export interface BarrierLetterDrafter {
   upsertDraftForBarrier(barrierId: string): Promise<unknown>;
@@ -32,6 +45,13 @@ export interface BarrierLetterDrafter {
   followMerge(manager: EntityManager, fromBarrierId: string, intoBarrierId: string, actorId: string): Promise<void>;
   /** In a full run's transaction: the letters under way of barriers it merged away follow (LetterService.followRunMerges). */
   followRunMerges(manager: EntityManager, mergedBarrierIds: readonly string[]): Promise<void>;
+  /**
+   * In a restore's transaction: the letters under way that followed the barrier's reports away in the run that dissolved
+   * it (at or after `since`) come back to it (LetterService.followRestore); how many came back.
+   */
+  followRestore(manager: EntityManager, barrierId: string, since: Date, actorId: string): Promise<number>;
+  /** The letters that followed this barrier away in a run and are still with another barrier. */
+  lettersAway(barrierId: string): Promise<BarrierLetterAway[]>;
   /** Each barrier's letters, its own and those that stayed with barriers merged into it, newest first. */
   lettersOf(barrierIds: readonly string[]): Promise<Map<string, BarrierLetterSummary[]>>;
 }
@@ -87,6 +107,16 @@ export class BarrierLetterHook {
   /** A full run merged these barriers away (in `manager`'s transaction); their letters under way follow where they can. */
   async barriersMergedByRun(manager: EntityManager, mergedBarrierIds: readonly string[]): Promise<void> {
     await this.drafter?.followRunMerges(manager, mergedBarrierIds);
+  }
+
+  /** A barrier a run dissolved was restored (in `manager`'s transaction): its letters that followed away come back where they can. */
+  async barrierRestored(manager: EntityManager, barrierId: string, since: Date, actorId: string): Promise<number> {
+    return this.drafter ? this.drafter.followRestore(manager, barrierId, since, actorId) : 0;
+  }
+
+  /** Letters that followed the barrier away and are still elsewhere; none without a letter module. */
+  async lettersAway(barrierId: string): Promise<BarrierLetterAway[]> {
+    return this.drafter ? this.drafter.lettersAway(barrierId) : [];
   }
 
   /** Each barrier's letters for its page; none without a letter module. */

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { AppConfigService } from '../../config/app-config.service';
 import { ACTIVE_BARRIER_STATUSES } from './barrier.constants';
-import { DEFAULT_MIN_STRUCTURAL_MARKS, decideEscalation, EscalationMember, EscalationRule } from './barrier-escalation';
+import { DEFAULT_MIN_STRUCTURAL_MARKS, decideEscalation, EscalationMember, EscalationRule, unmetEscalationReason } from './barrier-escalation';
 import { GENERATED_NAME_FOLLOWS_SQL, generatedBarrierName, termsFromReportWords } from './barrier-naming';
 import { BarrierNotifier } from './barrier-notifier';
 import { PatternEngine } from './pattern-engine.port';
@@ -222,11 +222,12 @@ export class BarrierStore {
 
   /**
    * Brings every active barrier's escalation in line with its reports now: escalates the ones that meet the rule
-   * (with the reason, and the analysts' mail), rewrites the reason of an escalated one whose kommuner or delprojekt
-   * changed, and takes the escalation back from one that no longer meets it (its reports were split off or moved
-   * out), so the page never names kommuner the barrier no longer has. The job checks all of them (a lead may have
-   * marked a report structural since the last run); an analyst's change only the barriers it touched. Returns the
-   * barriers escalated now.
+   * (with the reason, and the analysts' mail) and rewrites the reason of an escalated one whose kommuner or delprojekt
+   * changed. An escalation is never taken back here: the analysts were mailed, the leads' reports say "Del av ett
+   * återkommande hinder" and a skrivelse may be under way, so one whose reports no longer meet the rule (split off,
+   * moved out, taken into another barrier) stays escalated, its reason saying so and what it has now, until an analyst
+   * takes it back (BarrierService.withdrawEscalation). The job checks all of them (a lead may have marked a report
+   * structural since the last run); an analyst's change only the barriers it touched. Returns the barriers escalated now.
    */
   async escalateDue(manager: EntityManager, onlyIds?: readonly string[]): Promise<EscalatedNow[]> {
     if (onlyIds && onlyIds.length === 0) return [];
@@ -242,14 +243,33 @@ export class BarrierStore {
         [standing.map(([id]) => id), standing.map(([, decision]) => decision.reason), now],
       );
     }
-    // No longer meeting the rule: back to what it was before (bekräftad when the analyst confirmed it). The mail is
-    // not sent again should it be escalated anew (one per barrier, see BarrierNotifier).
-    await manager.query(
-      `UPDATE barrier b SET status = CASE WHEN b.confirmed_at IS NULL THEN 'foreslagen' ELSE 'bekraftad' END,
-              escalation_reason = NULL, escalated_at = NULL, updated_at = $2
-        WHERE b.status = 'eskalerad' AND ($1::uuid[] IS NULL OR b.id = ANY($1::uuid[])) AND NOT (b.id = ANY($3::uuid[]))`,
-      [onlyIds ?? null, now, [...decisions.keys()]],
-    );
+    // No longer meeting the rule: still escalated, the reason naming only what the barrier has now.
+    const unmet = (await manager.query(
+      `SELECT b.id, b.member_count, b.municipality_counts, b.subproject_counts,
+              to_char(b.escalated_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS escalated_on
+         FROM barrier b
+        WHERE b.status = 'eskalerad' AND ($1::uuid[] IS NULL OR b.id = ANY($1::uuid[])) AND NOT (b.id = ANY($2::uuid[]))`,
+      [onlyIds ?? null, [...decisions.keys()]],
+    )) as Array<{ id: string; member_count: number; municipality_counts: Record<string, number>; subproject_counts: Record<string, number>; escalated_on: string | null }>;
+    if (unmet.length > 0) {
+      await manager.query(
+        `UPDATE barrier b SET escalation_reason = x.reason, updated_at = $3
+           FROM unnest($1::uuid[], $2::text[]) AS x(id, reason)
+          WHERE b.id = x.id AND b.escalation_reason IS DISTINCT FROM x.reason`,
+        [
+          unmet.map((row) => row.id),
+          unmet.map((row) =>
+            unmetEscalationReason(this.escalationRule, {
+              escalatedOn: row.escalated_on,
+              memberCount: row.member_count,
+              municipalityCount: Object.keys(row.municipality_counts).length,
+              subprojectCount: Object.keys(row.subproject_counts).length,
+            }),
+          ),
+          now,
+        ],
+      );
+    }
     return this.escalateNew(manager, new Map([...decisions].filter(([, decision]) => !decision.escalated)));
   }
 

@@ -40,6 +40,7 @@ const DONE_NOTICES: Record<string, string> = {
   'lokal-atgard-borttagen': 'Den lokala åtgärden är borttagen.',
   nytt: 'Hindret är skapat av rapporterna du angav och bekräftat med dem. Rapporter som låg i andra hinder är flyttade hit.',
   aterstallt: 'Hindret är återställt med rapporterna det hade innan körningen löste upp det, och bekräftat med dem. Mönsteranalysen flyttar dem inte härifrån.',
+  'eskalering-tillbaka': 'Eskaleringen är tagen tillbaka. Hindret är inte längre eskalerat; når rapporterna gränsen igen blir det eskalerat på nytt, utan ett nytt e-postmeddelande.',
 };
 
 /**
@@ -84,6 +85,14 @@ function withRetired(href: string, retired: readonly RetiredBarrier[]): string {
   const [path, fragment] = href.split('#');
   const query = `upplost=${retired.map((barrier) => barrier.id).join(',')}`;
   return `${path}${path.includes('?') ? '&' : '?'}${query}${fragment === undefined ? '' : `#${fragment}`}`;
+}
+
+/** The address after a change, with the history lines of the barriers that lost reports in it (?andrat=…) before any #fragment. */
+function withChangeNotes(href: string, noteIds: readonly string[]): string {
+  if (noteIds.length === 0) return href;
+  const hash = href.indexOf('#');
+  const [path, fragment] = hash < 0 ? [href, ''] : [href.slice(0, hash), href.slice(hash)];
+  return `${path}${path.includes('?') ? '&' : '?'}andrat=${noteIds.join(',')}${fragment}`;
 }
 
 /** ?rapport=: only a report's reference is shown from the address, nothing else written there. */
@@ -150,6 +159,7 @@ const FORM_SECTIONS: Record<string, string> = {
   'flytta-ut': '#rapporter',
   'lokal-atgard': '#rubrik-lokal-atgard',
   aterstall: '',
+  'ta-tillbaka-eskalering': '#rubrik-eskalering',
 };
 
 /** What /hinder says after the analyst asked for a run (?analys=…). */
@@ -398,8 +408,10 @@ export class BarrierController implements OnModuleInit {
       dto: BarrierCreateFormDto,
       submit: async (dto) => {
         // The form has asked about any number that looks like a mistyped personnummer (CREATE_FORM.idNumbers).
-        const created = await this.barriers.createFromReferences(request.user as AuthUser, dto.reports, dto.name, { confirmNotPersonalData: true });
-        return withRetired(`/hinder/${created.id}?klart=nytt`, created.retired);
+        const { result: created, noteIds } = await this.barriers.collectChangeNotes(() =>
+          this.barriers.createFromReferences(request.user as AuthUser, dto.reports, dto.name, { confirmNotPersonalData: true }),
+        );
+        return withChangeNotes(withRetired(`/hinder/${created.id}?klart=nytt`, created.retired), noteIds);
       },
       show: (form, status) => this.renderList(request, reply, form, status),
     });
@@ -541,6 +553,16 @@ export class BarrierController implements OnModuleInit {
     });
   }
 
+  /** "Ta tillbaka eskaleringen": an escalated barrier whose reports no longer meet the rule (BarrierService.withdrawEscalation). */
+  @Post('hinder/:id/ta-tillbaka-eskalering')
+  @ApiExcludeEndpoint()
+  withdrawEscalationFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string): Promise<FastifyReply> {
+    return this.handle(request, reply, id, 'withdrawEscalation', null, undefined, async (user) => {
+      await this.barriers.withdrawEscalation(user, id);
+      return `/hinder/${id}?klart=eskalering-tillbaka`;
+    });
+  }
+
   @Post('hinder/:id/namn')
   @ApiExcludeEndpoint()
   renameFromForm(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Param('id', uuid) id: string, @Body() raw: unknown): Promise<FastifyReply> {
@@ -652,7 +674,8 @@ export class BarrierController implements OnModuleInit {
       value = form.value;
     }
     try {
-      return redirectAfterPost(reply, await action(request.user as AuthUser, value));
+      const { result: href, noteIds } = await this.barriers.collectChangeNotes(() => action(request.user as AuthUser, value));
+      return redirectAfterPost(reply, withChangeNotes(href, noteIds));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return this.renderBarrier(request, reply, id, { [formName]: { values, ...refusalOf(error) } }, error.status);
@@ -674,7 +697,10 @@ export class BarrierController implements OnModuleInit {
       ...fields,
       raw,
       dto,
-      submit: (value) => action(request.user as AuthUser, value),
+      submit: async (value) => {
+        const { result: href, noteIds } = await this.barriers.collectChangeNotes(() => action(request.user as AuthUser, value));
+        return withChangeNotes(href, noteIds);
+      },
       show: (state, status) => this.renderBarrier(request, reply, id, { [formName]: state }, status),
     });
   }
@@ -692,6 +718,7 @@ export class BarrierController implements OnModuleInit {
     // "Ångra" would move the report back into a barrier that is retired now: refused, so not offered.
     const memberNotice = notice && !active ? { ...notice, undo: null } : notice;
     const retired = await this.retiredNotices(query);
+    const changeNotes = typeof query.andrat === 'string' ? await this.barriers.changeNotes(query.andrat.split(',')) : [];
     const letters = barrier.letters;
     const splitValues = (forms.split as { values?: FormValues } | undefined)?.values;
     const selected = splitValues?.deviationIds;
@@ -704,6 +731,7 @@ export class BarrierController implements OnModuleInit {
         done,
         memberNotice,
         retired,
+        changeNotes,
         mergedFrom: typeof query.fran === 'string',
         formState: forms,
         selectedForSplit: Array.isArray(selected) ? selected : typeof selected === 'string' ? [selected] : [],

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -14,12 +15,15 @@ import { isBarrierProfile, similarBarriers } from './barrier-similarity';
 import { ACTIVE_BARRIER_STATUSES, BARRIER_STATUS_LABELS, BarrierMemberSource, BarrierStatus, WEAK_ANCHORING } from './barrier.constants';
 import { BARRIER_NAME_LETTERS, BARRIER_NAME_MAX, BARRIER_NAME_NEEDS_LETTERS } from './barrier-naming';
 import { BarrierLetterHook, BarrierLetterSummary } from './barrier-letter.hook';
+import { ESCALATION_UNMET_PREFIX } from './barrier-escalation';
 import { BarrierStore } from './barrier-store';
 import { quarterOf, quarterTrend, sparkline, sparklineLevels, TREND_LABELS } from './barrier-trend';
 import { barrierDisplayName, readableReason } from './barrier-wording';
 import {
   BarrierAssignment,
+  BarrierChangeNote,
   BarrierDetail,
+  BarrierHistoryEntry,
   BarrierMemberOrder,
   BarrierMemberView,
   BarrierMergeLetter,
@@ -207,6 +211,46 @@ export class BarrierInactiveError extends DomainError {
   }
 }
 
+/** The history lines of the change under way (see BarrierService.collectChangeNotes); none outside one. */
+const changeNotesStore = new AsyncLocalStorage<string[]>();
+
+function reportCount(n: number): string {
+  return `${n} ${n === 1 ? 'rapport' : 'rapporter'}`;
+}
+
+/**
+ * What a 'reports_taken' line says: how many reports the barrier lost, where to, what it has now and how its escalation
+ * stands. `notice` names the barrier (the page after the change is another barrier's); the history line does not.
+ */
+function reportsTakenText(name: string, before: Record<string, unknown>, after: Record<string, unknown>, form: 'notice' | 'history'): string {
+  const lost = typeof after.lost === 'number' ? after.lost : 0;
+  const left = typeof after.count === 'number' ? after.count : 0;
+  const into = (Array.isArray(after.into) ? after.into : []) as Array<{ name?: unknown }>;
+  const names = into.map((g) => `”${typeof g.name === 'string' ? g.name : ''}”`);
+  const where = names.length ? ` till ${names.join(' och ')}` : ' ut ur hindret';
+  const subject = form === 'notice' ? `”${name}” lämnade` : 'Hindret lämnade';
+  let text = `${subject} ${reportCount(lost)}${where} och har nu ${reportCount(left)}.`;
+  if (before.escalated === true && after.escalated !== true) text += ' Det är inte längre eskalerat.';
+  else if (after.escalated === true && after.ruleMet === false) {
+    text +=
+      ' Det når inte längre gränsen för eskalering men står kvar som eskalerat, eftersom eskaleringen redan har meddelats.' +
+      ' Ta tillbaka eskaleringen på hindrets sida om den inte längre gäller.';
+  } else if (after.escalated === true) text += ' Det är fortfarande eskalerat och når gränsen för eskalering.';
+  return text;
+}
+
+function historyText(kind: string, before: Record<string, unknown>, after: Record<string, unknown>): string {
+  if (kind === 'reports_taken') return reportsTakenText('', before, after, 'history');
+  if (kind === 'escalation_withdrawn') return 'Eskaleringen togs tillbaka. Hindret är inte längre eskalerat.';
+  if (kind === 'restored') {
+    const back = typeof after.lettersBack === 'number' ? after.lettersBack : 0;
+    return `Hindret återställdes med ${reportCount(typeof after.count === 'number' ? after.count : 0)} efter att en körning löst upp det.${
+      back > 0 ? ` ${back === 1 ? 'Skrivelsen som' : `${back} skrivelser som`} följt med till ett annat hinder flyttades tillbaka hit.` : ''
+    }`;
+  }
+  return kind;
+}
+
 /**
  * Barriers for the analyst: the list and one barrier with its evidence, and the analyst's hand
  * (confirm, rename, merge, split, move a report in or out). Every change that alters memberships
@@ -316,6 +360,7 @@ export class BarrierService {
       ) as Promise<Array<{ n: number; latest: string | null }>>,
       this.letters.lettersFor([id]),
     ]);
+    const [history, lettersAway] = await Promise.all([this.history(id), this.letters.lettersAway(id)]);
     const own = candidates.find((candidate) => candidate.id === id);
     const others = candidates.filter((candidate) => candidate.id !== id);
     const memberViews: BarrierMemberView[] = members.map((member) => ({
@@ -362,6 +407,9 @@ export class BarrierService {
         : [],
       locallyResolved: resolved[0]?.n && resolved[0].latest ? { count: resolved[0].n, latest: resolved[0].latest } : null,
       letters: letters.get(id) ?? [],
+      lettersAway,
+      history,
+      escalationUnmet: row.status === 'eskalerad' && (row.escalation_reason ?? '').startsWith(ESCALATION_UNMET_PREFIX),
     };
   }
 
@@ -418,11 +466,16 @@ export class BarrierService {
    * "Återställ hindret": a barrier a full run dissolved (or merged away) gets back the reports it had just before, taken
    * out of the barriers they went to, and is confirmed with them, so the next run keeps it. Its escalation is judged
    * anew from those reports (no second mail: one per barrier). Reports since filed elsewhere by the analyst move too.
+   * A draft or reviewed letter that followed its reports away in that run comes back (LetterService.followRestore); a
+   * letter sent since stays where it is, and the barrier's page says where (lettersAway).
    */
   async restore(user: AuthUser, id: string): Promise<void> {
     await this.change(async (manager, now) => {
       const row = await this.findRow(manager, id);
-      const [stored] = (await manager.query(`SELECT dissolved_member_ids::text[] AS ids FROM barrier WHERE id = $1`, [id])) as Array<{ ids: string[] }>;
+      const [stored] = (await manager.query(`SELECT dissolved_member_ids::text[] AS ids, dissolved_at FROM barrier WHERE id = $1`, [id])) as Array<{
+        ids: string[];
+        dissolved_at: Date | null;
+      }>;
       if (ACTIVE_BARRIER_STATUSES.includes(row.status)) {
         throw new DomainError('barrier_active', 'Hindret är inte upplöst: det finns redan bland hindren.', 409);
       }
@@ -443,8 +496,14 @@ export class BarrierService {
       );
       for (const deviation of existing) await this.placeByAnalyst(manager, user, id, deviation.id, now);
       await manager.query(`UPDATE barrier_member SET reason = $2::text[] WHERE barrier_id = $1`, [id, [`Återställd hit av ${user.name} efter att en körning löst upp hindret.`]]);
+      // Letters that followed its reports away in that run (a draft, a reviewed one) come back with them; the letter's log says so.
+      const lettersBack = stored?.dissolved_at ? await this.letters.barrierRestored(manager, id, stored.dissolved_at, user.id) : 0;
+      await manager.query(
+        `INSERT INTO barrier_event (barrier_id, actor_id, kind, before, after, created_at) VALUES ($1, $2, 'restored', NULL, $3, $4)`,
+        [id, user.id, JSON.stringify({ count: existing.length, lettersBack }), now],
+      );
       return [id, ...previous.map((p) => p.barrier_id)];
-    });
+    }, user);
     this.logger.log(`Hinder ${id} återställt av användare ${user.id}`);
   }
 
@@ -574,7 +633,7 @@ export class BarrierService {
       const row = await this.activeRow(manager, id);
       await this.confirmWithReports(manager, user, row.id, now);
       return [row.id];
-    });
+    }, user);
   }
 
   /**
@@ -589,7 +648,7 @@ export class BarrierService {
       await manager.query(`UPDATE barrier SET name = $2, name_source = 'analyst', updated_at = $3 WHERE id = $1`, [row.id, trimmed, now]);
       await this.confirmWithReports(manager, user, row.id, now);
       return [row.id];
-    });
+    }, user);
   }
 
   /**
@@ -705,7 +764,7 @@ export class BarrierService {
       // Nor is a skrivelse: it follows the reports here (unless this barrier has one under way; then both are kept).
       await this.letters.barrierMerged(manager, other.id, target.id, user.id);
       return [target.id, other.id];
-    });
+    }, user);
   }
 
   /** Moves the chosen reports of a barrier into a new, confirmed barrier; returns its id. */
@@ -745,7 +804,7 @@ export class BarrierService {
       // them close to the ones split off (they were one barrier) and hand them all to the new barrier, emptying this one.
       await this.confirmWithReports(manager, user, source.id, now);
       return [source.id, created];
-    });
+    }, user);
     return created;
   }
 
@@ -791,6 +850,7 @@ export class BarrierService {
         for (const deviationId of chosen) await this.placeByAnalyst(manager, user, id, deviationId, now);
         return [id, ...before.map((row) => row.barrier_id)];
       },
+      user,
       id,
     );
     return { id, retired };
@@ -851,7 +911,7 @@ export class BarrierService {
       await this.placeByAnalyst(manager, user, target.id, found.id, now);
       moved = { deviationId: found.id, reference: found.reference, alreadyHere: false, retired: [] };
       return previous ? [target.id, previous.barrier_id] : [target.id];
-    });
+    }, user);
     return { ...moved, retired };
   }
 
@@ -873,7 +933,7 @@ export class BarrierService {
         [source.id, deviationId, user.id, now],
       );
       return [source.id];
-    });
+    }, user);
     return { ...moved, retired };
   }
 
@@ -940,16 +1000,21 @@ export class BarrierService {
   /**
    * One analyst change: under the barrier lock, then the figures, terms, parties and escalation (state and reason)
    * of the barriers it touched, from their reports now, and a full run requested so the engine's model learns the
-   * new shape.
+   * new shape. Every active barrier the change took reports from gets a line in its history saying how many, where
+   * they went and how its escalation stands (BarrierChangeNotes), and the page's notice after the change reads those
+   * lines (collectChangeNotes).
    */
   private async change(
     work: (manager: EntityManager, now: Date) => Promise<string[]>,
+    actor: AuthUser | null = null,
     created?: string,
   ): Promise<RetiredBarrier[]> {
     return this.dataSource.transaction(async (manager) => {
       await this.store.lockState(manager);
       const now = this.clock.now();
       const touched = await work(manager, now);
+      // Read before refreshFigures: the stored counts are still those from before the change.
+      const before = await this.countsOf(manager, touched);
       const retired = await this.retireEmptied(manager, touched, now);
       await this.store.refreshFigures(manager, touched);
       // Every barrier it touched is described, and its escalation judged, by the reports in it now. A generated name
@@ -961,6 +1026,7 @@ export class BarrierService {
       await this.store.keepNames(manager, touched, now);
       await this.store.requestFullRun(manager);
       await this.store.escalateDue(manager, touched);
+      await this.recordLosses(manager, before, await this.countsOf(manager, touched), actor, now);
       return retired;
     });
   }
@@ -980,6 +1046,123 @@ export class BarrierService {
       [[...new Set(touched)], now, ACTIVE_BARRIER_STATUSES],
     )) as [Array<{ id: string; name: string }>, number];
     return rows[0].map((row) => ({ id: row.id, displayName: barrierDisplayName(row.name) })).sort((a, b) => a.displayName.localeCompare(b.displayName, 'sv'));
+  }
+
+  private async countsOf(manager: EntityManager, ids: readonly string[]): Promise<Map<string, { name: string; status: BarrierStatus; count: number }>> {
+    const rows = (await manager.query(`SELECT id, name, status, member_count FROM barrier WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]])) as Array<{
+      id: string;
+      name: string;
+      status: BarrierStatus;
+      member_count: number;
+    }>;
+    return new Map(rows.map((row) => [row.id, { name: row.name, status: row.status, count: row.member_count }]));
+  }
+
+  /**
+   * A history line on each active barrier that has fewer reports than before the change, naming where they went (the
+   * barriers that gained) and whether it is escalated and still meets the rule. A barrier merged away is left out: the
+   * merge says where it went.
+   */
+  private async recordLosses(
+    manager: EntityManager,
+    before: ReadonlyMap<string, { name: string; status: BarrierStatus; count: number }>,
+    after: ReadonlyMap<string, { name: string; status: BarrierStatus; count: number }>,
+    actor: AuthUser | null,
+    now: Date,
+  ): Promise<void> {
+    const gained = [...after].filter(([id, row]) => row.count > (before.get(id)?.count ?? 0)).map(([id, row]) => ({ id, name: barrierDisplayName(row.name) }));
+    for (const [id, was] of before) {
+      const is = after.get(id);
+      if (!is || !ACTIVE_BARRIER_STATUSES.includes(is.status) || is.count >= was.count) continue;
+      const escalatedAfter = is.status === 'eskalerad';
+      const ruleMet = escalatedAfter ? (await this.store.escalationIfOne(manager, [id])) !== null : null;
+      const [row] = (await manager.query(
+        `INSERT INTO barrier_event (barrier_id, actor_id, kind, before, after, created_at) VALUES ($1, $2, 'reports_taken', $3, $4, $5) RETURNING id`,
+        [
+          id,
+          actor?.id ?? null,
+          JSON.stringify({ count: was.count, escalated: was.status === 'eskalerad' }),
+          JSON.stringify({ count: is.count, lost: was.count - is.count, into: gained.filter((g) => g.id !== id), escalated: escalatedAfter, ruleMet }),
+          now,
+        ],
+      )) as Array<{ id: string }>;
+      changeNotesStore.getStore()?.push(String(row.id));
+    }
+  }
+
+  /**
+   * Runs `action` and collects the history lines of barriers that lost reports in it (for the notice the page shows
+   * after the change, by their ids in the address): the controller wraps each change in this.
+   */
+  async collectChangeNotes<T>(action: () => Promise<T>): Promise<{ result: T; noteIds: string[] }> {
+    const noteIds: string[] = [];
+    const result = await changeNotesStore.run(noteIds, action);
+    return { result, noteIds };
+  }
+
+  /** The notices of these history lines (ids from the address; anything that is not one is left out). */
+  async changeNotes(ids: readonly string[]): Promise<BarrierChangeNote[]> {
+    const wanted = ids.filter((id) => /^\d{1,18}$/.test(id)).slice(0, 20);
+    if (wanted.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT e.id, e.barrier_id, b.name, e.before, e.after FROM barrier_event e JOIN barrier b ON b.id = e.barrier_id
+        WHERE e.id = ANY($1::bigint[]) AND e.kind = 'reports_taken' ORDER BY e.id`,
+      [wanted],
+    )) as Array<{ id: string; barrier_id: string; name: string; before: Record<string, unknown>; after: Record<string, unknown> }>;
+    return rows.map((row) => ({
+      barrierId: row.barrier_id,
+      displayName: barrierDisplayName(row.name),
+      path: `/hinder/${row.barrier_id}`,
+      text: reportsTakenText(barrierDisplayName(row.name), row.before, row.after, 'notice'),
+      lostEscalation: row.before.escalated === true && row.after.escalated !== true,
+      escalationUnmet: row.after.escalated === true && row.after.ruleMet === false,
+    }));
+  }
+
+  /** The barrier's history, newest first: reports taken from it, an escalation taken back, a restore. */
+  private async history(id: string): Promise<BarrierHistoryEntry[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT e.kind, e.before, e.after, e.created_at, u.name AS actor_name
+         FROM barrier_event e LEFT JOIN app_user u ON u.id = e.actor_id
+        WHERE e.barrier_id = $1 ORDER BY e.id DESC LIMIT 100`,
+      [id],
+    )) as Array<{ kind: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null; created_at: Date; actor_name: string | null }>;
+    return rows.map((row) => ({ at: row.created_at, who: row.actor_name ?? 'Systemet', what: historyText(row.kind, row.before ?? {}, row.after ?? {}) }));
+  }
+
+  /**
+   * "Ta tillbaka eskaleringen": an escalated barrier whose reports no longer meet the rule goes back to bekräftad (or
+   * föreslagen, if never confirmed), and its history says who did it. Refused while the reports meet the rule: the next
+   * check would escalate it again at once. Should its reports meet the rule later it is escalated again, without a
+   * second mail (one per barrier).
+   */
+  async withdrawEscalation(user: AuthUser, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.store.lockState(manager);
+      const row = await this.activeRow(manager, id);
+      if (row.status !== 'eskalerad') {
+        throw new DomainError('barrier_not_escalated', 'Hindret är inte eskalerat. Inget har ändrats.', 409);
+      }
+      const met = await this.store.escalationIfOne(manager, [id]);
+      if (met) {
+        throw new DomainError(
+          'barrier_escalation_met',
+          `Hindrets rapporter når gränsen för eskalering, så eskaleringen kan inte tas tillbaka: ${met.reason} Dela av eller flytta ut rapporter först om hindret inte ska vara eskalerat. Inget har ändrats.`,
+          409,
+        );
+      }
+      const now = this.clock.now();
+      await manager.query(
+        `UPDATE barrier SET status = CASE WHEN confirmed_at IS NULL THEN 'foreslagen' ELSE 'bekraftad' END, escalation_reason = NULL, escalated_at = NULL, updated_at = $2
+          WHERE id = $1`,
+        [id, now],
+      );
+      await manager.query(
+        `INSERT INTO barrier_event (barrier_id, actor_id, kind, before, after, created_at) VALUES ($1, $2, 'escalation_withdrawn', $3, NULL, $4)`,
+        [id, user.id, JSON.stringify({ escalatedAt: row.escalated_at, reason: row.escalation_reason }), now],
+      );
+    });
+    this.logger.log(`Eskaleringen av hinder ${id} togs tillbaka av användare ${user.id}`);
   }
 
   /** The barrier confirmed (a proposed one becomes bekräftad; an escalated one stays so) with every report now in it. */

@@ -1,4 +1,4 @@
-import { BarrierLetterSummary } from './barrier-letter.hook';
+import { BarrierLetterAway, BarrierLetterSummary } from './barrier-letter.hook';
 import { SimilarBarrier } from './barrier-similarity';
 import { BarrierMemberSource, BarrierStatus } from './barrier.constants';
 import { QuarterCount, TrendDirection } from './barrier-trend';
@@ -108,6 +108,29 @@ export interface BarrierDetail extends BarrierSummary {
   similar: Array<SimilarBarrier & { displayName: string }>;
   /** Its skrivelser, those under way first and then the newest: its own and those that stayed with barriers merged into it. */
   letters: BarrierLetterSummary[];
+  /** Letters that followed this barrier's reports to another barrier when a run merged it away and are still there. */
+  lettersAway: BarrierLetterAway[];
+  /** Its history, newest first (barrier_event). */
+  history: BarrierHistoryEntry[];
+  /** Escalated, but its reports no longer meet the rule: the page offers to take the escalation back. */
+  escalationUnmet: boolean;
+}
+
+/** One line of a barrier's history. */
+export interface BarrierHistoryEntry {
+  at: Date;
+  who: string;
+  what: string;
+}
+
+/** After an analyst's change: a barrier that lost reports in it, and how its escalation stands (the page's notice). */
+export interface BarrierChangeNote {
+  barrierId: string;
+  displayName: string;
+  path: string;
+  text: string;
+  lostEscalation: boolean;
+  escalationUnmet: boolean;
 }
 
 /** What a member report's page shows its lead and reporter. */

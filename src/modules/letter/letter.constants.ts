@@ -74,7 +74,7 @@ export const SIGNATURE_ORGANISATION = 'MIA – Mobilisering inför arbete';
 
 export const LETTER_FIELD_MAX = { recipient: 500, subject: 300, section: 20_000, answer: 20_000, referenceNumber: 60, signatoryName: 100, signatoryTitle: 100, contactEmail: 254, contactPhone: 25 } as const;
 
-export const LETTER_EVENT_KINDS = ['created', 'refreshed', 'edited', 'reviewed', 'reopened', 'sent', 'answered', 'barrier_merged', 'personal_data_removed'] as const;
+export const LETTER_EVENT_KINDS = ['created', 'refreshed', 'edited', 'reviewed', 'reopened', 'sent', 'answered', 'barrier_merged', 'barrier_restored', 'personal_data_removed'] as const;
 export type LetterEventKind = (typeof LETTER_EVENT_KINDS)[number];
 
 export const LETTER_EVENT_LABELS: Record<LetterEventKind, string> = {
@@ -86,6 +86,7 @@ export const LETTER_EVENT_LABELS: Record<LetterEventKind, string> = {
   sent: 'Skrivelsen markerades som skickad',
   answered: 'Svar registrerades',
   barrier_merged: 'Hindret slogs ihop med ett annat',
+  barrier_restored: 'Hindret återställdes',
   personal_data_removed: 'Personuppgift borttagen ur skrivelsen, sedan den tagits bort ur en avvikelse i underlaget',
 };
 

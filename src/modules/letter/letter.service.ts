@@ -9,7 +9,7 @@ import { formatDate } from '../../common/templates/formatting';
 import { TemplateRenderer } from '../../common/templates/template-renderer';
 import { ThesaurusService } from '../barrier/thesaurus.service';
 import { barrierDisplayName } from '../barrier/barrier-wording';
-import { BarrierLetterSummary } from '../barrier/barrier-letter.hook';
+import { BarrierLetterAway, BarrierLetterSummary } from '../barrier/barrier-letter.hook';
 import { MailOutboxService } from '../mail/mail-outbox.service';
 import {
   DEFAULT_RECIPIENT,
@@ -636,6 +636,78 @@ export class LetterService {
   }
 
   /**
+   * A barrier a full run merged away was restored (in the restore's transaction): the letters under way that followed its
+   * reports away in that run (their 'barrier_merged' line from the run, at or after `since`) come back with the reports.
+   * A letter sent or answered since stays where it is (it is history there), as does one the barrier cannot take
+   * because it has a letter under way again; the barrier's page lists those (lettersAway). Each letter's log says what
+   * happened. Returns how many came back.
+   */
+  async followRestore(manager: EntityManager, barrierId: string, since: Date, actorId: string): Promise<number> {
+    const followed = (await manager.query(
+      `SELECT DISTINCT e.letter_id FROM letter_event e
+        WHERE e.kind = 'barrier_merged' AND e.actor_id IS NULL AND e.before->>'barrierId' = $1::text
+          AND e.after->>'followed' = 'true' AND e.created_at >= $2`,
+      [barrierId, since],
+    )) as Array<{ letter_id: string }>;
+    if (followed.length === 0) return 0;
+    const where = (await manager.query(`SELECT id, barrier_id FROM letter WHERE id = ANY($1::uuid[])`, [followed.map((row) => row.letter_id)])) as Array<{
+      id: string;
+      barrier_id: string;
+    }>;
+    const away = where.filter((letter) => letter.barrier_id !== barrierId);
+    if (away.length === 0) return 0;
+    await lockBarriers(manager, [barrierId, ...away.map((letter) => letter.barrier_id)]);
+    const letters = (await manager.query(`SELECT id, barrier_id, status FROM letter WHERE id = ANY($1::uuid[]) ORDER BY created_at FOR UPDATE`, [
+      away.map((letter) => letter.id),
+    ])) as Array<{ id: string; barrier_id: string; status: LetterStatus }>;
+    const names = new Map(
+      ((await manager.query(`SELECT id, name FROM barrier WHERE id = ANY($1::uuid[])`, [[barrierId, ...letters.map((letter) => letter.barrier_id)]])) as Array<{
+        id: string;
+        name: string;
+      }>).map((row) => [row.id, barrierDisplayName(row.name)]),
+    );
+    let open = ((await manager.query(`SELECT id FROM letter WHERE barrier_id = $1 AND status <> 'besvarad'`, [barrierId])) as Array<{ id: string }>)[0]?.id ?? null;
+    let back = 0;
+    for (const letter of letters) {
+      const returns = (letter.status === 'utkast' || letter.status === 'granskad') && open === null;
+      if (returns) {
+        await this.moveLetter(manager, letter.id, barrierId);
+        open = letter.id;
+        back += 1;
+      }
+      await this.logEvent(manager, letter.id, actorId, 'barrier_restored', { barrierId: letter.barrier_id }, {
+        restored: names.get(barrierId) ?? '',
+        from: names.get(letter.barrier_id) ?? '',
+        followed: returns,
+        status: letter.status,
+        barrierId: returns ? barrierId : letter.barrier_id,
+      });
+    }
+    return back;
+  }
+
+  /** The letters that followed this barrier's reports away in a run (see followRestore) and are still with another barrier. */
+  async lettersAway(barrierId: string): Promise<BarrierLetterAway[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT l.id, l.subject, l.status, b.id AS barrier_id, b.name AS barrier_name
+         FROM letter l JOIN barrier b ON b.id = l.barrier_id
+        WHERE l.barrier_id <> $1
+          AND EXISTS (SELECT 1 FROM letter_event e WHERE e.letter_id = l.id AND e.kind = 'barrier_merged' AND e.actor_id IS NULL
+                         AND e.before->>'barrierId' = $1::text AND e.after->>'followed' = 'true')
+        ORDER BY l.created_at DESC, l.id`,
+      [barrierId],
+    )) as Array<{ id: string; subject: string; status: LetterStatus; barrier_id: string; barrier_name: string }>;
+    return rows.map((row) => ({
+      id: row.id,
+      subject: row.subject,
+      status: row.status,
+      statusLabel: LETTER_STATUS_LABELS[row.status],
+      barrier: { id: row.barrier_id, name: barrierDisplayName(row.barrier_name), path: `/hinder/${row.barrier_id}` },
+      path: `/skrivelser/${row.id}`,
+    }));
+  }
+
+  /**
    * Moves the letters of a merged barrier to the survivor, each log saying what happened: answered letters always
    * ('all'), a letter under way only while the survivor has none (one open letter per barrier); 'underWay' moves only
    * utkast and granskad. Runs under both barriers' writer locks.
@@ -942,6 +1014,17 @@ export class LetterService {
           after.followed === true
             ? `”${from}” slogs ihop med ”${into}”. Skrivelsen följer nu ”${into}”, där rapporterna finns.`
             : `”${from}” slogs ihop med ”${into}”, som redan hade en skrivelse under arbete. Den här ligger kvar hos ”${from}”; båda finns kvar.`,
+        );
+      }
+      if (row.kind === 'barrier_restored') {
+        const restored = typeof after.restored === 'string' ? after.restored : '';
+        const from = typeof after.from === 'string' ? after.from : '';
+        details.push(
+          after.followed === true
+            ? `”${restored}” återställdes med sina rapporter. Skrivelsen följer nu ”${restored}” igen och lämnade ”${from}”.`
+            : `”${restored}” återställdes med sina rapporter, men skrivelsen ligger kvar hos ”${from}”${
+                after.status === 'skickad' || after.status === 'besvarad' ? ' eftersom den redan är skickad' : ' eftersom det återställda hindret redan har en skrivelse under arbete'
+              }.`,
         );
       }
       return { at: row.created_at, who: row.actor_name ?? 'Systemet (hindersökningen)', what: LETTER_EVENT_LABELS[row.kind] ?? row.kind, details };
