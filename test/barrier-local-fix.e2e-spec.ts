@@ -318,8 +318,9 @@ describe('a barrier’s local fix and its effect on the overview', () => {
 
   it('a merged barrier keeps the other’s local fix when it has none of its own', async () => {
     const api = new HttpClient(t.baseUrl);
-    const one = [await report('Tyresö', '2026-01-10T09:00:00+01:00')];
-    const two = [await report('Nynäshamn', '2026-02-10T09:00:00+01:00')];
+    // A new barrier takes at least two reports.
+    const one = [await report('Tyresö', '2026-01-10T09:00:00+01:00'), await report('Haninge', '2026-01-12T09:00:00+01:00')];
+    const two = [await report('Nynäshamn', '2026-02-10T09:00:00+01:00'), await report('Botkyrka', '2026-02-12T09:00:00+01:00')];
     const a = (await api.api('POST', '/api/barriers', { deviationIds: one.map((r) => r.id), name: 'Hinder med åtgärd' }, analystToken)).json<BarrierDetail>();
     const b = (await api.api('POST', '/api/barriers', { deviationIds: two.map((r) => r.id), name: 'Hinder utan åtgärd' }, analystToken)).json<BarrierDetail>();
     expect((await api.api('PUT', `/api/barriers/${a.id}/local-fix`, { date: '2026-04-01', note: 'Gemensam mottagning införd' }, analystToken)).status).toBe(200);
