@@ -83,7 +83,12 @@ describe('a number that looks like a mistyped personnummer, in a browser', () =>
       await section.getByRole('checkbox', { name: /Ett personnummer i beskrivningen/ }).check();
       await section.getByLabel('Annan text som ska bort (valfritt)').fill('Qvarnqvist');
       await section.screenshot({ path: `${SCREENSHOT_DIR}/phone-375-redaction-form.png` });
-      await Promise.all([page.waitForURL(/\?klart=personuppgift#tidslinje$/), page.getByRole('button', { name: 'Ta bort personuppgiften' }).click()]);
+      // A pasted text is shown where it stands first; nothing changes until "Ta bort" there.
+      await Promise.all([page.waitForURL(/\/personuppgifter$/), page.getByRole('button', { name: 'Ta bort personuppgiften' }).click()]);
+      const confirm = page.locator('#personuppgift-bekrafta');
+      expect(await confirm.textContent()).toContain('Qvarnqvist');
+      problems['preview'] = await pageProblems(page);
+      await Promise.all([page.waitForURL(/\?klart=personuppgift#tidslinje$/), confirm.getByRole('button', { name: 'Ta bort', exact: true }).click()]);
       expect(await page.locator('#tidslinje').textContent()).toContain('Personuppgift borttagen ur beskrivningen av Ludvig Ledare');
       expect(await page.locator('main').textContent()).not.toContain('Qvarnqvist');
       problems['after'] = await pageProblems(page);
