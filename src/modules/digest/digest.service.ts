@@ -6,6 +6,7 @@ import { AppConfigService } from '../../config/app-config.service';
 import { DeadlinePolicy } from '../deviation/deviation-deadlines';
 import { DeviationStatus } from '../deviation/deviation-workflow';
 import { MailOutboxService, recipientDedupeKey } from '../mail/mail-outbox.service';
+import { OrganisationService } from '../organisation/organisation.service';
 import { weeklySlot } from '../scheduling/job-slots';
 import {
   analystDigestContext,
@@ -44,6 +45,7 @@ export class DigestService {
     private readonly mail: MailOutboxService,
     private readonly clock: Clock,
     private readonly config: AppConfigService,
+    private readonly organisation: OrganisationService,
   ) {}
 
   get policy(): DeadlinePolicy {
@@ -60,10 +62,7 @@ export class DigestService {
         WHERE ${activeLeadSql('u')} ORDER BY u.email`,
     )) as LeadRow[];
     // Delprojekt nobody leads: their reports wait for the analysts, who stand in (see the reminders).
-    const withoutLead = (await this.dataSource.query(
-      `SELECT s.id, s.name FROM subproject s
-        WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.subproject_id = s.id AND ${activeLeadSql('u')})`,
-    )) as Array<{ id: string; name: string }>;
+    const withoutLead = await this.organisation.subprojectsWithoutActiveLead();
     const reports = await this.loadOpenReports([...new Set([...leads.map((l) => l.subproject_id), ...withoutLead.map((s) => s.id)])]);
     const analysts = (await this.dataSource.query(`SELECT email FROM app_user WHERE role = 'analyst' AND active ORDER BY email`)) as Array<{ email: string }>;
     const analystInput = analysts.length > 0 ? await this.loadAnalystInput(now) : null;
