@@ -76,24 +76,22 @@ const MEMBER_NOTICES: Record<string, { named: (reference: string, other: string 
   },
 };
 
+/** The address with `key=<id>,<id>` added before any #fragment (nothing added for no ids). */
+function withIds(href: string, key: string, ids: readonly string[]): string {
+  if (ids.length === 0) return href;
+  const hash = href.indexOf('#');
+  const [path, fragment] = hash < 0 ? [href, ''] : [href.slice(0, hash), href.slice(hash)];
+  return `${path}${path.includes('?') ? '&' : '?'}${key}=${ids.join(',')}${fragment}`;
+}
+
 /**
  * ?upplost=<id>,<id>: the barriers an analyst's change left without reports and retired, for the notice where the
  * analyst lands. Only ids are read from the address; each is said only if that barrier is retired.
  */
-function withRetired(href: string, retired: readonly RetiredBarrier[]): string {
-  if (retired.length === 0) return href;
-  const [path, fragment] = href.split('#');
-  const query = `upplost=${retired.map((barrier) => barrier.id).join(',')}`;
-  return `${path}${path.includes('?') ? '&' : '?'}${query}${fragment === undefined ? '' : `#${fragment}`}`;
-}
+const withRetired = (href: string, retired: readonly RetiredBarrier[]): string => withIds(href, 'upplost', retired.map((barrier) => barrier.id));
 
-/** The address after a change, with the history lines of the barriers that lost reports in it (?andrat=…) before any #fragment. */
-function withChangeNotes(href: string, noteIds: readonly string[]): string {
-  if (noteIds.length === 0) return href;
-  const hash = href.indexOf('#');
-  const [path, fragment] = hash < 0 ? [href, ''] : [href.slice(0, hash), href.slice(hash)];
-  return `${path}${path.includes('?') ? '&' : '?'}andrat=${noteIds.join(',')}${fragment}`;
-}
+/** ?andrat=<id>,<id>: the history lines of the barriers that lost reports in the change, for the notice after it. */
+const withChangeNotes = (href: string, noteIds: readonly string[]): string => withIds(href, 'andrat', noteIds);
 
 /** ?rapport=: only a report's reference is shown from the address, nothing else written there. */
 const REFERENCE_IN_ADDRESS = /^AVV-\d{4}-\d{1,12}$/i;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsUUID, Length, Matches, ValidationArguments } from 'class-validator';
-import { characters, trimString } from '../../../common/validation/validation';
+import { characters, tooLongMessage, trimString } from '../../../common/validation/validation';
 import {
   DEVIATION_CATEGORIES,
   DEVIATION_PARTIES,
@@ -29,7 +29,7 @@ export function textLengthMessage(missing: string, min: number, max: number, nam
     const field = typeof name === 'function' ? name(args) : name;
     if (typeof value !== 'string' || value === '') return missing;
     if (characters(value) < min) return `${field} måste vara minst ${min} tecken.`;
-    return `${field} får vara högst ${max} tecken (nu ${characters(value)}).`;
+    return tooLongMessage(field, max)(args);
   };
 }
 
